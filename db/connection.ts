@@ -1,0 +1,112 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import postgres from 'postgres';
+import * as schema from './schema.ts';
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
+
+/** The drizzle database both backends share: every query in db/ is written against this type. */
+export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type Backend = 'pglite' | 'postgres';
+
+export interface Database {
+  orm: Orm;
+  backend: Backend;
+  /** The PGlite folder, or the PostgreSQL URL with any password masked. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** A postgres:// URL. Defaults to the DATABASE_URL environment variable; without one, PGlite is used. */
+  url?: string;
+  /** The PGlite data folder. Defaults to TOOLRISK_DATA_DIR/db, or ./data/db. */
+  dataDir?: string;
+  /** Apply pending migrations on open (the default). */
+  migrate?: boolean;
+  /** postgres.js pool size. */
+  maxConnections?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.TOOLRISK_DATA_DIR || 'data');
+}
+
+/** Opens the catalogue: PostgreSQL when a URL is given or DATABASE_URL is set, otherwise embedded PGlite. */
+export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
+  const env = options.env ?? process.env;
+  const url = options.url ?? env.DATABASE_URL;
+  const db = url
+    ? openPostgres(url, options.maxConnections ?? 10)
+    : await openPglite(options.dataDir ?? path.join(defaultDataDir(env), 'db'));
+  if (options.migrate !== false) {
+    try {
+      await db.migrate();
+    } catch (error) {
+      await db.close();
+      throw new Error(`Could not apply the database migrations at ${db.location}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+  return db;
+}
+
+interface OpenedDatabase extends Database {
+  migrate(): Promise<void>;
+}
+
+async function openPglite(dataDir: string): Promise<OpenedDatabase> {
+  mkdirSync(dataDir, { recursive: true });
+  const client = new PGlite(dataDir);
+  await client.waitReady;
+  const orm = drizzlePglite({ client, schema }) as unknown as Orm;
+  return {
+    orm,
+    backend: 'pglite',
+    location: dataDir,
+    migrate: () => migratePglite(orm as never, { migrationsFolder: MIGRATIONS_FOLDER }),
+    close: () => client.close(),
+  };
+}
+
+function openPostgres(url: string, max: number): OpenedDatabase {
+  const client = postgres(url, { max, onnotice: () => {} });
+  const orm = drizzlePostgres({ client, schema }) as unknown as Orm;
+  return {
+    orm,
+    backend: 'postgres',
+    location: maskPassword(url),
+    // Many workers may open the database at once: one migrates while the others wait on the lock,
+    // held on a connection of its own so the lock and the migration share a session.
+    async migrate() {
+      const single = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await single`select pg_advisory_lock(7400123)`;
+        await migratePostgres(drizzlePostgres({ client: single }), { migrationsFolder: MIGRATIONS_FOLDER });
+      } finally {
+        await single.end({ timeout: 5 });
+      }
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+export function maskPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}

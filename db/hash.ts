@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { DEFINITION_FIELDS } from './schema.ts';
+
+/** A tool definition as an MCP server lists it (the fields that identify its content). */
+export interface ToolDefinition {
+  name: string;
+  title?: string | null;
+  description?: string | null;
+  inputSchema?: unknown;
+  outputSchema?: unknown;
+  annotations?: Record<string, unknown> | null;
+}
+
+/** JSON with object keys sorted at every depth, so equal content always gives equal text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const inner = (value as Record<string, unknown>)[key];
+      if (inner !== undefined) sorted[key] = sortKeys(inner);
+    }
+    return sorted;
+  }
+  return value;
+}
+
+/** The definition reduced to its hashed fields, with absent fields as null. */
+export function definitionContent(tool: ToolDefinition): Record<(typeof DEFINITION_FIELDS)[number], unknown> {
+  return {
+    name: tool.name,
+    title: tool.title ?? null,
+    description: tool.description ?? null,
+    inputSchema: tool.inputSchema ?? null,
+    outputSchema: tool.outputSchema ?? null,
+    annotations: tool.annotations ?? null,
+  };
+}
+
+export function definitionHash(tool: ToolDefinition): string {
+  return sha256(canonicalJson(definitionContent(tool)));
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

@@ -1,0 +1,55 @@
+import { desc, eq, sql } from 'drizzle-orm';
+import type { Orm } from '../connection.ts';
+import { crawlAttempts, crawlRuns, servers, type CrawlRunRow, type NewCrawlAttempt, type RunStatus } from '../schema.ts';
+
+export async function openRun(orm: Orm, startedAt: Date, options: Record<string, unknown> = {}): Promise<CrawlRunRow> {
+  const [run] = await orm.insert(crawlRuns).values({ startedAt, options, status: 'running' }).returning();
+  return run;
+}
+
+export async function closeRun(
+  orm: Orm,
+  runId: number,
+  status: Exclude<RunStatus, 'running'>,
+  finishedAt: Date,
+  summary: Record<string, unknown> | null = null,
+): Promise<void> {
+  await orm.update(crawlRuns).set({ status, finishedAt, summary }).where(eq(crawlRuns.id, runId));
+}
+
+export async function getRun(orm: Orm, runId: number): Promise<CrawlRunRow | undefined> {
+  const [run] = await orm.select().from(crawlRuns).where(eq(crawlRuns.id, runId));
+  return run;
+}
+
+export async function latestRuns(orm: Orm, limit = 10): Promise<CrawlRunRow[]> {
+  return orm.select().from(crawlRuns).orderBy(desc(crawlRuns.id)).limit(limit);
+}
+
+/**
+ * Records how one attempt ended. One row per (run, server, target): a retried attempt replaces the earlier
+ * row of the same run. The server's last attempt and outcome are updated with it.
+ */
+export async function recordAttempt(orm: Orm, attempt: NewCrawlAttempt): Promise<void> {
+  await orm.transaction(async (tx) => {
+    const { runId: _run, serverId, target: _target, ...rest } = attempt;
+    await tx
+      .insert(crawlAttempts)
+      .values(attempt)
+      .onConflictDoUpdate({ target: [crawlAttempts.runId, crawlAttempts.serverId, crawlAttempts.target], set: rest });
+    await tx
+      .update(servers)
+      .set({ lastAttemptAt: attempt.startedAt, lastOutcome: attempt.outcome })
+      .where(eq(servers.id, serverId));
+  });
+}
+
+/** Attempts of a run, counted by outcome. */
+export async function attemptOutcomes(orm: Orm, runId: number): Promise<Record<string, number>> {
+  const rows = await orm
+    .select({ outcome: crawlAttempts.outcome, n: sql<number>`count(*)::int` })
+    .from(crawlAttempts)
+    .where(eq(crawlAttempts.runId, runId))
+    .groupBy(crawlAttempts.outcome);
+  return Object.fromEntries(rows.map((r) => [r.outcome, r.n]));
+}

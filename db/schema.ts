@@ -1,0 +1,208 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+/** Every way a crawl attempt can end. Stored as text so that new outcomes need no enum migration. */
+export const OUTCOMES = [
+  'ok',
+  'timeout',
+  'deadline_exceeded',
+  'crashed',
+  'protocol_error',
+  'needs_config',
+  'unreachable',
+  'http_error',
+  'refused_by_policy',
+  'unsupported_runtime',
+  'too_many_pages',
+  'too_many_tools',
+  'listing_too_large',
+  'interrupted',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const RUN_STATUSES = ['running', 'completed', 'interrupted', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const CHANGE_KINDS = ['added', 'removed', 'changed'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+/** The fields of a tool definition that its hash covers, in canonical order. */
+export const DEFINITION_FIELDS = ['name', 'title', 'description', 'inputSchema', 'outputSchema', 'annotations'] as const;
+export type DefinitionField = (typeof DEFINITION_FIELDS)[number];
+
+const stamp = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const servers = pgTable(
+  'servers',
+  {
+    id: text('id').primaryKey(),
+    title: text('title'),
+    description: text('description'),
+    repository: jsonb('repository').$type<Record<string, unknown> | null>(),
+    website: text('website'),
+    version: text('version'),
+    /** server.json `packages[]` (npm/pypi/oci/... with their arguments and environment variables). */
+    packages: jsonb('packages').$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
+    /** server.json `remotes[]` (URLs with their transport and headers). */
+    remotes: jsonb('remotes').$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
+    /** Where the server was found: `registry`, `servers-file`, `npm`, ... */
+    sources: text('sources').array().notNull().default(sql`'{}'::text[]`),
+    /** The source's status: active, deprecated, deleted. */
+    status: text('status').notNull().default('active'),
+    sourceMeta: jsonb('source_meta').$type<Record<string, unknown> | null>(),
+    firstSeen: stamp('first_seen').notNull(),
+    lastSeen: stamp('last_seen').notNull(),
+    lastAttemptAt: stamp('last_attempt_at'),
+    lastOutcome: text('last_outcome').$type<Outcome>(),
+    /** When the current tool set was last confirmed by a successful crawl. */
+    lastSuccessAt: stamp('last_success_at'),
+    toolCount: integer('tool_count'),
+    /** SHA-256 of the sorted definition hashes of the current tool set. */
+    toolsetHash: text('toolset_hash'),
+  },
+  (t) => [index('servers_status_idx').on(t.status)],
+);
+
+export const crawlRuns = pgTable('crawl_runs', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  startedAt: stamp('started_at').notNull(),
+  finishedAt: stamp('finished_at'),
+  status: text('status').$type<RunStatus>().notNull().default('running'),
+  /** What the run crawled and how (sources, limits), as given on the command line. */
+  options: jsonb('options').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  summary: jsonb('summary').$type<Record<string, unknown> | null>(),
+});
+
+export const crawlAttempts = pgTable(
+  'crawl_attempts',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => crawlRuns.id, { onDelete: 'cascade' }),
+    serverId: text('server_id')
+      .notNull()
+      .references(() => servers.id, { onDelete: 'cascade' }),
+    /** Which way of reaching the server was tried, e.g. `npm:pkg@1.2.3` or `streamable-http:https://…`. */
+    target: text('target').notNull(),
+    transport: text('transport'),
+    outcome: text('outcome').$type<Outcome>().notNull(),
+    error: text('error'),
+    /** The server's stderr, capped. */
+    stderr: text('stderr'),
+    startedAt: stamp('started_at').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    /** The `initialize` result: name, version, protocolVersion, capabilities, instructions. */
+    serverInfo: jsonb('server_info').$type<Record<string, unknown> | null>(),
+    toolCount: integer('tool_count'),
+    /** Anything else worth keeping: truncated descriptions, retries, placeholders used. */
+    details: jsonb('details').$type<Record<string, unknown> | null>(),
+  },
+  (t) => [
+    uniqueIndex('crawl_attempts_run_server_target_idx').on(t.runId, t.serverId, t.target),
+    index('crawl_attempts_server_idx').on(t.serverId, t.startedAt),
+  ],
+);
+
+export const toolDefinitions = pgTable('tool_definitions', {
+  /** SHA-256 (hex) of the canonical JSON of the definition fields. */
+  hash: text('hash').primaryKey(),
+  name: text('name').notNull(),
+  title: text('title'),
+  description: text('description'),
+  inputSchema: jsonb('input_schema'),
+  outputSchema: jsonb('output_schema'),
+  annotations: jsonb('annotations').$type<Record<string, unknown> | null>(),
+  /** True when the crawler cut an over-long description before storing it. */
+  descriptionTruncated: boolean('description_truncated').notNull().default(false),
+  firstSeen: stamp('first_seen').notNull(),
+});
+
+/** Each server's current tool set: one row per tool name, pointing at its definition. */
+export const serverTools = pgTable(
+  'server_tools',
+  {
+    serverId: text('server_id')
+      .notNull()
+      .references(() => servers.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    hash: text('hash')
+      .notNull()
+      .references(() => toolDefinitions.hash),
+    /** Position in the server's listing. */
+    position: integer('position').notNull(),
+    /** When this definition became current for this name. */
+    since: stamp('since').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.serverId, t.name] }), index('server_tools_hash_idx').on(t.hash)],
+);
+
+export const toolChanges = pgTable(
+  'tool_changes',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    serverId: text('server_id')
+      .notNull()
+      .references(() => servers.id, { onDelete: 'cascade' }),
+    runId: integer('run_id').references(() => crawlRuns.id, { onDelete: 'set null' }),
+    toolName: text('tool_name').notNull(),
+    kind: text('kind').$type<ChangeKind>().notNull(),
+    oldHash: text('old_hash'),
+    newHash: text('new_hash'),
+    /** For `changed`: which definition fields differ. */
+    fields: text('fields').array().$type<DefinitionField[]>().notNull().default(sql`'{}'::text[]`),
+    detectedAt: stamp('detected_at').notNull(),
+  },
+  (t) => [index('tool_changes_server_idx').on(t.serverId, t.detectedAt), index('tool_changes_detected_idx').on(t.detectedAt)],
+);
+
+export const classifications = pgTable(
+  'classifications',
+  {
+    hash: text('hash')
+      .notNull()
+      .references(() => toolDefinitions.hash, { onDelete: 'cascade' }),
+    classifierVersion: text('classifier_version').notNull(),
+    category: text('category').notNull(),
+    severity: text('severity').notNull(),
+    flags: text('flags').array().notNull().default(sql`'{}'::text[]`),
+    confidence: real('confidence').notNull(),
+    evidence: jsonb('evidence').$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
+    annotationConflicts: jsonb('annotation_conflicts').$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
+    explanation: text('explanation').notNull(),
+    classifiedAt: stamp('classified_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.hash, t.classifierVersion] }),
+    index('classifications_category_idx').on(t.classifierVersion, t.category),
+    index('classifications_severity_idx').on(t.classifierVersion, t.severity),
+  ],
+);
+
+/** Small named state that must survive runs, e.g. the time of the last successful registry sync. */
+export const syncState = pgTable('sync_state', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: stamp('updated_at').notNull(),
+});
+
+export type ServerRow = typeof servers.$inferSelect;
+export type NewServer = typeof servers.$inferInsert;
+export type CrawlRunRow = typeof crawlRuns.$inferSelect;
+export type CrawlAttemptRow = typeof crawlAttempts.$inferSelect;
+export type NewCrawlAttempt = typeof crawlAttempts.$inferInsert;
+export type ToolDefinitionRow = typeof toolDefinitions.$inferSelect;
+export type ToolChangeRow = typeof toolChanges.$inferSelect;
+export type ClassificationRow = typeof classifications.$inferSelect;
+export type NewClassification = typeof classifications.$inferInsert;
