@@ -53,9 +53,10 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
       await db.migrate();
     } catch (error) {
       await db.close();
-      throw new Error(`Could not apply the database migrations at ${db.location}: ${(error as Error).message}`, {
-        cause: error,
-      });
+      const hint = db.backend === 'postgres'
+        ? 'Check that PostgreSQL is running and DATABASE_URL is right, or unset DATABASE_URL to use the embedded database.'
+        : 'Check that the folder is writable and that no other toolrisk process has it open.';
+      throw new Error(`Could not open the database at ${db.location}: ${(error as Error).message}. ${hint}`, { cause: error });
     }
   }
   return db;
