@@ -1,0 +1,60 @@
+import PgBoss from 'pg-boss';
+import { maskPassword } from '../../db/index.ts';
+
+/** pg-boss's clocks, in seconds. The defaults suit production; tests shorten them. */
+export interface BossTiming {
+  /** How often expired leases are failed (and so retried) and old jobs archived. pg-boss default: 120. */
+  maintenanceIntervalSeconds?: number;
+  /** How often an instance checks whether a cron minute is due. pg-boss default: 30. */
+  cronMonitorIntervalSeconds?: number;
+  /** How often due cron jobs are turned into queue jobs. pg-boss default: 5. */
+  cronWorkerIntervalSeconds?: number;
+}
+
+export interface OpenBossOptions {
+  /** Run pg-boss's cron timekeeper in this process (only `toolrisk schedule` needs it). */
+  schedule?: boolean;
+  timing?: BossTiming;
+  /** pg-boss reports background errors (a lost connection, a failed maintenance) here. */
+  onError?: (error: Error) => void;
+}
+
+/**
+ * Starts pg-boss on the catalogue's PostgreSQL database. It keeps its tables in its own `pgboss` schema,
+ * created (or migrated) on first start, so each database has its own queues.
+ */
+export async function openBoss(url: string, options: OpenBossOptions = {}): Promise<PgBoss> {
+  const boss = new PgBoss({
+    connectionString: url,
+    application_name: 'toolrisk',
+    max: 4,
+    schedule: options.schedule ?? false,
+    ...options.timing,
+  });
+  boss.on('error', (error: Error) => (options.onError ?? ((e) => console.error(`pg-boss: ${e.message}`)))(error));
+  try {
+    await boss.start();
+  } catch (error) {
+    throw new Error(`Could not start the job queue (pg-boss) on ${maskPassword(url)}: ${(error as Error).message}`, { cause: error });
+  }
+  return boss;
+}
+
+export type QueueSettings = Omit<PgBoss.Queue, 'name'>;
+
+/** Creates the queue, or brings an existing one's settings up to date; safe when many processes do it at once. */
+export async function ensureQueue(boss: PgBoss, name: string, settings: QueueSettings): Promise<void> {
+  await boss.createQueue(name, { name, ...settings });
+  await boss.updateQueue(name, { name, ...settings });
+}
+
+/** Refuses the distributed features on the embedded database, saying what to do instead. */
+export function requirePostgres(url: string | undefined, feature: string): string {
+  if (!url) {
+    throw new Error(
+      `${feature} needs PostgreSQL: the embedded database (PGlite) lives in one process. ` +
+        'Set DATABASE_URL=postgres://user@host:5432/db (the same for every machine) and try again.',
+    );
+  }
+  return url;
+}
