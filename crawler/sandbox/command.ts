@@ -1,0 +1,117 @@
+import { spawn } from 'node:child_process';
+import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+
+export interface ResourceLimits {
+  maxMemoryBytes: number;
+  maxCpuSeconds: number;
+  maxOpenFiles: number;
+  /** Counts threads too (RLIMIT_NPROC): a Node server alone uses about a dozen. */
+  maxProcesses: number;
+}
+
+export interface BwrapLayout {
+  /** The sandbox's own folder (HOME, working folder, TMPDIR live inside): the only writable path. */
+  sandboxDir: string;
+  readablePaths: string[];
+  allowNetwork: boolean;
+  cwd: string;
+}
+
+/** Where a sandboxed command ends up (PATH entries outside the sandbox simply do not exist in it). */
+export function sandboxPath(inheritedPath = process.env.PATH): string {
+  const entries = (inheritedPath ?? '/usr/local/bin:/usr/bin:/bin').split(delimiter).filter(Boolean);
+  const nodeDir = dirname(process.execPath);
+  return (entries.includes(nodeDir) ? entries : [nodeDir, ...entries]).join(delimiter);
+}
+
+export function findOnPath(name: string, path = process.env.PATH ?? ''): string | undefined {
+  for (const dir of path.split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+export function prlimitArgs(limits: ResourceLimits): string[] {
+  return [
+    `--data=${limits.maxMemoryBytes}`,
+    `--cpu=${limits.maxCpuSeconds}`,
+    `--nofile=${limits.maxOpenFiles}`,
+    `--nproc=${limits.maxProcesses}`,
+    '--core=0',
+    '--',
+  ];
+}
+
+const SYSTEM_DIRS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
+// Enough of /etc for name resolution, TLS and shared libraries; not the rest (no shadow, no host config).
+const ETC_FILES = [
+  '/etc/alternatives', '/etc/ssl', '/etc/ca-certificates', '/etc/pki', '/etc/resolv.conf', '/etc/hosts',
+  '/etc/nsswitch.conf', '/etc/gai.conf', '/etc/host.conf', '/etc/services', '/etc/protocols', '/etc/passwd',
+  '/etc/group', '/etc/localtime', '/etc/ld.so.cache', '/etc/ld.so.conf', '/etc/ld.so.conf.d', '/etc/mime.types',
+];
+
+/**
+ * bwrap arguments: a read-only system, a private /tmp, /proc and /dev of its own, its own folder
+ * writable, the given paths read-only, every namespace unshared (network only unless allowed),
+ * killed with its parent, no controlling terminal.
+ */
+export function bwrapArgs(layout: BwrapLayout): string[] {
+  const args = ['--unshare-all', ...(layout.allowNetwork ? ['--share-net'] : []), '--die-with-parent', '--new-session', '--cap-drop', 'ALL'];
+  for (const dir of SYSTEM_DIRS) {
+    if (!existsSync(dir)) continue;
+    if (lstatSync(dir).isSymbolicLink()) args.push('--symlink', readlinkSync(dir), dir);
+    else args.push('--ro-bind', dir, dir);
+  }
+  for (const file of ETC_FILES) args.push('--ro-bind-try', file, file);
+  const nodePrefix = dirname(dirname(realpathSync(process.execPath)));
+  if (!nodePrefix.startsWith('/usr')) args.push('--ro-bind', nodePrefix, nodePrefix);
+  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
+  for (const path of layout.readablePaths) args.push('--ro-bind', path, path);
+  args.push('--bind', layout.sandboxDir, layout.sandboxDir, '--chdir', layout.cwd);
+  return args;
+}
+
+export interface SandboxDir {
+  root: string;
+  home: string;
+  work: string;
+  tmp: string;
+}
+
+/** A fresh folder with home/, work/ and tmp/, owned by `uid` when the sandbox runs as another user. */
+export async function createSandboxDir(parent: string, uid: number | undefined): Promise<SandboxDir> {
+  const root = await mkdtemp(join(parent, 'toolrisk-sandbox-'));
+  const dir = { root, home: join(root, 'home'), work: join(root, 'work'), tmp: join(root, 'tmp') };
+  for (const sub of [dir.home, dir.work, dir.tmp]) await mkdir(sub);
+  if (uid !== undefined) for (const path of [root, dir.home, dir.work, dir.tmp]) await chown(path, uid, uid);
+  return dir;
+}
+
+let probe: Promise<{ ok: true } | { ok: false; reason: string }> | undefined;
+
+/** Whether bwrap exists and can create its namespaces here, as the given uid (tested once per process). */
+export function probeBwrap(uid: number | undefined): Promise<{ ok: true } | { ok: false; reason: string }> {
+  probe ??= (async () => {
+    const bwrap = findOnPath('bwrap');
+    if (!bwrap) return { ok: false, reason: 'bwrap is not installed (Debian/Ubuntu package "bubblewrap")' };
+    const dir = await createSandboxDir(tmpdir(), uid);
+    try {
+      const args = [...bwrapArgs({ sandboxDir: dir.root, readablePaths: [], allowNetwork: false, cwd: dir.work }), '--', 'true'];
+      const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(bwrap, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: sandboxPath() }, uid, gid: uid });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+        child.on('error', (error) => resolve({ code: -1, stderr: error.message }));
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+      return result.code === 0 ? { ok: true } : { ok: false, reason: `bwrap cannot create its namespaces here: ${result.stderr.trim() || `exit ${result.code}`}` };
+    } finally {
+      await rm(dir.root, { recursive: true, force: true });
+    }
+  })();
+  return probe;
+}

@@ -1,0 +1,160 @@
+import { createServer, type Server } from 'node:net';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchSandboxed, livingProcesses, MessageTooLargeError, type SandboxLimits, type SandboxOptions } from '../../crawler/sandbox/index.ts';
+import { probeBwrap } from '../../crawler/sandbox/command.ts';
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/hostile');
+const server = join(fixtures, 'stdio-server.mjs');
+const limits: SandboxLimits = { maxMessageBytes: 1024 * 1024, deadlineMs: 20_000 };
+const bwrapWorks = (await probeBwrap(process.getuid?.() === 0 ? 1_999_999_999 : undefined)).ok;
+
+function launch(mode: string, extra: { argument?: string; env?: Record<string, string>; allowNetwork?: boolean } = {}, options: SandboxOptions = {}, overrides: Partial<SandboxLimits> = {}) {
+  return launchSandboxed(
+    {
+      command: process.execPath,
+      args: [server, mode, ...(extra.argument ? [extra.argument] : [])],
+      env: extra.env ?? {},
+      readablePaths: [fixtures],
+      allowNetwork: extra.allowNetwork,
+    },
+    { ...limits, ...overrides },
+    { warn: () => {}, ...options },
+  );
+}
+
+async function listWith(sandbox: ReturnType<typeof launch>) {
+  const client = new Client({ name: 'sandbox-test', version: '1' });
+  try {
+    await client.connect(sandbox.transport);
+    return await client.listTools();
+  } finally {
+    await client.close().catch(() => undefined);
+    await sandbox.kill();
+  }
+}
+
+function nothingLeft(sandbox: ReturnType<typeof launch>) {
+  return livingProcesses({ pgid: sandbox.pid, uid: sandbox.uid });
+}
+
+describe.each(['auto', 'none'] as const)('launchSandboxed (isolation %s)', (isolation) => {
+  const options: SandboxOptions = { isolation };
+  const isolated = isolation === 'auto' && bwrapWorks;
+
+  it('runs a real stdio MCP server and leaves no process behind', async () => {
+    const sandbox = launch('ok', {}, options);
+    const { tools } = await listWith(sandbox);
+    expect(tools.map((t) => t.name)).toEqual(['read_thing', 'delete_thing']);
+    expect(sandbox.isolation).toBe(isolated ? 'bwrap' : 'none');
+    expect(sandbox.pid).toBeGreaterThan(0);
+    expect(nothingLeft(sandbox)).toEqual([]);
+  });
+
+  it('gives the server a clean environment: no inherited variable crosses, placeholders do', async () => {
+    process.env.TOOLRISK_FAKE_SECRET = 'sk-live-do-not-leak-4242';
+    try {
+      const sandbox = launch('print-env', { env: { API_KEY: '<placeholder:API_KEY>' } }, options);
+      const { tools } = await listWith(sandbox);
+      const env = JSON.parse(tools[0].description!.replace('My environment: ', ''));
+      // bwrap adds PWD for its --chdir; nothing else may appear.
+      expect(Object.keys(env).filter((k) => k !== 'PWD').sort()).toEqual(['API_KEY', 'HOME', 'PATH', 'TMPDIR']);
+      expect(env.API_KEY).toBe('<placeholder:API_KEY>');
+      expect(env.HOME).toMatch(/toolrisk-sandbox-/);
+      expect(JSON.stringify(tools) + sandbox.stderr()).not.toContain('sk-live-do-not-leak-4242');
+    } finally {
+      delete process.env.TOOLRISK_FAKE_SECRET;
+    }
+  });
+
+  it('fails the transport on a message over maxMessageBytes without buffering it', async () => {
+    const sandbox = launch('huge-description', { argument: String(8 * 1024 * 1024) }, options);
+    const client = new Client({ name: 'sandbox-test', version: '1' });
+    const errors: Error[] = [];
+    client.onerror = (error) => errors.push(error);
+    await client.connect(sandbox.transport);
+    await expect(client.listTools()).rejects.toThrow(/Connection closed/);
+    expect(errors.some((e) => e instanceof MessageTooLargeError)).toBe(true);
+    expect(errors.find((e) => e instanceof MessageTooLargeError)!.message).toMatch(/larger than 1048576 bytes/);
+    await sandbox.kill();
+    expect(nothingLeft(sandbox)).toEqual([]);
+  });
+
+  it('kills a server that hangs at its deadline', async () => {
+    const sandbox = launch('hang-initialize', {}, options, { deadlineMs: 500 });
+    const errors: Error[] = [];
+    const client = new Client({ name: 'sandbox-test', version: '1' });
+    client.onerror = (error) => errors.push(error);
+    const started = Date.now();
+    await expect(client.connect(sandbox.transport)).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(errors.map((e) => e.message).join('\n')).toMatch(/500 ms deadline/);
+    await sandbox.kill();
+    expect(nothingLeft(sandbox)).toEqual([]);
+  });
+
+  it('kills a child that left the process group (setsid) with the server', async () => {
+    const sandbox = launch('orphan-child', {}, options);
+    const { tools } = await listWith(sandbox);
+    const orphan = Number(/Left a child behind: (\d+)/.exec(tools[0].description!)![1]);
+    // Inside bwrap the pid is one of its own PID namespace, gone with it; outside it is a real pid.
+    if (!isolated) expect(livingProcesses({}).some((p) => p.pid === orphan)).toBe(false);
+    expect(nothingLeft(sandbox)).toEqual([]);
+  });
+
+  it('applies resource limits and captures stderr, capped', async () => {
+    const sandbox = launchSandboxed(
+      { command: '/bin/sh', args: ['-c', 'cat /proc/self/limits >&2; head -c 100000 /dev/zero | tr "\\0" x >&2; echo "the end" >&2; sleep 30'], env: {} },
+      { maxMessageBytes: 1024, maxStderrBytes: 4096, maxOpenFiles: 64, maxMemoryBytes: 512 * 1024 * 1024, maxCpuSeconds: 7, maxProcesses: 100 },
+      { warn: () => {}, ...options },
+    );
+    await sandbox.transport.start();
+    const until = Date.now() + 5000;
+    while (!sandbox.stderr().includes('the end') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await sandbox.kill();
+    const stderr = sandbox.stderr();
+    expect(stderr.length).toBeLessThan(4096 + 100);
+    expect(stderr).toMatch(/bytes of stderr dropped/);
+    expect(stderr).toContain('the end');
+    expect(stderr).toMatch(/Max open files\s+64\s+64/);
+    expect(stderr).toMatch(/Max cpu time\s+7\s+7/);
+    expect(stderr).toMatch(/Max data size\s+536870912\s+536870912/);
+    expect(nothingLeft(sandbox)).toEqual([]);
+  });
+});
+
+describe.skipIf(!bwrapWorks)('inside bwrap', () => {
+  let listener: Server;
+  let port: number;
+  let connections = 0;
+  beforeAll(async () => {
+    listener = createServer((socket) => (connections++, socket.destroy()));
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    port = (listener.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => listener.close(() => resolve())));
+
+  it('has no network unless allowed', async () => {
+    const before = connections;
+    const denied = await listWith(launch('network-during-listing', { argument: String(port) }));
+    expect(denied.tools[0].description).toMatch(/TCP attempt: refused/);
+    expect(connections).toBe(before);
+    const allowed = await listWith(launch('network-during-listing', { argument: String(port), allowNetwork: true }));
+    expect(allowed.tools[0].description).toBe('TCP attempt: connected');
+    expect(connections).toBe(before + 1);
+  });
+
+  it('cannot write to the real home folder or the real /tmp, only its own folder', async () => {
+    const { tools } = await listWith(launch('escape-fs', { argument: '/root' }));
+    const text = tools[0].description!;
+    const attempts = JSON.parse(/Attempts: (\{.*\}) marker=/.exec(text)![1]);
+    const marker = /marker=(\S+)/.exec(text)![1];
+    expect(attempts.realHome).toMatch(/^refused/);
+    expect(attempts.ownHome).toBe('ok: wrote');
+    expect(existsSync(join('/root', marker))).toBe(false);
+    expect(existsSync(join('/tmp', marker))).toBe(false);
+  });
+});
