@@ -1,0 +1,310 @@
+import { explain } from './explain.ts';
+import { ACTION_ARGUMENTS, ARGUMENT_RULES, type ArgumentRule } from './rules/arguments.ts';
+import { ANNOTATION_CONTRADICTIONS, ANNOTATION_RAISES } from './rules/annotations.ts';
+import { OBJECT_RULES, OBJECT_STOPWORDS, OUTBOUND_VERBS, type ObjectRule } from './rules/objects.ts';
+import { DESCRIPTION_PREAMBLE, PHRASE_RULES } from './rules/phrases.ts';
+import { findPoisoning } from './poisoning.ts';
+import { CONJUNCTIONS, VERBS, type VerbRule } from './rules/verbs.ts';
+import { severityOf } from './severity.ts';
+import { firstSentence, splitWords, tokenizeName } from './tokenize.ts';
+import type { AnnotationConflict, Category, Classification, Evidence, Flag, ServerContext, ToolInput } from './types.ts';
+import { FLAGS } from './types.ts';
+
+/** Bump when rules change: stored classifications of another version are recomputed. */
+export const CLASSIFIER_VERSION = '1.0.0';
+
+/** Evidence weights: how much each kind of rule counts (DESIGN.md's order of weight). */
+export const WEIGHTS = {
+  nameVerb: 0.9,
+  /** A second verb joined by or/and (`create_or_update`). */
+  nameSecondVerb: 0.85,
+  titleVerb: 0.8,
+  descriptionVerb: 0.75,
+  actionEnum: 0.7,
+  /** A phrase outside the first sentence counts this much of its weight. */
+  laterSentence: 0.5,
+} as const;
+
+/** The worst category whose score reaches this (and is near the top score) is chosen. */
+const DECISION_THRESHOLD = 0.5;
+/** How far below the top score a worse category may be and still win. */
+const DECISION_MARGIN = 0.25;
+/** Below this, the evidence is too thin: `unknown`. */
+const UNKNOWN_BELOW = 0.3;
+/** A flag needs this much evidence. */
+const FLAG_THRESHOLD = 0.45;
+
+/** Categories from worst to mildest: the worst that the evidence supports wins. */
+const WORST_FIRST: readonly Category[] = ['financial', 'destructive', 'execute', 'write', 'read'];
+/** Flags that only mean something for tools that change the world. */
+const CHANGE_ONLY_FLAGS: ReadonlySet<Flag> = new Set(['external_comm', 'bulk']);
+
+const OBJECT_RULES_BY_WORD = indexObjectRules(OBJECT_RULES);
+const ARGUMENT_RULES_EXACT = indexArgumentRules(ARGUMENT_RULES, true);
+const ARGUMENT_RULES_BY_WORD = indexArgumentRules(ARGUMENT_RULES, false);
+
+interface NameReading {
+  verb: string | undefined;
+  rule: VerbRule | undefined;
+}
+
+/** Classifies one tool from its name, title, description, input schema and annotations. Pure and deterministic. */
+export function classify(tool: ToolInput, _server?: ServerContext): Classification {
+  const evidence: Evidence[] = [];
+  const name = typeof tool.name === 'string' ? tool.name : '';
+  const description = typeof tool.description === 'string' ? tool.description : '';
+  const title = typeof tool.title === 'string' ? tool.title : '';
+
+  const reading = readName(tokenizeName(name), 'name', WEIGHTS.nameVerb, evidence);
+  if (title) readName(splitWords(title), 'title', WEIGHTS.titleVerb, evidence);
+  if (description) readDescription(description, evidence);
+  readSchema(tool.inputSchema, evidence);
+
+  const scores = categoryScores(evidence);
+  let category = decide(scores);
+  const annotations = isRecord(tool.annotations) ? tool.annotations : undefined;
+  if (annotations) category = raiseByAnnotations(category, annotations, reading, evidence);
+
+  for (const hit of findPoisoning(name, title, description)) evidence.push(hit);
+  const flags = flagsFrom(evidence, category);
+  const { severity, raisedBy } = severityOf(category, flags);
+  const annotationConflicts = annotations ? conflictsWith(category, annotations) : [];
+  const confidence = confidenceOf(category, scores);
+  return {
+    category,
+    flags,
+    severity,
+    confidence,
+    evidence,
+    annotationConflicts,
+    explanation: explain(category, severity, raisedBy, evidence, annotationConflicts),
+    version: CLASSIFIER_VERSION,
+  };
+}
+
+/** The name's (or title's) action verb, a second verb after or/and, and what its object words imply. */
+function readName(words: string[], field: 'name' | 'title', weight: number, evidence: Evidence[]): NameReading {
+  let at = -1;
+  for (let i = 0; i < words.length; i++) {
+    if (VERBS.has(words[i])) {
+      at = i;
+      break;
+    }
+  }
+  if (at < 0) return { verb: undefined, rule: undefined };
+  const verb = words[at];
+  const rule = VERBS.get(verb)!;
+  evidence.push({ rule: `${field}-verb:${verb}`, field, match: verb, points: rule.category, weight });
+  if (OUTBOUND_VERBS.has(verb)) evidence.push({ rule: `${field}-outbound-verb:${verb}`, field, match: verb, points: 'external_comm', weight: 0.6 });
+  if (CONJUNCTIONS.has(words[at + 1]) && VERBS.has(words[at + 2])) {
+    const second = words[at + 2];
+    const secondRule = VERBS.get(second)!;
+    evidence.push({ rule: `${field}-verb:${second}`, field, match: second, points: secondRule.category, weight: weight * (WEIGHTS.nameSecondVerb / WEIGHTS.nameVerb) });
+  }
+  readObjects(words, at, verb, rule, field, weight, evidence);
+  return { verb, rule };
+}
+
+function readObjects(words: string[], at: number, verb: string, verbRule: VerbRule, field: Evidence['field'], scale: number, evidence: Evidence[]): void {
+  let headEnd = words.length;
+  for (let i = at + 1; i < words.length; i++) {
+    if (OBJECT_STOPWORDS.has(words[i])) {
+      headEnd = i;
+      break;
+    }
+  }
+  // `pods_delete` names its object before the verb; `delete_pod_by_name` after it.
+  const head = headEnd > at + 1 ? words[headEnd - 1] : at > 0 ? words[at - 1] : undefined;
+  const fired = new Set<ObjectRule>();
+  for (let i = 0; i < words.length; i++) {
+    if (i === at) continue;
+    const rules = OBJECT_RULES_BY_WORD.get(words[i]);
+    if (!rules) continue;
+    for (const rule of rules) {
+      if (fired.has(rule)) continue;
+      if (rule.headOnly && words[i] !== head) continue;
+      if (rule.verbs ? !rule.verbs.includes(verb) : rule.verbCategories ? !rule.verbCategories.includes(verbRule.category) : false) continue;
+      fired.add(rule);
+      const weight = rule.weight * (scale / WEIGHTS.nameVerb);
+      const match = `${verb} … ${words[i]}`;
+      if (rule.category) evidence.push({ rule: `${field}-object:${rule.id}`, field, match, points: rule.category, weight });
+      for (const flag of rule.flags ?? []) evidence.push({ rule: `${field}-object:${rule.id}`, field, match, points: flag, weight });
+    }
+  }
+}
+
+/** The first sentence's leading verb, then every phrase rule (full weight in the first sentence, less later). */
+function readDescription(description: string, evidence: Evidence[]): void {
+  const { first, rest } = firstSentence(description);
+  const lead = first.replace(DESCRIPTION_PREAMBLE, '');
+  const firstWord = /^[A-Za-z]+/.exec(lead)?.[0];
+  if (firstWord) {
+    const verb = verbOf(firstWord.toLowerCase());
+    if (verb) {
+      const rule = VERBS.get(verb)!;
+      evidence.push({ rule: `description-verb:${verb}`, field: 'description', match: firstWord, points: rule.category, weight: WEIGHTS.descriptionVerb });
+      const objectWords = splitWords(lead.slice(0, 80));
+      readObjects(objectWords, 0, verb, rule, 'description', WEIGHTS.descriptionVerb, evidence);
+    }
+  }
+  for (const rule of PHRASE_RULES) {
+    const inFirst = rule.pattern.exec(first);
+    const hit = inFirst ?? (rest ? rule.pattern.exec(rest) : null);
+    if (!hit) continue;
+    evidence.push({
+      rule: `phrase:${rule.id}`,
+      field: 'description',
+      match: hit[0],
+      points: rule.points,
+      weight: inFirst ? rule.weight : rule.weight * WEIGHTS.laterSentence,
+    });
+  }
+}
+
+/** Descriptions conjugate their verbs: "Deletes", "Retrieving", "Updated". */
+function verbOf(word: string): string | undefined {
+  if (VERBS.has(word)) return word;
+  const candidates: string[] = [];
+  if (word.endsWith('ies')) candidates.push(`${word.slice(0, -3)}y`);
+  if (word.endsWith('es')) candidates.push(word.slice(0, -2));
+  if (word.endsWith('s')) candidates.push(word.slice(0, -1));
+  if (word.endsWith('ing')) candidates.push(word.slice(0, -3), `${word.slice(0, -3)}e`);
+  for (const c of candidates) if (VERBS.has(c)) return c;
+  return undefined;
+}
+
+/** Argument names and types, and enum/const values of action-like arguments (`action: delete`). */
+function readSchema(schema: unknown, evidence: Evidence[]): void {
+  if (!isRecord(schema) || !isRecord(schema.properties)) return;
+  const fired = new Set<ArgumentRule>();
+  for (const [argument, definition] of Object.entries(schema.properties)) {
+    const type = typeOf(definition);
+    const lower = argument.toLowerCase();
+    const apply = (rules: readonly ArgumentRule[] | undefined) => {
+      for (const rule of rules ?? []) {
+        if (fired.has(rule) || (rule.types && (!type || !rule.types.includes(type)))) continue;
+        fired.add(rule);
+        evidence.push({ rule: `argument:${rule.id}`, field: 'inputSchema', match: argument, points: rule.points, weight: rule.weight });
+      }
+    };
+    apply(ARGUMENT_RULES_EXACT.get(lower));
+    for (const word of splitWords(argument)) apply(ARGUMENT_RULES_BY_WORD.get(word));
+    if (ACTION_ARGUMENTS.has(lower) && isRecord(definition)) readActionValues(argument, definition, evidence);
+  }
+}
+
+function readActionValues(argument: string, definition: Record<string, unknown>, evidence: Evidence[]): void {
+  const values = Array.isArray(definition.enum) ? definition.enum : definition.const !== undefined ? [definition.const] : [];
+  const seen = new Set<Category>();
+  for (const value of values) {
+    if (typeof value !== 'string') continue;
+    const verb = verbOf(splitWords(value)[0] ?? '');
+    const category = verb ? VERBS.get(verb)!.category : undefined;
+    if (!category || category === 'read' || seen.has(category)) continue;
+    seen.add(category);
+    evidence.push({ rule: `argument-action:${verb}`, field: 'inputSchema', match: `${argument}: ${value}`, points: category, weight: WEIGHTS.actionEnum });
+  }
+}
+
+function categoryScores(evidence: readonly Evidence[]): Record<Category, number> {
+  const scores: Record<Category, number> = { read: 0, write: 0, execute: 0, destructive: 0, financial: 0, unknown: 0 };
+  for (const e of evidence) {
+    if (e.points in scores) {
+      const c = e.points as Category;
+      if (e.weight > scores[c]) scores[c] = e.weight;
+    }
+  }
+  return scores;
+}
+
+/** The worst category with enough evidence, close enough to the strongest evidence; else the strongest; else unknown. */
+function decide(scores: Record<Category, number>): Category {
+  let top = 0;
+  let topCategory: Category = 'unknown';
+  for (const c of WORST_FIRST) {
+    if (scores[c] > top) {
+      top = scores[c];
+      topCategory = c;
+    }
+  }
+  if (top < UNKNOWN_BELOW) return 'unknown';
+  const bar = Math.max(DECISION_THRESHOLD, top - DECISION_MARGIN);
+  for (const c of WORST_FIRST) if (scores[c] >= bar) return c;
+  return topCategory;
+}
+
+function raiseByAnnotations(category: Category, annotations: Record<string, unknown>, reading: NameReading, evidence: Evidence[]): Category {
+  let current = category;
+  for (const raise of ANNOTATION_RAISES) {
+    if (annotations[raise.hint] !== raise.value || !raise.from.includes(current)) continue;
+    if (raise.unlessReadOnly && annotations.readOnlyHint === true) continue;
+    if (raise.notForAdditive && reading.rule?.additive) continue;
+    evidence.push({ rule: `annotation:${raise.id}`, field: 'annotations', match: `${raise.hint}: ${String(raise.value)}`, points: raise.to, weight: raise.weight });
+    current = raise.to;
+  }
+  return current;
+}
+
+function conflictsWith(category: Category, annotations: Record<string, unknown>): AnnotationConflict[] {
+  const conflicts: AnnotationConflict[] = [];
+  for (const rule of ANNOTATION_CONTRADICTIONS) {
+    if (annotations[rule.hint] !== rule.value || !rule.contradicts.includes(category)) continue;
+    // MCP: destructiveHint means nothing for a tool declared read-only.
+    if (rule.hint === 'destructiveHint' && annotations.readOnlyHint === true) continue;
+    conflicts.push({ annotation: rule.hint, declared: rule.value, message: rule.message(category) });
+  }
+  return conflicts;
+}
+
+function flagsFrom(evidence: readonly Evidence[], category: Category): Flag[] {
+  const best = new Map<Flag, number>();
+  for (const e of evidence) {
+    if (e.points in CATEGORY_SET) continue;
+    const flag = e.points as Flag;
+    if (e.weight > (best.get(flag) ?? 0)) best.set(flag, e.weight);
+  }
+  const changes = category !== 'read' && category !== 'unknown';
+  return FLAGS.filter((f) => (best.get(f) ?? 0) >= FLAG_THRESHOLD && (changes || !CHANGE_ONLY_FLAGS.has(f)));
+}
+
+const CATEGORY_SET: Record<string, true> = { read: true, write: true, execute: true, destructive: true, financial: true, unknown: true };
+
+/** How clearly the chosen category beat the others: its own evidence, less a share of the strongest rival's. */
+function confidenceOf(category: Category, scores: Record<Category, number>): number {
+  if (category === 'unknown') return 0.2;
+  let rival = 0;
+  for (const c of WORST_FIRST) if (c !== category && scores[c] > rival) rival = scores[c];
+  const own = Math.max(scores[category], DECISION_THRESHOLD);
+  return Math.round(Math.max(0.05, Math.min(1, own - rival * 0.3)) * 100) / 100;
+}
+
+function typeOf(definition: unknown): string | undefined {
+  if (!isRecord(definition)) return undefined;
+  const type = definition.type;
+  if (typeof type === 'string') return type;
+  if (Array.isArray(type)) return type.find((t): t is string => typeof t === 'string' && t !== 'null');
+  if (Array.isArray(definition.anyOf)) for (const option of definition.anyOf) {
+    const t = typeOf(option);
+    if (t && t !== 'null') return t;
+  }
+  return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function indexObjectRules(rules: readonly ObjectRule[]): Map<string, ObjectRule[]> {
+  const index = new Map<string, ObjectRule[]>();
+  for (const rule of rules) for (const word of rule.objects) index.set(word, [...(index.get(word) ?? []), rule]);
+  return index;
+}
+
+function indexArgumentRules(rules: readonly ArgumentRule[], exact: boolean): Map<string, ArgumentRule[]> {
+  const index = new Map<string, ArgumentRule[]>();
+  for (const rule of rules) {
+    if (Boolean(rule.exact) !== exact) continue;
+    for (const name of rule.names) index.set(name, [...(index.get(name) ?? []), rule]);
+  }
+  return index;
+}

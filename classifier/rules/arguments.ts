@@ -1,0 +1,30 @@
+import type { Category, Flag } from '../types.ts';
+
+/**
+ * Input schema arguments. `names` are matched against the argument's words (`file_path` → file, path);
+ * `types` restricts the rule to arguments of those JSON Schema types. Freeform arguments make a tool's
+ * effect depend on what the caller writes into them.
+ */
+export interface ArgumentRule {
+  id: string;
+  names: string[];
+  types?: string[];
+  /** The whole argument name must be one of `names` (not just one of its words). */
+  exact?: boolean;
+  points: Category | Flag;
+  weight: number;
+}
+
+export const ARGUMENT_RULES: readonly ArgumentRule[] = [
+  { id: 'sql', names: ['sql', 'sql_query', 'sqlquery', 'statement', 'ddl', 'dml'], exact: true, types: ['string'], points: 'execute', weight: 0.6 },
+  { id: 'shell-command', names: ['command', 'cmd', 'shell', 'script', 'code', 'program', 'javascript', 'python', 'bash', 'expression', 'snippet', 'source_code', 'function_code'], exact: true, types: ['string'], points: 'execute', weight: 0.6 },
+  { id: 'freeform-code', names: ['sql', 'query', 'command', 'cmd', 'script', 'code', 'shell', 'expression', 'pipeline', 'statement', 'javascript', 'python', 'jql', 'promql', 'logql', 'kql', 'cypher', 'graphql', 'regex', 'pattern'], types: ['string', 'array', 'object'], points: 'freeform_input', weight: 0.6 },
+  { id: 'freeform-location', names: ['url', 'uri', 'endpoint', 'webhook', 'href', 'link', 'path', 'paths', 'filepath', 'filename', 'directory', 'dir', 'folder'], types: ['string', 'array'], points: 'freeform_input', weight: 0.5 },
+  { id: 'money-amount', names: ['amount', 'price', 'currency', 'notional', 'qty', 'quantity', 'side', 'limit_price', 'stop_price'], points: 'financial', weight: 0.3 },
+  { id: 'recipient', names: ['recipient', 'recipients', 'to', 'cc', 'bcc', 'email_to', 'phone', 'phone_number', 'channel', 'channel_id', 'chat_id', 'webhook_url'], exact: true, points: 'external_comm', weight: 0.4 },
+  { id: 'force-switch', names: ['force', 'overwrite', 'permanent', 'hard', 'recursive', 'cascade', 'purge'], exact: true, types: ['boolean'], points: 'destructive', weight: 0.35 },
+  { id: 'secret-argument', names: ['password', 'secret', 'token', 'api_key', 'apikey', 'private_key', 'client_secret'], exact: true, points: 'credential_admin', weight: 0.4 },
+];
+
+/** Argument names whose enum or const values name actions (`action: create | delete`). */
+export const ACTION_ARGUMENTS: ReadonlySet<string> = new Set(['action', 'operation', 'op', 'method', 'mode', 'command', 'verb', 'type', 'subcommand', 'cmd', 'state', 'status']);

@@ -1,0 +1,45 @@
+import type { Category, Flag } from '../types.ts';
+
+/**
+ * Phrases in a tool's title or description. Each pattern is matched case-insensitively; the weight is
+ * for a match in the first sentence, and halves elsewhere in the description (a word like DELETE in a
+ * description of something else is weak evidence).
+ */
+export interface PhraseRule {
+  id: string;
+  pattern: RegExp;
+  points: Category | Flag;
+  weight: number;
+}
+
+export const PHRASE_RULES: readonly PhraseRule[] = [
+  // destructive
+  { id: 'irreversible', pattern: /\b(?:permanently|irreversibl[ey]|cannot be (?:undone|reversed|recovered)|can ?not be (?:undone|recovered)|not reversible|no way to undo)\b/i, points: 'destructive', weight: 0.75 },
+  { id: 'deletes', pattern: /\b(?:deletes?|deleting|removes? (?:all|every|the|an?|existing)|destroys?|drops? (?:the |an? )?(?:table|database|collection|index|schema)|truncates?|wipes?|erases?|purges?|terminates?|revokes?|overwrites?|uninstalls?)\b/i, points: 'destructive', weight: 0.7 },
+  { id: 'force-push', pattern: /\bforce[- ]push/i, points: 'destructive', weight: 0.8 },
+  // execute
+  { id: 'runs-code', pattern: /\b(?:execut(?:e|es|ing)|runs?|running|evaluat(?:e|es|ing)|invok(?:e|es|ing))\b(?:\s+\S+){0,4}?\s+(?:sql|quer(?:y|ies)|commands?|scripts?|code|shell|javascript|python|bash|programs?|statements?|workflows?|pipelines?|jobs?|notebooks?|containers?|pods?|functions?|actions?|migrations?|expressions?)\b/i, points: 'execute', weight: 0.75 },
+  { id: 'arbitrary-code', pattern: /\b(?:arbitrary|any|raw|custom)\s+(?:sql|quer(?:y|ies)|commands?|code|scripts?|shell|javascript|python|expressions?|statements?|aggregation)\b/i, points: 'execute', weight: 0.75 },
+  { id: 'deploys', pattern: /\b(?:deploys?|deploying|installs? (?:a |the )?(?:plugin|chart|package|extension|app))\b/i, points: 'execute', weight: 0.6 },
+  // financial
+  { id: 'places-order', pattern: /\b(?:plac(?:e|es|ing)|submit(?:s|ting)?)\b(?:\s+\S+){0,4}?\s+(?:(?:buy|sell|market|limit|stock|crypto|option|options)\s+)?orders?\b/i, points: 'financial', weight: 0.8 },
+  { id: 'buy-sell', pattern: /\b(?:buy|sell|purchase)s?\b(?:\s+\S+){0,3}?\s+(?:orders?|shares?|stocks?|crypto|tokens?|options?|contracts?|assets?|securities)\b/i, points: 'financial', weight: 0.7 },
+  { id: 'moves-money', pattern: /\b(?:refunds?|refunding|charg(?:e|es|ing) (?:a |the )?(?:customer|card|payment)|pay(?:s|ing)? (?:an? |the )?(?:invoice|bill)|transfers? (?:money|funds)|send(?:s|ing)? (?:money|funds|payments?)|initiates? (?:a )?payment|payouts?)\b/i, points: 'financial', weight: 0.75 },
+  // write
+  { id: 'creates', pattern: /\b(?:creates?|adds?|inserts?|updates?|modif(?:y|ies)|edits?|renames?|moves?|writes?|saves?|uploads?|appends?|sets?|changes?|posts?|sends?|publish(?:es)?|schedules?|assigns?|merges?|pushes|commits?)\b/i, points: 'write', weight: 0.5 },
+  // read
+  { id: 'read-only', pattern: /\bread[- ]only\b|\bdoes not (?:modify|change|write)\b|\bwithout (?:modifying|changing)\b/i, points: 'read', weight: 0.4 },
+  // flags
+  { id: 'sends-to-others', pattern: /\b(?:send(?:s|ing)?|post(?:s|ing)?|publish(?:es|ing)?|reply|replies|notif(?:y|ies)|broadcasts?)\b(?:\s+\S+){0,4}?\s+(?:emails?|messages?|mail|sms|notifications?|tweets?|comments?|to (?:a |the )?(?:channel|user|recipient|slack|webhook|chat))\b/i, points: 'external_comm', weight: 0.6 },
+  { id: 'web-content', pattern: /\b(?:web ?pages?|websites?|urls?|internet|html|scrap(?:e|es|ing)|crawl(?:s|ing)?|search(?:es)? the web|web search|browser)\b/i, points: 'untrusted_content', weight: 0.5 },
+  { id: 'personal-data', pattern: /\b(?:private|personal|emails?|inbox|direct messages?|dms?|credentials?|secrets?|passwords?|api keys?|tokens?|environment variables)\b/i, points: 'private_data', weight: 0.4 },
+  { id: 'many-items', pattern: /\b(?:all (?:matching|the|of the)|every|in bulk|bulk|batch|multiple|many)\b/i, points: 'bulk', weight: 0.35 },
+  { id: 'permissions', pattern: /\b(?:permissions?|access (?:to|control|rights?)|roles?|api keys?|tokens?|credentials?|passwords?)\b/i, points: 'credential_admin', weight: 0.4 },
+];
+
+/**
+ * Openers that precede the real verb of a description's first sentence: "This tool will fetch…",
+ * "Use this to delete…", "Notion | Create a page".
+ */
+export const DESCRIPTION_PREAMBLE =
+  /^(?:[\w .-]{1,30}\s\|\s*)?(?:(?:this|the) (?:tool|function|endpoint|command|operation|method) (?:will |can |is used to |allows you to |lets you |helps you )?|use (?:this|it)(?: tool)? (?:to |for |when )|tool (?:to|for|that) |(?:a |an )?(?:tool|function|helper|utility|endpoint) (?:to|for|that) |allows? (?:you |users |the user |agents )?to |lets? (?:you |the user )?|helps? (?:you )?(?:to )?|used to |can be used to |call this to |you can |please |quickly |directly |simply |safely |easily |will )+/i;

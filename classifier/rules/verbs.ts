@@ -1,0 +1,83 @@
+import type { Category } from '../types.ts';
+
+/**
+ * Action verbs, as they appear in tool names and at the start of descriptions, and the category each
+ * one implies. A verb names what the tool does to the world; the object it acts on is looked up
+ * separately (objects.ts) and may move the category (a `create` of a `payment` is financial).
+ *
+ * `additive` verbs only add something new: an MCP `destructiveHint` does not make them destructive.
+ */
+export interface VerbRule {
+  category: Category;
+  additive?: boolean;
+}
+
+const table: Record<Category, string[]> = {
+  read: [
+    'get', 'list', 'read', 'search', 'find', 'fetch', 'show', 'view', 'describe', 'query', 'lookup', 'look',
+    'retrieve', 'inspect', 'check', 'count', 'browse', 'explore', 'analyze', 'analyse', 'summarize', 'explain',
+    'download', 'export', 'diff', 'compare', 'validate', 'verify', 'preview', 'estimate', 'calculate', 'compute',
+    'convert', 'parse', 'format', 'render', 'resolve', 'detect', 'scan', 'audit', 'monitor', 'watch', 'poll',
+    'whoami', 'status', 'stat', 'info', 'ping', 'health', 'test', 'lint', 'echo', 'sum', 'tail',
+    'grep', 'glob', 'tree', 'screenshot', 'snapshot', 'capture', 'recognize', 'translate', 'generate',
+    'suggest', 'recommend', 'think', 'plan', 'evaluate', 'load', 'wait', 'sample', 'print', 'extract', 'measure',
+    'diagnose', 'investigate', 'discover', 'select', 'filter', 'sort', 'open', 'navigate',
+    'hover', 'scroll', 'visit', 'crawl', 'scrape', 'research', 'ask', 'lookup', 'identify', 'troubleshoot', 'decode',
+    'encode', 'hash', 'tokenize', 'embed', 'classify', 'transcribe', 'observe', 'review', 'trace', 'profile',
+    'assess', 'ls', 'cat', 'head', 'which', 'whois', 'dig', 'resolve',
+  ],
+  write: [
+    'create', 'add', 'new', 'insert', 'post', 'put', 'patch', 'update', 'edit', 'modify', 'change', 'set', 'save',
+    'write', 'upload', 'append', 'rename', 'move', 'copy', 'clone', 'duplicate', 'fork', 'import', 'tag', 'label',
+    'assign', 'unassign', 'comment', 'reply', 'react', 'star', 'unstar', 'follow', 'unfollow', 'join', 'leave',
+    'invite', 'subscribe', 'unsubscribe', 'enable', 'disable', 'toggle', 'configure', 'register', 'mark', 'pin',
+    'unpin', 'lock', 'unlock', 'archive', 'unarchive', 'restore', 'close', 'reopen', 'merge', 'push',
+    'commit', 'checkout', 'branch', 'stage', 'unstage', 'apply', 'approve', 'reject', 'submit', 'request', 'schedule',
+    'reschedule', 'start', 'stop', 'restart', 'pause', 'resume', 'scale', 'resize', 'upgrade', 'downgrade', 'install',
+    'enroll', 'connect', 'disconnect', 'link', 'unlink', 'attach', 'detach', 'mute', 'unmute', 'acknowledge', 'ack',
+    'snooze', 'publish', 'unpublish', 'share', 'send', 'notify', 'email', 'message', 'mention', 'invite', 'upsert',
+    'store', 'remember', 'record', 'track', 'sync', 'import', 'promote', 'reorder', 'place', 'prioritize', 'click', 'type',
+    'fill', 'press', 'drag', 'dismiss', 'complete', 'finish', 'init',
+    'initialize', 'setup', 'provision', 'allocate', 'reserve', 'book', 'claim', 'grant', 'authorize', 'login',
+    'logout', 'authenticate', 'rotate', 'renew', 'extend', 'increment', 'decrement', 'vote', 'like', 'unlike',
+    'favorite', 'bookmark', 'annotate', 'cancel', 'silence', 'rerun', 'retry', 'trigger', 'activate', 'deactivate',
+    'suspend', 'unsuspend', 'transition', 'make', 'build', 'compile', 'bump', 'release', 'mkdir',
+    'touch', 'rebase', 'cherry', 'revert', 'stash', 'handoff', 'emit', 'fire', 'broadcast',
+    'tweet', 'dm', 'unblock', 'block', 'ban', 'unban', 'kick', 'flag', 'report',
+    'refresh', 'reload', 'reindex', 'optimize', 'compact', 'migrate', 'seed', 'elicit',
+  ],
+  execute: [
+    'run', 'execute', 'exec', 'eval', 'invoke', 'call', 'shell', 'spawn', 'launch', 'deploy',
+    'redeploy', 'script', 'interpret', 'sh', 'bash', 'python', 'node', 'sql',
+  ],
+  destructive: [
+    'delete', 'remove', 'rm', 'destroy', 'drop', 'truncate', 'purge', 'wipe', 'erase', 'clear', 'kill', 'terminate',
+    'revoke', 'overwrite', 'reset', 'uninstall', 'deprovision', 'decommission', 'prune', 'shred', 'void', 'expunge',
+    'empty', 'teardown', 'nuke', 'evict', 'force', 'obliterate', 'discard', 'cleanup', 'clean', 'rmdir', 'unset',
+    'flush',
+  ],
+  financial: [
+    'pay', 'charge', 'refund', 'transfer', 'buy', 'sell', 'purchase', 'trade', 'order', 'invoice',
+    'bill', 'withdraw', 'deposit', 'donate', 'tip', 'payout', 'settle', 'exercise',
+    'liquidate', 'bid', 'swap', 'stake', 'unstake', 'mint', 'borrow', 'lend', 'repay',
+  ],
+  unknown: [],
+};
+
+/** Verbs whose action only adds: creating a new thing cannot destroy an existing one. */
+const additive = new Set([
+  'create', 'add', 'new', 'insert', 'post', 'append', 'upload', 'copy', 'clone', 'duplicate', 'fork', 'comment',
+  'reply', 'react', 'star', 'follow', 'join', 'invite', 'subscribe', 'register', 'send', 'notify', 'email',
+  'message', 'mention', 'publish', 'share', 'record', 'track', 'remember', 'store', 'save', 'import', 'build',
+  'compile', 'install', 'provision', 'enroll', 'book', 'reserve', 'vote', 'like', 'favorite', 'bookmark', 'annotate',
+  'emit', 'tweet', 'dm', 'mkdir', 'touch', 'init', 'initialize', 'setup', 'tag', 'label', 'pin',
+]);
+
+export const VERBS: ReadonlyMap<string, VerbRule> = new Map(
+  (Object.entries(table) as Array<[Category, string[]]>).flatMap(([category, verbs]) =>
+    verbs.map((verb): [string, VerbRule] => [verb, additive.has(verb) ? { category, additive: true } : { category }]),
+  ),
+);
+
+/** Words that join two verbs in a name (`create_or_update_file`): the second verb counts too. */
+export const CONJUNCTIONS: ReadonlySet<string> = new Set(['or', 'and', 'then']);
