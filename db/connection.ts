@@ -8,6 +8,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
+import { lockFolder } from './folder-lock.ts';
 import * as schema from './schema.ts';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -68,15 +69,28 @@ interface OpenedDatabase extends Database {
 
 async function openPglite(dataDir: string): Promise<OpenedDatabase> {
   mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite(dataDir);
-  await client.waitReady;
+  const unlock = lockFolder(dataDir);
+  let client: PGlite;
+  try {
+    client = new PGlite(dataDir);
+    await client.waitReady;
+  } catch (error) {
+    unlock();
+    throw new Error(`Could not open the embedded database at ${dataDir}: ${(error as Error).message}`, { cause: error });
+  }
   const orm = drizzlePglite({ client, schema }) as unknown as Orm;
   return {
     orm,
     backend: 'pglite',
     location: dataDir,
     migrate: () => migratePglite(orm as never, { migrationsFolder: MIGRATIONS_FOLDER }),
-    close: () => client.close(),
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        unlock();
+      }
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   databaseStatus,
+  openDatabase,
   definitionHash,
   getState,
   iterateCatalogue,
@@ -59,7 +60,8 @@ describe.each(testBackends())('db on $name', (backend) => {
 
   it('keeps data when the database is opened again, without re-applying migrations', async () => {
     await storeSnapshot(db.orm, { serverId: 'io.github.acme/tracker', tools: [listIssues], at: T0 });
-    const again = await db.reopen();
+    await db.close();
+    const again = await openDatabase(db.openOptions);
     try {
       const status = await databaseStatus(again);
       expect(status.schemaVersion.applied).toBe(status.schemaVersion.available);
@@ -68,6 +70,10 @@ describe.each(testBackends())('db on $name', (backend) => {
     } finally {
       await again.close();
     }
+  });
+
+  it.runIf(backend.name === 'pglite')('refuses to open an embedded database another process has open', async () => {
+    await expect(openDatabase(db.openOptions)).rejects.toThrow(/in use by process \d+ \(this one\)/);
   });
 
   it('merges sources and refreshes metadata when a server is seen again, keeping crawl results', async () => {

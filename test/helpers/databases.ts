@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { openDatabase, type Database } from '../../db/index.ts';
+import { openDatabase, type Database, type OpenOptions } from '../../db/index.ts';
 
 export interface TestDatabase extends Database {
-  /** Closes the database and deletes it (the PGlite folder, or the PostgreSQL database). */
+  /** What openDatabase() takes to open this same database again, as another process would. */
+  openOptions: OpenOptions;
+  /** Closes the database (if still open) and deletes it: the PGlite folder, or the PostgreSQL database. */
   dispose(): Promise<void>;
-  /** Opens the same database again, as a second process would. */
-  reopen(): Promise<Database>;
   /** The PostgreSQL URL of this throwaway database; undefined for PGlite. */
   url?: string;
   /** The PGlite folder; undefined for PostgreSQL. */
@@ -30,16 +30,10 @@ export function testBackends(): TestBackend[] {
 
 export async function createPglite(): Promise<TestDatabase> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-pglite-'));
-  const db = await openDatabase({ dataDir, env: {} });
-  return {
-    ...db,
-    dataDir,
-    reopen: () => openDatabase({ dataDir, env: {} }),
-    async dispose() {
-      await db.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  const openOptions: OpenOptions = { dataDir, env: {} };
+  return withDispose(await openDatabase(openOptions), { openOptions, dataDir }, async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 }
 
 export async function createPostgres(adminUrl: string): Promise<TestDatabase> {
@@ -48,15 +42,27 @@ export async function createPostgres(adminUrl: string): Promise<TestDatabase> {
   await admin.unsafe(`create database "${name}"`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString(), env: {} });
+  const openOptions: OpenOptions = { url: url.toString(), env: {} };
+  return withDispose(await openDatabase(openOptions), { openOptions, url: url.toString() }, async () => {
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.end({ timeout: 5 });
+  });
+}
+
+function withDispose(
+  db: Database,
+  extra: Pick<TestDatabase, 'openOptions' | 'url' | 'dataDir'>,
+  remove: () => Promise<void>,
+): TestDatabase {
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= db.close());
   return {
     ...db,
-    url: url.toString(),
-    reopen: () => openDatabase({ url: url.toString(), env: {} }),
+    ...extra,
+    close,
     async dispose() {
-      await db.close();
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end({ timeout: 5 });
+      await close();
+      await remove();
     },
   };
 }
