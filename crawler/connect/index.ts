@@ -1,0 +1,140 @@
+import type { ListedTool, Outcome } from '../../db/index.ts';
+import { CrawlError } from '../errors.ts';
+import { resolveLimits, type CrawlLimits } from '../limits.ts';
+import type { NpmCacheOptions } from '../npm-cache.ts';
+import { hostRefusal, type HostPolicy } from '../policy.ts';
+import { targetLabel, type CrawlTarget } from '../targets.ts';
+import { listAllTools } from './listing.ts';
+import { failureOf } from './outcome.ts';
+import { openRemoteSession, openStdioSession, type ServerInfo, type Session, type SessionContext } from './session.ts';
+import { storable, storableText } from './storable.ts';
+
+export type { ServerInfo } from './session.ts';
+
+export interface CrawlOptions {
+  limits?: Partial<CrawlLimits>;
+  /** Hosts remote targets may reach; others are refused without a connection attempt. */
+  hostPolicy?: HostPolicy;
+  /** The fetch the HTTP transports use (the network guard in production, plain fetch in tests). */
+  fetch?: typeof fetch;
+  /** A gate on remote URLs beyond the host lists (e.g. no private addresses): a reason to refuse, or undefined. */
+  checkUrl?: (url: string) => Promise<string | undefined>;
+  npm?: NpmCacheOptions;
+  /** Aborting ends the attempt with the outcome `interrupted`. */
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+export interface CrawlResult {
+  target: CrawlTarget;
+  /** The attempt's `target` text, e.g. `npm:pkg@1.2.3`. */
+  label: string;
+  /** The transport actually used, when one was opened. */
+  transport?: string;
+  outcome: Outcome;
+  error?: string;
+  /** Worth retrying within the run (429, 5xx, connection reset). */
+  transient: boolean;
+  startedAt: Date;
+  durationMs: number;
+  server?: ServerInfo;
+  /** On `ok`: every tool, validated, storable, descriptions cut to the limit. */
+  tools?: ListedTool[];
+  stderr?: string;
+  details: Record<string, unknown>;
+}
+
+/** One connection attempt: connect, initialize, list every tool, disconnect. Never throws; failures are data. */
+export async function crawlTarget(target: CrawlTarget, options: CrawlOptions = {}): Promise<CrawlResult> {
+  const now = options.now ?? (() => new Date());
+  const limits = resolveLimits(options.limits);
+  const startedAt = now();
+  const began = performance.now();
+  const details: Record<string, unknown> = {};
+  const result = (fields: Partial<CrawlResult> & { outcome: Outcome }): CrawlResult => ({
+    target,
+    label: targetLabel(target),
+    transient: false,
+    startedAt,
+    durationMs: Math.round(performance.now() - began),
+    details,
+    ...fields,
+  });
+
+  if (target.kind === 'unrunnable') return result({ outcome: target.outcome, error: target.reason });
+  if (options.signal?.aborted) return result({ outcome: 'interrupted', error: 'The crawl was interrupted before this attempt started.' });
+  if (target.kind === 'remote') {
+    const refusal = hostRefusal(target.url, options.hostPolicy) ?? (await options.checkUrl?.(target.url));
+    if (refusal) return result({ outcome: 'refused_by_policy', error: `Not connecting to ${target.url}: ${refusal}.` });
+  }
+
+  const controller = new AbortController();
+  const deadline = setTimeout(
+    () => controller.abort(new CrawlError('deadline_exceeded', `The attempt did not finish within ${limits.deadlineMs} ms (limit deadlineMs).`)),
+    limits.deadlineMs,
+  );
+  const interrupt = () => controller.abort(new CrawlError('interrupted', 'The crawl was interrupted.'));
+  options.signal?.addEventListener('abort', interrupt, { once: true });
+  const cleanups: Array<() => Promise<void>> = [];
+  let readStderr: (() => string) | undefined;
+  let session: Session | undefined;
+  const ctx: SessionContext = {
+    limits,
+    signal: controller.signal,
+    fetch: options.fetch,
+    npm: options.npm,
+    onCleanup: (cleanup) => cleanups.push(cleanup),
+    onStderr: (read) => (readStderr = read),
+    note: (key, value) => (details[key] = value),
+  };
+
+  try {
+    const listing = await untilAborted(controller.signal, async () => {
+      session = target.kind === 'remote' ? await openRemoteSession(target, ctx) : await openStdioSession(target, ctx);
+      return listAllTools(session.client, limits, controller.signal);
+    });
+    details.pages = listing.pages;
+    details.listingBytes = listing.bytes;
+    if (listing.truncatedDescriptions.length > 0) details.truncatedDescriptions = listing.truncatedDescriptions;
+    return result({ outcome: 'ok', transport: sessionTransport(session), server: storable(session!.info), tools: listing.tools, stderr: stderrOf(readStderr) });
+  } catch (error) {
+    const failure = failureOf(error, target.kind !== 'remote');
+    Object.assign(details, failure.details);
+    let outcome = failure.outcome;
+    let message = failure.error;
+    if (target.kind === 'npm' && outcome === 'crashed' && target.placeholders.length > 0) {
+      outcome = 'needs_config';
+      message = `The server did not start with placeholder values for ${target.placeholders.join(', ')}; it needs real configuration. (${message})`;
+    }
+    return result({
+      outcome,
+      error: storableText(message),
+      transient: failure.transient,
+      transport: sessionTransport(session),
+      server: session ? storable((session as Session).info) : undefined,
+      stderr: stderrOf(readStderr),
+    });
+  } finally {
+    clearTimeout(deadline);
+    options.signal?.removeEventListener('abort', interrupt);
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  }
+}
+
+function sessionTransport(session: Session | undefined): string | undefined {
+  return session?.transport;
+}
+
+function stderrOf(read: (() => string) | undefined): string | undefined {
+  const text = read?.();
+  return text ? storableText(text) : undefined;
+}
+
+/** Runs `work`, rejecting with the signal's reason as soon as it aborts (the work is cleaned up afterwards). */
+function untilAborted<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work().then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { launchSandboxed } from '../sandbox/index.ts';
+import type { CrawlLimits } from '../limits.ts';
+import { installNpmPackage, type NpmCacheOptions } from '../npm-cache.ts';
+import type { NpmTarget, RemoteTarget, StdioTarget } from '../targets.ts';
+
+export const CLIENT_INFO = { name: 'toolrisk-crawler', version: '0.1.0' };
+
+/** What the server said in `initialize`. */
+export interface ServerInfo {
+  name?: string;
+  version?: string;
+  title?: string;
+  protocolVersion?: string;
+  capabilities?: Record<string, unknown>;
+  instructions?: string;
+}
+
+/** An initialized MCP session, ready for tools/list. */
+export interface Session {
+  client: Client;
+  /** The transport actually used: stdio, streamable-http or sse. */
+  transport: string;
+  info: ServerInfo;
+}
+
+export interface SessionContext {
+  limits: CrawlLimits;
+  signal: AbortSignal;
+  fetch?: typeof fetch;
+  npm?: NpmCacheOptions;
+  /** Called with every resource to release when the attempt ends, however it ends. */
+  onCleanup(cleanup: () => Promise<void>): void;
+  /** Called once a local server is running, to read its stderr at the end. */
+  onStderr?(read: () => string): void;
+  /** Facts worth storing with the attempt. */
+  note(key: string, value: unknown): void;
+}
+
+export async function openStdioSession(target: StdioTarget | NpmTarget, ctx: SessionContext): Promise<Session> {
+  let launch: { command: string; args: string[]; env: Record<string, string>; cwd?: string; readablePaths: string[] };
+  if (target.kind === 'npm') {
+    const installed = await installNpmPackage(target.package, target.version, { ...ctx.npm, signal: ctx.signal });
+    ctx.note('npmVersion', installed.version);
+    if (target.placeholders.length > 0) ctx.note('placeholders', target.placeholders);
+    launch = { command: installed.command, args: [...installed.args, ...target.args], env: target.env, readablePaths: [installed.dir] };
+  } else {
+    launch = { ...target, readablePaths: readablePathsOf(target) };
+  }
+  const sandbox = launchSandboxed(
+    { ...launch, allowNetwork: false },
+    { maxMessageBytes: ctx.limits.maxMessageBytes, maxStderrBytes: ctx.limits.maxStderrBytes, deadlineMs: ctx.limits.deadlineMs },
+  );
+  ctx.onCleanup(() => sandbox.kill());
+  ctx.onStderr?.(() => sandbox.stderr());
+  return connect(sandbox.transport, 'stdio', ctx);
+}
+
+/** What a command from a servers file may read under the sandbox: its folder, its working folder, and path arguments. */
+function readablePathsOf(target: StdioTarget): string[] {
+  const candidates = [target.cwd, path.isAbsolute(target.command) ? path.dirname(target.command) : undefined, ...target.args.filter((a) => path.isAbsolute(a))];
+  const resolved = target.args.filter((a) => !a.startsWith('-') && !path.isAbsolute(a)).map((a) => path.resolve(target.cwd ?? process.cwd(), a));
+  const paths = [...candidates, ...resolved.filter((p) => existsSync(p)).map((p) => path.dirname(p))];
+  return [...new Set(paths.filter((p): p is string => p !== undefined && existsSync(p)))];
+}
+
+export async function openRemoteSession(target: RemoteTarget, ctx: SessionContext): Promise<Session> {
+  const url = new URL(target.url);
+  const requestInit: RequestInit = { headers: target.headers };
+  const streamable = () => new StreamableHTTPClientTransport(url, { requestInit, fetch: ctx.fetch });
+  const sse = () => new SSEClientTransport(url, { requestInit, fetch: ctx.fetch });
+  if (target.transport === 'sse') return connect(sse(), 'sse', ctx);
+  if (target.transport === 'streamable-http') return connect(streamable(), 'streamable-http', ctx);
+  try {
+    return await connect(streamable(), 'streamable-http', ctx);
+  } catch (error) {
+    // As the SDK documents: a server that rejects the Streamable HTTP POST with a 4xx may be a legacy SSE server.
+    if (!(error instanceof StreamableHTTPError) || !isFallbackStatus(error.code)) throw error;
+    ctx.note('fallback', `streamable-http answered HTTP ${error.code}; tried sse`);
+    return connect(sse(), 'sse', ctx);
+  }
+}
+
+function isFallbackStatus(status: number | undefined): boolean {
+  return status !== undefined && status >= 400 && status < 500 && status !== 401 && status !== 429;
+}
+
+async function connect(transport: Transport, name: string, ctx: SessionContext): Promise<Session> {
+  let protocolVersion: string | undefined;
+  const setProtocolVersion = transport.setProtocolVersion?.bind(transport);
+  transport.setProtocolVersion = (version: string) => {
+    protocolVersion = version;
+    setProtocolVersion?.(version);
+  };
+  const client = new Client(CLIENT_INFO, { capabilities: {} });
+  ctx.onCleanup(() => client.close().catch(() => undefined));
+  await client.connect(transport, { timeout: ctx.limits.requestTimeoutMs, signal: ctx.signal });
+  const version = client.getServerVersion();
+  return {
+    client,
+    transport: name,
+    info: {
+      name: version?.name,
+      version: version?.version,
+      title: version?.title,
+      protocolVersion,
+      capabilities: client.getServerCapabilities() as Record<string, unknown> | undefined,
+      instructions: client.getInstructions(),
+    },
+  };
+}

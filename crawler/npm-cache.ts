@@ -1,0 +1,100 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, open, readFile, rename, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { CrawlError } from './errors.ts';
+
+const run = promisify(execFile);
+
+/** `@scope/name@1.2.3`, `name@^1`, `name` → name and version (undefined for the latest). */
+export function parseNpmSpec(spec: string): { name: string; version?: string } {
+  const at = spec.lastIndexOf('@');
+  const name = at > 0 ? spec.slice(0, at) : spec;
+  const version = at > 0 ? spec.slice(at + 1) : undefined;
+  if (!/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i.test(name)) throw new Error(`${JSON.stringify(spec)} is not an npm package name`);
+  if (version !== undefined && !/^[\w.^~<>=| -]+$/.test(version)) throw new Error(`${JSON.stringify(version)} is not an npm version or range`);
+  return { name, version: version || undefined };
+}
+
+export function defaultNpmCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'toolrisk', 'npm');
+}
+
+export interface NpmCacheOptions {
+  /** Where installed packages are kept, one folder per package and version. Outside the project. */
+  cacheDir?: string;
+  npmCommand?: string;
+  installTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface InstalledPackage {
+  /** The folder holding node_modules/<package>. */
+  dir: string;
+  packageDir: string;
+  version: string;
+  /** How to start its bin. */
+  command: string;
+  args: string[];
+}
+
+/**
+ * Installs `<name>@<version>` with `npm install --ignore-scripts` into its own cache folder (reused when
+ * present) and resolves its bin. A version range is resolved once, when first installed.
+ */
+export async function installNpmPackage(name: string, version: string | undefined, options: NpmCacheOptions = {}): Promise<InstalledPackage> {
+  const cacheDir = options.cacheDir ?? defaultNpmCacheDir();
+  const spec = `${name}@${version ?? 'latest'}`;
+  const dir = path.join(cacheDir, spec.replace(/\//g, '__'));
+  if (!existsSync(path.join(dir, '.complete'))) await install(spec, dir, cacheDir, options);
+  return resolveBin(dir, name);
+}
+
+async function install(spec: string, dir: string, cacheDir: string, options: NpmCacheOptions): Promise<void> {
+  await mkdir(cacheDir, { recursive: true });
+  // Install beside the final folder and rename, so that concurrent runs never see a half-installed package.
+  const staging = await mkdtemp(path.join(cacheDir, '.staging-'));
+  try {
+    await run(
+      options.npmCommand ?? 'npm',
+      ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', '--prefix', staging, spec],
+      { timeout: options.installTimeoutMs ?? 300_000, signal: options.signal, maxBuffer: 4 * 1024 * 1024, cwd: staging },
+    );
+    await (await open(path.join(staging, '.complete'), 'w')).close();
+    await rm(dir, { recursive: true, force: true });
+    await rename(staging, dir);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    if (existsSync(path.join(dir, '.complete'))) return; // another run installed it meanwhile
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+    throw new CrawlError('unreachable', `npm install ${spec} failed: ${stderr || (error as Error).message}`.slice(0, 4000));
+  }
+}
+
+async function resolveBin(dir: string, name: string): Promise<InstalledPackage> {
+  const packageDir = path.join(dir, 'node_modules', name);
+  const manifest = JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8')) as {
+    version?: string;
+    bin?: string | Record<string, string>;
+  };
+  const bins = typeof manifest.bin === 'string' ? { [name]: manifest.bin } : (manifest.bin ?? {});
+  const entries = Object.entries(bins);
+  if (entries.length === 0) {
+    throw new CrawlError('unsupported_runtime', `the npm package ${name} has no bin to start (package.json has no "bin")`);
+  }
+  const unscoped = name.split('/').pop();
+  const [, relative] = entries.find(([bin]) => bin === unscoped) ?? entries[0];
+  const binPath = path.resolve(packageDir, relative);
+  if (!binPath.startsWith(packageDir + path.sep)) throw new CrawlError('protocol_error', `the bin of ${name} points outside its package`);
+  const head = (await readFile(binPath, 'utf8')).slice(0, 200);
+  const isNode = /\.[cm]?js$/.test(binPath) || /^#!.*\bnode\b/.test(head);
+  return {
+    dir,
+    packageDir,
+    version: manifest.version ?? 'unknown',
+    command: isNode ? process.execPath : binPath,
+    args: isNode ? [binPath] : [],
+  };
+}
