@@ -1,0 +1,60 @@
+import { storeSnapshot, upsertServers, type Orm } from '../db/index.ts';
+import type { SyntheticServer } from './generate.ts';
+
+export interface SeedOptions {
+  /** The crawl time recorded on every snapshot. */
+  at: Date;
+  /** Snapshots stored at once (each its own transaction). PGlite runs them one after another anyway. */
+  concurrency?: number;
+  /** Servers generated, upserted and stored per batch. */
+  batchServers?: number;
+  onBatch?: (progress: SeedProgress) => void;
+}
+
+export interface SeedProgress {
+  servers: number;
+  tools: number;
+  /** Wall time spent storing (upserts and snapshots), excluding the time spent generating. */
+  storeMs: number;
+}
+
+/**
+ * Stores a (synthetic) catalogue the way a crawl does: the servers upserted, then each server's tool list
+ * stored with storeSnapshot. Generation and storing alternate batch by batch, so only storing is timed.
+ */
+export async function seedCatalogue(orm: Orm, catalogue: Iterable<SyntheticServer>, options: SeedOptions): Promise<SeedProgress> {
+  const progress: SeedProgress = { servers: 0, tools: 0, storeMs: 0 };
+  for (const batch of batches(catalogue, options.batchServers ?? 200)) {
+    const started = performance.now();
+    await upsertServers(orm, batch.map((entry) => entry.server), options.at);
+    await forEachConcurrently(batch, options.concurrency ?? 1, (entry) =>
+      storeSnapshot(orm, { serverId: entry.server.id, tools: entry.tools, at: options.at }),
+    );
+    progress.storeMs += performance.now() - started;
+    progress.servers += batch.length;
+    progress.tools += batch.reduce((sum, entry) => sum + entry.tools.length, 0);
+    options.onBatch?.({ ...progress });
+  }
+  return progress;
+}
+
+export function* batches<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let batch: T[] = [];
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** Runs `work` on every item with at most `concurrency` in flight; rejects with the first failure. */
+export async function forEachConcurrently<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, lane));
+}
