@@ -1,0 +1,20 @@
+export { crawlTarget, type CrawlOptions, type CrawlResult, type ServerInfo } from './connect/index.ts';
+export { CrawlError } from './errors.ts';
+export { DEFAULT_LIMITS, resolveLimits, type CrawlLimits } from './limits.ts';
+export { defaultNpmCacheDir, installNpmPackage, parseNpmSpec, type NpmCacheOptions } from './npm-cache.ts';
+export { hostRefusal, type HostPolicy } from './policy.ts';
+export { CrawlQueue, type QueueLimits } from './queue.ts';
+export { DEFAULT_RETRY, type RetryOptions } from './retry.ts';
+export { runCrawl, type CrawlProgress, type CrawlRunSummary, type RunCrawlOptions, type ServerOutcome } from './run.ts';
+export {
+  DEFAULT_REGISTRY_URL,
+  fetchRegistry,
+  latestVersions,
+  mapRegistryEntry,
+  syncRegistry,
+  type RegistryEntry,
+  type RegistrySync,
+  type RegistrySyncOptions,
+} from './sources/registry.ts';
+export { parseServersFile, readServersFile, ServersFileError } from './sources/servers-file.ts';
+export * from './targets.ts';

@@ -1,0 +1,138 @@
+import { closeRun, openRun, recordAttempt, storeSnapshot, upsertServers, type Orm, type Outcome } from '../db/index.ts';
+import { crawlTarget, type CrawlOptions, type CrawlResult } from './connect/index.ts';
+import { CrawlQueue } from './queue.ts';
+import { DEFAULT_RETRY, withRetries, type RetryOptions } from './retry.ts';
+import { targetHost, type CrawlTarget, type SourcedServer } from './targets.ts';
+
+export interface RunCrawlOptions extends CrawlOptions {
+  concurrency?: number;
+  perHostConcurrency?: number;
+  /** Retries of transient failures (429, 5xx, connection reset), with exponential backoff. */
+  retry?: RetryOptions;
+  /** Stored on the run: what was crawled and how. */
+  runOptions?: Record<string, unknown>;
+  /** Called after each server's last attempt. */
+  onProgress?: (progress: CrawlProgress) => void;
+}
+
+export interface CrawlProgress {
+  done: number;
+  total: number;
+  counts: Partial<Record<Outcome, number>>;
+  serverId: string;
+  outcome: Outcome;
+  error?: string;
+  elapsedMs: number;
+}
+
+export interface ServerOutcome {
+  serverId: string;
+  outcome: Outcome;
+  target?: string;
+  error?: string;
+  toolCount?: number;
+  changes: number;
+}
+
+export interface CrawlRunSummary {
+  runId: number;
+  status: 'completed' | 'interrupted';
+  /** Servers crawled (deleted servers are stored but not crawled). */
+  servers: number;
+  attempts: number;
+  /** Each server's final outcome, counted. */
+  outcomes: Partial<Record<Outcome, number>>;
+  /** Tool changes recorded (added, removed, changed). */
+  changes: number;
+  durationMs: number;
+  results: ServerOutcome[];
+}
+
+/**
+ * One whole crawl: stores every server's metadata (even when it cannot be reached), opens a run, tries
+ * each server's targets in order until one lists its tools, records every attempt, stores each successful
+ * listing as a snapshot, and closes the run with a summary. A failed attempt never touches the last good
+ * snapshot. Aborting `signal` stops new attempts, interrupts running ones and marks the run `interrupted`.
+ */
+export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], options: RunCrawlOptions = {}): Promise<CrawlRunSummary> {
+  const now = options.now ?? (() => new Date());
+  const began = performance.now();
+  await upsertServers(orm, sourced.map((s) => s.server), now());
+  const crawlable = sourced.filter((s) => s.server.status !== 'deleted' && s.targets.length > 0);
+  const run = await openRun(orm, now(), { ...options.runOptions, servers: crawlable.length });
+
+  const queue = new CrawlQueue({ concurrency: options.concurrency ?? 4, perHost: options.perHostConcurrency ?? 2 });
+  const counts: Partial<Record<Outcome, number>> = {};
+  const results: ServerOutcome[] = [];
+  let attempts = 0;
+
+  async function attempt(target: CrawlTarget): Promise<CrawlResult> {
+    const { result, retries } = await withRetries(
+      () => queue.run(targetHost(target), () => crawlTarget(target, options)),
+      (r) => r.transient,
+      { ...(options.retry ?? DEFAULT_RETRY), signal: options.signal },
+    );
+    if (retries > 0) result.details.retries = retries;
+    return result;
+  }
+
+  async function crawlServer({ server, targets }: SourcedServer): Promise<void> {
+    const runnable = targets.filter((t) => t.kind !== 'unrunnable');
+    let last: ServerOutcome | undefined;
+    for (const target of runnable.length > 0 ? runnable : targets) {
+      if (options.signal?.aborted) break;
+      const result = await attempt(target);
+      attempts += 1;
+      let changes = 0;
+      if (result.outcome === 'ok') {
+        const snapshot = await storeSnapshot(orm, { serverId: server.id, runId: run.id, tools: result.tools!, at: result.startedAt });
+        changes = snapshot.changes.length;
+      }
+      await recordAttempt(orm, {
+        runId: run.id,
+        serverId: server.id,
+        target: result.label,
+        transport: result.transport ?? null,
+        outcome: result.outcome,
+        error: result.error ?? null,
+        stderr: result.stderr ?? null,
+        startedAt: result.startedAt,
+        durationMs: result.durationMs,
+        serverInfo: result.server ? { ...result.server } : null,
+        toolCount: result.tools?.length ?? null,
+        details: Object.keys(result.details).length > 0 ? result.details : null,
+      });
+      last = { serverId: server.id, outcome: result.outcome, target: result.label, error: result.error, toolCount: result.tools?.length, changes };
+      if (result.outcome === 'ok') break;
+    }
+    if (!last) return; // interrupted before its first attempt
+    results.push(last);
+    counts[last.outcome] = (counts[last.outcome] ?? 0) + 1;
+    options.onProgress?.({
+      done: results.length,
+      total: crawlable.length,
+      counts: { ...counts },
+      serverId: server.id,
+      outcome: last.outcome,
+      error: last.error,
+      elapsedMs: performance.now() - began,
+    });
+  }
+
+  const failed = (await Promise.allSettled(crawlable.map(crawlServer))).find((r) => r.status === 'rejected');
+  if (failed) {
+    const error = failed.reason as Error;
+    await closeRun(orm, run.id, 'failed', now(), { error: (error as Error).message, outcomes: counts, attempts }).catch(() => undefined);
+    throw error;
+  }
+  const status = options.signal?.aborted ? 'interrupted' : 'completed';
+  const summary = {
+    servers: crawlable.length,
+    attempts,
+    outcomes: counts,
+    changes: results.reduce((sum, r) => sum + r.changes, 0),
+    durationMs: Math.round(performance.now() - began),
+  };
+  await closeRun(orm, run.id, status, now(), summary);
+  return { runId: run.id, status, ...summary, results };
+}
