@@ -5,7 +5,7 @@ export { defaultNpmCacheDir, installNpmPackage, parseNpmSpec, type NpmCacheOptio
 export { hostRefusal, type HostPolicy } from './policy.ts';
 export { CrawlQueue, type QueueLimits } from './queue.ts';
 export { DEFAULT_RETRY, type RetryOptions } from './retry.ts';
-export { runCrawl, type CrawlProgress, type CrawlRunSummary, type RunCrawlOptions, type ServerOutcome } from './run.ts';
+export { runCrawl, storeResult, type CrawlProgress, type CrawlRunSummary, type RunCrawlOptions, type ServerOutcome } from './run.ts';
 export {
   DEFAULT_REGISTRY_URL,
   fetchRegistry,

@@ -83,25 +83,7 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
       if (options.signal?.aborted) break;
       const result = await attempt(target);
       attempts += 1;
-      let changes = 0;
-      if (result.outcome === 'ok') {
-        const snapshot = await storeSnapshot(orm, { serverId: server.id, runId: run.id, tools: result.tools!, at: result.startedAt });
-        changes = snapshot.changes.length;
-      }
-      await recordAttempt(orm, {
-        runId: run.id,
-        serverId: server.id,
-        target: result.label,
-        transport: result.transport ?? null,
-        outcome: result.outcome,
-        error: result.error ?? null,
-        stderr: result.stderr ?? null,
-        startedAt: result.startedAt,
-        durationMs: result.durationMs,
-        serverInfo: result.server ? { ...result.server } : null,
-        toolCount: result.tools?.length ?? null,
-        details: Object.keys(result.details).length > 0 ? result.details : null,
-      });
+      const changes = await storeResult(orm, run.id, server.id, result);
       last = { serverId: server.id, outcome: result.outcome, target: result.label, error: result.error, toolCount: result.tools?.length, changes };
       if (result.outcome === 'ok') break;
     }
@@ -135,4 +117,31 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
   };
   await closeRun(orm, run.id, status, now(), summary);
   return { runId: run.id, status, ...summary, results };
+}
+
+/**
+ * Stores one attempt's result in a run: a successful listing as the server's snapshot, then the attempt row
+ * (one per run, server and target: storing it again replaces it). Returns how many tool changes it recorded.
+ */
+export async function storeResult(orm: Orm, runId: number, serverId: string, result: CrawlResult): Promise<number> {
+  let changes = 0;
+  if (result.outcome === 'ok') {
+    const snapshot = await storeSnapshot(orm, { serverId, runId, tools: result.tools!, at: result.startedAt });
+    changes = snapshot.changes.length;
+  }
+  await recordAttempt(orm, {
+    runId,
+    serverId,
+    target: result.label,
+    transport: result.transport ?? null,
+    outcome: result.outcome,
+    error: result.error ?? null,
+    stderr: result.stderr ?? null,
+    startedAt: result.startedAt,
+    durationMs: result.durationMs,
+    serverInfo: result.server ? { ...result.server } : null,
+    toolCount: result.tools?.length ?? null,
+    details: Object.keys(result.details).length > 0 ? result.details : null,
+  });
+  return changes;
 }
