@@ -1,0 +1,110 @@
+import type { LookupAddress } from 'node:dns';
+import { isIP } from 'node:net';
+import { Agent, fetch as undiciFetch } from 'undici';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { checkRemoteUrl, normalizeHost, RefusedByPolicyError, resolveChecked, type NetworkPolicy } from './policy.ts';
+
+export interface FetchLimits {
+  /** Bytes of one response body; past it the body errors with ResponseTooLargeError (an endless SSE stream ends here). */
+  maxResponseBytes: number;
+  /** Bytes of all response bodies through this fetch together. */
+  maxTotalBytes?: number;
+  /** Redirects followed when the caller asks fetch to follow them (each hop is checked again). */
+  maxRedirects?: number;
+  /** Aborts every request of this fetch (the attempt's deadline). */
+  signal?: AbortSignal;
+}
+
+export class ResponseTooLargeError extends Error {
+  constructor(
+    readonly url: string,
+    readonly limit: number,
+    what: string,
+  ) {
+    super(`response from ${url} passed ${limit} bytes (${what}); the connection was closed`);
+    this.name = 'ResponseTooLargeError';
+  }
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
+/**
+ * A dispatcher whose connections go only to addresses that passed the policy in the same
+ * resolution that is used to connect: a DNS answer that changes between the check and the
+ * connection (DNS rebinding) cannot slip a private address in.
+ */
+function pinnedAgent(policy: NetworkPolicy): Agent {
+  type Callback = (error: Error | null, address: string | LookupAddress[], family?: number) => void;
+  const lookup = (hostname: string, options: { all?: boolean }, callback: Callback) => {
+    const host = normalizeHost(hostname);
+    resolveChecked(host, policy).then(
+      (verdict) => {
+        if (!verdict.allowed) return callback(new RefusedByPolicyError(host, verdict.reason), []);
+        const found = verdict.addresses.map((address) => ({ address, family: isIP(address) }));
+        if (options.all) callback(null, found);
+        else callback(null, found[0].address, found[0].family);
+      },
+      (error: Error) => callback(error, []),
+    );
+  };
+  return new Agent({ connect: { lookup } as never });
+}
+
+/**
+ * A `fetch` for the MCP SDK's HTTP transports (their `fetch` option) that refuses URLs the policy
+ * refuses, before connecting and again at connect time, checks every redirect hop, and caps the
+ * bytes read. Redirects are never followed blindly: with `redirect: 'manual'` (what the SDK asks
+ * for) the redirect response is returned and a follow-up request comes back through this fetch.
+ */
+export function guardedFetch(policy: NetworkPolicy, limits: FetchLimits): FetchLike {
+  const dispatcher = pinnedAgent(policy);
+  let totalBytes = 0;
+
+  function capped(response: Response, url: string): Response {
+    if (!response.body || NULL_BODY.has(response.status)) return response;
+    let bytes = 0;
+    const counter = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        bytes += chunk.byteLength;
+        totalBytes += chunk.byteLength;
+        if (bytes > limits.maxResponseBytes) controller.error(new ResponseTooLargeError(url, limits.maxResponseBytes, 'maxResponseBytes'));
+        else if (limits.maxTotalBytes !== undefined && totalBytes > limits.maxTotalBytes)
+          controller.error(new ResponseTooLargeError(url, limits.maxTotalBytes, 'maxTotalBytes for the attempt'));
+        else controller.enqueue(chunk);
+      },
+    });
+    return new Response(response.body.pipeThrough(counter), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  }
+
+  return async (input, init) => {
+    let url = new URL(input instanceof Request ? input.url : input);
+    let request: RequestInit = { ...init };
+    const signal = limits.signal && init?.signal ? AbortSignal.any([limits.signal, init.signal]) : (limits.signal ?? init?.signal ?? undefined);
+    for (let hop = 0; ; hop++) {
+      const verdict = await checkRemoteUrl(url, policy);
+      if (!verdict.allowed) throw new RefusedByPolicyError(url.href, verdict.reason);
+      let response: Response;
+      try {
+        response = (await undiciFetch(url, { ...request, signal, redirect: 'manual', dispatcher } as never)) as unknown as Response;
+      } catch (error) {
+        const refusal = (error as { cause?: unknown }).cause;
+        throw refusal instanceof RefusedByPolicyError ? refusal : error;
+      }
+      const location = REDIRECTS.has(response.status) ? response.headers.get('location') : null;
+      if (!location || init?.redirect === 'manual') return capped(response, url.href);
+      await response.body?.cancel();
+      if (init?.redirect === 'error') throw new Error(`${url.href} redirected to ${location}, and redirects were refused`);
+      if (hop >= (limits.maxRedirects ?? 5)) throw new Error(`${url.href}: more than ${limits.maxRedirects ?? 5} redirects`);
+      url = new URL(location, url);
+      // As fetch does: 303, and 301/302 after a POST, turn into a GET without a body.
+      if (response.status === 303 || ((response.status === 301 || response.status === 302) && request.method?.toUpperCase() === 'POST')) {
+        request = { ...request, method: 'GET', body: undefined };
+      }
+    }
+  };
+}

@@ -1,0 +1,13 @@
+export { embeddedIPv4, nonPublicReason } from './address.ts';
+export { guardedFetch, ResponseTooLargeError, type FetchLimits } from './fetch.ts';
+export {
+  checkRemoteUrl,
+  normalizeHost,
+  refusalIn,
+  RefusedByPolicyError,
+  resolveChecked,
+  systemResolver,
+  type NetworkPolicy,
+  type Resolver,
+  type UrlVerdict,
+} from './policy.ts';
