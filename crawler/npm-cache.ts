@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, open, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, open, readFile, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -57,9 +57,11 @@ async function install(spec: string, dir: string, cacheDir: string, options: Npm
   // Install beside the final folder and rename, so that concurrent runs never see a half-installed package.
   const staging = await mkdtemp(path.join(cacheDir, '.staging-'));
   try {
+    // mkdtemp makes it private; the sandboxed server may run as another user and must read it.
+    await chmod(staging, 0o755);
     await run(
       options.npmCommand ?? 'npm',
-      ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', '--prefix', staging, spec],
+      ['install', '--ignore-scripts', '--install-links', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', '--prefix', staging, spec],
       { timeout: options.installTimeoutMs ?? 300_000, signal: options.signal, maxBuffer: 4 * 1024 * 1024, cwd: staging },
     );
     await (await open(path.join(staging, '.complete'), 'w')).close();

@@ -1,0 +1,38 @@
+import { chmodSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StdioTarget } from '../../crawler/index.ts';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A published server from node_modules, started with node. */
+export function publishedServer(pkg: string, serverId: string, args: string[] = []): StdioTarget {
+  return {
+    kind: 'stdio',
+    serverId,
+    command: process.execPath,
+    args: [path.join(ROOT, 'node_modules', '@modelcontextprotocol', pkg, 'dist', 'index.js'), ...args],
+    env: {},
+    cwd: ROOT,
+  };
+}
+
+/** The notes fixture over stdio (TypeScript, through tsx). */
+export function notesServer(serverId: string, env: Record<string, string> = {}): StdioTarget {
+  return {
+    kind: 'stdio',
+    serverId,
+    command: process.execPath,
+    args: ['--import', 'tsx', path.join(ROOT, 'test', 'fixtures', 'servers', 'stdio-notes.ts')],
+    env,
+    cwd: ROOT,
+  };
+}
+
+/** A temporary folder the sandboxed server (possibly another uid) can read. */
+export function readableTempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
+}

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crawlTarget, type RemoteTarget } from '../../crawler/index.ts';
+import { startLegacySse, startStreamableHttp, type RunningHttpServer } from '../fixtures/servers/http.ts';
+import { buildNotesServer } from '../fixtures/servers/notes-server.ts';
+
+const remote = (url: string, transport: RemoteTarget['transport']): RemoteTarget => ({ kind: 'remote', serverId: 'notes', url, transport, headers: {} });
+
+describe('crawling servers over HTTP on 127.0.0.1', () => {
+  let streamable: RunningHttpServer;
+  let sse: RunningHttpServer;
+  beforeAll(async () => {
+    streamable = await startStreamableHttp(() => buildNotesServer());
+    sse = await startLegacySse(() => buildNotesServer({ addNoteDescription: 'Adds a note over SSE.' }));
+  });
+  afterAll(async () => {
+    await streamable.close();
+    await sse.close();
+  });
+
+  it('lists a Streamable HTTP server with transport auto', async () => {
+    const result = await crawlTarget(remote(streamable.url, 'auto'));
+    expect(result.error).toBeUndefined();
+    expect(result).toMatchObject({ outcome: 'ok', transport: 'streamable-http', label: `auto:${streamable.url}` });
+    expect(result.server).toMatchObject({ name: 'fixture-notes', version: '1.0.0', instructions: 'Keeps notes for tests.', protocolVersion: expect.any(String) });
+    expect(result.tools!.map((t) => t.name)).toEqual(['list_notes', 'add_note', 'delete_note']);
+    expect(result.tools![0]).toMatchObject({ title: 'List notes', annotations: { readOnlyHint: true } });
+    expect(result.details.fallback).toBeUndefined();
+  });
+
+  it('falls back to the legacy SSE transport with auto', async () => {
+    sse.requests.length = 0;
+    const result = await crawlTarget(remote(sse.url, 'auto'));
+    expect(result.error).toBeUndefined();
+    expect(result).toMatchObject({ outcome: 'ok', transport: 'sse' });
+    expect(result.details.fallback).toMatch(/HTTP 404/);
+    expect(result.tools!.find((t) => t.name === 'add_note')!.description).toBe('Adds a note over SSE.');
+    expect(sse.requests[0]).toBe('POST /sse');
+    expect(sse.requests).toContain('GET /sse');
+  });
+
+  it('uses the named transport when told, and reports the HTTP error of the wrong one', async () => {
+    expect((await crawlTarget(remote(sse.url, 'sse'))).outcome).toBe('ok');
+    const wrong = await crawlTarget(remote(sse.url, 'streamable-http'));
+    expect(wrong).toMatchObject({ outcome: 'http_error', details: { httpStatus: 404 }, transient: false });
+  });
+
+  it('refuses hosts outside the allowlist without connecting', async () => {
+    streamable.requests.length = 0;
+    const result = await crawlTarget(remote(streamable.url, 'auto'), { hostPolicy: { allowHosts: ['example.org'] } });
+    expect(result).toMatchObject({ outcome: 'refused_by_policy' });
+    expect(result.error).toMatch(/not on the allowlist/);
+    const denied = await crawlTarget(remote(streamable.url, 'auto'), { hostPolicy: { allowHosts: ['127.0.0.1'], denyHosts: ['127.0.0.1'] } });
+    expect(denied.outcome).toBe('refused_by_policy');
+    expect(streamable.requests).toEqual([]);
+  });
+
+  it('reports a closed port as unreachable', async () => {
+    const gone = await startStreamableHttp(() => buildNotesServer());
+    await gone.close();
+    const result = await crawlTarget(remote(gone.url, 'streamable-http'));
+    expect(result.outcome).toBe('unreachable');
+    expect(result.error).toMatch(/ECONNREFUSED|fetch failed/);
+  });
+});
