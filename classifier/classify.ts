@@ -1,10 +1,10 @@
 import { explain } from './explain.ts';
-import { ACTION_ARGUMENTS, ARGUMENT_RULES, type ArgumentRule } from './rules/arguments.ts';
+import { ACTION_ARGUMENTS, ARGUMENT_RULES, HTTP_METHODS, type ArgumentRule } from './rules/arguments.ts';
 import { ANNOTATION_CONTRADICTIONS, ANNOTATION_RAISES } from './rules/annotations.ts';
-import { OBJECT_RULES, OBJECT_STOPWORDS, OUTBOUND_VERBS, type ObjectRule } from './rules/objects.ts';
+import { DATA_NOUNS, OBJECT_RULES, OBJECT_STOPWORDS, OUTBOUND_VERBS, type ObjectRule } from './rules/objects.ts';
 import { DESCRIPTION_PREAMBLE, PHRASE_RULES } from './rules/phrases.ts';
 import { findPoisoning } from './poisoning.ts';
-import { CONJUNCTIONS, VERBS, type VerbRule } from './rules/verbs.ts';
+import { CONJUNCTIONS, HTTP_METHOD_PREFIXES, VERBS, type VerbRule } from './rules/verbs.ts';
 import { severityOf } from './severity.ts';
 import { firstSentence, splitWords, tokenizeName } from './tokenize.ts';
 import type { AnnotationConflict, Category, Classification, Evidence, Flag, ServerContext, ToolInput } from './types.ts';
@@ -20,11 +20,19 @@ export const WEIGHTS = {
   nameSecondVerb: 0.85,
   titleVerb: 0.8,
   descriptionVerb: 0.75,
+  /** The description's verb when the name has one of its own: it supports, the name decides. */
+  descriptionVerbSupporting: 0.6,
+  /** A verbless name of data words. */
+  dataNoun: 0.55,
   actionEnum: 0.7,
+  /** A read action among an action argument's values (`operation: list | get`). */
+  readActionEnum: 0.5,
   /** A phrase outside the first sentence counts this much of its weight. */
   laterSentence: 0.5,
 } as const;
 
+/** How much of its weight a verb keeps when its object decides instead (`run_report`). */
+const OVERRIDDEN_VERB = 0.5;
 /** The worst category whose score reaches this (and is near the top score) is chosen. */
 const DECISION_THRESHOLD = 0.5;
 /** How far below the top score a worse category may be and still win. */
@@ -44,8 +52,10 @@ const ARGUMENT_RULES_EXACT = indexArgumentRules(ARGUMENT_RULES, true);
 const ARGUMENT_RULES_BY_WORD = indexArgumentRules(ARGUMENT_RULES, false);
 
 interface NameReading {
-  verb: string | undefined;
-  rule: VerbRule | undefined;
+  /** The action verbs of the name, first the main one. */
+  verbs: string[];
+  /** Every verb preserves existing data (create, send, pause, rename…). */
+  preserving: boolean;
 }
 
 /** Classifies one tool from its name, title, description, input schema and annotations. Pure and deterministic. */
@@ -55,9 +65,11 @@ export function classify(tool: ToolInput, _server?: ServerContext): Classificati
   const description = typeof tool.description === 'string' ? tool.description : '';
   const title = typeof tool.title === 'string' ? tool.title : '';
 
-  const reading = readName(tokenizeName(name), 'name', WEIGHTS.nameVerb, evidence);
+  const nameWords = tokenizeName(name);
+  const reading = readName(nameWords, 'name', WEIGHTS.nameVerb, evidence);
   if (title) readName(splitWords(title), 'title', WEIGHTS.titleVerb, evidence);
-  if (description) readDescription(description, evidence);
+  const describedVerb = description ? readDescription(description, reading.verbs.length > 0, evidence) : false;
+  if (reading.verbs.length === 0 && !describedVerb) readDataNouns(nameWords, evidence);
   readSchema(tool.inputSchema, evidence);
 
   const scores = categoryScores(evidence);
@@ -82,7 +94,10 @@ export function classify(tool: ToolInput, _server?: ServerContext): Classificati
   };
 }
 
-/** The name's (or title's) action verb, a second verb after or/and, and what its object words imply. */
+/**
+ * The name's (or title's) action verb, a second verb after or/and, and what its object words imply.
+ * An object rule that overrides the verb (`run_report`) halves the verb's weight.
+ */
 function readName(words: string[], field: 'name' | 'title', weight: number, evidence: Evidence[]): NameReading {
   let at = -1;
   for (let i = 0; i < words.length; i++) {
@@ -91,21 +106,27 @@ function readName(words: string[], field: 'name' | 'title', weight: number, evid
       break;
     }
   }
-  if (at < 0) return { verb: undefined, rule: undefined };
+  if (at < 0) return { verbs: [], preserving: false };
+  if (HTTP_METHOD_PREFIXES.has(words[at]) && VERBS.has(words[at + 1])) at++;
   const verb = words[at];
   const rule = VERBS.get(verb)!;
-  evidence.push({ rule: `${field}-verb:${verb}`, field, match: verb, points: rule.category, weight });
+  const overridden = readObjects(words, at, verb, rule, field, weight, evidence);
+  evidence.push({ rule: `${field}-verb:${verb}`, field, match: verb, points: rule.category, weight: overridden ? weight * OVERRIDDEN_VERB : weight });
   if (OUTBOUND_VERBS.has(verb)) evidence.push({ rule: `${field}-outbound-verb:${verb}`, field, match: verb, points: 'external_comm', weight: 0.6 });
+  const verbs = [verb];
+  let preserving = rule.preserving === true;
   if (CONJUNCTIONS.has(words[at + 1]) && VERBS.has(words[at + 2])) {
     const second = words[at + 2];
     const secondRule = VERBS.get(second)!;
+    verbs.push(second);
+    preserving &&= secondRule.preserving === true;
     evidence.push({ rule: `${field}-verb:${second}`, field, match: second, points: secondRule.category, weight: weight * (WEIGHTS.nameSecondVerb / WEIGHTS.nameVerb) });
   }
-  readObjects(words, at, verb, rule, field, weight, evidence);
-  return { verb, rule };
+  return { verbs, preserving };
 }
 
-function readObjects(words: string[], at: number, verb: string, verbRule: VerbRule, field: Evidence['field'], scale: number, evidence: Evidence[]): void {
+/** What the words other than the verb imply with it. Returns whether a rule overrides the verb. */
+function readObjects(words: string[], at: number, verb: string, verbRule: VerbRule, field: Evidence['field'], scale: number, evidence: Evidence[]): boolean {
   let headEnd = words.length;
   for (let i = at + 1; i < words.length; i++) {
     if (OBJECT_STOPWORDS.has(words[i])) {
@@ -115,6 +136,7 @@ function readObjects(words: string[], at: number, verb: string, verbRule: VerbRu
   }
   // `pods_delete` names its object before the verb; `delete_pod_by_name` after it.
   const head = headEnd > at + 1 ? words[headEnd - 1] : at > 0 ? words[at - 1] : undefined;
+  let overrides = false;
   const fired = new Set<ObjectRule>();
   for (let i = 0; i < words.length; i++) {
     if (i === at) continue;
@@ -125,26 +147,40 @@ function readObjects(words: string[], at: number, verb: string, verbRule: VerbRu
       if (rule.headOnly && words[i] !== head) continue;
       if (rule.verbs ? !rule.verbs.includes(verb) : rule.verbCategories ? !rule.verbCategories.includes(verbRule.category) : false) continue;
       fired.add(rule);
+      if (rule.overridesVerb) overrides = true;
       const weight = rule.weight * (scale / WEIGHTS.nameVerb);
       const match = `${verb} … ${words[i]}`;
       if (rule.category) evidence.push({ rule: `${field}-object:${rule.id}`, field, match, points: rule.category, weight });
       for (const flag of rule.flags ?? []) evidence.push({ rule: `${field}-object:${rule.id}`, field, match, points: flag, weight });
     }
   }
+  return overrides;
+}
+
+/** A verbless name made only of data words (`db_stats`) reads that data. */
+function readDataNouns(words: string[], evidence: Evidence[]): void {
+  for (const word of words) {
+    if (DATA_NOUNS.has(word)) {
+      evidence.push({ rule: 'name-data-noun', field: 'name', match: word, points: 'read', weight: WEIGHTS.dataNoun });
+      return;
+    }
+  }
 }
 
 /** The first sentence's leading verb, then every phrase rule (full weight in the first sentence, less later). */
-function readDescription(description: string, evidence: Evidence[]): void {
+function readDescription(description: string, nameHasVerb: boolean, evidence: Evidence[]): boolean {
   const { first, rest } = firstSentence(description);
   const lead = first.replace(DESCRIPTION_PREAMBLE, '');
   const firstWord = /^[A-Za-z]+/.exec(lead)?.[0];
+  let found = false;
   if (firstWord) {
     const verb = verbOf(firstWord.toLowerCase());
     if (verb) {
       const rule = VERBS.get(verb)!;
-      evidence.push({ rule: `description-verb:${verb}`, field: 'description', match: firstWord, points: rule.category, weight: WEIGHTS.descriptionVerb });
-      const objectWords = splitWords(lead.slice(0, 80));
-      readObjects(objectWords, 0, verb, rule, 'description', WEIGHTS.descriptionVerb, evidence);
+      const weight = nameHasVerb ? WEIGHTS.descriptionVerbSupporting : WEIGHTS.descriptionVerb;
+      const overridden = readObjects(splitWords(lead.slice(0, 80)), 0, verb, rule, 'description', weight, evidence);
+      evidence.push({ rule: `description-verb:${verb}`, field: 'description', match: firstWord, points: rule.category, weight: overridden ? weight * OVERRIDDEN_VERB : weight });
+      found = true;
     }
   }
   for (const rule of PHRASE_RULES) {
@@ -159,6 +195,7 @@ function readDescription(description: string, evidence: Evidence[]): void {
       weight: inFirst ? rule.weight : rule.weight * WEIGHTS.laterSentence,
     });
   }
+  return found;
 }
 
 /** Descriptions conjugate their verbs: "Deletes", "Retrieving", "Updated". */
@@ -195,14 +232,17 @@ function readSchema(schema: unknown, evidence: Evidence[]): void {
 
 function readActionValues(argument: string, definition: Record<string, unknown>, evidence: Evidence[]): void {
   const values = Array.isArray(definition.enum) ? definition.enum : definition.const !== undefined ? [definition.const] : [];
+  if (values.every((v) => typeof v === 'string' && HTTP_METHODS.has(v.toLowerCase()))) return;
   const seen = new Set<Category>();
   for (const value of values) {
     if (typeof value !== 'string') continue;
-    const verb = verbOf(splitWords(value)[0] ?? '');
-    const category = verb ? VERBS.get(verb)!.category : undefined;
-    if (!category || category === 'read' || seen.has(category)) continue;
+    // Action values are imperatives (`delete`, `create_rule`): nouns such as `labels` are not actions.
+    const verb = splitWords(value)[0];
+    const category = verb ? VERBS.get(verb)?.category : undefined;
+    if (!category || seen.has(category)) continue;
     seen.add(category);
-    evidence.push({ rule: `argument-action:${verb}`, field: 'inputSchema', match: `${argument}: ${value}`, points: category, weight: WEIGHTS.actionEnum });
+    const weight = category === 'read' ? WEIGHTS.readActionEnum : WEIGHTS.actionEnum;
+    evidence.push({ rule: `argument-action:${verb}`, field: 'inputSchema', match: `${argument}: ${value}`, points: category, weight });
   }
 }
 
@@ -237,8 +277,8 @@ function raiseByAnnotations(category: Category, annotations: Record<string, unkn
   let current = category;
   for (const raise of ANNOTATION_RAISES) {
     if (annotations[raise.hint] !== raise.value || !raise.from.includes(current)) continue;
-    if (raise.unlessReadOnly && annotations.readOnlyHint === true) continue;
-    if (raise.notForAdditive && reading.rule?.additive) continue;
+    if (raise.needsDeclaredWrite && annotations.readOnlyHint !== false) continue;
+    if (raise.notForPreserving && reading.preserving) continue;
     evidence.push({ rule: `annotation:${raise.id}`, field: 'annotations', match: `${raise.hint}: ${String(raise.value)}`, points: raise.to, weight: raise.weight });
     current = raise.to;
   }

@@ -11,16 +11,20 @@ export interface AnnotationRaise {
   value: boolean;
   from: Category[];
   to: Category;
-  /** When set, the raise only applies if `readOnlyHint` is not declared true (MCP: destructiveHint means nothing then). */
-  unlessReadOnly?: boolean;
-  /** When set, tools whose name verb only adds (create, add, send…) keep their category: nothing existing is destroyed. */
-  notForAdditive?: boolean;
+  /**
+   * When set, the raise needs `readOnlyHint: false` declared too. MCP gives destructiveHint meaning only
+   * for tools that are not read-only; a lone `destructiveHint: true` is too often a blanket default
+   * (some servers set it on every tool) to raise a classification on its own.
+   */
+  needsDeclaredWrite?: boolean;
+  /** When set, tools whose name verbs preserve data (create, send, pause, rename…; see verbs.ts) keep their category. */
+  notForPreserving?: boolean;
   weight: number;
 }
 
 export const ANNOTATION_RAISES: readonly AnnotationRaise[] = [
   { id: 'declares-writes', hint: 'readOnlyHint', value: false, from: ['read', 'unknown'], to: 'write', weight: 0.6 },
-  { id: 'declares-destructive', hint: 'destructiveHint', value: true, from: ['write'], to: 'destructive', unlessReadOnly: true, notForAdditive: true, weight: 0.6 },
+  { id: 'declares-destructive', hint: 'destructiveHint', value: true, from: ['write'], to: 'destructive', needsDeclaredWrite: true, notForPreserving: true, weight: 0.6 },
 ];
 
 export interface AnnotationContradiction {

@@ -16,7 +16,7 @@ export interface ArgumentRule {
 }
 
 export const ARGUMENT_RULES: readonly ArgumentRule[] = [
-  { id: 'sql', names: ['sql', 'sql_query', 'sqlquery', 'statement', 'ddl', 'dml'], exact: true, types: ['string'], points: 'execute', weight: 0.6 },
+  { id: 'sql', names: ['sql', 'sql_query', 'sqlquery', 'statement', 'ddl', 'dml'], exact: true, types: ['string'], points: 'execute', weight: 0.75 },
   { id: 'shell-command', names: ['command', 'cmd', 'shell', 'script', 'code', 'program', 'javascript', 'python', 'bash', 'expression', 'snippet', 'source_code', 'function_code'], exact: true, types: ['string'], points: 'execute', weight: 0.6 },
   { id: 'freeform-code', names: ['sql', 'query', 'command', 'cmd', 'script', 'code', 'shell', 'expression', 'pipeline', 'statement', 'javascript', 'python', 'jql', 'promql', 'logql', 'kql', 'cypher', 'graphql', 'regex', 'pattern'], types: ['string', 'array', 'object'], points: 'freeform_input', weight: 0.6 },
   { id: 'freeform-location', names: ['url', 'uri', 'endpoint', 'webhook', 'href', 'link', 'path', 'paths', 'filepath', 'filename', 'directory', 'dir', 'folder'], types: ['string', 'array'], points: 'freeform_input', weight: 0.5 },
@@ -27,4 +27,7 @@ export const ARGUMENT_RULES: readonly ArgumentRule[] = [
 ];
 
 /** Argument names whose enum or const values name actions (`action: create | delete`). */
-export const ACTION_ARGUMENTS: ReadonlySet<string> = new Set(['action', 'operation', 'op', 'method', 'mode', 'command', 'verb', 'type', 'subcommand', 'cmd', 'state', 'status']);
+export const ACTION_ARGUMENTS: ReadonlySet<string> = new Set(['action', 'actions', 'operation', 'op', 'method', 'mode', 'command', 'verb', 'subcommand', 'cmd']);
+
+/** An enum of these is a choice of HTTP method, not of action (`method: GET | DELETE` for a monitor's probe). */
+export const HTTP_METHODS: ReadonlySet<string> = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);

@@ -13,6 +13,8 @@ export interface ObjectRule {
   /** Only the head noun (last object word before `by`, `for`, … ) counts: `create_payment_link` is about a link. */
   headOnly?: boolean;
   category?: Category;
+  /** The object decides instead of the verb: `run_report` reads, `kill_session` only ends a session. */
+  overridesVerb?: boolean;
   flags?: Flag[];
   weight: number;
 }
@@ -20,6 +22,52 @@ export interface ObjectRule {
 const WRITES: Category[] = ['write', 'destructive', 'execute', 'financial'];
 
 export const OBJECT_RULES: readonly ObjectRule[] = [
+  {
+    id: 'run-a-lookup',
+    verbs: ['run', 'execute', 'exec', 'start', 'trigger', 'launch'],
+    objects: ['query', 'queries', 'search', 'searches', 'report', 'reports', 'analysis', 'scan', 'scans', 'check', 'checks', 'audit', 'lint', 'diagnostics', 'diagnostic', 'lookup', 'inference', 'prediction', 'benchmark'],
+    category: 'read',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
+    id: 'end-a-session',
+    verbs: ['kill', 'terminate', 'close', 'end', 'stop', 'cancel', 'abort', 'disconnect', 'clear'],
+    objects: ['session', 'sessions', 'connection', 'connections', 'query', 'queries', 'browser', 'tab', 'tabs', 'request', 'requests', 'crawl', 'search', 'searches', 'job', 'jobs', 'run', 'runs', 'cache', 'selection', 'dialog', 'popup', 'context'],
+    category: 'write',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
+    id: 'open-a-session',
+    verbs: ['initialize', 'init', 'open', 'start', 'establish', 'create', 'connect'],
+    objects: ['connection', 'connections', 'session', 'sessions'],
+    category: 'read',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
+    id: 'remove-from',
+    verbs: ['remove', 'unassign', 'detach', 'unlink'],
+    objects: ['from'],
+    category: 'write',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
+    id: 'resolve-work-item',
+    verbs: ['resolve'],
+    objects: ['case', 'cases', 'issue', 'issues', 'alert', 'alerts', 'incident', 'incidents', 'ticket', 'tickets', 'thread', 'threads', 'conversation', 'conversations', 'comment', 'comments'],
+    category: 'write',
+    weight: 0.9,
+  },
+  {
+    id: 'query-a-sql-engine',
+    verbs: ['query', 'run', 'execute', 'exec'],
+    objects: ['sql', 'psql', 'clickhouse', 'snowflake', 'athena', 'postgres', 'postgresql', 'pg', 'mysql', 'mariadb', 'sqlite', 'bigquery', 'redshift', 'influxdb', 'duckdb', 'mssql', 'oracle', 'd1', 'warehouse', 'trino', 'presto', 'databricks', 'spark'],
+    category: 'execute',
+    weight: 0.75,
+  },
   {
     id: 'money-movement',
     verbs: ['create', 'place', 'submit', 'make', 'execute', 'send', 'issue', 'process', 'initiate', 'new', 'add', 'replace', 'post', 'exercise', 'capture', 'confirm'],
@@ -38,7 +86,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   {
     id: 'run-code',
     verbs: ['run', 'execute', 'exec', 'eval', 'evaluate', 'invoke', 'call', 'start', 'trigger', 'launch', 'interpret'],
-    objects: ['query', 'queries', 'sql', 'command', 'commands', 'cmd', 'script', 'scripts', 'code', 'shell', 'workflow', 'workflows', 'pipeline', 'pipelines', 'job', 'jobs', 'task', 'tasks', 'function', 'functions', 'lambda', 'notebook', 'cell', 'container', 'pod', 'program', 'process', 'terminal', 'statement', 'javascript', 'python', 'bash', 'expression', 'action', 'actions', 'playbook', 'runbook', 'migration', 'migrations', 'test', 'tests'],
+    objects: ['sql', 'command', 'commands', 'cmd', 'script', 'scripts', 'code', 'shell', 'workflow', 'workflows', 'pipeline', 'pipelines', 'job', 'jobs', 'task', 'tasks', 'function', 'functions', 'lambda', 'notebook', 'cell', 'container', 'pod', 'program', 'process', 'terminal', 'statement', 'javascript', 'python', 'bash', 'playbook', 'runbook', 'migration', 'migrations', 'test', 'tests'],
     category: 'execute',
     weight: 0.85,
   },
@@ -109,6 +157,17 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
 
 /** Words after which the object phrase ends (`get_issue_by_id` is about an issue). */
 export const OBJECT_STOPWORDS: ReadonlySet<string> = new Set(['by', 'for', 'from', 'in', 'to', 'with', 'of', 'on', 'at', 'into', 'id', 'ids', 'uid', 'name']);
+
+/**
+ * Names without a verb that only name data (`db_stats`, `pg_credentials`, `mongodb-logs`) read it.
+ * Used only when neither the name nor the description has a verb.
+ */
+export const DATA_NOUNS: ReadonlySet<string> = new Set([
+  'stats', 'statistics', 'logs', 'log', 'info', 'information', 'details', 'detail', 'status', 'summary', 'metrics',
+  'report', 'overview', 'usage', 'history', 'schema', 'schemas', 'credentials', 'config', 'configuration', 'settings',
+  'inventory', 'health', 'docs', 'documentation', 'version', 'versions', 'metadata', 'catalog', 'list', 'insights',
+  'outliers', 'diagnostics', 'backups', 'maintenance', 'locks', 'events', 'properties', 'context', 'me', 'profile',
+]);
 
 /** Verbs that send what they make to someone else: their writes are external communication. */
 export const OUTBOUND_VERBS: ReadonlySet<string> = new Set(['send', 'email', 'notify', 'message', 'publish', 'share', 'reply', 'comment', 'tweet', 'dm', 'broadcast', 'invite', 'mention', 'emit', 'fire']);

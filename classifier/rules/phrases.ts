@@ -15,10 +15,10 @@ export interface PhraseRule {
 export const PHRASE_RULES: readonly PhraseRule[] = [
   // destructive
   { id: 'irreversible', pattern: /\b(?:permanently|irreversibl[ey]|cannot be (?:undone|reversed|recovered)|can ?not be (?:undone|recovered)|not reversible|no way to undo)\b/i, points: 'destructive', weight: 0.75 },
-  { id: 'deletes', pattern: /\b(?:deletes?|deleting|removes? (?:all|every|the|an?|existing)|destroys?|drops? (?:the |an? )?(?:table|database|collection|index|schema)|truncates?|wipes?|erases?|purges?|terminates?|revokes?|overwrites?|uninstalls?)\b/i, points: 'destructive', weight: 0.7 },
+  { id: 'deletes', pattern: /\b(?:deletes?|deleting|destroys?|drops? (?:the |an? )?(?:table|database|collection|index|schema)|truncates?|wipes?|erases?|purges?|terminates?|revokes?|overwrites?|uninstalls?)\b/i, points: 'destructive', weight: 0.6 },
   { id: 'force-push', pattern: /\bforce[- ]push/i, points: 'destructive', weight: 0.8 },
   // execute
-  { id: 'runs-code', pattern: /\b(?:execut(?:e|es|ing)|runs?|running|evaluat(?:e|es|ing)|invok(?:e|es|ing))\b(?:\s+\S+){0,4}?\s+(?:sql|quer(?:y|ies)|commands?|scripts?|code|shell|javascript|python|bash|programs?|statements?|workflows?|pipelines?|jobs?|notebooks?|containers?|pods?|functions?|actions?|migrations?|expressions?)\b/i, points: 'execute', weight: 0.75 },
+  { id: 'runs-code', pattern: /\b(?:execut(?:e|es|ing)|runs?|evaluat(?:e|es|ing)|invok(?:e|es|ing))\b(?:\s+\S+){0,4}?\s+(?:sql|commands?|scripts?|code|shell|javascript|python|bash|programs?|statements?|workflows?|pipelines?|jobs?|notebooks?|containers?|functions?|migrations?)\b/i, points: 'execute', weight: 0.75 },
   { id: 'arbitrary-code', pattern: /\b(?:arbitrary|any|raw|custom)\s+(?:sql|quer(?:y|ies)|commands?|code|scripts?|shell|javascript|python|expressions?|statements?|aggregation)\b/i, points: 'execute', weight: 0.75 },
   { id: 'deploys', pattern: /\b(?:deploys?|deploying|installs? (?:a |the )?(?:plugin|chart|package|extension|app))\b/i, points: 'execute', weight: 0.6 },
   // financial
@@ -26,7 +26,7 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
   { id: 'buy-sell', pattern: /\b(?:buy|sell|purchase)s?\b(?:\s+\S+){0,3}?\s+(?:orders?|shares?|stocks?|crypto|tokens?|options?|contracts?|assets?|securities)\b/i, points: 'financial', weight: 0.7 },
   { id: 'moves-money', pattern: /\b(?:refunds?|refunding|charg(?:e|es|ing) (?:a |the )?(?:customer|card|payment)|pay(?:s|ing)? (?:an? |the )?(?:invoice|bill)|transfers? (?:money|funds)|send(?:s|ing)? (?:money|funds|payments?)|initiates? (?:a )?payment|payouts?)\b/i, points: 'financial', weight: 0.75 },
   // write
-  { id: 'creates', pattern: /\b(?:creates?|adds?|inserts?|updates?|modif(?:y|ies)|edits?|renames?|moves?|writes?|saves?|uploads?|appends?|sets?|changes?|posts?|sends?|publish(?:es)?|schedules?|assigns?|merges?|pushes|commits?)\b/i, points: 'write', weight: 0.5 },
+  { id: 'creates', pattern: /\b(?:creates?|adds?|inserts?|updates?|modif(?:y|ies)|edits?|renames?|moves?|writes?|saves?|uploads?|appends?|sets?|changes?|posts?|sends?|publish(?:es)?|schedules?|assigns?|merges?|pushes|commits?)\b/i, points: 'write', weight: 0.45 },
   // read
   { id: 'read-only', pattern: /\bread[- ]only\b|\bdoes not (?:modify|change|write)\b|\bwithout (?:modifying|changing)\b/i, points: 'read', weight: 0.4 },
   // flags

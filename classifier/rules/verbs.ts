@@ -5,11 +5,12 @@ import type { Category } from '../types.ts';
  * one implies. A verb names what the tool does to the world; the object it acts on is looked up
  * separately (objects.ts) and may move the category (a `create` of a `payment` is financial).
  *
- * `additive` verbs only add something new: an MCP `destructiveHint` does not make them destructive.
+ * `preserving` verbs cannot lose what exists: they only add something new (create, send) or are undone
+ * by their opposite (pause/resume, lock/unlock, rename). An MCP `destructiveHint` does not make them destructive.
  */
 export interface VerbRule {
   category: Category;
-  additive?: boolean;
+  preserving?: boolean;
 }
 
 const table: Record<Category, string[]> = {
@@ -24,7 +25,7 @@ const table: Record<Category, string[]> = {
     'diagnose', 'investigate', 'discover', 'select', 'filter', 'sort', 'open', 'navigate',
     'hover', 'scroll', 'visit', 'crawl', 'scrape', 'research', 'ask', 'lookup', 'identify', 'troubleshoot', 'decode',
     'encode', 'hash', 'tokenize', 'embed', 'classify', 'transcribe', 'observe', 'review', 'trace', 'profile',
-    'assess', 'ls', 'cat', 'head', 'which', 'whois', 'dig', 'resolve',
+    'assess', 'ls', 'return', 'provide', 'give', 'display', 'output', 'simulate', 'obtain', 'connect', 'disconnect', 'summarise', 'cat', 'head', 'which', 'whois', 'dig', 'resolve',
   ],
   write: [
     'create', 'add', 'new', 'insert', 'post', 'put', 'patch', 'update', 'edit', 'modify', 'change', 'set', 'save',
@@ -32,29 +33,29 @@ const table: Record<Category, string[]> = {
     'assign', 'unassign', 'comment', 'reply', 'react', 'star', 'unstar', 'follow', 'unfollow', 'join', 'leave',
     'invite', 'subscribe', 'unsubscribe', 'enable', 'disable', 'toggle', 'configure', 'register', 'mark', 'pin',
     'unpin', 'lock', 'unlock', 'archive', 'unarchive', 'restore', 'close', 'reopen', 'merge', 'push',
-    'commit', 'checkout', 'branch', 'stage', 'unstage', 'apply', 'approve', 'reject', 'submit', 'request', 'schedule',
+    'commit', 'checkout', 'stage', 'unstage', 'apply', 'approve', 'reject', 'submit', 'schedule',
     'reschedule', 'start', 'stop', 'restart', 'pause', 'resume', 'scale', 'resize', 'upgrade', 'downgrade', 'install',
-    'enroll', 'connect', 'disconnect', 'link', 'unlink', 'attach', 'detach', 'mute', 'unmute', 'acknowledge', 'ack',
+    'enroll', 'link', 'unlink', 'attach', 'detach', 'mute', 'unmute', 'acknowledge', 'ack',
     'snooze', 'publish', 'unpublish', 'share', 'send', 'notify', 'email', 'message', 'mention', 'invite', 'upsert',
-    'store', 'remember', 'record', 'track', 'sync', 'import', 'promote', 'reorder', 'place', 'prioritize', 'click', 'type',
-    'fill', 'press', 'drag', 'dismiss', 'complete', 'finish', 'init',
+    'store', 'remember', 'record', 'sync', 'import', 'promote', 'reorder', 'place', 'prioritize', 'click',
+    'fill', 'press', 'drag', 'dismiss', 'finish', 'init',
     'initialize', 'setup', 'provision', 'allocate', 'reserve', 'book', 'claim', 'grant', 'authorize', 'login',
     'logout', 'authenticate', 'rotate', 'renew', 'extend', 'increment', 'decrement', 'vote', 'like', 'unlike',
     'favorite', 'bookmark', 'annotate', 'cancel', 'silence', 'rerun', 'retry', 'trigger', 'activate', 'deactivate',
-    'suspend', 'unsuspend', 'transition', 'make', 'build', 'compile', 'bump', 'release', 'mkdir',
+    'suspend', 'unsuspend', 'transition', 'build', 'compile', 'bump', 'release', 'mkdir',
     'touch', 'rebase', 'cherry', 'revert', 'stash', 'handoff', 'emit', 'fire', 'broadcast',
-    'tweet', 'dm', 'unblock', 'block', 'ban', 'unban', 'kick', 'flag', 'report',
+    'tweet', 'dm', 'unblock', 'block', 'ban', 'unban', 'kick', 'flag',
     'refresh', 'reload', 'reindex', 'optimize', 'compact', 'migrate', 'seed', 'elicit',
   ],
   execute: [
     'run', 'execute', 'exec', 'eval', 'invoke', 'call', 'shell', 'spawn', 'launch', 'deploy',
-    'redeploy', 'script', 'interpret', 'sh', 'bash', 'python', 'node', 'sql',
+    'redeploy', 'interpret', 'sh', 'bash', 'python',
   ],
   destructive: [
     'delete', 'remove', 'rm', 'destroy', 'drop', 'truncate', 'purge', 'wipe', 'erase', 'clear', 'kill', 'terminate',
     'revoke', 'overwrite', 'reset', 'uninstall', 'deprovision', 'decommission', 'prune', 'shred', 'void', 'expunge',
     'empty', 'teardown', 'nuke', 'evict', 'force', 'obliterate', 'discard', 'cleanup', 'clean', 'rmdir', 'unset',
-    'flush',
+    'flush', 'rewrite',
   ],
   financial: [
     'pay', 'charge', 'refund', 'transfer', 'buy', 'sell', 'purchase', 'trade', 'order', 'invoice',
@@ -64,8 +65,11 @@ const table: Record<Category, string[]> = {
   unknown: [],
 };
 
-/** Verbs whose action only adds: creating a new thing cannot destroy an existing one. */
-const additive = new Set([
+/** Verbs that only add, or whose opposite undoes them: they cannot lose existing data. */
+const preserving = new Set([
+  'pause', 'resume', 'enable', 'disable', 'start', 'stop', 'restart', 'lock', 'unlock', 'archive', 'unarchive', 'mute',
+  'unmute', 'unpin', 'unstar', 'unfollow', 'unsubscribe', 'rename', 'mark', 'assign', 'unassign', 'acknowledge', 'ack',
+  'snooze', 'close', 'reopen', 'toggle', 'activate', 'deactivate', 'suspend', 'unsuspend',
   'create', 'add', 'new', 'insert', 'post', 'append', 'upload', 'copy', 'clone', 'duplicate', 'fork', 'comment',
   'reply', 'react', 'star', 'follow', 'join', 'invite', 'subscribe', 'register', 'send', 'notify', 'email',
   'message', 'mention', 'publish', 'share', 'record', 'track', 'remember', 'store', 'save', 'import', 'build',
@@ -75,9 +79,12 @@ const additive = new Set([
 
 export const VERBS: ReadonlyMap<string, VerbRule> = new Map(
   (Object.entries(table) as Array<[Category, string[]]>).flatMap(([category, verbs]) =>
-    verbs.map((verb): [string, VerbRule] => [verb, additive.has(verb) ? { category, additive: true } : { category }]),
+    verbs.map((verb): [string, VerbRule] => [verb, preserving.has(verb) ? { category, preserving: true } : { category }]),
   ),
 );
 
 /** Words that join two verbs in a name (`create_or_update_file`): the second verb counts too. */
 export const CONJUNCTIONS: ReadonlySet<string> = new Set(['or', 'and', 'then']);
+
+/** HTTP methods that some servers put first in generated names (`API-post-search`): a verb after them is the real action. */
+export const HTTP_METHOD_PREFIXES: ReadonlySet<string> = new Set(['post', 'put', 'patch']);

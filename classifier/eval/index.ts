@@ -1,0 +1,69 @@
+import { classify } from '../classify.ts';
+import type { Category, Evidence } from '../types.ts';
+import { annotationsBaseline, nameVerbBaseline, toThreeWay } from './baselines.ts';
+import { loadLabelledTools, type LabelledTool } from './dataset.ts';
+import { measure, ratio, type Metrics } from './metrics.ts';
+
+export { loadLabelledTools, type LabelledTool } from './dataset.ts';
+export type { Metrics } from './metrics.ts';
+
+export interface Misclassified {
+  line: number;
+  server: string | undefined;
+  name: string;
+  expected: string;
+  predicted: Category;
+  /** The five-way human category, where given. */
+  category: string | undefined;
+  explanation: string;
+  evidence: Evidence[];
+}
+
+export interface EvalReport {
+  count: number;
+  threeWay: Metrics & { destructiveAsRead: number };
+  /** Against the human five-way `category`, on the records that have one. */
+  fiveWay: Metrics;
+  baselines: { annotations: Metrics; nameVerb: Metrics };
+  /** Three-way mistakes, with the evidence behind each. */
+  misclassified: Misclassified[];
+  poisoningFlagged: Array<{ line: number; name: string; evidence: Evidence[] }>;
+}
+
+const THREE = ['read', 'write', 'destructive'];
+const FIVE = ['read', 'write', 'execute', 'destructive', 'financial'];
+
+/** Classifies every labelled tool and compares with the labels, and the two baselines likewise. */
+export function evaluate(tools: readonly LabelledTool[]): EvalReport {
+  const three: Array<[string, string]> = [];
+  const five: Array<[string, string]> = [];
+  const misclassified: Misclassified[] = [];
+  const poisoningFlagged: EvalReport['poisoningFlagged'] = [];
+  for (const t of tools) {
+    const c = classify(t.tool);
+    const predicted = toThreeWay(c.category);
+    three.push([t.label, predicted]);
+    if (t.category) five.push([t.category, c.category]);
+    if (predicted !== t.label) {
+      misclassified.push({ line: t.line, server: t.server, name: t.tool.name, expected: t.label, predicted: c.category, category: t.category, explanation: c.explanation, evidence: c.evidence });
+    }
+    if (c.flags.includes('poisoning_suspect')) poisoningFlagged.push({ line: t.line, name: t.tool.name, evidence: c.evidence.filter((e) => e.points === 'poisoning_suspect') });
+  }
+  const threeWay = measure(THREE, three);
+  const destructiveTotal = threeWay.perLabel.destructive.support;
+  return {
+    count: tools.length,
+    threeWay: { ...threeWay, destructiveAsRead: ratio(threeWay.confusion.destructive.read, destructiveTotal) },
+    fiveWay: measure(FIVE, five),
+    baselines: {
+      annotations: measure(THREE, tools.map((t) => [t.label, annotationsBaseline(t.tool)] as const)),
+      nameVerb: measure(THREE, tools.map((t) => [t.label, nameVerbBaseline(t.tool)] as const)),
+    },
+    misclassified,
+    poisoningFlagged,
+  };
+}
+
+export async function evaluateFile(file: string): Promise<EvalReport> {
+  return evaluate(await loadLabelledTools(file));
+}
