@@ -8,3 +8,5 @@ export * from './queries/servers.ts';
 export * from './queries/snapshots.ts';
 export * from './queries/state.ts';
 export * from './queries/status.ts';
+export * from './queries/site.ts';
+export * from './queries/pipeline.ts';

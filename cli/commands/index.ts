@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { registerBuild } from './build.ts';
 import { registerDb } from './db.ts';
+import { registerServe } from './serve.ts';
 
 /** Every subcommand, each registered by its own module. */
-export const commands: Array<(program: Command) => void> = [registerDb];
+export const commands: Array<(program: Command) => void> = [registerDb, registerBuild, registerServe];

@@ -1,0 +1,69 @@
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Orm } from '../connection.ts';
+import {
+  classifications,
+  crawlAttempts,
+  crawlRuns,
+  serverTools,
+  servers,
+  toolChanges,
+  type CrawlAttemptRow,
+  type CrawlRunRow,
+  type ToolChangeRow,
+} from '../schema.ts';
+
+/** The tool changes of these servers, newest first. */
+export async function changesOfServers(orm: Orm, serverIds: readonly string[]): Promise<ToolChangeRow[]> {
+  if (serverIds.length === 0) return [];
+  return orm
+    .select()
+    .from(toolChanges)
+    .where(inArray(toolChanges.serverId, [...serverIds]))
+    .orderBy(desc(toolChanges.detectedAt), desc(toolChanges.id));
+}
+
+/** Each server's most recent crawl attempt. */
+export async function latestAttemptsOfServers(orm: Orm, serverIds: readonly string[]): Promise<CrawlAttemptRow[]> {
+  if (serverIds.length === 0) return [];
+  return orm
+    .selectDistinctOn([crawlAttempts.serverId])
+    .from(crawlAttempts)
+    .where(inArray(crawlAttempts.serverId, [...serverIds]))
+    .orderBy(crawlAttempts.serverId, desc(crawlAttempts.startedAt), desc(crawlAttempts.id));
+}
+
+/** The newest tool changes across the catalogue. */
+export async function recentToolChanges(orm: Orm, limit: number): Promise<ToolChangeRow[]> {
+  return orm.select().from(toolChanges).orderBy(desc(toolChanges.detectedAt), desc(toolChanges.id)).limit(limit);
+}
+
+export interface SiteTotals {
+  servers: number;
+  /** Servers with a current tool set. */
+  crawledServers: number;
+  tools: number;
+  /** Current tools that already have a stored classification for the classifier version asked about. */
+  classifiedTools: number;
+  lastRun: CrawlRunRow | null;
+}
+
+export async function siteTotals(orm: Orm, classifierVersion: string): Promise<SiteTotals> {
+  const [serverCount] = await orm
+    .select({ n: sql<number>`count(*)::int`, crawled: sql<number>`count(${servers.lastSuccessAt})::int` })
+    .from(servers);
+  const [toolCount] = await orm
+    .select({ n: sql<number>`count(*)::int`, classified: sql<number>`count(${classifications.hash})::int` })
+    .from(serverTools)
+    .leftJoin(
+      classifications,
+      and(eq(classifications.hash, serverTools.hash), eq(classifications.classifierVersion, classifierVersion)),
+    );
+  const [lastRun] = await orm.select().from(crawlRuns).orderBy(desc(crawlRuns.id)).limit(1);
+  return {
+    servers: Number(serverCount.n),
+    crawledServers: Number(serverCount.crawled),
+    tools: Number(toolCount.n),
+    classifiedTools: Number(toolCount.classified),
+    lastRun: lastRun ?? null,
+  };
+}

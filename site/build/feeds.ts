@@ -1,0 +1,45 @@
+import type { HistoryEntry } from './model.ts';
+
+export function escapeXml(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** An Atom feed of tool changes, newest first. */
+export function atomFeed(siteUrl: string, changes: Array<HistoryEntry & { serverId: string; serverUrl: string }>, updated: Date): string {
+  const entries = changes.map((c) => {
+    const link = new URL(c.toolUrl ?? c.serverUrl, siteUrl).href;
+    const title = `${c.kind}: ${c.toolName} on ${c.serverId}`;
+    const summary = c.kind === 'changed' ? `Changed fields: ${c.fields.join(', ')}` : `Tool ${c.kind}.`;
+    return `  <entry>
+    <id>${escapeXml(`${link}#${c.kind}-${c.detectedAt}`)}</id>
+    <title>${escapeXml(title)}</title>
+    <updated>${c.detectedAt}</updated>
+    <link href="${escapeXml(link)}"/>
+    <summary>${escapeXml(summary)}</summary>
+  </entry>`;
+  });
+  return `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <id>${escapeXml(new URL('/feed.atom', siteUrl).href)}</id>
+  <title>toolrisk: MCP tool changes</title>
+  <updated>${(changes[0]?.detectedAt ?? updated.toISOString())}</updated>
+  <link rel="self" href="${escapeXml(new URL('/feed.atom', siteUrl).href)}"/>
+  <link href="${escapeXml(new URL('/changes/', siteUrl).href)}"/>
+  <author><name>toolrisk</name></author>
+${entries.join('\n')}
+</feed>
+`;
+}
+
+export const URLS_PER_SITEMAP = 50_000;
+
+export function sitemap(siteUrl: string, paths: readonly string[]): string {
+  const lines = paths.map((p) => `  <url><loc>${escapeXml(new URL(p, siteUrl).href)}</loc></url>`);
+  return `<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${lines.join('\n')}\n</urlset>\n`;
+}
+
+export function sitemapIndex(siteUrl: string, sitemapPaths: readonly string[]): string {
+  const lines = sitemapPaths.map((p) => `  <sitemap><loc>${escapeXml(new URL(p, siteUrl).href)}</loc></sitemap>`);
+  return `<?xml version="1.0" encoding="utf-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${lines.join('\n')}\n</sitemapindex>\n`;
+}

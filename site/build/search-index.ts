@@ -1,0 +1,101 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { facetChar, shardKey, STOPWORDS, tokenize } from '../public/assets/tokenize.js';
+
+/** What the search shows for a hit. */
+export interface SearchDoc {
+  kind: 'tool' | 'server';
+  name: string;
+  /** The server id, for tools. */
+  server: string;
+  url: string;
+  category: string;
+  severity: string;
+  snippet: string;
+}
+
+const DOCS_PER_SHARD = 500;
+const MAX_DESCRIPTION_TERMS = 200;
+
+/**
+ * A static full-text index in small files, built in one pass with bounded memory per document:
+ * - `docs/<n>.json`: documents, written as soon as a shard of 500 fills;
+ * - `terms/<key>.json`: for every term, the ids of documents whose name holds it and of those whose
+ *   description holds it (delta-encoded base-36), sharded by the term's first three characters;
+ * - `facets.txt`: one character per document (kind, category, severity), so filters need no document fetch;
+ * - `meta.json`.
+ * The browser loads only the shards of the words typed.
+ */
+export class SearchIndexBuilder {
+  private readonly nameTerms = new Map<string, number[]>();
+  private readonly descriptionTerms = new Map<string, number[]>();
+  private readonly facets: string[] = [];
+  private docs: unknown[] = [];
+  private count = 0;
+
+  constructor(private readonly dir: string) {
+    mkdirSync(path.join(dir, 'docs'), { recursive: true });
+    mkdirSync(path.join(dir, 'terms'), { recursive: true });
+  }
+
+  add(doc: SearchDoc, nameText: string, descriptionText: string): void {
+    const id = this.count++;
+    const nameWords = new Set(tokenize(nameText));
+    for (const term of nameWords) push(this.nameTerms, term, id);
+    let kept = 0;
+    for (const term of new Set(tokenize(descriptionText))) {
+      if (nameWords.has(term) || STOPWORDS.has(term)) continue;
+      push(this.descriptionTerms, term, id);
+      if (++kept >= MAX_DESCRIPTION_TERMS) break;
+    }
+    this.facets.push(facetChar(doc.kind, doc.category, doc.severity));
+    this.docs.push([doc.kind === 'server' ? 1 : 0, doc.name, doc.server, doc.url, doc.category, doc.severity, doc.snippet]);
+    if (this.docs.length === DOCS_PER_SHARD) this.flushDocs();
+  }
+
+  /** Writes the term shards, facets and meta; returns the number of term shards. */
+  finish(): { documents: number; shards: number } {
+    this.flushDocs();
+    const shards = new Map<string, Record<string, [string, string]>>();
+    const shardOf = (term: string) => {
+      const key = shardKey(term);
+      let shard = shards.get(key);
+      if (!shard) shards.set(key, (shard = Object.create(null) as Record<string, [string, string]>));
+      return shard;
+    };
+    for (const [term, ids] of this.nameTerms) shardOf(term)[term] = [encode(ids), ''];
+    this.nameTerms.clear();
+    for (const [term, ids] of this.descriptionTerms) {
+      const shard = shardOf(term);
+      shard[term] = [shard[term]?.[0] ?? '', encode(ids)];
+    }
+    this.descriptionTerms.clear();
+    for (const [key, shard] of shards) writeFileSync(path.join(this.dir, 'terms', `${key}.json`), JSON.stringify(shard));
+    writeFileSync(path.join(this.dir, 'facets.txt'), this.facets.join(''));
+    writeFileSync(path.join(this.dir, 'meta.json'), JSON.stringify({ version: 1, documents: this.count, docsPerShard: DOCS_PER_SHARD }));
+    return { documents: this.count, shards: shards.size };
+  }
+
+  private flushDocs(): void {
+    if (this.docs.length === 0) return;
+    const shard = Math.floor((this.count - 1) / DOCS_PER_SHARD);
+    writeFileSync(path.join(this.dir, 'docs', `${shard}.json`), JSON.stringify(this.docs));
+    this.docs = [];
+  }
+}
+
+function push(map: Map<string, number[]>, term: string, id: number): void {
+  const ids = map.get(term);
+  if (ids) ids.push(id);
+  else map.set(term, [id]);
+}
+
+/** Ascending ids as base-36 gaps: "0,5,1a" means 0, 5, 51. */
+function encode(ids: number[]): string {
+  let previous = 0;
+  return ids.map((id) => {
+    const gap = (id - previous).toString(36);
+    previous = id;
+    return gap;
+  }).join(',');
+}

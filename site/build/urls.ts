@@ -1,0 +1,34 @@
+import type { PolicyFormat } from '../../classifier/policy/index.ts';
+
+/** Every URL of the site, root-relative. Pages end in `/` and are written as `<path>index.html`. */
+export const urls = {
+  home: '/',
+  server: (server: string) => `/servers/${server}/`,
+  tool: (server: string, tool: string) => `/servers/${server}/${tool}/`,
+  serverPolicy: (server: string, format: PolicyFormat, extension: string) => `/policies/${server}/server.${format}.${extension}`,
+  toolPolicy: (server: string, tool: string, format: PolicyFormat, extension: string) =>
+    `/policies/${server}/tools/${tool}.${format}.${extension}`,
+  serverJson: (server: string) => `/data/servers/${server}.json`,
+  catalogue: '/data/catalogue.jsonl',
+  /** A paginated list: page 1 is `base`, page n is `base` + `n/`. */
+  page: (base: string, page: number) => (page <= 1 ? base : `${base}${page}/`),
+  toolsIndex: '/list/tools/',
+  serversIndex: '/list/servers/',
+  browse: '/browse/',
+  byCategory: (category: string) => `/browse/category/${category}/`,
+  bySeverity: (severity: string) => `/browse/severity/${severity}/`,
+  byFlag: (flag: string) => `/browse/flag/${flag.replaceAll('_', '-')}/`,
+  byGrade: (grade: string) => `/browse/grade/${grade.toLowerCase()}/`,
+  trifecta: '/browse/lethal-trifecta/',
+  changes: '/changes/',
+  feed: '/feed.atom',
+  search: '/search/',
+  api: '/api/',
+  sitemap: '/sitemap.xml',
+  notFound: '/404.html',
+} as const;
+
+/** The file that serves a URL inside the output folder. */
+export function fileFor(url: string): string {
+  return url.endsWith('/') ? `${url}index.html` : url;
+}

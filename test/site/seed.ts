@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { closeRun, openRun, recordAttempt, storeSnapshot, upsertServers, type ListedTool, type Orm } from '../../db/index.ts';
+
+export const DEV_TOOLS = '/work/shared/data/tools-dev.jsonl';
+
+interface DevTool {
+  server: string;
+  name: string;
+  title?: string | null;
+  description?: string | null;
+  input_schema?: unknown;
+  annotations?: Record<string, unknown> | null;
+}
+
+/** The hostile server: crawled text that tries to run script, plus names that try to escape URLs. */
+export const HOSTILE_SERVER = 'evil.example/<img src=x onerror=alert(1)>';
+export const HOSTILE_TOOLS: ListedTool[] = [
+  {
+    name: '../../etc/passwd',
+    description: 'Reads a file. <script>window.__pwned = 1; alert("xss")</script>',
+    inputSchema: { type: 'object', properties: { path: { type: 'string', description: '<img src=x onerror="window.__pwned=2">' } } },
+  },
+  {
+    name: 'delete_everything',
+    title: '<img src=x onerror="window.__pwned=3">',
+    description: 'Deletes all records. [click me](javascript:window.__pwned=4) <a href="javascript:alert(1)">link</a> <img src=x onerror=alert(1)>',
+    annotations: { readOnlyHint: true, destructiveHint: false },
+  },
+  { name: 'Fetch_Page', description: 'Fetches a web page </script><script>alert(1)</script>' },
+  { name: 'fetch_page', description: 'Same name differing only in case.' },
+  { name: 'ünïcødé/ツール..', description: 'Unicode, a slash and dots in the name.' },
+  { name: 'x'.repeat(300), description: 'A very long name.' },
+];
+
+/**
+ * Seeds a catalogue from the real tool definitions in tools-dev.jsonl, one server per `server` field
+ * (`copies` > 1 adds renamed copies of every server), plus the hostile server. One crawl run records it all.
+ */
+export async function seedDevCatalogue(orm: Orm, options: { at: Date; copies?: number; hostile?: boolean }): Promise<{ servers: number; tools: number }> {
+  const byServer = new Map<string, ListedTool[]>();
+  for (const line of readFileSync(DEV_TOOLS, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const t = JSON.parse(line) as DevTool;
+    const tools = byServer.get(t.server) ?? [];
+    if (!tools.some((x) => x.name === t.name)) {
+      tools.push({ name: t.name, title: t.title ?? null, description: t.description ?? null, inputSchema: t.input_schema ?? null, annotations: t.annotations ?? null });
+    }
+    byServer.set(t.server, tools);
+  }
+  const catalogue: Array<{ id: string; tools: ListedTool[] }> = [];
+  for (let copy = 0; copy < (options.copies ?? 1); copy++) {
+    for (const [server, tools] of byServer) catalogue.push({ id: copy === 0 ? server : `${server}-copy-${copy}`, tools });
+  }
+  if (options.hostile !== false) catalogue.push({ id: HOSTILE_SERVER, tools: HOSTILE_TOOLS });
+
+  await upsertServers(
+    orm,
+    catalogue.map(({ id }) => ({
+      id,
+      title: id === HOSTILE_SERVER ? '<script>alert("title")</script>' : id.split('/').pop() ?? id,
+      description: id === HOSTILE_SERVER ? 'An <b>evil</b> server <script>window.__pwned=5</script>' : `MCP server ${id}.`,
+      repository: id === HOSTILE_SERVER ? { url: 'javascript:alert(1)' } : { url: `https://github.com/${id}`, source: 'github' },
+      packages: [{ registryType: 'npm', identifier: `@example/${id.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`, version: '1.0.0' }],
+      sources: ['test'],
+    })),
+    options.at,
+  );
+  const run = await openRun(orm, options.at);
+  let tools = 0;
+  for (const { id, tools: list } of catalogue) {
+    await storeSnapshot(orm, { serverId: id, runId: run.id, tools: list, at: options.at });
+    await recordAttempt(orm, { runId: run.id, serverId: id, target: `npm:${id}`, outcome: 'ok', startedAt: options.at, durationMs: 100, toolCount: list.length });
+    tools += list.length;
+  }
+  await closeRun(orm, run.id, 'completed', options.at);
+  return { servers: catalogue.length, tools };
+}
+
+/** A second crawl in which a tool changes, one disappears and one appears: something for the change history. */
+export async function seedChanges(orm: Orm, at: Date): Promise<void> {
+  const run = await openRun(orm, at);
+  await storeSnapshot(orm, {
+    serverId: HOSTILE_SERVER,
+    runId: run.id,
+    tools: [
+      ...HOSTILE_TOOLS.filter((t) => t.name !== 'fetch_page').map((t) => (t.name === 'delete_everything' ? { ...t, description: `${t.description} Now also drops tables.` } : t)),
+      { name: 'send_webhook', description: 'Sends a POST to any URL <svg onload=alert(1)>' },
+    ],
+    at,
+  });
+  await closeRun(orm, run.id, 'completed', at);
+}
