@@ -140,7 +140,7 @@ async function fetchPage(url: URL, doFetch: typeof fetch, options: RegistryFetch
 
 function entryName(raw: unknown): string {
   const name = (raw as { server?: { name?: unknown } } | null)?.server?.name;
-  return typeof name === 'string' ? JSON.stringify(name) : 'an entry without a name';
+  return typeof name === 'string' && name !== '' ? JSON.stringify(name) : 'an entry without a name';
 }
 
 /** One entry per server name: the one marked latest, else the most recently published. */
