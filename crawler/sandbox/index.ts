@@ -16,11 +16,11 @@ import {
   type ResourceLimits,
   type SandboxDir,
 } from './command.ts';
-import { LineFramer, MessageTooLargeError } from './line-framer.ts';
+import { InvalidLineError, LineFramer, MessageTooLargeError, StdoutGarbageError } from './line-framer.ts';
 import { killAllOfUid, livingProcesses, signalGroup } from './processes.ts';
 import { StderrCapture } from './stderr-capture.ts';
 
-export { InvalidLineError, MessageTooLargeError } from './line-framer.ts';
+export { InvalidLineError, MessageTooLargeError, StdoutGarbageError } from './line-framer.ts';
 export { listProcesses, livingProcesses, type ProcessInfo } from './processes.ts';
 
 export interface SandboxLaunch {
@@ -62,6 +62,12 @@ export interface SandboxedProcess {
   transport: Transport;
   /** Captured stderr (head and tail, capped). */
   stderr(): string;
+  /**
+   * Why the server's stdio broke, if it did: the error that made the sandbox end it (message over
+   * maxMessageBytes, deadline), else the non-protocol lines it wrote on stdout. Meant for explaining
+   * a failed attempt; the MCP client itself only sees "connection closed" or a timeout.
+   */
+  failure(): Error | undefined;
   /** Ends the server and every process it started; resolves once none is left. */
   kill(): Promise<void>;
   /** The outermost process (bwrap or the server itself) once started; it leads the process group. */
@@ -116,6 +122,7 @@ export function launchSandboxed(launch: SandboxLaunch, limits: SandboxLimits, op
   return {
     transport,
     stderr: () => transport.stderrText(),
+    failure: () => transport.failure(),
     kill: () => transport.close(),
     get pid() {
       return transport.pid;
@@ -146,6 +153,9 @@ class SandboxedTransport implements Transport {
   private closing: Promise<void> | undefined;
   private exited: Promise<void> | undefined;
   private started = false;
+  private fatal: Error | undefined;
+  private garbageLines = 0;
+  private firstGarbage: InvalidLineError | undefined;
 
   constructor(
     private readonly launch: SandboxLaunch,
@@ -158,6 +168,10 @@ class SandboxedTransport implements Transport {
 
   stderrText(): string {
     return this.stderr.text();
+  }
+
+  failure(): Error | undefined {
+    return this.fatal ?? (this.firstGarbage && new StdoutGarbageError(this.garbageLines, this.firstGarbage));
   }
 
   async start(): Promise<void> {
@@ -245,7 +259,11 @@ class SandboxedTransport implements Transport {
       this.framer.push(
         chunk,
         (message) => this.onmessage?.(message),
-        (error) => this.onerror?.(error),
+        (error) => {
+          this.garbageLines += 1;
+          this.firstGarbage ??= error;
+          this.onerror?.(error);
+        },
       );
     } catch (error) {
       if (!(error instanceof MessageTooLargeError)) throw error;
@@ -255,6 +273,7 @@ class SandboxedTransport implements Transport {
 
   private fail(error: Error): void {
     if (this.closing) return;
+    this.fatal = error;
     this.onerror?.(error);
     void this.close();
   }

@@ -16,6 +16,17 @@ export class InvalidLineError extends Error {
   }
 }
 
+/** Why a server whose stdout carried non-protocol lines failed: the count and the first such line. */
+export class StdoutGarbageError extends Error {
+  constructor(
+    readonly lines: number,
+    first: InvalidLineError,
+  ) {
+    super(`server wrote ${lines} line(s) on stdout that are not JSON-RPC messages (stdout is reserved for the protocol); the first: ${first.message.replace(/^.*?: /, '')}`);
+    this.name = 'StdoutGarbageError';
+  }
+}
+
 /**
  * Splits a stdio byte stream into newline-delimited JSON-RPC messages like the SDK's ReadBuffer,
  * but enforces the size limit per message while reading: a line that grows past `maxMessageBytes`
