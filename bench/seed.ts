@@ -1,10 +1,15 @@
-import { storeSnapshot, upsertServers, type Orm } from '../db/index.ts';
+import { storeSnapshot, storeSnapshots, upsertServers, type Orm } from '../db/index.ts';
 import type { SyntheticServer } from './generate.ts';
 
 export interface SeedOptions {
   /** The crawl time recorded on every snapshot. */
   at: Date;
-  /** Snapshots stored at once (each its own transaction). PGlite runs them one after another anyway. */
+  /**
+   * `per-server`: one storeSnapshot call (one transaction) per server, as a crawl stores each result, with
+   * `concurrency` calls in flight. `batched`: one storeSnapshots call per batch of servers (bulk loading).
+   */
+  mode?: 'per-server' | 'batched';
+  /** Snapshots stored at once in per-server mode. PGlite runs them one after another anyway. */
   concurrency?: number;
   /** Servers generated, upserted and stored per batch. */
   batchServers?: number;
@@ -27,9 +32,9 @@ export async function seedCatalogue(orm: Orm, catalogue: Iterable<SyntheticServe
   for (const batch of batches(catalogue, options.batchServers ?? 200)) {
     const started = performance.now();
     await upsertServers(orm, batch.map((entry) => entry.server), options.at);
-    await forEachConcurrently(batch, options.concurrency ?? 1, (entry) =>
-      storeSnapshot(orm, { serverId: entry.server.id, tools: entry.tools, at: options.at }),
-    );
+    const snapshots = batch.map((entry) => ({ serverId: entry.server.id, tools: entry.tools, at: options.at }));
+    if (options.mode === 'batched') await storeSnapshots(orm, snapshots);
+    else await forEachConcurrently(snapshots, options.concurrency ?? 1, (snapshot) => storeSnapshot(orm, snapshot));
     progress.storeMs += performance.now() - started;
     progress.servers += batch.length;
     progress.tools += batch.reduce((sum, entry) => sum + entry.tools.length, 0);

@@ -9,7 +9,8 @@ import type { Figures } from './types.ts';
 export interface StoreParams {
   backend: 'pglite' | 'postgres';
   tools: number;
-  /** Snapshots in flight at once. */
+  mode: 'per-server' | 'batched';
+  /** Snapshots in flight at once (per-server mode). */
   concurrency: number;
   /** The PostgreSQL server to create the throwaway database on. */
   postgresUrl: string;
@@ -32,6 +33,7 @@ export async function benchStore(params: StoreParams, log: (line: string) => voi
     const wallBefore = performance.now();
     const first = await seedCatalogue(db.orm, generateCatalogue({ tools: params.tools }), {
       at,
+      mode: params.mode,
       concurrency: params.concurrency,
       onBatch: (p) => {
         if (p.servers % 5000 === 0) log(`${p.servers} servers, ${p.tools} tools, ${Math.round(p.tools / (p.storeMs / 1000))}/s`);
@@ -42,6 +44,7 @@ export async function benchStore(params: StoreParams, log: (line: string) => voi
     const serverCpuSeconds = params.backend === 'postgres' ? await backendCpuSeconds(db) : undefined;
     const again = await seedCatalogue(db.orm, generateCatalogue({ tools: Math.ceil(params.tools / 10) }), {
       at: new Date('2026-01-02T00:00:00Z'),
+      mode: params.mode,
       concurrency: params.concurrency,
     });
     const [{ definitions }] = await db.orm.select({ definitions: count() }).from(toolDefinitions);

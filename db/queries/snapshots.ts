@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Orm } from '../connection.ts';
 import { canonicalJson, definitionContent, definitionHash, sha256, type ToolDefinition } from '../hash.ts';
 import {
@@ -10,7 +10,6 @@ import {
   type ChangeKind,
   type DefinitionField,
 } from '../schema.ts';
-import { chunks } from './chunks.ts';
 
 export interface ListedTool extends ToolDefinition {
   /** The crawler cut the description to its length limit. */
@@ -43,94 +42,214 @@ export interface SnapshotResult {
  * tool set itself, and the changes against the previous set. If anything fails, the previous set stays.
  */
 export async function storeSnapshot(orm: Orm, input: SnapshotInput): Promise<SnapshotResult> {
-  const listed = input.tools.map((tool, position) => ({ tool, position, hash: definitionHash(tool) }));
-  const duplicate = findDuplicateName(listed.map((t) => t.tool.name));
-  if (duplicate !== undefined) {
-    throw new Error(`The server listed the tool name ${JSON.stringify(duplicate)} more than once; a tool set needs unique names.`);
+  const [result] = await storeSnapshots(orm, [input]);
+  return result;
+}
+
+/**
+ * Stores the listings of several servers as storeSnapshot would one after another, in one transaction and a
+ * fixed number of statements whatever the batch size (arrays passed as single parameters and unnested), so a
+ * bulk load is not bound by round trips. If anything fails, every server keeps its previous set.
+ */
+export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[]): Promise<SnapshotResult[]> {
+  const prepared = inputs.map(prepareSnapshot);
+  const serverIds = inputs.map((input) => input.serverId);
+  if (new Set(serverIds).size !== serverIds.length) {
+    throw new Error('A batch of snapshots names a server more than once; store each listing of a server in its own call.');
   }
-  const toolsetHash = sha256([...new Set(listed.map((t) => t.hash))].sort().join('\n'));
+  if (inputs.length === 0) return [];
 
   return orm.transaction(async (tx) => {
-    for (const chunk of chunks(dedupeBy(listed, (t) => t.hash), 500)) {
-      await tx
-        .insert(toolDefinitions)
-        .values(
-          chunk.map(({ tool, hash }) => ({
-            hash,
-            name: tool.name,
-            title: tool.title ?? null,
-            description: tool.description ?? null,
-            inputSchema: tool.inputSchema ?? null,
-            outputSchema: tool.outputSchema ?? null,
-            annotations: tool.annotations ?? null,
-            descriptionTruncated: tool.descriptionTruncated ?? false,
-            firstSeen: input.at,
-          })),
-        )
-        .onConflictDoNothing();
-    }
+    await insertDefinitions(tx, prepared);
 
-    const previous = await tx
-      .select({ name: serverTools.name, hash: serverTools.hash, position: serverTools.position, since: serverTools.since })
+    const previousRows = await tx
+      .select({ serverId: serverTools.serverId, name: serverTools.name, hash: serverTools.hash, position: serverTools.position, since: serverTools.since })
       .from(serverTools)
-      .where(eq(serverTools.serverId, input.serverId));
-    const previousByName = new Map(previous.map((row) => [row.name, row]));
-    const changes = await diffToolSets(tx, previousByName, listed);
+      .where(sql`${serverTools.serverId} = any(${textArray(serverIds)})`);
+    const previousByServer = new Map<string, Map<string, PreviousTool>>(serverIds.map((id) => [id, new Map()]));
+    for (const row of previousRows) previousByServer.get(row.serverId)!.set(row.name, row);
+    const oldDefinitions = await readChangedDefinitions(tx, prepared, previousByServer);
 
-    const positionsMoved = listed.some(({ tool, position }) => previousByName.get(tool.name)?.position !== position);
-    if (changes.length > 0 || positionsMoved || previous.length !== listed.length) {
-      await tx.delete(serverTools).where(eq(serverTools.serverId, input.serverId));
-      for (const chunk of chunks(listed, 1000)) {
-        await tx.insert(serverTools).values(
-          chunk.map(({ tool, position, hash }) => {
-            const before = previousByName.get(tool.name);
-            return {
-              serverId: input.serverId,
-              name: tool.name,
-              hash,
-              position,
-              since: before && before.hash === hash ? before.since : input.at,
-            };
-          }),
-        );
+    const results: SnapshotResult[] = [];
+    const rewritten: string[] = [];
+    const toolRows: ServerToolRow[] = [];
+    const changeRows: ChangeRow[] = [];
+    for (const snapshot of prepared) {
+      const { input, listed, toolsetHash } = snapshot;
+      const previousByName = previousByServer.get(input.serverId)!;
+      const changes = diffToolSets(previousByName, listed, oldDefinitions);
+      results.push({ toolsetHash, changes });
+      for (const change of changes) changeRows.push({ ...change, serverId: input.serverId, runId: input.runId ?? null, detectedAt: input.at });
+      const positionsMoved = listed.some(({ tool, position }) => previousByName.get(tool.name)?.position !== position);
+      if (changes.length > 0 || positionsMoved || previousByName.size !== listed.length) {
+        if (previousByName.size > 0) rewritten.push(input.serverId);
+        for (const { tool, position, hash } of listed) {
+          const before = previousByName.get(tool.name);
+          const since = before && before.hash === hash ? before.since : input.at;
+          toolRows.push({ serverId: input.serverId, name: tool.name, hash, position, since });
+        }
       }
     }
-    for (const chunk of chunks(changes, 1000)) {
-      await tx
-        .insert(toolChanges)
-        .values(chunk.map((c) => ({ ...c, serverId: input.serverId, runId: input.runId ?? null, detectedAt: input.at })));
-    }
-    await tx
-      .update(servers)
-      .set({
-        lastSuccessAt: input.at,
-        lastAttemptAt: input.at,
-        lastOutcome: 'ok',
-        toolCount: listed.length,
-        toolsetHash,
-      })
-      .where(eq(servers.id, input.serverId));
-    return { toolsetHash, changes };
+
+    if (rewritten.length > 0) await tx.delete(serverTools).where(sql`${serverTools.serverId} = any(${textArray(rewritten)})`);
+    await insertServerTools(tx, toolRows);
+    await insertChanges(tx, changeRows);
+    const serverRows = prepared.map((p) => ({ id: p.input.serverId, at: p.input.at, tool_count: p.listed.length, toolset_hash: p.toolsetHash }));
+    await tx.execute(sql`
+      update ${servers} set last_success_at = r.at, last_attempt_at = r.at, last_outcome = 'ok', tool_count = r.tool_count, toolset_hash = r.toolset_hash
+      from ${recordset(serverRows, 'id text, at timestamptz, tool_count int, toolset_hash text')}
+      where ${servers.id} = r.id`);
+    return results;
   });
 }
 
 type Tx = Parameters<Parameters<Orm['transaction']>[0]>[0];
 
-async function diffToolSets(
-  tx: Tx,
-  previousByName: Map<string, { hash: string }>,
-  listed: ReadonlyArray<{ tool: ListedTool; hash: string }>,
-): Promise<ToolChange[]> {
-  const changed = listed.filter(({ tool, hash }) => {
-    const before = previousByName.get(tool.name);
-    return before !== undefined && before.hash !== hash;
-  });
-  const oldDefinitions = new Map<string, Record<string, unknown>>();
-  for (const chunk of chunks([...new Set(changed.map(({ tool }) => previousByName.get(tool.name)!.hash))], 1000)) {
-    const rows = await tx.select().from(toolDefinitions).where(inArray(toolDefinitions.hash, chunk));
-    for (const row of rows) oldDefinitions.set(row.hash, definitionContent(row));
-  }
+interface ListedEntry {
+  tool: ListedTool;
+  position: number;
+  hash: string;
+}
 
+interface PreparedSnapshot {
+  input: SnapshotInput;
+  listed: ListedEntry[];
+  toolsetHash: string;
+}
+
+interface PreviousTool {
+  hash: string;
+  position: number;
+  since: Date;
+}
+
+interface ServerToolRow {
+  serverId: string;
+  name: string;
+  hash: string;
+  position: number;
+  since: Date;
+}
+
+interface ChangeRow extends ToolChange {
+  serverId: string;
+  runId: number | null;
+  detectedAt: Date;
+}
+
+function prepareSnapshot(input: SnapshotInput): PreparedSnapshot {
+  const listed = input.tools.map((tool, position) => ({ tool, position, hash: definitionHash(tool) }));
+  const duplicate = findDuplicateName(listed.map((t) => t.tool.name));
+  if (duplicate !== undefined) {
+    throw new Error(`The server listed the tool name ${JSON.stringify(duplicate)} more than once; a tool set needs unique names.`);
+  }
+  return { input, listed, toolsetHash: sha256([...new Set(listed.map((t) => t.hash))].sort().join('\n')) };
+}
+
+/** One array parameter, whatever its length. */
+function textArray(values: readonly string[]): SQL {
+  return sql`${sql.param([...values])}::text[]`;
+}
+
+/**
+ * Rows as one jsonb parameter, unnested by the given column definition list: a single statement and a single
+ * parameter however many rows. Text is made well-formed first (lone surrogates become U+FFFD), as the UTF-8
+ * encoding of a scalar text parameter would; NUL is refused by jsonb just as by a text column.
+ */
+function recordset(rows: readonly object[], columns: string): SQL {
+  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${sql.raw(columns)})`;
+}
+
+function text(value: string | null | undefined): string | null {
+  // String.prototype.toWellFormed is in Node 20; the ES2023 lib the project compiles against does not declare it.
+  return value === undefined || value === null ? null : (value as string & { toWellFormed(): string }).toWellFormed();
+}
+
+/**
+ * New definitions, first seen at the time of the first snapshot (in batch order) that lists them. Inserted in
+ * hash order, so concurrent snapshots that share definitions wait on each other in one order and never deadlock.
+ */
+async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]): Promise<void> {
+  const rows = new Map<string, object>();
+  for (const { input, listed } of prepared) {
+    for (const { tool, hash } of listed) {
+      if (rows.has(hash)) continue;
+      rows.set(hash, {
+        hash,
+        name: text(tool.name),
+        title: text(tool.title),
+        description: text(tool.description),
+        input_schema: tool.inputSchema ?? null,
+        output_schema: tool.outputSchema ?? null,
+        annotations: tool.annotations ?? null,
+        description_truncated: tool.descriptionTruncated ?? false,
+        first_seen: input.at,
+      });
+    }
+  }
+  if (rows.size === 0) return;
+  const sorted = [...rows.keys()].sort().map((hash) => rows.get(hash)!);
+  await tx.execute(sql`
+    insert into ${toolDefinitions} (hash, name, title, description, input_schema, output_schema, annotations, description_truncated, first_seen)
+    select hash, name, title, description, input_schema, output_schema, annotations, description_truncated, first_seen
+    from ${recordset(sorted, 'hash text, name text, title text, description text, input_schema jsonb, output_schema jsonb, annotations jsonb, description_truncated boolean, first_seen timestamptz')}
+    on conflict do nothing`);
+}
+
+async function insertServerTools(tx: Tx, rows: readonly ServerToolRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.execute(sql`
+    insert into ${serverTools} (server_id, name, hash, position, since)
+    select server_id, name, hash, position, since
+    from ${recordset(rows.map((r) => ({ server_id: r.serverId, name: text(r.name), hash: r.hash, position: r.position, since: r.since })), 'server_id text, name text, hash text, position int, since timestamptz')}`);
+}
+
+async function insertChanges(tx: Tx, rows: readonly ChangeRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const records = rows.map((r, ord) => ({
+    ord,
+    server_id: r.serverId,
+    run_id: r.runId,
+    tool_name: text(r.toolName),
+    kind: r.kind,
+    old_hash: r.oldHash,
+    new_hash: r.newHash,
+    fields: r.fields,
+    detected_at: r.detectedAt,
+  }));
+  await tx.execute(sql`
+    insert into ${toolChanges} (server_id, run_id, tool_name, kind, old_hash, new_hash, fields, detected_at)
+    select server_id, run_id, tool_name, kind, old_hash, new_hash, fields, detected_at
+    from ${recordset(records, 'ord int, server_id text, run_id int, tool_name text, kind text, old_hash text, new_hash text, fields text[], detected_at timestamptz')}
+    order by ord`);
+}
+
+/** The stored content of every definition a listed tool replaces, by hash. */
+async function readChangedDefinitions(
+  tx: Tx,
+  prepared: readonly PreparedSnapshot[],
+  previousByServer: Map<string, Map<string, PreviousTool>>,
+): Promise<Map<string, Record<string, unknown>>> {
+  const hashes = new Set<string>();
+  for (const { input, listed } of prepared) {
+    const previousByName = previousByServer.get(input.serverId)!;
+    for (const { tool, hash } of listed) {
+      const before = previousByName.get(tool.name);
+      if (before !== undefined && before.hash !== hash) hashes.add(before.hash);
+    }
+  }
+  const oldDefinitions = new Map<string, Record<string, unknown>>();
+  if (hashes.size === 0) return oldDefinitions;
+  const rows = await tx.select().from(toolDefinitions).where(sql`${toolDefinitions.hash} = any(${textArray([...hashes])})`);
+  for (const row of rows) oldDefinitions.set(row.hash, definitionContent(row));
+  return oldDefinitions;
+}
+
+function diffToolSets(
+  previousByName: Map<string, { hash: string }>,
+  listed: readonly ListedEntry[],
+  oldDefinitions: Map<string, Record<string, unknown>>,
+): ToolChange[] {
   const changes: ToolChange[] = [];
   const listedNames = new Set<string>();
   for (const { tool, hash } of listed) {
@@ -158,14 +277,4 @@ function findDuplicateName(names: readonly string[]): string | undefined {
     seen.add(name);
   }
   return undefined;
-}
-
-function dedupeBy<T>(items: readonly T[], key: (item: T) => string): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const k = key(item);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }

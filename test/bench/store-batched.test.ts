@@ -1,0 +1,74 @@
+import { asc } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { serverTools, servers, storeSnapshot, storeSnapshots, toolChanges, toolDefinitions, upsertServers, type Orm } from '../../db/index.ts';
+import { generateCatalogue, type SyntheticServer } from '../../bench/generate.ts';
+import { batches } from '../../bench/seed.ts';
+import { testBackends, type TestDatabase } from '../helpers/databases.ts';
+
+const T0 = new Date('2026-01-01T00:00:00Z');
+const T1 = new Date('2026-01-02T00:00:00Z');
+
+/** A second crawl: some servers drop a tool, edit one, reorder, or list a tool another server has. */
+function recrawl(catalogue: SyntheticServer[]): SyntheticServer[] {
+  return catalogue.map((entry, i) => {
+    const tools = [...entry.tools];
+    if (i % 4 === 1) tools.pop();
+    if (i % 4 === 2 && tools.length > 0) tools[0] = { ...tools[0], description: `${tools[0].description ?? ''} Now with more.` };
+    if (i % 4 === 3) tools.reverse();
+    if (i % 5 === 0) tools.push({ ...catalogue[(i + 1) % catalogue.length].tools[0], name: `shared_${i}` });
+    return { ...entry, tools };
+  });
+}
+
+async function contents(orm: Orm) {
+  return {
+    definitions: await orm.select().from(toolDefinitions).orderBy(asc(toolDefinitions.hash)),
+    serverTools: await orm.select().from(serverTools).orderBy(asc(serverTools.serverId), asc(serverTools.name)),
+    changes: (await orm.select().from(toolChanges).orderBy(asc(toolChanges.id))).map(({ id: _id, ...change }) => change),
+    servers: await orm.select().from(servers).orderBy(asc(servers.id)),
+  };
+}
+
+describe.each(testBackends())('storeSnapshots on $name', (backend) => {
+  let oneByOne: TestDatabase;
+  let batched: TestDatabase;
+  beforeEach(async () => {
+    [oneByOne, batched] = await Promise.all([backend.create(), backend.create()]);
+  });
+  afterEach(async () => {
+    await Promise.all([oneByOne.dispose(), batched.dispose()]);
+  });
+
+  it('leaves the database exactly as storing each server alone would, over two crawls', async () => {
+    const first = [...generateCatalogue({ servers: 120, seed: 'equivalence' })];
+    const crawls: Array<[SyntheticServer[], Date]> = [
+      [first, T0],
+      [recrawl(first), T1],
+    ];
+    for (const db of [oneByOne, batched]) await upsertServers(db.orm, first.map((entry) => entry.server), T0);
+    const resultsAlone = [];
+    const resultsBatched = [];
+    for (const [catalogue, at] of crawls) {
+      for (const entry of catalogue) resultsAlone.push(await storeSnapshot(oneByOne.orm, { serverId: entry.server.id, tools: entry.tools, at }));
+      for (const batch of batches(catalogue, 37)) {
+        resultsBatched.push(...(await storeSnapshots(batched.orm, batch.map((entry) => ({ serverId: entry.server.id, tools: entry.tools, at })))));
+      }
+    }
+    expect(resultsBatched).toEqual(resultsAlone);
+    expect(resultsAlone.slice(first.length).some((r) => r.changes.some((c) => c.kind === 'changed'))).toBe(true);
+    expect(await contents(batched.orm)).toEqual(await contents(oneByOne.orm));
+  });
+
+  it('refuses a batch naming a server twice, and stores nothing of a batch that fails', async () => {
+    const [a, b] = [...generateCatalogue({ servers: 2, seed: 'fail' })];
+    await upsertServers(batched.orm, [a.server, b.server], T0);
+    await expect(
+      storeSnapshots(batched.orm, [{ serverId: a.server.id, tools: a.tools, at: T0 }, { serverId: a.server.id, tools: b.tools, at: T0 }]),
+    ).rejects.toThrow(/more than once/);
+    const bad = [{ name: 'nul', description: 'bad \u0000 text' }];
+    await expect(
+      storeSnapshots(batched.orm, [{ serverId: a.server.id, tools: a.tools, at: T0 }, { serverId: b.server.id, tools: bad, at: T0 }]),
+    ).rejects.toThrow();
+    expect(await contents(batched.orm)).toMatchObject({ definitions: [], serverTools: [], changes: [] });
+  });
+});
