@@ -2,7 +2,7 @@ export { crawlTarget, type CrawlOptions, type CrawlResult, type ServerInfo } fro
 export { CrawlError } from './errors.ts';
 export { DEFAULT_LIMITS, resolveLimits, type CrawlLimits } from './limits.ts';
 export { defaultNpmCacheDir, installNpmPackage, parseNpmSpec, type NpmCacheOptions } from './npm-cache.ts';
-export { hostRefusal, type HostPolicy } from './policy.ts';
+export type { NetworkPolicy } from './net/index.ts';
 export { CrawlQueue, type QueueLimits } from './queue.ts';
 export { DEFAULT_RETRY, type RetryOptions } from './retry.ts';
 export { runCrawl, storeResult, type CrawlProgress, type CrawlRunSummary, type RunCrawlOptions, type ServerOutcome } from './run.ts';

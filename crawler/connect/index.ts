@@ -2,7 +2,7 @@ import type { ListedTool, Outcome } from '../../db/index.ts';
 import { CrawlError } from '../errors.ts';
 import { resolveLimits, type CrawlLimits } from '../limits.ts';
 import type { NpmCacheOptions } from '../npm-cache.ts';
-import { hostRefusal, type HostPolicy } from '../policy.ts';
+import { checkRemoteUrl, guardedFetch, type NetworkPolicy } from '../net/index.ts';
 import { targetLabel, type CrawlTarget } from '../targets.ts';
 import { listAllTools } from './listing.ts';
 import { failureOf } from './outcome.ts';
@@ -13,12 +13,13 @@ export type { ServerInfo } from './session.ts';
 
 export interface CrawlOptions {
   limits?: Partial<CrawlLimits>;
-  /** Hosts remote targets may reach; others are refused without a connection attempt. */
-  hostPolicy?: HostPolicy;
-  /** The fetch the HTTP transports use (the network guard in production, plain fetch in tests). */
+  /**
+   * Which remote hosts may be reached: `allowHosts`/`denyHosts` (refused without any connection attempt),
+   * and loopback/private addresses only with `allowPrivateNetwork`. Every request and redirect is checked.
+   */
+  network?: NetworkPolicy;
+  /** Replaces the guarded fetch of the HTTP transports (the URL is still checked against `network` first). */
   fetch?: typeof fetch;
-  /** A gate on remote URLs beyond the host lists (e.g. no private addresses): a reason to refuse, or undefined. */
-  checkUrl?: (url: string) => Promise<string | undefined>;
   npm?: NpmCacheOptions;
   /** Aborting ends the attempt with the outcome `interrupted`. */
   signal?: AbortSignal;
@@ -63,9 +64,11 @@ export async function crawlTarget(target: CrawlTarget, options: CrawlOptions = {
 
   if (target.kind === 'unrunnable') return result({ outcome: target.outcome, error: target.reason });
   if (options.signal?.aborted) return result({ outcome: 'interrupted', error: 'The crawl was interrupted before this attempt started.' });
+  const network = options.network ?? {};
   if (target.kind === 'remote') {
-    const refusal = hostRefusal(target.url, options.hostPolicy) ?? (await options.checkUrl?.(target.url));
-    if (refusal) return result({ outcome: 'refused_by_policy', error: `Not connecting to ${target.url}: ${refusal}.` });
+    const verdict = await checkRemoteUrl(target.url, network).catch((error: Error) => error);
+    if (verdict instanceof Error) return result({ outcome: 'unreachable', error: `Could not resolve the host of ${target.url}: ${verdict.message}` });
+    if (!verdict.allowed) return result({ outcome: 'refused_by_policy', error: `Not connecting to ${target.url}: ${verdict.reason}.` });
   }
 
   const controller = new AbortController();
@@ -77,14 +80,18 @@ export async function crawlTarget(target: CrawlTarget, options: CrawlOptions = {
   options.signal?.addEventListener('abort', interrupt, { once: true });
   const cleanups: Array<() => Promise<void>> = [];
   let readStderr: (() => string) | undefined;
+  const transportErrors: Error[] = [];
+  let readSandboxFailure: (() => Error | undefined) | undefined;
   let session: Session | undefined;
   const ctx: SessionContext = {
     limits,
     signal: controller.signal,
-    fetch: options.fetch,
+    fetch: options.fetch ?? (guardedFetch(network, { maxResponseBytes: limits.maxMessageBytes, signal: controller.signal }) as typeof fetch),
     npm: options.npm,
     onCleanup: (cleanup) => cleanups.push(cleanup),
     onStderr: (read) => (readStderr = read),
+    onTransportError: (error) => transportErrors.push(error),
+    onSandboxFailure: (read) => (readSandboxFailure = read),
     note: (key, value) => (details[key] = value),
   };
 
@@ -98,7 +105,10 @@ export async function crawlTarget(target: CrawlTarget, options: CrawlOptions = {
     if (listing.truncatedDescriptions.length > 0) details.truncatedDescriptions = listing.truncatedDescriptions;
     return result({ outcome: 'ok', transport: sessionTransport(session), server: storable(session!.info), tools: listing.tools, stderr: stderrOf(readStderr) });
   } catch (error) {
-    const failure = failureOf(error, target.kind !== 'remote');
+    // The client only sees "connection closed" or a timeout; the sandbox knows the real cause (an
+    // over-long message, garbage on stdout). The crawler's own limits and deadline still come first.
+    const cause = error instanceof CrawlError ? error : (readSandboxFailure?.() ?? error);
+    const failure = failureOf(cause, target.kind !== 'remote', transportErrors);
     Object.assign(details, failure.details);
     let outcome = failure.outcome;
     let message = failure.error;

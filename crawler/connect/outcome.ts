@@ -3,6 +3,8 @@ import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamable
 import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import type { Outcome } from '../../db/index.ts';
 import { CrawlError } from '../errors.ts';
+import { refusalIn, ResponseTooLargeError } from '../net/index.ts';
+import { MessageTooLargeError, StdoutGarbageError } from '../sandbox/index.ts';
 import { isTransientStatus } from '../retry.ts';
 
 export interface Failure {
@@ -15,9 +17,20 @@ export interface Failure {
 
 const NETWORK_CODES = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EPIPE|UND_ERR_SOCKET|UND_ERR_CONNECT_TIMEOUT)\b/;
 
-/** What a thrown error means for the attempt. `local` says whether the server was a process we started. */
-export function failureOf(error: unknown, local: boolean): Failure {
+/**
+ * What a thrown error means for the attempt. `local` says whether the server was a process we started;
+ * `sideErrors` are what the transport reported besides, which often explain a closed connection.
+ */
+export function failureOf(error: unknown, local: boolean, sideErrors: readonly Error[] = []): Failure {
   if (error instanceof CrawlError) return { outcome: error.outcome, error: error.message, transient: false, details: error.details };
+  for (const cause of [error, ...sideErrors].flatMap(causes)) {
+    const refusal = refusalIn(cause);
+    if (refusal) return { outcome: 'refused_by_policy', error: refusal.message, transient: false, details: {} };
+    if (cause instanceof MessageTooLargeError || cause instanceof ResponseTooLargeError) {
+      return { outcome: 'listing_too_large', error: cause.message, transient: false, details: { limitBytes: cause.limit } };
+    }
+    if (cause instanceof StdoutGarbageError) return { outcome: 'protocol_error', error: cause.message, transient: false, details: { garbageLines: cause.lines } };
+  }
   const status = httpStatus(error);
   if (status !== undefined && status > 0) {
     const details = { httpStatus: status };
@@ -47,14 +60,16 @@ function httpStatus(error: unknown): number | undefined {
   return undefined;
 }
 
+function causes(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth += 1) chain.push(current);
+  return chain;
+}
+
 /** The message with its causes, which carry the useful part of network errors. */
 function message(error: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 4; depth += 1) {
-    const text = current instanceof Error ? current.message : String(current);
-    if (text && !parts.includes(text)) parts.push(text);
-    current = current instanceof Error ? current.cause : undefined;
-  }
+  const parts = causes(error)
+    .map((c) => (c instanceof Error ? c.message : String(c)))
+    .filter((text, index, all) => text && all.indexOf(text) === index);
   return parts.join(': ') || 'unknown error';
 }

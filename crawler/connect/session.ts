@@ -38,6 +38,10 @@ export interface SessionContext {
   onCleanup(cleanup: () => Promise<void>): void;
   /** Called once a local server is running, to read its stderr at the end. */
   onStderr?(read: () => string): void;
+  /** Called once a local server is running, to learn at the end why the sandbox cut its stdio, if it did. */
+  onSandboxFailure?(read: () => Error | undefined): void;
+  /** Errors the transport reported on the side (a message too large, a refused redirect). */
+  onTransportError(error: Error): void;
   /** Facts worth storing with the attempt. */
   note(key: string, value: unknown): void;
 }
@@ -58,6 +62,7 @@ export async function openStdioSession(target: StdioTarget | NpmTarget, ctx: Ses
   );
   ctx.onCleanup(() => sandbox.kill());
   ctx.onStderr?.(() => sandbox.stderr());
+  ctx.onSandboxFailure?.(() => sandbox.failure());
   return connect(sandbox.transport, 'stdio', ctx);
 }
 
@@ -98,6 +103,7 @@ async function connect(transport: Transport, name: string, ctx: SessionContext):
     setProtocolVersion?.(version);
   };
   const client = new Client(CLIENT_INFO, { capabilities: {} });
+  client.onerror = (error) => ctx.onTransportError(error);
   ctx.onCleanup(() => client.close().catch(() => undefined));
   await client.connect(transport, { timeout: ctx.limits.requestTimeoutMs, signal: ctx.signal });
   const version = client.getServerVersion();

@@ -36,3 +36,6 @@ export function readableTempDir(prefix: string): string {
   chmodSync(dir, 0o755);
   return dir;
 }
+
+/** Crawl options for the loopback servers tests start: 127.0.0.1 only, and loopback allowed for it. */
+export const LOOPBACK_ONLY = { network: { allowHosts: ['127.0.0.1'], allowPrivateNetwork: true } };

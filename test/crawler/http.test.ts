@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crawlTarget, type RemoteTarget } from '../../crawler/index.ts';
 import { startLegacySse, startStreamableHttp, type RunningHttpServer } from '../fixtures/servers/http.ts';
 import { buildNotesServer } from '../fixtures/servers/notes-server.ts';
+import { LOOPBACK_ONLY } from './helpers.ts';
 
 const remote = (url: string, transport: RemoteTarget['transport']): RemoteTarget => ({ kind: 'remote', serverId: 'notes', url, transport, headers: {} });
 
@@ -18,7 +19,7 @@ describe('crawling servers over HTTP on 127.0.0.1', () => {
   });
 
   it('lists a Streamable HTTP server with transport auto', async () => {
-    const result = await crawlTarget(remote(streamable.url, 'auto'));
+    const result = await crawlTarget(remote(streamable.url, 'auto'), LOOPBACK_ONLY);
     expect(result.error).toBeUndefined();
     expect(result).toMatchObject({ outcome: 'ok', transport: 'streamable-http', label: `auto:${streamable.url}` });
     expect(result.server).toMatchObject({ name: 'fixture-notes', version: '1.0.0', instructions: 'Keeps notes for tests.', protocolVersion: expect.any(String) });
@@ -29,7 +30,7 @@ describe('crawling servers over HTTP on 127.0.0.1', () => {
 
   it('falls back to the legacy SSE transport with auto', async () => {
     sse.requests.length = 0;
-    const result = await crawlTarget(remote(sse.url, 'auto'));
+    const result = await crawlTarget(remote(sse.url, 'auto'), LOOPBACK_ONLY);
     expect(result.error).toBeUndefined();
     expect(result).toMatchObject({ outcome: 'ok', transport: 'sse' });
     expect(result.details.fallback).toMatch(/HTTP 404/);
@@ -39,25 +40,28 @@ describe('crawling servers over HTTP on 127.0.0.1', () => {
   });
 
   it('uses the named transport when told, and reports the HTTP error of the wrong one', async () => {
-    expect((await crawlTarget(remote(sse.url, 'sse'))).outcome).toBe('ok');
-    const wrong = await crawlTarget(remote(sse.url, 'streamable-http'));
+    expect((await crawlTarget(remote(sse.url, 'sse'), LOOPBACK_ONLY)).outcome).toBe('ok');
+    const wrong = await crawlTarget(remote(sse.url, 'streamable-http'), LOOPBACK_ONLY);
     expect(wrong).toMatchObject({ outcome: 'http_error', details: { httpStatus: 404 }, transient: false });
   });
 
   it('refuses hosts outside the allowlist without connecting', async () => {
     streamable.requests.length = 0;
-    const result = await crawlTarget(remote(streamable.url, 'auto'), { hostPolicy: { allowHosts: ['example.org'] } });
+    const result = await crawlTarget(remote(streamable.url, 'auto'), { network: { allowHosts: ['example.org'], allowPrivateNetwork: true } });
     expect(result).toMatchObject({ outcome: 'refused_by_policy' });
-    expect(result.error).toMatch(/not on the allowlist/);
-    const denied = await crawlTarget(remote(streamable.url, 'auto'), { hostPolicy: { allowHosts: ['127.0.0.1'], denyHosts: ['127.0.0.1'] } });
+    expect(result.error).toMatch(/127\.0\.0\.1 is not on the host allowlist/);
+    const denied = await crawlTarget(remote(streamable.url, 'auto'), { network: { ...LOOPBACK_ONLY.network, denyHosts: ['127.0.0.1'] } });
     expect(denied.outcome).toBe('refused_by_policy');
+    // Without allowPrivateNetwork, loopback is refused whatever the lists say.
+    const loopback = await crawlTarget(remote(streamable.url, 'auto'), { network: { allowHosts: ['127.0.0.1'] } });
+    expect(loopback).toMatchObject({ outcome: 'refused_by_policy', error: expect.stringMatching(/loopback/) });
     expect(streamable.requests).toEqual([]);
   });
 
   it('reports a closed port as unreachable', async () => {
     const gone = await startStreamableHttp(() => buildNotesServer());
     await gone.close();
-    const result = await crawlTarget(remote(gone.url, 'streamable-http'));
+    const result = await crawlTarget(remote(gone.url, 'streamable-http'), LOOPBACK_ONLY);
     expect(result.outcome).toBe('unreachable');
     expect(result.error).toMatch(/ECONNREFUSED|fetch failed/);
   });

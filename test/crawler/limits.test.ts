@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { crawlTarget, type CrawlOptions, type RemoteTarget } from '../../crawler/index.ts';
 import { startStreamableHttp, type RunningHttpServer } from '../fixtures/servers/http.ts';
 import { buildListingServer, tool, type ListingServerOptions } from '../fixtures/servers/listing-server.ts';
-import { readableTempDir } from './helpers.ts';
+import { LOOPBACK_ONLY, readableTempDir } from './helpers.ts';
 
 const running: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
@@ -18,7 +18,7 @@ async function serve(options: ListingServerOptions): Promise<RemoteTarget> {
 }
 
 async function crawl(options: ListingServerOptions, crawlOptions: CrawlOptions = {}) {
-  return crawlTarget(await serve(options), crawlOptions);
+  return crawlTarget(await serve(options), { ...LOOPBACK_ONLY, ...crawlOptions });
 }
 
 /** An HTTP server that answers every request with `status`. */
@@ -83,9 +83,9 @@ describe('the tools/list loop and its limits', () => {
 
   it('times out a request with timeout, and the whole attempt with deadline_exceeded', async () => {
     const target = await serve({ pages: [], hang: true });
-    const timedOut = await crawlTarget(target, { limits: { requestTimeoutMs: 300 } });
+    const timedOut = await crawlTarget(target, { ...LOOPBACK_ONLY, limits: { requestTimeoutMs: 300 } });
     expect(timedOut.outcome).toBe('timeout');
-    const late = await crawlTarget(target, { limits: { requestTimeoutMs: 30_000, deadlineMs: 400 } });
+    const late = await crawlTarget(target, { ...LOOPBACK_ONLY, limits: { requestTimeoutMs: 30_000, deadlineMs: 400 } });
     expect(late.outcome).toBe('deadline_exceeded');
     expect(late.durationMs).toBeLessThan(5_000);
   });
@@ -94,16 +94,16 @@ describe('the tools/list loop and its limits', () => {
     const target = await serve({ pages: [], hang: true });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
-    expect((await crawlTarget(target, { signal: controller.signal })).outcome).toBe('interrupted');
+    expect((await crawlTarget(target, { ...LOOPBACK_ONLY, signal: controller.signal })).outcome).toBe('interrupted');
   });
 });
 
 describe('failures become outcomes', () => {
   it('HTTP 5xx and 429 are transient http_error; 401 is needs_config; 403 is http_error', async () => {
-    expect(await crawlTarget(await statusServer(503))).toMatchObject({ outcome: 'http_error', transient: true, details: { httpStatus: 503 } });
-    expect(await crawlTarget(await statusServer(429))).toMatchObject({ outcome: 'http_error', transient: true });
-    expect(await crawlTarget(await statusServer(401))).toMatchObject({ outcome: 'needs_config', transient: false });
-    expect(await crawlTarget(await statusServer(403))).toMatchObject({ outcome: 'http_error', transient: false });
+    expect(await crawlTarget(await statusServer(503), LOOPBACK_ONLY)).toMatchObject({ outcome: 'http_error', transient: true, details: { httpStatus: 503 } });
+    expect(await crawlTarget(await statusServer(429), LOOPBACK_ONLY)).toMatchObject({ outcome: 'http_error', transient: true });
+    expect(await crawlTarget(await statusServer(401), LOOPBACK_ONLY)).toMatchObject({ outcome: 'needs_config', transient: false });
+    expect(await crawlTarget(await statusServer(403), LOOPBACK_ONLY)).toMatchObject({ outcome: 'http_error', transient: false });
   });
 
   it('a stdio server that exits at once has crashed, with its stderr kept', async () => {

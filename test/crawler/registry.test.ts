@@ -5,13 +5,13 @@ import { fetchRegistry, latestVersions, mapRegistryEntry, runCrawl, syncRegistry
 import { getServer, getServers, getState } from '../../db/index.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 import { startRegistry, type LoopbackRegistry } from '../fixtures/servers/registry.ts';
-import { ROOT } from './helpers.ts';
+import { LOOPBACK_ONLY, ROOT } from './helpers.ts';
 
 // Real registry entries (see ../shared/data/README.md). They name real packages and public URLs: these
 // tests only read them, and crawl with an allowlist of 127.0.0.1, so nothing outside is ever contacted.
 const SEED_PATH = process.env.TOOLRISK_REGISTRY_SEED ?? path.join(ROOT, '..', 'shared', 'data', 'registry-seed.json');
 const OFFICIAL = 'io.modelcontextprotocol.registry/official';
-type SeedEntry = RegistryEntry & { _meta: Record<string, { status: string; updatedAt: string; publishedAt: string; isLatest?: boolean }> };
+type SeedEntry = RegistryEntry & { _meta: { [OFFICIAL]: { status: string; updatedAt: string; publishedAt: string; isLatest?: boolean } } };
 const loadSeed = (): SeedEntry[] => JSON.parse(readFileSync(SEED_PATH, 'utf8'));
 
 // The seed keeps the registry's quirks: seven entries have an empty name (invalid, reported, skipped).
@@ -47,7 +47,7 @@ describe('the registry API client', () => {
 
   it('reports malformed entries by name and keeps the rest', async () => {
     const broken = [seed[0], { server: { name: 'broken/one', packages: 'not a list' } }, { nonsense: true }, seed[1]];
-    const small = await startRegistry(() => broken as never);
+    const small = await startRegistry(() => broken);
     try {
       const listing = await fetchRegistry({ baseUrl: small.url });
       expect(listing.entries.map((e) => e.server.name)).toEqual([seed[0].server.name, seed[1].server.name]);
@@ -141,16 +141,16 @@ describe.each(testBackends())('registry sync on $name', (backend) => {
       .filter((s) => s.targets.length > 0);
     expect(remotes.length).toBeGreaterThanOrEqual(5);
     const fetched: string[] = [];
-    const recordingFetch = (async (input: RequestInfo | URL) => {
+    const recordingFetch = (async (input: string | URL | Request) => {
       fetched.push(String(input));
       throw new Error('no connection may be made in this test');
     }) as typeof fetch;
 
-    const summary = await runCrawl(db.orm, remotes, { hostPolicy: { allowHosts: ['127.0.0.1'] }, fetch: recordingFetch });
+    const summary = await runCrawl(db.orm, remotes, { ...LOOPBACK_ONLY, fetch: recordingFetch });
     expect(fetched).toEqual([]);
     expect(summary.outcomes).toEqual({ refused_by_policy: remotes.length });
     const refused = summary.results.find((r) => r.target?.includes('localhost'));
-    expect(refused?.error).toMatch(/the host localhost is not on the allowlist \(127\.0\.0\.1\)/);
+    expect(refused?.error).toMatch(/localhost is not on the host allowlist/);
     expect(await getServer(db.orm, remotes[0].server.id)).toMatchObject({ lastOutcome: 'refused_by_policy', toolCount: null });
   });
 });
