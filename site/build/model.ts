@@ -1,6 +1,6 @@
 import { classify, summarizeServer } from '../../classifier/index.ts';
 import { POLICY_FORMATS, policyAlternatives, renderPolicy, type PolicyFormat } from '../../classifier/policy/index.ts';
-import type { Category, Classification, Flag, Severity } from '../../classifier/types.ts';
+import { CATEGORIES, type Category, type Classification, type Flag, type Severity } from '../../classifier/types.ts';
 import type { CatalogueServer, ClassificationRow, CrawlAttemptRow, CurrentTool, ToolChangeRow } from '../../db/index.ts';
 import { attackPatterns, type AttackPattern } from './attack-patterns.ts';
 import { SlugRegistry } from './slug.ts';
@@ -182,9 +182,9 @@ export function buildServerBundle(input: BundleInput): ServerBundle {
       ? { outcome: input.attempt.outcome, at: input.attempt.startedAt.toISOString(), error: input.attempt.error }
       : null,
     lastSuccessAt: s.lastSuccessAt?.toISOString() ?? null,
-    categoryCounts: countBy(rows, (r) => r.category),
-    severityCounts: countBy(rows, (r) => r.severity),
-    tools: rows,
+    categoryCounts: countBy(rows, (r) => r.category, CATEGORIES),
+    severityCounts: countBy(rows, (r) => r.severity, [...SEVERITY_ORDER].reverse()),
+    tools: [...rows].sort((a, b) => SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     policies: entry.tools.length > 0 ? policyViews(policyTools, (f, ext) => urls.serverPolicy(serverSlug, f, ext), `${serverSlug}-server`) : [],
     history,
     jsonUrl: urls.serverJson(serverSlug),
@@ -258,10 +258,11 @@ function historyEntry(change: ToolChangeRow, toolUrls: Map<string, string>): His
   };
 }
 
-function countBy<T>(items: readonly T[], key: (item: T) => string): Array<{ key: string; count: number }> {
+/** Counts in the order of `keys`, leaving out keys with none. */
+function countBy<T>(items: readonly T[], key: (item: T) => string, keys: readonly string[]): Array<{ key: string; count: number }> {
   const counts = new Map<string, number>();
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
-  return [...counts].map(([k, count]) => ({ key: k, count }));
+  return keys.filter((k) => counts.has(k)).map((k) => ({ key: k, count: counts.get(k)! }));
 }
 
 /** Declared MCP hints next to what our classification implies. */
