@@ -14,6 +14,8 @@ export interface BossTiming {
 export interface OpenBossOptions {
   /** Run pg-boss's cron timekeeper in this process (only `toolrisk schedule` needs it). */
   schedule?: boolean;
+  /** Only look (`toolrisk status`): no maintenance, no schema creation. */
+  observeOnly?: boolean;
   timing?: BossTiming;
   /** pg-boss reports background errors (a lost connection, a failed maintenance) here. */
   onError?: (error: Error) => void;
@@ -29,7 +31,10 @@ export async function openBoss(url: string, options: OpenBossOptions = {}): Prom
     application_name: 'toolrisk',
     max: 4,
     schedule: options.schedule ?? false,
-    ...options.timing,
+    supervise: !options.observeOnly,
+    migrate: !options.observeOnly,
+    // pg-boss checks `'key' in config`, so a key present with an undefined value must not be passed.
+    ...Object.fromEntries(Object.entries(options.timing ?? {}).filter(([, value]) => value !== undefined)),
   });
   boss.on('error', (error: Error) => (options.onError ?? ((e) => console.error(`pg-boss: ${e.message}`)))(error));
   try {

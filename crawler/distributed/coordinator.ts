@@ -1,0 +1,90 @@
+import type PgBoss from 'pg-boss';
+import { closeRun, openRun, runChangeCounts, runProgress, upsertServers, type Orm, type RunProgress } from '../../db/index.ts';
+import { sleep } from '../retry.ts';
+import type { CrawlRunSummary } from '../run.ts';
+import type { SourcedServer } from '../targets.ts';
+import { CRAWL_QUEUE, crawlJobId, enqueueCrawlJobs, ensureCrawlQueues, type CrawlJobSettings, type QueueSettings } from './queue.ts';
+
+export interface DistributedProgress extends RunProgress {
+  runId: number;
+  total: number;
+  /** Jobs waiting (new or retrying) and jobs held by a worker right now, across every worker. */
+  queued: number;
+  active: number;
+  elapsedMs: number;
+}
+
+export interface DistributedCrawlOptions {
+  boss: PgBoss;
+  /** The run's limits and host policy, applied by every worker. */
+  settings?: CrawlJobSettings;
+  queue?: QueueSettings;
+  runOptions?: Record<string, unknown>;
+  /** How often the coordinator looks at the run's progress. */
+  pollMs?: number;
+  onProgress?: (progress: DistributedProgress) => void;
+  /** Aborting cancels the jobs not yet done and marks the run `interrupted`. */
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+/**
+ * The coordinator of a distributed crawl: stores the servers, opens a run, enqueues one job per server for
+ * `toolrisk worker` processes anywhere to take, follows the run's progress in the database, and closes the
+ * run once every server has its result. It crawls nothing itself.
+ */
+export async function runDistributedCrawl(
+  orm: Orm,
+  sourced: readonly SourcedServer[],
+  options: DistributedCrawlOptions,
+): Promise<CrawlRunSummary> {
+  const { boss } = options;
+  const now = options.now ?? (() => new Date());
+  const began = performance.now();
+  await upsertServers(orm, sourced.map((s) => s.server), now());
+  const crawlable = sourced.filter((s) => s.server.status !== 'deleted' && s.targets.length > 0);
+  const run = await openRun(orm, now(), { ...options.runOptions, servers: crawlable.length, distributed: true });
+
+  await ensureCrawlQueues(boss);
+  await enqueueCrawlJobs(boss, run.id, crawlable, options.settings ?? {}, options.queue);
+
+  let progress = await follow();
+  while (progress.serversDone < crawlable.length && !options.signal?.aborted) {
+    await sleep(options.pollMs ?? 1_000, options.signal);
+    progress = await follow();
+  }
+
+  let status: 'completed' | 'interrupted' = 'completed';
+  if (progress.serversDone < crawlable.length) {
+    status = 'interrupted';
+    await boss.cancel(CRAWL_QUEUE, crawlable.map((s) => crawlJobId(run.id, s.server.id)));
+  }
+  const changes = Object.values(await runChangeCounts(orm, run.id)).reduce((a, b) => a + b, 0);
+  const summary = {
+    servers: crawlable.length,
+    attempts: progress.attempts,
+    outcomes: progress.byOutcome,
+    changes,
+    durationMs: Math.round(performance.now() - began),
+    workers: progress.byWorker,
+  };
+  await closeRun(orm, run.id, status, now(), summary);
+  return { runId: run.id, status, ...summary, results: [] };
+
+  async function follow(): Promise<RunProgress> {
+    const current = await runProgress(orm, run.id);
+    const [queued, active] = await Promise.all([
+      boss.getQueueSize(CRAWL_QUEUE, { before: 'active' }),
+      boss.getQueueSize(CRAWL_QUEUE, { before: 'completed' }),
+    ]);
+    options.onProgress?.({
+      ...current,
+      runId: run.id,
+      total: crawlable.length,
+      queued,
+      active: active - queued,
+      elapsedMs: performance.now() - began,
+    });
+    return current;
+  }
+}

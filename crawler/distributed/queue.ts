@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import type PgBoss from 'pg-boss';
+import { z } from 'zod';
+import type { CrawlLimits } from '../limits.ts';
+import type { NetworkPolicy } from '../net/index.ts';
+import type { CrawlTarget, SourcedServer } from '../targets.ts';
+import { ensureQueue } from './boss.ts';
+
+/** One job per server per run: its targets, tried in order, and the run's crawl settings. */
+export const CRAWL_QUEUE = 'toolrisk-crawl';
+/** Where pg-boss puts a crawl job that failed for good (its worker died or threw every time). */
+export const LOST_QUEUE = 'toolrisk-crawl-lost';
+
+/** What the run decided, applied by every worker alike. */
+export interface CrawlJobSettings {
+  limits?: Partial<CrawlLimits>;
+  /** Which remote hosts may be reached (the resolver is always the worker's own). */
+  network?: Omit<NetworkPolicy, 'resolve'>;
+}
+
+export interface CrawlJob {
+  runId: number;
+  serverId: string;
+  targets: CrawlTarget[];
+  settings: CrawlJobSettings;
+}
+
+/** Job data comes back from the database: check its shape before trusting it. */
+export const crawlJobSchema = z.object({
+  runId: z.number().int().positive(),
+  serverId: z.string().min(1),
+  targets: z.array(z.object({ kind: z.enum(['stdio', 'npm', 'remote', 'unrunnable']), serverId: z.string() }).passthrough()).min(1),
+  settings: z
+    .object({
+      limits: z.record(z.string(), z.number()).optional(),
+      network: z
+        .object({
+          allowPrivateNetwork: z.boolean().optional(),
+          allowHosts: z.array(z.string()).optional(),
+          denyHosts: z.array(z.string()).optional(),
+        })
+        .optional(),
+    })
+    .default({}),
+});
+
+export function parseCrawlJob(data: unknown): CrawlJob {
+  const parsed = crawlJobSchema.safeParse(data);
+  if (!parsed.success) throw new Error(`A crawl job holds data this worker does not understand: ${parsed.error.issues[0]?.message}`);
+  return parsed.data as unknown as CrawlJob;
+}
+
+export interface QueueSettings {
+  /** How long a worker may hold a job before it is presumed dead and the job is retried elsewhere. */
+  leaseSeconds: number;
+  /** Further tries for transient failures and lost workers. */
+  retryLimit: number;
+  /** The first wait before a retry; later waits grow exponentially (pg-boss backoff, with jitter). */
+  retryDelaySeconds: number;
+}
+
+export const DEFAULT_QUEUE_SETTINGS: QueueSettings = { leaseSeconds: 15 * 60, retryLimit: 3, retryDelaySeconds: 30 };
+
+/** Creates the queues (once per database): a job out of tries moves to the lost queue. */
+export async function ensureCrawlQueues(boss: PgBoss): Promise<void> {
+  await ensureQueue(boss, LOST_QUEUE, { retryLimit: 2, retryDelay: 5 });
+  await ensureQueue(boss, CRAWL_QUEUE, { deadLetter: LOST_QUEUE });
+}
+
+/**
+ * The job id of a server in a run, the same wherever it is computed: enqueuing a run twice (a coordinator
+ * restarted) adds nothing, because pg-boss inserts with ON CONFLICT DO NOTHING on the id.
+ */
+export function crawlJobId(runId: number, serverId: string): string {
+  const hex = createHash('sha256').update(`toolrisk-crawl\n${runId}\n${serverId}`).digest('hex');
+  // Shaped as an RFC 9562 version-8 (custom) UUID.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Enqueues one job per server (a job already queued for the same run and server is left as it is). */
+export async function enqueueCrawlJobs(
+  boss: PgBoss,
+  runId: number,
+  servers: readonly SourcedServer[],
+  settings: CrawlJobSettings,
+  queue: QueueSettings = DEFAULT_QUEUE_SETTINGS,
+): Promise<void> {
+  const jobs = servers.map(({ server, targets }) => {
+    const data: CrawlJob = { runId, serverId: server.id, targets, settings };
+    return {
+      id: crawlJobId(runId, server.id),
+      name: CRAWL_QUEUE,
+      data: data as unknown as object,
+      expireInSeconds: queue.leaseSeconds,
+      retryLimit: queue.retryLimit,
+      retryDelay: queue.retryDelaySeconds,
+      retryBackoff: true,
+      deadLetter: LOST_QUEUE,
+    };
+  });
+  for (let i = 0; i < jobs.length; i += 500) await boss.insert(jobs.slice(i, i + 500));
+}

@@ -1,0 +1,114 @@
+import path from 'node:path';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBoss } from '../../crawler/distributed/boss.ts';
+import { runDistributedCrawl } from '../../crawler/distributed/coordinator.ts';
+import type { SourcedServer } from '../../crawler/index.ts';
+import { crawlAttempts, crawlRuns, getRun, serverTools } from '../../db/index.ts';
+import { createPostgres, type TestDatabase } from '../helpers/databases.ts';
+import { ROOT, startCli, startTs, type Running } from './helpers.ts';
+
+const adminUrl = process.env.TEST_DATABASE_URL;
+const SERVERS = 60;
+
+/**
+ * 60 loopback Streamable HTTP servers in one process, each listing its three tools slowly (1.5 s, longer than a
+ * worker's polling interval), so a worker always holds jobs while work remains.
+ */
+async function startFixtures(): Promise<{ process: Running; servers: SourcedServer[] }> {
+  const fixture = startTs(path.join(ROOT, 'test/pipeline/fixtures/many-servers.ts'), [String(SERVERS), '1500']);
+  const [, base] = await fixture.waitFor(/"base":"([^"]+)"/);
+  const servers = Array.from({ length: SERVERS }, (_, i): SourcedServer => {
+    const id = `fixture-${String(i).padStart(2, '0')}`;
+    return {
+      server: { id, title: `Fixture ${i}`, sources: ['servers-file'] },
+      targets: [{ kind: 'remote', serverId: id, url: `${base}${i}`, transport: 'streamable-http', headers: {} }],
+    };
+  });
+  return { process: fixture, servers };
+}
+
+describe.skipIf(!adminUrl)('distributed crawl on PostgreSQL (pg-boss)', () => {
+  let db: TestDatabase;
+  let fixtures: Awaited<ReturnType<typeof startFixtures>>;
+  const workers: Running[] = [];
+
+  beforeAll(async () => {
+    db = await createPostgres(adminUrl!);
+    fixtures = await startFixtures();
+  });
+
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await fixtures?.process.stop();
+    await db?.dispose();
+  });
+
+  it('two workers and a coordinator crawl 60 servers; one worker is SIGKILLed part-way and nothing is lost', { timeout: 180_000 }, async () => {
+    const env = { DATABASE_URL: db.url };
+    const timing = ['--maintenance-seconds', '1', '--poll-seconds', '1'];
+    workers.push(startCli(['worker', '--concurrency', '3', '--name', 'worker-a', ...timing], env));
+    workers.push(startCli(['worker', '--concurrency', '3', '--name', 'worker-b', ...timing], env));
+    await Promise.all(workers.map((w) => w.waitFor(/is taking crawl jobs/)));
+    const [victim, survivor] = workers;
+
+    const boss = await openBoss(db.url!, { timing: { maintenanceIntervalSeconds: 1 } });
+    let killedAt: number | undefined;
+    try {
+      const summary = await runDistributedCrawl(db.orm, fixtures.servers, {
+        boss,
+        settings: { network: { allowPrivateNetwork: true, allowHosts: ['127.0.0.1'] }, limits: { deadlineMs: 20_000 } },
+        queue: { leaseSeconds: 8, retryLimit: 3, retryDelaySeconds: 1 },
+        pollMs: 200,
+        onProgress: (progress) => {
+          if (killedAt === undefined && progress.serversDone >= 15) {
+            killedAt = progress.serversDone;
+            victim.child.kill('SIGKILL');
+          }
+        },
+      });
+      expect(summary.status).toBe('completed');
+      expect(summary.servers).toBe(SERVERS);
+      expect(summary.outcomes).toEqual({ ok: SERVERS });
+    } finally {
+      await boss.stop({ graceful: false });
+    }
+
+    expect(killedAt).toBeDefined();
+    expect(await victim.exited).toBe('SIGKILL');
+
+    const [run] = await db.orm.select().from(crawlRuns);
+    expect((await getRun(db.orm, run.id))?.status).toBe('completed');
+
+    // Every server ends with exactly one attempt in the run, listing its three tools.
+    const perServer = await db.orm
+      .select({ serverId: crawlAttempts.serverId, n: sql<number>`count(*)::int`, outcome: sql<string>`min(${crawlAttempts.outcome})` })
+      .from(crawlAttempts)
+      .where(eq(crawlAttempts.runId, run.id))
+      .groupBy(crawlAttempts.serverId);
+    expect(perServer).toHaveLength(SERVERS);
+    expect(perServer.every((row) => Number(row.n) === 1 && row.outcome === 'ok')).toBe(true);
+    const [tools] = await db.orm.select({ n: sql<number>`count(*)::int` }).from(serverTools);
+    expect(Number(tools.n)).toBe(SERVERS * 3);
+
+    // Both workers crawled; the jobs the killed worker held were retried by the survivor after their lease.
+    const attempts = await db.orm.select({ details: crawlAttempts.details }).from(crawlAttempts).where(eq(crawlAttempts.runId, run.id));
+    const byWorker = (name: string) => attempts.filter((a) => a.details?.worker === name).length;
+    expect(byWorker('worker-a')).toBeGreaterThan(0);
+    expect(byWorker('worker-b')).toBeGreaterThan(0);
+    expect(byWorker('worker-a') + byWorker('worker-b')).toBe(SERVERS);
+    const retried = attempts.filter((a) => Number(a.details?.tries ?? 1) > 1);
+    expect(retried.length).toBeGreaterThan(0);
+    expect(retried.every((a) => a.details?.worker === 'worker-b')).toBe(true);
+
+    // `toolrisk status` shows the finished run across both workers.
+    const status = startCli(['status', '--json'], { DATABASE_URL: db.url });
+    expect(await status.exited).toBe(0);
+    const shown = JSON.parse(status.output().slice(status.output().indexOf('{')));
+    expect(shown.run).toMatchObject({ id: run.id, status: 'completed', servers: SERVERS, distributed: true });
+    expect(shown.progress.serversDone).toBe(SERVERS);
+    expect(Object.keys(shown.progress.byWorker).sort()).toEqual(['worker-a', 'worker-b']);
+    expect(shown.queue).toMatchObject({ waiting: 0, active: 0 });
+    await survivor.stop();
+  });
+});
