@@ -4,9 +4,11 @@ import { ANNOTATION_CONTRADICTIONS, ANNOTATION_RAISES } from './rules/annotation
 import { DATA_NOUNS, OBJECT_RULES, OBJECT_STOPWORDS, OUTBOUND_VERBS, type ObjectRule } from './rules/objects.ts';
 import { DESCRIPTION_PREAMBLE, PHRASE_RULES } from './rules/phrases.ts';
 import { findPoisoning } from './poisoning.ts';
+import { POISONING_RULES } from './rules/poisoning.ts';
 import { CONJUNCTIONS, HTTP_METHOD_PREFIXES, VERBS, type VerbRule } from './rules/verbs.ts';
 import { severityOf } from './severity.ts';
 import { firstSentence, splitWords, tokenizeName } from './tokenize.ts';
+import { TriggerIndex } from './triggers.ts';
 import type { AnnotationConflict, Category, Classification, Evidence, Flag, ServerContext, ToolInput } from './types.ts';
 import { FLAGS } from './types.ts';
 
@@ -42,12 +44,24 @@ const UNKNOWN_BELOW = 0.3;
 /** A flag needs this much evidence. */
 const FLAG_THRESHOLD = 0.45;
 
+const CATEGORY_SET: Record<string, true> = { read: true, write: true, execute: true, destructive: true, financial: true, unknown: true };
 /** Categories from worst to mildest: the worst that the evidence supports wins. */
 const WORST_FIRST: readonly Category[] = ['financial', 'destructive', 'execute', 'write', 'read'];
 /** Flags that only mean something for tools that change the world. */
 const CHANGE_ONLY_FLAGS: ReadonlySet<Flag> = new Set(['external_comm', 'bulk']);
 
 const OBJECT_RULES_BY_WORD = indexObjectRules(OBJECT_RULES);
+/** One scan of a description finds the candidates of every phrase rule and then every poisoning rule. */
+const TEXT_TRIGGERS = new TriggerIndex([...PHRASE_RULES, ...POISONING_RULES]);
+const PHRASE_BITS = (1 << PHRASE_RULES.length) - 1;
+/**
+ * The phrase rules worth looking for after the first sentence: those whose reduced weight can still
+ * matter (reach the unknown bar for a category, the flag bar for a flag). The rest only fire up front.
+ */
+const LATER_PHRASE_BITS = PHRASE_RULES.reduce(
+  (bits, rule, i) => (rule.weight * WEIGHTS.laterSentence >= (rule.points in CATEGORY_SET ? UNKNOWN_BELOW : FLAG_THRESHOLD) ? bits | (1 << i) : bits),
+  0,
+);
 const ARGUMENT_RULES_EXACT = indexArgumentRules(ARGUMENT_RULES, true);
 const ARGUMENT_RULES_BY_WORD = indexArgumentRules(ARGUMENT_RULES, false);
 
@@ -68,8 +82,8 @@ export function classify(tool: ToolInput, _server?: ServerContext): Classificati
   const nameWords = tokenizeName(name);
   const reading = readName(nameWords, 'name', WEIGHTS.nameVerb, evidence);
   if (title) readName(splitWords(title), 'title', WEIGHTS.titleVerb, evidence);
-  const describedVerb = description ? readDescription(description, reading.verbs.length > 0, evidence) : false;
-  if (reading.verbs.length === 0 && !describedVerb) readDataNouns(nameWords, evidence);
+  const described = readDescription(description, reading.verbs.length > 0, evidence);
+  if (reading.verbs.length === 0 && !described.verb) readDataNouns(nameWords, evidence);
   readSchema(tool.inputSchema, evidence);
 
   const scores = categoryScores(evidence);
@@ -77,7 +91,7 @@ export function classify(tool: ToolInput, _server?: ServerContext): Classificati
   const annotations = isRecord(tool.annotations) ? tool.annotations : undefined;
   if (annotations) category = raiseByAnnotations(category, annotations, reading, evidence);
 
-  for (const hit of findPoisoning(name, title, description)) evidence.push(hit);
+  findPoisoning(name, title, description, evidence, described.poisoningTriggers);
   const flags = flagsFrom(evidence, category);
   const { severity, raisedBy } = severityOf(category, flags);
   const annotationConflicts = annotations ? conflictsWith(category, annotations) : [];
@@ -89,7 +103,7 @@ export function classify(tool: ToolInput, _server?: ServerContext): Classificati
     confidence,
     evidence,
     annotationConflicts,
-    explanation: explain(category, severity, raisedBy, evidence, annotationConflicts),
+    explanation: explain(category, severity, flags, raisedBy, evidence, annotationConflicts),
     version: CLASSIFIER_VERSION,
   };
 }
@@ -168,7 +182,7 @@ function readDataNouns(words: string[], evidence: Evidence[]): void {
 }
 
 /** The first sentence's leading verb, then every phrase rule (full weight in the first sentence, less later). */
-function readDescription(description: string, nameHasVerb: boolean, evidence: Evidence[]): boolean {
+function readDescription(description: string, nameHasVerb: boolean, evidence: Evidence[]): { verb: boolean; poisoningTriggers: number } {
   const { first, rest } = firstSentence(description);
   const lead = first.replace(DESCRIPTION_PREAMBLE, '');
   const firstWord = /^[A-Za-z]+/.exec(lead)?.[0];
@@ -183,19 +197,27 @@ function readDescription(description: string, nameHasVerb: boolean, evidence: Ev
       found = true;
     }
   }
-  for (const rule of PHRASE_RULES) {
-    const inFirst = rule.pattern.exec(first);
-    const hit = inFirst ?? (rest ? rule.pattern.exec(rest) : null);
+  const firstEnd = description.length - rest.length;
+  const scannedFirst = TEXT_TRIGGERS.scan(description, 0, firstEnd);
+  const scannedRest = rest ? TEXT_TRIGGERS.scan(description, firstEnd) : 0;
+  const inFirst = scannedFirst & PHRASE_BITS;
+  const inRest = scannedRest & LATER_PHRASE_BITS;
+  for (let i = 0; i < PHRASE_RULES.length; i++) {
+    const bit = 1 << i;
+    if (((inFirst | inRest) & bit) === 0) continue;
+    const rule = PHRASE_RULES[i];
+    const hitFirst = inFirst & bit ? rule.pattern.exec(first) : null;
+    const hit = hitFirst ?? (inRest & bit ? rule.pattern.exec(rest) : null);
     if (!hit) continue;
     evidence.push({
       rule: `phrase:${rule.id}`,
       field: 'description',
       match: hit[0],
       points: rule.points,
-      weight: inFirst ? rule.weight : rule.weight * WEIGHTS.laterSentence,
+      weight: hitFirst ? rule.weight : rule.weight * WEIGHTS.laterSentence,
     });
   }
-  return found;
+  return { verb: found, poisoningTriggers: (scannedFirst | scannedRest) >>> PHRASE_RULES.length };
 }
 
 /** Descriptions conjugate their verbs: "Deletes", "Retrieving", "Updated". */
@@ -213,26 +235,30 @@ function verbOf(word: string): string | undefined {
 /** Argument names and types, and enum/const values of action-like arguments (`action: delete`). */
 function readSchema(schema: unknown, evidence: Evidence[]): void {
   if (!isRecord(schema) || !isRecord(schema.properties)) return;
+  const properties = schema.properties;
   const fired = new Set<ArgumentRule>();
-  for (const [argument, definition] of Object.entries(schema.properties)) {
+  for (const argument in properties) {
+    const definition = properties[argument];
     const type = typeOf(definition);
     const lower = argument.toLowerCase();
-    const apply = (rules: readonly ArgumentRule[] | undefined) => {
-      for (const rule of rules ?? []) {
-        if (fired.has(rule) || (rule.types && (!type || !rule.types.includes(type)))) continue;
-        fired.add(rule);
-        evidence.push({ rule: `argument:${rule.id}`, field: 'inputSchema', match: argument, points: rule.points, weight: rule.weight });
-      }
-    };
-    apply(ARGUMENT_RULES_EXACT.get(lower));
-    for (const word of splitWords(argument)) apply(ARGUMENT_RULES_BY_WORD.get(word));
+    applyArgumentRules(ARGUMENT_RULES_EXACT.get(lower), argument, type, fired, evidence);
+    for (const word of splitWords(argument)) applyArgumentRules(ARGUMENT_RULES_BY_WORD.get(word), argument, type, fired, evidence);
     if (ACTION_ARGUMENTS.has(lower) && isRecord(definition)) readActionValues(argument, definition, evidence);
+  }
+}
+
+function applyArgumentRules(rules: readonly ArgumentRule[] | undefined, argument: string, type: string | undefined, fired: Set<ArgumentRule>, evidence: Evidence[]): void {
+  if (!rules) return;
+  for (const rule of rules) {
+    if (fired.has(rule) || (rule.types && (!type || !rule.types.includes(type)))) continue;
+    fired.add(rule);
+    evidence.push({ rule: `argument:${rule.id}`, field: 'inputSchema', match: argument, points: rule.points, weight: rule.weight });
   }
 }
 
 function readActionValues(argument: string, definition: Record<string, unknown>, evidence: Evidence[]): void {
   const values = Array.isArray(definition.enum) ? definition.enum : definition.const !== undefined ? [definition.const] : [];
-  if (values.every((v) => typeof v === 'string' && HTTP_METHODS.has(v.toLowerCase()))) return;
+  if (allHttpMethods(values)) return;
   const seen = new Set<Category>();
   for (const value of values) {
     if (typeof value !== 'string') continue;
@@ -244,6 +270,11 @@ function readActionValues(argument: string, definition: Record<string, unknown>,
     const weight = category === 'read' ? WEIGHTS.readActionEnum : WEIGHTS.actionEnum;
     evidence.push({ rule: `argument-action:${verb}`, field: 'inputSchema', match: `${argument}: ${value}`, points: category, weight });
   }
+}
+
+function allHttpMethods(values: readonly unknown[]): boolean {
+  for (const v of values) if (typeof v !== 'string' || !HTTP_METHODS.has(v.toLowerCase())) return false;
+  return true;
 }
 
 function categoryScores(evidence: readonly Evidence[]): Record<Category, number> {
@@ -304,10 +335,11 @@ function flagsFrom(evidence: readonly Evidence[], category: Category): Flag[] {
     if (e.weight > (best.get(flag) ?? 0)) best.set(flag, e.weight);
   }
   const changes = category !== 'read' && category !== 'unknown';
-  return FLAGS.filter((f) => (best.get(f) ?? 0) >= FLAG_THRESHOLD && (changes || !CHANGE_ONLY_FLAGS.has(f)));
+  const flags: Flag[] = [];
+  for (const f of FLAGS) if ((best.get(f) ?? 0) >= FLAG_THRESHOLD && (changes || !CHANGE_ONLY_FLAGS.has(f))) flags.push(f);
+  return flags;
 }
 
-const CATEGORY_SET: Record<string, true> = { read: true, write: true, execute: true, destructive: true, financial: true, unknown: true };
 
 /** How clearly the chosen category beat the others: its own evidence, less a share of the strongest rival's. */
 function confidenceOf(category: Category, scores: Record<Category, number>): number {
@@ -322,7 +354,10 @@ function typeOf(definition: unknown): string | undefined {
   if (!isRecord(definition)) return undefined;
   const type = definition.type;
   if (typeof type === 'string') return type;
-  if (Array.isArray(type)) return type.find((t): t is string => typeof t === 'string' && t !== 'null');
+  if (Array.isArray(type)) {
+    for (const t of type) if (typeof t === 'string' && t !== 'null') return t;
+    return undefined;
+  }
   if (Array.isArray(definition.anyOf)) for (const option of definition.anyOf) {
     const t = typeOf(option);
     if (t && t !== 'null') return t;

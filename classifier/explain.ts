@@ -10,15 +10,21 @@ const MEANING: Record<Category, string> = {
 };
 
 /** One or two plain sentences: the category with its strongest reason, then severity, flags and conflicts. */
-export function explain(category: Category, severity: Severity, raisedBy: readonly Flag[], evidence: readonly Evidence[], conflicts: readonly AnnotationConflict[]): string {
+export function explain(category: Category, severity: Severity, flags: readonly Flag[], raisedBy: readonly Flag[], evidence: readonly Evidence[], conflicts: readonly AnnotationConflict[]): string {
   let strongest: Evidence | undefined;
   for (const e of evidence) if (e.points === category && (!strongest || e.weight > strongest.weight)) strongest = e;
   const reason = strongest ? `${describe(strongest)}: ${MEANING[category]}` : MEANING[category];
   const notes: string[] = [`Severity ${severity}`];
-  if (raisedBy.length > 0) notes[0] += ` (raised by ${raisedBy.map((f) => f.replace('_', ' ')).join(', ')})`;
-  if (evidence.some((e) => e.points === 'poisoning_suspect')) notes.push('its text looks written to manipulate the model');
-  if (conflicts.length > 0) notes.push(`the server's annotations disagree: ${conflicts.map((c) => c.message).join('; ')}`);
+  if (raisedBy.length > 0) notes[0] += ` (raised by ${raisedBy.join(', ').replaceAll('_', ' ')})`;
+  if (flags.includes('poisoning_suspect')) notes.push('its text looks written to manipulate the model');
+  if (conflicts.length > 0) notes.push(`the server's annotations disagree: ${joinMessages(conflicts)}`);
   return `${capitalise(category)}: ${reason}. ${notes.join('; ')}.`;
+}
+
+function joinMessages(conflicts: readonly AnnotationConflict[]): string {
+  let text = conflicts[0].message;
+  for (let i = 1; i < conflicts.length; i++) text += `; ${conflicts[i].message}`;
+  return text;
 }
 
 function describe(e: Evidence): string {

@@ -27,7 +27,8 @@ export const AGGRAVATING_FLAGS: Readonly<Record<Category, readonly Flag[]>> = {
 
 export function severityOf(category: Category, flags: readonly Flag[]): { severity: Severity; raisedBy: Flag[] } {
   const base = DEFAULT_SEVERITY[category];
-  const raisedBy = flags.filter((f) => AGGRAVATING_FLAGS[category].includes(f));
+  const raisedBy: Flag[] = [];
+  for (const f of flags) if (AGGRAVATING_FLAGS[category].includes(f)) raisedBy.push(f);
   if (raisedBy.length === 0) return { severity: base, raisedBy };
   return { severity: SEVERITIES[Math.min(SEVERITIES.indexOf(base) + 1, SEVERITIES.length - 1)], raisedBy };
 }

@@ -1,11 +1,7 @@
 /**
  * Turning tool names and descriptions into the words the rule tables are written in.
- * Everything here is on the hot path: no per-call regex construction, few allocations.
+ * Everything here is on the hot path: no regexes per word, few allocations.
  */
-
-const SEPARATORS = /[^A-Za-z0-9]+/;
-const CAMEL_BOUNDARY = /([a-z0-9])([A-Z])|([A-Z]+)([A-Z][a-z])/g;
-const LETTER_DIGIT = /([A-Za-z])(\d)|(\d)([A-Za-z])/g;
 
 /**
  * Splits a tool name into lower-case words: snake_case, camelCase, kebab-case, dots, slashes and
@@ -18,20 +14,45 @@ export function tokenizeName(name: string): string[] {
   return splitWords(local);
 }
 
-/** Lower-case words of any identifier-like text (camelCase and digits split off). */
+const OTHER = 0;
+const LOWER = 1;
+const UPPER = 2;
+const DIGIT = 3;
+
+function kindOf(code: number): number {
+  if (code >= 97 && code <= 122) return LOWER;
+  if (code >= 65 && code <= 90) return UPPER;
+  if (code >= 48 && code <= 57) return DIGIT;
+  return OTHER;
+}
+
+/**
+ * Lower-case words of any identifier-like text. Anything but ASCII letters and digits separates words;
+ * a capital after a small letter or digit starts one (`getUser`, `v2Users`), and so does the last capital
+ * of an acronym before small letters (`HTTPRequest` → http, request). Digits stay in their word (`s3`, `oauth2`).
+ */
 export function splitWords(text: string): string[] {
-  const spaced = text.replace(CAMEL_BOUNDARY, spaceCamel).replace(LETTER_DIGIT, spaceDigits);
   const out: string[] = [];
-  for (const part of spaced.split(SEPARATORS)) if (part) out.push(part.toLowerCase());
+  let start = -1;
+  let prev = OTHER;
+  for (let i = 0; i < text.length; i++) {
+    const kind = kindOf(text.charCodeAt(i));
+    if (kind === OTHER) {
+      if (start >= 0) out.push(text.slice(start, i).toLowerCase());
+      start = -1;
+    } else if (start < 0) {
+      start = i;
+    } else if (kind === UPPER && prev !== UPPER) {
+      out.push(text.slice(start, i).toLowerCase());
+      start = i;
+    } else if (kind === LOWER && prev === UPPER && i - 1 > start) {
+      out.push(text.slice(start, i - 1).toLowerCase());
+      start = i - 1;
+    }
+    prev = kind;
+  }
+  if (start >= 0) out.push(text.slice(start).toLowerCase());
   return out;
-}
-
-function spaceCamel(_m: string, a?: string, b?: string, c?: string, d?: string): string {
-  return a !== undefined ? `${a} ${b}` : `${c} ${d}`;
-}
-
-function spaceDigits(_m: string, a?: string, b?: string, c?: string, d?: string): string {
-  return a !== undefined ? `${a} ${b}` : `${c} ${d}`;
 }
 
 const SENTENCE_END = /[.!?](?:\s|$)|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)]|[A-Z][A-Za-z ]{0,30}:))/;

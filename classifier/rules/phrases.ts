@@ -7,6 +7,8 @@ import type { Category, Flag } from '../types.ts';
  */
 export interface PhraseRule {
   id: string;
+  /** Word prefixes one of which any match contains: the pattern only runs on texts that have one. */
+  triggers: string[];
   pattern: RegExp;
   points: Category | Flag;
   weight: number;
@@ -14,27 +16,27 @@ export interface PhraseRule {
 
 export const PHRASE_RULES: readonly PhraseRule[] = [
   // destructive
-  { id: 'irreversible', pattern: /\b(?:permanently|irreversibl[ey]|cannot be (?:undone|reversed|recovered)|can ?not be (?:undone|recovered)|not reversible|no way to undo)\b/i, points: 'destructive', weight: 0.75 },
-  { id: 'deletes', pattern: /\b(?:deletes?|deleting|destroys?|drops? (?:the |an? )?(?:table|database|collection|index|schema)|truncates?|wipes?|erases?|purges?|terminates?|revokes?|overwrites?|uninstalls?)\b/i, points: 'destructive', weight: 0.6 },
-  { id: 'force-push', pattern: /\bforce[- ]push/i, points: 'destructive', weight: 0.8 },
+  { id: 'irreversible', triggers: ['permanent', 'irreversib', 'undo', 'reversed', 'reversible', 'recovered'], pattern: /\b(?:permanently|irreversibl[ey]|cannot be (?:undone|reversed|recovered)|can ?not be (?:undone|recovered)|not reversible|no way to undo)\b/i, points: 'destructive', weight: 0.75 },
+  { id: 'deletes', triggers: ['delet', 'destroy', 'drop', 'truncat', 'wipe', 'erase', 'purge', 'terminat', 'revoke', 'overwrit', 'uninstall'], pattern: /\b(?:deletes?|deleting|destroys?|drops? (?:the |an? )?(?:table|database|collection|index|schema)|truncates?|wipes?|erases?|purges?|terminates?|revokes?|overwrites?|uninstalls?)\b/i, points: 'destructive', weight: 0.6 },
+  { id: 'force-push', triggers: ['force'], pattern: /\bforce[- ]push/i, points: 'destructive', weight: 0.8 },
   // execute
-  { id: 'runs-code', pattern: /\b(?:execut(?:e|es|ing)|runs?|evaluat(?:e|es|ing)|invok(?:e|es|ing))\b(?:\s+\S+){0,4}?\s+(?:sql|commands?|scripts?|code|shell|javascript|python|bash|programs?|statements?|workflows?|pipelines?|jobs?|notebooks?|containers?|functions?|migrations?)\b/i, points: 'execute', weight: 0.75 },
-  { id: 'arbitrary-code', pattern: /\b(?:arbitrary|any|raw|custom)\s+(?:sql|quer(?:y|ies)|commands?|code|scripts?|shell|javascript|python|expressions?|statements?|aggregation)\b/i, points: 'execute', weight: 0.75 },
-  { id: 'deploys', pattern: /\b(?:deploys?|deploying|installs? (?:a |the )?(?:plugin|chart|package|extension|app))\b/i, points: 'execute', weight: 0.6 },
+  { id: 'runs-code', triggers: ['execut', 'run', 'evaluat', 'invok'], pattern: /\b(?:execut(?:e|es|ing)|runs?|evaluat(?:e|es|ing)|invok(?:e|es|ing))\b(?:\s+\S+){0,4}?\s+(?:sql|commands?|scripts?|code|shell|javascript|python|bash|programs?|statements?|workflows?|pipelines?|jobs?|notebooks?|containers?|functions?|migrations?)\b/i, points: 'execute', weight: 0.75 },
+  { id: 'arbitrary-code', triggers: ['arbitrary', 'any', 'raw', 'custom'], pattern: /\b(?:arbitrary|any|raw|custom)\s+(?:sql|quer(?:y|ies)|commands?|code|scripts?|shell|javascript|python|expressions?|statements?|aggregation)\b/i, points: 'execute', weight: 0.75 },
+  { id: 'deploys', triggers: ['deploy', 'install'], pattern: /\b(?:deploys?|deploying|installs? (?:a |the )?(?:plugin|chart|package|extension|app))\b/i, points: 'execute', weight: 0.6 },
   // financial
-  { id: 'places-order', pattern: /\b(?:plac(?:e|es|ing)|submit(?:s|ting)?)\b(?:\s+\S+){0,4}?\s+(?:(?:buy|sell|market|limit|stock|crypto|option|options)\s+)?orders?\b/i, points: 'financial', weight: 0.8 },
-  { id: 'buy-sell', pattern: /\b(?:buy|sell|purchase)s?\b(?:\s+\S+){0,3}?\s+(?:orders?|shares?|stocks?|crypto|tokens?|options?|contracts?|assets?|securities)\b/i, points: 'financial', weight: 0.7 },
-  { id: 'moves-money', pattern: /\b(?:refunds?|refunding|charg(?:e|es|ing) (?:a |the )?(?:customer|card|payment)|pay(?:s|ing)? (?:an? |the )?(?:invoice|bill)|transfers? (?:money|funds)|send(?:s|ing)? (?:money|funds|payments?)|initiates? (?:a )?payment|payouts?)\b/i, points: 'financial', weight: 0.75 },
+  { id: 'places-order', triggers: ['plac', 'submit'], pattern: /\b(?:plac(?:e|es|ing)|submit(?:s|ting)?)\b(?:\s+\S+){0,4}?\s+(?:(?:buy|sell|market|limit|stock|crypto|option|options)\s+)?orders?\b/i, points: 'financial', weight: 0.8 },
+  { id: 'buy-sell', triggers: ['buy', 'sell', 'purchase'], pattern: /\b(?:buy|sell|purchase)s?\b(?:\s+\S+){0,3}?\s+(?:orders?|shares?|stocks?|crypto|tokens?|options?|contracts?|assets?|securities)\b/i, points: 'financial', weight: 0.7 },
+  { id: 'moves-money', triggers: ['refund', 'charg', 'pay', 'transfer', 'send', 'initiate'], pattern: /\b(?:refunds?|refunding|charg(?:e|es|ing) (?:a |the )?(?:customer|card|payment)|pay(?:s|ing)? (?:an? |the )?(?:invoice|bill)|transfers? (?:money|funds)|send(?:s|ing)? (?:money|funds|payments?)|initiates? (?:a )?payment|payouts?)\b/i, points: 'financial', weight: 0.75 },
   // write
-  { id: 'creates', pattern: /\b(?:creates?|adds?|inserts?|updates?|modif(?:y|ies)|edits?|renames?|moves?|writes?|saves?|uploads?|appends?|sets?|changes?|posts?|sends?|publish(?:es)?|schedules?|assigns?|merges?|pushes|commits?)\b/i, points: 'write', weight: 0.45 },
+  { id: 'creates', triggers: ['creat', 'add', 'insert', 'updat', 'modif', 'edit', 'renam', 'mov', 'writ', 'sav', 'upload', 'append', 'set', 'chang', 'post', 'send', 'publish', 'schedul', 'assign', 'merg', 'push', 'commit'], pattern: /\b(?:creates?|adds?|inserts?|updates?|modif(?:y|ies)|edits?|renames?|moves?|writes?|saves?|uploads?|appends?|sets?|changes?|posts?|sends?|publish(?:es)?|schedules?|assigns?|merges?|pushes|commits?)\b/i, points: 'write', weight: 0.45 },
   // read
-  { id: 'read-only', pattern: /\bread[- ]only\b|\bdoes not (?:modify|change|write)\b|\bwithout (?:modifying|changing)\b/i, points: 'read', weight: 0.4 },
+  { id: 'read-only', triggers: ['read', 'does', 'without'], pattern: /\bread[- ]only\b|\bdoes not (?:modify|change|write)\b|\bwithout (?:modifying|changing)\b/i, points: 'read', weight: 0.4 },
   // flags
-  { id: 'sends-to-others', pattern: /\b(?:send(?:s|ing)?|post(?:s|ing)?|publish(?:es|ing)?|reply|replies|notif(?:y|ies)|broadcasts?)\b(?:\s+\S+){0,4}?\s+(?:emails?|messages?|mail|sms|notifications?|tweets?|comments?|to (?:a |the )?(?:channel|user|recipient|slack|webhook|chat))\b/i, points: 'external_comm', weight: 0.6 },
-  { id: 'web-content', pattern: /\b(?:web ?pages?|websites?|urls?|internet|html|scrap(?:e|es|ing)|crawl(?:s|ing)?|search(?:es)? the web|web search|browser)\b/i, points: 'untrusted_content', weight: 0.5 },
-  { id: 'personal-data', pattern: /\b(?:private|personal|emails?|inbox|direct messages?|dms?|credentials?|secrets?|passwords?|api keys?|tokens?|environment variables)\b/i, points: 'private_data', weight: 0.4 },
-  { id: 'many-items', pattern: /\b(?:all (?:matching|the|of the)|every|in bulk|bulk|batch|multiple|many)\b/i, points: 'bulk', weight: 0.35 },
-  { id: 'permissions', pattern: /\b(?:permissions?|access (?:to|control|rights?)|roles?|api keys?|tokens?|credentials?|passwords?)\b/i, points: 'credential_admin', weight: 0.4 },
+  { id: 'sends-to-others', triggers: ['send', 'post', 'publish', 'repl', 'notif', 'broadcast'], pattern: /\b(?:send(?:s|ing)?|post(?:s|ing)?|publish(?:es|ing)?|reply|replies|notif(?:y|ies)|broadcasts?)\b(?:\s+\S+){0,4}?\s+(?:emails?|messages?|mail|sms|notifications?|tweets?|comments?|to (?:a |the )?(?:channel|user|recipient|slack|webhook|chat))\b/i, points: 'external_comm', weight: 0.6 },
+  { id: 'web-content', triggers: ['web', 'url', 'internet', 'html', 'scrap', 'crawl', 'search', 'browser'], pattern: /\b(?:web ?pages?|websites?|urls?|internet|html|scrap(?:e|es|ing)|crawl(?:s|ing)?|search(?:es)? the web|web search|browser)\b/i, points: 'untrusted_content', weight: 0.5 },
+  { id: 'personal-data', triggers: ['private', 'personal', 'email', 'inbox', 'direct', 'dm', 'credential', 'secret', 'password', 'api', 'token', 'environment'], pattern: /\b(?:private|personal|emails?|inbox|direct messages?|dms?|credentials?|secrets?|passwords?|api keys?|tokens?|environment variables)\b/i, points: 'private_data', weight: 0.4 },
+  { id: 'many-items', triggers: ['all', 'every', 'bulk', 'batch', 'multiple', 'many'], pattern: /\b(?:all (?:matching|the|of the)|every|in bulk|bulk|batch|multiple|many)\b/i, points: 'bulk', weight: 0.35 },
+  { id: 'permissions', triggers: ['permission', 'access', 'role', 'api', 'token', 'credential', 'password'], pattern: /\b(?:permissions?|access (?:to|control|rights?)|roles?|api keys?|tokens?|credentials?|passwords?)\b/i, points: 'credential_admin', weight: 0.4 },
 ];
 
 /**

@@ -6,6 +6,9 @@
  */
 export interface PoisoningRule {
   id: string;
+  /** Word prefixes and characters one of which any match contains (see triggers.ts). */
+  triggers?: string[];
+  triggerChars?: string;
   pattern: RegExp;
   what: string;
 }
@@ -13,38 +16,44 @@ export interface PoisoningRule {
 export const POISONING_RULES: readonly PoisoningRule[] = [
   {
     id: 'hidden-instruction-tag',
+    triggerChars: '<[{',
     pattern: /<\s*\/?\s*(?:important|system|instructions?|secret|hidden|admin|critical|assistant|sudo|override)\s*>|\[\s*(?:system|instructions?|hidden)\s*\]|\{\{\s*system/i,
     what: 'a tag that addresses hidden instructions to the model',
   },
   {
     id: 'override-instructions',
+    triggers: ['ignore', 'disregard', 'forget', 'override'],
     pattern: /\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|other|system|original)\s+(?:instructions?|prompts?|rules?|guidelines?|directions?|messages?)/i,
     what: 'an instruction to ignore the model\'s other instructions',
   },
   {
     id: 'conceal-from-user',
+    triggers: ['user'],
     pattern: /\b(?:do\s*n[o']t|never|without)\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|notify(?:ing)?|alert(?:ing)?|show(?:ing)?|reveal(?:ing)?|let(?:ting)?)\s+(?:the\s+)?user\b|\b(?:hide|conceal|keep)\s+(?:this|it|these|the\s+\w+)\s+(?:from|secret from)\s+the\s+user|\bthe\s+user\s+(?:must|should)\s+not\s+(?:know|see|be\s+told)/i,
     what: 'an instruction to hide actions from the user',
   },
   {
     id: 'read-credentials',
+    triggers: ['ssh', 'rsa', 'aws', 'env', 'mcp', 'claude', 'netrc', 'private', 'passwd', 'api'],
     pattern: /\b(?:read|send|include|pass|attach|upload|copy|exfiltrate|provide|append|add|collect)\b[^.]{0,60}?(?:~\/\.ssh|\bid_rsa\b|\.aws\/credentials|\.env\b|\bmcp\.json\b|claude_desktop_config|\.netrc|\bprivate[_ ]keys?\b|\/etc\/passwd|\bapi[_ ]keys?\s+(?:of|from|for)\s+(?:other|all)\b)/i,
     what: 'a request to read or send credentials or other tools\' configuration',
   },
   {
     id: 'other-tools',
+    triggers: ['using', 'calling', 'invoking', 'must', 'always'],
     pattern: /\b(?:before|after|instead of|when)\s+(?:using|calling|invoking)\s+(?:any|every|all|other|another)\s+(?:other\s+)?tools?\b[^.]{0,80}?\b(?:must|always|first|also)\b|\b(?:must|always)\s+(?:first\s+)?(?:call|use|invoke)\s+this\s+tool\s+(?:before|instead of)\s+(?:any|every|all|other)/i,
     what: 'an instruction that changes how the model uses other tools',
   },
   {
     id: 'model-addressed',
+    triggers: ['now', 'ai', 'assistant', 'llm', 'model', 'secretly', 'silently'],
     pattern: /\b(?:you\s+are\s+now|as\s+an?\s+ai\s+(?:assistant|model)|(?:ai|assistant|llm|model),?\s+(?:you\s+)?must\s+(?:secretly|silently|always|never)|secretly|silently\s+(?:send|read|upload|forward|copy|include))\b/i,
     what: 'an instruction addressed to the model',
   },
 ];
 
-/** Zero-width, bidirectional-control and tag characters: invisible to a person reading the description. */
-export const INVISIBLE_CHARACTERS = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u{e0000}-\u{e007f}]/u;
+/** Zero-width, bidirectional-control and tag characters (U+E0000–E007F, as surrogate pairs): invisible to a person reading the description. */
+export const INVISIBLE_CHARACTERS = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|\udb40[\udc00-\udc7f]/;
 
 /** A description longer than this, or with this much whitespace in one run, hides text from a reader. */
 export const HIDDEN_SECTION = { maxLength: 10_000, whitespaceRun: /[ \t]{200,}|(?:\r?\n[ \t]*){40,}/ };
