@@ -46,14 +46,35 @@ export function gradeServer(worst: Severity | null, lethalTrifecta: boolean, poi
   };
 }
 
+export interface Tally {
+  total: number;
+  categories: Record<Category, number>;
+  severities: Record<Severity, number>;
+}
+
+export function emptyTally(): Tally {
+  return {
+    total: 0,
+    categories: Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>,
+    severities: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>,
+  };
+}
+
+/** Adds classifications to a tally of categories and severities. */
+export function addToTally(tally: Tally, classifications: Iterable<{ category: Category; severity: Severity }>): Tally {
+  for (const c of classifications) {
+    tally.total++;
+    tally.categories[c.category]++;
+    tally.severities[c.severity]++;
+  }
+  return tally;
+}
+
 export function summarizeServer(tools: ReadonlyArray<{ name: string; classification: Classification }>): ServerSummary {
-  const categories = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
-  const severities = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const { categories, severities } = addToTally(emptyTally(), tools.map((t) => t.classification));
   const flags: Partial<Record<Flag, number>> = {};
   let worst: ServerSummary['worstTool'] = null;
   for (const { name, classification: c } of tools) {
-    categories[c.category]++;
-    severities[c.severity]++;
     for (const flag of c.flags) flags[flag] = (flags[flag] ?? 0) + 1;
     if (!worst || isWorse(c, name, worst)) worst = { name, category: c.category, severity: c.severity };
   }

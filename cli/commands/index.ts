@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { registerClassify } from './classify.ts';
+import { registerEval } from './eval.ts';
+import { registerPolicy } from './policy.ts';
 import { registerBuild } from './build.ts';
 import { registerDb } from './db.ts';
 import { registerServe } from './serve.ts';
@@ -6,4 +9,4 @@ import { registerStatus } from './status.ts';
 import { registerWorker } from './worker.ts';
 
 /** Every subcommand, each registered by its own module. */
-export const commands: Array<(program: Command) => void> = [registerDb, registerBuild, registerServe, registerWorker, registerStatus];
+export const commands: Array<(program: Command) => void> = [registerDb, registerClassify, registerEval, registerPolicy, registerBuild, registerServe, registerWorker, registerStatus];
