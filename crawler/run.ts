@@ -11,6 +11,8 @@ export interface RunCrawlOptions extends CrawlOptions {
   retry?: RetryOptions;
   /** Stored on the run: what was crawled and how. */
   runOptions?: Record<string, unknown>;
+  /** Continue this run (an interrupted one, reopened by the caller) instead of opening a new one. */
+  runId?: number;
   /** Called after each server's last attempt. */
   onProgress?: (progress: CrawlProgress) => void;
 }
@@ -59,7 +61,7 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
   const began = performance.now();
   await upsertServers(orm, sourced.map((s) => s.server), now());
   const crawlable = sourced.filter((s) => s.server.status !== 'deleted' && s.targets.length > 0);
-  const run = await openRun(orm, now(), { ...options.runOptions, servers: crawlable.length });
+  const run = options.runId !== undefined ? { id: options.runId } : await openRun(orm, now(), { ...options.runOptions, servers: crawlable.length });
 
   const queue = new CrawlQueue({ concurrency: options.concurrency ?? 4, perHost: options.perHostConcurrency ?? 2 });
   const counts: Partial<Record<Outcome, number>> = {};

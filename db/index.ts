@@ -10,3 +10,4 @@ export * from './queries/state.ts';
 export * from './queries/status.ts';
 export * from './queries/site.ts';
 export * from './queries/pipeline.ts';
+export * from './queries/run-lifecycle.ts';

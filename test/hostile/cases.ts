@@ -20,13 +20,13 @@ export const SUITE_LIMITS = {
 /** Every sandboxed process of a run carries this variable, so the test can find any left behind. */
 export const RUN_MARK = 'TOOLRISK_HOSTILE_RUN';
 
-export function stdioTarget(serverId: string, mode: string, mark: string, argument?: string): StdioTarget {
+export function stdioTarget(serverId: string, mode: string, mark: string, argument?: string, env: Record<string, string> = {}): StdioTarget {
   return {
     kind: 'stdio',
     serverId,
     command: process.execPath,
     args: [STDIO_SERVER, mode, ...(argument === undefined ? [] : [argument])],
-    env: { [RUN_MARK]: mark },
+    env: { ...env, [RUN_MARK]: mark },
     cwd: FIXTURES,
   };
 }
