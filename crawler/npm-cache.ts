@@ -18,7 +18,13 @@ export function parseNpmSpec(spec: string): { name: string; version?: string } {
   return { name, version: version || undefined };
 }
 
-export function defaultNpmCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * TOOLRISK_NPM_CACHE, else ~/.cache/toolrisk/npm. As root the sandboxed server runs as a throwaway user
+ * that cannot enter /root, so root's cache lives in /var/cache/toolrisk/npm instead.
+ */
+export function defaultNpmCacheDir(env: NodeJS.ProcessEnv = process.env, uid = process.getuid?.()): string {
+  if (env.TOOLRISK_NPM_CACHE) return path.resolve(env.TOOLRISK_NPM_CACHE);
+  if (uid === 0) return '/var/cache/toolrisk/npm';
   return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'toolrisk', 'npm');
 }
 
@@ -53,7 +59,7 @@ export async function installNpmPackage(name: string, version: string | undefine
 }
 
 async function install(spec: string, dir: string, cacheDir: string, options: NpmCacheOptions): Promise<void> {
-  await mkdir(cacheDir, { recursive: true });
+  await mkdir(cacheDir, { recursive: true, mode: 0o755 });
   // Install beside the final folder and rename, so that concurrent runs never see a half-installed package.
   const staging = await mkdtemp(path.join(cacheDir, '.staging-'));
   try {

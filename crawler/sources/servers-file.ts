@@ -146,7 +146,8 @@ function toSourced(entry: Entry, baseDir: string): SourcedServer {
       command: entry.command!,
       args: entry.args ?? [],
       env: entry.env ?? {},
-      cwd: entry.cwd ? path.resolve(baseDir, entry.cwd) : undefined,
+      // Relative paths in a servers file mean relative to the file.
+      cwd: path.resolve(baseDir, entry.cwd ?? '.'),
     };
   }
   return { server, targets: [target] };

@@ -1,0 +1,62 @@
+import { Option, type Command } from 'commander';
+import { DEFAULT_LIMITS, type CrawlLimits, type CrawlOptions } from '../crawler/index.ts';
+import { UsageError } from './errors.ts';
+
+/** The flags `crawl`, `check` (and `run`) share: limits of one attempt and where remote servers may be. */
+export interface CrawlFlags {
+  timeout?: string;
+  deadline?: string;
+  maxPages?: string;
+  maxTools?: string;
+  maxListingBytes?: string;
+  maxDescription?: string;
+  allowHost?: string[];
+  denyHost?: string[];
+  allowPrivateNetwork?: boolean;
+}
+
+const seconds = (ms: number) => `${ms / 1000}`;
+
+export function addCrawlFlags(command: Command): Command {
+  return command
+    .addOption(new Option('--timeout <s>', `seconds one MCP request may take (default ${seconds(DEFAULT_LIMITS.requestTimeoutMs)})`))
+    .addOption(new Option('--deadline <s>', `seconds one whole attempt may take, npm install included (default ${seconds(DEFAULT_LIMITS.deadlineMs)})`))
+    .addOption(new Option('--max-pages <n>', `tools/list pages per server (default ${DEFAULT_LIMITS.maxPages})`))
+    .addOption(new Option('--max-tools <n>', `tools per server (default ${DEFAULT_LIMITS.maxTools})`))
+    .addOption(new Option('--max-listing-bytes <n>', `bytes of one server's whole listing (default ${DEFAULT_LIMITS.maxListingBytes})`))
+    .addOption(new Option('--max-description <n>', `characters of a description kept; longer ones are cut and flagged (default ${DEFAULT_LIMITS.maxDescriptionLength})`))
+    .addOption(new Option('--allow-host <host...>', 'only connect to these remote hosts (exact, or *.example.com)'))
+    .addOption(new Option('--deny-host <host...>', 'never connect to these remote hosts'))
+    .addOption(new Option('--allow-private-network', 'allow remote servers on loopback and private addresses (refused by default)'));
+}
+
+export function crawlOptionsFrom(flags: CrawlFlags): Pick<CrawlOptions, 'limits' | 'network'> {
+  const limits: Partial<CrawlLimits> = {
+    requestTimeoutMs: secondsFlag('--timeout', flags.timeout),
+    deadlineMs: secondsFlag('--deadline', flags.deadline),
+    maxPages: countFlag('--max-pages', flags.maxPages),
+    maxTools: countFlag('--max-tools', flags.maxTools),
+    maxListingBytes: countFlag('--max-listing-bytes', flags.maxListingBytes),
+    maxDescriptionLength: countFlag('--max-description', flags.maxDescription),
+  };
+  return {
+    limits,
+    network: { allowHosts: flags.allowHost, denyHosts: flags.denyHost, allowPrivateNetwork: flags.allowPrivateNetwork ?? false },
+  };
+}
+
+/** A whole number of at least 1, or a UsageError naming the flag. */
+export function countFlag(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of at least 1, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Seconds (fractions allowed) as milliseconds, or a UsageError naming the flag. */
+export function secondsFlag(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 86_400) throw new UsageError(`${flag} must be a number of seconds above 0, got ${JSON.stringify(value)}`);
+  return Math.round(n * 1000);
+}
