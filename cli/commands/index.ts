@@ -3,10 +3,12 @@ import { registerClassify } from './classify.ts';
 import { registerEval } from './eval.ts';
 import { registerPolicy } from './policy.ts';
 import { registerBuild } from './build.ts';
+import { registerCheck } from './check.ts';
+import { registerCrawl } from './crawl.ts';
 import { registerDb } from './db.ts';
 import { registerServe } from './serve.ts';
 import { registerStatus } from './status.ts';
 import { registerWorker } from './worker.ts';
 
 /** Every subcommand, each registered by its own module. */
-export const commands: Array<(program: Command) => void> = [registerDb, registerClassify, registerEval, registerPolicy, registerBuild, registerServe, registerWorker, registerStatus];
+export const commands: Array<(program: Command) => void> = [registerDb, registerClassify, registerEval, registerPolicy, registerCrawl, registerCheck, registerBuild, registerServe, registerWorker, registerStatus];
