@@ -13,7 +13,7 @@ export interface VerbRule {
   preserving?: boolean;
 }
 
-const table: Record<Category, string[]> = {
+export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
   read: [
     'get', 'list', 'read', 'search', 'find', 'fetch', 'show', 'view', 'describe', 'query', 'lookup', 'look',
     'retrieve', 'inspect', 'check', 'count', 'browse', 'explore', 'analyze', 'analyse', 'summarize', 'explain',
@@ -23,9 +23,9 @@ const table: Record<Category, string[]> = {
     'grep', 'glob', 'tree', 'screenshot', 'snapshot', 'capture', 'recognize', 'translate', 'generate',
     'suggest', 'recommend', 'think', 'plan', 'evaluate', 'load', 'wait', 'sample', 'print', 'extract', 'measure',
     'diagnose', 'investigate', 'discover', 'select', 'filter', 'sort', 'open', 'navigate',
-    'hover', 'scroll', 'visit', 'crawl', 'scrape', 'research', 'ask', 'lookup', 'identify', 'troubleshoot', 'decode',
+    'hover', 'scroll', 'visit', 'crawl', 'scrape', 'research', 'ask', 'identify', 'troubleshoot', 'decode',
     'encode', 'hash', 'tokenize', 'embed', 'classify', 'transcribe', 'observe', 'review', 'trace', 'profile',
-    'assess', 'ls', 'return', 'provide', 'give', 'display', 'output', 'simulate', 'obtain', 'connect', 'disconnect', 'summarise', 'cat', 'head', 'which', 'whois', 'dig', 'resolve',
+    'assess', 'ls', 'return', 'provide', 'give', 'display', 'output', 'simulate', 'obtain', 'connect', 'disconnect', 'summarise', 'cat', 'head', 'which', 'whois', 'dig',
   ],
   write: [
     'create', 'add', 'new', 'insert', 'post', 'put', 'patch', 'update', 'edit', 'modify', 'change', 'set', 'save',
@@ -36,14 +36,14 @@ const table: Record<Category, string[]> = {
     'commit', 'checkout', 'stage', 'unstage', 'apply', 'approve', 'reject', 'submit', 'schedule',
     'reschedule', 'start', 'stop', 'restart', 'pause', 'resume', 'scale', 'resize', 'upgrade', 'downgrade', 'install',
     'enroll', 'link', 'unlink', 'attach', 'detach', 'mute', 'unmute', 'acknowledge', 'ack',
-    'snooze', 'publish', 'unpublish', 'share', 'send', 'notify', 'email', 'message', 'mention', 'invite', 'upsert',
-    'store', 'remember', 'record', 'sync', 'import', 'promote', 'reorder', 'place', 'prioritize', 'click',
+    'snooze', 'publish', 'unpublish', 'share', 'send', 'notify', 'email', 'message', 'mention', 'upsert',
+    'store', 'remember', 'record', 'sync', 'promote', 'reorder', 'place', 'prioritize', 'click',
     'fill', 'press', 'drag', 'dismiss', 'finish', 'init',
     'initialize', 'setup', 'provision', 'allocate', 'reserve', 'book', 'claim', 'grant', 'authorize', 'login',
     'logout', 'authenticate', 'rotate', 'renew', 'extend', 'increment', 'decrement', 'vote', 'like', 'unlike',
     'favorite', 'bookmark', 'annotate', 'cancel', 'silence', 'rerun', 'retry', 'trigger', 'activate', 'deactivate',
     'suspend', 'unsuspend', 'transition', 'build', 'compile', 'bump', 'release', 'mkdir',
-    'touch', 'rebase', 'cherry', 'revert', 'stash', 'handoff', 'emit', 'fire', 'broadcast',
+    'touch', 'rebase', 'cherry', 'revert', 'rollback', 'finalize', 'stash', 'handoff', 'emit', 'fire', 'broadcast',
     'tweet', 'dm', 'unblock', 'block', 'ban', 'unban', 'kick', 'flag',
     'refresh', 'reload', 'reindex', 'optimize', 'compact', 'migrate', 'seed', 'elicit',
   ],
@@ -66,20 +66,20 @@ const table: Record<Category, string[]> = {
 };
 
 /** Verbs that only add, or whose opposite undoes them: they cannot lose existing data. */
-const preserving = new Set([
+export const PRESERVING_VERBS: ReadonlySet<string> = new Set([
   'pause', 'resume', 'enable', 'disable', 'start', 'stop', 'restart', 'lock', 'unlock', 'archive', 'unarchive', 'mute',
   'unmute', 'unpin', 'unstar', 'unfollow', 'unsubscribe', 'rename', 'mark', 'assign', 'unassign', 'acknowledge', 'ack',
   'snooze', 'close', 'reopen', 'toggle', 'activate', 'deactivate', 'suspend', 'unsuspend',
   'create', 'add', 'new', 'insert', 'post', 'append', 'upload', 'copy', 'clone', 'duplicate', 'fork', 'comment',
   'reply', 'react', 'star', 'follow', 'join', 'invite', 'subscribe', 'register', 'send', 'notify', 'email',
-  'message', 'mention', 'publish', 'share', 'record', 'track', 'remember', 'store', 'save', 'import', 'build',
+  'message', 'mention', 'publish', 'share', 'record', 'remember', 'store', 'save', 'import', 'build',
   'compile', 'install', 'provision', 'enroll', 'book', 'reserve', 'vote', 'like', 'favorite', 'bookmark', 'annotate',
   'emit', 'tweet', 'dm', 'mkdir', 'touch', 'init', 'initialize', 'setup', 'tag', 'label', 'pin',
 ]);
 
 export const VERBS: ReadonlyMap<string, VerbRule> = new Map(
-  (Object.entries(table) as Array<[Category, string[]]>).flatMap(([category, verbs]) =>
-    verbs.map((verb): [string, VerbRule] => [verb, preserving.has(verb) ? { category, preserving: true } : { category }]),
+  (Object.entries(VERB_TABLE) as Array<[Category, readonly string[]]>).flatMap(([category, verbs]) =>
+    verbs.map((verb): [string, VerbRule] => [verb, PRESERVING_VERBS.has(verb) ? { category, preserving: true } : { category }]),
   ),
 );
 

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { classify } from '../../classifier/index.ts';
+import { ARGUMENT_RULES } from '../../classifier/rules/arguments.ts';
+import { OBJECT_RULES } from '../../classifier/rules/objects.ts';
+import { PHRASE_RULES } from '../../classifier/rules/phrases.ts';
+import { PRESERVING_VERBS, VERB_TABLE, VERBS } from '../../classifier/rules/verbs.ts';
+import { TriggerIndex } from '../../classifier/triggers.ts';
+import type { Category, Evidence } from '../../classifier/types.ts';
+
+const rulesOf = (evidence: Evidence[]) => evidence.map((e) => e.rule);
+
+describe('verb table', () => {
+  it('lists each verb once, in one category, as one lower-case word', () => {
+    const seen = new Map<string, Category>();
+    for (const [category, verbs] of Object.entries(VERB_TABLE) as Array<[Category, readonly string[]]>) {
+      for (const verb of verbs) {
+        expect(verb, verb).toMatch(/^[a-z0-9]+$/);
+        expect(seen.get(verb), `${verb} is listed under ${seen.get(verb)} and ${category}`).toBeUndefined();
+        seen.set(verb, category);
+      }
+    }
+    expect(seen.size).toBe(VERBS.size);
+  });
+
+  it('marks only write verbs as preserving (destructiveHint cannot raise them)', () => {
+    for (const verb of PRESERVING_VERBS) expect(VERBS.get(verb)?.category, verb).toBe('write');
+  });
+
+  it.each([
+    ['list_issues', 'read'],
+    ['create_issue', 'write'],
+    ['execute_script', 'execute'],
+    ['delete_repository', 'destructive'],
+    ['refund_payment', 'financial'],
+  ] as const)('the name verb of %s gives %s', (name, category) => {
+    const c = classify({ name });
+    expect(c.category).toBe(category);
+    expect(c.evidence.find((e) => e.rule.startsWith('name-verb:'))?.points).toBe(category);
+  });
+
+  it('reads conjugated verbs at the start of a description, after boilerplate', () => {
+    expect(classify({ name: 'repo_tool', description: 'Deletes the repository.' }).category).toBe('destructive');
+    expect(classify({ name: 'x', description: 'This tool will retrieve the balance.' }).category).toBe('read');
+    expect(classify({ name: 'x', description: 'Use this tool to create a ticket.' }).category).toBe('write');
+    expect(classify({ name: 'x', description: 'Notion | Update page properties' }).category).toBe('write');
+  });
+
+  it('takes the verb after an HTTP method prefix, and a second verb joined by "or"', () => {
+    expect(classify({ name: 'API-post-search' }).category).toBe('read');
+    expect(rulesOf(classify({ name: 'create_or_delete_thing' }).evidence)).toContain('name-verb:delete');
+  });
+
+  it('lets a verbless name made of data words read (db_stats), and leaves opaque names unknown', () => {
+    expect(classify({ name: 'db_stats' }).category).toBe('read');
+    expect(classify({ name: 'frobnicator' }).category).toBe('unknown');
+    expect(classify({ name: 'frobnicator', description: '' }).confidence).toBeLessThan(0.5);
+  });
+});
+
+describe('object rules', () => {
+  for (const rule of OBJECT_RULES) {
+    it(`${rule.id} fires on a name made of its verb and object`, () => {
+      const verb = rule.verbs?.[0] ?? [...VERBS].find(([, r]) => rule.verbCategories!.includes(r.category))![0];
+      const object = rule.objects[0];
+      const name = object === 'from' ? `${verb}_member_from_group` : `${verb}_${object}`;
+      const c = classify({ name });
+      expect(rulesOf(c.evidence)).toContain(`name-object:${rule.id}`);
+      // Strong object rules decide the category; weaker ones (modifiers) only add evidence.
+      if (rule.category && rule.category !== 'read' && rule.weight >= 0.7) expect(c.category).toBe(rule.category);
+      for (const flag of rule.flags ?? []) expect(c.evidence.some((e) => e.points === flag)).toBe(true);
+    });
+  }
+
+  it('needs the head noun for money rules: a payment link is not a payment', () => {
+    expect(classify({ name: 'create_payment' }).category).toBe('financial');
+    expect(classify({ name: 'create_payment_link' }).category).toBe('write');
+    expect(classify({ name: 'place_stock_order' }).category).toBe('financial');
+    expect(classify({ name: 'cancel_order_by_id' }).category).toBe('write');
+  });
+
+  it('lets an object decide over its verb: reports are read, sessions only end, removing from a group unlinks', () => {
+    expect(classify({ name: 'run_report' }).category).toBe('read');
+    expect(classify({ name: 'kill_session' }).category).toBe('write');
+    expect(classify({ name: 'remove_user_from_group' }).category).toBe('write');
+    expect(classify({ name: 'remove_user' }).category).toBe('destructive');
+  });
+});
+
+describe('phrase rules', () => {
+  const index = new TriggerIndex(PHRASE_RULES);
+  for (const [i, rule] of PHRASE_RULES.entries()) {
+    it(`${rule.id} matches its example, its triggers find it, and classify records it`, () => {
+      expect(rule.pattern.test(rule.example)).toBe(true);
+      expect(index.scan(rule.example) & (1 << i)).not.toBe(0);
+      const c = classify({ name: 'tool', description: rule.example });
+      expect(rulesOf(c.evidence)).toContain(`phrase:${rule.id}`);
+    });
+  }
+
+  it('weighs a phrase in the first sentence more than the same phrase later', () => {
+    const early = classify({ name: 'x', description: 'Permanently removes the item. Returns nothing.' });
+    const late = classify({ name: 'x', description: 'Returns the item. Note that archived items are removed permanently after 30 days.' });
+    const weight = (c: ReturnType<typeof classify>) => c.evidence.find((e) => e.rule === 'phrase:irreversible')!.weight;
+    expect(weight(early)).toBeGreaterThan(weight(late));
+  });
+
+  it('treats DELETE in a description of something else as weak', () => {
+    const c = classify({ name: 'list_audit_events', description: 'Lists audit events. Events include CREATE, UPDATE and DELETE operations on records.' });
+    expect(c.category).toBe('read');
+  });
+});
+
+describe('argument rules', () => {
+  for (const rule of ARGUMENT_RULES) {
+    it(`${rule.id} fires on an argument named ${rule.names[0]}`, () => {
+      const schema = { type: 'object', properties: { [rule.names[0]]: { type: rule.types?.[0] ?? 'string' } } };
+      const c = classify({ name: 'tool', inputSchema: schema });
+      expect(c.evidence).toContainEqual(expect.objectContaining({ rule: `argument:${rule.id}`, field: 'inputSchema', match: rule.names[0], points: rule.points }));
+    });
+  }
+
+  it('respects argument types: a boolean called command is no shell command', () => {
+    const c = classify({ name: 'tool', inputSchema: { type: 'object', properties: { command: { type: 'boolean' } } } });
+    expect(rulesOf(c.evidence)).not.toContain('argument:shell-command');
+  });
+
+  it('reads action enums: a manage tool that can delete is destructive, one that only lists is read', () => {
+    const schema = (values: string[]) => ({ type: 'object', properties: { action: { type: 'string', enum: values } } });
+    expect(classify({ name: 'manage_rules', inputSchema: schema(['list', 'create', 'delete']) }).category).toBe('destructive');
+    expect(classify({ name: 'manage_rules', inputSchema: schema(['list', 'get']) }).category).toBe('read');
+    expect(classify({ name: 'manage_rules', inputSchema: schema(['GET', 'POST', 'DELETE']) }).category).toBe('unknown');
+  });
+
+  it('ignores malformed schemas', () => {
+    for (const inputSchema of [null, 'string', [], { properties: 'x' }, { properties: { a: null, b: { type: ['null', 'string'] } } }]) {
+      expect(() => classify({ name: 'get_thing', inputSchema })).not.toThrow();
+    }
+  });
+});
+
+describe('annotation rules', () => {
+  it('raise: readOnlyHint false makes a read a write', () => {
+    const c = classify({ name: 'get_item', annotations: { readOnlyHint: false } });
+    expect(c.category).toBe('write');
+    expect(rulesOf(c.evidence)).toContain('annotation:declares-writes');
+  });
+
+  it('raise: destructiveHint with readOnlyHint false makes an update destructive', () => {
+    expect(classify({ name: 'update_record', annotations: { readOnlyHint: false, destructiveHint: true } }).category).toBe('destructive');
+  });
+
+  it('do not raise data-preserving verbs, nor on a lone destructiveHint', () => {
+    expect(classify({ name: 'create_record', annotations: { readOnlyHint: false, destructiveHint: true } }).category).toBe('write');
+    expect(classify({ name: 'pause_cluster', annotations: { readOnlyHint: false, destructiveHint: true } }).category).toBe('write');
+    expect(classify({ name: 'update_record', annotations: { destructiveHint: true } }).category).toBe('write');
+  });
+
+  it('never lower, and report the contradiction in both directions', () => {
+    const lowered = classify({ name: 'delete_repository', annotations: { readOnlyHint: true } });
+    expect(lowered.category).toBe('destructive');
+    expect(lowered.annotationConflicts).toEqual([expect.objectContaining({ annotation: 'readOnlyHint', declared: true })]);
+    expect(lowered.explanation).toMatch(/annotations disagree/);
+
+    const notDestructive = classify({ name: 'drop_table', annotations: { destructiveHint: false } });
+    expect(notDestructive.category).toBe('destructive');
+    expect(notDestructive.annotationConflicts).toEqual([expect.objectContaining({ annotation: 'destructiveHint', declared: false })]);
+
+    const overDeclared = classify({ name: 'create_comment', annotations: { readOnlyHint: false, destructiveHint: true } });
+    expect(overDeclared.annotationConflicts).toEqual([expect.objectContaining({ annotation: 'destructiveHint', declared: true })]);
+  });
+
+  it('ignore destructiveHint on a tool declared read-only (MCP gives it no meaning there)', () => {
+    const c = classify({ name: 'list_channels', annotations: { readOnlyHint: true, destructiveHint: true } });
+    expect(c.category).toBe('read');
+    expect(c.annotationConflicts).toEqual([]);
+  });
+});
