@@ -213,6 +213,7 @@ class SandboxedTransport implements Transport {
     const argv =
       this.isolation === 'bwrap'
         ? [
+            ...dieWithCrawler(),
             findOnPath('bwrap')!,
             ...bwrapArgs({ sandboxDir: dir.root, readablePaths: launch.readablePaths ?? [], allowNetwork: launch.allowNetwork ?? false, cwd }),
             '--',
@@ -220,7 +221,7 @@ class SandboxedTransport implements Transport {
             launch.command,
             ...launch.args,
           ]
-        : [...limited, launch.command, ...launch.args];
+        : [...dieWithCrawler(), ...limited, launch.command, ...launch.args];
 
     const env = { ...launch.env, PATH: launch.env.PATH ?? sandboxPath(), HOME: dir.home, TMPDIR: dir.tmp };
     const child = spawn(argv[0], argv.slice(1), {
@@ -327,6 +328,15 @@ class SandboxedTransport implements Transport {
       await sleep(20);
     }
   }
+}
+
+/**
+ * The outermost process gets SIGKILL when the crawler dies, even by SIGKILL (setpriv, util-linux). bwrap's
+ * own --die-with-parent only ties the sandbox to bwrap, not bwrap to the crawler.
+ */
+function dieWithCrawler(): string[] {
+  const setpriv = findOnPath('setpriv', sandboxPath());
+  return setpriv ? [setpriv, '--pdeathsig', 'KILL', '--'] : [];
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -1,11 +1,14 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchSandboxed, livingProcesses, MessageTooLargeError, type SandboxLimits, type SandboxOptions } from '../../crawler/sandbox/index.ts';
 import { probeBwrap } from '../../crawler/sandbox/command.ts';
+import { processesMarked } from './cases.ts';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/hostile');
 const server = join(fixtures, 'stdio-server.mjs');
@@ -103,6 +106,28 @@ describe.each(['auto', 'none'] as const)('launchSandboxed (isolation %s)', (isol
     // Inside bwrap the pid is one of its own PID namespace, gone with it; outside it is a real pid.
     if (!isolated) expect(livingProcesses({}).some((p) => p.pid === orphan)).toBe(false);
     expect(nothingLeft(sandbox)).toEqual([]);
+  });
+
+  it('dies with the crawler, even when the crawler is killed with SIGKILL', async () => {
+    const mark = randomUUID();
+    const holder = spawn(process.execPath, ['--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'sandbox-holder.ts'), isolation, mark], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => holder.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('started') && resolve()));
+    // Wait until the server itself runs: before setpriv/bwrap have set their parent-death signal, a
+    // crawler killed in that first millisecond would leave them running (see README).
+    const isServer = (pid: number) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sleep';
+      } catch {
+        return false;
+      }
+    };
+    while (!processesMarked(mark).some(isServer)) await new Promise((r) => setTimeout(r, 20));
+    holder.kill('SIGKILL');
+    const until = Date.now() + 5000;
+    while (processesMarked(mark).length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    // bwrap: --die-with-parent and the PID namespace; without bwrap: setpriv --pdeathsig (the server only,
+    // not processes it started: those need a live crawler's group and uid sweep).
+    expect(processesMarked(mark)).toEqual([]);
   });
 
   it('applies resource limits and captures stderr, capped', async () => {
