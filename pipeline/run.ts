@@ -32,7 +32,7 @@ export interface PipelineOptions {
   crawl?: Omit<RunCrawlOptions, 'onProgress' | 'signal' | 'now'>;
   /** Crawl through `toolrisk worker` processes instead of in this process (PostgreSQL). */
   distributed?: { boss: PgBoss; queue?: QueueSettings; pollMs?: number };
-  /** Servers attempted more recently than this are not crawled again. 0 crawls everything. */
+  /** Servers listed (or settled as needing configuration) more recently than this are not crawled again. 0 crawls everything. */
   freshForMs?: number;
   /** Where to build the site; null skips the build. */
   site: SiteOptions | null;
@@ -56,7 +56,7 @@ export interface PipelineSummary {
     runId: number | null;
     status: 'completed' | 'interrupted' | 'skipped';
     servers: number;
-    /** Servers left alone because they were attempted within `freshForMs`. */
+    /** Servers left alone because they were crawled within `freshForMs`. */
     fresh: number;
     /** Servers by their outcome in this run. */
     outcomes: Record<string, number>;
@@ -117,7 +117,7 @@ async function crawlStep(
   const fresh = options.sourced.length - stale.length;
   const skipped = { runId: null, servers: 0, fresh, outcomes: {}, changes: {} };
   if (stale.length === 0) {
-    emit({ step: 'crawl', kind: 'done', message: `nothing to crawl: all ${fresh} servers were attempted within ${formatDuration(freshForMs)}` });
+    emit({ step: 'crawl', kind: 'done', message: `nothing to crawl: all ${fresh} servers were crawled within ${formatDuration(freshForMs)}` });
     return { ...skipped, status: 'skipped', durationMs: Math.round(performance.now() - began) };
   }
   emit({ step: 'crawl', kind: 'start', servers: stale.length, fresh, distributed: options.distributed !== undefined });
@@ -157,17 +157,23 @@ async function crawlStep(
   };
 }
 
-/** The sourced servers not attempted since `since` (never attempted ones included). */
+/** Outcomes another try within the freshness window would not change: the server needs what only its user has. */
+const SETTLED_FAILURES: ReadonlySet<string> = new Set(['needs_config', 'unsupported_runtime', 'refused_by_policy']);
+
+/**
+ * The sourced servers to crawl: all but those listed successfully since `since`, or whose attempt since then
+ * ended in a settled failure. Crashes, timeouts and the like are tried again.
+ */
 async function staleServers(db: Database, sourced: readonly SourcedServer[], since: Date): Promise<SourcedServer[]> {
-  const attempted = new Map<string, Date | null>();
+  const fresh = new Set<string>();
   for (let i = 0; i < sourced.length; i += 1000) {
-    const rows = await getServers(db.orm, sourced.slice(i, i + 1000).map((s) => s.server.id));
-    for (const row of rows) attempted.set(row.id, row.lastAttemptAt);
+    for (const row of await getServers(db.orm, sourced.slice(i, i + 1000).map((s) => s.server.id))) {
+      const listed = row.lastSuccessAt !== null && row.lastSuccessAt >= since;
+      const settled = row.lastAttemptAt !== null && row.lastAttemptAt >= since && SETTLED_FAILURES.has(row.lastOutcome ?? '');
+      if (listed || settled) fresh.add(row.id);
+    }
   }
-  return sourced.filter((s) => {
-    const at = attempted.get(s.server.id);
-    return !at || at < since;
-  });
+  return sourced.filter((s) => !fresh.has(s.server.id));
 }
 
 async function buildStep(

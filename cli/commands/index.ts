@@ -6,9 +6,10 @@ import { registerBuild } from './build.ts';
 import { registerCheck } from './check.ts';
 import { registerCrawl } from './crawl.ts';
 import { registerDb } from './db.ts';
+import { registerRun } from './run.ts';
 import { registerServe } from './serve.ts';
 import { registerStatus } from './status.ts';
 import { registerWorker } from './worker.ts';
 
 /** Every subcommand, each registered by its own module. */
-export const commands: Array<(program: Command) => void> = [registerDb, registerClassify, registerEval, registerPolicy, registerCrawl, registerCheck, registerBuild, registerServe, registerWorker, registerStatus];
+export const commands: Array<(program: Command) => void> = [registerDb, registerClassify, registerEval, registerPolicy, registerCrawl, registerCheck, registerBuild, registerServe, registerRun, registerWorker, registerStatus];

@@ -9,6 +9,8 @@ export interface Running {
   child: ChildProcess;
   /** Everything printed so far, stdout and stderr interleaved. */
   output(): string;
+  /** What was printed on stdout alone. */
+  stdout(): string;
   /** Resolves when the output matches. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** Resolves with the exit code (or the signal's name). */
@@ -29,17 +31,22 @@ export function startTs(file: string, args: string[] = [], env: Record<string, s
 function startProcess(command: string, args: string[], env: Record<string, string | undefined>): Running {
   const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
+  let stdout = '';
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {
     text += chunk.toString('utf8');
     for (const listener of listeners) listener();
   };
-  child.stdout!.on('data', append);
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+    append(chunk);
+  });
   child.stderr!.on('data', append);
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
   return {
     child,
     output: () => text,
+    stdout: () => stdout,
     exited,
     waitFor(pattern, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {

@@ -1,0 +1,90 @@
+import { Option, type Command } from 'commander';
+import { DEFAULT_REGISTRY_URL, readServersFile, syncRegistry, type SourcedServer } from '../crawler/index.ts';
+import type { Orm } from '../db/index.ts';
+import { countFlag } from './crawl-flags.ts';
+import { UsageError } from './errors.ts';
+import { printable } from './output.ts';
+
+/** Where the servers to crawl come from: the flags `crawl` and `run` share. */
+export interface SourceFlags {
+  registry?: string | boolean;
+  servers?: string;
+  since?: string;
+  only?: string[];
+  limit?: string;
+}
+
+export function addSourceFlags(command: Command): Command {
+  return command
+    .addOption(new Option('--registry [url]', `sync servers from an MCP Registry (default ${DEFAULT_REGISTRY_URL})`))
+    .option('--servers <file>', 'a YAML or JSON servers file (see README, "Crawling")')
+    .option('--since <when>', 'with --registry: only servers updated since DATE, or "auto" for since the last successful sync')
+    .option('--only <id...>', 'crawl only these server ids')
+    .option('--limit <n>', 'crawl at most this many servers');
+}
+
+export interface Sources {
+  registryUrl?: string;
+  since?: 'auto' | Date;
+  limit?: number;
+  only?: string[];
+  /** The servers file, read and checked in full before anything is opened or crawled. */
+  fromFile: SourcedServer[];
+  /** What the run stores as its options. */
+  described: Record<string, unknown>;
+}
+
+/** Checks the source flags and reads the servers file; opens nothing. */
+export async function parseSources(flags: SourceFlags): Promise<Sources> {
+  if (!flags.registry && !flags.servers) throw new UsageError('say what to crawl: --registry [URL] and/or --servers FILE');
+  if (flags.since && !flags.registry) throw new UsageError('--since needs --registry');
+  const since = sinceFlag(flags.since);
+  const limit = countFlag('--limit', flags.limit);
+  const registryUrl = typeof flags.registry === 'string' ? flags.registry : flags.registry ? DEFAULT_REGISTRY_URL : undefined;
+  const fromFile = flags.servers ? await readServersFile(flags.servers) : [];
+  return {
+    registryUrl,
+    since,
+    limit,
+    only: flags.only,
+    fromFile,
+    described: { registry: registryUrl ?? null, servers: flags.servers ?? null, since: flags.since ?? null, only: flags.only ?? null, limit: limit ?? null },
+  };
+}
+
+/** The servers to crawl: the file's, plus the registry's after a sync (which stores them), narrowed by --only and --limit. */
+export async function gatherSources(
+  sources: Sources,
+  orm: Orm,
+  options: { signal?: AbortSignal; log?: (line: string) => void } = {},
+): Promise<SourcedServer[]> {
+  let fromRegistry: SourcedServer[] = [];
+  if (sources.registryUrl) {
+    const sync = await syncRegistry(orm, { baseUrl: sources.registryUrl, since: sources.since, signal: options.signal });
+    fromRegistry = sync.servers;
+    const log = options.log ?? (() => {});
+    const scope = sync.updatedSince ? `updated since ${sync.updatedSince.toISOString()}` : 'all';
+    log(`registry ${sources.registryUrl}: ${sync.servers.length} servers (${scope}) in ${sync.pages} pages`);
+    for (const problem of sync.problems.slice(0, 10)) log(`  skipped an invalid entry: ${printable(problem)}`);
+    if (sync.problems.length > 10) log(`  … and ${sync.problems.length - 10} more invalid entries`);
+  }
+  return select([...sources.fromFile, ...fromRegistry], sources.only, sources.limit);
+}
+
+function sinceFlag(value: string | undefined): 'auto' | Date | undefined {
+  if (value === undefined || value === 'auto') return value;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`--since must be "auto" or a date such as 2026-01-31, got ${JSON.stringify(value)}`);
+  return date;
+}
+
+function select(servers: SourcedServer[], only: string[] | undefined, limit: number | undefined): SourcedServer[] {
+  let selected = servers;
+  if (only) {
+    const known = new Set(servers.map((s) => s.server.id));
+    const unknown = only.filter((id) => !known.has(id));
+    if (unknown.length > 0) throw new UsageError(`--only names servers the sources do not list: ${unknown.map((id) => JSON.stringify(id)).join(', ')}`);
+    selected = servers.filter((s) => only.includes(s.server.id));
+  }
+  return limit === undefined ? selected : selected.slice(0, limit);
+}
