@@ -59,7 +59,7 @@ const PHRASE_BITS = (1 << PHRASE_RULES.length) - 1;
  * matter (reach the unknown bar for a category, the flag bar for a flag). The rest only fire up front.
  */
 const LATER_PHRASE_BITS = PHRASE_RULES.reduce(
-  (bits, rule, i) => (rule.weight * WEIGHTS.laterSentence >= (rule.points in CATEGORY_SET ? UNKNOWN_BELOW : FLAG_THRESHOLD) ? bits | (1 << i) : bits),
+  (bits, rule, i) => ((rule.anywhere ? rule.weight : rule.weight * WEIGHTS.laterSentence) >= (rule.points in CATEGORY_SET ? UNKNOWN_BELOW : FLAG_THRESHOLD) ? bits | (1 << i) : bits),
   0,
 );
 const ARGUMENT_RULES_EXACT = indexArgumentRules(ARGUMENT_RULES, true);
@@ -214,7 +214,7 @@ function readDescription(description: string, nameHasVerb: boolean, evidence: Ev
       field: 'description',
       match: hit[0],
       points: rule.points,
-      weight: hitFirst ? rule.weight : rule.weight * WEIGHTS.laterSentence,
+      weight: hitFirst || rule.anywhere ? rule.weight : rule.weight * WEIGHTS.laterSentence,
     });
   }
   return { verb: found, poisoningTriggers: (scannedFirst | scannedRest) >>> PHRASE_RULES.length };

@@ -11,6 +11,8 @@ export interface PhraseRule {
   triggers: string[];
   /** A sentence the rule matches (checked by the tests, shown as documentation). */
   example: string;
+  /** Full weight wherever it appears: a warning such as "cannot be undone" is about the tool itself. */
+  anywhere?: boolean;
   pattern: RegExp;
   points: Category | Flag;
   weight: number;
@@ -18,7 +20,7 @@ export interface PhraseRule {
 
 export const PHRASE_RULES: readonly PhraseRule[] = [
   // destructive
-  { id: 'irreversible', example: 'This action cannot be undone.', triggers: ['permanent', 'irreversib', 'undo', 'reversed', 'reversible', 'recovered'], pattern: /\b(?:permanently|irreversibl[ey]|cannot be (?:undone|reversed|recovered)|can ?not be (?:undone|recovered)|not reversible|no way to undo)\b/i, points: 'destructive', weight: 0.75 },
+  { id: 'irreversible', example: 'This action cannot be undone.', anywhere: true, triggers: ['permanent', 'irreversib', 'undo', 'reversed', 'reversible', 'recovered'], pattern: /\b(?:permanently|irreversibl[ey]|cannot be (?:undone|reversed|recovered)|can ?not be (?:undone|recovered)|not reversible|no way to undo)\b/i, points: 'destructive', weight: 0.75 },
   { id: 'deletes', example: 'Deletes the selected records.', triggers: ['delet', 'destroy', 'drop', 'truncat', 'wipe', 'erase', 'purge', 'terminat', 'revoke', 'uninstall'], pattern: /\b(?:deletes?|deleting|destroys?|drops? (?:the |an? )?(?:table|database|collection|index|schema)|truncates?|wipes?|erases?|purges?|terminates?|revokes?|uninstalls?)\b/i, points: 'destructive', weight: 0.6 },
   { id: 'overwrites', example: 'Writes the file, overwriting any existing content.', triggers: ['overwrit', 'replac'], pattern: /\b(?:overwrit(?:e|es|ing)|replac(?:e|es|ing) (?:the )?(?:entire|whole|existing|all))\b/i, points: 'destructive', weight: 0.7 },
   { id: 'force-push', example: 'Force-push the branch to the remote.', triggers: ['force'], pattern: /\bforce[- ]push/i, points: 'destructive', weight: 0.8 },

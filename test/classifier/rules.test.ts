@@ -98,10 +98,13 @@ describe('phrase rules', () => {
   }
 
   it('weighs a phrase in the first sentence more than the same phrase later', () => {
-    const early = classify({ name: 'x', description: 'Permanently removes the item. Returns nothing.' });
-    const late = classify({ name: 'x', description: 'Returns the item. Note that archived items are removed permanently after 30 days.' });
-    const weight = (c: ReturnType<typeof classify>) => c.evidence.find((e) => e.rule === 'phrase:irreversible')!.weight;
+    const early = classify({ name: 'x', description: 'Deletes old items. Returns nothing.' });
+    const late = classify({ name: 'x', description: 'Returns the items. A nightly job deletes old items.' });
+    const weight = (c: ReturnType<typeof classify>) => c.evidence.find((e) => e.rule === 'phrase:deletes')!.weight;
     expect(weight(early)).toBeGreaterThan(weight(late));
+    // except warnings about the tool itself, which count wherever they are
+    const warned = classify({ name: 'update_item', description: 'Updates an item. This cannot be undone.' });
+    expect(warned.evidence.find((e) => e.rule === 'phrase:irreversible')!.weight).toBe(0.75);
   });
 
   it('treats DELETE in a description of something else as weak', () => {
