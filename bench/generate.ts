@@ -125,11 +125,10 @@ function varyTool(base: VocabularyTool, random: Random, vocabulary: Vocabulary, 
   const object = random.chance(0.5) && base.object.length > 0 ? base.object : random.pick(vocabulary.objects);
   const tokens = [...(prefix.length > 0 ? prefix : base.prefix), verb, ...object];
   const name = formatName(tokens, style);
-  const tool: ListedTool = {
-    name,
-    description: varyDescription(base, verb, object, random, vocabulary),
-    inputSchema: varySchema(base, random, vocabulary),
-  };
+  const tool: ListedTool = { name };
+  const description = varyDescription(base, verb, object, random, vocabulary);
+  if (description !== undefined) tool.description = description;
+  tool.inputSchema = varySchema(base, random, vocabulary);
   if (base.title !== null && random.chance(0.9)) tool.title = tokens.map(capitalise).join(' ');
   const annotations = varyAnnotations(base, random);
   if (annotations) tool.annotations = annotations;
@@ -159,8 +158,9 @@ function uniqueName(name: string, taken: Set<string>, style: NameStyle): string 
 
 const QUALIFIERS = ['', '', ' by ID', ' in the current workspace', ' with optional filters', ' for the given project', ' and return the result as JSON'];
 
-function varyDescription(base: VocabularyTool, verb: string, object: string[], random: Random, vocabulary: Vocabulary): string | null {
-  if (random.chance(RATES.emptyDescription)) return random.chance(0.5) ? null : '';
+/** The description, or undefined for a tool listed without one (as on the wire: absent, never null). */
+function varyDescription(base: VocabularyTool, verb: string, object: string[], random: Random, vocabulary: Vocabulary): string | undefined {
+  if (random.chance(RATES.emptyDescription)) return random.chance(0.5) ? undefined : '';
   const objectPhrase = object.join(' ');
   let description: string;
   if (verb !== base.verb || base.description === null) {

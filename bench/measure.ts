@@ -65,28 +65,35 @@ export interface CommandResult {
   wallMs: number;
   /** Peak resident memory of the command's whole process tree. */
   peakRssBytes: number;
+  /** Standard output (its last megabyte). */
+  stdout: string;
+  /** Standard output and error interleaved (the last 64 KB), for error messages. */
   output: string;
 }
 
-/** Runs a command to its end, measuring wall time and the peak RSS of its process tree. Keeps the last 64 KB of output. */
+/** Runs a command to its end, measuring wall time and the peak RSS of its process tree.  */
 export function runMeasured(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; echo?: boolean } = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const sampler = samplePeakRss(child.pid!);
     let output = '';
+    let stdout = '';
     const keep = (chunk: Buffer) => {
       if (options.echo) process.stderr.write(chunk);
       output = (output + chunk.toString('utf8')).slice(-65536);
     };
-    child.stdout.on('data', keep);
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout = (stdout + chunk.toString('utf8')).slice(-1048576);
+      keep(chunk);
+    });
     child.stderr.on('data', keep);
     child.on('error', (error) => {
       sampler.stop();
       reject(error);
     });
     child.on('close', (exitCode) => {
-      resolve({ exitCode, wallMs: performance.now() - started, peakRssBytes: sampler.stop(), output });
+      resolve({ exitCode, wallMs: performance.now() - started, peakRssBytes: sampler.stop(), stdout, output });
     });
   });
 }

@@ -1,4 +1,5 @@
-import { storeSnapshot, storeSnapshots, upsertServers, type Orm } from '../db/index.ts';
+import { classify, CLASSIFIER_VERSION } from '../classifier/index.ts';
+import { iterateUnclassified, storeSnapshot, storeSnapshots, upsertServers, writeClassifications, type Orm } from '../db/index.ts';
 import type { SyntheticServer } from './generate.ts';
 
 export interface SeedOptions {
@@ -41,6 +42,22 @@ export async function seedCatalogue(orm: Orm, catalogue: Iterable<SyntheticServe
     options.onBatch?.({ ...progress });
   }
   return progress;
+}
+
+/** Classifies every stored current definition that has no classification for this classifier version yet. */
+export async function classifyStored(orm: Orm, at: Date): Promise<number> {
+  let classified = 0;
+  for await (const definitions of iterateUnclassified(orm, CLASSIFIER_VERSION, 2000)) {
+    await writeClassifications(
+      orm,
+      definitions.map((definition) => {
+        const { version, ...result } = classify(definition);
+        return { hash: definition.hash, classifierVersion: version, ...result, classifiedAt: at };
+      }),
+    );
+    classified += definitions.length;
+  }
+  return classified;
 }
 
 export function* batches<T>(items: Iterable<T>, size: number): Generator<T[]> {
