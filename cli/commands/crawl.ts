@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runCrawl } from '../../crawler/index.ts';
+import { crawlOrResume, interruptOnSignals } from '../../crawler/run-lifecycle.ts';
 import { openDatabase } from '../../db/index.ts';
 import { addCrawlFlags, countFlag, crawlOptionsFrom, type CrawlFlags } from '../crawl-flags.ts';
 import { progressReporter } from '../crawl-progress.ts';
@@ -32,17 +32,17 @@ async function crawl(flags: CrawlCommandFlags): Promise<void> {
     perHostConcurrency: countFlag('--per-host', flags.perHost),
   };
   const database = await openDatabase();
-  const controller = new AbortController();
-  const interrupt = () => controller.abort();
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
+  // Ctrl-C/SIGTERM: the run is marked interrupted, finished attempts kept, every server killed; the next
+  // crawl with the same sources completes it.
+  const interrupts = interruptOnSignals();
   try {
-    const selected = await gatherSources(sources, database.orm, { signal: controller.signal, log: flags.json ? undefined : (line) => console.error(line) });
+    const selected = await gatherSources(sources, database.orm, { signal: interrupts.signal, log: flags.json ? undefined : (line) => console.error(line) });
     const progress = progressReporter();
-    const summary = await runCrawl(database.orm, selected, {
+    const summary = await crawlOrResume(database.orm, selected, {
       ...options,
-      signal: controller.signal,
+      signal: interrupts.signal,
       runOptions: sources.described,
+      resumeKey: JSON.stringify(sources.described),
       onProgress: flags.json ? undefined : (p) => progress.update(p),
     });
     progress.done();
@@ -55,12 +55,13 @@ async function crawl(flags: CrawlCommandFlags): Promise<void> {
       if (failures.length > 30) console.log(`… and ${failures.length - 30} more (toolrisk crawl --json lists them all)`);
     }
     console.log();
+    if (summary.resumed) console.log(`completing interrupted run ${summary.resumed.runId}: ${summary.resumed.alreadyDone} servers were already done`);
     console.log(
       `run ${summary.runId} ${summary.status}: ${summary.servers} servers, ${summary.outcomes.ok ?? 0} listed, ${summary.changes} tool changes, ${(summary.durationMs / 1000).toFixed(1)}s`,
     );
   } finally {
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
+    interrupts.dispose();
     await database.close();
+    process.exitCode = interrupts.exitCode() ?? process.exitCode;
   }
 }

@@ -1,69 +1,130 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { crawlAttempts, getRun, openDatabase, type Database } from '../../db/index.ts';
+import { crawlAttempts, getRun, openDatabase, type Database, type OpenOptions } from '../../db/index.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
-import { processesMarked } from './cases.ts';
+import { FIXTURES, processesMarked, RUN_MARK } from './cases.ts';
 
-const child = fileURLToPath(new URL('./interrupt-child.ts', import.meta.url));
+const BIN = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
+const NAMES = ['a', 'b', 'c', 'd', 'e'];
 
-/** Runs the crawler process; sends SIGTERM once `signalAfter` servers are done. */
-function crawlProcess(args: object, signalAfter?: number): Promise<{ code: number | null; stdout: string; pid: number }> {
+/** A servers file of five fixture servers; with `hanging`, all but the first two hang on tools/list. */
+function writeServersFile(file: string, mark: string, hanging: boolean): void {
+  const servers = NAMES.map((name, index) => ({
+    id: `interrupt:${name}`,
+    command: process.execPath,
+    args: [join(FIXTURES, 'stdio-server.mjs'), 'ok'],
+    cwd: FIXTURES,
+    // The mode is in the environment, so the command line (the attempt's name) stays the same.
+    env: { [RUN_MARK]: mark, ...(hanging && index >= 2 ? { FIXTURE_MODE: 'hang-list' } : {}) },
+  }));
+  writeFileSync(file, JSON.stringify({ servers }));
+}
+
+/** `toolrisk crawl --servers FILE`; sends SIGTERM once `signalAfter` servers are done. */
+function crawl(file: string, env: Record<string, string>, signalAfter?: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [BIN, 'crawl', '--servers', file, '--concurrency', '2', '--timeout', '60'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
-    let done = 0;
-    proc.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      done = stdout.split('\n').filter((l) => l.startsWith('done ')).length;
-      if (signalAfter !== undefined && done >= signalAfter && !proc.killed) setTimeout(() => proc.kill('SIGTERM'), 300);
+    let stderr = '';
+    let signalled = false;
+    proc.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    proc.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const done = stderr.split('\n').filter((line) => /^\d+\/\d+ /.test(line)).length;
+      if (signalAfter !== undefined && done >= signalAfter && !signalled) {
+        signalled = true;
+        setTimeout(() => proc.kill('SIGTERM'), 300);
+      }
     });
     proc.on('error', reject);
-    proc.on('close', (code) => resolve({ code, stdout, pid: proc.pid! }));
+    proc.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 
-describe.each(testBackends())('a crawl interrupted by SIGTERM on $name', (backend) => {
+describe.each(testBackends())('toolrisk crawl interrupted by SIGTERM on $name', (backend) => {
   let db: TestDatabase;
+  let folder: string;
+  let openOptions: OpenOptions;
+  let env: Record<string, string>;
   let reopened: Database | undefined;
+
   beforeEach(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'toolrisk-interrupt-'));
     db = await backend.create();
-    await db.close(); // the crawler process opens it
+    await db.close(); // the crawl processes open it
+    if (db.url) {
+      openOptions = { url: db.url, env: {} };
+      env = { DATABASE_URL: db.url };
+    } else {
+      openOptions = { dataDir: join(folder, 'data', 'db'), env: {} };
+      env = { DATABASE_URL: '', TOOLRISK_DATA_DIR: join(folder, 'data') };
+    }
   });
   afterEach(async () => {
     await reopened?.close();
+    reopened = undefined;
     await db.dispose();
+    rmSync(folder, { recursive: true, force: true });
   });
 
-  it('is marked interrupted with its finished attempts kept, leaves no server running, and the next crawl completes it', async () => {
+  async function inDatabase<T>(read: (db: Database) => Promise<T>): Promise<T> {
+    reopened = await openDatabase(openOptions);
+    try {
+      return await read(reopened);
+    } finally {
+      await reopened.close();
+      reopened = undefined;
+    }
+  }
+
+  it('marks the run interrupted, keeps finished attempts, leaves no server running; the next crawl completes it', async () => {
     const mark = randomUUID();
-    const first = await crawlProcess({ openOptions: db.openOptions, mark, mode: 'hanging' }, 2);
+    const file = join(folder, 'servers.json');
+    writeServersFile(file, mark, true);
+    const first = await crawl(file, env, 2);
+    expect(first.stderr).toMatch(/SIGTERM: stopping/);
     expect(first.code).toBe(143);
     expect(processesMarked(mark)).toEqual([]);
 
-    reopened = await openDatabase(db.openOptions);
-    const [run] = await Promise.all([getRun(reopened.orm, 1)]);
-    expect(run).toMatchObject({ status: 'interrupted' });
-    const attempts = await reopened.orm.select().from(crawlAttempts);
-    const byServer = Object.fromEntries(attempts.map((a) => [a.serverId, a.outcome]));
-    // c and d were cut while listing; e, still queued, is recorded as interrupted before it started.
-    expect(byServer).toEqual({ 'interrupt:a': 'ok', 'interrupt:b': 'ok', 'interrupt:c': 'interrupted', 'interrupt:d': 'interrupted', 'interrupt:e': 'interrupted' });
-    await reopened.close();
-    reopened = undefined;
+    await inDatabase(async (db) => {
+      expect(await getRun(db.orm, 1)).toMatchObject({ status: 'interrupted', finishedAt: expect.any(Date) });
+      const attempts = await db.orm.select().from(crawlAttempts);
+      // a and b finished; c and d were cut while listing; e, still queued, is recorded as interrupted before it started.
+      expect(Object.fromEntries(attempts.map((a) => [a.serverId, a.outcome]))).toEqual({
+        'interrupt:a': 'ok',
+        'interrupt:b': 'ok',
+        'interrupt:c': 'interrupted',
+        'interrupt:d': 'interrupted',
+        'interrupt:e': 'interrupted',
+      });
+    });
 
-    // The next crawl (the servers behave now) completes the same run: only c, d and e are crawled.
-    const second = await crawlProcess({ openOptions: db.openOptions, mark, mode: 'healthy' });
+    // The servers behave now; the same crawl completes run 1, crawling only c, d and e.
+    writeServersFile(file, mark, false);
+    const second = await crawl(file, env);
     expect(second.code).toBe(0);
-    expect(second.stdout.split('\n').filter((l) => l.startsWith('done ')).sort()).toEqual(['done interrupt:c ok', 'done interrupt:d ok', 'done interrupt:e ok']);
-    const summary = JSON.parse(/^summary (.*)$/m.exec(second.stdout)![1]);
-    expect(summary).toMatchObject({ runId: 1, status: 'completed', servers: 5, outcomes: { ok: 5 }, resumed: { runId: 1, alreadyDone: 2 } });
+    expect(second.stderr.split('\n').filter((line) => /^\d+\/\d+ /.test(line)).map((line) => line.split(' ').slice(1).join(' ')).sort()).toEqual([
+      'ok interrupt:c',
+      'ok interrupt:d',
+      'ok interrupt:e',
+    ]);
+    expect(second.stdout).toMatch(/completing interrupted run 1: 2 servers were already done/);
+    expect(second.stdout).toMatch(/run 1 completed: 5 servers, 5 listed/);
 
-    reopened = await openDatabase(db.openOptions);
-    expect(await getRun(reopened.orm, 1)).toMatchObject({ status: 'completed', summary: { outcomes: { ok: 5 }, servers: 5, sittings: 2 } });
-    expect(await getRun(reopened.orm, 2)).toBeUndefined();
-    const final = await reopened.orm.select().from(crawlAttempts);
-    expect(final.map((a) => [a.serverId, a.outcome]).sort()).toEqual(['a', 'b', 'c', 'd', 'e'].map((n) => [`interrupt:${n}`, 'ok']));
+    await inDatabase(async (db) => {
+      expect(await getRun(db.orm, 1)).toMatchObject({ status: 'completed', summary: { servers: 5, outcomes: { ok: 5 }, sittings: 2 } });
+      expect(await getRun(db.orm, 2)).toBeUndefined();
+      const attempts = await db.orm.select().from(crawlAttempts);
+      expect(attempts.map((a) => [a.serverId, a.outcome]).sort()).toEqual(NAMES.map((n) => [`interrupt:${n}`, 'ok']));
+    });
     expect(processesMarked(mark)).toEqual([]);
   });
 });
