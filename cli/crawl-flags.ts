@@ -20,7 +20,7 @@ const seconds = (ms: number) => `${ms / 1000}`;
 export function addCrawlFlags(command: Command): Command {
   return command
     .addOption(new Option('--timeout <s>', `seconds one MCP request may take (default ${seconds(DEFAULT_LIMITS.requestTimeoutMs)})`))
-    .addOption(new Option('--deadline <s>', `seconds one whole attempt may take, npm install included (default ${seconds(DEFAULT_LIMITS.deadlineMs)})`))
+    .addOption(new Option('--deadline <s>', `seconds one server may take from start to its last tools/list page (an npm install before it has 5 minutes of its own) (default ${seconds(DEFAULT_LIMITS.deadlineMs)})`))
     .addOption(new Option('--max-pages <n>', `tools/list pages per server (default ${DEFAULT_LIMITS.maxPages})`))
     .addOption(new Option('--max-tools <n>', `tools per server (default ${DEFAULT_LIMITS.maxTools})`))
     .addOption(new Option('--max-listing-bytes <n>', `bytes of one server's whole listing (default ${DEFAULT_LIMITS.maxListingBytes})`))

@@ -2,7 +2,7 @@
 export interface CrawlLimits {
   /** Per MCP request (initialize, each tools/list page): `timeout`. */
   requestTimeoutMs: number;
-  /** The whole attempt, from launch or first request to the last page: `deadline_exceeded`. */
+  /** The whole attempt, from launch or first request to the last page (an npm install before it has its own timeout): `deadline_exceeded`. */
   deadlineMs: number;
   /** tools/list pages: `too_many_pages`. */
   maxPages: number;

@@ -72,10 +72,13 @@ export async function crawlTarget(target: CrawlTarget, options: CrawlOptions = {
   }
 
   const controller = new AbortController();
-  const deadline = setTimeout(
-    () => controller.abort(new CrawlError('deadline_exceeded', `The attempt did not finish within ${limits.deadlineMs} ms (limit deadlineMs).`)),
-    limits.deadlineMs,
-  );
+  let deadline: NodeJS.Timeout | undefined;
+  const startDeadline = () => {
+    deadline ??= setTimeout(
+      () => controller.abort(new CrawlError('deadline_exceeded', `The server did not finish listing its tools within ${limits.deadlineMs} ms (limit deadlineMs).`)),
+      limits.deadlineMs,
+    );
+  };
   const interrupt = () => controller.abort(new CrawlError('interrupted', 'The crawl was interrupted.'));
   options.signal?.addEventListener('abort', interrupt, { once: true });
   const cleanups: Array<() => Promise<void>> = [];
@@ -88,6 +91,7 @@ export async function crawlTarget(target: CrawlTarget, options: CrawlOptions = {
     signal: controller.signal,
     fetch: options.fetch ?? (guardedFetch(network, { maxResponseBytes: limits.maxMessageBytes, signal: controller.signal }) as typeof fetch),
     npm: options.npm,
+    startDeadline,
     onCleanup: (cleanup) => cleanups.push(cleanup),
     onStderr: (read) => (readStderr = read),
     onTransportError: (error) => transportErrors.push(error),

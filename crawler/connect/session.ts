@@ -34,6 +34,8 @@ export interface SessionContext {
   signal: AbortSignal;
   fetch?: typeof fetch;
   npm?: NpmCacheOptions;
+  /** Starts the attempt's deadline: once anything is installed, just before the server is started or contacted. */
+  startDeadline(): void;
   /** Called with every resource to release when the attempt ends, however it ends. */
   onCleanup(cleanup: () => Promise<void>): void;
   /** Called once a local server is running, to read its stderr at the end. */
@@ -56,6 +58,7 @@ export async function openStdioSession(target: StdioTarget | NpmTarget, ctx: Ses
   } else {
     launch = { ...target, readablePaths: readablePathsOf(target) };
   }
+  ctx.startDeadline();
   const sandbox = launchSandboxed(
     { ...launch, allowNetwork: false },
     { maxMessageBytes: ctx.limits.maxMessageBytes, maxStderrBytes: ctx.limits.maxStderrBytes, deadlineMs: ctx.limits.deadlineMs },
@@ -75,6 +78,7 @@ function readablePathsOf(target: StdioTarget): string[] {
 }
 
 export async function openRemoteSession(target: RemoteTarget, ctx: SessionContext): Promise<Session> {
+  ctx.startDeadline();
   const url = new URL(target.url);
   const requestInit: RequestInit = { headers: target.headers };
   const streamable = () => new StreamableHTTPClientTransport(url, { requestInit, fetch: ctx.fetch });
