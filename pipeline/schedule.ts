@@ -53,8 +53,7 @@ export function scheduleInProcess(options: ScheduleOptions): Scheduler {
     {
       timezone: options.timezone,
       mode: '5-or-6-parts',
-      protect: (blocked) =>
-        options.log(`tick at ${iso(blocked.currentRun() ?? (options.now ?? (() => new Date()))())} skipped: the previous run is still going`),
+      protect: () => options.log(`tick at ${iso((options.now ?? (() => new Date()))())} skipped: the previous run is still going`),
     },
     async (self: Cron) => {
       const at = self.currentRun() ?? new Date();

@@ -45,7 +45,10 @@ export interface PreparedRun {
   close(): Promise<void>;
 }
 
-/** Checks every flag (and reads the servers file) before anything runs; opens pg-boss for --distributed. */
+/**
+ * Checks every flag (and reads the servers file) before anything runs; opens pg-boss for --distributed.
+ * Each run reads the servers file again, so a long-running schedule sees its edits.
+ */
 export async function prepareRun(flags: RunFlags): Promise<PreparedRun> {
   const sources = await parseSources(flags);
   const crawl = {
@@ -67,7 +70,8 @@ export async function prepareRun(flags: RunFlags): Promise<PreparedRun> {
     : undefined;
   return {
     async run(db, { onEvent, signal }) {
-      const sourced = await gatherSources(sources, db.orm, { signal, log: (line) => console.error(line) });
+      const current = flags.servers ? await parseSources(flags) : sources;
+      const sourced = await gatherSources(current, db.orm, { signal, log: (line) => console.error(line) });
       return runPipeline(db, {
         sourced,
         crawl,
