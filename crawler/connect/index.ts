@@ -7,7 +7,7 @@ import { targetLabel, type CrawlTarget } from '../targets.ts';
 import { listAllTools } from './listing.ts';
 import { failureOf } from './outcome.ts';
 import { openRemoteSession, openStdioSession, type ServerInfo, type Session, type SessionContext } from './session.ts';
-import { storable, storableText } from './storable.ts';
+import { storable, storableText } from '../storable.ts';
 
 export type { ServerInfo } from './session.ts';
 

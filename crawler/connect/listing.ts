@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ListedTool } from '../../db/index.ts';
 import { CrawlError } from '../errors.ts';
 import type { CrawlLimits } from '../limits.ts';
-import { storable } from './storable.ts';
+import { storable } from '../storable.ts';
 
 const pageSchema = z.object({ tools: z.array(z.unknown()), nextCursor: z.string().optional() }).passthrough();
 

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { z } from 'zod';
 import { getState, setState, upsertServers, type Orm, type ServerInput } from '../../db/index.ts';
 import { DEFAULT_RETRY, isTransientStatus, withRetries, type RetryOptions } from '../retry.ts';
+import { storable } from '../storable.ts';
 import { placeholderFor, type CrawlTarget, type SourcedServer } from '../targets.ts';
 
 export const DEFAULT_REGISTRY_URL = 'https://registry.modelcontextprotocol.io';
@@ -165,8 +166,8 @@ export interface MappingOptions {
 
 /** The server row and crawl targets of one registry entry. Deleted servers get no targets. */
 export function mapRegistryEntry(entry: RegistryEntry, options: MappingOptions = {}): SourcedServer {
-  const s = entry.server;
-  const meta = entry._meta?.[OFFICIAL];
+  const s = storable(entry.server);
+  const meta = storable(entry._meta?.[OFFICIAL]);
   const status = meta?.status ?? 'active';
   const server: ServerInput = {
     id: s.name,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseNpmSpec } from '../npm-cache.ts';
+import { storable } from '../storable.ts';
 import { REMOTE_TRANSPORTS, type CrawlTarget, type SourcedServer } from '../targets.ts';
 
 const stringMap = z.record(z.string(), z.string());
@@ -92,7 +93,7 @@ export function parseServersFile(text: string, file: string): SourcedServer[] {
   top.data.servers.forEach((raw, index) => {
     const parsed = entrySchema.safeParse(raw);
     const name = `entry ${index + 1}${entryName(raw)}`;
-    if (parsed.success) entries.push(parsed.data);
+    if (parsed.success) entries.push(storable(parsed.data));
     else problems.push(...parsed.error.issues.map((i) => describeIssue(name, i)));
   });
   if (problems.length > 0) throw new ServersFileError(file, problems);

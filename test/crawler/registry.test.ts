@@ -133,6 +133,18 @@ describe.each(testBackends())('registry sync on $name', (backend) => {
     expect(await getState(db.orm, `registry-sync:${registry.url}`)).toMatchObject({ lastSyncAt: '2026-01-03T00:00:00.000Z' });
   });
 
+  it('stores entries with text PostgreSQL cannot hold, cleaned', async () => {
+    const entry = named(seed)[0];
+    entry.server.description = 'nul\u0000 and a lone \ud800 surrogate';
+    entry.server.repository = { url: 'https://example.com/\u0000repo' };
+    seed = [entry];
+    await syncRegistry(db.orm, { baseUrl: registry.url });
+    expect(await getServer(db.orm, entry.server.name)).toMatchObject({
+      description: 'nul and a lone \ufffd surrogate',
+      repository: { url: 'https://example.com/repo' },
+    });
+  });
+
   it('crawls with an allowlist of 127.0.0.1: public and localhost remotes are refused without a connection', async () => {
     const sync = await syncRegistry(db.orm, { baseUrl: registry.url, pageSize: 100 });
     // Only the remotes: the seed's packages are real and must never be installed here.
