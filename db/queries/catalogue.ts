@@ -44,7 +44,7 @@ export async function* iterateCurrentTools(orm: Orm, options: BatchOptions = {})
       .orderBy(asc(serverTools.serverId), asc(serverTools.name))
       .limit(batchSize);
     if (rows.length === 0) return;
-    yield rows.map(toCurrentTool);
+    yield rows;
     const last = rows[rows.length - 1];
     after = { serverId: last.serverId, name: last.name };
     if (rows.length < batchSize) return;
@@ -67,7 +67,7 @@ export async function* iterateCatalogue(orm: Orm, options: BatchOptions = {}): A
       .where(inArray(serverTools.serverId, page.map((s) => s.id)))
       .orderBy(asc(serverTools.serverId), asc(serverTools.position));
     const byServer = new Map<string, CurrentTool[]>(page.map((s) => [s.id, []]));
-    for (const row of tools) byServer.get(row.serverId)!.push(toCurrentTool(row));
+    for (const row of tools) byServer.get(row.serverId)!.push(row);
     yield page.map((server) => ({ server, tools: byServer.get(server.id)! }));
     after = page[page.length - 1].id;
     if (page.length < batchSize) return;
@@ -79,7 +79,7 @@ export async function serverToolSet(orm: Orm, serverId: string, classifierVersio
   const rows = await selectCurrentTools(orm, classifierVersion)
     .where(eq(serverTools.serverId, serverId))
     .orderBy(asc(serverTools.position));
-  return rows.map(toCurrentTool);
+  return rows;
 }
 
 function selectCurrentTools(orm: Orm, classifierVersion: string | undefined) {
@@ -102,15 +102,4 @@ function selectCurrentTools(orm: Orm, classifierVersion: string | undefined) {
       ),
     )
     .$dynamic();
-}
-
-function toCurrentTool(row: {
-  serverId: string;
-  name: string;
-  position: number;
-  since: Date;
-  definition: ToolDefinitionRow;
-  classification: ClassificationRow | null;
-}): CurrentTool {
-  return row;
 }
