@@ -9,8 +9,9 @@ import { registerDb } from './db.ts';
 import { registerRun } from './run.ts';
 import { registerSchedule } from './schedule.ts';
 import { registerServe } from './serve.ts';
+import { registerStart } from './start.ts';
 import { registerStatus } from './status.ts';
 import { registerWorker } from './worker.ts';
 
 /** Every subcommand, each registered by its own module. */
-export const commands: Array<(program: Command) => void> = [registerDb, registerClassify, registerEval, registerPolicy, registerCrawl, registerCheck, registerBuild, registerServe, registerRun, registerSchedule, registerWorker, registerStatus];
+export const commands: Array<(program: Command) => void> = [registerDb, registerClassify, registerEval, registerPolicy, registerCrawl, registerCheck, registerBuild, registerServe, registerRun, registerSchedule, registerStart, registerWorker, registerStatus];

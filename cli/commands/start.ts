@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { defaultDataDir, openDatabase } from '../../db/index.ts';
+import { serveSite } from '../../site/build/serve.ts';
+import { printable } from '../output.ts';
+import { wholeNumber } from '../pipeline-options.ts';
+import { describeSummary, pipelineProgress } from '../pipeline-report.ts';
+import { prepareRun, type RunFlags } from './run.ts';
+
+/** The bundled list of real, credential-free MCP servers published on npm. */
+export const DEFAULT_SERVERS_FILE = fileURLToPath(new URL('../../servers/default.yaml', import.meta.url));
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description(
+      `The newcomer's main job (npm start): run the pipeline on the embedded database over the bundled servers file ` +
+        `(${path.relative(process.cwd(), DEFAULT_SERVERS_FILE) || DEFAULT_SERVERS_FILE}), then serve the site on localhost.`,
+    )
+    .option('--port <n>', 'where to serve the site (taken: any free port)', '4321')
+    .option('--no-serve', 'build the catalogue and exit')
+    .action(async (options: { port: string; serve: boolean }) => {
+      const port = wholeNumber('--port', options.port, 0, 65535)!;
+      const outDir = path.join(defaultDataDir(), 'site');
+      const flags: RunFlags = {
+        servers: DEFAULT_SERVERS_FILE,
+        freshFor: '1h',
+        out: outDir,
+        siteUrl: `http://127.0.0.1:${port}/`,
+        build: true,
+      };
+      const prepared = await prepareRun(flags);
+      const db = await openDatabase();
+      const controller = new AbortController();
+      const interrupt = () => controller.abort();
+      process.once('SIGINT', interrupt);
+      const progress = pipelineProgress();
+      console.error(`toolrisk: crawling the ${path.basename(DEFAULT_SERVERS_FILE)} servers into ${db.location} (the first run installs them from npm)`);
+      try {
+        const summary = await prepared.run(db, { onEvent: (e) => progress.event(e), signal: controller.signal });
+        progress.done();
+        console.log(describeSummary(summary).join('\n'));
+      } finally {
+        process.off('SIGINT', interrupt);
+        await prepared.close();
+        await db.close();
+      }
+      if (!options.serve || controller.signal.aborted) return;
+      const { server, url } = await serveSite(outDir, port).catch(() => serveSite(outDir, 0));
+      console.log(`\nThe catalogue is at ${printable(url)} (Ctrl-C stops the server).`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+}
