@@ -72,6 +72,12 @@ interface NameReading {
   preserving: boolean;
 }
 
+/** A classification as the catalogue stores it (db's classifications row), keyed by the definition's hash. */
+export function storedClassification(hash: string, classification: Classification, classifiedAt: Date) {
+  const { version, ...result } = classification;
+  return { hash, classifierVersion: version, ...result, classifiedAt };
+}
+
 /** Classifies one tool from its name, title, description, input schema and annotations. Pure and deterministic. */
 export function classify(tool: ToolInput, _server?: ServerContext): Classification {
   const evidence: Evidence[] = [];
@@ -91,7 +97,7 @@ export function classify(tool: ToolInput, _server?: ServerContext): Classificati
   const annotations = isRecord(tool.annotations) ? tool.annotations : undefined;
   if (annotations) category = raiseByAnnotations(category, annotations, reading, evidence);
 
-  findPoisoning(name, title, description, evidence, described.poisoningTriggers);
+  findPoisoning(name, title, description, evidence, described.poisoningCandidates);
   const flags = flagsFrom(evidence, category);
   const { severity, raisedBy } = severityOf(category, flags);
   const annotationConflicts = annotations ? conflictsWith(category, annotations) : [];
@@ -182,7 +188,7 @@ function readDataNouns(words: string[], evidence: Evidence[]): void {
 }
 
 /** The first sentence's leading verb, then every phrase rule (full weight in the first sentence, less later). */
-function readDescription(description: string, nameHasVerb: boolean, evidence: Evidence[]): { verb: boolean; poisoningTriggers: number } {
+function readDescription(description: string, nameHasVerb: boolean, evidence: Evidence[]): { verb: boolean; poisoningCandidates: number } {
   const { first, rest } = firstSentence(description);
   const lead = first.replace(DESCRIPTION_PREAMBLE, '');
   const firstWord = /^[A-Za-z]+/.exec(lead)?.[0];
@@ -200,8 +206,8 @@ function readDescription(description: string, nameHasVerb: boolean, evidence: Ev
   const firstEnd = description.length - rest.length;
   const scannedFirst = TEXT_TRIGGERS.scan(description, 0, firstEnd);
   const scannedRest = rest ? TEXT_TRIGGERS.scan(description, firstEnd) : 0;
-  const inFirst = scannedFirst & PHRASE_BITS;
-  const inRest = scannedRest & LATER_PHRASE_BITS;
+  const inFirst = TEXT_TRIGGERS.candidates(scannedFirst) & PHRASE_BITS;
+  const inRest = TEXT_TRIGGERS.candidates(scannedRest) & LATER_PHRASE_BITS;
   for (let i = 0; i < PHRASE_RULES.length; i++) {
     const bit = 1 << i;
     if (((inFirst | inRest) & bit) === 0) continue;
@@ -217,7 +223,7 @@ function readDescription(description: string, nameHasVerb: boolean, evidence: Ev
       weight: hitFirst || rule.anywhere ? rule.weight : rule.weight * WEIGHTS.laterSentence,
     });
   }
-  return { verb: found, poisoningTriggers: (scannedFirst | scannedRest) >>> PHRASE_RULES.length };
+  return { verb: found, poisoningCandidates: TEXT_TRIGGERS.candidates(scannedFirst | scannedRest) >>> PHRASE_RULES.length };
 }
 
 /** Descriptions conjugate their verbs: "Deletes", "Retrieving", "Updated". */

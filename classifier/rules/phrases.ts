@@ -1,3 +1,4 @@
+import type { Triggered } from '../triggers.ts';
 import type { Category, Flag } from '../types.ts';
 
 /**
@@ -5,9 +6,9 @@ import type { Category, Flag } from '../types.ts';
  * for a match in the first sentence, and halves elsewhere in the description (a word like DELETE in a
  * description of something else is weak evidence).
  */
-export interface PhraseRule {
+export interface PhraseRule extends Triggered {
   id: string;
-  /** Word prefixes one of which any match contains: the pattern only runs on texts that have one. */
+  /** Word prefixes one of which any match contains: the pattern only runs on texts that have one (see triggers.ts). */
   triggers: string[];
   /** A sentence the rule matches (checked by the tests, shown as documentation). */
   example: string;

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { classify, CLASSIFIER_VERSION, type Category, type Flag, type Severity } from '../../classifier/index.ts';
+import { classify, CLASSIFIER_VERSION, storedClassification, type Category, type Flag, type Severity } from '../../classifier/index.ts';
 import { POLICY_FORMATS, renderPolicy, type PolicyFormat } from '../../classifier/policy/index.ts';
 import { serverToolSet, openDatabase, writeClassifications } from '../../db/index.ts';
 import { printable } from '../output.ts';
@@ -30,7 +30,7 @@ export function registerPolicy(program: Command): void {
         const fresh = chosen.filter((t) => !t.classification).map((t) => ({ hash: t.definition.hash, result: classify(t.definition) }));
         if (fresh.length > 0) {
           const at = new Date();
-          await writeClassifications(db.orm, fresh.map(({ hash, result: { version, ...rest } }) => ({ hash, classifierVersion: version, ...rest, classifiedAt: at })));
+          await writeClassifications(db.orm, fresh.map(({ hash, result }) => storedClassification(hash, result, at)));
         }
         const byHash = new Map(fresh.map((f) => [f.hash, f.result]));
         document = renderPolicy(
