@@ -59,8 +59,9 @@ export interface CrawlRunSummary {
 export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], options: RunCrawlOptions = {}): Promise<CrawlRunSummary> {
   const now = options.now ?? (() => new Date());
   const began = performance.now();
-  await upsertServers(orm, sourced.map((s) => s.server), now());
-  const crawlable = sourced.filter((s) => s.server.status !== 'deleted' && s.targets.length > 0);
+  const merged = mergeById(sourced);
+  await upsertServers(orm, merged.map((s) => s.server), now());
+  const crawlable = merged.filter((s) => s.server.status !== 'deleted' && s.targets.length > 0);
   const run = options.runId !== undefined ? { id: options.runId } : await openRun(orm, now(), { ...options.runOptions, servers: crawlable.length });
 
   const queue = new CrawlQueue({ concurrency: options.concurrency ?? 4, perHost: options.perHostConcurrency ?? 2 });
@@ -119,6 +120,24 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
   };
   await closeRun(orm, run.id, status, now(), summary);
   return { runId: run.id, status, ...summary, results };
+}
+
+/**
+ * One entry per server id: a server that several sources list (a servers file and the registry) keeps the
+ * first one's metadata, every source's name, and all their targets in order.
+ */
+function mergeById(sourced: readonly SourcedServer[]): SourcedServer[] {
+  const byId = new Map<string, SourcedServer>();
+  for (const { server, targets } of sourced) {
+    const first = byId.get(server.id);
+    if (!first) {
+      byId.set(server.id, { server, targets: [...targets] });
+      continue;
+    }
+    first.server = { ...first.server, sources: [...new Set([...(first.server.sources ?? []), ...(server.sources ?? [])])] };
+    first.targets.push(...targets);
+  }
+  return [...byId.values()];
 }
 
 /**

@@ -75,6 +75,16 @@ describe.each(testBackends())('re-crawling on $name', (backend) => {
     expect(await getServer(db.orm, 'gone')).toMatchObject({ status: 'deleted', lastOutcome: null });
   });
 
+  it('crawls a server that two sources list once, with the targets of both', async () => {
+    const broken: SourcedServer = {
+      server: { id: 'fixture:notes', title: 'From the file', sources: ['servers-file'] },
+      targets: [{ kind: 'stdio', serverId: 'fixture:notes', command: '/nonexistent/server', args: [], env: {} }],
+    };
+    const summary = await runCrawl(db.orm, [broken, { ...notes(), server: { id: 'fixture:notes', title: 'From the registry', sources: ['registry'] } }]);
+    expect(summary).toMatchObject({ servers: 1, attempts: 2, outcomes: { ok: 1 } });
+    expect(await getServer(db.orm, 'fixture:notes')).toMatchObject({ title: 'From the file', sources: ['servers-file', 'registry'], toolCount: 3 });
+  });
+
   it('marks the run interrupted when aborted', async () => {
     const controller = new AbortController();
     controller.abort();
