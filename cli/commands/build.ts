@@ -1,19 +1,23 @@
 import type { Command } from 'commander';
-import { openDatabase } from '../../db/index.ts';
+import path from 'node:path';
+import { defaultDataDir, openDatabase } from '../../db/index.ts';
 import { buildSite } from '../../site/build/index.ts';
 import { UsageError } from '../errors.ts';
 
-export const DEFAULT_SITE_DIR = 'data/site';
+/** $TOOLRISK_DATA_DIR/site, or ./data/site. */
+export function defaultSiteDir(): string {
+  return path.join(defaultDataDir(), 'site');
+}
 
 export function registerBuild(program: Command): void {
   program
     .command('build')
     .description('Render the static site (pages, policies, open data, search index) from the catalogue database.')
-    .option('--out <dir>', 'output folder (replaced when the build completes)', DEFAULT_SITE_DIR)
+    .option('--out <dir>', 'output folder, replaced when the build completes (default: $TOOLRISK_DATA_DIR/site, or ./data/site)')
     .option('--site-url <url>', 'absolute URL the site will be served from (sitemap, feed)', process.env.TOOLRISK_SITE_URL ?? 'http://127.0.0.1:4321/')
     .option('--workers <n>', 'render worker threads (default: one per CPU)')
     .option('--json', 'print the build figures as JSON')
-    .action(async (options: { out: string; siteUrl: string; workers?: string; json?: boolean }) => {
+    .action(async (options: { out?: string; siteUrl: string; workers?: string; json?: boolean }) => {
       const workers = options.workers === undefined ? undefined : Number(options.workers);
       if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 64)) {
         throw new UsageError('--workers must be a whole number from 1 to 64');
@@ -26,7 +30,7 @@ export function registerBuild(program: Command): void {
       const db = await openDatabase();
       try {
         const stats = await buildSite(db, {
-          outDir: options.out,
+          outDir: options.out ?? defaultSiteDir(),
           siteUrl: options.siteUrl,
           workers,
           log: options.json ? undefined : (line) => console.error(line),

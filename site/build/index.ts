@@ -1,4 +1,4 @@
-import { closeSync, cpSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CLASSIFIER_VERSION } from '../../classifier/index.ts';
@@ -14,7 +14,7 @@ import {
 } from '../../db/index.ts';
 import { compileViews, SITE_ROOT } from './compile.ts';
 import { atomFeed, sitemap, sitemapIndex, URLS_PER_SITEMAP } from './feeds.ts';
-import type { PagesJob, ServersResult } from './jobs.ts';
+import type { JobResult, PagesJob, ServersResult } from './jobs.ts';
 import { listPageJobs, serverLists, toolLists } from './lists.ts';
 import type { HistoryEntry, ServerRowModel, ToolRowModel } from './model.ts';
 import { RenderPool } from './pool.ts';
@@ -83,12 +83,15 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     const tools: ToolRowModel[] = [];
     const servers: ServerRowModel[] = [];
     let pages = 0;
+    // The copied assets and catalogue.jsonl, then whatever the workers and the main writer add.
+    let files = readdirSync(path.join(SITE_ROOT, 'public'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !e.name.endsWith('.d.ts')).length + 1;
     const consume = (r: ServersResult) => {
       writeSync(catalogueFd, r.catalogue);
       for (const t of r.tools) tools.push(t);
       for (const s of r.servers) servers.push(s);
       for (const s of r.search) search.add(s.doc, s.nameText, s.descriptionText);
       pages += r.pages;
+      files += r.files;
     };
     const inFlight: Array<Promise<ServersResult>> = [];
     const maxInFlight = 2 * (options.workers ?? os.availableParallelism());
@@ -112,9 +115,19 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     const toolListing = toolLists(tools);
     const serverListing = serverLists(servers);
     const fixed = await fixedPages(db, { tools, servers, now, toolFilters: toolListing.filters(''), serverFilters: serverListing.filters('') });
-    const jobs: PagesJob[] = [...listPageJobs('tools', toolListing.lists, toolListing.filters), ...listPageJobs('servers', serverListing.lists, serverListing.filters), fixed.job];
-    const done = await Promise.all(jobs.map((job) => pool.run(job)));
-    pages += done.reduce((n, r) => n + r.pages, 0);
+    const jobs = [listPageJobs('tools', toolListing.lists, toolListing.filters), listPageJobs('servers', serverListing.lists, serverListing.filters), [fixed.job]];
+    const pending: Array<Promise<JobResult>> = [];
+    const tally = (r: JobResult) => {
+      pages += r.pages;
+      files += r.files;
+    };
+    for (const list of jobs) {
+      for (const job of list) {
+        pending.push(pool.run(job));
+        while (pending.length >= maxInFlight) tally(await pending.shift()!);
+      }
+    }
+    for (const p of pending.splice(0)) tally(await p);
 
     // 3. Feed, sitemap, search index.
     out.write(urls.feed, atomFeed(siteUrl, fixed.changes, now));
@@ -146,7 +159,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
       servers: servers.length,
       tools: tools.length,
       pages,
-      files: 0,
+      files: files + out.files + searchStats.files,
       searchDocuments: searchStats.documents,
       seconds: Math.round(seconds * 10) / 10,
       pagesPerSecond: Math.round(pages / seconds),

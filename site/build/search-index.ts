@@ -53,8 +53,8 @@ export class SearchIndexBuilder {
     if (this.docs.length === DOCS_PER_SHARD) this.flushDocs();
   }
 
-  /** Writes the term shards, facets and meta; returns the number of term shards. */
-  finish(): { documents: number; shards: number } {
+  /** Writes the term shards, facets and meta. */
+  finish(): { documents: number; shards: number; files: number } {
     this.flushDocs();
     const shards = new Map<string, Record<string, [string, string]>>();
     const shardOf = (term: string) => {
@@ -73,7 +73,7 @@ export class SearchIndexBuilder {
     for (const [key, shard] of shards) writeFileSync(path.join(this.dir, 'terms', `${key}.json`), JSON.stringify(shard));
     writeFileSync(path.join(this.dir, 'facets.txt'), this.facets.join(''));
     writeFileSync(path.join(this.dir, 'meta.json'), JSON.stringify({ version: 1, documents: this.count, docsPerShard: DOCS_PER_SHARD }));
-    return { documents: this.count, shards: shards.size };
+    return { documents: this.count, shards: shards.size, files: shards.size + Math.ceil(this.count / DOCS_PER_SHARD) + 2 };
   }
 
   private flushDocs(): void {
