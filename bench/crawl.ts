@@ -4,11 +4,12 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { runCrawl, type RunCrawlOptions, type SourcedServer } from '../crawler/index.ts';
-import { createPglite } from '../test/helpers/databases.ts';
+import { crawlTarget, runCrawl, type RunCrawlOptions, type SourcedServer } from '../crawler/index.ts';
+import { createPglite, createPostgres } from '../test/helpers/databases.ts';
 import { endpointHost } from './endpoints.ts';
 import { generateServer } from './generate.ts';
 import { processCpuSeconds } from './measure.ts';
+import { forEachConcurrently } from './seed.ts';
 import { round } from './store.ts';
 import type { Figures } from './types.ts';
 import { loadVocabulary } from './vocabulary.ts';
@@ -22,8 +23,10 @@ export interface CrawlParams {
   processes: number;
   /** Each HTTP response held back this long (standing for the network and the server's work); 0: raw loopback. */
   latencyMs?: number;
-  /** An extra crawler run with these limits (beside the defaults), to show what the defaults leave on the table. */
+  /** Limits of the extra runs beside the defaults (default: 64 in flight, 2 per host). */
   tuned?: { concurrency: number; perHostConcurrency: number };
+  /** A PostgreSQL server for a run into PostgreSQL (a throwaway database); none without it. */
+  postgresUrl?: string;
 }
 
 interface Endpoints {
@@ -97,32 +100,68 @@ async function timed<T>(endpoints: Endpoints, work: () => Promise<T>): Promise<T
   return { value, seconds, clientCpuSeconds: (used.user + used.system) / 1e6, serverCpuSeconds: endpoints.cpuSeconds() - serverCpu };
 }
 
-/**
- * A whole runCrawl over the endpoints into a fresh embedded database (the default backend). Only the crawl
- * is timed: opening and migrating the database, and deleting it, are not.
- */
-async function crawlAll(endpoints: Endpoints, options: RunCrawlOptions) {
+interface Variant {
+  label: string;
+  /** Lists every endpoint once; returns how many tools were listed. */
+  run(endpoints: Endpoints): Promise<Timed<number>>;
+}
+
+function sourcedServers(endpoints: Endpoints): SourcedServer[] {
   const vocabulary = loadVocabulary();
-  const sourced: SourcedServer[] = endpoints.urls.map((url, index) => {
+  return endpoints.urls.map((url, index) => {
     const { server } = generateServer(index, SEED, vocabulary);
     return { server, targets: [{ kind: 'remote', serverId: server.id, url, transport: 'streamable-http', headers: {} }] };
   });
-  const db = await createPglite();
-  try {
-    return await timed(endpoints, async () => {
-      const summary = await runCrawl(db.orm, sourced, { ...options, network: { allowHosts: endpoints.urls.map((url) => new URL(url).hostname), allowPrivateNetwork: true } });
-      const tools = summary.results.reduce((sum, r) => sum + (r.toolCount ?? 0), 0);
-      return { summary, tools };
-    });
-  } finally {
-    await db.dispose();
-  }
+}
+
+function loopbackOnly(endpoints: Endpoints): RunCrawlOptions['network'] {
+  return { allowHosts: endpoints.urls.map((url) => new URL(url).hostname), allowPrivateNetwork: true };
 }
 
 /**
- * `servers` MCP servers over Streamable HTTP on 127.0.0.1, listed one by one with a plain SDK client loop
- * (the baseline), then crawled by runCrawl with its default concurrency (and, if asked, tuned limits), in
- * the same run against the same warm server processes.
+ * A whole runCrawl (attempts, snapshots, run records) into a fresh database. Only the crawl is timed:
+ * creating and migrating the database, and deleting it, are not. Fails unless every server was listed.
+ */
+function runCrawlVariant(label: string, backend: 'pglite' | 'postgres', postgresUrl: string, limits: Partial<RunCrawlOptions>): Variant {
+  return {
+    label,
+    async run(endpoints) {
+      const sourced = sourcedServers(endpoints);
+      const db = backend === 'pglite' ? await createPglite() : await createPostgres(postgresUrl);
+      try {
+        const result = await timed(endpoints, () => runCrawl(db.orm, sourced, { ...limits, network: loopbackOnly(endpoints) }));
+        const summary = result.value;
+        if ((summary.outcomes.ok ?? 0) !== sourced.length) throw new Error(`${label}: not every server was listed: ${JSON.stringify(summary.outcomes)}`);
+        return { ...result, value: summary.results.reduce((sum, r) => sum + (r.toolCount ?? 0), 0) };
+      } finally {
+        await db.dispose();
+      }
+    },
+  };
+}
+
+/** crawlTarget for every endpoint, `concurrency` at a time, storing nothing: the crawl without its database. */
+function listingOnlyVariant(concurrency: number): Variant {
+  return {
+    label: `crawlTarget only, ${concurrency} in flight, no database`,
+    run: (endpoints) =>
+      timed(endpoints, async () => {
+        let tools = 0;
+        await forEachConcurrently(sourcedServers(endpoints), concurrency, async ({ targets: [target] }) => {
+          const result = await crawlTarget(target, { network: loopbackOnly(endpoints) });
+          if (result.outcome !== 'ok') throw new Error(`${result.label}: ${result.outcome} ${result.error ?? ''}`);
+          tools += result.tools!.length;
+        });
+        return tools;
+      }),
+  };
+}
+
+/**
+ * `servers` MCP servers over Streamable HTTP on loopback, listed one by one with a plain SDK client loop
+ * (the baseline), then by runCrawl with its default limits, and by variants that show where the time goes
+ * (higher concurrency; PostgreSQL instead of PGlite; no database at all), all in the same run against the
+ * same warm server processes.
  */
 export async function benchCrawl(params: CrawlParams, log: (line: string) => void): Promise<Figures> {
   const endpoints = await startEndpoints(params.servers, params.processes, params.latencyMs ?? 0);
@@ -132,37 +171,37 @@ export async function benchCrawl(params: CrawlParams, log: (line: string) => voi
 
     const baseline = await timed(endpoints, () => listOneByOne(endpoints.urls));
     log(`baseline: ${baseline.value} tools in ${baseline.seconds.toFixed(1)} s`);
-    const crawled = await crawlAll(endpoints, {});
-    log(`runCrawl (defaults): ${crawled.value.tools} tools in ${crawled.seconds.toFixed(1)} s`);
-    const ok = crawled.value.summary.outcomes.ok ?? 0;
-    if (ok !== params.servers || crawled.value.tools !== baseline.value) {
-      throw new Error(`runCrawl listed ${ok} of ${params.servers} servers and ${crawled.value.tools} tools (baseline ${baseline.value}): ${JSON.stringify(crawled.value.summary.outcomes)}`);
-    }
     const figures: Figures = {
       servers: params.servers,
       'added latency per HTTP response, ms': params.latencyMs ?? 0,
       'server processes': endpoints.children.length,
       tools: baseline.value,
-      'baseline seconds (plain SDK loop, one by one)': round(baseline.seconds, 1),
-      'baseline servers/s': round(params.servers / baseline.seconds, 1),
-      'baseline client CPU s': round(baseline.clientCpuSeconds, 1),
-      'baseline server CPU s': round(baseline.serverCpuSeconds, 1),
-      'runCrawl seconds (default limits, PGlite)': round(crawled.seconds, 1),
-      'runCrawl servers/s': round(params.servers / crawled.seconds, 1),
-      'runCrawl client CPU s (crawler + PGlite)': round(crawled.clientCpuSeconds, 1),
-      'runCrawl server CPU s': round(crawled.serverCpuSeconds, 1),
-      'speed-up, default limits (baseline / runCrawl)': round(baseline.seconds / crawled.seconds, 2),
+      'baseline: plain SDK client loop, one by one': describe(baseline, baseline),
     };
-    if (params.tuned) {
-      const tuned = await crawlAll(endpoints, params.tuned);
-      log(`runCrawl (tuned): ${tuned.value.tools} tools in ${tuned.seconds.toFixed(1)} s`);
-      const label = `concurrency ${params.tuned.concurrency}, per host ${params.tuned.perHostConcurrency}`;
-      figures[`runCrawl seconds (${label})`] = round(tuned.seconds, 1);
-      figures[`runCrawl client CPU s (${label})`] = round(tuned.clientCpuSeconds, 1);
-      figures[`speed-up, ${label}`] = round(baseline.seconds / tuned.seconds, 2);
+    const tuned = params.tuned ?? { concurrency: 64, perHostConcurrency: 2 };
+    const tunedLabel = `concurrency ${tuned.concurrency}, per host ${tuned.perHostConcurrency}`;
+    const variants: Variant[] = [
+      runCrawlVariant('runCrawl, default limits, PGlite', 'pglite', params.postgresUrl ?? '', {}),
+      runCrawlVariant(`runCrawl, ${tunedLabel}, PGlite`, 'pglite', params.postgresUrl ?? '', tuned),
+      ...(params.postgresUrl ? [runCrawlVariant(`runCrawl, ${tunedLabel}, PostgreSQL`, 'postgres', params.postgresUrl, tuned)] : []),
+      listingOnlyVariant(tuned.concurrency),
+    ];
+    for (const variant of variants) {
+      const result = await variant.run(endpoints);
+      if (result.value !== baseline.value) throw new Error(`${variant.label} listed ${result.value} tools, the baseline ${baseline.value}`);
+      log(`${variant.label}: ${result.seconds.toFixed(1)} s`);
+      figures[variant.label] = describe(result, baseline);
     }
     return figures;
   } finally {
     endpoints.stop();
   }
+}
+
+/** Seconds, the speed-up over the baseline, and where the CPU went (this process; the server processes). */
+function describe(result: Timed<number>, baseline: Timed<number>): string {
+  return (
+    `${round(result.seconds, 1)} s, ×${round(baseline.seconds / result.seconds, 1)}; ` +
+    `CPU s: crawler ${round(result.clientCpuSeconds, 1)}, servers ${round(result.serverCpuSeconds, 1)}`
+  );
 }

@@ -6,13 +6,13 @@ export interface SeedOptions {
   /** The crawl time recorded on every snapshot. */
   at: Date;
   /**
-   * `per-server`: one storeSnapshot call (one transaction) per server, as a crawl stores each result, with
-   * `concurrency` calls in flight. `batched`: one storeSnapshots call per batch of servers (bulk loading).
+   * `per-server`: one storeSnapshot call (one transaction) per server, as a crawl stores each result.
+   * `batched`: one storeSnapshots call per `batchServers` servers (bulk loading).
    */
   mode?: 'per-server' | 'batched';
-  /** Snapshots stored at once in per-server mode. PGlite runs them one after another anyway. */
+  /** Calls in flight at once. PGlite runs them one after another anyway. */
   concurrency?: number;
-  /** Servers generated, upserted and stored per batch. */
+  /** Servers per storeSnapshots call in batched mode. */
   batchServers?: number;
   onBatch?: (progress: SeedProgress) => void;
 }
@@ -26,16 +26,18 @@ export interface SeedProgress {
 
 /**
  * Stores a (synthetic) catalogue the way a crawl does: the servers upserted, then each server's tool list
- * stored with storeSnapshot. Generation and storing alternate batch by batch, so only storing is timed.
+ * stored as a snapshot. Generation and storing alternate a chunk at a time, so only storing is timed.
  */
 export async function seedCatalogue(orm: Orm, catalogue: Iterable<SyntheticServer>, options: SeedOptions): Promise<SeedProgress> {
   const progress: SeedProgress = { servers: 0, tools: 0, storeMs: 0 };
-  for (const batch of batches(catalogue, options.batchServers ?? 200)) {
+  const concurrency = options.concurrency ?? 1;
+  const batchServers = options.batchServers ?? 200;
+  for (const batch of batches(catalogue, batchServers * Math.max(4, concurrency))) {
     const started = performance.now();
     await upsertServers(orm, batch.map((entry) => entry.server), options.at);
     const snapshots = batch.map((entry) => ({ serverId: entry.server.id, tools: entry.tools, at: options.at }));
-    if (options.mode === 'batched') await storeSnapshots(orm, snapshots);
-    else await forEachConcurrently(snapshots, options.concurrency ?? 1, (snapshot) => storeSnapshot(orm, snapshot));
+    if (options.mode === 'batched') await forEachConcurrently([...batches(snapshots, batchServers)], concurrency, (some) => storeSnapshots(orm, some));
+    else await forEachConcurrently(snapshots, concurrency, (snapshot) => storeSnapshot(orm, snapshot));
     progress.storeMs += performance.now() - started;
     progress.servers += batch.length;
     progress.tools += batch.reduce((sum, entry) => sum + entry.tools.length, 0);

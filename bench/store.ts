@@ -36,7 +36,7 @@ export async function benchStore(params: StoreParams, log: (line: string) => voi
       mode: params.mode,
       concurrency: params.concurrency,
       onBatch: (p) => {
-        if (p.servers % 5000 === 0) log(`${p.servers} servers, ${p.tools} tools, ${Math.round(p.tools / (p.storeMs / 1000))}/s`);
+        if (p.servers % 8000 === 0) log(`${p.servers} servers, ${p.tools} tools, ${Math.round(p.tools / (p.storeMs / 1000))}/s`);
       },
     });
     const nodeCpuSeconds = cpuSeconds(process.cpuUsage(cpuBefore));
