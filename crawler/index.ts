@@ -1,7 +1,7 @@
 export { crawlTarget, type CrawlOptions, type CrawlResult, type ServerInfo } from './connect/index.ts';
 export { CrawlError } from './errors.ts';
 export { DEFAULT_LIMITS, resolveLimits, type CrawlLimits } from './limits.ts';
-export { defaultNpmCacheDir, installNpmPackage, parseNpmSpec, type NpmCacheOptions } from './npm-cache.ts';
+export { defaultNpmCacheDir, installNpmPackage, parseNpmSpec, resolveVersion, type NpmCacheOptions } from './npm-cache.ts';
 export type { NetworkPolicy } from './net/index.ts';
 export { CrawlQueue, type QueueLimits } from './queue.ts';
 export { DEFAULT_RETRY, type RetryOptions } from './retry.ts';

@@ -48,14 +48,41 @@ export interface InstalledPackage {
 
 /**
  * Installs `<name>@<version>` with `npm install --ignore-scripts` into its own cache folder (reused when
- * present) and resolves its bin. A version range is resolved once, when first installed.
+ * present) and resolves its bin. A range or no version is first resolved to the exact version the npm
+ * registry has now, so a floating entry follows new releases while each release is installed once.
  */
 export async function installNpmPackage(name: string, version: string | undefined, options: NpmCacheOptions = {}): Promise<InstalledPackage> {
   const cacheDir = options.cacheDir ?? defaultNpmCacheDir();
-  const spec = `${name}@${version ?? 'latest'}`;
+  const exact = isPinned(version) ? version : await resolveVersion(name, version ?? 'latest', options);
+  const spec = `${name}@${exact}`;
   const dir = path.join(cacheDir, spec.replace(/\//g, '__'));
   if (!existsSync(path.join(dir, '.complete'))) await install(spec, dir, cacheDir, options);
   return resolveBin(dir, name);
+}
+
+/** An exact version, or a `file:` spec (tests install fixtures from a folder). */
+function isPinned(version: string | undefined): version is string {
+  return version !== undefined && (/^v?\d+\.\d+\.\d+(?:[-+][\w.+-]*)?$/.test(version) || version.startsWith('file:'));
+}
+
+/** The newest version matching `range`, as `npm view` reports it. */
+export async function resolveVersion(name: string, range: string, options: NpmCacheOptions = {}): Promise<string> {
+  let stdout: string;
+  try {
+    ({ stdout } = await run(options.npmCommand ?? 'npm', ['view', `${name}@${range}`, 'version', '--json'], {
+      timeout: 60_000,
+      signal: options.signal,
+      maxBuffer: 4 * 1024 * 1024,
+    }));
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+    throw new CrawlError('unreachable', `npm view ${name}@${range} failed: ${stderr || (error as Error).message}`.slice(0, 4000));
+  }
+  const found: unknown = stdout.trim() ? JSON.parse(stdout) : undefined;
+  const versions = (Array.isArray(found) ? found : [found]).filter((v): v is string => typeof v === 'string');
+  const newest = versions.at(-1);
+  if (!newest || !isPinned(newest)) throw new CrawlError('unreachable', `npm has no version of ${name} matching ${JSON.stringify(range)}`);
+  return newest;
 }
 
 async function install(spec: string, dir: string, cacheDir: string, options: NpmCacheOptions): Promise<void> {

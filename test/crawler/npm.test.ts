@@ -1,7 +1,7 @@
-import { existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { crawlTarget, installNpmPackage, parseNpmSpec, type NpmTarget } from '../../crawler/index.ts';
+import { crawlTarget, installNpmPackage, parseNpmSpec, resolveVersion, type NpmTarget } from '../../crawler/index.ts';
 import { ROOT, readableTempDir } from './helpers.ts';
 
 // The fixture package is installed from its folder (`name@file:…`), so these tests never reach a registry.
@@ -40,6 +40,20 @@ describe('npm packages', () => {
     // Reused: a broken npm would fail if it were asked again.
     const again = await installNpmPackage(FIXTURE, VERSION, { cacheDir, npmCommand: 'false' });
     expect(again.dir).toBe(installed.dir);
+  });
+
+  it('resolves a range or no version to the exact version npm reports, and fails clearly when none matches', async () => {
+    // A stand-in for npm that answers `npm view` as the registry would.
+    const bin = path.join(cacheDir, 'fake-npm.mjs');
+    writeFileSync(
+      bin,
+      `#!${process.execPath}\nconst spec = process.argv[3];\nif (spec === 'pkg@^1') console.log(JSON.stringify(['1.0.0', '1.4.2']));\nelse if (spec === 'pkg@latest') console.log(JSON.stringify('2.0.1'));\nelse process.stdout.write('');\n`,
+    );
+    chmodSync(bin, 0o755);
+    expect(await resolveVersion('pkg', '^1', { npmCommand: bin })).toBe('1.4.2');
+    expect(await resolveVersion('pkg', 'latest', { npmCommand: bin })).toBe('2.0.1');
+    await expect(resolveVersion('pkg', '^9', { npmCommand: bin })).rejects.toThrow(/npm has no version of pkg matching "\^9"/);
+    await expect(installNpmPackage('pkg', '^9', { cacheDir, npmCommand: bin })).rejects.toMatchObject({ outcome: 'unreachable' });
   });
 
   it('gives required variables fake placeholders and never the crawler’s own environment', async () => {
