@@ -43,6 +43,8 @@ const DECISION_MARGIN = 0.25;
 const UNKNOWN_BELOW = 0.3;
 /** A flag needs this much evidence. */
 const FLAG_THRESHOLD = 0.45;
+/** … except freeform input on an execute tool. */
+const EXECUTE_FREEFORM_THRESHOLD = 0.3;
 
 const CATEGORY_SET: Record<string, true> = { read: true, write: true, execute: true, destructive: true, financial: true, unknown: true };
 /** Categories from worst to mildest: the worst that the evidence supports wins. */
@@ -247,16 +249,24 @@ function readSchema(schema: unknown, evidence: Evidence[]): void {
     const definition = properties[argument];
     const type = typeOf(definition);
     const lower = argument.toLowerCase();
-    applyArgumentRules(ARGUMENT_RULES_EXACT.get(lower), argument, type, fired, evidence);
-    for (const word of splitWords(argument)) applyArgumentRules(ARGUMENT_RULES_BY_WORD.get(word), argument, type, fired, evidence);
+    applyArgumentRules(ARGUMENT_RULES_EXACT.get(lower), argument, type, true, fired, evidence);
+    const words = splitWords(argument);
+    for (let i = 0; i < words.length; i++) applyArgumentRules(ARGUMENT_RULES_BY_WORD.get(words[i]), argument, type, i === words.length - 1, fired, evidence);
     if (ACTION_ARGUMENTS.has(lower) && isRecord(definition)) readActionValues(argument, definition, evidence);
   }
 }
 
-function applyArgumentRules(rules: readonly ArgumentRule[] | undefined, argument: string, type: string | undefined, fired: Set<ArgumentRule>, evidence: Evidence[]): void {
+function applyArgumentRules(
+  rules: readonly ArgumentRule[] | undefined,
+  argument: string,
+  type: string | undefined,
+  isHeadWord: boolean,
+  fired: Set<ArgumentRule>,
+  evidence: Evidence[],
+): void {
   if (!rules) return;
   for (const rule of rules) {
-    if (fired.has(rule) || (rule.types && (!type || !rule.types.includes(type)))) continue;
+    if (fired.has(rule) || (rule.headWord && !isHeadWord) || (rule.types && (!type || !rule.types.includes(type)))) continue;
     fired.add(rule);
     evidence.push({ rule: `argument:${rule.id}`, field: 'inputSchema', match: argument, points: rule.points, weight: rule.weight });
   }
@@ -342,7 +352,11 @@ function flagsFrom(evidence: readonly Evidence[], category: Category): Flag[] {
   }
   const changes = category !== 'read' && category !== 'unknown';
   const flags: Flag[] = [];
-  for (const f of FLAGS) if ((best.get(f) ?? 0) >= FLAG_THRESHOLD && (changes || !CHANGE_ONLY_FLAGS.has(f))) flags.push(f);
+  for (const f of FLAGS) {
+    // A query handed to a tool that executes it is code: weaker evidence suffices.
+    const threshold = f === 'freeform_input' && category === 'execute' ? EXECUTE_FREEFORM_THRESHOLD : FLAG_THRESHOLD;
+    if ((best.get(f) ?? 0) >= threshold && (changes || !CHANGE_ONLY_FLAGS.has(f))) flags.push(f);
+  }
   return flags;
 }
 

@@ -18,6 +18,7 @@ const record = z.object({
   label: z.enum(THREE_WAY),
   annotator_label: z.enum(THREE_WAY).nullish(),
   category: z.enum(FIVE_WAY).nullish(),
+  flags: z.array(z.string()).nullish(),
 });
 
 export interface LabelledTool {
@@ -28,6 +29,8 @@ export interface LabelledTool {
   label: ThreeWayLabel;
   /** The human five-way category, where given. */
   category: FiveWayLabel | undefined;
+  /** The human risk flags, where given. */
+  flags: string[] | undefined;
 }
 
 /** Reads a labelled JSONL file (../shared/data/tools-dev.jsonl's shape). A bad line is an error naming the line. */
@@ -51,6 +54,7 @@ export async function loadLabelledTools(file: string): Promise<LabelledTool[]> {
       tool: { name: r.name, title: r.title, description: r.description, inputSchema: r.inputSchema ?? r.input_schema, annotations: r.annotations },
       label: r.annotator_label ?? r.label,
       category: r.category ?? undefined,
+      flags: r.flags ?? undefined,
     });
   });
   return tools;

@@ -28,6 +28,8 @@ export interface EvalReport {
   /** Three-way mistakes, with the evidence behind each. */
   misclassified: Misclassified[];
   poisoningFlagged: Array<{ line: number; name: string; evidence: Evidence[] }>;
+  /** Per risk flag, against the human flags on the records that have them. */
+  flags: Record<string, { precision: number; recall: number; support: number }>;
 }
 
 const THREE = ['read', 'write', 'destructive'];
@@ -39,8 +41,10 @@ export function evaluate(tools: readonly LabelledTool[]): EvalReport {
   const five: Array<[string, string]> = [];
   const misclassified: Misclassified[] = [];
   const poisoningFlagged: EvalReport['poisoningFlagged'] = [];
+  const flagCounts = new Map<string, { truePositive: number; predicted: number; support: number }>();
   for (const t of tools) {
     const c = classify(t.tool);
+    if (t.flags) countFlags(flagCounts, t.flags, c.flags);
     const predicted = toThreeWay(c.category);
     three.push([t.label, predicted]);
     if (t.category) five.push([t.category, c.category]);
@@ -61,7 +65,25 @@ export function evaluate(tools: readonly LabelledTool[]): EvalReport {
     },
     misclassified,
     poisoningFlagged,
+    flags: Object.fromEntries(
+      [...flagCounts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([flag, n]) => [flag, { precision: ratio(n.truePositive, n.predicted), recall: ratio(n.truePositive, n.support), support: n.support }]),
+    ),
   };
+}
+
+function countFlags(counts: Map<string, { truePositive: number; predicted: number; support: number }>, expected: readonly string[], predicted: readonly string[]): void {
+  const entry = (flag: string) => {
+    let n = counts.get(flag);
+    if (!n) counts.set(flag, (n = { truePositive: 0, predicted: 0, support: 0 }));
+    return n;
+  };
+  for (const flag of expected) entry(flag).support++;
+  for (const flag of predicted) {
+    if (flag === 'poisoning_suspect') continue; // not a label in the data
+    const n = entry(flag);
+    n.predicted++;
+    if (expected.includes(flag)) n.truePositive++;
+  }
 }
 
 export async function evaluateFile(file: string): Promise<EvalReport> {

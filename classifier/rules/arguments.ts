@@ -11,6 +11,8 @@ export interface ArgumentRule {
   types?: string[];
   /** The whole argument name must be one of `names` (not just one of its words). */
   exact?: boolean;
+  /** Only the argument name's last word counts (`file_path`, not `path_prefix`). */
+  headWord?: boolean;
   points: Category | Flag;
   weight: number;
 }
@@ -18,8 +20,10 @@ export interface ArgumentRule {
 export const ARGUMENT_RULES: readonly ArgumentRule[] = [
   { id: 'sql', names: ['sql', 'sql_query', 'sqlquery', 'statement', 'ddl', 'dml'], exact: true, types: ['string'], points: 'execute', weight: 0.75 },
   { id: 'shell-command', names: ['command', 'cmd', 'shell', 'script', 'code', 'program', 'javascript', 'python', 'bash', 'expression', 'snippet', 'source_code', 'function_code'], exact: true, types: ['string'], points: 'execute', weight: 0.6 },
-  { id: 'freeform-code', names: ['sql', 'query', 'command', 'cmd', 'script', 'code', 'shell', 'expression', 'pipeline', 'statement', 'javascript', 'python', 'jql', 'promql', 'logql', 'kql', 'cypher', 'graphql', 'regex', 'pattern'], types: ['string', 'array', 'object'], points: 'freeform_input', weight: 0.6 },
-  { id: 'freeform-location', names: ['url', 'uri', 'endpoint', 'webhook', 'href', 'link', 'path', 'paths', 'filepath', 'filename', 'directory', 'dir', 'folder'], types: ['string', 'array'], points: 'freeform_input', weight: 0.5 },
+  { id: 'freeform-code', names: ['sql', 'command', 'cmd', 'script', 'shell', 'expression', 'statement', 'javascript', 'python', 'jql', 'promql', 'logql', 'kql', 'cypher', 'graphql', 'regex', 'formula', 'selector', 'manifest', 'pipeline'], headWord: true, types: ['string', 'array', 'object'], points: 'freeform_input', weight: 0.6 },
+  { id: 'code-argument', names: ['code', 'source_code', 'function_code', 'snippet'], exact: true, types: ['string'], points: 'freeform_input', weight: 0.6 },
+  { id: 'query-text', names: ['query', 'q'], exact: true, types: ['string'], points: 'freeform_input', weight: 0.35 },
+  { id: 'freeform-location', names: ['url', 'urls', 'uri', 'href', 'webhook', 'path', 'paths', 'filepath', 'filename', 'directory', 'dir', 'folder'], headWord: true, types: ['string', 'array'], points: 'freeform_input', weight: 0.5 },
   { id: 'money-amount', names: ['amount', 'price', 'currency', 'notional', 'qty', 'quantity', 'side', 'limit_price', 'stop_price'], points: 'financial', weight: 0.3 },
   { id: 'recipient', names: ['recipient', 'recipients', 'to', 'cc', 'bcc', 'email_to', 'phone', 'phone_number', 'channel', 'channel_id', 'chat_id', 'webhook_url'], exact: true, points: 'external_comm', weight: 0.4 },
   { id: 'force-switch', names: ['force', 'overwrite', 'permanent', 'hard', 'recursive', 'cascade', 'purge'], exact: true, types: ['boolean'], points: 'destructive', weight: 0.35 },
