@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
-import { crawlOrResume, interruptOnSignals } from '../../crawler/run-lifecycle.ts';
+import { crawlOrResume, interruptOnSignals, type ResumableCrawlSummary } from '../../crawler/run-lifecycle.ts';
 import { openDatabase } from '../../db/index.ts';
 import { addCrawlFlags, countFlag, crawlOptionsFrom, type CrawlFlags } from '../crawl-flags.ts';
 import { progressReporter } from '../crawl-progress.ts';
 import { addSourceFlags, gatherSources, parseSources, type SourceFlags } from '../crawl-sources.ts';
+import { addDistributedFlags, checkDistributed, crawlDistributed, type DistributedFlags } from '../distributed-crawl.ts';
 import { formatTable, printJson } from '../output.ts';
 
-interface CrawlCommandFlags extends CrawlFlags, SourceFlags {
+interface CrawlCommandFlags extends CrawlFlags, SourceFlags, DistributedFlags {
   concurrency?: string;
   perHost?: string;
   json?: boolean;
@@ -19,12 +20,13 @@ export function registerCrawl(program: Command): void {
   addSourceFlags(command)
     .option('--concurrency <n>', 'attempts at once (default 4)')
     .option('--per-host <n>', 'attempts at once against one remote host (default 2)');
-  addCrawlFlags(command)
+  addDistributedFlags(addCrawlFlags(command))
     .option('--json', 'print the run summary as JSON')
     .action(async (flags: CrawlCommandFlags) => crawl(flags));
 }
 
 async function crawl(flags: CrawlCommandFlags): Promise<void> {
+  checkDistributed(flags);
   const sources = await parseSources(flags);
   const options = {
     ...crawlOptionsFrom(flags),
@@ -38,13 +40,15 @@ async function crawl(flags: CrawlCommandFlags): Promise<void> {
   try {
     const selected = await gatherSources(sources, database.orm, { signal: interrupts.signal, log: flags.json ? undefined : (line) => console.error(line) });
     const progress = progressReporter();
-    const summary = await crawlOrResume(database.orm, selected, {
-      ...options,
-      signal: interrupts.signal,
-      runOptions: sources.described,
-      resumeKey: JSON.stringify(sources.described),
-      onProgress: flags.json ? undefined : (p) => progress.update(p),
-    });
+    const summary: ResumableCrawlSummary = flags.distributed
+      ? await crawlDistributed(database, selected, flags, { ...options, runOptions: sources.described, signal: interrupts.signal, quiet: flags.json })
+      : await crawlOrResume(database.orm, selected, {
+          ...options,
+          signal: interrupts.signal,
+          runOptions: sources.described,
+          resumeKey: JSON.stringify(sources.described),
+          onProgress: flags.json ? undefined : (p) => progress.update(p),
+        });
     progress.done();
     if (flags.json) return printJson(summary);
     console.log(formatTable(['outcome', 'servers'], Object.entries(summary.outcomes).sort(([, a], [, b]) => b! - a!)));

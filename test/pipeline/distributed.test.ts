@@ -1,9 +1,8 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBoss } from '../../crawler/distributed/boss.ts';
-import { runDistributedCrawl } from '../../crawler/distributed/coordinator.ts';
-import type { SourcedServer } from '../../crawler/index.ts';
 import { crawlAttempts, crawlRuns, getRun, serverTools } from '../../db/index.ts';
 import { createPostgres, type TestDatabase } from '../helpers/databases.ts';
 import { ROOT, startCli, startTs, type Running } from './helpers.ts';
@@ -13,35 +12,34 @@ const SERVERS = 60;
 
 /**
  * 60 loopback Streamable HTTP servers in one process, each listing its three tools slowly (1.5 s, longer than a
- * worker's polling interval), so a worker always holds jobs while work remains.
+ * worker's polling interval), so a worker always holds jobs while work remains. Returns a servers file for them.
  */
-async function startFixtures(): Promise<{ process: Running; servers: SourcedServer[] }> {
+async function startFixtures(dir: string): Promise<{ process: Running; file: string }> {
   const fixture = startTs(path.join(ROOT, 'test/pipeline/fixtures/many-servers.ts'), [String(SERVERS), '1500']);
   const [, base] = await fixture.waitFor(/"base":"([^"]+)"/);
-  const servers = Array.from({ length: SERVERS }, (_, i): SourcedServer => {
-    const id = `fixture-${String(i).padStart(2, '0')}`;
-    return {
-      server: { id, title: `Fixture ${i}`, sources: ['servers-file'] },
-      targets: [{ kind: 'remote', serverId: id, url: `${base}${i}`, transport: 'streamable-http', headers: {} }],
-    };
-  });
-  return { process: fixture, servers };
+  const servers = Array.from({ length: SERVERS }, (_, i) => ({ id: `fixture-${String(i).padStart(2, '0')}`, url: `${base}${i}`, transport: 'streamable-http' }));
+  const file = path.join(dir, 'servers.json');
+  writeFileSync(file, JSON.stringify({ servers }));
+  return { process: fixture, file };
 }
 
 describe.skipIf(!adminUrl)('distributed crawl on PostgreSQL (pg-boss)', () => {
   let db: TestDatabase;
+  let dir: string;
   let fixtures: Awaited<ReturnType<typeof startFixtures>>;
   const workers: Running[] = [];
 
   beforeAll(async () => {
     db = await createPostgres(adminUrl!);
-    fixtures = await startFixtures();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-distributed-'));
+    fixtures = await startFixtures(dir);
   });
 
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop()));
     await fixtures?.process.stop();
     await db?.dispose();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('two workers and a coordinator crawl 60 servers; one worker is SIGKILLed part-way and nothing is lost', { timeout: 180_000 }, async () => {
@@ -52,29 +50,16 @@ describe.skipIf(!adminUrl)('distributed crawl on PostgreSQL (pg-boss)', () => {
     await Promise.all(workers.map((w) => w.waitFor(/is taking crawl jobs/)));
     const [victim, survivor] = workers;
 
-    const boss = await openBoss(db.url!, { timing: { maintenanceIntervalSeconds: 1 } });
-    let killedAt: number | undefined;
-    try {
-      const summary = await runDistributedCrawl(db.orm, fixtures.servers, {
-        boss,
-        settings: { network: { allowPrivateNetwork: true, allowHosts: ['127.0.0.1'] }, limits: { deadlineMs: 20_000 } },
-        queue: { leaseSeconds: 8, retryLimit: 3, retryDelaySeconds: 1 },
-        pollMs: 200,
-        onProgress: (progress) => {
-          if (killedAt === undefined && progress.serversDone >= 15) {
-            killedAt = progress.serversDone;
-            victim.child.kill('SIGKILL');
-          }
-        },
-      });
-      expect(summary.status).toBe('completed');
-      expect(summary.servers).toBe(SERVERS);
-      expect(summary.outcomes).toEqual({ ok: SERVERS });
-    } finally {
-      await boss.stop({ graceful: false });
-    }
-
-    expect(killedAt).toBeDefined();
+    // The coordinator: enqueues one job per server, follows the run, closes it.
+    const coordinator = startCli(
+      ['crawl', '--distributed', '--servers', fixtures.file, '--allow-private-network', '--allow-host', '127.0.0.1', '--deadline', '20',
+        '--lease', '8', '--retries', '3', '--retry-delay', '1', '--maintenance-seconds', '1'],
+      env,
+    );
+    await coordinator.waitFor(/: (1[5-9]|[2-5]\d)\/60 servers done/, 120_000);
+    victim.child.kill('SIGKILL');
+    expect(await coordinator.exited, coordinator.output()).toBe(0);
+    expect(coordinator.stdout()).toMatch(/run \d+ completed: 60 servers, 60 listed, 180 tool changes/);
     expect(await victim.exited).toBe('SIGKILL');
 
     const [run] = await db.orm.select().from(crawlRuns);
@@ -110,5 +95,23 @@ describe.skipIf(!adminUrl)('distributed crawl on PostgreSQL (pg-boss)', () => {
     expect(Object.keys(shown.progress.byWorker).sort()).toEqual(['worker-a', 'worker-b']);
     expect(shown.queue).toMatchObject({ waiting: 0, active: 0 });
     await survivor.stop();
+  });
+});
+
+describe('distributed features on the embedded database', () => {
+  it.each([
+    ['crawl --distributed', ['crawl', '--distributed', '--servers', 'servers/default.yaml']],
+    ['run --distributed', ['run', '--distributed', '--servers', 'servers/default.yaml']],
+    ['worker', ['worker']],
+  ])('toolrisk %s says to set DATABASE_URL and touches nothing', async (_, args) => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-no-pg-'));
+    try {
+      const cli = startCli(args, { DATABASE_URL: '', TOOLRISK_DATA_DIR: dataDir });
+      expect(await cli.exited).toBe(1);
+      expect(cli.output()).toMatch(/needs PostgreSQL: the embedded database \(PGlite\) lives in one process\. Set DATABASE_URL=/);
+      expect(existsSync(path.join(dataDir, 'db'))).toBe(false);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
