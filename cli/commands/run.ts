@@ -8,13 +8,13 @@ import { UsageError } from '../errors.ts';
 import { printJson } from '../output.ts';
 import { bossTiming, queueOptions, queueSettings, timingOptions, wholeNumber, type QueueFlags, type TimingFlags } from '../pipeline-options.ts';
 import { describeSummary, pipelineProgress } from '../pipeline-report.ts';
-import { DEFAULT_SITE_DIR } from './build.ts';
+import { defaultSiteDir } from './build.ts';
 
 export interface RunFlags extends SourceFlags, CrawlFlags, QueueFlags, TimingFlags {
   concurrency?: string;
   perHost?: string;
   freshFor: string;
-  out: string;
+  out?: string;
   siteUrl: string;
   buildWorkers?: string;
   build: boolean;
@@ -29,7 +29,7 @@ export function addRunFlags(command: Command): Command {
     .option('--per-host <n>', 'attempts at once against one remote host (default 2)');
   addCrawlFlags(command)
     .option('--fresh-for <duration>', 'leave alone servers crawled within this long (e.g. 30m, 12h; 0 crawls every server); failed ones are retried unless they need configuration', '1h')
-    .option('--out <dir>', 'where the site is built', DEFAULT_SITE_DIR)
+    .option('--out <dir>', 'where the site is built (default: the data folder\'s site/)')
     .option('--site-url <url>', 'absolute URL the site will be served from (sitemap, feed)', process.env.TOOLRISK_SITE_URL ?? 'http://127.0.0.1:4321/')
     .option('--build-workers <n>', 'site render worker threads (default: one per CPU)')
     .option('--no-build', 'crawl and classify only')
@@ -77,7 +77,7 @@ export async function prepareRun(flags: RunFlags): Promise<PreparedRun> {
         crawl,
         distributed: boss ? { boss, queue } : undefined,
         freshForMs,
-        site: flags.build ? { outDir: flags.out, siteUrl: flags.siteUrl, workers } : null,
+        site: flags.build ? { outDir: flags.out ?? defaultSiteDir(), siteUrl: flags.siteUrl, workers } : null,
         forceBuild: flags.forceBuild,
         onEvent,
         signal,

@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { defaultDataDir, openDatabase } from '../../db/index.ts';
+import { openDatabase } from '../../db/index.ts';
 import { serveSite } from '../../site/build/serve.ts';
 import { printable } from '../output.ts';
 import { wholeNumber } from '../pipeline-options.ts';
 import { describeSummary, pipelineProgress } from '../pipeline-report.ts';
+import { defaultSiteDir } from './build.ts';
 import { prepareRun, type RunFlags } from './run.ts';
 
 /** The bundled list of real, credential-free MCP servers published on npm. */
@@ -22,7 +23,7 @@ export function registerStart(program: Command): void {
     .option('--no-serve', 'build the catalogue and exit')
     .action(async (options: { port: string; serve: boolean }) => {
       const port = wholeNumber('--port', options.port, 0, 65535)!;
-      const outDir = path.join(defaultDataDir(), 'site');
+      const outDir = defaultSiteDir();
       const flags: RunFlags = {
         servers: DEFAULT_SERVERS_FILE,
         freshFor: '1h',
