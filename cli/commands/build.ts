@@ -33,7 +33,7 @@ export function registerBuild(program: Command): void {
           outDir: options.out ?? defaultSiteDir(),
           siteUrl: options.siteUrl,
           workers,
-          log: options.json ? undefined : (line) => console.error(line),
+          log: (line) => console.error(line),
         });
         if (options.json) return void process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
         console.log(

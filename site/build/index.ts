@@ -16,7 +16,7 @@ import { compileViews, SITE_ROOT } from './compile.ts';
 import { atomFeed, sitemap, sitemapIndex, URLS_PER_SITEMAP } from './feeds.ts';
 import type { JobResult, PagesJob, ServersResult } from './jobs.ts';
 import { listPageJobs, serverLists, toolLists } from './lists.ts';
-import type { HistoryEntry, ServerRowModel, ToolRowModel } from './model.ts';
+import { groupHistory, type HistoryEntry, type ServerRowModel, type ToolRowModel } from './model.ts';
 import { RenderPool } from './pool.ts';
 import { OutputWriter } from './render.ts';
 import { SearchIndexBuilder } from './search-index.ts';
@@ -219,13 +219,13 @@ async function fixedPages(
           },
           categoryBars: CATEGORIES.map((c) => ({ label: c, value: countOf((t) => t.category, c), href: urls.byCategory(c), color: COLORS[c] })),
           severityBars: SEVERITIES.map((s) => ({ label: s, value: countOf((t) => t.severity, s), href: urls.bySeverity(s), color: COLORS[s] })),
-          changes: changes.slice(0, HOME_CHANGES),
+          changes: groupHistory(changes).slice(0, HOME_CHANGES),
           classifierVersion: CLASSIFIER_VERSION,
           builtAt: ctx.now.toISOString(),
         },
       },
       { url: urls.browse, view: 'BrowseView', props: { groups: [...(ctx.toolFilters as unknown[]), ...(ctx.serverFilters as unknown[])] } },
-      { url: urls.changes, view: 'ChangesView', props: { changes } },
+      { url: urls.changes, view: 'ChangesView', props: { changes: groupHistory(changes) } },
       { url: urls.search, view: 'SearchView', props: { categories: [...CATEGORIES], severities: [...SEVERITIES] } },
       {
         url: urls.api,

@@ -153,7 +153,7 @@ export function buildServerBundle(input: BundleInput): ServerBundle {
     classification: classificationOf(tool, input.classifierVersion),
   }));
   const toolUrls = new Map(classified.map((t) => [t.tool.name, urls.tool(serverSlug, t.slug)]));
-  const history = input.changes.slice(0, MAX_HISTORY).map((c) => historyEntry(c, toolUrls));
+  const history = groupHistory(input.changes.slice(0, MAX_HISTORY).map((c) => historyEntry(c, toolUrls)));
 
   const tools = classified.map(({ tool, slug, classification }) =>
     toolPage(tool, slug, classification, ref, input.changes.filter((c) => c.toolName === tool.name).map((c) => historyEntry(c, toolUrls))),
@@ -259,6 +259,28 @@ function historyEntry(change: ToolChangeRow, toolUrls: Map<string, string>): His
 }
 
 /** Counts in the order of `keys`, leaving out keys with none. */
+const GROUP_OVER = 5;
+
+/**
+ * Folds runs of more than five changes of one kind at one moment (a server's first crawl adds all its
+ * tools at once) into one line, so the history shows the changes worth reading.
+ */
+export function groupHistory<T extends HistoryEntry>(entries: readonly T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < entries.length; ) {
+    let j = i;
+    while (j < entries.length && entries[j].detectedAt === entries[i].detectedAt && entries[j].kind === entries[i].kind && sameServer(entries[j], entries[i])) j++;
+    if (j - i > GROUP_OVER) out.push({ ...entries[i], toolName: `${j - i} tools`, toolUrl: null, fields: [] });
+    else out.push(...entries.slice(i, j));
+    i = j;
+  }
+  return out;
+}
+
+function sameServer(a: HistoryEntry, b: HistoryEntry): boolean {
+  return (a as { serverId?: string }).serverId === (b as { serverId?: string }).serverId;
+}
+
 function countBy<T>(items: readonly T[], key: (item: T) => string, keys: readonly string[]): Array<{ key: string; count: number }> {
   const counts = new Map<string, number>();
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);

@@ -30,6 +30,7 @@ export const HOSTILE_TOOLS: ListedTool[] = [
   { name: 'fetch_page', description: 'Same name differing only in case.' },
   { name: 'ünïcødé/ツール..', description: 'Unicode, a slash and dots in the name.' },
   { name: 'x'.repeat(300), description: 'A very long name.' },
+  { name: '__proto__', description: 'constructor toString hasOwnProperty valueOf: words that are also Object.prototype keys.' },
 ];
 
 /**

@@ -133,6 +133,9 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
     await page.goto(`${baseUrl}search/?q=passwd`);
     await page.locator('#search-results a').first().waitFor();
     expect(await page.locator('#search-results a').first().getAttribute('href')).toBe(`/servers/${slugify(HOSTILE_SERVER)}/${slugify('../../etc/passwd')}/`);
+    // Terms that are also Object.prototype keys are plain words to the index.
+    await page.goto(`${baseUrl}search/?q=constructor`);
+    await page.locator('#search-results a', { hasText: '__proto__' }).waitFor();
     await expectNotPwned(page);
     expect(problems).toEqual([]);
   });
