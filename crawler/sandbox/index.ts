@@ -233,7 +233,11 @@ class SandboxedTransport implements Transport {
       gid: this.uid,
     });
     this.child = child;
-    this.exited = new Promise((resolve) => child.once('close', () => resolve()));
+    // 'error' instead of 'close' when the process could not be started at all.
+    this.exited = new Promise((resolve) => {
+      child.once('close', () => resolve());
+      child.once('error', () => resolve());
+    });
 
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
