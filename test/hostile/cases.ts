@@ -9,8 +9,8 @@ const STDIO_SERVER = join(FIXTURES, 'stdio-server.mjs');
 
 /** Limits small enough that every hostile case ends in seconds. */
 export const SUITE_LIMITS = {
-  requestTimeoutMs: 4_000,
-  deadlineMs: 8_000,
+  requestTimeoutMs: 6_000,
+  deadlineMs: 12_000,
   maxPages: 20,
   maxTools: 2_000,
   maxMessageBytes: 2 * 1024 * 1024,

@@ -67,6 +67,7 @@ describe.each(testBackends())('hostile servers in one crawl run on $name', (back
       stdio('endless-same-cursor', 'protocol_error', /repeated the tools\/list cursor/),
       stdio('endless-new-cursor', 'too_many_pages', /20 pages/),
       stdio('drip', 'timeout', /timed out/i),
+      stdio('slow-endless-cursor', 'deadline_exceeded', /within 12000 ms/, '1000'),
       stdio('orphan-child', 'ok'),
       stdio('print-env', 'ok'),
       stdio('escape-fs', 'ok', undefined, '/root'),
