@@ -3,7 +3,7 @@ import { ACTION_ARGUMENTS, ARGUMENT_RULES, HTTP_METHODS, type ArgumentRule } fro
 import { ANNOTATION_CONTRADICTIONS, ANNOTATION_RAISES } from './rules/annotations.ts';
 import { DATA_NOUNS, OBJECT_RULES, OBJECT_STOPWORDS, OUTBOUND_VERBS, type ObjectRule } from './rules/objects.ts';
 import { DESCRIPTION_PREAMBLE, PHRASE_RULES } from './rules/phrases.ts';
-import { findPoisoning } from './poisoning.ts';
+import { findPoisoning, POISONING_SCAN, type DescriptionScan } from './poisoning.ts';
 import { POISONING_RULES } from './rules/poisoning.ts';
 import { CONJUNCTIONS, HTTP_METHOD_PREFIXES, VERBS, type VerbRule } from './rules/verbs.ts';
 import { severityOf } from './severity.ts';
@@ -54,7 +54,7 @@ const CHANGE_ONLY_FLAGS: ReadonlySet<Flag> = new Set(['external_comm', 'bulk']);
 
 const OBJECT_RULES_BY_WORD = indexObjectRules(OBJECT_RULES);
 /** One scan of a description finds the candidates of every phrase rule and then every poisoning rule. */
-const TEXT_TRIGGERS = new TriggerIndex([...PHRASE_RULES, ...POISONING_RULES]);
+const TEXT_TRIGGERS = new TriggerIndex([...PHRASE_RULES, ...POISONING_RULES], POISONING_SCAN);
 const PHRASE_BITS = (1 << PHRASE_RULES.length) - 1;
 /**
  * The phrase rules worth looking for after the first sentence: those whose reduced weight can still
@@ -66,6 +66,9 @@ const LATER_PHRASE_BITS = PHRASE_RULES.reduce(
 );
 const ARGUMENT_RULES_EXACT = indexArgumentRules(ARGUMENT_RULES, true);
 const ARGUMENT_RULES_BY_WORD = indexArgumentRules(ARGUMENT_RULES, false);
+const ARGUMENT_RULE_NAMES = ARGUMENT_RULES.map((rule) => `argument:${rule.id}`);
+/** An argument name that is one lower-case word needs no splitting. */
+const SIMPLE_WORD = /^[a-z0-9]+$/;
 
 interface NameReading {
   /** The action verbs of the name, first the main one. */
@@ -99,7 +102,7 @@ export function classify(tool: ToolInput, _server?: ServerContext): Classificati
   const annotations = isRecord(tool.annotations) ? tool.annotations : undefined;
   if (annotations) category = raiseByAnnotations(category, annotations, reading, evidence);
 
-  findPoisoning(name, title, description, evidence, described.poisoningCandidates);
+  findPoisoning(name, title, description, evidence, described.poisoning);
   const flags = flagsFrom(evidence, category);
   const { severity, raisedBy } = severityOf(category, flags);
   const annotationConflicts = annotations ? conflictsWith(category, annotations) : [];
@@ -159,16 +162,17 @@ function readObjects(words: string[], at: number, verb: string, verbRule: VerbRu
   // `pods_delete` names its object before the verb; `delete_pod_by_name` after it.
   const head = headEnd > at + 1 ? words[headEnd - 1] : at > 0 ? words[at - 1] : undefined;
   let overrides = false;
-  const fired = new Set<ObjectRule>();
+  let fired = 0; // bit i: OBJECT_RULES[i] has fired
   for (let i = 0; i < words.length; i++) {
     if (i === at) continue;
-    const rules = OBJECT_RULES_BY_WORD.get(words[i]);
-    if (!rules) continue;
-    for (const rule of rules) {
-      if (fired.has(rule)) continue;
+    const indexes = OBJECT_RULES_BY_WORD.get(words[i]);
+    if (!indexes) continue;
+    for (const r of indexes) {
+      const rule = OBJECT_RULES[r];
+      if (fired & (1 << r)) continue;
       if (rule.headOnly && words[i] !== head) continue;
       if (rule.verbs ? !rule.verbs.includes(verb) : rule.verbCategories ? !rule.verbCategories.includes(verbRule.category) : false) continue;
-      fired.add(rule);
+      fired |= 1 << r;
       if (rule.overridesVerb) overrides = true;
       const weight = rule.weight * (scale / WEIGHTS.nameVerb);
       const match = `${verb} … ${words[i]}`;
@@ -190,7 +194,7 @@ function readDataNouns(words: string[], evidence: Evidence[]): void {
 }
 
 /** The first sentence's leading verb, then every phrase rule (full weight in the first sentence, less later). */
-function readDescription(description: string, nameHasVerb: boolean, evidence: Evidence[]): { verb: boolean; poisoningCandidates: number } {
+function readDescription(description: string, nameHasVerb: boolean, evidence: Evidence[]): { verb: boolean; poisoning: DescriptionScan } {
   const { first, rest } = firstSentence(description);
   const lead = first.replace(DESCRIPTION_PREAMBLE, '');
   const firstWord = /^[A-Za-z]+/.exec(lead)?.[0];
@@ -205,9 +209,8 @@ function readDescription(description: string, nameHasVerb: boolean, evidence: Ev
       found = true;
     }
   }
-  const firstEnd = description.length - rest.length;
-  const scannedFirst = TEXT_TRIGGERS.scan(description, 0, firstEnd);
-  const scannedRest = rest ? TEXT_TRIGGERS.scan(description, firstEnd) : 0;
+  TEXT_TRIGGERS.scan(description, description.length - rest.length);
+  const { first: scannedFirst, rest: scannedRest, near } = TEXT_TRIGGERS;
   const inFirst = TEXT_TRIGGERS.candidates(scannedFirst) & PHRASE_BITS;
   const inRest = TEXT_TRIGGERS.candidates(scannedRest) & LATER_PHRASE_BITS;
   for (let i = 0; i < PHRASE_RULES.length; i++) {
@@ -225,7 +228,12 @@ function readDescription(description: string, nameHasVerb: boolean, evidence: Ev
       weight: hitFirst || rule.anywhere ? rule.weight : rule.weight * WEIGHTS.laterSentence,
     });
   }
-  return { verb: found, poisoningCandidates: TEXT_TRIGGERS.candidates(scannedFirst | scannedRest) >>> PHRASE_RULES.length };
+  const poisoning: DescriptionScan = {
+    candidates: TEXT_TRIGGERS.candidates(scannedFirst | scannedRest, near) >>> PHRASE_RULES.length,
+    invisibleAt: TEXT_TRIGGERS.invisibleAt,
+    blank: TEXT_TRIGGERS.blank,
+  };
+  return { verb: found, poisoning };
 }
 
 /** Descriptions conjugate their verbs: "Deletes", "Retrieving", "Updated". */
@@ -244,32 +252,35 @@ function verbOf(word: string): string | undefined {
 function readSchema(schema: unknown, evidence: Evidence[]): void {
   if (!isRecord(schema) || !isRecord(schema.properties)) return;
   const properties = schema.properties;
-  const fired = new Set<ArgumentRule>();
+  let fired = 0; // bit i: ARGUMENT_RULES[i] has fired
   for (const argument in properties) {
     const definition = properties[argument];
     const type = typeOf(definition);
     const lower = argument.toLowerCase();
-    applyArgumentRules(ARGUMENT_RULES_EXACT.get(lower), argument, type, true, fired, evidence);
-    const words = splitWords(argument);
-    for (let i = 0; i < words.length; i++) applyArgumentRules(ARGUMENT_RULES_BY_WORD.get(words[i]), argument, type, i === words.length - 1, fired, evidence);
+    fired = applyArgumentRules(ARGUMENT_RULES_EXACT.get(lower), argument, type, true, fired, evidence);
+    const words = SIMPLE_WORD.test(argument) ? [argument] : splitWords(argument);
+    for (let i = 0; i < words.length; i++) fired = applyArgumentRules(ARGUMENT_RULES_BY_WORD.get(words[i]), argument, type, i === words.length - 1, fired, evidence);
     if (ACTION_ARGUMENTS.has(lower) && isRecord(definition)) readActionValues(argument, definition, evidence);
   }
 }
 
+/** Applies the argument rules at `indexes` not yet in `fired`; returns `fired` with those that fired. */
 function applyArgumentRules(
-  rules: readonly ArgumentRule[] | undefined,
+  indexes: readonly number[] | undefined,
   argument: string,
   type: string | undefined,
   isHeadWord: boolean,
-  fired: Set<ArgumentRule>,
+  fired: number,
   evidence: Evidence[],
-): void {
-  if (!rules) return;
-  for (const rule of rules) {
-    if (fired.has(rule) || (rule.headWord && !isHeadWord) || (rule.types && (!type || !rule.types.includes(type)))) continue;
-    fired.add(rule);
-    evidence.push({ rule: `argument:${rule.id}`, field: 'inputSchema', match: argument, points: rule.points, weight: rule.weight });
+): number {
+  if (!indexes) return fired;
+  for (const r of indexes) {
+    const rule = ARGUMENT_RULES[r];
+    if (fired & (1 << r) || (rule.headWord && !isHeadWord) || (rule.types && (!type || !rule.types.includes(type)))) continue;
+    fired |= 1 << r;
+    evidence.push({ rule: ARGUMENT_RULE_NAMES[r], field: 'inputSchema', match: argument, points: rule.points, weight: rule.weight });
   }
+  return fired;
 }
 
 function readActionValues(argument: string, definition: Record<string, unknown>, evidence: Evidence[]): void {
@@ -344,18 +355,18 @@ function conflictsWith(category: Category, annotations: Record<string, unknown>)
 }
 
 function flagsFrom(evidence: readonly Evidence[], category: Category): Flag[] {
-  const best = new Map<Flag, number>();
+  const best: Partial<Record<Flag, number>> = {};
   for (const e of evidence) {
     if (e.points in CATEGORY_SET) continue;
     const flag = e.points as Flag;
-    if (e.weight > (best.get(flag) ?? 0)) best.set(flag, e.weight);
+    if (e.weight > (best[flag] ?? 0)) best[flag] = e.weight;
   }
   const changes = category !== 'read' && category !== 'unknown';
   const flags: Flag[] = [];
   for (const f of FLAGS) {
     // A query handed to a tool that executes it is code: weaker evidence suffices.
     const threshold = f === 'freeform_input' && category === 'execute' ? EXECUTE_FREEFORM_THRESHOLD : FLAG_THRESHOLD;
-    if ((best.get(f) ?? 0) >= threshold && (changes || !CHANGE_ONLY_FLAGS.has(f))) flags.push(f);
+    if ((best[f] ?? 0) >= threshold && (changes || !CHANGE_ONLY_FLAGS.has(f))) flags.push(f);
   }
   return flags;
 }
@@ -389,17 +400,23 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function indexObjectRules(rules: readonly ObjectRule[]): Map<string, ObjectRule[]> {
-  const index = new Map<string, ObjectRule[]>();
-  for (const rule of rules) for (const word of rule.objects) index.set(word, [...(index.get(word) ?? []), rule]);
+/** Word → indexes of the object rules that name it. */
+function indexObjectRules(rules: readonly ObjectRule[]): Map<string, number[]> {
+  if (rules.length > 31) throw new Error('at most 31 object rules (their firing is tracked in a bit mask)');
+  const index = new Map<string, number[]>();
+  rules.forEach((rule, r) => {
+    for (const word of rule.objects) index.set(word, [...(index.get(word) ?? []), r]);
+  });
   return index;
 }
 
-function indexArgumentRules(rules: readonly ArgumentRule[], exact: boolean): Map<string, ArgumentRule[]> {
-  const index = new Map<string, ArgumentRule[]>();
-  for (const rule of rules) {
-    if (Boolean(rule.exact) !== exact) continue;
-    for (const name of rule.names) index.set(name, [...(index.get(name) ?? []), rule]);
-  }
+/** Argument name (exact rules) or word (the others) → indexes of the argument rules that name it. */
+function indexArgumentRules(rules: readonly ArgumentRule[], exact: boolean): Map<string, number[]> {
+  if (rules.length > 31) throw new Error('at most 31 argument rules (their firing is tracked in a bit mask)');
+  const index = new Map<string, number[]>();
+  rules.forEach((rule, r) => {
+    if (Boolean(rule.exact) !== exact) return;
+    for (const name of rule.names) index.set(name, [...(index.get(name) ?? []), r]);
+  });
   return index;
 }

@@ -1,9 +1,10 @@
 /**
- * A one-pass prefilter for the phrase and poisoning rules: each rule names trigger words (as prefixes,
- * so `delet` covers deletes and deleting) or trigger characters, and a rule's regex only runs on texts
- * that contain one (and, when the rule names a second group with `alsoNeeds`, one of those too).
- * Scanning walks the text once through a trie of the triggers without allocating, which keeps
- * classification fast on long descriptions where most rules cannot match.
+ * A one-pass prefilter for the phrase and poisoning rules. Each rule names trigger words (as prefixes, so
+ * `delet` covers deletes and deleting) or trigger characters, and its regex only runs on texts that have
+ * one; a rule with a second group (`alsoNeeds`) needs a word of each group within a short distance of
+ * each other. The same pass notes invisible characters and long runs of blank space. Scanning walks the
+ * text once through a trie of the triggers without allocating, which keeps classification fast on long
+ * descriptions where most rules cannot match.
  */
 
 export interface Triggered {
@@ -11,32 +12,75 @@ export interface Triggered {
   triggers?: readonly string[];
   /** ASCII punctuation characters that make the rule a candidate. */
   triggerChars?: string;
-  /** A second group of word prefixes, one of which must also be present. */
+  /** A second group of word prefixes, one of which must stand within `PAIR_WINDOW` characters of a trigger. */
   alsoNeeds?: readonly string[];
 }
 
-/** The trie edge of each ASCII code: 0–25 letters (case folded), 26–35 digits, -1 not a word character. */
-const CLASS = new Int8Array(128).fill(-1);
+/** How close (in characters) the two groups of a paired rule must be. */
+export const PAIR_WINDOW = 160;
+
+export interface ScanOptions {
+  /** Code point ranges (inclusive) to report as invisible. */
+  invisible?: ReadonlyArray<readonly [number, number]>;
+  /** Report a run of this many spaces or tabs, or this many blank lines. */
+  blank?: { spaces: number; lines: number };
+}
+
+/**
+ * The class of each ASCII code: 0–25 letters (case folded) and 26–35 digits are trie edges; the negative
+ * classes are the separators the scan tells apart. Carriage returns count as nothing.
+ */
+const PUNCTUATION = -1;
+const SPACE = -2;
+const NEWLINE = -3;
+const IGNORED = -4;
+const NON_ASCII = -5;
+const CLASS = new Int8Array(128).fill(PUNCTUATION);
 for (let code = 0; code < 128; code++) {
   if (code >= 97 && code <= 122) CLASS[code] = code - 97;
   else if (code >= 65 && code <= 90) CLASS[code] = code - 65;
   else if (code >= 48 && code <= 57) CLASS[code] = code - 48 + 26;
 }
+CLASS[32] = SPACE;
+CLASS[9] = SPACE;
+CLASS[10] = NEWLINE;
+CLASS[13] = IGNORED;
 const ALPHABET = 36;
 const MAX_GROUPS = 31;
+const FAR = -1_000_000;
 
 export class TriggerIndex {
+  /** After `scan`: trigger groups present before the split, and from it on. */
+  first = 0;
+  rest = 0;
+  /** After `scan`: groups of paired rules that stood near their partner. */
+  near = 0;
+  /** After `scan`: the index of the first invisible character, or -1. */
+  invisibleAt = -1;
+  /** After `scan`: what long blank run was found, or ''. */
+  blank = '';
+
   private next: Int32Array;
   private readonly masks: number[] = [0];
   private readonly charMasks = new Int32Array(128);
-  /** Per rule, the group bits that must all be present. */
+  /** Per rule, the group bits it needs, and whether they must be near each other. */
   private readonly needs: number[] = [];
+  private readonly paired: boolean[] = [];
+  private readonly partner = new Int8Array(MAX_GROUPS).fill(-1);
+  private pairBits = 0;
+  private readonly lastAt = new Int32Array(MAX_GROUPS);
+  private readonly invisible: ReadonlyArray<readonly [number, number]>;
+  private readonly blankSpaces: number;
+  private readonly blankLines: number;
   private nodes = 1;
   private groups = 0;
 
-  constructor(rules: readonly Triggered[]) {
+  constructor(rules: readonly Triggered[], options: ScanOptions = {}) {
     if (rules.length > 31) throw new Error('TriggerIndex holds at most 31 rules');
     this.next = new Int32Array(ALPHABET * 256);
+    this.invisible = options.invisible ?? [];
+    this.blankSpaces = options.blank?.spaces ?? Infinity;
+    this.blankLines = options.blank?.lines ?? Infinity;
     for (const rule of rules) {
       const first = this.group();
       for (const word of rule.triggers ?? []) this.addWord(word, first);
@@ -46,44 +90,115 @@ export class TriggerIndex {
         const second = this.group();
         for (const word of rule.alsoNeeds) this.addWord(word, second);
         needs |= second;
+        this.partner[31 - Math.clz32(first)] = 31 - Math.clz32(second);
+        this.partner[31 - Math.clz32(second)] = 31 - Math.clz32(first);
+        this.pairBits |= needs;
       }
       this.needs.push(needs);
+      this.paired.push(rule.alsoNeeds !== undefined);
     }
   }
 
-  /** A bit mask of trigger groups present in `text` from `start` to `end`; combine masks with `|`, then ask `candidates`. */
-  scan(text: string, start = 0, end = text.length): number {
+  /** Scans `text`, splitting presence at `split` (say, the end of a first sentence); results in the fields above. */
+  scan(text: string, split = text.length): void {
     const next = this.next;
     const masks = this.masks;
     const charMasks = this.charMasks;
-    let found = 0;
+    const pairBits = this.pairBits;
+    const blankSpaces = this.blankSpaces;
+    const blankLinesLimit = this.blankLines;
+    const length = text.length;
+    this.lastAt.fill(FAR);
+    let first = 0;
+    let rest = 0;
+    let near = 0;
+    let invisibleAt = -1;
+    let blank = '';
     let node = 0; // the trie node of the word so far; -1 once the word has left the trie
     let inWord = false;
-    for (let i = start; i < end; i++) {
+    let spaces = 0;
+    let blankLines = 0;
+    let lastContent = -1;
+    let lastNewline = -1;
+    for (let i = 0; i < length; i++) {
       const code = text.charCodeAt(i);
-      const c = code < 128 ? CLASS[code] : -1;
-      if (c < 0) {
-        inWord = false;
-        if (code < 128) found |= charMasks[code];
+      const c = code < 128 ? CLASS[code] : NON_ASCII;
+      if (c >= 0) {
+        if (!inWord) {
+          inWord = true;
+          node = 0;
+          spaces = 0;
+          lastContent = i;
+        }
+        if (node < 0) continue;
+        node = next[node * ALPHABET + c];
+        if (node === 0) {
+          node = -1;
+          continue;
+        }
+        const m = masks[node];
+        if (m === 0) continue;
+        if (i < split) first |= m;
+        else rest |= m;
+        if (m & pairBits) near |= this.pair(m & pairBits, i);
         continue;
       }
-      if (!inWord) {
-        inWord = true;
-        node = 0;
+      inWord = false;
+      if (c === SPACE) {
+        if (++spaces >= blankSpaces && !blank) blank = `${blankSpaces} spaces in a row`;
+      } else if (c === NEWLINE) {
+        spaces = 0;
+        blankLines = lastContent < lastNewline ? blankLines + 1 : 1;
+        lastNewline = i;
+        if (blankLines >= blankLinesLimit && !blank) blank = `${blankLinesLimit} blank lines in a row`;
+      } else if (c === PUNCTUATION) {
+        spaces = 0;
+        lastContent = i;
+        const m = charMasks[code];
+        if (m !== 0) {
+          if (i < split) first |= m;
+          else rest |= m;
+        }
+      } else if (c === NON_ASCII) {
+        spaces = 0;
+        lastContent = i;
+        if (invisibleAt < 0 && this.isInvisible(text, i, code)) invisibleAt = i;
       }
-      if (node < 0) continue;
-      node = next[node * ALPHABET + c];
-      if (node === 0) node = -1;
-      else found |= masks[node];
     }
-    return found;
+    this.first = first;
+    this.rest = rest;
+    this.near = near;
+    this.invisibleAt = invisibleAt;
+    this.blank = blank;
   }
 
-  /** The rules (bit i for rule i) whose trigger groups are all in `scanned`. */
-  candidates(scanned: number): number {
+  /** The rules (bit i for rule i) whose triggers are in `present` (paired rules: whose groups were `near`). */
+  candidates(present: number, near = 0): number {
     let rules = 0;
-    for (let i = 0; i < this.needs.length; i++) if ((scanned & this.needs[i]) === this.needs[i]) rules |= 1 << i;
+    for (let i = 0; i < this.needs.length; i++) {
+      const needs = this.needs[i];
+      if (((this.paired[i] ? near : present) & needs) === needs) rules |= 1 << i;
+    }
     return rules;
+  }
+
+  /** Notes paired groups hit at `at`; returns the groups (with partners) that stand near their partner. */
+  private pair(bits: number, at: number): number {
+    let near = 0;
+    while (bits !== 0) {
+      const g = 31 - Math.clz32(bits);
+      bits &= ~(1 << g);
+      this.lastAt[g] = at;
+      const p = this.partner[g];
+      if (at - this.lastAt[p] <= PAIR_WINDOW) near |= (1 << g) | (1 << p);
+    }
+    return near;
+  }
+
+  private isInvisible(text: string, i: number, code: number): boolean {
+    const point = code >= 0xd800 && code <= 0xdbff ? (text.codePointAt(i) ?? code) : code;
+    for (const [low, high] of this.invisible) if (point >= low && point <= high) return true;
+    return false;
   }
 
   private group(): number {
@@ -115,7 +230,7 @@ export class TriggerIndex {
 
   private addChar(char: string, bit: number): void {
     const code = char.charCodeAt(0);
-    if (code >= 128 || CLASS[code] >= 0) throw new Error(`trigger character ${JSON.stringify(char)} must be ASCII punctuation`);
+    if (code >= 128 || CLASS[code] !== PUNCTUATION) throw new Error(`trigger character ${JSON.stringify(char)} must be ASCII punctuation`);
     this.charMasks[code] |= bit;
   }
 }
