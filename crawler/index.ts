@@ -5,7 +5,7 @@ export { defaultNpmCacheDir, installNpmPackage, parseNpmSpec, resolveVersion, ty
 export type { NetworkPolicy } from './net/index.ts';
 export { CrawlQueue, type QueueLimits } from './queue.ts';
 export { DEFAULT_RETRY, type RetryOptions } from './retry.ts';
-export { runCrawl, storeResult, type CrawlProgress, type CrawlRunSummary, type RunCrawlOptions, type ServerOutcome } from './run.ts';
+export { mergeById, runCrawl, storeResult, type CrawlProgress, type CrawlRunSummary, type RunCrawlOptions, type ServerOutcome } from './run.ts';
 export {
   DEFAULT_REGISTRY_URL,
   fetchRegistry,

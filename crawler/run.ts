@@ -126,7 +126,7 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
  * One entry per server id: a server that several sources list (a servers file and the registry) keeps the
  * first one's metadata, every source's name, and all their targets in order.
  */
-function mergeById(sourced: readonly SourcedServer[]): SourcedServer[] {
+export function mergeById(sourced: readonly SourcedServer[]): SourcedServer[] {
   const byId = new Map<string, SourcedServer>();
   for (const { server, targets } of sourced) {
     const first = byId.get(server.id);

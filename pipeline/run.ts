@@ -4,7 +4,7 @@ import type PgBoss from 'pg-boss';
 import { CLASSIFIER_VERSION } from '../classifier/index.ts';
 import { runDistributedCrawl } from '../crawler/distributed/coordinator.ts';
 import type { QueueSettings } from '../crawler/distributed/queue.ts';
-import { runCrawl, type CrawlRunSummary, type RunCrawlOptions, type SourcedServer } from '../crawler/index.ts';
+import { mergeById, runCrawl, type CrawlRunSummary, type RunCrawlOptions, type SourcedServer } from '../crawler/index.ts';
 import {
   catalogueCounts,
   catalogueFingerprint,
@@ -113,8 +113,9 @@ async function crawlStep(
 ): Promise<PipelineSummary['crawl']> {
   const began = performance.now();
   const freshForMs = options.freshForMs ?? DEFAULT_FRESH_FOR_MS;
-  const stale = freshForMs > 0 ? await staleServers(db, options.sourced, new Date(now().getTime() - freshForMs)) : [...options.sourced];
-  const fresh = options.sourced.length - stale.length;
+  const sourced = mergeById(options.sourced);
+  const stale = freshForMs > 0 ? await staleServers(db, sourced, new Date(now().getTime() - freshForMs)) : sourced;
+  const fresh = sourced.length - stale.length;
   const skipped = { runId: null, servers: 0, fresh, outcomes: {}, changes: {} };
   if (stale.length === 0) {
     emit({ step: 'crawl', kind: 'done', message: `nothing to crawl: all ${fresh} servers were crawled within ${formatDuration(freshForMs)}` });

@@ -1,7 +1,7 @@
 import type PgBoss from 'pg-boss';
 import { closeRun, openRun, runChangeCounts, runProgress, upsertServers, type Orm, type RunProgress } from '../../db/index.ts';
 import { sleep } from '../retry.ts';
-import type { CrawlRunSummary } from '../run.ts';
+import { mergeById, type CrawlRunSummary } from '../run.ts';
 import type { SourcedServer } from '../targets.ts';
 import { CRAWL_QUEUE, crawlJobId, enqueueCrawlJobs, ensureCrawlQueues, type CrawlJobSettings, type QueueSettings } from './queue.ts';
 
@@ -41,8 +41,9 @@ export async function runDistributedCrawl(
   const { boss } = options;
   const now = options.now ?? (() => new Date());
   const began = performance.now();
-  await upsertServers(orm, sourced.map((s) => s.server), now());
-  const crawlable = sourced.filter((s) => s.server.status !== 'deleted' && s.targets.length > 0);
+  const merged = mergeById(sourced);
+  await upsertServers(orm, merged.map((s) => s.server), now());
+  const crawlable = merged.filter((s) => s.server.status !== 'deleted' && s.targets.length > 0);
   const run = await openRun(orm, now(), { ...options.runOptions, servers: crawlable.length, distributed: true });
 
   await ensureCrawlQueues(boss);
