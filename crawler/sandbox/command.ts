@@ -35,12 +35,17 @@ export function findOnPath(name: string, path = process.env.PATH ?? ''): string 
   return undefined;
 }
 
-export function prlimitArgs(limits: ResourceLimits): string[] {
+/**
+ * `countsOwnProcesses`: the kernel counts RLIMIT_NPROC per user (per user namespace), so the process
+ * limit is only meaningful when the server has a uid or a user namespace of its own; on a shared uid it
+ * would count every process of the crawler's user and could stop the server from starting at all.
+ */
+export function prlimitArgs(limits: ResourceLimits, countsOwnProcesses: boolean): string[] {
   return [
     `--data=${limits.maxMemoryBytes}`,
     `--cpu=${limits.maxCpuSeconds}`,
     `--nofile=${limits.maxOpenFiles}`,
-    `--nproc=${limits.maxProcesses}`,
+    ...(countsOwnProcesses ? [`--nproc=${limits.maxProcesses}`] : []),
     '--core=0',
     '--',
   ];

@@ -209,7 +209,7 @@ class SandboxedTransport implements Transport {
     const resources = { ...DEFAULT_RESOURCE_LIMITS, ...definedOnly(limits) };
     const prlimit = findOnPath('prlimit', sandboxPath());
     if (!prlimit) warnOnce('prlimit (util-linux) is not installed; stdio servers run without resource limits', warn);
-    const limited = prlimit ? [prlimit, ...prlimitArgs(resources)] : [];
+    const limited = prlimit ? [prlimit, ...prlimitArgs(resources, this.uid !== undefined || this.isolation === 'bwrap')] : [];
     const argv =
       this.isolation === 'bwrap'
         ? [

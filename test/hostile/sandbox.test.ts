@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
@@ -147,6 +148,8 @@ describe.each(['auto', 'none'] as const)('launchSandboxed (isolation %s)', (isol
     expect(stderr).toMatch(/Max open files\s+64\s+64/);
     expect(stderr).toMatch(/Max cpu time\s+7\s+7/);
     expect(stderr).toMatch(/Max data size\s+536870912\s+536870912/);
+    // As root the server has a uid of its own, so the kernel's process count is its own.
+    if (process.getuid?.() === 0) expect(stderr).toMatch(/Max processes\s+100\s+100/);
     expect(nothingLeft(sandbox)).toEqual([]);
   });
 });
@@ -181,5 +184,21 @@ describe.skipIf(!bwrapWorks)('inside bwrap', () => {
     expect(attempts.ownHome).toBe('ok: wrote');
     expect(existsSync(join('/root', marker))).toBe(false);
     expect(existsSync(join('/tmp', marker))).toBe(false);
+  });
+});
+
+describe.skipIf(process.getuid?.() !== 0)('as an ordinary user', () => {
+  it('runs servers with the crawler’s uid, and limits processes only where it can count them alone (bwrap)', async () => {
+    const probe = join(dirname(fileURLToPath(import.meta.url)), 'non-root-probe.ts');
+    const { stdout } = await promisify(execFile)('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', probe], {
+      env: { PATH: process.env.PATH, HOME: '/tmp' },
+      cwd: dirname(probe),
+      timeout: 60_000,
+    });
+    const report = JSON.parse(stdout.trim().split('\n').pop()!);
+    const expected = (isolation: string, maxProcesses: RegExp) => ({ isolation, serverUid: null, tools: ['read_thing', 'delete_thing'], left: 0, maxProcesses: expect.stringMatching(maxProcesses) });
+    expect(report.uid).toBe(65534);
+    if (bwrapWorks) expect(report.auto).toEqual(expected('bwrap', /^100$/));
+    expect(report.none).toEqual(expected('none', /^(?!100$)/));
   });
 });
