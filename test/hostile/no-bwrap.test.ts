@@ -1,0 +1,28 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { launchSandboxed, livingProcesses } from '../../crawler/sandbox/index.ts';
+import { FIXTURES, stdioTarget } from './cases.ts';
+
+// This file runs in a process of its own, so the one-time bwrap probe here sees a PATH without bwrap.
+const path = process.env.PATH;
+beforeAll(() => void (process.env.PATH = '/nonexistent-bin'));
+afterAll(() => void (process.env.PATH = path));
+
+it('says once that bwrap is missing, and still runs servers with a clean environment and limits', async () => {
+  const warnings: string[] = [];
+  for (const run of [1, 2]) {
+    const { command, args } = stdioTarget('no-bwrap', 'print-env', `no-bwrap-${run}`);
+    const sandbox = launchSandboxed({ command, args, env: {}, readablePaths: [FIXTURES] }, { maxMessageBytes: 1024 * 1024 }, { warn: (w) => warnings.push(w) });
+    const client = new Client({ name: 'no-bwrap', version: '1' });
+    await client.connect(sandbox.transport);
+    const { tools } = await client.listTools();
+    await client.close();
+    await sandbox.kill();
+    expect(sandbox.isolation).toBe('none');
+    expect(Object.keys(JSON.parse(tools[0].description!.replace('My environment: ', ''))).sort()).toEqual(['HOME', 'PATH', 'TMPDIR']);
+    expect(livingProcesses({ pgid: sandbox.pid, uid: sandbox.uid })).toEqual([]);
+  }
+  const aboutBwrap = warnings.filter((w) => w.includes('bwrap'));
+  expect(aboutBwrap).toHaveLength(1);
+  expect(aboutBwrap[0]).toMatch(/bwrap is not installed \(Debian\/Ubuntu package "bubblewrap"\); stdio servers run WITHOUT filesystem, network and PID isolation/);
+});
