@@ -42,7 +42,7 @@ describe.skipIf(!adminUrl)('distributed crawl on PostgreSQL (pg-boss)', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('two workers and a coordinator crawl 60 servers; one worker is SIGKILLed part-way and nothing is lost', { timeout: 180_000 }, async () => {
+  it('two workers and a coordinator crawl 60 servers; one worker is SIGKILLed part-way and nothing is lost; run --distributed uses the workers', { timeout: 180_000 }, async () => {
     const env = { DATABASE_URL: db.url };
     const timing = ['--maintenance-seconds', '1', '--poll-seconds', '1'];
     workers.push(startCli(['worker', '--concurrency', '3', '--name', 'worker-a', ...timing], env));
@@ -94,6 +94,20 @@ describe.skipIf(!adminUrl)('distributed crawl on PostgreSQL (pg-boss)', () => {
     expect(shown.progress.serversDone).toBe(SERVERS);
     expect(Object.keys(shown.progress.byWorker).sort()).toEqual(['worker-a', 'worker-b']);
     expect(shown.queue).toMatchObject({ waiting: 0, active: 0 });
+
+    // `toolrisk run --distributed`: the whole pipeline, its crawl done by the surviving worker.
+    const some = ['fixture-00', 'fixture-01', 'fixture-02', 'fixture-03', 'fixture-04', 'fixture-05'];
+    const pipeline = startCli(
+      ['run', '--distributed', '--servers', fixtures.file, '--only', ...some, '--allow-private-network', '--allow-host', '127.0.0.1',
+        '--fresh-for', '0', '--no-build', '--json'],
+      env,
+    );
+    expect(await pipeline.exited, pipeline.output()).toBe(0);
+    const summary = JSON.parse(pipeline.stdout());
+    expect(summary.crawl).toMatchObject({ status: 'completed', servers: 6, outcomes: { ok: 6 }, changes: {} });
+    // `crawl` stored the tools unclassified; the pipeline classifies every current definition once.
+    expect(summary.classify.classified).toBe(SERVERS * 3);
+    expect(summary.catalogue).toMatchObject({ servers: SERVERS, tools: SERVERS * 3, unclassified: 0 });
     await survivor.stop();
   });
 });
