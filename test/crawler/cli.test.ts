@@ -3,12 +3,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { crawlAttempts, crawlRuns, getServer, openDatabase, type Database } from '../../db/index.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
+import { startStreamableHttp } from '../fixtures/servers/http.ts';
+import { buildNotesServer } from '../fixtures/servers/notes-server.ts';
+import { startRegistry } from '../fixtures/servers/registry.ts';
 import { ROOT } from './helpers.ts';
 
 const run = promisify(execFile);
+// Each test starts the CLI several times (a Node process, tsx, the database, a server): slow on a loaded machine.
+vi.setConfig({ testTimeout: 180_000 });
 const NOTES = path.join(ROOT, 'test', 'fixtures', 'servers', 'stdio-notes.ts');
 
 /** Runs the toolrisk CLI; resolves with its exit code and output whatever the code. */
@@ -52,12 +57,12 @@ describe.each(testBackends())('toolrisk crawl on $name', (backend) => {
     writeFileSync(file, `servers:\n  - id: notes\n    command: ${process.execPath}\n    args: [--import, tsx, ${NOTES}]\n    cwd: ${ROOT}\n`);
     const result = await toolrisk(['crawl', '--servers', file, '--timeout', '20'], env);
     expect(result.stderr).toContain('1/1 ok notes');
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/ok\s+1/);
     expect(result.stdout).toMatch(/run \d+ completed: 1 servers, 1 listed, 3 tool changes/);
 
     const json = await toolrisk(['crawl', '--servers', file, '--json'], env);
-    expect(json.code).toBe(0);
+    expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ status: 'completed', outcomes: { ok: 1 }, changes: 0, results: [{ serverId: 'notes', toolCount: 3 }] });
 
     const db = await open();
@@ -69,11 +74,43 @@ describe.each(testBackends())('toolrisk crawl on $name', (backend) => {
     }
   });
 
+  it('syncs a registry, crawls its remotes within the allowlist, and next time asks only for what changed', async () => {
+    const mcp = await startStreamableHttp(() => buildNotesServer());
+    const entry = (name: string, url: string) => ({
+      server: { name, description: `The ${name} server`, version: '1.0.0', remotes: [{ type: 'streamable-http', url }] },
+      _meta: { 'io.modelcontextprotocol.registry/official': { status: 'active', publishedAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', isLatest: true } },
+    });
+    const registry = await startRegistry(() => [entry('test/local-notes', mcp.url), entry('test/public', 'https://mcp.example.com/mcp')]);
+    try {
+      const flags = ['--registry', registry.url, '--since', 'auto', '--allow-host', '127.0.0.1', '--allow-private-network'];
+      const first = await toolrisk(['crawl', ...flags], env);
+      expect(first.stderr).toContain(`registry ${registry.url}: 2 servers (all) in 1 pages`);
+      expect(first.stdout).toMatch(/test\/public\s+refused_by_policy\s+Not connecting to https:\/\/mcp\.example\.com/);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toMatch(/run \d+ completed: 2 servers, 1 listed, 3 tool changes/);
+
+      const second = await toolrisk(['crawl', ...flags, '--json'], env);
+      expect(second.code, second.stderr).toBe(0);
+      expect(JSON.parse(second.stdout)).toMatchObject({ servers: 0, attempts: 0 });
+      expect(registry.requests.at(-1)).toMatch(/updated_since=/);
+
+      const db = await open();
+      try {
+        expect(await getServer(db.orm, 'test/local-notes')).toMatchObject({ sources: ['registry'], toolCount: 3, lastOutcome: 'ok' });
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await registry.close();
+      await mcp.close();
+    }
+  });
+
   it('exits 0 when servers fail, 1 when the run cannot proceed, 2 for a bad command line', async () => {
     const file = path.join(dir, 'failing.yaml');
     writeFileSync(file, `servers:\n  - id: dies\n    command: ${process.execPath}\n    args: ["-e", "process.exit(1)"]\n`);
     const failing = await toolrisk(['crawl', '--servers', file], env);
-    expect(failing.code).toBe(0);
+    expect(failing.code, failing.stderr).toBe(0);
     expect(failing.stdout).toMatch(/dies\s+crashed/);
 
     const invalid = path.join(dir, 'invalid.yaml');
@@ -100,7 +137,7 @@ describe.each(testBackends())('toolrisk crawl on $name', (backend) => {
 describe('toolrisk check', () => {
   it('prints each tool with its classification', async () => {
     const result = await toolrisk(['check', '--', process.execPath, '--import', 'tsx', NOTES], {});
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^fixture-notes 1\.0\.0 over stdio, protocol [\d-]+: 3 tools/);
     expect(result.stdout).toMatch(/delete_note\s+destructive\s+critical/);
     expect(result.stdout).toMatch(/list_notes\s+read\s+low/);
@@ -108,7 +145,7 @@ describe('toolrisk check', () => {
 
   it('prints JSON with the server, every tool as listed, and its classification', async () => {
     const result = await toolrisk(['check', '--json', '--', process.execPath, '--import', 'tsx', NOTES], {});
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout);
     expect(json.server).toMatchObject({ name: 'fixture-notes', version: '1.0.0', instructions: 'Keeps notes for tests.' });
     expect(json.tools.map((t: { name: string }) => t.name)).toEqual(['list_notes', 'add_note', 'delete_note']);
