@@ -29,16 +29,23 @@ export interface Scheduler {
 }
 
 /** Checks a cron expression, with a message that says what is wrong. */
-export function parseCron(cron: string, { seconds }: { seconds: boolean }): Cron {
+export function parseCron(cron: string, { seconds, timezone }: { seconds: boolean; timezone?: string }): Cron {
   const fields = cron.trim().split(/\s+/).length;
   if (!seconds && fields !== 5) {
     throw new Error(`The cron expression "${cron}" has ${fields} fields; scheduling on PostgreSQL (pg-boss) takes 5 (minute hour day month weekday).`);
   }
+  let parsed: Cron;
   try {
-    return new Cron(cron, { paused: true, mode: seconds ? '5-or-6-parts' : '5-part' });
+    parsed = new Cron(cron, { paused: true, mode: seconds ? '5-or-6-parts' : '5-part', timezone });
   } catch (error) {
     throw new Error(`The cron expression "${cron}" is not valid: ${(error as Error).message}`);
   }
+  try {
+    parsed.nextRun(); // the time zone is only checked when a date is computed
+  } catch {
+    throw new Error(`"${timezone}" is not a time zone: give an IANA name such as UTC or Europe/Paris.`);
+  }
+  return parsed;
 }
 
 /**
@@ -46,7 +53,7 @@ export function parseCron(cron: string, { seconds }: { seconds: boolean }): Cron
  * a run is still going is skipped and logged; a failed run is logged and the schedule goes on.
  */
 export function scheduleInProcess(options: ScheduleOptions): Scheduler {
-  parseCron(options.cron, { seconds: true }).stop();
+  parseCron(options.cron, { seconds: true, timezone: options.timezone }).stop();
   let current: Promise<void> | null = null;
   const job = new Cron(
     options.cron,
@@ -92,7 +99,7 @@ const LAST_FINISHED_KEY = 'schedule:last-finished';
  * waited behind a run still going is a tick that overlapped it: it is skipped and logged.
  */
 export async function scheduleWithPgBoss(options: PgBossScheduleOptions): Promise<Scheduler> {
-  const cron = parseCron(options.cron, { seconds: false });
+  const cron = parseCron(options.cron, { seconds: false, timezone: options.timezone });
   const queue = options.queue ?? SCHEDULE_QUEUE;
   const now = options.now ?? (() => new Date());
   const { boss, orm } = options;

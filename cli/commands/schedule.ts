@@ -28,7 +28,7 @@ export function registerSchedule(program: Command): void {
 async function schedule(flags: ScheduleFlags): Promise<void> {
   const url = process.env.DATABASE_URL || undefined;
   try {
-    parseCron(flags.cron, { seconds: !url });
+    parseCron(flags.cron, { seconds: !url, timezone: flags.timezone });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

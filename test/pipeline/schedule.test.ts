@@ -76,5 +76,7 @@ describe('parseCron', () => {
     expect(() => parseCron('*/2 * * * * *', { seconds: false })).toThrow(/5 \(minute hour day month weekday\)/);
     expect(() => parseCron('61 * * * *', { seconds: true })).toThrow(/not valid/);
     expect(() => parseCron('every night', { seconds: true })).toThrow(/not valid|fields/);
+    expect(parseCron('0 3 * * *', { seconds: false, timezone: 'Europe/Paris' }).nextRun()?.getUTCHours()).toBeOneOf([1, 2]);
+    expect(() => parseCron('0 3 * * *', { seconds: false, timezone: 'Mars/Olympus' })).toThrow(/"Mars\/Olympus" is not a time zone/);
   });
 });
