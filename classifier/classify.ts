@@ -53,6 +53,10 @@ const WORST_FIRST: readonly Category[] = ['financial', 'destructive', 'execute',
 const CHANGE_ONLY_FLAGS: ReadonlySet<Flag> = new Set(['external_comm', 'bulk']);
 
 const OBJECT_RULES_BY_WORD = indexObjectRules(OBJECT_RULES);
+const OBJECT_RULE_VERBS = OBJECT_RULES.map((rule) => (rule.verbs ? new Set(rule.verbs) : undefined));
+const OBJECT_RULE_NAMES = Object.fromEntries(
+  (['name', 'title', 'description', 'inputSchema', 'annotations'] as const).map((field) => [field, OBJECT_RULES.map((rule) => `${field}-object:${rule.id}`)]),
+) as Record<Evidence['field'], string[]>;
 /** One scan of a description finds the candidates of every phrase rule and then every poisoning rule. */
 const TEXT_TRIGGERS = new TriggerIndex([...PHRASE_RULES, ...POISONING_RULES], POISONING_SCAN);
 const PHRASE_BITS = (1 << PHRASE_RULES.length) - 1;
@@ -67,8 +71,6 @@ const LATER_PHRASE_BITS = PHRASE_RULES.reduce(
 const ARGUMENT_RULES_EXACT = indexArgumentRules(ARGUMENT_RULES, true);
 const ARGUMENT_RULES_BY_WORD = indexArgumentRules(ARGUMENT_RULES, false);
 const ARGUMENT_RULE_NAMES = ARGUMENT_RULES.map((rule) => `argument:${rule.id}`);
-/** An argument name that is one lower-case word needs no splitting. */
-const SIMPLE_WORD = /^[a-z0-9]+$/;
 
 interface NameReading {
   /** The action verbs of the name, first the main one. */
@@ -171,13 +173,15 @@ function readObjects(words: string[], at: number, verb: string, verbRule: VerbRu
       const rule = OBJECT_RULES[r];
       if (fired & (1 << r)) continue;
       if (rule.headOnly && words[i] !== head) continue;
-      if (rule.verbs ? !rule.verbs.includes(verb) : rule.verbCategories ? !rule.verbCategories.includes(verbRule.category) : false) continue;
+      const verbs = OBJECT_RULE_VERBS[r];
+      if (verbs ? !verbs.has(verb) : rule.verbCategories ? !rule.verbCategories.includes(verbRule.category) : false) continue;
       fired |= 1 << r;
       if (rule.overridesVerb) overrides = true;
       const weight = rule.weight * (scale / WEIGHTS.nameVerb);
       const match = `${verb} … ${words[i]}`;
-      if (rule.category) evidence.push({ rule: `${field}-object:${rule.id}`, field, match, points: rule.category, weight });
-      for (const flag of rule.flags ?? []) evidence.push({ rule: `${field}-object:${rule.id}`, field, match, points: flag, weight });
+      const name = OBJECT_RULE_NAMES[field][r];
+      if (rule.category) evidence.push({ rule: name, field, match, points: rule.category, weight });
+      if (rule.flags) for (const flag of rule.flags) evidence.push({ rule: name, field, match, points: flag, weight });
     }
   }
   return overrides;
@@ -211,8 +215,8 @@ function readDescription(description: string, nameHasVerb: boolean, evidence: Ev
   }
   TEXT_TRIGGERS.scan(description, description.length - rest.length);
   const { first: scannedFirst, rest: scannedRest, near } = TEXT_TRIGGERS;
-  const inFirst = TEXT_TRIGGERS.candidates(scannedFirst) & PHRASE_BITS;
-  const inRest = TEXT_TRIGGERS.candidates(scannedRest) & LATER_PHRASE_BITS;
+  const inFirst = TEXT_TRIGGERS.candidates(scannedFirst, near) & PHRASE_BITS;
+  const inRest = TEXT_TRIGGERS.candidates(scannedRest, near) & LATER_PHRASE_BITS;
   for (let i = 0; i < PHRASE_RULES.length; i++) {
     const bit = 1 << i;
     if (((inFirst | inRest) & bit) === 0) continue;
@@ -255,28 +259,49 @@ function readSchema(schema: unknown, evidence: Evidence[]): void {
   let fired = 0; // bit i: ARGUMENT_RULES[i] has fired
   for (const argument in properties) {
     const definition = properties[argument];
-    const type = typeOf(definition);
-    const lower = argument.toLowerCase();
-    fired = applyArgumentRules(ARGUMENT_RULES_EXACT.get(lower), argument, type, true, fired, evidence);
-    const words = SIMPLE_WORD.test(argument) ? [argument] : splitWords(argument);
-    for (let i = 0; i < words.length; i++) fired = applyArgumentRules(ARGUMENT_RULES_BY_WORD.get(words[i]), argument, type, i === words.length - 1, fired, evidence);
-    if (ACTION_ARGUMENTS.has(lower) && isRecord(definition)) readActionValues(argument, definition, evidence);
+    const reading = readArgumentName(argument);
+    if (reading.rules.length > 0) fired = applyArgumentRules(reading.rules, argument, typeOf(definition), fired, evidence);
+    if (reading.isAction && isRecord(definition)) readActionValues(argument, definition, evidence);
   }
 }
 
+interface ArgumentNameReading {
+  /** Indexes of the argument rules its name matches (exactly, by a word, or by its head word). */
+  rules: number[];
+  /** Its values name actions (`action`, `operation`…). */
+  isAction: boolean;
+}
+
+/**
+ * What an argument's name matches, remembered: catalogues reuse a small vocabulary of argument names
+ * (owner, repo, path, query…), so each is split and looked up once. The memory is bounded.
+ */
+const argumentNames = new Map<string, ArgumentNameReading>();
+const ARGUMENT_NAMES_REMEMBERED = 20_000;
+
+function readArgumentName(argument: string): ArgumentNameReading {
+  let reading = argumentNames.get(argument);
+  if (reading) return reading;
+  const lower = argument.toLowerCase();
+  const rules = [...(ARGUMENT_RULES_EXACT.get(lower) ?? [])];
+  const words = splitWords(argument);
+  for (let i = 0; i < words.length; i++) {
+    for (const r of ARGUMENT_RULES_BY_WORD.get(words[i]) ?? []) {
+      if ((ARGUMENT_RULES[r].headWord && i !== words.length - 1) || rules.includes(r)) continue;
+      rules.push(r);
+    }
+  }
+  reading = { rules, isAction: ACTION_ARGUMENTS.has(lower) };
+  if (argumentNames.size >= ARGUMENT_NAMES_REMEMBERED) argumentNames.clear();
+  argumentNames.set(argument, reading);
+  return reading;
+}
+
 /** Applies the argument rules at `indexes` not yet in `fired`; returns `fired` with those that fired. */
-function applyArgumentRules(
-  indexes: readonly number[] | undefined,
-  argument: string,
-  type: string | undefined,
-  isHeadWord: boolean,
-  fired: number,
-  evidence: Evidence[],
-): number {
-  if (!indexes) return fired;
+function applyArgumentRules(indexes: readonly number[], argument: string, type: string | undefined, fired: number, evidence: Evidence[]): number {
   for (const r of indexes) {
     const rule = ARGUMENT_RULES[r];
-    if (fired & (1 << r) || (rule.headWord && !isHeadWord) || (rule.types && (!type || !rule.types.includes(type)))) continue;
+    if (fired & (1 << r) || (rule.types && (!type || !rule.types.includes(type)))) continue;
     fired |= 1 << r;
     evidence.push({ rule: ARGUMENT_RULE_NAMES[r], field: 'inputSchema', match: argument, points: rule.points, weight: rule.weight });
   }

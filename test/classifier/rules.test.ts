@@ -92,7 +92,7 @@ describe('phrase rules', () => {
     it(`${rule.id} matches its example, its triggers find it, and classify records it`, () => {
       expect(rule.pattern.test(rule.example)).toBe(true);
       index.scan(rule.example);
-      expect(index.candidates(index.first) & (1 << i)).not.toBe(0);
+      expect(index.candidates(index.first, index.near) & (1 << i)).not.toBe(0);
       const c = classify({ name: 'tool', description: rule.example });
       expect(rulesOf(c.evidence)).toContain(`phrase:${rule.id}`);
     });
