@@ -155,9 +155,13 @@ export function buildServerBundle(input: BundleInput): ServerBundle {
   const toolUrls = new Map(classified.map((t) => [t.tool.name, urls.tool(serverSlug, t.slug)]));
   const history = groupHistory(input.changes.slice(0, MAX_HISTORY).map((c) => historyEntry(c, toolUrls)));
 
-  const tools = classified.map(({ tool, slug, classification }) =>
-    toolPage(tool, slug, classification, ref, input.changes.filter((c) => c.toolName === tool.name).map((c) => historyEntry(c, toolUrls))),
-  );
+  const historyByTool = new Map<string, HistoryEntry[]>();
+  for (const change of input.changes) {
+    const list = historyByTool.get(change.toolName) ?? [];
+    if (list.length < MAX_HISTORY) list.push(historyEntry(change, toolUrls));
+    historyByTool.set(change.toolName, list);
+  }
+  const tools = classified.map(({ tool, slug, classification }) => toolPage(tool, slug, classification, ref, historyByTool.get(tool.name) ?? []));
   const summary = summarizeServer(classified.map((t) => ({ name: t.tool.name, classification: t.classification })));
   const policyTools = classified.map((t) => policyTool(t.tool.name, t.classification));
   const rows = tools.map(toolRow);

@@ -94,6 +94,7 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
     await page.press('header input[name=q]', 'Enter');
     const result = page.locator('#search-results a', { hasText: /^create_issue$/ }).first();
     await result.waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, `search-${backend.name}.png`) });
     await result.click();
     await page.waitForURL(/\/servers\/github-github-mcp-server-[0-9a-f]{10}\/create_issue\/$/);
     expect(await page.locator('h1').textContent()).toBe('create_issue');
