@@ -88,5 +88,8 @@ export const INVISIBLE_RANGES: ReadonlyArray<readonly [number, number]> = [
   [0xe0000, 0xe007f], // tag characters
 ];
 
-/** A description longer than this, or with this much blank space in one run (spaces, or blank lines), hides text from a reader. */
-export const HIDDEN_SECTION = { maxLength: 10_000, spaces: 200, blankLines: 40 };
+/**
+ * A description longer than this (real ones reach about 9,000 characters; the crawler cuts at 16,384), or
+ * with this much blank space in one run (spaces, or blank lines), hides text from a reader.
+ */
+export const HIDDEN_SECTION = { maxLength: 15_000, spaces: 200, blankLines: 40 };
