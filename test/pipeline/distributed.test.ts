@@ -28,6 +28,8 @@ describe.skipIf(!adminUrl)('distributed crawl on PostgreSQL (pg-boss)', () => {
   let dir: string;
   let fixtures: Awaited<ReturnType<typeof startFixtures>>;
   const workers: Running[] = [];
+  const others: Running[] = [];
+  const track = (process: Running) => (others.push(process), process);
 
   beforeAll(async () => {
     db = await createPostgres(adminUrl!);
@@ -36,7 +38,7 @@ describe.skipIf(!adminUrl)('distributed crawl on PostgreSQL (pg-boss)', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
+    await Promise.all([...workers, ...others].map((p) => p.stop('SIGKILL')));
     await fixtures?.process.stop();
     await db?.dispose();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -51,11 +53,11 @@ describe.skipIf(!adminUrl)('distributed crawl on PostgreSQL (pg-boss)', () => {
     const [victim, survivor] = workers;
 
     // The coordinator: enqueues one job per server, follows the run, closes it.
-    const coordinator = startCli(
+    const coordinator = track(startCli(
       ['crawl', '--distributed', '--servers', fixtures.file, '--allow-private-network', '--allow-host', '127.0.0.1', '--deadline', '20',
         '--lease', '15', '--retries', '3', '--retry-delay', '1', '--maintenance-seconds', '1'],
       env,
-    );
+    ));
     await coordinator.waitFor(/: (1[5-9]|[2-5]\d)\/60 servers done/, 120_000);
     victim.child.kill('SIGKILL');
     expect(await coordinator.exited, coordinator.output()).toBe(0);
@@ -87,7 +89,7 @@ describe.skipIf(!adminUrl)('distributed crawl on PostgreSQL (pg-boss)', () => {
     expect(retried.some((a) => a.details?.worker === 'worker-b')).toBe(true);
 
     // `toolrisk status` shows the finished run across both workers.
-    const status = startCli(['status', '--json'], { DATABASE_URL: db.url });
+    const status = track(startCli(['status', '--json'], { DATABASE_URL: db.url }));
     expect(await status.exited).toBe(0);
     const shown = JSON.parse(status.output().slice(status.output().indexOf('{')));
     expect(shown.run).toMatchObject({ id: run.id, status: 'completed', servers: SERVERS, distributed: true });
@@ -97,11 +99,11 @@ describe.skipIf(!adminUrl)('distributed crawl on PostgreSQL (pg-boss)', () => {
 
     // `toolrisk run --distributed`: the whole pipeline, its crawl done by the surviving worker.
     const some = ['fixture-00', 'fixture-01', 'fixture-02', 'fixture-03', 'fixture-04', 'fixture-05'];
-    const pipeline = startCli(
+    const pipeline = track(startCli(
       ['run', '--distributed', '--servers', fixtures.file, '--only', ...some, '--allow-private-network', '--allow-host', '127.0.0.1',
         '--fresh-for', '0', '--no-build', '--json'],
       env,
-    );
+    ));
     expect(await pipeline.exited, pipeline.output()).toBe(0);
     const summary = JSON.parse(pipeline.stdout());
     expect(summary.crawl).toMatchObject({ status: 'completed', servers: 6, outcomes: { ok: 6 }, changes: {} });
