@@ -312,7 +312,8 @@ class SandboxedTransport implements Transport {
       signalGroup(child.pid!, 'SIGTERM');
       await Promise.race([this.exited, sleep(this.limits.killGraceMs ?? DEFAULT_KILL_GRACE_MS)]);
       this.killNow();
-      await this.exited;
+      // A process in uninterruptible sleep can outlast SIGKILL for a while: never wait on it forever.
+      await Promise.race([this.exited, sleep(SETTLE_TIMEOUT_MS)]);
       await this.waitUntilGone();
     }
     if (this.dir) await rm(this.dir.root, { recursive: true, force: true }).catch(() => undefined);
