@@ -11,6 +11,7 @@ import { startHostileHttp, type HostileHttp } from '../fixtures/hostile/http-ser
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 import { processesMarked, remoteTarget, sourced, stdioTarget, SUITE_LIMITS } from './cases.ts';
 import { probeBwrap } from '../../crawler/sandbox/command.ts';
+import { runningSandboxes } from '../../crawler/sandbox/index.ts';
 
 const bwrapWorks = (await probeBwrap(process.getuid?.() === 0 ? 1_999_999_998 : undefined)).ok;
 
@@ -118,6 +119,7 @@ describe.each(testBackends())('hostile servers in one crawl run on $name', (back
 
     // Nothing is left running: no process carries this run's mark (the orphan's child included).
     expect(processesMarked(mark)).toEqual([]);
+    expect(runningSandboxes()).toBe(0);
 
     // No secret crossed: the server that printed its environment saw only its own variables.
     const stored = JSON.stringify([await db.orm.select().from(toolDefinitions), attempts]);
