@@ -69,12 +69,31 @@ export async function openStdioSession(target: StdioTarget | NpmTarget, ctx: Ses
   return connect(sandbox.transport, 'stdio', ctx);
 }
 
-/** What a command from a servers file may read under the sandbox: its folder, its working folder, and path arguments. */
+/**
+ * What a command from a servers file may read under the sandbox: its working folder, and for the command
+ * and every argument that names an existing file, the code around it (see readableRootOf).
+ */
 function readablePathsOf(target: StdioTarget): string[] {
-  const candidates = [target.cwd, path.isAbsolute(target.command) ? path.dirname(target.command) : undefined, ...target.args.filter((a) => path.isAbsolute(a))];
-  const resolved = target.args.filter((a) => !a.startsWith('-') && !path.isAbsolute(a)).map((a) => path.resolve(target.cwd ?? process.cwd(), a));
-  const paths = [...candidates, ...resolved.filter((p) => existsSync(p)).map((p) => path.dirname(p))];
-  return [...new Set(paths.filter((p): p is string => p !== undefined && existsSync(p)))];
+  const base = target.cwd ?? process.cwd();
+  const files = [target.command, ...target.args]
+    .filter((arg) => !arg.startsWith('-') && (path.isAbsolute(arg) || arg.includes('/')))
+    .map((arg) => path.resolve(base, arg))
+    .filter((file) => existsSync(file));
+  return [...new Set([...(target.cwd ? [target.cwd] : []), ...files.map(readableRootOf)])];
+}
+
+/**
+ * A script's code: inside node_modules, that whole node_modules folder (the package and its hoisted
+ * dependencies); otherwise the nearest folder with a package.json (its own node_modules inside), else its folder.
+ */
+function readableRootOf(file: string): string {
+  const parts = file.split(path.sep);
+  const modules = parts.indexOf('node_modules');
+  if (modules > 0) return parts.slice(0, modules + 1).join(path.sep);
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+  }
+  return path.dirname(file);
 }
 
 export async function openRemoteSession(target: RemoteTarget, ctx: SessionContext): Promise<Session> {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -141,14 +142,16 @@ function toSourced(entry: Entry, baseDir: string): SourcedServer {
     const { name, version } = parseNpmSpec(entry.npm);
     target = { kind: 'npm', serverId: id, package: name, version, args: entry.args ?? [], env: entry.env ?? {}, placeholders: [] };
   } else {
+    // Relative paths in a servers file mean relative to the file. The server itself runs in a folder of its
+    // own unless `cwd` says otherwise, so paths are made absolute here.
+    const absolute = (arg: string) => (arg.includes('/') && !arg.startsWith('-') && existsSync(path.resolve(baseDir, arg)) ? path.resolve(baseDir, arg) : arg);
     target = {
       kind: 'stdio',
       serverId: id,
-      command: entry.command!,
-      args: entry.args ?? [],
+      command: absolute(entry.command!),
+      args: (entry.args ?? []).map(absolute),
       env: entry.env ?? {},
-      // Relative paths in a servers file mean relative to the file.
-      cwd: path.resolve(baseDir, entry.cwd ?? '.'),
+      cwd: entry.cwd ? path.resolve(baseDir, entry.cwd) : undefined,
     };
   }
   return { server, targets: [target] };

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ describe('the servers file', () => {
   - id: memory
     title: Memory
     command: node
-    args: [server.js, --verbose]
+    args: [./server.js, --verbose, missing/file.js, plain]
     env: { MEMORY_FILE: /tmp/memory.json }
     cwd: sub
   - npm: "@modelcontextprotocol/server-memory@2026.8.31"
@@ -35,11 +35,13 @@ describe('the servers file', () => {
     headers: { X-Test: yes }
 `,
     );
+    mkdirSync(path.join(dir, 'sub'));
+    writeFileSync(path.join(dir, 'server.js'), '');
     const servers = await readServersFile(file);
     expect(servers.map((s) => s.server.id)).toEqual(['memory', 'npm:@modelcontextprotocol/server-memory', 'url:mcp.example.com/mcp']);
     expect(servers[0]).toEqual({
       server: { id: 'memory', title: 'Memory', description: null, sources: ['servers-file'] },
-      targets: [{ kind: 'stdio', serverId: 'memory', command: 'node', args: ['server.js', '--verbose'], env: { MEMORY_FILE: '/tmp/memory.json' }, cwd: path.join(dir, 'sub') }],
+      targets: [{ kind: 'stdio', serverId: 'memory', command: 'node', args: [path.join(dir, 'server.js'), '--verbose', 'missing/file.js', 'plain'], env: { MEMORY_FILE: '/tmp/memory.json' }, cwd: path.join(dir, 'sub') }],
     });
     expect(servers[1].targets[0]).toMatchObject({ kind: 'npm', package: '@modelcontextprotocol/server-memory', version: '2026.8.31', args: ['--flag'] });
     expect(servers[2].targets[0]).toMatchObject({ kind: 'remote', url: 'https://mcp.example.com/mcp/', transport: 'auto', headers: { 'X-Test': 'yes' } });
