@@ -40,7 +40,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   },
   {
     id: 'open-a-session',
-    verbs: ['initialize', 'init', 'open', 'start', 'establish', 'create', 'connect'],
+    verbs: ['initialize', 'init', 'open', 'start', 'establish', 'connect'],
     objects: ['connection', 'connections', 'session', 'sessions'],
     category: 'read',
     overridesVerb: true,
@@ -71,7 +71,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   {
     id: 'money-movement',
     verbs: ['create', 'place', 'submit', 'make', 'execute', 'send', 'issue', 'process', 'initiate', 'new', 'add', 'replace', 'post', 'exercise', 'capture', 'confirm'],
-    objects: ['payment', 'payments', 'charge', 'charges', 'refund', 'refunds', 'payout', 'payouts', 'transfer', 'transfers', 'order', 'orders', 'trade', 'trades', 'purchase', 'purchases', 'transaction', 'transactions', 'withdrawal', 'deposit', 'position', 'positions', 'remittance'],
+    objects: ['payment', 'payments', 'charge', 'charges', 'refund', 'refunds', 'payout', 'payouts', 'transfer', 'transfers', 'order', 'orders', 'trade', 'trades', 'purchase', 'purchases', 'transaction', 'transactions', 'withdrawal', 'deposit', 'position', 'positions', 'remittance', 'crypto', 'cryptocurrency', 'funds', 'money', 'coins'],
     headOnly: true,
     category: 'financial',
     weight: 0.85,
@@ -85,15 +85,15 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   },
   {
     id: 'run-code',
-    verbs: ['run', 'execute', 'exec', 'eval', 'evaluate', 'invoke', 'call', 'start', 'trigger', 'launch', 'interpret'],
-    objects: ['sql', 'command', 'commands', 'cmd', 'script', 'scripts', 'code', 'shell', 'workflow', 'workflows', 'pipeline', 'pipelines', 'job', 'jobs', 'task', 'tasks', 'function', 'functions', 'lambda', 'notebook', 'cell', 'container', 'pod', 'program', 'process', 'terminal', 'statement', 'javascript', 'python', 'bash', 'playbook', 'runbook', 'migration', 'migrations', 'test', 'tests'],
+    verbs: ['run', 'execute', 'exec', 'eval', 'evaluate', 'invoke', 'call', 'start', 'trigger', 'launch', 'interpret', 'retry', 'rerun'],
+    objects: ['sql', 'command', 'commands', 'cmd', 'script', 'scripts', 'code', 'shell', 'workflow', 'workflows', 'pipeline', 'pipelines', 'job', 'jobs', 'task', 'tasks', 'function', 'functions', 'lambda', 'notebook', 'cell', 'container', 'pod', 'program', 'process', 'terminal', 'statement', 'javascript', 'python', 'bash', 'playbook', 'runbook', 'migration', 'migrations', 'test', 'tests', 'build', 'builds', 'deployment', 'deployments'],
     category: 'execute',
     weight: 0.85,
   },
   {
     id: 'ship-code',
     verbs: ['install', 'deploy', 'build', 'promote', 'release', 'apply'],
-    objects: ['plugin', 'plugins', 'chart', 'extension', 'extensions', 'package', 'packages', 'app', 'application', 'image', 'code', 'manifest', 'function', 'worker', 'workers', 'service', 'stack', 'template', 'migration', 'migrations', 'container'],
+    objects: ['plugin', 'plugins', 'chart', 'extension', 'extensions', 'package', 'packages', 'app', 'application', 'image', 'code', 'manifest', 'function', 'worker', 'workers', 'service', 'stack', 'template', 'migration', 'migrations', 'container', 'plan', 'terraform', 'infrastructure', 'changeset'],
     category: 'execute',
     weight: 0.7,
   },

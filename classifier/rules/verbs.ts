@@ -43,7 +43,7 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'logout', 'authenticate', 'rotate', 'renew', 'extend', 'increment', 'decrement', 'vote', 'like', 'unlike',
     'favorite', 'bookmark', 'annotate', 'cancel', 'silence', 'rerun', 'retry', 'trigger', 'activate', 'deactivate',
     'suspend', 'unsuspend', 'transition', 'build', 'compile', 'bump', 'release', 'mkdir',
-    'touch', 'rebase', 'cherry', 'revert', 'rollback', 'finalize', 'stash', 'handoff', 'emit', 'fire', 'broadcast',
+    'touch', 'rebase', 'cherry', 'revert', 'rollback', 'finalize', 'turn', 'switch', 'stash', 'handoff', 'emit', 'fire', 'broadcast',
     'tweet', 'dm', 'unblock', 'block', 'ban', 'unban', 'kick', 'flag',
     'refresh', 'reload', 'reindex', 'optimize', 'compact', 'migrate', 'seed', 'elicit',
   ],

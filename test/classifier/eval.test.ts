@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateFile, loadLabelledTools, type EvalReport } from '../../classifier/eval/index.ts';
-import { DEV_SET, UNSEEN_SET } from './paths.ts';
+import { DEV_SET, UNSEEN_BATCH_3, UNSEEN_SET } from './paths.ts';
 
 describe('evaluation on the labelled dev set (998 real tools)', () => {
   let report: EvalReport;
@@ -45,11 +45,12 @@ describe('evaluation on the labelled dev set (998 real tools)', () => {
 });
 
 describe('evaluation on hand-written tools from unseen domains', () => {
-  it('classifies them about as well (five-way ≥ 90%) and better than the baselines', async () => {
-    const report = await evaluateFile(UNSEEN_SET);
-    expect(report.count).toBeGreaterThanOrEqual(50);
+  it.each([UNSEEN_SET, UNSEEN_BATCH_3])('classifies %s about as well (five-way ≥ 90%) and better than the baselines', async (file) => {
+    const report = await evaluateFile(file);
+    expect(report.count).toBeGreaterThanOrEqual(40);
     expect(report.fiveWay.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(report.threeWay.accuracy).toBeGreaterThan(report.baselines.nameVerb.accuracy);
+    expect(report.threeWay.accuracy).toBeGreaterThan(report.baselines.annotations.accuracy);
     expect(report.threeWay.destructiveAsRead).toBe(0);
   });
 });
