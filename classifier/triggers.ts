@@ -53,7 +53,7 @@ export class TriggerIndex {
   /** After `scan`: trigger groups present before the split, and from it on. */
   first = 0;
   rest = 0;
-  /** After `scan`: groups of paired rules that stood near their partner. */
+  /** After `scan`: paired rules (bit i for rule i) whose two groups stood near each other. */
   near = 0;
   /** After `scan`: the index of the first invisible character, or -1. */
   invisibleAt = -1;
@@ -63,10 +63,12 @@ export class TriggerIndex {
   private next: Int32Array;
   private readonly masks: number[] = [0];
   private readonly charMasks = new Int32Array(128);
-  /** Per rule, the group bits it needs, and whether they must be near each other. */
-  private readonly needs: number[] = [];
-  private readonly paired: boolean[] = [];
+  /** Rule i's first trigger group is bit i; the second groups of paired rules follow the rules. */
+  private unpairedRules = 0;
+  private pairedRules = 0;
+  /** For each group of a paired rule: its partner group, and the rule it belongs to. */
   private readonly partner = new Int8Array(MAX_GROUPS).fill(-1);
+  private readonly ruleOf = new Int8Array(MAX_GROUPS).fill(-1);
   private pairBits = 0;
   private readonly lastAt = new Int32Array(MAX_GROUPS);
   private readonly invisible: ReadonlyArray<readonly [number, number]>;
@@ -76,27 +78,30 @@ export class TriggerIndex {
   private groups = 0;
 
   constructor(rules: readonly Triggered[], options: ScanOptions = {}) {
-    if (rules.length > 31) throw new Error('TriggerIndex holds at most 31 rules');
+    if (rules.length > MAX_GROUPS) throw new Error(`TriggerIndex holds at most ${MAX_GROUPS} rules`);
     this.next = new Int32Array(ALPHABET * 256);
     this.invisible = options.invisible ?? [];
     this.blankSpaces = options.blank?.spaces ?? Infinity;
     this.blankLines = options.blank?.lines ?? Infinity;
-    for (const rule of rules) {
-      const first = this.group();
+    this.groups = rules.length;
+    rules.forEach((rule, i) => {
+      const first = 1 << i;
       for (const word of rule.triggers ?? []) this.addWord(word, first);
       for (const char of rule.triggerChars ?? '') this.addChar(char, first);
-      let needs = first;
-      if (rule.alsoNeeds) {
-        const second = this.group();
-        for (const word of rule.alsoNeeds) this.addWord(word, second);
-        needs |= second;
-        this.partner[31 - Math.clz32(first)] = 31 - Math.clz32(second);
-        this.partner[31 - Math.clz32(second)] = 31 - Math.clz32(first);
-        this.pairBits |= needs;
+      if (!rule.alsoNeeds) {
+        this.unpairedRules |= first;
+        return;
       }
-      this.needs.push(needs);
-      this.paired.push(rule.alsoNeeds !== undefined);
-    }
+      const second = this.group();
+      for (const word of rule.alsoNeeds) this.addWord(word, second);
+      const g2 = 31 - Math.clz32(second);
+      this.partner[i] = g2;
+      this.partner[g2] = i;
+      this.ruleOf[i] = i;
+      this.ruleOf[g2] = i;
+      this.pairBits |= first | second;
+      this.pairedRules |= first;
+    });
   }
 
   /** Scans `text`, splitting presence at `split` (say, the end of a first sentence); results in the fields above. */
@@ -172,25 +177,19 @@ export class TriggerIndex {
     this.blank = blank;
   }
 
-  /** The rules (bit i for rule i) whose triggers are in `present` (paired rules: whose groups were `near`). */
+  /** The rules (bit i for rule i) whose triggers are in `present`, and the paired rules found `near`. */
   candidates(present: number, near = 0): number {
-    let rules = 0;
-    for (let i = 0; i < this.needs.length; i++) {
-      const needs = this.needs[i];
-      if (((this.paired[i] ? near : present) & needs) === needs) rules |= 1 << i;
-    }
-    return rules;
+    return (present & this.unpairedRules) | (near & this.pairedRules);
   }
 
-  /** Notes paired groups hit at `at`; returns the groups (with partners) that stand near their partner. */
+  /** Notes paired groups hit at `at`; returns the paired rules whose other group stood near. */
   private pair(bits: number, at: number): number {
     let near = 0;
     while (bits !== 0) {
       const g = 31 - Math.clz32(bits);
       bits &= ~(1 << g);
       this.lastAt[g] = at;
-      const p = this.partner[g];
-      if (at - this.lastAt[p] <= PAIR_WINDOW) near |= (1 << g) | (1 << p);
+      if (at - this.lastAt[this.partner[g]] <= PAIR_WINDOW) near |= 1 << this.ruleOf[g];
     }
     return near;
   }
