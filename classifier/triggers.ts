@@ -12,11 +12,13 @@ export interface Triggered {
   triggers?: readonly string[];
   /** ASCII punctuation characters that make the rule a candidate. */
   triggerChars?: string;
-  /** A second group of word prefixes, one of which must stand within `PAIR_WINDOW` characters of a trigger. */
+  /** A second group of word prefixes, one of which must stand within `pairWindow` characters of a trigger. */
   alsoNeeds?: readonly string[];
+  /** How close (in characters, start to start) the two groups must be; 160 unless given. */
+  pairWindow?: number;
 }
 
-/** How close (in characters) the two groups of a paired rule must be. */
+/** How close (in characters) the two groups of a paired rule must be, unless the rule says. */
 export const PAIR_WINDOW = 160;
 
 export interface ScanOptions {
@@ -69,6 +71,7 @@ export class TriggerIndex {
   /** For each group of a paired rule: its partner group, and the rule it belongs to. */
   private readonly partner = new Int8Array(MAX_GROUPS).fill(-1);
   private readonly ruleOf = new Int8Array(MAX_GROUPS).fill(-1);
+  private readonly windowOf = new Int32Array(MAX_GROUPS);
   private pairBits = 0;
   private readonly lastAt = new Int32Array(MAX_GROUPS);
   private readonly invisible: ReadonlyArray<readonly [number, number]>;
@@ -99,6 +102,7 @@ export class TriggerIndex {
       this.partner[g2] = i;
       this.ruleOf[i] = i;
       this.ruleOf[g2] = i;
+      this.windowOf[i] = this.windowOf[g2] = rule.pairWindow ?? PAIR_WINDOW;
       this.pairBits |= first | second;
       this.pairedRules |= first;
     });
@@ -189,7 +193,7 @@ export class TriggerIndex {
       const g = 31 - Math.clz32(bits);
       bits &= ~(1 << g);
       this.lastAt[g] = at;
-      if (at - this.lastAt[this.partner[g]] <= PAIR_WINDOW) near |= 1 << this.ruleOf[g];
+      if (at - this.lastAt[this.partner[g]] <= this.windowOf[g]) near |= 1 << this.ruleOf[g];
     }
     return near;
   }
