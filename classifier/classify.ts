@@ -13,7 +13,7 @@ import type { AnnotationConflict, Category, Classification, Evidence, Flag, Serv
 import { FLAGS } from './types.ts';
 
 /** Bump when rules change: stored classifications of another version are recomputed. */
-export const CLASSIFIER_VERSION = '1.2.0';
+export const CLASSIFIER_VERSION = '1.3.0';
 
 /** Evidence weights: how much each kind of rule counts (DESIGN.md's order of weight). */
 export const WEIGHTS = {

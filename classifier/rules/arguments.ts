@@ -24,6 +24,7 @@ export const ARGUMENT_RULES: readonly ArgumentRule[] = [
   { id: 'code-argument', names: ['code', 'source_code', 'function_code', 'snippet'], exact: true, types: ['string'], points: 'freeform_input', weight: 0.6 },
   { id: 'query-text', names: ['query', 'q'], exact: true, types: ['string'], points: 'freeform_input', weight: 0.35 },
   { id: 'freeform-location', names: ['url', 'urls', 'uri', 'href', 'webhook', 'path', 'paths', 'filepath', 'filename', 'directory', 'dir', 'folder'], headWord: true, types: ['string', 'array'], points: 'freeform_input', weight: 0.5 },
+  { id: 'many-items', names: ['records', 'ids', 'items', 'documents', 'entities', 'files', 'messages', 'rows', 'objects', 'keys', 'relations', 'observations', 'deletions', 'updates', 'operations', 'changes', 'entries'], headWord: true, types: ['array'], points: 'bulk', weight: 0.5 },
   { id: 'money-amount', names: ['amount', 'price', 'currency', 'notional', 'qty', 'quantity', 'side', 'limit_price', 'stop_price'], points: 'financial', weight: 0.3 },
   { id: 'recipient', names: ['recipient', 'recipients', 'to', 'cc', 'bcc', 'email_to', 'phone', 'phone_number', 'channel', 'channel_id', 'chat_id', 'webhook_url'], exact: true, points: 'external_comm', weight: 0.4 },
   { id: 'force-switch', names: ['force', 'overwrite', 'permanent', 'hard', 'recursive', 'cascade', 'purge'], exact: true, types: ['boolean'], points: 'destructive', weight: 0.35 },

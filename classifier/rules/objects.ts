@@ -66,6 +66,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     verbs: ['query', 'run', 'execute', 'exec'],
     objects: ['sql', 'psql', 'clickhouse', 'snowflake', 'athena', 'postgres', 'postgresql', 'pg', 'mysql', 'mariadb', 'sqlite', 'bigquery', 'redshift', 'influxdb', 'duckdb', 'mssql', 'oracle', 'd1', 'warehouse', 'trino', 'presto', 'databricks', 'spark'],
     category: 'execute',
+    flags: ['private_data'],
     weight: 0.75,
   },
   {
@@ -152,7 +153,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     objects: ['all', 'bulk', 'batch', 'many', 'multiple', 'mass', 'everything'],
     verbCategories: WRITES,
     flags: ['bulk'],
-    weight: 0.6,
+    weight: 0.7,
   },
 ];
 
