@@ -49,7 +49,7 @@ describe('toolrisk classify --file', () => {
     expect(lines[0].evidence.length).toBeGreaterThan(0);
     expect(lines[0].confidence).toBeGreaterThan(0);
     expect(lines[1]).toEqual({ line: 2, error: expect.stringMatching(/^not JSON/) });
-    expect(lines[2]).toMatchObject({ name: 'run_sql', category: 'execute', flags: ['freeform_input'] });
+    expect(lines[2]).toMatchObject({ name: 'run_sql', category: 'execute', flags: expect.arrayContaining(['freeform_input']) });
     expect(lines[3]).toEqual({ line: 4, error: expect.stringMatching(/^not a tool definition: name/) });
     expect(lines[4]).toEqual({ line: 5, error: 'empty line' });
     expect(lines[5]).toMatchObject({ name: 'list_files', category: 'read', severity: 'low' });
