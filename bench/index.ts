@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --scale small|full] [--only store,classify,crawl,site] [--postgres URL] [--out FILE]
+ * npm run bench [-- --scale small|full] [--only store,classify,crawl,site] [--site-tools N,N…] [--postgres URL] [--out FILE]
  *
  * Runs every benchmark case in its own process (so each peak RSS is its own), prints each case's figures as
  * it finishes, and writes a Markdown report with the machine, the date and the command (by default
@@ -27,7 +27,7 @@ interface Case {
 }
 
 /** What each scale runs. `small` is for a few minutes; `full` is the PolicyLayer-scale run (500,000 tools). */
-function casesFor(scale: 'small' | 'full', postgresUrl: string): Case[] {
+function casesFor(scale: 'small' | 'full', postgresUrl: string, siteTools?: number[]): Case[] {
   const full = scale === 'full';
   const store = (backend: 'pglite' | 'postgres', mode: 'per-server' | 'batched', tools: number, concurrency = 1): Case => ({
     benchmark: 'store',
@@ -49,7 +49,7 @@ function casesFor(scale: 'small' | 'full', postgresUrl: string): Case[] {
     { benchmark: 'classify', title: `classify: ${full ? '500,000' : '100,000'} tools, one core`, params: { tools: full ? 500_000 : 100_000 } },
     crawl(full ? 1000 : 200, 0),
     crawl(full ? 1000 : 200, 50),
-    ...(full ? [site(10_000), site(100_000), site(500_000)] : [site(10_000)]),
+    ...(siteTools ?? (full ? [10_000, 100_000, 500_000] : [10_000])).map(site),
   ];
 }
 
@@ -110,15 +110,16 @@ async function postgresVersion(url: string): Promise<string | undefined> {
 }
 
 function parseArguments(argv: string[]) {
-  const options = { scale: 'small' as 'small' | 'full', only: [...BENCHMARKS] as Benchmark[], postgres: process.env.BENCH_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/postgres', out: '' };
+  const options = { scale: 'small' as 'small' | 'full', only: [...BENCHMARKS] as Benchmark[], siteTools: undefined as number[] | undefined, postgres: process.env.BENCH_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/postgres', out: '' };
   for (let i = 0; i < argv.length; i++) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (flag === '--scale' && (value === 'small' || value === 'full')) options.scale = value;
     else if (flag === '--only' && value && value.split(',').every((b) => (BENCHMARKS as readonly string[]).includes(b))) options.only = value.split(',') as Benchmark[];
     else if (flag === '--postgres' && value) options.postgres = value;
+    else if (flag === '--site-tools' && value && value.split(',').every((n) => Number.isInteger(Number(n)) && Number(n) > 0)) options.siteTools = value.split(',').map(Number);
     else if (flag === '--out' && value) options.out = value;
     else {
-      console.error(`Usage: npm run bench -- [--scale small|full] [--only ${BENCHMARKS.join(',')}] [--postgres URL] [--out FILE]`);
+      console.error(`Usage: npm run bench -- [--scale small|full] [--only ${BENCHMARKS.join(',')}] [--site-tools N,N…] [--postgres URL] [--out FILE]`);
       process.exit(2);
     }
     i++;
@@ -141,7 +142,7 @@ const header = [
 console.log(header);
 
 const outcomes: Outcome[] = [];
-for (const c of casesFor(options.scale, options.postgres).filter((c) => options.only.includes(c.benchmark))) {
+for (const c of casesFor(options.scale, options.postgres, options.siteTools).filter((c) => options.only.includes(c.benchmark))) {
   if (c.needsPostgres && !version) {
     outcomes.push({ title: c.title, error: `PostgreSQL not reachable at ${options.postgres} (set --postgres or BENCH_POSTGRES_URL)`, wallSeconds: 0, peakRssMb: 0 });
     continue;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +64,7 @@ export async function benchSite(params: SiteParams, log: (line: string) => void)
       'seed + classify seconds (not timed)': round(seedSeconds, 0),
     };
   } finally {
-    if (!params.keep) rmSync(dataDir, { recursive: true, force: true });
+    // rm is many times faster than a recursive rmSync over a million small files.
+    if (!params.keep) execFileSync('rm', ['-rf', dataDir]);
   }
 }
