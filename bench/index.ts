@@ -47,8 +47,8 @@ function casesFor(scale: 'small' | 'full', postgresUrl: string, siteTools?: numb
     store('pglite', 'batched', full ? 500_000 : 50_000),
     store('pglite', 'per-server', full ? 50_000 : 10_000),
     { benchmark: 'classify', title: `classify: ${full ? '500,000' : '100,000'} tools, one core`, params: { tools: full ? 500_000 : 100_000 } },
-    crawl(full ? 1000 : 200, 0),
-    crawl(full ? 1000 : 200, 50),
+    crawl(full ? 1000 : 100, 0),
+    crawl(full ? 1000 : 100, 50),
     ...(siteTools ?? (full ? [10_000, 100_000, 500_000] : [10_000])).map(site),
   ];
 }

@@ -82,3 +82,28 @@ export async function forEachConcurrently<T>(items: readonly T[], concurrency: n
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, lane));
 }
+
+/**
+ * As a command, fills the configured catalogue database (DATABASE_URL, or the PGlite folder under
+ * TOOLRISK_DATA_DIR) with a synthetic catalogue, stored and classified:
+ * node --import tsx bench/seed.ts --tools 100000 [--seed S]
+ */
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [flag, value, seedFlag, seed] = process.argv.slice(2);
+  const tools = Number(value);
+  if (flag !== '--tools' || !Number.isInteger(tools) || tools < 1 || (seedFlag !== undefined && (seedFlag !== '--seed' || !seed))) {
+    console.error('Usage: bench/seed.ts --tools N [--seed S]');
+    process.exit(2);
+  }
+  const { openDatabase } = await import('../db/index.ts');
+  const { generateCatalogue } = await import('./generate.ts');
+  const db = await openDatabase();
+  try {
+    const at = new Date();
+    const stored = await seedCatalogue(db.orm, generateCatalogue({ tools, seed }), { at, mode: 'batched' });
+    const classified = await classifyStored(db.orm, at);
+    console.log(`Stored ${stored.tools} tools of ${stored.servers} servers in ${db.location}; classified ${classified} new definitions.`);
+  } finally {
+    await db.close();
+  }
+}
