@@ -67,3 +67,12 @@ export async function siteTotals(orm: Orm, classifierVersion: string): Promise<S
     lastRun: lastRun ?? null,
   };
 }
+
+/**
+ * Refreshes the planner statistics of the tables a site build reads. After a bulk first crawl they may never
+ * have been gathered, and PostgreSQL then plans the per-batch queries as whole-table scans (measured at 500,000
+ * tools: 1.25 s a batch before, 54 ms after).
+ */
+export async function analyzeForSiteBuild(orm: Orm): Promise<void> {
+  await orm.execute(sql`analyze servers, server_tools, tool_definitions, classifications, tool_changes, crawl_attempts`);
+}

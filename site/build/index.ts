@@ -1,10 +1,11 @@
-import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CLASSIFIER_VERSION } from '../../classifier/index.ts';
 import { POLICY_FORMATS, type PolicyFormat } from '../../classifier/policy/index.ts';
 import { CATEGORIES, SEVERITIES } from '../../classifier/types.ts';
 import {
+  analyzeForSiteBuild,
   changesOfServers,
   iterateCatalogue,
   latestAttemptsOfServers,
@@ -14,7 +15,7 @@ import {
 } from '../../db/index.ts';
 import { compileViews, SITE_ROOT } from './compile.ts';
 import { atomFeed, sitemap, sitemapIndex, URLS_PER_SITEMAP } from './feeds.ts';
-import type { JobResult, PagesJob, ServersResult } from './jobs.ts';
+import { CATALOGUE_PARTS, cataloguePart, type JobResult, type PagesJob, type ServersResult } from './jobs.ts';
 import { listPageJobs, serverLists, toolLists } from './lists.ts';
 import { groupHistory, type HistoryEntry, type ServerRowModel, type ToolRowModel } from './model.ts';
 import { RenderPool } from './pool.ts';
@@ -72,12 +73,11 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
   try {
     cpSync(path.join(SITE_ROOT, 'public'), staging, { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
     const out = new OutputWriter(staging);
+    await analyzeForSiteBuild(db.orm);
     const totals = await siteTotals(db.orm, CLASSIFIER_VERSION);
     log(`Building ${totals.tools} tools on ${totals.servers} servers (${totals.classifiedTools} with a stored classification for ${CLASSIFIER_VERSION}).`);
 
     // 1. Servers and tools, in database batches, rendered by the workers in order.
-    mkdirSync(path.dirname(path.join(staging, urls.catalogue)), { recursive: true });
-    const catalogueFd = openSync(path.join(staging, urls.catalogue), 'w');
     const search = new SearchIndexBuilder(path.join(staging, 'search-index'));
     const serverSlugs = new SlugRegistry();
     const tools: ToolRowModel[] = [];
@@ -86,21 +86,21 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     // The copied assets and catalogue.jsonl, then whatever the workers and the main writer add.
     let files = readdirSync(path.join(SITE_ROOT, 'public'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !e.name.endsWith('.d.ts')).length + 1;
     const consume = (r: ServersResult) => {
-      writeSync(catalogueFd, r.catalogue);
       for (const t of r.tools) tools.push(t);
       for (const s of r.servers) servers.push(s);
-      for (const s of r.search) search.add(s.doc, s.nameText, s.descriptionText);
+      for (const s of r.search) search.add(s.doc, s.terms);
       pages += r.pages;
       files += r.files;
     };
     const inFlight: Array<Promise<ServersResult>> = [];
     const maxInFlight = 2 * (options.workers ?? os.availableParallelism());
     let lastLog = performance.now();
+    let seq = 0;
     for await (const batch of iterateCatalogue(db.orm, { batchSize: options.batchSize ?? 100, classifierVersion: CLASSIFIER_VERSION })) {
       const ids = batch.map((b) => b.server.id);
       const [changes, attempts] = await Promise.all([changesOfServers(db.orm, ids), latestAttemptsOfServers(db.orm, ids)]);
       inFlight.push(
-        pool.run<ServersResult>({ type: 'servers', entries: batch, slugs: ids.map((id) => serverSlugs.slug(id)), changes, attempts, classifierVersion: CLASSIFIER_VERSION }),
+        pool.run<ServersResult>({ type: 'servers', seq: seq++, entries: batch, slugs: ids.map((id) => serverSlugs.slug(id)), changes, attempts, classifierVersion: CLASSIFIER_VERSION }),
       );
       while (inFlight.length >= maxInFlight) consume(await inFlight.shift()!);
       if (performance.now() - lastLog > 10_000) {
@@ -109,7 +109,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
       }
     }
     for (const p of inFlight.splice(0)) consume(await p);
-    closeSync(catalogueFd);
+    joinCatalogueParts(staging, seq);
 
     // 2. Lists, browse, home and the other fixed pages.
     const toolListing = toolLists(tools);
@@ -174,6 +174,19 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     await pool.close();
     rmSync(path.dirname(viewsModule), { recursive: true, force: true });
   }
+}
+
+/** Concatenates the workers' parts of catalogue.jsonl in catalogue order, then removes them. */
+function joinCatalogueParts(staging: string, parts: number): void {
+  const target = path.join(staging, urls.catalogue);
+  mkdirSync(path.dirname(target), { recursive: true });
+  const fd = openSync(target, 'w');
+  try {
+    for (let seq = 0; seq < parts; seq++) writeSync(fd, readFileSync(path.join(staging, cataloguePart(seq))));
+  } finally {
+    closeSync(fd);
+  }
+  rmSync(path.join(staging, CATALOGUE_PARTS), { recursive: true, force: true });
 }
 
 const COLORS: Record<string, string> = {

@@ -2,11 +2,13 @@ import type { CatalogueServer, CrawlAttemptRow, ToolChangeRow } from '../../db/i
 import { buildServerBundle, toolRow, type ServerPageModel, type ServerRowModel, type ToolRowModel } from './model.ts';
 import { openDataRecords } from './open-data.ts';
 import type { OutputWriter, Renderer, ViewName } from './render.ts';
-import type { SearchDoc } from './search-index.ts';
+import { documentTerms, type DocumentTerms, type SearchDoc } from './search-index.ts';
 
 /** A batch of servers to render: pages, policies and per-server JSON. */
 export interface ServersJob {
   type: 'servers';
+  /** The batch's place in the catalogue: its lines of catalogue.jsonl go to `catalogue-parts/<seq>.jsonl`. */
+  seq: number;
   entries: CatalogueServer[];
   slugs: string[];
   changes: ToolChangeRow[];
@@ -23,13 +25,17 @@ export interface PagesJob {
 export type Job = ServersJob | PagesJob;
 
 export interface ServersResult {
-  /** The batch's lines of catalogue.jsonl. */
-  catalogue: string;
   servers: ServerRowModel[];
   tools: ToolRowModel[];
-  search: Array<{ doc: SearchDoc; nameText: string; descriptionText: string }>;
+  search: Array<{ doc: SearchDoc; terms: DocumentTerms }>;
   pages: number;
   files: number;
+}
+
+/** Where a servers job leaves its lines of catalogue.jsonl; the build joins the parts in order. */
+export const CATALOGUE_PARTS = '/catalogue-parts/';
+export function cataloguePart(seq: number): string {
+  return `${CATALOGUE_PARTS}${seq}.jsonl`;
 }
 
 export type JobResult = ServersResult | { pages: number; files: number };
@@ -40,7 +46,8 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter): P
     for (const page of job.pages) out.write(page.url, await renderer.render(page.view, page.props));
     return { pages: job.pages.length, files: out.files - filesBefore };
   }
-  const result: ServersResult = { catalogue: '', servers: [], tools: [], search: [], pages: 0, files: 0 };
+  const result: ServersResult = { servers: [], tools: [], search: [], pages: 0, files: 0 };
+  let catalogue = '';
   const changesBy = groupBy(job.changes, (c) => c.serverId);
   const attemptBy = new Map(job.attempts.map((a) => [a.serverId, a]));
   for (const [i, entry] of job.entries.entries()) {
@@ -54,14 +61,13 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter): P
     });
     const records = openDataRecords(entry, bundle);
     out.write(bundle.server.jsonUrl, `${JSON.stringify({ ...records.server, tools: records.tools }, null, 2)}\n`);
-    result.catalogue += [records.server, ...records.tools].map((r) => `${JSON.stringify(r)}\n`).join('');
+    catalogue += [records.server, ...records.tools].map((r) => `${JSON.stringify(r)}\n`).join('');
     out.write(bundle.server.url, await renderer.render('ServerView', { server: bundle.server }));
     for (const p of bundle.server.policies) out.write(p.href, p.text);
     result.servers.push(serverRow(bundle.server));
     result.search.push({
       doc: { kind: 'server', name: id, server: id, url: bundle.server.url, category: '', severity: bundle.server.worstSeverity ?? '', snippet: snippet(entry.server.description ?? entry.server.title) },
-      nameText: `${id} ${entry.server.title ?? ''}`,
-      descriptionText: entry.server.description ?? '',
+      terms: documentTerms(`${id} ${entry.server.title ?? ''}`, entry.server.description ?? ''),
     });
     for (const tool of bundle.tools) {
       out.write(tool.url, await renderer.render('ToolView', { tool }));
@@ -69,13 +75,13 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter): P
       result.tools.push(toolRow(tool));
       result.search.push({
         doc: { kind: 'tool', name: tool.name, server: id, url: tool.url, category: tool.classification.category, severity: tool.classification.severity, snippet: snippet(tool.description) },
-        nameText: `${tool.name} ${tool.title ?? ''}`,
-        descriptionText: `${tool.description ?? ''} ${id}`,
+        terms: documentTerms(`${tool.name} ${tool.title ?? ''}`, `${tool.description ?? ''} ${id}`),
       });
     }
     result.pages += 1 + bundle.tools.length;
   }
-  result.files = out.files - filesBefore;
+  out.write(cataloguePart(job.seq), catalogue);
+  result.files = out.files - filesBefore - 1;
   return result;
 }
 

@@ -17,6 +17,24 @@ export interface SearchDoc {
 const DOCS_PER_SHARD = 500;
 const MAX_DESCRIPTION_TERMS = 200;
 
+export interface DocumentTerms {
+  name: string[];
+  description: string[];
+}
+
+/** The distinct terms of a document's name, and those of its description that are not in its name or stopwords. */
+export function documentTerms(nameText: string, descriptionText: string): DocumentTerms {
+  const name = [...new Set(tokenize(nameText))];
+  const inName = new Set(name);
+  const description: string[] = [];
+  for (const term of new Set(tokenize(descriptionText))) {
+    if (inName.has(term) || STOPWORDS.has(term)) continue;
+    description.push(term);
+    if (description.length >= MAX_DESCRIPTION_TERMS) break;
+  }
+  return { name, description };
+}
+
 /**
  * A static full-text index in small files, built in one pass with bounded memory per document:
  * - `docs/<n>.json`: documents, written as soon as a shard of 500 fills;
@@ -38,16 +56,11 @@ export class SearchIndexBuilder {
     mkdirSync(path.join(dir, 'terms'), { recursive: true });
   }
 
-  add(doc: SearchDoc, nameText: string, descriptionText: string): void {
+  /** Adds a document with the terms `documentTerms` found for it (computed where the text is, in a worker). */
+  add(doc: SearchDoc, terms: DocumentTerms): void {
     const id = this.count++;
-    const nameWords = new Set(tokenize(nameText));
-    for (const term of nameWords) push(this.nameTerms, term, id);
-    let kept = 0;
-    for (const term of new Set(tokenize(descriptionText))) {
-      if (nameWords.has(term) || STOPWORDS.has(term)) continue;
-      push(this.descriptionTerms, term, id);
-      if (++kept >= MAX_DESCRIPTION_TERMS) break;
-    }
+    for (const term of terms.name) push(this.nameTerms, term, id);
+    for (const term of terms.description) push(this.descriptionTerms, term, id);
     this.facets.push(facetChar(doc.kind, doc.category, doc.severity));
     this.docs.push([doc.kind === 'server' ? 1 : 0, doc.name, doc.server, doc.url, doc.category, doc.severity, doc.snippet]);
     if (this.docs.length === DOCS_PER_SHARD) this.flushDocs();
