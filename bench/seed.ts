@@ -1,5 +1,4 @@
-import { classify, CLASSIFIER_VERSION } from '../classifier/index.ts';
-import { iterateUnclassified, storeSnapshot, storeSnapshots, upsertServers, writeClassifications, type Orm } from '../db/index.ts';
+import { storeSnapshot, storeSnapshots, upsertServers, type Orm } from '../db/index.ts';
 import type { SyntheticServer } from './generate.ts';
 
 export interface SeedOptions {
@@ -46,22 +45,6 @@ export async function seedCatalogue(orm: Orm, catalogue: Iterable<SyntheticServe
   return progress;
 }
 
-/** Classifies every stored current definition that has no classification for this classifier version yet. */
-export async function classifyStored(orm: Orm, at: Date): Promise<number> {
-  let classified = 0;
-  for await (const definitions of iterateUnclassified(orm, CLASSIFIER_VERSION, 2000)) {
-    await writeClassifications(
-      orm,
-      definitions.map((definition) => {
-        const { version, ...result } = classify(definition);
-        return { hash: definition.hash, classifierVersion: version, ...result, classifiedAt: at };
-      }),
-    );
-    classified += definitions.length;
-  }
-  return classified;
-}
-
 export function* batches<T>(items: Iterable<T>, size: number): Generator<T[]> {
   let batch: T[] = [];
   for (const item of items) {
@@ -96,12 +79,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   const { openDatabase } = await import('../db/index.ts');
+  const { classifyCatalogue } = await import('../pipeline/classify.ts');
   const { generateCatalogue } = await import('./generate.ts');
   const db = await openDatabase();
   try {
     const at = new Date();
     const stored = await seedCatalogue(db.orm, generateCatalogue({ tools, seed }), { at, mode: 'batched' });
-    const classified = await classifyStored(db.orm, at);
+    const { classified } = await classifyCatalogue(db.orm, { now: () => at });
     console.log(`Stored ${stored.tools} tools of ${stored.servers} servers in ${db.location}; classified ${classified} new definitions.`);
   } finally {
     await db.close();

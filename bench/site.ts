@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../db/index.ts';
 import { generateCatalogue } from './generate.ts';
 import { megabytes, runMeasured } from './measure.ts';
-import { classifyStored, seedCatalogue } from './seed.ts';
+import { classifyCatalogue } from '../pipeline/classify.ts';
+import { seedCatalogue } from './seed.ts';
 import { round } from './store.ts';
 import type { Figures } from './types.ts';
 
@@ -32,7 +33,7 @@ export async function benchSite(params: SiteParams, log: (line: string) => void)
     let classified = 0;
     try {
       await seedCatalogue(db.orm, generateCatalogue({ tools: params.tools }), { at, mode: 'batched', batchServers: 500 });
-      classified = await classifyStored(db.orm, at);
+      ({ classified } = await classifyCatalogue(db.orm, { now: () => at }));
     } finally {
       await db.close();
     }
