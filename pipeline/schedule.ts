@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import type PgBoss from 'pg-boss';
-import { ensureQueue } from '../crawler/distributed/boss.ts';
+import { ensureQueue, retryOnDeadlock } from '../crawler/distributed/boss.ts';
 import { getState, setState, type Orm } from '../db/index.ts';
 
 /** One firing of the schedule: when it was due, and who picked it up. */
@@ -105,7 +105,7 @@ export async function scheduleWithPgBoss(options: PgBossScheduleOptions): Promis
   const { boss, orm } = options;
   // A failed run is not retried: the next tick runs again.
   await ensureQueue(boss, queue, { policy: 'singleton', retryLimit: 0, expireInSeconds: options.leaseSeconds ?? 12 * 3600 });
-  await boss.schedule(queue, options.cron, {}, { tz: options.timezone ?? 'UTC' });
+  await retryOnDeadlock(() => boss.schedule(queue, options.cron, {}, { tz: options.timezone ?? 'UTC' }));
 
   const handle = async (job: PgBoss.JobWithMetadata<object>) => {
     // Both times are the database's clock, so instances whose clocks differ still agree.

@@ -49,8 +49,25 @@ export type QueueSettings = Omit<PgBoss.Queue, 'name'>;
 
 /** Creates the queue, or brings an existing one's settings up to date; safe when many processes do it at once. */
 export async function ensureQueue(boss: PgBoss, name: string, settings: QueueSettings): Promise<void> {
-  await boss.createQueue(name, { name, ...settings });
-  await boss.updateQueue(name, { name, ...settings });
+  await retryOnDeadlock(() => boss.createQueue(name, { name, ...settings }));
+  await retryOnDeadlock(() => boss.updateQueue(name, { name, ...settings }));
+}
+
+/**
+ * Runs an idempotent pg-boss call again when PostgreSQL chose it as a deadlock victim. Creating a queue
+ * attaches a partition to pg-boss's job table, which can deadlock with another instance's maintenance or
+ * queue creation; PostgreSQL rolls the victim back, so running it again is safe.
+ */
+export async function retryOnDeadlock<T>(call: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const deadlock = (error as { code?: string }).code === '40P01' || /deadlock detected/i.test((error as Error).message);
+      if (!deadlock || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
+    }
+  }
 }
 
 /** Refuses the distributed features on the embedded database, saying what to do instead. */
