@@ -2,5 +2,5 @@
 export { classify, CLASSIFIER_VERSION, storedClassification } from './classify.ts';
 export { summarizeServer, gradeServer, emptyTally, addToTally, type Grade, type ServerSummary, type Tally } from './summary.ts';
 export { classifyJsonLine } from './jsonl.ts';
-export { DEFAULT_SEVERITY, AGGRAVATING_FLAGS, severityOf } from './severity.ts';
+export { DEFAULT_SEVERITY, AGGRAVATING_FLAGS, severityOf, severityRank } from './severity.ts';
 export * from './types.ts';

@@ -1,11 +1,11 @@
-import { CATEGORIES, FLAGS, SEVERITIES, type Severity } from '../../classifier/types.ts';
+import { CATEGORIES, FLAGS, SEVERITIES } from '../../classifier/types.ts';
+import { severityRank } from '../../classifier/index.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
 import type { PagesJob } from './jobs.ts';
 import { urls } from './urls.ts';
 
 export const PAGE_SIZE = 100;
 const GRADES = ['A', 'B', 'C', 'D', 'F'] as const;
-const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 interface Chip {
   label: string;
@@ -28,7 +28,7 @@ interface ListSpec<T> {
 
 /** The tool lists: everything, and by category, severity and flag; each sorted worst first. */
 export function toolLists(tools: ToolRowModel[]): { lists: Array<ListSpec<ToolRowModel>>; filters: (base: string) => FilterGroup[] } {
-  tools.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || cmp(a.serverId, b.serverId) || cmp(a.name, b.name));
+  tools.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || cmp(a.serverId, b.serverId) || cmp(a.name, b.name));
   const lists: Array<ListSpec<ToolRowModel>> = [
     { base: urls.toolsIndex, title: 'All tools', description: 'Every catalogued MCP tool, worst severity first.', intro: 'Every catalogued MCP tool, worst severity first.', rows: tools },
     ...CATEGORIES.map((c) => ({ base: urls.byCategory(c), title: `Category: ${c}`, description: `MCP tools classified ${c}, worst severity first.`, intro: `Tools classified ${c}.`, rows: tools.filter((t) => t.category === c) })),
