@@ -1,4 +1,4 @@
-import { classify, CLASSIFIER_VERSION } from '../classifier/index.ts';
+import { classify, CLASSIFIER_VERSION, storedClassification } from '../classifier/index.ts';
 import { iterateUnclassified, writeClassifications, type Orm } from '../db/index.ts';
 
 export interface ClassifyStepResult {
@@ -22,10 +22,7 @@ export async function classifyCatalogue(
     const at = now();
     await writeClassifications(
       orm,
-      definitions.map((definition) => {
-        const { version, ...result } = classify(definition);
-        return { hash: definition.hash, classifierVersion: version, ...result, classifiedAt: at };
-      }),
+      definitions.map((definition) => storedClassification(definition.hash, classify(definition), at)),
     );
     classified += definitions.length;
     options.onBatch?.(classified);
