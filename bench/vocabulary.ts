@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
-/** The real tool definitions the synthetic catalogue recombines (see /work/shared/data/README.md). */
-export const DEFAULT_VOCABULARY_PATH = process.env.TOOLRISK_BENCH_VOCABULARY ?? '/work/shared/data/tools-dev.jsonl';
+/** The real tool definitions the synthetic catalogue recombines (see datasets/README.md). */
+export const DEFAULT_VOCABULARY_PATH = process.env.TOOLRISK_BENCH_VOCABULARY ?? fileURLToPath(new URL('../datasets/tools-dev.jsonl', import.meta.url));
 
 export interface VocabularyTool {
   /** The server (or monorepo subserver) the tool came from: tools of one group make a theme. */

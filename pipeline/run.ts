@@ -16,7 +16,7 @@ import {
   type CatalogueCounts,
   type Database,
 } from '../db/index.ts';
-import { buildSite } from '../site/build/index.ts';
+import { buildSite } from '../site/render/index.ts';
 import { classifyCatalogue } from './classify.ts';
 
 export interface SiteOptions {

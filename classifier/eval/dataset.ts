@@ -33,7 +33,7 @@ export interface LabelledTool {
   flags: string[] | undefined;
 }
 
-/** Reads a labelled JSONL file (../shared/data/tools-dev.jsonl's shape). A bad line is an error naming the line. */
+/** Reads a labelled JSONL file (datasets/tools-dev.jsonl's shape). A bad line is an error naming the line. */
 export async function loadLabelledTools(file: string): Promise<LabelledTool[]> {
   const text = await readFile(file, 'utf8');
   const tools: LabelledTool[] = [];

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import path from 'node:path';
 import { defaultDataDir, openDatabase } from '../../db/index.ts';
-import { buildSite } from '../../site/build/index.ts';
+import { buildSite } from '../../site/render/index.ts';
 import { UsageError } from '../errors.ts';
 
 /** $TOOLRISK_DATA_DIR/site, or ./data/site. */

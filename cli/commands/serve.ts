@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { serveSite } from '../../site/build/serve.ts';
+import { serveSite } from '../../site/render/serve.ts';
 import { UsageError } from '../errors.ts';
 import { defaultSiteDir } from './build.ts';
 

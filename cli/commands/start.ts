@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { openDatabase } from '../../db/index.ts';
-import { serveSite } from '../../site/build/serve.ts';
+import { serveSite } from '../../site/render/serve.ts';
 import { printable } from '../output.ts';
 import { wholeNumber } from '../pipeline-options.ts';
 import { describeSummary, pipelineProgress } from '../pipeline-report.ts';

@@ -1,4 +1,4 @@
-// The entry site/build/compile.ts bundles: the page components and Astro's container that renders them.
+// The entry site/render/compile.ts bundles: the page components and Astro's container that renders them.
 export { experimental_AstroContainer } from 'astro/container';
 export { default as ToolView } from './views/ToolView.astro';
 export { default as ServerView } from './views/ServerView.astro';

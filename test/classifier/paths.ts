@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The labelled development set, beside the repository (../shared/data), or where TOOLRISK_DEV_SET points. */
-export const DEV_SET = process.env.TOOLRISK_DEV_SET ?? fileURLToPath(new URL('../../../shared/data/tools-dev.jsonl', import.meta.url));
+/** The labelled development set, in the repository (datasets/), or where TOOLRISK_DEV_SET points. */
+export const DEV_SET = process.env.TOOLRISK_DEV_SET ?? fileURLToPath(new URL('../../datasets/tools-dev.jsonl', import.meta.url));
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 

@@ -7,9 +7,9 @@ import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 import { startRegistry, type LoopbackRegistry } from '../fixtures/servers/registry.ts';
 import { LOOPBACK_ONLY, ROOT } from './helpers.ts';
 
-// Real registry entries (see ../shared/data/README.md). They name real packages and public URLs: these
+// Real registry entries (see datasets/README.md). They name real packages and public URLs: these
 // tests only read them, and crawl with an allowlist of 127.0.0.1, so nothing outside is ever contacted.
-const SEED_PATH = process.env.TOOLRISK_REGISTRY_SEED ?? path.join(ROOT, '..', 'shared', 'data', 'registry-seed.json');
+const SEED_PATH = process.env.TOOLRISK_REGISTRY_SEED ?? path.join(ROOT, 'datasets', 'registry-seed.json');
 const OFFICIAL = 'io.modelcontextprotocol.registry/official';
 type SeedEntry = RegistryEntry & { _meta: { [OFFICIAL]: { status: string; updatedAt: string; publishedAt: string; isLatest?: boolean } } };
 const loadSeed = (): SeedEntry[] => JSON.parse(readFileSync(SEED_PATH, 'utf8'));

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iterateCurrentTools, openDatabase, type Database } from '../../db/index.ts';
-import { slugify, urls } from '../../site/build/index.ts';
-import { fileFor } from '../../site/build/urls.ts';
+import { slugify, urls } from '../../site/render/index.ts';
+import { fileFor } from '../../site/render/urls.ts';
 import { createPostgres } from '../helpers/databases.ts';
 import { ROOT, startCli, startTs, type Running } from './helpers.ts';
 

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { closeRun, openRun, recordAttempt, storeSnapshot, upsertServers, type ListedTool, type Orm } from '../../db/index.ts';
 
-/** The shared development data beside the repository (../shared/data). */
-export const DEV_TOOLS = process.env.TOOLRISK_DEV_TOOLS ?? fileURLToPath(new URL('../../../shared/data/tools-dev.jsonl', import.meta.url));
+/** The shared development data in the repository (datasets/). */
+export const DEV_TOOLS = process.env.TOOLRISK_DEV_TOOLS ?? fileURLToPath(new URL('../../datasets/tools-dev.jsonl', import.meta.url));
 
 interface DevTool {
   server: string;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 import { HOSTILE_SERVER, seedChanges, seedDevCatalogue } from './seed.ts';
 import { findBrokenLinks } from './links.ts';
-import { slugify } from '../../site/build/slug.ts';
+import { slugify } from '../../site/render/slug.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');

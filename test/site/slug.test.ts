@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { slugify, SlugRegistry } from '../../site/build/slug.ts';
+import { slugify, SlugRegistry } from '../../site/render/slug.ts';
 
 const SAFE = /^[a-z0-9_-]{1,80}$/;
 
