@@ -41,6 +41,18 @@ export type ChangeKind = (typeof CHANGE_KINDS)[number];
 export const DEFINITION_FIELDS = ['name', 'title', 'description', 'inputSchema', 'outputSchema', 'annotations'] as const;
 export type DefinitionField = (typeof DEFINITION_FIELDS)[number];
 
+/** A package's own metadata as its registry publishes it; every field optional, untrusted text. */
+export interface PackageInfo {
+  registryType: 'npm' | 'pypi';
+  identifier: string;
+  version: string;
+  description?: string;
+  repository?: string;
+  homepage?: string;
+  license?: string;
+  publishedAt?: string;
+}
+
 const stamp = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const servers = pgTable(
@@ -61,6 +73,8 @@ export const servers = pgTable(
     /** The source's status: active, deprecated, deleted. */
     status: text('status').notNull().default('active'),
     sourceMeta: jsonb('source_meta').$type<Record<string, unknown> | null>(),
+    /** What the package registry (npm, PyPI) says of the package the crawler installed, recorded at crawl time. */
+    packageInfo: jsonb('package_info').$type<PackageInfo | null>(),
     firstSeen: stamp('first_seen').notNull(),
     lastSeen: stamp('last_seen').notNull(),
     lastAttemptAt: stamp('last_attempt_at'),
