@@ -12,6 +12,8 @@ export interface ObjectRule {
   verbCategories?: Category[];
   /** Only the head noun (last object word before `by`, `for`, … ) counts: `create_payment_link` is about a link. */
   headOnly?: boolean;
+  /** The object word must follow one of these (`api_key`, `ssh_keys`, not `press_key`). */
+  after?: string[];
   category?: Category;
   /** The object decides instead of the verb: `run_report` reads, `kill_session` only ends a session. */
   overridesVerb?: boolean;
@@ -106,23 +108,85 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     weight: 0.7,
   },
   {
-    id: 'force-modifier',
+    id: 'dispatch-a-tool',
+    verbs: ['run', 'execute', 'exec', 'call', 'invoke', 'use'],
+    objects: ['tool', 'tools', 'operation', 'operations', 'endpoint', 'action', 'actions', 'method', 'methods'],
+    category: 'execute',
+    overridesVerb: true,
+    weight: 0.9,
+  },
+  {
+    id: 'instruct-an-agent',
+    verbs: ['ask', 'send', 'prompt', 'delegate', 'message', 'instruct', 'chat'],
+    objects: ['assistant', 'agent', 'agents', 'copilot', 'autopilot'],
+    category: 'execute',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
+    id: 'permanent-modifier',
     verbCategories: WRITES,
-    objects: ['force', 'forced', 'hard', 'permanent', 'permanently', 'all'],
+    objects: ['hard', 'permanent', 'permanently'],
     category: 'destructive',
     weight: 0.55,
   },
   {
+    id: 'force-push',
+    verbs: ['push'],
+    objects: ['force', 'forced'],
+    category: 'destructive',
+    weight: 0.9,
+  },
+  {
+    id: 'clear-a-value',
+    verbs: ['clear', 'reset', 'unset', 'overwrite', 'empty', 'flush', 'discard'],
+    objects: ['field', 'fields', 'input', 'inputs', 'value', 'values', 'text', 'cache', 'caches', 'selection', 'filter', 'filters', 'form', 'highlight', 'highlights', 'console', 'working', 'view', 'zoom', 'viewport', 'layout', 'override', 'overrides', 'setting', 'settings', 'preference', 'preferences', 'cell', 'cells', 'cookie', 'cookies', 'emulation', 'throttling', 'timer', 'cursor', 'context', 'clipboard', 'screen', 'notification', 'notifications', 'status', 'draft', 'element', 'search', 'sort', 'codegen', 'session', 'breakpoint', 'breakpoints', 'watch', 'marker', 'markers', 'canvas', 'scratchpad', 'scope'],
+    category: 'write',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
+    id: 'remove-a-relation',
+    verbs: ['remove', 'rm', 'unlink', 'detach', 'unassign', 'untag', 'unwatch', 'clear'],
+    objects: ['link', 'links', 'member', 'members', 'membership', 'label', 'labels', 'watcher', 'watchers', 'reaction', 'reactions', 'emoji', 'bookmark', 'bookmarks', 'tag', 'tags', 'assignee', 'assignees', 'reviewer', 'reviewers', 'subscriber', 'subscribers', 'participant', 'participants', 'attendee', 'attendees', 'association', 'associations', 'relation', 'relations', 'relationship', 'relationships', 'sub', 'favorite', 'favorites', 'star', 'stars', 'follower', 'followers', 'collaborator', 'collaborators', 'team', 'teams', 'group', 'groups', 'dependency', 'dependencies', 'blocker', 'attachment', 'attachments', 'mention', 'like', 'likes', 'vote', 'votes', 'pin', 'pins', 'parent', 'child', 'milestone', 'sprint', 'remote', 'upstream', 'alias', 'aliases', 'category', 'categories', 'topic', 'topics', 'role', 'roles', 'permission', 'permissions'],
+    category: 'write',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
+    id: 'drop-data',
+    verbs: ['drop'],
+    objects: ['table', 'tables', 'database', 'databases', 'db', 'collection', 'collections', 'index', 'indexes', 'indices', 'schema', 'schemas', 'column', 'columns', 'keyspace', 'bucket', 'view', 'views', 'graph', 'partition', 'partitions', 'constraint', 'trigger', 'user', 'role', 'stash', 'queue', 'topic', 'namespace', 'dataset', 'datasets', 'field', 'data', 'all', 'everything', 'branch', 'snapshot', 'key', 'keys', 'entity', 'entities', 'store', 'vector', 'vectors', 'type'],
+    category: 'destructive',
+    overridesVerb: true,
+    weight: 0.9,
+  },
+  {
+    id: 'bill-a-customer',
+    verbs: ['send', 'finalize', 'issue', 'update', 'change', 'modify', 'upgrade', 'downgrade', 'renew'],
+    objects: ['invoice', 'invoices', 'subscription', 'subscriptions', 'bill', 'bills', 'charge', 'charges'],
+    headOnly: true,
+    category: 'financial',
+    weight: 0.85,
+  },
+  {
     id: 'credentials',
     verbCategories: WRITES,
-    objects: ['key', 'keys', 'token', 'tokens', 'secret', 'secrets', 'password', 'passwords', 'credential', 'credentials', 'permission', 'permissions', 'role', 'roles', 'member', 'members', 'membership', 'access', 'collaborator', 'collaborators', 'user', 'users', 'policy', 'policies', 'dsn', 'oauth', 'ssh', 'certificate', 'certificates', 'acl', 'grant', 'grants', 'team', 'teams', 'invitation', 'invite', 'auth', 'apikey', 'sso', 'mfa', 'rbac'],
+    objects: ['token', 'tokens', 'secret', 'secrets', 'password', 'passwords', 'credential', 'credentials', 'permission', 'permissions', 'role', 'roles', 'member', 'members', 'membership', 'access', 'collaborator', 'collaborators', 'user', 'users', 'policy', 'policies', 'dsn', 'oauth', 'ssh', 'certificate', 'certificates', 'acl', 'grant', 'grants', 'team', 'teams', 'invitation', 'invite', 'auth', 'apikey', 'sso', 'mfa', 'rbac'],
+    flags: ['credential_admin'],
+    weight: 0.6,
+  },
+  {
+    id: 'credential-keys',
+    objects: ['key', 'keys'],
+    after: ['api', 'access', 'ssh', 'private', 'secret', 'signing', 'deploy', 'encryption', 'gpg', 'pgp', 'kms', 'service', 'account', 'client', 'master', 'auth', 'license', 'developer', 'publishable', 'restricted'],
     flags: ['credential_admin'],
     weight: 0.6,
   },
   {
     id: 'read-secrets',
     verbCategories: ['read'],
-    objects: ['secret', 'secrets', 'password', 'passwords', 'credential', 'credentials', 'token', 'tokens', 'key', 'keys', 'env', 'environment', 'config', 'configuration', 'apikey', 'dsn', 'certificate'],
+    objects: ['secret', 'secrets', 'password', 'passwords', 'credential', 'credentials', 'token', 'tokens', 'env', 'environment', 'apikey', 'dsn', 'certificate'],
     flags: ['credential_admin', 'private_data'],
     weight: 0.5,
   },
