@@ -9,7 +9,7 @@ import { isRecord } from './record.ts';
 import { severityOf } from './severity.ts';
 import { splitWords, tokenizeName } from './tokenize.ts';
 import type { Classification, Evidence, Severity, ToolInput } from './types.ts';
-import { DECISION_THRESHOLD, WEIGHTS } from './weights.ts';
+import { DECISION_THRESHOLD, UNKNOWN_BELOW, WEIGHTS } from './weights.ts';
 
 export { WEIGHTS } from './weights.ts';
 
@@ -50,10 +50,10 @@ export function classify(tool: ToolInput): Classification {
   if (title) readName(splitWords(title), 'title', WEIGHTS.titleVerb, evidence);
   const described = readDescription(description, reading.verbs[0], evidence);
   if (reading.verbs.length === 0 && !described.verb) readDataNouns(nameWords, evidence);
-  const schema = readSchema(tool.inputSchema, evidence);
+  const schema = readSchema(tool.inputSchema, nameWords, evidence);
   if (reading.router || described.router || (reading.verbs.length === 0 && schema.actionArgument)) {
     const named = readOperations(description, nameWords, evidence) + schema.operations;
-    if (named === 0 && !described.verb) evidence.push({ rule: 'router-without-operations', field: schema.actionArgument ? 'inputSchema' : 'name', match: rawName, points: 'execute', weight: UNNAMED_OPERATIONS_WEIGHT });
+    if (named === 0 && strongest(categoryScores(evidence)) < UNKNOWN_BELOW) evidence.push({ rule: 'router-without-operations', field: schema.actionArgument ? 'inputSchema' : 'name', match: rawName, points: 'execute', weight: UNNAMED_OPERATIONS_WEIGHT });
   }
 
   const scores = categoryScores(evidence);

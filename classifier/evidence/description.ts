@@ -79,6 +79,8 @@ export function readDescription(description: string, nameVerb: string | undefine
 }
 
 const CLAUSE = /[:;,(/]|\s(?:or|and)\s/;
+/** `action='join'`, `operation: "delete"`: an operation the description names by its argument. */
+const NAMED_OPERATION = /\b(?:action|operation|command|mode|op|method)\s*[=:]\s*['"`]([a-z][a-z_-]{1,30})['"`]/gi;
 
 /**
  * The operations a dispatching tool's first sentence names: the verb that starts each clause
@@ -98,6 +100,15 @@ export function readOperations(description: string, nameWords: readonly string[]
     // The operation's object may be the name's (`manage_index`: "create, drop, inspect").
     const overridden = readObjects(words.length > 1 ? words : [verb, ...nameWords], 0, verb, rule, 'description', weight, evidence);
     evidence.push({ rule: `description-operation:${verb}`, field: 'description', match: clause.trim().slice(0, 60), points: rule.category, weight: overridden ? weight * OVERRIDDEN_VERB : weight });
+  }
+  for (const match of description.matchAll(NAMED_OPERATION)) {
+    const words = splitWords(match[1]);
+    const rule = VERBS.get(words[0]);
+    if (!rule) continue;
+    found++;
+    const weight = rule.category === 'read' ? WEIGHTS.readActionEnum : WEIGHTS.actionEnum;
+    const overridden = readObjects(words.length > 1 ? words : [words[0], ...nameWords], 0, words[0], rule, 'description', weight, evidence);
+    evidence.push({ rule: `description-operation:${words[0]}`, field: 'description', match: match[0], points: rule.category, weight: overridden ? weight * OVERRIDDEN_VERB : weight });
   }
   return found;
 }

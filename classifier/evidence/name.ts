@@ -1,6 +1,6 @@
 import { DATA_NOUNS, OBJECT_RULES, OBJECT_STOPWORDS, OUTBOUND_VERBS } from '../rules/objects.ts';
 import { OBJECT_RULE_NAMES, OBJECT_RULE_VERBS, OBJECT_RULES_BY_WORD } from '../rules/indexes.ts';
-import { COMPOUND_NOUNS, CONJUNCTIONS, HTTP_METHOD_PREFIXES, ROUTER_VERBS, VERBS, type VerbRule } from '../rules/verbs.ts';
+import { COMPOUND_NOUNS, CONJUNCTIONS, HTTP_METHOD_PREFIXES, LEADING_ONLY_VERBS, NOUN_LIKE_VERBS, ROUTER_VERBS, VERBS, type VerbRule } from '../rules/verbs.ts';
 import type { Evidence } from '../types.ts';
 import { OVERRIDDEN_VERB, WEIGHTS } from '../weights.ts';
 
@@ -20,12 +20,20 @@ export function readName(words: string[], field: 'name' | 'title', weight: numbe
   let router = false;
   for (let i = 0; i < words.length; i++) {
     if (ROUTER_VERBS.has(words[i])) router = true;
-    if (VERBS.has(words[i]) && !COMPOUND_NOUNS.get(words[i])?.has(words[i + 1])) {
+    if (isVerbAt(words, i)) {
       at = i;
       break;
     }
   }
   if (at < 0) return { verbs: [], router };
+  if (NOUN_LIKE_VERBS.has(words[at])) {
+    for (let i = words.length - 1; i > at; i--) {
+      if (isVerbAt(words, i) && !NOUN_LIKE_VERBS.has(words[i])) {
+        at = i;
+        break;
+      }
+    }
+  }
   if (HTTP_METHOD_PREFIXES.has(words[at]) && VERBS.has(words[at + 1])) at++;
   const verb = words[at];
   const rule = VERBS.get(verb)!;
@@ -40,6 +48,11 @@ export function readName(words: string[], field: 'name' | 'title', weight: numbe
     evidence.push({ rule: `${field}-verb:${second}`, field, match: second, points: secondRule.category, weight: weight * (WEIGHTS.nameSecondVerb / WEIGHTS.nameVerb) });
   }
   return { verbs, router };
+}
+
+function isVerbAt(words: readonly string[], i: number): boolean {
+  const word = words[i];
+  return VERBS.has(word) && !COMPOUND_NOUNS.get(word)?.has(words[i + 1]) && (i === 0 || !LEADING_ONLY_VERBS.has(word));
 }
 
 /** What the words other than the verb imply with it. Returns whether a rule overrides the verb. */

@@ -15,7 +15,7 @@ export interface SchemaReading {
 }
 
 /** Argument names and types, and enum/const values of action-like arguments (`action: delete`). */
-export function readSchema(schema: unknown, evidence: Evidence[]): SchemaReading {
+export function readSchema(schema: unknown, nameWords: readonly string[], evidence: Evidence[]): SchemaReading {
   const result: SchemaReading = { actionArgument: false, operations: 0 };
   if (!isRecord(schema) || !isRecord(schema.properties)) return result;
   const properties = schema.properties;
@@ -26,7 +26,7 @@ export function readSchema(schema: unknown, evidence: Evidence[]): SchemaReading
     if (reading.rules.length > 0) fired = applyArgumentRules(reading.rules, argument, typeOf(definition), fired, evidence);
     if (reading.isAction && isRecord(definition)) {
       result.actionArgument = true;
-      result.operations += readActionValues(argument, definition, evidence);
+      result.operations += readActionValues(argument, definition, nameWords, evidence);
     }
   }
   return result;
@@ -75,8 +75,11 @@ function applyArgumentRules(indexes: readonly number[], argument: string, type: 
   return fired;
 }
 
-/** Evidence from the actions an action argument's values name; returns how many values are actions. */
-function readActionValues(argument: string, definition: Record<string, unknown>, evidence: Evidence[]): number {
+/**
+ * Evidence from the actions an action argument's values name; returns how many values are actions. A
+ * value without an object of its own acts on the name's (`git_remote` with `mode: remove`).
+ */
+function readActionValues(argument: string, definition: Record<string, unknown>, nameWords: readonly string[], evidence: Evidence[]): number {
   const values = Array.isArray(definition.enum) ? definition.enum : definition.const !== undefined ? [definition.const] : [];
   if (allHttpMethods(values)) return 0;
   const seen = new Set<string>();
@@ -93,7 +96,7 @@ function readActionValues(argument: string, definition: Record<string, unknown>,
     if (seen.has(value)) continue;
     seen.add(value);
     const weight = rule.category === 'read' ? WEIGHTS.readActionEnum : WEIGHTS.actionEnum;
-    const overridden = words.length > 1 && readObjects(words, 0, verb, rule, 'inputSchema', weight, evidence);
+    const overridden = readObjects(words.length > 1 ? words : [verb, ...nameWords], 0, verb, rule, 'inputSchema', weight, evidence);
     evidence.push({ rule: `argument-action:${verb}`, field: 'inputSchema', match: `${argument}: ${value}`, points: rule.category, weight: overridden ? weight * OVERRIDDEN_VERB : weight });
   }
   return operations;

@@ -45,7 +45,7 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'tweet', 'dm', 'unblock', 'block', 'ban', 'unban', 'kick', 'flag',
     'refresh', 'reload', 'reindex', 'optimize', 'compact', 'migrate', 'seed', 'elicit',
     'drop', 'forward', 'demote', 'retweet', 'repost', 'quote', 'pull', 'unuse', 'maximize', 'minimize', 'enhance', 'emulate',
-    'handle', 'end', 'reprioritize', 'unresolve', 'upvote', 'downvote', 'unwatch', 'respond', 'answer', 'undo',
+    'handle', 'end', 'reprioritize', 'unresolve', 'pop', 'request', 'type', 'complete', 'upvote', 'downvote', 'unwatch', 'respond', 'answer', 'undo',
     'redo', 'replace', 'hide', 'unhide', 'abort', 'exit', 'quit', 'enqueue', 'dequeue', 'queue', 'sign',
     'favourite', 'unfavorite', 'untag', 'relabel', 'retag', 'unshare', 'resubmit', 'redeliver', 'retrigger',
   ],
@@ -57,7 +57,7 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'delete', 'remove', 'rm', 'destroy', 'truncate', 'purge', 'wipe', 'erase', 'clear', 'kill', 'terminate',
     'revoke', 'overwrite', 'reset', 'uninstall', 'deprovision', 'decommission', 'prune', 'shred', 'void', 'expunge',
     'empty', 'teardown', 'nuke', 'evict', 'obliterate', 'discard', 'cleanup', 'clean', 'rmdir', 'unset',
-    'flush', 'rewrite',
+    'flush', 'rewrite', 'trim',
   ],
   financial: [
     'pay', 'charge', 'refund', 'transfer', 'buy', 'sell', 'purchase', 'trade', 'order', 'invoice',
@@ -88,6 +88,23 @@ export const COMPOUND_NOUNS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
   ['change', new Set(['log', 'logs', 'set', 'sets'])],
   ['drop', new Set(['down', 'downs'])],
 ]);
+
+/**
+ * Verbs that are as often nouns. Names in the noun-then-verb style (`monitor_create`, `tag_delete`,
+ * `status_update`) put one of these first: a verb later in the name is then the action.
+ */
+export const NOUN_LIKE_VERBS: ReadonlySet<string> = new Set([
+  'monitor', 'trace', 'profile', 'status', 'schedule', 'plan', 'review', 'test', 'build', 'release', 'record', 'comment',
+  'post', 'message', 'order', 'tag', 'label', 'bookmark', 'snapshot', 'screenshot', 'search',
+  'flag', 'email', 'book', 'stash', 'commit', 'pin', 'star', 'like', 'vote', 'share', 'export', 'import', 'interact',
+  'watch', 'filter', 'sort', 'query', 'stat', 'info', 'health', 'link', 'map', 'trigger', 'tree', 'sample', 'seed', 'deposit',
+]);
+
+/**
+ * Verbs that are the action only as the name's first word (`request_review`, `type_text`); later in a
+ * name they are nouns (`network_request`, `by_type`, `complete_schema`).
+ */
+export const LEADING_ONLY_VERBS: ReadonlySet<string> = new Set(['request', 'type', 'complete']);
 
 /** Words that join two verbs in a name (`create_or_update_file`): the second verb counts too. */
 export const CONJUNCTIONS: ReadonlySet<string> = new Set(['or', 'and', 'then']);
