@@ -23,7 +23,7 @@ export function readSchema(schema: unknown, nameWords: readonly string[], eviden
   for (const argument in properties) {
     const definition = properties[argument];
     const reading = readArgumentName(argument);
-    if (reading.rules.length > 0) fired = applyArgumentRules(reading.rules, argument, typeOf(definition), fired, evidence);
+    if (reading.rules.length > 0) fired = applyArgumentRules(reading.rules, argument, definition, properties, fired, evidence);
     if (reading.isAction && isRecord(definition)) {
       result.actionArgument = true;
       result.operations += readActionValues(argument, definition, nameWords, evidence);
@@ -65,10 +65,13 @@ function readArgumentName(argument: string): ArgumentNameReading {
 }
 
 /** Applies the argument rules at `indexes` not yet in `fired`; returns `fired` with those that fired. */
-function applyArgumentRules(indexes: readonly number[], argument: string, type: string | undefined, fired: number, evidence: Evidence[]): number {
+function applyArgumentRules(indexes: readonly number[], argument: string, definition: unknown, properties: Record<string, unknown>, fired: number, evidence: Evidence[]): number {
+  const type = typeOf(definition);
   for (const r of indexes) {
     const rule = ARGUMENT_RULES[r];
     if (fired & (1 << r) || (rule.types && (!type || !rule.types.includes(type)))) continue;
+    if (rule.unless && isRecord(definition) && (matches(rule.unless, definition.description) || matches(rule.unless, definition.default))) continue;
+    if (rule.unlessBeside?.some((sibling) => sibling in properties)) continue;
     fired |= 1 << r;
     evidence.push({ rule: ARGUMENT_RULE_NAMES[r], field: 'inputSchema', match: argument, points: rule.points, weight: rule.weight });
   }
@@ -100,6 +103,10 @@ function readActionValues(argument: string, definition: Record<string, unknown>,
     evidence.push({ rule: `argument-action:${verb}`, field: 'inputSchema', match: `${argument}: ${value}`, points: rule.category, weight: overridden ? weight * OVERRIDDEN_VERB : weight });
   }
   return operations;
+}
+
+function matches(pattern: RegExp, value: unknown): boolean {
+  return typeof value === 'string' && pattern.test(value);
 }
 
 function allHttpMethods(values: readonly unknown[]): boolean {

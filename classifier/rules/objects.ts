@@ -205,6 +205,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   {
     id: 'credentials',
     verbCategories: WRITES,
+    headOnly: true,
     objects: ['token', 'tokens', 'secret', 'secrets', 'password', 'passwords', 'credential', 'credentials', 'permission', 'permissions', 'role', 'roles', 'member', 'members', 'membership', 'access', 'collaborator', 'collaborators', 'user', 'users', 'policy', 'policies', 'dsn', 'oauth', 'ssh', 'certificate', 'certificates', 'acl', 'grant', 'grants', 'team', 'teams', 'invitation', 'invite', 'auth', 'apikey', 'sso', 'mfa', 'rbac'],
     flags: ['credential_admin'],
     weight: 0.6,
@@ -212,14 +213,15 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   {
     id: 'credential-keys',
     objects: ['key', 'keys'],
-    after: ['api', 'access', 'ssh', 'private', 'secret', 'signing', 'deploy', 'encryption', 'gpg', 'pgp', 'kms', 'service', 'account', 'client', 'master', 'auth', 'license', 'developer', 'publishable', 'restricted'],
+    after: ['api', 'access', 'ssh', 'private', 'secret', 'signing', 'deploy', 'encryption', 'gpg', 'pgp', 'kms', 'service', 'account', 'client', 'master', 'auth', 'license', 'developer', 'restricted'],
     flags: ['credential_admin'],
     weight: 0.6,
   },
   {
     id: 'read-secrets',
     verbCategories: ['read'],
-    objects: ['secret', 'secrets', 'password', 'passwords', 'credential', 'credentials', 'token', 'tokens', 'env', 'environment', 'apikey', 'dsn', 'certificate'],
+    headOnly: true,
+    objects: ['secret', 'secrets', 'password', 'passwords', 'credential', 'credentials', 'token', 'tokens', 'apikey', 'dsn'],
     flags: ['credential_admin', 'private_data'],
     weight: 0.5,
   },
@@ -239,7 +241,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   },
   {
     id: 'outbound-message',
-    verbCategories: WRITES,
+    verbs: ['create', 'add', 'post', 'send', 'reply', 'submit', 'publish', 'comment', 'new', 'open', 'file', 'write', 'share', 'forward', 'broadcast', 'email', 'message', 'notify', 'tweet', 'retweet', 'repost', 'quote', 'dm', 'invite', 'mention', 'respond', 'answer', 'raise', 'escalate'],
     objects: ['message', 'messages', 'email', 'emails', 'mail', 'comment', 'comments', 'post', 'posts', 'tweet', 'reply', 'chat', 'sms', 'webhook', 'webhooks', 'dm', 'invitation', 'invite', 'announcement', 'broadcast', 'issue', 'issues', 'pull', 'pr', 'review', 'reviews', 'gist', 'discussion', 'incident', 'case', 'communication', 'ticket', 'activity'],
     headOnly: true,
     flags: ['external_comm'],
