@@ -127,7 +127,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   {
     id: 'choose-an-option',
     verbs: ['select', 'choose', 'pick', 'check', 'uncheck'],
-    objects: ['option', 'options', 'dropdown', 'checkbox', 'checkboxes', 'radio', 'combobox', 'listbox'],
+    objects: ['option', 'options', 'dropdown', 'checkbox', 'checkboxes', 'radio', 'combobox', 'listbox', 'select'],
     category: 'write',
     overridesVerb: true,
     weight: 0.9,
