@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { SourcedServer } from '../targets.ts';
 
 /** Set to `none` to run every stdio server without bwrap (tests and CI exercising the unisolated path). */
 export const ISOLATION_ENV = 'TOOLRISK_SANDBOX_ISOLATION';
@@ -33,4 +34,12 @@ export function isBundledServersFile(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The servers with every local target marked as bundled (see CrawlOptions.unsafeNoSandbox). */
+export function markBundled(servers: readonly SourcedServer[]): SourcedServer[] {
+  return servers.map(({ server, targets }) => ({
+    server,
+    targets: targets.map((target) => (target.kind === 'npm' || target.kind === 'stdio' ? { ...target, bundled: true } : target)),
+  }));
 }

@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchSandboxed, livingProcesses } from '../../crawler/sandbox/index.ts';
@@ -44,4 +48,26 @@ it('refuses a crawl attempt of a stranger’s server, and runs the bundled serve
   expect(refused.error).toMatch(/apt-get install bubblewrap.*--unsafe-no-sandbox/);
   expect((await crawlTarget({ ...target, bundled: true }, { limits: SUITE_LIMITS })).outcome).toBe('ok');
   expect((await crawlTarget(target, { limits: SUITE_LIMITS, unsafeNoSandbox: true })).outcome).toBe('ok');
+});
+
+it('the CLI refuses without bwrap, naming the fix, and runs with --unsafe-no-sandbox', async () => {
+  const cli = join(dirname(fileURLToPath(import.meta.url)), '../../cli/bin.js');
+  const check = (...flags: string[]) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, [cli, 'check', ...flags, '--', process.execPath, join(FIXTURES, 'stdio-server.mjs'), 'ok'], {
+        env: { PATH: '/nonexistent-bin', HOME: process.env.HOME ?? '/tmp' },
+        cwd: tmpdir(),
+      });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+      child.stderr.on('data', (chunk: Buffer) => (out += chunk));
+      child.on('close', (code) => resolve({ code, out }));
+    });
+  const refused = await check();
+  expect(refused.code).toBe(1);
+  expect(refused.out).toMatch(/^refused_by_policy: Refusing to run this server without a sandbox: bwrap is not installed .*apt-get install bubblewrap.*--unsafe-no-sandbox/);
+  const allowed = await check('--unsafe-no-sandbox');
+  expect(allowed.code).toBe(0);
+  expect(allowed.out).toContain('delete_thing');
+  expect(allowed.out).toMatch(/warning: bwrap is not installed/);
 });
