@@ -1,19 +1,15 @@
-import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { deadPid } from '../helpers/processes.ts';
 import { currentOwner, formatOwner, lockFolder, processStartTime } from '../../db/folder-lock.ts';
 
 const folder = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-lock-'));
 const lockPath = path.join(folder, 'toolrisk.lock');
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-/** The PID of a process that has exited. */
-function deadPid(): number {
-  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-  return Number(child.stdout);
-}
 
 describe('the PGlite folder lock', () => {
   it('refuses a folder held by a live process, naming its PID, and releases on unlock', () => {
