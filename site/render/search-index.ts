@@ -11,6 +11,7 @@ export interface SearchDoc {
   url: string;
   category: string;
   severity: string;
+  flags: readonly string[];
   snippet: string;
 }
 
