@@ -1,4 +1,5 @@
 import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { CLASSIFIER_VERSION } from '../../classifier/index.ts';
@@ -77,6 +78,8 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
   const pool = await RenderPool.start(options.workers ?? Math.max(1, os.availableParallelism()), { viewsModule, outDir: staging });
   try {
     cpSync(path.join(SITE_ROOT, 'public'), staging, { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
+    // The search page stems queries with the same stemmer as the index: the npm package's one ES module file.
+    cpSync(createRequire(import.meta.url).resolve('stemmer'), path.join(staging, 'assets', 'stemmer.js'));
     const out = new OutputWriter(staging);
     // The renderer reads stored classifications only: classify whatever the classifier has not seen yet.
     const fresh = await classifyCatalogue(db.orm);
@@ -93,7 +96,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     let pages = 0;
     let warnings = 0;
     // The copied assets and catalogue.jsonl, then whatever the workers and the main writer add.
-    let files = readdirSync(path.join(SITE_ROOT, 'public'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !e.name.endsWith('.d.ts')).length + 1;
+    let files = readdirSync(path.join(SITE_ROOT, 'public'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !e.name.endsWith('.d.ts')).length + 2;
     const consume = (r: ServersResult) => {
       for (const t of r.tools) tools.push(t);
       for (const s of r.servers) servers.push(s);
