@@ -135,9 +135,8 @@ async function checkMissing(missing: ConfigPolicy['missing'], flags: PolicyFlags
       console.error(`  ${printable(server.name)}: ${result.outcome}: ${printable(result.error ?? '')}`);
       continue;
     }
-    const context = { name: result.server?.name, description: result.server?.instructions ?? null };
     const tools = result.tools!.map((tool) => {
-      const c = classify(tool, context);
+      const c = classify(tool);
       return { name: tool.name, category: c.category, severity: c.severity, flags: c.flags };
     });
     console.error(`  ${printable(server.name)}: ${tools.length} tools, classified now`);
