@@ -225,7 +225,9 @@ class SandboxedTransport implements Transport {
     const readable = launch.readablePaths ?? [];
     const binds = this.isolation === 'bwrap' ? await planBinds(readable, launch.scratchPaths ?? [], { uid: this.uid, sandboxRoot: dir.root }) : undefined;
     if (!binds) assertReachable(readable, this.uid);
-    const cwd = launch.cwd !== undefined && readable.some((root) => isWithin(launch.cwd!, root)) ? launch.cwd : dir.work;
+    // The given working folder when the server's code is in or below it (under bwrap only the way to the code
+    // and the code itself are there), else a fresh one.
+    const cwd = launch.cwd !== undefined && readable.some((root) => isWithin(launch.cwd!, root) || isWithin(root, launch.cwd!)) ? launch.cwd : dir.work;
 
     const resources = { ...DEFAULT_RESOURCE_LIMITS, ...definedOnly(limits) };
     const prlimit = findOnPath('prlimit', sandboxPath());

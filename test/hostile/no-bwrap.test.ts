@@ -4,14 +4,22 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchSandboxed, livingProcesses } from '../../crawler/sandbox/index.ts';
+import { ISOLATION_ENV, launchSandboxed, livingProcesses } from '../../crawler/sandbox/index.ts';
 import { crawlTarget } from '../../crawler/index.ts';
 import { FIXTURES, stdioTarget, SUITE_LIMITS } from './cases.ts';
 
 // This file runs in a process of its own, so the one-time bwrap probe here sees a PATH without bwrap.
+// TOOLRISK_SANDBOX_ISOLATION=none (a CI pass without bwrap) would be an explicit choice: this file tests the default.
 const path = process.env.PATH;
-beforeAll(() => void (process.env.PATH = '/nonexistent-bin'));
-afterAll(() => void (process.env.PATH = path));
+const isolation = process.env[ISOLATION_ENV];
+beforeAll(() => {
+  process.env.PATH = '/nonexistent-bin';
+  delete process.env[ISOLATION_ENV];
+});
+afterAll(() => {
+  process.env.PATH = path;
+  if (isolation !== undefined) process.env[ISOLATION_ENV] = isolation;
+});
 
 it('says once that bwrap is missing, and still runs allowed servers with a clean environment and limits', async () => {
   const warnings: string[] = [];
@@ -55,7 +63,7 @@ it('the CLI refuses without bwrap, naming the fix, and runs with --unsafe-no-san
   const check = (...flags: string[]) =>
     new Promise<{ code: number | null; out: string }>((resolve) => {
       const child = spawn(process.execPath, [cli, 'check', ...flags, '--', process.execPath, join(FIXTURES, 'stdio-server.mjs'), 'ok'], {
-        env: { PATH: '/nonexistent-bin', HOME: process.env.HOME ?? '/tmp' },
+        env: { PATH: '/nonexistent-bin', HOME: process.env.HOME ?? '/tmp', TOOLRISK_DATA_DIR: join(tmpdir(), 'toolrisk-no-bwrap-unused') },
         cwd: tmpdir(),
       });
       let out = '';
