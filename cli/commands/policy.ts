@@ -5,23 +5,25 @@ import { POLICY_FORMATS, renderPolicy, type PolicyFormat } from '../../classifie
 import { serverToolSet, openDatabase, writeClassifications } from '../../db/index.ts';
 import { printable } from '../output.ts';
 import { UsageError } from '../errors.ts';
+import { resolveServer } from '../server-name.ts';
 
 export function registerPolicy(program: Command): void {
   program
     .command('policy')
     .description("Print the recommended gateway policy for a server's current tools, or for one of its tools.")
-    .argument('<server>', 'server id, as in the catalogue (e.g. io.github.owner/repo)')
+    .argument('<server>', 'the server: its id (io.github.owner/repo), npm package, URL slug, or a unique prefix')
     .argument('[tool]', 'one tool of that server: the per-tool policy')
     .option('--format <format>', `policy format: ${Object.keys(POLICY_FORMATS).join(' or ')}`, 'policylayer')
     .option('--out <file>', 'write the policy to this file instead of standard output')
-    .action(async (serverId: string, toolName: string | undefined, options: { format: string; out?: string }) => {
+    .action(async (serverName: string, toolName: string | undefined, options: { format: string; out?: string }) => {
       if (!(options.format in POLICY_FORMATS)) throw new UsageError(`--format must be one of ${Object.keys(POLICY_FORMATS).join(', ')}, got ${JSON.stringify(options.format)}`);
       const format = options.format as PolicyFormat;
       const db = await openDatabase();
       let document: string;
       try {
+        const serverId = await resolveServer(db.orm, serverName);
         const current = await serverToolSet(db.orm, serverId, CLASSIFIER_VERSION);
-        if (current.length === 0) throw new Error(`no current tools for server ${printable(serverId)}: it is not in the catalogue, or no crawl has listed its tools yet`);
+        if (current.length === 0) throw new Error(`no current tools for server ${printable(serverId)}: no crawl has listed its tools yet`);
         const chosen = toolName === undefined ? current : current.filter((t) => t.name === toolName);
         if (chosen.length === 0) {
           throw new Error(`server ${printable(serverId)} has no tool ${printable(JSON.stringify(toolName))}; its tools: ${current.map((t) => printable(t.name)).join(', ')}`);
