@@ -74,8 +74,7 @@ async function check(target: CrawlTarget, flags: CheckFlags): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const serverContext = { name: result.server?.name, description: result.server?.instructions ?? null };
-  const tools = result.tools!.map((tool) => ({ tool, classification: classify(tool, serverContext) }));
+  const tools = result.tools!.map((tool) => ({ tool, classification: classify(tool) }));
   if (flags.json) {
     return printJson({
       server: result.server,
