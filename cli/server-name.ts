@@ -1,5 +1,5 @@
 import { type Orm, serverExists, serverNames, type ServerNames } from '../db/index.ts';
-import { slugify } from '../site/render/slug.ts';
+import { assignSlugs } from '../site/render/slug.ts';
 import { printable } from './output.ts';
 
 export type Resolution =
@@ -9,26 +9,29 @@ export type Resolution =
 
 /**
  * The server a command line names, by any of its names: the id (`io.github.owner/repo`), an npm package
- * (`@scope/name`, with or without `@version`), the site's URL slug (`/servers/<slug>/`), or a prefix of one
+ * (`@scope/name`, with or without `@version`), the site's URL slug (`/servers/<slug>/`, as the site assigns it
+ * among all the catalogue's servers), or a prefix of one
  * of these that only one server has. A miss suggests the closest ids.
  */
 export function resolveServerName(query: string, servers: readonly ServerNames[]): Resolution {
   const wanted = query.trim();
   const lower = wanted.toLowerCase();
   const packageName = withoutVersion(wanted);
-  const exact = (test: (names: string[]) => boolean) => servers.filter((s) => test(namesOf(s)));
+  const slugs = assignSlugs(servers.map((s) => s.id));
+  const names = new Map(servers.map((s) => [s, namesOf(s, slugs.get(s.id))]));
+  const exact = (test: (names: string[]) => boolean) => servers.filter((s) => test(names.get(s)!));
 
   for (const matches of [
     servers.filter((s) => s.id === wanted),
     servers.filter((s) => s.packages.includes(packageName) || s.id === `npm:${packageName}`),
-    servers.filter((s) => slugify(s.id) === wanted),
+    servers.filter((s) => slugs.get(s.id) === wanted),
     exact((names) => names.some((name) => name.toLowerCase() === lower)),
     exact((names) => names.some((name) => name.toLowerCase().startsWith(lower))),
   ]) {
     if (matches.length === 1) return { kind: 'found', id: matches[0].id };
     if (matches.length > 1) return { kind: 'ambiguous', query: wanted, candidates: matches.map((s) => s.id).sort().slice(0, 10) };
   }
-  return { kind: 'missing', query: wanted, suggestions: closest(lower, servers) };
+  return { kind: 'missing', query: wanted, suggestions: closest(lower, servers, names) };
 }
 
 /** Resolves the name against the catalogue; an unknown or ambiguous name is an error that says what exists. */
@@ -47,9 +50,9 @@ export function describeMiss(resolution: Exclude<Resolution, { kind: 'found' }>)
 }
 
 /** Everything a server may be called: id, the id without its `npm:`-style prefix, npm packages, URL slug. */
-function namesOf(server: ServerNames): string[] {
+function namesOf(server: ServerNames, slug: string | undefined): string[] {
   const bare = server.id.replace(/^(npm|url|stdio):/, '');
-  return [...new Set([server.id, bare, ...server.packages, slugify(server.id)])];
+  return [...new Set([server.id, bare, ...server.packages, ...(slug ? [slug] : [])])];
 }
 
 function withoutVersion(name: string): string {
@@ -58,11 +61,11 @@ function withoutVersion(name: string): string {
 }
 
 /** Up to three ids whose names contain the query, or are a few edits from it. */
-function closest(query: string, servers: readonly ServerNames[]): string[] {
+function closest(query: string, servers: readonly ServerNames[], namesOfServer: ReadonlyMap<ServerNames, string[]>): string[] {
   const limit = Math.max(2, Math.floor(query.length / 3));
   const scored = servers
     .map((server) => {
-      const names = namesOf(server).map((n) => n.toLowerCase());
+      const names = namesOfServer.get(server)!.map((n) => n.toLowerCase());
       const contains = query.length >= 3 && names.some((n) => n.includes(query));
       return { id: server.id, contains, distance: Math.min(...names.map((n) => editDistance(query, n, limit))) };
     })

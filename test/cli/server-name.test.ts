@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeMiss, editDistance, resolveServerName } from '../../cli/server-name.ts';
 import type { ServerNames } from '../../db/index.ts';
-import { slugify } from '../../site/render/slug.ts';
+import { assignSlugs } from '../../site/render/slug.ts';
 
 const catalogue: ServerNames[] = [
   { id: 'io.github.acme/tracker', packages: ['@acme/tracker-mcp'] },
@@ -26,9 +26,14 @@ describe('resolveServerName', () => {
   });
 
   it("finds a server by the site's URL slug", () => {
-    const slug = slugify('io.github.other/Files');
-    expect(slug).toMatch(/^io-github-other-files-[0-9a-f]{10}$/);
-    expect(found(slug)).toEqual({ kind: 'found', id: 'io.github.other/Files' });
+    const slugs = assignSlugs(catalogue.map((s) => s.id));
+    expect(slugs.get('io.github.other/Files')).toBe('io-github-other-files');
+    for (const server of catalogue) expect(found(slugs.get(server.id)!)).toEqual({ kind: 'found', id: server.id });
+    // Two ids with one readable slug: the site tells them apart with a hash, and so does the lookup.
+    const twins = [{ id: 'acme/Tools', packages: [] }, { id: 'acme/tools', packages: [] }];
+    const hashed = assignSlugs(twins.map((s) => s.id)).get('acme/Tools')!;
+    expect(hashed).toMatch(/^acme-tools-[0-9a-f]{10}$/);
+    expect(resolveServerName(hashed, twins)).toEqual({ kind: 'found', id: 'acme/Tools' });
   });
 
   it('finds a server by a prefix only one server has, ignoring case', () => {
