@@ -16,6 +16,7 @@ const UNIT = [
   'test/bench/generate.test.ts',
   'test/crawler/servers-file.test.ts',
   'test/site/slug.test.ts',
+  'test/cli/server-name.test.ts',
 ];
 
 export default defineConfig({

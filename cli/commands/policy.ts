@@ -11,6 +11,7 @@ import { policyIndexFromDatabase } from '../../site/render/policy-index.ts';
 import { addCrawlFlags, crawlOptionsFrom, type CrawlFlags } from '../crawl-flags.ts';
 import { UsageError } from '../errors.ts';
 import { printable } from '../output.ts';
+import { resolveServer } from '../server-name.ts';
 
 interface PolicyFlags extends CrawlFlags {
   format: string;
@@ -25,7 +26,7 @@ export function registerPolicy(program: Command): void {
     .description(
       "Print the recommended policy for a server's current tools, for one of its tools, or (--config) for every server in your MCP client's configuration.",
     )
-    .argument('[server]', 'server id, as in the catalogue (e.g. io.github.owner/repo)')
+    .argument('[server]', 'the server: its id (io.github.owner/repo), npm package, URL slug, or a unique prefix')
     .argument('[tool]', 'one tool of that server: the per-tool policy')
     .option('--format <format>', `policy format: ${Object.keys(EXPORT_FORMATS).join(', ')}`, 'policylayer')
     .option('--out <file>', 'write the policy to this file instead of standard output')
@@ -52,11 +53,12 @@ export function registerPolicy(program: Command): void {
   });
 }
 
-async function serverPolicy(serverId: string, toolName: string | undefined, format: ExportFormat): Promise<string> {
+async function serverPolicy(serverName: string, toolName: string | undefined, format: ExportFormat): Promise<string> {
   const db = await openDatabase();
   try {
+    const serverId = await resolveServer(db.orm, serverName);
     const current = await serverToolSet(db.orm, serverId, CLASSIFIER_VERSION);
-    if (current.length === 0) throw new Error(`no current tools for server ${printable(serverId)}: it is not in the catalogue, or no crawl has listed its tools yet`);
+    if (current.length === 0) throw new Error(`no current tools for server ${printable(serverId)}: no crawl has listed its tools yet`);
     const chosen = toolName === undefined ? current : current.filter((t) => t.name === toolName);
     if (chosen.length === 0) {
       throw new Error(`server ${printable(serverId)} has no tool ${printable(JSON.stringify(toolName))}; its tools: ${current.map((t) => printable(t.name)).join(', ')}`);

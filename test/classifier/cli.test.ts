@@ -8,6 +8,7 @@ import { interceptDocument, policyLayerDocument } from '../../classifier/policy/
 import { openDatabase, storeSnapshot, upsertServers, type Database } from '../../db/index.ts';
 import { toolrisk as runToolrisk } from '../helpers/cli.ts';
 import { copyMigratedPglite, createPostgres } from '../helpers/databases.ts';
+import { slugify } from '../../site/render/slug.ts';
 import { UNSEEN_SET } from './paths.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-classifier-cli-'));
@@ -140,6 +141,8 @@ describe.each(backends)('toolrisk classify and policy on $name', (backend) => {
 
       const again = await toolrisk(['policy', serverId], env);
       expect(again.stdout).toBe(server.stdout);
+      // The server by a unique prefix of its id, and by its URL slug on the site.
+      for (const name of ['io.example/fi', slugify(serverId)]) expect((await toolrisk(['policy', name], env)).stdout).toBe(server.stdout);
     } finally {
       await dispose();
     }
@@ -150,7 +153,7 @@ describe.each(backends)('toolrisk classify and policy on $name', (backend) => {
     try {
       const noServer = await toolrisk(['policy', 'io.example/nope'], env);
       expect(noServer.code).toBe(1);
-      expect(noServer.stderr).toMatch(/no current tools for server io\.example\/nope/);
+      expect(noServer.stderr).toContain('toolrisk: no server io.example/nope in the catalogue (by id, npm package, URL slug or unique prefix); did you mean io.example/files?');
       const noTool = await toolrisk(['policy', serverId, 'rm_rf'], env);
       expect(noTool.code).toBe(1);
       expect(noTool.stderr).toMatch(/has no tool "rm_rf"; its tools: list_files, write_note, delete_file/);

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn } from 'node:child_process';
 import { Console } from 'node:console';
 import path from 'node:path';
@@ -21,44 +22,56 @@ export interface CliOptions {
   cwd?: string;
 }
 
-let running = false;
+/** What one in-process command sees as its environment and where its output goes. */
+interface Command {
+  env: NodeJS.ProcessEnv;
+  stdout: string;
+  stderr: string;
+}
+
+const current = new AsyncLocalStorage<Command>();
+let previous: Promise<unknown> = Promise.resolve();
 
 /**
- * Runs `toolrisk ARGS…` in this process, as `npx toolrisk ARGS…` would run with `options.env` as its
- * environment, and returns its exit code and output. Starting a real process costs a second or more of
- * Node start-up each time; the few tests of the process itself (signals, the installed binary) use spawnCli.
+ * Runs `toolrisk ARGS…` in this process, as `npx toolrisk ARGS…` would run with `options.env` as its whole
+ * environment, and returns its exit code and output. Starting a real process costs a second or more of Node
+ * start-up each time; the tests of the process itself (signals, the installed binary) use spawnCli.
+ * Within the command (and whatever it starts), process.env, stdout, stderr and console are the command's
+ * own; the test around it keeps its own. Commands run one at a time (the exit code and cwd are global).
  */
-export async function toolrisk(args: readonly string[], options: CliOptions): Promise<CliResult> {
-  if (running) throw new Error('toolrisk(): one in-process command at a time; start real processes with spawnCli to run several at once');
-  running = true;
-  let stdout = '';
-  let stderr = '';
-  const restore = [
-    swapEnvironment(options.env),
-    swapProperty(process, 'exitCode', undefined),
-    swapProperty(process.stdout, 'write', collector((text) => (stdout += text))),
-    swapProperty(process.stderr, 'write', collector((text) => (stderr += text))),
-    swapProperty(process.stdout, 'isTTY', false),
-    swapProperty(process.stderr, 'isTTY', false),
-    swapProperty(globalThis, 'console', new Console({ stdout: process.stdout, stderr: process.stderr })),
-    freshConnectionPool(),
-  ];
+export function toolrisk(args: readonly string[], options: CliOptions): Promise<CliResult> {
+  const run = previous.then(() => runInProcess(args, options));
+  previous = run.catch(() => {});
+  return run;
+}
+
+async function runInProcess(args: readonly string[], options: CliOptions): Promise<CliResult> {
+  installRouting();
+  const command: Command = { env: definedOnly(options.env), stdout: '', stderr: '' };
   const cwd = process.cwd();
+  const exitCode = process.exitCode;
+  const pool = freshConnectionPool();
   try {
+    process.exitCode = undefined;
     if (options.cwd) process.chdir(options.cwd);
-    const code = await runCli(args);
-    return { code, stdout, stderr };
+    const code = await current.run(command, () => runCli(args));
+    return { code, stdout: command.stdout, stderr: command.stderr };
   } finally {
+    pool.restore();
     process.chdir(cwd);
-    for (const undo of restore.reverse()) undo();
-    running = false;
+    process.exitCode = exitCode;
   }
 }
 
 /** Runs `toolrisk ARGS…` as its own process (through cli/bin.js) and waits for it to exit. */
 export function spawnCli(args: readonly string[], options: CliOptions & { timeoutMs?: number }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 60_000 });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: definedOnly(options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: options.timeoutMs ?? 60_000,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -68,44 +81,57 @@ export function spawnCli(args: readonly string[], options: CliOptions & { timeou
   });
 }
 
-/** fetch's connections as a new process has them: none kept alive from an earlier command (or test). */
-function freshConnectionPool(): () => void {
-  const previous = getGlobalDispatcher();
-  const pool = new Agent();
-  setGlobalDispatcher(pool);
-  return () => {
-    setGlobalDispatcher(previous);
-    void pool.close();
-  };
+let routed = false;
+
+/** Once per process: process.env, stdout, stderr and console answer for the command running, if any. */
+function installRouting(): void {
+  if (routed) return;
+  routed = true;
+  const real = process.env;
+  const env = () => current.getStore()?.env ?? real;
+  process.env = new Proxy(real, {
+    get: (_, key) => Reflect.get(env(), key),
+    set: (_, key, value) => Reflect.set(env(), key, String(value)),
+    has: (_, key) => Reflect.has(env(), key),
+    deleteProperty: (_, key) => Reflect.deleteProperty(env(), key),
+    ownKeys: () => Reflect.ownKeys(env()),
+    getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(env(), key),
+  });
+  routeStream(process.stdout, (command, text) => (command.stdout += text));
+  routeStream(process.stderr, (command, text) => (command.stderr += text));
+  const testConsole = globalThis.console;
+  const commandConsole = new Console({ stdout: process.stdout, stderr: process.stderr });
+  globalThis.console = new Proxy(testConsole, { get: (target, key) => Reflect.get(current.getStore() ? commandConsole : target, key) });
 }
 
-/** Write functions with the stream.write signature that append to a string instead. */
-function collector(append: (text: string) => void): NodeJS.WriteStream['write'] {
-  return ((chunk: string | Uint8Array, encodingOrCallback?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void) => {
-    append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+/** Writes made within a command go to its output, and the stream is not a terminal for it. */
+function routeStream(stream: NodeJS.WriteStream, append: (command: Command, text: string) => void): void {
+  const write = stream.write.bind(stream);
+  const isTTY = stream.isTTY;
+  stream.write = ((chunk: string | Uint8Array, encodingOrCallback?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void) => {
+    const command = current.getStore();
+    if (!command) return write(chunk, encodingOrCallback as BufferEncoding, callback);
+    append(command, typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
     const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
     if (done) queueMicrotask(() => done(null));
     return true;
   }) as NodeJS.WriteStream['write'];
+  Object.defineProperty(stream, 'isTTY', { configurable: true, get: () => (current.getStore() ? false : isTTY) });
 }
 
-function swapProperty<T extends object, K extends keyof T>(target: T, key: K, value: T[K]): () => void {
-  const had = Object.prototype.hasOwnProperty.call(target, key);
-  const previous = target[key];
-  target[key] = value;
-  return () => {
-    if (had) target[key] = previous;
-    else delete target[key];
+/** fetch's connections as a new process has them: none kept alive from an earlier command (or test). */
+function freshConnectionPool(): { restore(): void } {
+  const previousPool = getGlobalDispatcher();
+  const pool = new Agent();
+  setGlobalDispatcher(pool);
+  return {
+    restore() {
+      setGlobalDispatcher(previousPool);
+      void pool.close();
+    },
   };
 }
 
-/** Makes process.env exactly `env`, keeping only vitest's own variables; returns the undo. */
-function swapEnvironment(env: Record<string, string | undefined>): () => void {
-  const saved = { ...process.env };
-  for (const key of Object.keys(process.env)) if (!key.startsWith('VITEST')) delete process.env[key];
-  for (const [key, value] of Object.entries(env)) if (value !== undefined) process.env[key] = value;
-  return () => {
-    for (const key of Object.keys(process.env)) delete process.env[key];
-    Object.assign(process.env, saved);
-  };
+function definedOnly(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
