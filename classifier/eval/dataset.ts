@@ -10,6 +10,7 @@ export type FiveWayLabel = (typeof FIVE_WAY)[number];
 const record = z.object({
   name: z.string(),
   server: z.string().optional(),
+  subserver: z.string().nullish(),
   title: z.string().nullish(),
   description: z.string().nullish(),
   input_schema: z.unknown().optional(),
@@ -53,7 +54,7 @@ export async function loadLabelledTools(file: string): Promise<LabelledTool[]> {
     const r = parsed.data;
     tools.push({
       line: index + 1,
-      server: r.server,
+      server: r.server && r.subserver ? `${r.server}#${r.subserver}` : r.server,
       tool: { name: r.name, title: r.title, description: r.description, inputSchema: r.inputSchema ?? r.input_schema, annotations: r.annotations },
       label: r.category ? threeWayOf(r.category) : (r.annotator_label ?? r.label)!,
       category: r.category ?? undefined,
