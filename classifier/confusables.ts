@@ -23,9 +23,22 @@ function hasNonAscii(text: string): boolean {
   return false;
 }
 
+/**
+ * Whether `text` has a character folding could change: Greek or Cyrillic letters, fullwidth forms, or a
+ * mathematical alphanumeric (U+1D400–1D7FF, high surrogate D835). Curly quotes, accents and emoji elsewhere cost one scan.
+ */
+function hasFoldable(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x370) continue;
+    if (code <= 0x52f || (code >= 0xff00 && code <= 0xffef) || code === 0xd835) return true;
+  }
+  return false;
+}
+
 /** `text` with compatibility forms normalised (NFKC: fullwidth `ｄｅｌｅｔｅ`) and look-alike letters replaced by the Latin ones. */
 export function foldConfusables(text: string): string {
-  if (!hasNonAscii(text)) return text;
+  if (!hasFoldable(text)) return text;
   const normal = text.normalize('NFKC');
   let out = '';
   for (const char of normal) out += LOOK_ALIKES[char] ?? char;

@@ -35,22 +35,56 @@ export interface DescriptionReading {
  * the value of an input"), the name's verb is overridden too.
  */
 export function readDescription(description: string, nameVerb: string | undefined, evidence: Evidence[]): DescriptionReading {
+  const read = remembered(description);
+  // The description's verb supports when the name has a verb of its own: its evidence weighs less.
+  const scale = nameVerb ? WEIGHTS.descriptionVerbSupporting / WEIGHTS.descriptionVerb : 1;
+  for (const e of read.lead) evidence.push({ ...e, weight: e.weight * scale });
+  if (read.verb && read.overridden && read.verb === nameVerb) {
+    for (const e of evidence) if (e.rule === `name-verb:${nameVerb}`) e.weight *= OVERRIDDEN_VERB;
+  }
+  for (const e of read.phrases) evidence.push({ ...e });
+  return { verb: read.verb !== undefined, router: read.router, poisoning: read.poisoning };
+}
+
+/** What a description says, whatever tool it belongs to: catalogues repeat descriptions, so each is read once. */
+interface DescriptionFacts {
+  verb: string | undefined;
+  /** The leading verb's object decides instead of the verb. */
+  overridden: boolean;
+  router: boolean;
+  /** The leading verb and its objects, weighed as for a name without a verb. */
+  lead: Evidence[];
+  phrases: Evidence[];
+  poisoning: DescriptionScan;
+}
+
+const descriptions = new Map<string, DescriptionFacts>();
+const DESCRIPTIONS_REMEMBERED = 20_000;
+
+function remembered(description: string): DescriptionFacts {
+  let facts = descriptions.get(description);
+  if (facts) return facts;
+  facts = factsOf(description);
+  if (descriptions.size >= DESCRIPTIONS_REMEMBERED) descriptions.clear();
+  descriptions.set(description, facts);
+  return facts;
+}
+
+function factsOf(description: string): DescriptionFacts {
   const { first, rest } = firstSentence(description);
   const lead = first.replace(DESCRIPTION_PREAMBLE, '');
   const firstWord = /^[A-Za-z]+/.exec(lead)?.[0]?.toLowerCase();
-  let found = false;
   const router = firstWord !== undefined && ROUTER_VERBS.has(firstWord);
   const verb = firstWord ? verbOf(firstWord) : undefined;
+  const leadEvidence: Evidence[] = [];
+  let overridden = false;
   if (verb) {
     const rule = VERBS.get(verb)!;
-    const weight = nameVerb ? WEIGHTS.descriptionVerbSupporting : WEIGHTS.descriptionVerb;
-    const overridden = readObjects(splitWords(lead.slice(0, 80)), 0, verb, rule, 'description', weight, evidence);
-    evidence.push({ rule: `description-verb:${verb}`, field: 'description', match: firstWord!, points: rule.category, weight: overridden ? weight * OVERRIDDEN_VERB : weight });
-    if (overridden && verb === nameVerb) {
-      for (const e of evidence) if (e.rule === `name-verb:${verb}`) e.weight *= OVERRIDDEN_VERB;
-    }
-    found = true;
+    const weight = WEIGHTS.descriptionVerb;
+    overridden = readObjects(splitWords(lead.slice(0, 80)), 0, verb, rule, 'description', weight, leadEvidence);
+    leadEvidence.push({ rule: `description-verb:${verb}`, field: 'description', match: firstWord!, points: rule.category, weight: overridden ? weight * OVERRIDDEN_VERB : weight });
   }
+  const phrases: Evidence[] = [];
   TEXT_TRIGGERS.scan(description, description.length - rest.length);
   const { first: scannedFirst, rest: scannedRest, near } = TEXT_TRIGGERS;
   const inFirst = TEXT_TRIGGERS.candidates(scannedFirst, near) & PHRASE_BITS;
@@ -62,7 +96,7 @@ export function readDescription(description: string, nameVerb: string | undefine
     const hitFirst = inFirst & bit ? rule.pattern.exec(first) : null;
     const hit = hitFirst ?? (inRest & bit ? rule.pattern.exec(rest) : null);
     if (!hit) continue;
-    evidence.push({
+    phrases.push({
       rule: `phrase:${rule.id}`,
       field: 'description',
       match: hit[0],
@@ -75,7 +109,7 @@ export function readDescription(description: string, nameVerb: string | undefine
     invisibleAt: TEXT_TRIGGERS.invisibleAt,
     blank: TEXT_TRIGGERS.blank,
   };
-  return { verb: found, router, poisoning };
+  return { verb, overridden, router, lead: leadEvidence, phrases, poisoning };
 }
 
 const CLAUSE = /[:;,(/]|\s(?:or|and)\s/;
