@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fileFor } from './urls.ts';
 
-export type ViewName = 'ToolView' | 'ServerView' | 'HomeView' | 'ListView' | 'BrowseView' | 'ChangesView' | 'SearchView' | 'ApiView' | 'NotFoundView';
+export type ViewName = 'ToolView' | 'ServerView' | 'HomeView' | 'ListView' | 'BrowseView' | 'ChangesView' | 'SearchView' | 'ApiView' | 'NotFoundView' | 'PolicyConfigView';
 
 export interface Renderer {
   render(view: ViewName, props: Record<string, unknown>): Promise<string>;
