@@ -8,6 +8,7 @@ import { defaultServerName, type FormatWriter, type ServerDecisions } from './se
 import { byName } from './text.ts';
 
 export { claudeCodeDocument, claudeCodeName } from './claude-code.ts';
+export { codexDocument } from './codex.ts';
 export { geminiDocument } from './gemini.ts';
 export { interceptDocument, type InterceptDocument } from './intercept.ts';
 export { policyLayerDocument, type PolicyLayerDocument } from './policylayer.ts';
