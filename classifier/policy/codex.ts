@@ -24,7 +24,7 @@ export const codexDocument = z
   })
   .strict();
 
-const APPROVAL: Record<Exclude<ClientVerdict, 'deny'>, string> = { allow: 'approve', ask: 'prompt' };
+export const CODEX_APPROVAL: Record<Exclude<ClientVerdict, 'deny'>, string> = { allow: 'approve', ask: 'prompt' };
 
 const unsafe = (name: string) => (hasLoneSurrogate(name) ? 'a lone surrogate cannot be written in TOML' : null);
 
@@ -37,7 +37,7 @@ function table(server: ServerDecisions): string {
   for (const [name, decision] of enabled) {
     const verdict = clientVerdict(decision);
     if (verdict === 'deny') continue;
-    lines.push('', `[${key}.tools.${quoted(name)}]`, `approval_mode = "${APPROVAL[verdict]}"`);
+    lines.push('', `[${key}.tools.${quoted(name)}]`, `approval_mode = "${CODEX_APPROVAL[verdict]}"`);
   }
   return `${lines.join('\n')}\n`;
 }
