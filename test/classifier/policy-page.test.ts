@@ -1,10 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { launchChromium, serveSite } from '../helpers/serve-site.ts';
 import { seedPolicyCatalogue } from './policy-catalogue.ts';
 
 // The CLI runs once per case (a Node process, tsx, the database): slow on a loaded machine.
@@ -13,7 +14,6 @@ const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'cli', 'bin.js');
 const FIXTURES = path.join(ROOT, 'test', 'classifier', 'fixtures', 'agent-configs');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 // Each case: a client's file, pasted as is, and a format; the page must give the CLI's bytes.
 const CASES: Array<[string, string]> = [
@@ -36,17 +36,8 @@ describe('the paste-your-configuration page', () => {
     await seedPolicyCatalogue(path.join(work, 'data'));
     env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TOOLRISK_DATA_DIR: path.join(work, 'data') };
     await run(process.execPath, [CLI, 'build', '--out', path.join(work, 'site'), '--workers', '1'], { env, cwd: ROOT, maxBuffer: 1 << 24 });
-    serve = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--dir', path.join(work, 'site')], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    baseUrl = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      serve.stdout!.on('data', (chunk) => {
-        out += chunk;
-        const match = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-        if (match) resolve(match[1]);
-      });
-      serve.once('exit', (code) => reject(new Error(`toolrisk serve exited with ${code}`)));
-    });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    ({ serve, baseUrl } = await serveSite(CLI, path.join(work, 'site'), env, ROOT));
+    browser = await launchChromium();
   }, 600_000);
 
   afterAll(async () => {

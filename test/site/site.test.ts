@@ -1,10 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, serveSite } from '../helpers/serve-site.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 import { HOSTILE_SERVER, seedChanges, seedDevCatalogue } from './seed.ts';
 import { findBrokenLinks } from './links.ts';
@@ -14,7 +15,6 @@ const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'cli', 'bin.js');
 const SCREENSHOTS = path.join(ROOT, 'test-output', 'screenshots');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe.each(testBackends())('the built site ($name)', (backend) => {
   let db: TestDatabase;
@@ -37,17 +37,8 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
     env = { ...process.env, TOOLRISK_DATA_DIR: work, DATABASE_URL: db.url ?? '' };
     if (!db.url) delete env.DATABASE_URL;
     await run(process.execPath, [CLI, 'build', '--out', siteDir], { env, cwd: ROOT, maxBuffer: 1 << 24 });
-    serve = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--dir', siteDir], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    baseUrl = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      serve.stdout!.on('data', (chunk) => {
-        out += chunk;
-        const match = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-        if (match) resolve(match[1]);
-      });
-      serve.once('exit', (code) => reject(new Error(`toolrisk serve exited with ${code}`)));
-    });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    ({ serve, baseUrl } = await serveSite(CLI, siteDir, env, ROOT));
+    browser = await launchChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 300_000);
 
