@@ -86,6 +86,10 @@ describe('the paste-your-configuration page', () => {
     await page.click('#policy-config-go');
     await expect(page.locator('#policy-config-servers').textContent()).resolves.toContain('my-own (line 11): not in the catalogue');
 
+    // Fits a phone: nothing wider than a 390 px screen, with a policy and the server list shown.
+    await page.setViewportSize({ width: 390, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
     // A malformed configuration: an error naming the line, and no policy.
     await page.fill('#policy-config-text', '{\n  "mcpServers": {\n    "a": { "command": "npx" }\n    "b": {}\n  }\n}');
     await page.click('#policy-config-go');
