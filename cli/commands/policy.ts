@@ -7,10 +7,12 @@ import { policyForConfig, type ConfigPolicy, type MatchedServer } from '../../cl
 import { EXPORT_FORMATS, isExportFormat, renderPolicy, unsafeToolNames, type ExportFormat } from '../../classifier/policy/index.ts';
 import { crawlTarget, type CrawlTarget } from '../../crawler/index.ts';
 import { openDatabase, serverToolSet, writeClassifications } from '../../db/index.ts';
+import { classifyCatalogue } from '../../pipeline/classify.ts';
 import { policyIndexFromDatabase } from '../../site/render/policy-index.ts';
 import { addCrawlFlags, crawlOptionsFrom, type CrawlFlags } from '../crawl-flags.ts';
 import { UsageError } from '../errors.ts';
 import { printable } from '../output.ts';
+import { resolveServer } from '../server-name.ts';
 
 interface PolicyFlags extends CrawlFlags {
   format: string;
@@ -25,7 +27,7 @@ export function registerPolicy(program: Command): void {
     .description(
       "Print the recommended policy for a server's current tools, for one of its tools, or (--config) for every server in your MCP client's configuration.",
     )
-    .argument('[server]', 'server id, as in the catalogue (e.g. io.github.owner/repo)')
+    .argument('[server]', 'the server: its id (io.github.owner/repo), npm package, URL slug, or a unique prefix')
     .argument('[tool]', 'one tool of that server: the per-tool policy')
     .option('--format <format>', `policy format: ${Object.keys(EXPORT_FORMATS).join(', ')}`, 'policylayer')
     .option('--out <file>', 'write the policy to this file instead of standard output')
@@ -52,11 +54,12 @@ export function registerPolicy(program: Command): void {
   });
 }
 
-async function serverPolicy(serverId: string, toolName: string | undefined, format: ExportFormat): Promise<string> {
+async function serverPolicy(serverName: string, toolName: string | undefined, format: ExportFormat): Promise<string> {
   const db = await openDatabase();
   try {
+    const serverId = await resolveServer(db.orm, serverName);
     const current = await serverToolSet(db.orm, serverId, CLASSIFIER_VERSION);
-    if (current.length === 0) throw new Error(`no current tools for server ${printable(serverId)}: it is not in the catalogue, or no crawl has listed its tools yet`);
+    if (current.length === 0) throw new Error(`no current tools for server ${printable(serverId)}: no crawl has listed its tools yet`);
     const chosen = toolName === undefined ? current : current.filter((t) => t.name === toolName);
     if (chosen.length === 0) {
       throw new Error(`server ${printable(serverId)} has no tool ${printable(JSON.stringify(toolName))}; its tools: ${current.map((t) => printable(t.name)).join(', ')}`);
@@ -87,7 +90,11 @@ async function configPolicy(file: string, format: ExportFormat, flags: PolicyFla
     throw new UsageError(`--config: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   const db = await openDatabase();
-  const index = await policyIndexFromDatabase(db, CLASSIFIER_VERSION).finally(() => db.close());
+  // Tools not yet classified for this classifier version are classified and stored first, as `build` does,
+  // so this index and the site's are the same.
+  const index = await classifyCatalogue(db.orm)
+    .then(() => policyIndexFromDatabase(db, CLASSIFIER_VERSION))
+    .finally(() => db.close());
   const read = (extra: MatchedServer[] = []) => {
     try {
       return policyForConfig(text, path.basename(file), index, format, extra);
@@ -135,9 +142,8 @@ async function checkMissing(missing: ConfigPolicy['missing'], flags: PolicyFlags
       console.error(`  ${printable(server.name)}: ${result.outcome}: ${printable(result.error ?? '')}`);
       continue;
     }
-    const context = { name: result.server?.name, description: result.server?.instructions ?? null };
     const tools = result.tools!.map((tool) => {
-      const c = classify(tool, context);
+      const c = classify(tool);
       return { name: tool.name, category: c.category, severity: c.severity, flags: c.flags };
     });
     console.error(`  ${printable(server.name)}: ${tools.length} tools, classified now`);

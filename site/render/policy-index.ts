@@ -6,10 +6,10 @@ import { classificationOf, policyTool } from './model.ts';
 /**
  * The policy index (classifier/policy/config-policy.ts) from the catalogue: the site publishes it for the
  * paste-your-configuration page and `toolrisk policy --config` reads the same entries, so both write the
- * same bytes. Tools without a stored classification for this classifier version are classified in memory.
+ * same bytes. Tools without a stored classification for this classifier version are left out, as on the site.
  */
-export function policyIndexEntry(entry: CatalogueServer, classifierVersion: string): PolicyIndexServer {
-  const tools = entry.tools.map((tool) => policyTool(tool.name, classificationOf(tool, classifierVersion)));
+export function policyIndexEntry(entry: CatalogueServer): PolicyIndexServer {
+  const tools = entry.tools.flatMap((tool) => (tool.classification ? [policyTool(tool.name, classificationOf(tool.classification))] : []));
   return policyIndexServer({ id: entry.server.id, packages: entry.server.packages, remotes: entry.server.remotes }, tools);
 }
 
@@ -17,10 +17,8 @@ export function policyIndexEntry(entry: CatalogueServer, classifierVersion: stri
 export class PolicyIndexBuilder {
   private readonly servers: PolicyIndexServer[] = [];
 
-  constructor(private readonly classifierVersion: string) {}
-
   add(entry: CatalogueServer): void {
-    const server = policyIndexEntry(entry, this.classifierVersion);
+    const server = policyIndexEntry(entry);
     if (server.keys.length > 0) this.servers.push(server);
   }
 
@@ -30,7 +28,7 @@ export class PolicyIndexBuilder {
 }
 
 export async function policyIndexFromDatabase(db: Database, classifierVersion: string): Promise<PolicyIndex> {
-  const builder = new PolicyIndexBuilder(classifierVersion);
+  const builder = new PolicyIndexBuilder();
   for await (const batch of iterateCatalogue(db.orm, { classifierVersion })) for (const entry of batch) builder.add(entry);
   return builder.finish();
 }
