@@ -7,6 +7,7 @@ import { policyForConfig, type ConfigPolicy, type MatchedServer } from '../../cl
 import { EXPORT_FORMATS, isExportFormat, renderPolicy, unsafeToolNames, type ExportFormat } from '../../classifier/policy/index.ts';
 import { crawlTarget, type CrawlTarget } from '../../crawler/index.ts';
 import { openDatabase, serverToolSet, writeClassifications } from '../../db/index.ts';
+import { classifyCatalogue } from '../../pipeline/classify.ts';
 import { policyIndexFromDatabase } from '../../site/render/policy-index.ts';
 import { addCrawlFlags, crawlOptionsFrom, type CrawlFlags } from '../crawl-flags.ts';
 import { UsageError } from '../errors.ts';
@@ -89,7 +90,11 @@ async function configPolicy(file: string, format: ExportFormat, flags: PolicyFla
     throw new UsageError(`--config: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   const db = await openDatabase();
-  const index = await policyIndexFromDatabase(db, CLASSIFIER_VERSION).finally(() => db.close());
+  // Tools not yet classified for this classifier version are classified and stored first, as `build` does,
+  // so this index and the site's are the same.
+  const index = await classifyCatalogue(db.orm)
+    .then(() => policyIndexFromDatabase(db, CLASSIFIER_VERSION))
+    .finally(() => db.close());
   const read = (extra: MatchedServer[] = []) => {
     try {
       return policyForConfig(text, path.basename(file), index, format, extra);
