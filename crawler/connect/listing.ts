@@ -2,6 +2,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { z } from 'zod';
 import type { ListedTool } from '../../db/index.ts';
 import { CrawlError } from '../errors.ts';
+import { withLinkedSignal } from '../net/signals.ts';
 import type { CrawlLimits } from '../limits.ts';
 import { schemaShapeProblem, storable } from '../storable.ts';
 
@@ -40,10 +41,9 @@ export async function listAllTools(client: Client, limits: CrawlLimits, signal: 
     if (pages >= limits.maxPages) {
       throw new CrawlError('too_many_pages', `The tool listing did not end within ${limits.maxPages} pages (limit maxPages).`, { pages });
     }
-    const page = await client.request(
-      { method: 'tools/list', params: cursor === undefined ? {} : { cursor } },
-      pageSchema,
-      { timeout: limits.requestTimeoutMs, signal },
+    const params = cursor === undefined ? {} : { cursor };
+    const page = await withLinkedSignal(signal, (pageSignal) =>
+      client.request({ method: 'tools/list', params }, pageSchema, { timeout: limits.requestTimeoutMs, signal: pageSignal }),
     );
     pages += 1;
     bytes += Buffer.byteLength(JSON.stringify(page));
