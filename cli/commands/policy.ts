@@ -164,6 +164,7 @@ function checkTarget(server: ConfiguredServer & { keys: string[] }): CrawlTarget
     const at = server.args.findIndex((a) => a === npm || a.startsWith(`${npm}@`));
     return { kind: 'npm', serverId, package: npm, version: undefined, args: at >= 0 ? server.args.slice(at + 1) : [], env: {}, placeholders: [] };
   }
-  if (server.command) return { kind: 'stdio', serverId, command: server.command, args: server.args, env: {} };
+  // As `toolrisk check -- <command>` does: the sandbox decides what of the current folder the server may see.
+  if (server.command) return { kind: 'stdio', serverId, command: server.command, args: server.args, env: {}, cwd: process.cwd() };
   return null;
 }
