@@ -30,7 +30,9 @@ describe('toolrisk policy --config', () => {
         deny: ['mcp__filesystem__delete_file', 'mcp__git__git_reset'],
       },
     });
-    expect(result.stderr).toMatch(/^2 of 3 configured servers have a policy:\n {2}filesystem → npm:@modelcontextprotocol\/server-filesystem \(3 tools\)\n {2}git → io\.example\/git \(2 tools\)/);
+    expect(result.stderr).toMatch(
+      /^2 of 3 configured servers have a policy:\n {2}filesystem → npm:@modelcontextprotocol\/server-filesystem \(3 tools\)\n {2}git → io\.example\/git \(2 tools\)/,
+    );
     expect(result.stderr).toMatch(/my-own \(line 11\): not started by npx, uvx, docker or a URL/);
   });
 
