@@ -90,7 +90,10 @@ export function renderPolicy(tools: readonly PolicyTool[], format: ExportFormat,
 
 /** One policy for several servers, each under the name the user gave it (a `--config` policy). */
 export function renderCombinedPolicy(servers: ReadonlyArray<{ name: string; tools: readonly PolicyTool[] }>, format: ExportFormat): string {
-  return WRITERS[format].render(servers.map((s) => serverDecisions(s.name, s.tools)), true);
+  return WRITERS[format].render(
+    servers.map((s) => serverDecisions(s.name, s.tools)),
+    true,
+  );
 }
 
 /** The tools a format leaves out because their names would not stay names there, with the reason. */

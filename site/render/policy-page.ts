@@ -15,7 +15,11 @@ export const policyPageUrls = {
 const BROWSER_ENTRY = fileURLToPath(new URL('./policy-page-browser.ts', import.meta.url));
 
 export function policyPage() {
-  const formats = (Object.keys(EXPORT_FORMATS) as ExportFormat[]).map((format) => ({ format, label: EXPORT_FORMATS[format].label, extension: EXPORT_FORMATS[format].extension }));
+  const formats = (Object.keys(EXPORT_FORMATS) as ExportFormat[]).map((format) => ({
+    format,
+    label: EXPORT_FORMATS[format].label,
+    extension: EXPORT_FORMATS[format].extension,
+  }));
   return { url: policyPageUrls.page, view: 'PolicyConfigView' as const, props: { formats, indexUrl: policyPageUrls.index, script: policyPageUrls.script } };
 }
 

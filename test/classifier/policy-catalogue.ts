@@ -15,7 +15,8 @@ export async function seedPolicyCatalogue(dataDir: string): Promise<void> {
     ],
     at,
   );
-  const snapshot = (serverId: string, tools: Array<{ name: string; description: string; annotations?: Record<string, unknown> }>) => storeSnapshot(db.orm, { serverId, at, tools });
+  const snapshot = (serverId: string, tools: Array<{ name: string; description: string; annotations?: Record<string, unknown> }>) =>
+    storeSnapshot(db.orm, { serverId, at, tools });
   await snapshot('npm:@modelcontextprotocol/server-filesystem', [
     { name: 'read_file', description: 'Reads a file.', annotations: { readOnlyHint: true } },
     { name: 'write_file', description: 'Creates a new file with the given content.' },
@@ -36,4 +37,3 @@ export async function seedPolicyCatalogue(dataDir: string): Promise<void> {
   ]);
   await db.close();
 }
-

@@ -44,15 +44,22 @@ function validate(text: string, format: ExportFormat): string[] {
       return [...p.allow, ...p.ask, ...p.deny].map((rule) => rule.split('__')[2]).sort();
     }
     case 'codex':
-      return Object.values(codexDocument.parse(parseToml(text)).mcp_servers).flatMap((s) => [...s.enabled_tools, ...s.disabled_tools]).sort();
+      return Object.values(codexDocument.parse(parseToml(text)).mcp_servers)
+        .flatMap((s) => [...s.enabled_tools, ...s.disabled_tools])
+        .sort();
     case 'gemini':
-      return Object.values(geminiDocument.parse(JSON.parse(text)).mcpServers).flatMap((s) => [...s.includeTools, ...s.excludeTools]).sort();
+      return Object.values(geminiDocument.parse(JSON.parse(text)).mcpServers)
+        .flatMap((s) => [...s.includeTools, ...s.excludeTools])
+        .sort();
   }
 }
 
 describe('PolicyLayer JSON', () => {
   it('reproduces the example in DESIGN.md exactly', () => {
-    const text = renderPolicy([tool('list_issues', 'low', 'read'), tool('create_issue', 'medium'), tool('delete_repo', 'critical', 'destructive')], 'policylayer');
+    const text = renderPolicy(
+      [tool('list_issues', 'low', 'read'), tool('create_issue', 'medium'), tool('delete_repo', 'critical', 'destructive')],
+      'policylayer',
+    );
     expect(JSON.parse(text)).toStrictEqual({
       version: '1',
       default: 'deny',
@@ -83,14 +90,23 @@ describe('Intercept YAML', () => {
     expect(doc.tools.list_issues.rules).toEqual([]);
     expect(doc.tools.create_issue.rules).toEqual([{ name: 'toolrisk rate limit', rate_limit: '30/minute' }]);
     expect(doc.tools.run_sql.rules).toEqual([{ name: 'toolrisk rate limit', rate_limit: '10/minute' }]);
-    expect(doc.tools.delete_repo.rules).toEqual([{ name: 'toolrisk block', action: 'deny', on_deny: 'destructive: blocked by default; requires human approval' }]);
+    expect(doc.tools.delete_repo.rules).toEqual([
+      { name: 'toolrisk block', action: 'deny', on_deny: 'destructive: blocked by default; requires human approval' },
+    ]);
   });
   // Hostile names: test/classifier/policy-names.test.ts.
 });
 
 describe('every generated document', () => {
   const classified: PolicyTool[] = [
-    'list_files', 'write_file', 'delete_file', 'execute_command', 'send_email', 'refund_charge', 'frobnicate', 'get_secret',
+    'list_files',
+    'write_file',
+    'delete_file',
+    'execute_command',
+    'send_email',
+    'refund_charge',
+    'frobnicate',
+    'get_secret',
   ].map((name) => ({ name, ...classify({ name }) }));
 
   for (const format of Object.keys(EXPORT_FORMATS) as ExportFormat[]) {
@@ -98,7 +114,8 @@ describe('every generated document', () => {
       expect(validate(renderPolicy(classified, format), format)).toEqual(classified.map((t) => t.name).sort());
       for (const t of classified) {
         expect(validate(renderPolicy([t], format), format)).toEqual([t.name]);
-        if (format === 'policylayer' || format === 'intercept') for (const alternative of policyAlternatives(t)) validate(alternative.documents[format], format);
+        if (format === 'policylayer' || format === 'intercept')
+          for (const alternative of policyAlternatives(t)) validate(alternative.documents[format], format);
       }
       validate(renderPolicy([], format), format);
     });
@@ -113,7 +130,12 @@ describe('every generated document', () => {
 });
 
 describe('the severity mapping, one table for every format', () => {
-  const levels: PolicyTool[] = [tool('a_low', 'low', 'read'), tool('b_medium', 'medium'), tool('c_high', 'high', 'execute'), tool('d_critical', 'critical', 'destructive')];
+  const levels: PolicyTool[] = [
+    tool('a_low', 'low', 'read'),
+    tool('b_medium', 'medium'),
+    tool('c_high', 'high', 'execute'),
+    tool('d_critical', 'critical', 'destructive'),
+  ];
 
   it('low → allow, medium and high → ask (Codex: prompt; Gemini: included), critical → deny / disabled', () => {
     expect(SEVERITY_MAPPING).toMatchObject({ low: { client: 'allow' }, medium: { client: 'ask' }, high: { client: 'ask' }, critical: { client: 'deny' } });
@@ -129,7 +151,9 @@ describe('the severity mapping, one table for every format', () => {
         },
       },
     });
-    expect(JSON.parse(renderPolicy(levels, 'gemini', { name: 'srv' }))).toEqual({ mcpServers: { srv: { includeTools: ['a_low', 'b_medium', 'c_high'], excludeTools: ['d_critical'] } } });
+    expect(JSON.parse(renderPolicy(levels, 'gemini', { name: 'srv' }))).toEqual({
+      mcpServers: { srv: { includeTools: ['a_low', 'b_medium', 'c_high'], excludeTools: ['d_critical'] } },
+    });
   });
 
   it('a poisoning suspect is denied in every client format, whatever its severity', () => {

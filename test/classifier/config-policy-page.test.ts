@@ -67,7 +67,9 @@ describe('the paste-your-configuration page', () => {
     // One at a time: the embedded database admits one process.
     const cliOutputs: Array<{ stdout: string }> = [];
     for (const [file, format] of CASES) {
-      cliOutputs.push(await run(process.execPath, [CLI, 'policy', '--config', path.join(FIXTURES, file), '--format', format], { env, cwd: ROOT, maxBuffer: 1 << 24 }));
+      cliOutputs.push(
+        await run(process.execPath, [CLI, 'policy', '--config', path.join(FIXTURES, file), '--format', format], { env, cwd: ROOT, maxBuffer: 1 << 24 }),
+      );
     }
     for (const [i, [file, format]] of CASES.entries()) {
       const cli = cliOutputs[i];

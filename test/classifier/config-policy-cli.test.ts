@@ -1,35 +1,21 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { parse as parseToml } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { claudeCodeDocument, geminiDocument } from '../../classifier/policy/index.ts';
+import { ROOT, toolrisk as runToolrisk } from '../helpers/cli.ts';
 import { seedPolicyCatalogue } from './policy-catalogue.ts';
 
-// Each test starts the CLI (a Node process, tsx, the database): slow on a loaded machine.
+// --check-missing starts a server in the sandbox: slow on a loaded machine.
 vi.setConfig({ testTimeout: 180_000 });
-const run = promisify(execFile);
-const ROOT = path.resolve('.');
-const BIN = path.join(ROOT, 'cli', 'bin.js');
 const FIXTURES = path.join(ROOT, 'test', 'classifier', 'fixtures', 'agent-configs');
 const NOTES = path.join(ROOT, 'test', 'fixtures', 'servers', 'stdio-notes.ts');
-const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-policy-cli-'));
-const env = { TOOLRISK_DATA_DIR: path.join(tmp, 'data') };
+const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TOOLRISK_DATA_DIR: path.join(tmp, 'data') };
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function toolrisk(args: string[]) {
-  const clean = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env };
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env: clean, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const toolrisk = (args: string[]) => runToolrisk(args, { env, cwd: ROOT });
 
 beforeAll(() => seedPolicyCatalogue(env.TOOLRISK_DATA_DIR), 120_000);
 
@@ -44,7 +30,9 @@ describe('toolrisk policy --config', () => {
         deny: ['mcp__filesystem__delete_file', 'mcp__git__git_reset'],
       },
     });
-    expect(result.stderr).toMatch(/^2 of 3 configured servers have a policy:\n {2}filesystem → npm:@modelcontextprotocol\/server-filesystem \(3 tools\)\n {2}git → io\.example\/git \(2 tools\)/);
+    expect(result.stderr).toMatch(
+      /^2 of 3 configured servers have a policy:\n {2}filesystem → npm:@modelcontextprotocol\/server-filesystem \(3 tools\)\n {2}git → io\.example\/git \(2 tools\)/,
+    );
     expect(result.stderr).toMatch(/my-own \(line 11\): not started by npx, uvx, docker or a URL/);
   });
 
@@ -79,7 +67,7 @@ describe('toolrisk policy --config', () => {
       JSON.stringify({
         mcpServers: {
           filesystem: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/tmp'] },
-          notes: { command: process.execPath, args: ['--import', TSX, NOTES], env: { SECRET: 'not passed on' } },
+          notes: { command: process.execPath, args: ['--import', 'tsx', NOTES], env: { SECRET: 'not passed on' } },
         },
       }),
     );
