@@ -8,6 +8,9 @@ const CATEGORY_SET: Record<string, true> = { read: true, write: true, execute: t
 const WORST_FIRST: readonly Category[] = ['financial', 'destructive', 'execute', 'write', 'read'];
 /** Flags that only mean something for tools that change the world. */
 const CHANGE_ONLY_FLAGS: ReadonlySet<Flag> = new Set(['external_comm', 'bulk']);
+/** Flags about what a tool returns: a tool that only changes something hands back no third-party content. */
+const RETURN_ONLY_FLAGS: ReadonlySet<Flag> = new Set(['untrusted_content']);
+const RETURNS_CONTENT: ReadonlySet<Category> = new Set(['read', 'execute', 'unknown']);
 
 export type Scores = Record<Category, number>;
 
@@ -84,7 +87,10 @@ export function flagsFrom(evidence: readonly Evidence[], category: Category): Fl
   for (const f of FLAGS) {
     // A query handed to a tool that executes it is code: weaker evidence suffices.
     const threshold = f === 'freeform_input' && category === 'execute' ? EXECUTE_FREEFORM_THRESHOLD : FLAG_THRESHOLD;
-    if ((best[f] ?? 0) >= threshold && (changes || !CHANGE_ONLY_FLAGS.has(f))) flags.push(f);
+    if ((best[f] ?? 0) < threshold) continue;
+    if (!changes && CHANGE_ONLY_FLAGS.has(f)) continue;
+    if (!RETURNS_CONTENT.has(category) && RETURN_ONLY_FLAGS.has(f)) continue;
+    flags.push(f);
   }
   return flags;
 }

@@ -1,4 +1,4 @@
-import { DATA_NOUNS, OBJECT_RULES, OBJECT_STOPWORDS, OUTBOUND_VERBS } from '../rules/objects.ts';
+import { DATA_NOUNS, NOT_SENT_OBJECTS, OBJECT_RULES, OBJECT_STOPWORDS, OUTBOUND_VERBS } from '../rules/objects.ts';
 import { OBJECT_RULE_NAMES, OBJECT_RULE_VERBS, OBJECT_RULES_BY_WORD } from '../rules/indexes.ts';
 import { COMPOUND_NOUNS, CONJUNCTIONS, HTTP_METHOD_PREFIXES, LEADING_ONLY_VERBS, NOUN_LIKE_VERBS, ROUTER_VERBS, VERBS, type VerbRule } from '../rules/verbs.ts';
 import type { Evidence } from '../types.ts';
@@ -39,7 +39,7 @@ export function readName(words: string[], field: 'name' | 'title', weight: numbe
   const rule = VERBS.get(verb)!;
   const overridden = readObjects(words, at, verb, rule, field, weight, evidence);
   evidence.push({ rule: `${field}-verb:${verb}`, field, match: verb, points: rule.category, weight: overridden ? weight * OVERRIDDEN_VERB : weight });
-  if (OUTBOUND_VERBS.has(verb)) evidence.push({ rule: `${field}-outbound-verb:${verb}`, field, match: verb, points: 'external_comm', weight: 0.6 });
+  if (OUTBOUND_VERBS.has(verb) && !NOT_SENT_OBJECTS.has(words[at + 1])) evidence.push({ rule: `${field}-outbound-verb:${verb}`, field, match: verb, points: 'external_comm', weight: 0.6 });
   const verbs = [verb];
   if (CONJUNCTIONS.has(words[at + 1]) && VERBS.has(words[at + 2])) {
     const second = words[at + 2];
@@ -91,6 +91,7 @@ export function readObjects(
       if (fired & (1 << r)) continue;
       if (rule.headOnly && words[i] !== head) continue;
       if (rule.after && (i === 0 || !rule.after.includes(words[i - 1]))) continue;
+      if (rule.notAfter && i > 0 && rule.notAfter.includes(words[i - 1])) continue;
       const verbs = OBJECT_RULE_VERBS[r];
       if (verbs ? !verbs.has(verb) : rule.verbCategories ? !rule.verbCategories.includes(verbRule.category) : false) continue;
       fired |= 1 << r;

@@ -14,6 +14,8 @@ export interface ObjectRule {
   headOnly?: boolean;
   /** The object word must follow one of these (`api_key`, `ssh_keys`, not `press_key`). */
   after?: string[];
+  /** The object word must not follow one of these: a `sub-issue` under a `parent issue` is a link, not a message. */
+  notAfter?: string[];
   category?: Category;
   /** The object decides instead of the verb: `run_report` reads, `kill_session` only ends a session. */
   overridesVerb?: boolean;
@@ -684,13 +686,10 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'contacts',
       'user',
       'users',
-      'profile',
-      'profiles',
       'customer',
       'customers',
       'member',
       'members',
-      'calendar',
       'account',
       'accounts',
       'history',
@@ -704,10 +703,6 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'documents',
       'note',
       'notes',
-      'repository',
-      'repositories',
-      'repo',
-      'repos',
       'record',
       'records',
       'employee',
@@ -733,12 +728,22 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'case',
       'cases',
       'communications',
-      'log',
-      'logs',
       'body',
+      'gist',
+      'gists',
+      'discussion',
+      'discussions',
+      'diff',
+      'env',
+      'graph',
+      'nodes',
+      'events',
+      'stacktrace',
+      'breadcrumbs',
+      'replay',
     ],
     flags: ['private_data'],
-    weight: 0.5,
+    weight: 0.55,
   },
   {
     id: 'third-party-content',
@@ -795,9 +800,13 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'results',
       'transcript',
       'readme',
+      'log',
+      'logs',
+      'attachment',
+      'attachments',
     ],
     flags: ['untrusted_content'],
-    weight: 0.5,
+    weight: 0.55,
   },
   {
     id: 'outbound-message',
@@ -868,6 +877,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'activity',
     ],
     headOnly: true,
+    notAfter: ['sub', 'parent', 'child'],
     flags: ['external_comm'],
     weight: 0.6,
   },
@@ -930,6 +940,9 @@ export const DATA_NOUNS: ReadonlySet<string> = new Set([
   'me',
   'profile',
 ]);
+
+/** What a sending verb hands to a local program rather than to people: `send_keys`, "Send input to a process". */
+export const NOT_SENT_OBJECTS: ReadonlySet<string> = new Set(['input', 'inputs', 'key', 'keys', 'keystroke', 'keystrokes', 'signal', 'signals']);
 
 /** Verbs that send what they make to someone else: their writes are external communication. */
 export const OUTBOUND_VERBS: ReadonlySet<string> = new Set([

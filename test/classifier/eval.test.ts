@@ -30,14 +30,15 @@ describe('evaluation on the labelled dev set (998 real tools)', () => {
   });
 
   it('reports per-flag precision and recall; the flags that meet the 80%/60% bar keep meeting it', () => {
-    for (const flag of ['bulk', 'credential_admin', 'freeform_input']) {
+    for (const flag of ['bulk', 'credential_admin', 'freeform_input', 'external_comm']) {
       expect(report.flags[flag].precision, flag).toBeGreaterThanOrEqual(0.8);
       expect(report.flags[flag].recall, flag).toBeGreaterThanOrEqual(0.6);
     }
     // Below the bar today (docs/classifier.md): kept from getting worse.
-    expect(report.flags.external_comm.precision).toBeGreaterThanOrEqual(0.7);
-    expect(report.flags.private_data.precision).toBeGreaterThanOrEqual(0.55);
-    expect(report.flags.untrusted_content.precision).toBeGreaterThanOrEqual(0.55);
+    expect(report.flags.private_data.precision).toBeGreaterThanOrEqual(0.62);
+    expect(report.flags.private_data.recall).toBeGreaterThanOrEqual(0.48);
+    expect(report.flags.untrusted_content.precision).toBeGreaterThanOrEqual(0.6);
+    expect(report.flags.untrusted_content.recall).toBeGreaterThanOrEqual(0.6);
   });
 
   it('reports a per-server table that adds up to the whole', () => {

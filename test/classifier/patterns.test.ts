@@ -116,6 +116,34 @@ describe('flags', () => {
     expect(classify({ name: 'list_pods', inputSchema: schema({ labelSelector: { type: 'string' } }) }).flags).not.toContain('freeform_input');
   });
 
+  it('external_comm is for sending to people, not linking a sub-item or handing input to a local program', () => {
+    const flagsOf = (name: string, description?: string) => classify({ name, description }).flags;
+    expect(flagsOf('add_sub_issue', 'Add a sub-issue to a parent issue.')).not.toContain('external_comm');
+    expect(flagsOf('link_child_ticket', 'Link a child ticket to a parent ticket.')).not.toContain('external_comm');
+    expect(flagsOf('send_keys', 'Send keys to the focused element.')).not.toContain('external_comm');
+    expect(flagsOf('send_input', 'Send input to a running process.')).not.toContain('external_comm');
+    expect(flagsOf('create_issue', 'Create an issue in a repository.')).toContain('external_comm');
+    expect(flagsOf('send_message', 'Send a message to a channel.')).toContain('external_comm');
+  });
+
+  it('untrusted_content is for what a tool returns: logs and attachments, not a write that mentions the web', () => {
+    const flagsOf = (name: string, description?: string) => classify({ name, description }).flags;
+    expect(flagsOf('get_app_logs', 'Get the logs of an application.')).toContain('untrusted_content');
+    expect(flagsOf('download_attachment', 'Download an attachment of a ticket.')).toContain('untrusted_content');
+    expect(flagsOf('fetch_page', 'Fetches a web page and returns its text.')).toContain('untrusted_content');
+    expect(flagsOf('cancel_crawl', 'Cancel a running crawl of a website.')).not.toContain('untrusted_content');
+    expect(flagsOf('create_url_scan', 'Submit a URL to scan.')).not.toContain('untrusted_content');
+  });
+
+  it('private_data is for personal and private content, not profiling data or a market calendar', () => {
+    const flagsOf = (name: string, description?: string) => classify({ name, description }).flags;
+    expect(flagsOf('get_thread_messages', 'Get the messages of a conversation thread.')).toContain('private_data');
+    expect(flagsOf('get_gist', 'Get the content of a gist.')).toContain('private_data');
+    expect(flagsOf('get_env', 'Returns environment variables.')).toContain('private_data');
+    expect(flagsOf('get_profile', 'Analyze CPU profiling data.')).not.toContain('private_data');
+    expect(flagsOf('get_calendar', 'Returns the market calendar for a date range.')).not.toContain('private_data');
+  });
+
   it('bulk is where one call multiplies the damage', () => {
     expect(classify({ name: 'delete_many' }).flags).toContain('bulk');
     expect(classify({ name: 'git_add', inputSchema: { type: 'object', properties: { files: { type: 'array' } } } }).flags).not.toContain('bulk');
