@@ -57,6 +57,15 @@ export const ARGUMENT_RULES: readonly ArgumentRule[] = [
     points: 'freeform_input',
     weight: 0.6,
   },
+  {
+    // A tool that computes something and saves it to a local file the caller names has a lasting effect.
+    id: 'output-file',
+    names: ['output_file', 'output_dir', 'output_path', 'output_directory', 'outputfile', 'outputdir', 'outputpath', 'save_path', 'savepath', 'workspace_dir'],
+    exact: true,
+    types: ['string'],
+    points: 'write',
+    weight: 0.7,
+  },
   { id: 'query-document', names: ['pipeline', 'filter', 'aggregation'], exact: true, types: ['array', 'object'], points: 'freeform_input', weight: 0.6 },
   { id: 'code-argument', names: ['code', 'source_code', 'function_code', 'snippet'], exact: true, types: ['string'], points: 'freeform_input', weight: 0.6 },
   { id: 'query-text', names: ['query', 'q'], exact: true, types: ['string'], points: 'freeform_input', weight: 0.35 },

@@ -95,6 +95,19 @@ describe('vocabulary', () => {
   });
 });
 
+describe('a lasting effect the schema shows', () => {
+  const schema = (properties: Record<string, unknown>) => ({ type: 'object', properties });
+  it('a tool that saves what it computes to a file the caller names writes', () => {
+    expect(classify({ name: 'generate_report', description: 'Generate a cost report.', inputSchema: schema({ output_file: { type: 'string' } }) }).category).toBe('write');
+    expect(classify({ name: 'analyze_schema', description: 'Analyzes a database schema.', inputSchema: schema({ outputDir: { type: 'string' } }) }).category).toBe('write');
+  });
+
+  it('a read that only takes an input path, or names an output format, still reads', () => {
+    expect(classify({ name: 'generate_report', description: 'Generate a cost report.', inputSchema: schema({ input_file: { type: 'string' } }) }).category).toBe('read');
+    expect(classify({ name: 'get_report', description: 'Returns a report.', inputSchema: schema({ output_format: { type: 'string' } }) }).category).toBe('read');
+  });
+});
+
 describe('flags', () => {
   it('credential_admin is for credentials and permissions, not pressing a key or reading config', () => {
     expect(classify({ name: 'press_key', description: 'Press a key on the keyboard.' }).flags).not.toContain('credential_admin');
