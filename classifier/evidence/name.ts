@@ -92,6 +92,7 @@ export function readObjects(
       if (rule.headOnly && words[i] !== head) continue;
       if (rule.after && (i === 0 || !rule.after.includes(words[i - 1]))) continue;
       if (rule.notAfter && i > 0 && rule.notAfter.includes(words[i - 1])) continue;
+      if (rule.unlessHead && head !== undefined && rule.unlessHead.includes(head)) continue;
       const verbs = OBJECT_RULE_VERBS[r];
       if (verbs ? !verbs.has(verb) : rule.verbCategories ? !rule.verbCategories.includes(verbRule.category) : false) continue;
       fired |= 1 << r;

@@ -16,6 +16,8 @@ export interface ObjectRule {
   after?: string[];
   /** The object word must not follow one of these: a `sub-issue` under a `parent issue` is a link, not a message. */
   notAfter?: string[];
+  /** The rule does not fire when the head noun is one of these: `list_issue_types` reads a schema, not issues. */
+  unlessHead?: string[];
   category?: Category;
   /** The object decides instead of the verb: `run_report` reads, `kill_session` only ends a session. */
   overridesVerb?: boolean;
@@ -24,6 +26,29 @@ export interface ObjectRule {
 }
 
 const WRITES: Category[] = ['write', 'destructive', 'execute', 'financial'];
+
+/** Head nouns that say a tool reads the shape of some data, not the data itself. */
+const METADATA_HEADS = [
+  'type',
+  'types',
+  'field',
+  'fields',
+  'category',
+  'categories',
+  'stats',
+  'statistics',
+  'values',
+  'settings',
+  'schema',
+  'url',
+  'urls',
+  'count',
+  'counts',
+  'options',
+  'properties',
+  'template',
+  'templates',
+];
 
 export const OBJECT_RULES: readonly ObjectRule[] = [
   {
@@ -671,6 +696,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   {
     id: 'personal-data',
     verbCategories: ['read'],
+    unlessHead: METADATA_HEADS,
     objects: [
       'email',
       'emails',
@@ -741,6 +767,10 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'stacktrace',
       'breadcrumbs',
       'replay',
+      'block',
+      'blocks',
+      'comment',
+      'comments',
     ],
     flags: ['private_data'],
     weight: 0.55,
@@ -748,6 +778,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   {
     id: 'third-party-content',
     verbCategories: ['read'],
+    unlessHead: METADATA_HEADS,
     objects: [
       'web',
       'page',

@@ -176,8 +176,8 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
   {
     id: 'web-content',
     example: 'Fetches a web page and converts it to markdown.',
-    triggers: ['web', 'url', 'internet', 'html', 'scrap', 'crawl', 'search', 'browser'],
-    pattern: /\b(?:web ?pages?|websites?|urls?|internet|html|scrap(?:e|es|ing)|crawl(?:s|ing)?|search(?:es)? the web|web search|browser)\b/i,
+    triggers: ['web', 'url', 'html', 'scrap', 'crawl', 'search'],
+    pattern: /\b(?:web ?pages?|websites?|urls?|html|scrap(?:e|es|ing)|crawl(?:s|ing)?|search(?:es)? the web|web search)\b/i,
     points: 'untrusted_content',
     weight: 0.5,
   },

@@ -148,11 +148,28 @@ describe('flags', () => {
     expect(flagsOf('create_url_scan', 'Submit a URL to scan.')).not.toContain('untrusted_content');
   });
 
+  it('reading the shape of data (its types, fields, stats, URL) is not reading the data', () => {
+    const flagsOf = (name: string, description?: string) => classify({ name, description }).flags;
+    expect(flagsOf('list_issue_types', 'List the supported issue types.')).not.toContain('untrusted_content');
+    expect(flagsOf('get_message_stats', 'Get message statistics.')).not.toContain('private_data');
+    expect(flagsOf('get_page_url')).not.toContain('untrusted_content');
+    expect(flagsOf('list_issues', 'List the issues of a project.')).toContain('untrusted_content');
+    expect(flagsOf('list_messages', 'List the messages of a channel.')).toContain('private_data');
+  });
+
+  it('a description that mentions the internet or a browser does not make a tool return web content', () => {
+    const flagsOf = (name: string, description?: string) => classify({ name, description }).flags;
+    expect(flagsOf('get_outages', 'Retrieve Internet outages and anomalies.')).not.toContain('untrusted_content');
+    expect(flagsOf('list_sessions', 'List active browser sessions for the account.')).not.toContain('untrusted_content');
+    expect(flagsOf('scrape', 'Scrape a website and return its text.')).toContain('untrusted_content');
+  });
+
   it('private_data is for personal and private content, not profiling data or a market calendar', () => {
     const flagsOf = (name: string, description?: string) => classify({ name, description }).flags;
     expect(flagsOf('get_thread_messages', 'Get the messages of a conversation thread.')).toContain('private_data');
     expect(flagsOf('get_gist', 'Get the content of a gist.')).toContain('private_data');
     expect(flagsOf('get_env', 'Returns environment variables.')).toContain('private_data');
+    expect(flagsOf('list_comments', 'List the comments on a record.')).toContain('private_data');
     expect(flagsOf('get_profile', 'Analyze CPU profiling data.')).not.toContain('private_data');
     expect(flagsOf('get_calendar', 'Returns the market calendar for a date range.')).not.toContain('private_data');
   });
