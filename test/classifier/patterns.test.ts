@@ -170,6 +170,8 @@ describe('flags', () => {
     expect(flagsOf('get_gist', 'Get the content of a gist.')).toContain('private_data');
     expect(flagsOf('get_env', 'Returns environment variables.')).toContain('private_data');
     expect(flagsOf('list_comments', 'List the comments on a record.')).toContain('private_data');
+    expect(flagsOf('list_pull_requests', 'List pull requests in a repository.')).toContain('private_data');
+    expect(flagsOf('get_issue', 'Get an issue by its ID.')).toContain('private_data');
     expect(flagsOf('get_profile', 'Analyze CPU profiling data.')).not.toContain('private_data');
     expect(flagsOf('get_calendar', 'Returns the market calendar for a date range.')).not.toContain('private_data');
   });
