@@ -35,8 +35,8 @@ describe('evaluation on the labelled dev set (998 real tools)', () => {
       expect(report.flags[flag].recall, flag).toBeGreaterThanOrEqual(0.6);
     }
     // Below the bar today (docs/classifier.md): kept from getting worse.
-    expect(report.flags.private_data.precision).toBeGreaterThanOrEqual(0.68);
-    expect(report.flags.private_data.recall).toBeGreaterThanOrEqual(0.58);
+    expect(report.flags.private_data.precision).toBeGreaterThanOrEqual(0.69);
+    expect(report.flags.private_data.recall).toBeGreaterThanOrEqual(0.6);
     expect(report.flags.untrusted_content.precision).toBeGreaterThanOrEqual(0.69);
     expect(report.flags.untrusted_content.recall).toBeGreaterThanOrEqual(0.8);
   });

@@ -172,6 +172,8 @@ describe('flags', () => {
     expect(flagsOf('list_comments', 'List the comments on a record.')).toContain('private_data');
     expect(flagsOf('list_pull_requests', 'List pull requests in a repository.')).toContain('private_data');
     expect(flagsOf('get_issue', 'Get an issue by its ID.')).toContain('private_data');
+    expect(flagsOf('list_subscriptions', 'List the subscriptions of a customer.')).toContain('private_data');
+    expect(flagsOf('list_devices', 'List the enrolled devices.')).toContain('private_data');
     expect(flagsOf('get_profile', 'Analyze CPU profiling data.')).not.toContain('private_data');
     expect(flagsOf('get_calendar', 'Returns the market calendar for a date range.')).not.toContain('private_data');
   });
