@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateFile, loadLabelledTools, type EvalReport } from '../../classifier/eval/index.ts';
-import { DEV_SET, UNSEEN_BATCH_3, UNSEEN_CRAWLED, UNSEEN_FINAL, UNSEEN_SET } from './paths.ts';
+import { DEV_SET, UNSEEN_BATCH_3, UNSEEN_CRAWLED, UNSEEN_FINAL, UNSEEN_SERVICES, UNSEEN_SET } from './paths.ts';
 
 describe('evaluation on the labelled dev set (998 real tools)', () => {
   let report: EvalReport;
@@ -85,6 +85,18 @@ describe('the fresh set crawled after the rule changes (31 tools, 5 npm servers)
     expect(report.threeWay.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(report.fiveWay.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(report.threeWay.destructiveAsRead).toBe(0);
+  });
+});
+
+describe('the second fresh set (356 tools, 11 npm servers of mail, CRM, e-commerce, devops, search), scored once', () => {
+  it('keeps its first score: 94.7% three-way (337/356), 94.4% five-way, one dangerous tool read', async () => {
+    const report = await evaluateFile(UNSEEN_SERVICES);
+    expect(report.count).toBe(356);
+    expect(report.servers.length).toBe(11);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(337);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(336);
+    expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.003);
+    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBeLessThanOrEqual(1);
   });
 });
 
