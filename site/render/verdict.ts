@@ -46,6 +46,9 @@ export function toolFaq(name: string, serverId: string, c: Classification, tool:
       question: `How do I rate-limit ${name}?`,
       answer: `Give it a limits entry in the PolicyLayer policy (e.g. counter "${name}_rate", window "minute", max ${RATE_LIMITS.high}), or an Intercept rule with rate_limit: ${RATE_LIMITS.high}/minute.`,
     },
-    { question: `How do I block ${name}?`, answer: 'Keep "default": "deny" and leave the tool out of the policy, or give it an unconditional deny (Intercept: action: deny).' },
+    {
+      question: `How do I block ${name}?`,
+      answer: 'Keep "default": "deny" and leave the tool out of the policy, or give it an unconditional deny (Intercept: action: deny).',
+    },
   ];
 }
