@@ -11,7 +11,7 @@ import { schemaTable, type SchemaTable } from './schema-table.ts';
 import { assignSlugs } from './slug.ts';
 import { faqJsonLd, type FaqItem } from './structured-data.ts';
 import { safeHttpUrl, urls } from './urls.ts';
-import { policyEffect, restOfServer, toolFaq, verdictSentence } from './verdict.ts';
+import { policyEffect, restOfServer, serverPolicySummary, toolFaq, verdictSentence } from './verdict.ts';
 
 export { groupHistory } from './history.ts';
 
@@ -141,6 +141,8 @@ export interface ServerPageModel extends ServerRowModel {
   severityCounts: Array<{ key: string; count: number }>;
   tools: ToolRowModel[];
   policies: PolicyView[];
+  /** What the server policy does, counted from its decisions. */
+  policySummary: string;
   history: HistoryEntry[];
   jsonUrl: string;
   badge: { url: string; svg: string; markdown: string; html: string };
@@ -252,6 +254,7 @@ export function buildServerBundle(input: BundleInput): ServerBundle {
     severityCounts: countBy(rows, (r) => r.severity, [...SEVERITIES].reverse()),
     tools: rows,
     policies: classified.length > 0 ? policyViews(policyTools, (f, ext) => urls.serverPolicy(serverSlug, f, ext), `${serverSlug}-server`) : [],
+    policySummary: serverPolicySummary(policyTools),
     history,
     jsonUrl: urls.serverJson(serverSlug),
     badge: {

@@ -52,3 +52,13 @@ export function toolFaq(name: string, serverId: string, c: Classification, tool:
     },
   ];
 }
+
+/** What the server policy does, counted from the same decisions its files encode. */
+export function serverPolicySummary(tools: readonly PolicyTool[]): string {
+  const count = { allow: 0, limit: 0, deny: 0 };
+  for (const tool of tools) count[recommendedDecision(tool).action]++;
+  return (
+    `Every catalogued tool of this server under "default: deny": ${count.allow} allowed, ${count.limit} rate-limited, ` +
+    `${count.deny} denied (critical severity or a poisoning suspect). A tool the server adds later is denied until you allow it.`
+  );
+}

@@ -315,6 +315,8 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
       url: 'https://mcp.edge.example/mcp',
     });
     await expect(main.textContent()).resolves.toContain('succeeded, 4 tools in 2.3 s');
+    // The server policy's summary counts the policy's own decisions: the poisoning suspect is denied.
+    await expect(main.textContent()).resolves.toContain('3 allowed, 0 rate-limited, 1 denied');
     await expectNotPwned(page);
     expect(problems).toEqual([]);
   });
