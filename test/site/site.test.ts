@@ -7,7 +7,17 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 import { launchChromium, serveSite } from '../helpers/serve-site.ts';
-import { COLLIDING_TOOLS, DEEP_TOOL, EDGE_SERVER, HOSTILE_SERVER, PACKAGED_SERVER, POISONED_TOOL, seedChanges, seedDevCatalogue, seedEdgeCases } from './seed.ts';
+import {
+  COLLIDING_TOOLS,
+  DEEP_TOOL,
+  EDGE_SERVER,
+  HOSTILE_SERVER,
+  PACKAGED_SERVER,
+  POISONED_TOOL,
+  seedChanges,
+  seedDevCatalogue,
+  seedEdgeCases,
+} from './seed.ts';
 import { findBrokenLinks } from './links.ts';
 import { badgeContrasts, colouredClasses, everyPageType, STYLESHEET } from './pages.ts';
 import { GRADE_COLORS } from '../../site/render/badge.ts';
