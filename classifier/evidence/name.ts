@@ -39,7 +39,8 @@ export function readName(words: string[], field: 'name' | 'title', weight: numbe
   const rule = VERBS.get(verb)!;
   const overridden = readObjects(words, at, verb, rule, field, weight, evidence);
   evidence.push({ rule: `${field}-verb:${verb}`, field, match: verb, points: rule.category, weight: overridden ? weight * OVERRIDDEN_VERB : weight });
-  if (OUTBOUND_VERBS.has(verb) && !NOT_SENT_OBJECTS.has(words[at + 1])) evidence.push({ rule: `${field}-outbound-verb:${verb}`, field, match: verb, points: 'external_comm', weight: 0.6 });
+  if (OUTBOUND_VERBS.has(verb) && !NOT_SENT_OBJECTS.has(words[at + 1]))
+    evidence.push({ rule: `${field}-outbound-verb:${verb}`, field, match: verb, points: 'external_comm', weight: 0.6 });
   const verbs = [verb];
   if (CONJUNCTIONS.has(words[at + 1]) && VERBS.has(words[at + 2])) {
     const second = words[at + 2];

@@ -4,6 +4,7 @@ import { foldConfusables, mixesScripts } from '../../classifier/confusables.ts';
 
 /** The error patterns of issue 12, each as general cases (none of them names a record of the labelled sets). */
 const categoryOf = (name: string, description?: string) => classify({ name, description }).category;
+const flagsOf = (name: string, description?: string) => classify({ name, description }).flags;
 
 describe('modifiers are not destructive verbs', () => {
   it.each([
@@ -98,13 +99,21 @@ describe('vocabulary', () => {
 describe('a lasting effect the schema shows', () => {
   const schema = (properties: Record<string, unknown>) => ({ type: 'object', properties });
   it('a tool that saves what it computes to a file the caller names writes', () => {
-    expect(classify({ name: 'generate_report', description: 'Generate a cost report.', inputSchema: schema({ output_file: { type: 'string' } }) }).category).toBe('write');
-    expect(classify({ name: 'analyze_schema', description: 'Analyzes a database schema.', inputSchema: schema({ outputDir: { type: 'string' } }) }).category).toBe('write');
+    expect(
+      classify({ name: 'generate_report', description: 'Generate a cost report.', inputSchema: schema({ output_file: { type: 'string' } }) }).category,
+    ).toBe('write');
+    expect(
+      classify({ name: 'analyze_schema', description: 'Analyzes a database schema.', inputSchema: schema({ outputDir: { type: 'string' } }) }).category,
+    ).toBe('write');
   });
 
   it('a read that only takes an input path, or names an output format, still reads', () => {
-    expect(classify({ name: 'generate_report', description: 'Generate a cost report.', inputSchema: schema({ input_file: { type: 'string' } }) }).category).toBe('read');
-    expect(classify({ name: 'get_report', description: 'Returns a report.', inputSchema: schema({ output_format: { type: 'string' } }) }).category).toBe('read');
+    expect(
+      classify({ name: 'generate_report', description: 'Generate a cost report.', inputSchema: schema({ input_file: { type: 'string' } }) }).category,
+    ).toBe('read');
+    expect(classify({ name: 'get_report', description: 'Returns a report.', inputSchema: schema({ output_format: { type: 'string' } }) }).category).toBe(
+      'read',
+    );
   });
 });
 
@@ -130,7 +139,6 @@ describe('flags', () => {
   });
 
   it('external_comm is for sending to people, not linking a sub-item or handing input to a local program', () => {
-    const flagsOf = (name: string, description?: string) => classify({ name, description }).flags;
     expect(flagsOf('add_sub_issue', 'Add a sub-issue to a parent issue.')).not.toContain('external_comm');
     expect(flagsOf('link_child_ticket', 'Link a child ticket to a parent ticket.')).not.toContain('external_comm');
     expect(flagsOf('send_keys', 'Send keys to the focused element.')).not.toContain('external_comm');
@@ -140,7 +148,6 @@ describe('flags', () => {
   });
 
   it('untrusted_content is for what a tool returns: logs and attachments, not a write that mentions the web', () => {
-    const flagsOf = (name: string, description?: string) => classify({ name, description }).flags;
     expect(flagsOf('get_app_logs', 'Get the logs of an application.')).toContain('untrusted_content');
     expect(flagsOf('download_attachment', 'Download an attachment of a ticket.')).toContain('untrusted_content');
     expect(flagsOf('fetch_page', 'Fetches a web page and returns its text.')).toContain('untrusted_content');
@@ -149,7 +156,6 @@ describe('flags', () => {
   });
 
   it('reading the shape of data (its types, fields, stats, URL) is not reading the data', () => {
-    const flagsOf = (name: string, description?: string) => classify({ name, description }).flags;
     expect(flagsOf('list_issue_types', 'List the supported issue types.')).not.toContain('untrusted_content');
     expect(flagsOf('get_message_stats', 'Get message statistics.')).not.toContain('private_data');
     expect(flagsOf('get_page_url')).not.toContain('untrusted_content');
@@ -158,14 +164,12 @@ describe('flags', () => {
   });
 
   it('a description that mentions the internet or a browser does not make a tool return web content', () => {
-    const flagsOf = (name: string, description?: string) => classify({ name, description }).flags;
     expect(flagsOf('get_outages', 'Retrieve Internet outages and anomalies.')).not.toContain('untrusted_content');
     expect(flagsOf('list_sessions', 'List active browser sessions for the account.')).not.toContain('untrusted_content');
     expect(flagsOf('scrape', 'Scrape a website and return its text.')).toContain('untrusted_content');
   });
 
   it('private_data is for personal and private content, not profiling data or a market calendar', () => {
-    const flagsOf = (name: string, description?: string) => classify({ name, description }).flags;
     expect(flagsOf('get_thread_messages', 'Get the messages of a conversation thread.')).toContain('private_data');
     expect(flagsOf('get_gist', 'Get the content of a gist.')).toContain('private_data');
     expect(flagsOf('get_env', 'Returns environment variables.')).toContain('private_data');
