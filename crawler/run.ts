@@ -1,11 +1,17 @@
-import { closeRun, openRun, recordAttempt, storeSnapshot, upsertServers, type Orm, type Outcome } from '../db/index.ts';
+import { closeRun, openRun, upsertServers, type Orm, type Outcome } from '../db/index.ts';
 import { crawlTarget, type CrawlOptions, type CrawlResult } from './connect/index.ts';
 import { CrawlQueue } from './queue.ts';
+import { ResultBatcher } from './result-batch.ts';
+
+export { storeResult } from './store-result.ts';
 import { DEFAULT_RETRY, withRetries, type RetryOptions } from './retry.ts';
 import { targetHost, type CrawlTarget, type SourcedServer } from './targets.ts';
 
 export interface RunCrawlOptions extends CrawlOptions {
+  /** Local (stdio) attempts at once (default 4). */
   concurrency?: number;
+  /** Remote attempts at once (default 64). */
+  remoteConcurrency?: number;
   perHostConcurrency?: number;
   /** Retries of transient failures (429, 5xx, connection reset), with exponential backoff. */
   retry?: RetryOptions;
@@ -64,7 +70,8 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
   const crawlable = merged.filter((s) => s.server.status !== 'deleted' && s.targets.length > 0);
   const run = options.runId !== undefined ? { id: options.runId } : await openRun(orm, now(), { ...options.runOptions, servers: crawlable.length });
 
-  const queue = new CrawlQueue({ concurrency: options.concurrency ?? 4, perHost: options.perHostConcurrency ?? 2 });
+  const queue = new CrawlQueue({ concurrency: options.concurrency, remoteConcurrency: options.remoteConcurrency, perHost: options.perHostConcurrency });
+  const store = new ResultBatcher(orm, run.id);
   const counts: Partial<Record<Outcome, number>> = {};
   const results: ServerOutcome[] = [];
   let attempts = 0;
@@ -86,7 +93,7 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
       if (options.signal?.aborted) break;
       const result = await attempt(target);
       attempts += 1;
-      const changes = await storeResult(orm, run.id, server.id, result);
+      const changes = await store.store(server.id, result);
       last = { serverId: server.id, outcome: result.outcome, target: result.label, error: result.error, toolCount: result.tools?.length, changes };
       if (result.outcome === 'ok') break;
     }
@@ -105,6 +112,7 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
   }
 
   const failed = (await Promise.allSettled(crawlable.map(crawlServer))).find((r) => r.status === 'rejected');
+  await store.flush();
   if (failed) {
     const error = failed.reason as Error;
     await closeRun(orm, run.id, 'failed', now(), { error: (error as Error).message, outcomes: counts, attempts }).catch(() => undefined);
@@ -138,31 +146,4 @@ export function mergeById(sourced: readonly SourcedServer[]): SourcedServer[] {
     first.targets.push(...targets);
   }
   return [...byId.values()];
-}
-
-/**
- * Stores one attempt's result in a run: a successful listing as the server's snapshot, then the attempt row
- * (one per run, server and target: storing it again replaces it). Returns how many tool changes it recorded.
- */
-export async function storeResult(orm: Orm, runId: number, serverId: string, result: CrawlResult): Promise<number> {
-  let changes = 0;
-  if (result.outcome === 'ok') {
-    const snapshot = await storeSnapshot(orm, { serverId, runId, tools: result.tools!, at: result.startedAt });
-    changes = snapshot.changes.length;
-  }
-  await recordAttempt(orm, {
-    runId,
-    serverId,
-    target: result.label,
-    transport: result.transport ?? null,
-    outcome: result.outcome,
-    error: result.error ?? null,
-    stderr: result.stderr ?? null,
-    startedAt: result.startedAt,
-    durationMs: result.durationMs,
-    serverInfo: result.server ? { ...result.server } : null,
-    toolCount: result.tools?.length ?? null,
-    details: Object.keys(result.details).length > 0 ? result.details : null,
-  });
-  return changes;
 }

@@ -18,7 +18,7 @@ export function registerCrawl(program: Command): void {
     .command('crawl')
     .description('List the tools of MCP servers from the MCP Registry and/or a servers file, and store them in the catalogue.');
   addSourceFlags(command)
-    .option('--concurrency <n>', 'attempts at once (default 4)')
+    .option('--concurrency <n>', 'local (stdio) attempts at once (default 4; remote targets have their own pool of 64)')
     .option('--per-host <n>', 'attempts at once against one remote host (default 2)');
   addDistributedFlags(addCrawlFlags(command))
     .option('--json', 'print the run summary as JSON')
