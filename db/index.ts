@@ -11,3 +11,4 @@ export * from './queries/status.ts';
 export * from './queries/site.ts';
 export * from './queries/pipeline.ts';
 export * from './queries/run-lifecycle.ts';
+export * from './queries/build-fingerprints.ts';

@@ -212,7 +212,8 @@ function toolPage(tool: CurrentTool, slug: string, classification: Classificatio
     classification,
     annotations: annotationRows(d.annotations, classification),
     schema: schemaTable(d.inputSchema),
-    policies: policyViews([policyInput], (f, ext) => urls.toolPolicy(server.slug, slug, f, ext), slug),
+    // Downloaded from the page itself (a data: URL), so a tool costs the site one file, not one per format.
+    policies: policyViews([policyInput], (_f, _ext, text, mediaType) => dataUrl(text, mediaType), slug),
     alternatives: policyAlternatives(policyInput)
       .filter((a) => a.variant !== 'recommended')
       .map((a) => ({
@@ -231,13 +232,18 @@ export function policyTool(name: string, c: Classification) {
 
 function policyViews(
   tools: ReturnType<typeof policyTool>[],
-  href: (format: PolicyFormat, extension: string) => string,
+  href: (format: PolicyFormat, extension: string, text: string, mediaType: string) => string,
   baseName: string,
 ): PolicyView[] {
   return (Object.keys(POLICY_FORMATS) as PolicyFormat[]).map((format) => {
     const { extension, mediaType, label } = POLICY_FORMATS[format];
-    return { format, label, mediaType, text: renderPolicy(tools, format), href: href(format, extension), filename: `${baseName}.${format}.${extension}` };
+    const text = renderPolicy(tools, format);
+    return { format, label, mediaType, text, href: href(format, extension, text, mediaType), filename: `${baseName}.${format}.${extension}` };
   });
+}
+
+function dataUrl(text: string, mediaType: string): string {
+  return `data:${mediaType.split(';')[0]};charset=utf-8,${encodeURIComponent(text)}`;
 }
 
 export function toolRow(tool: ToolPageModel): ToolRowModel {

@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { facetChar, shardKey, STOPWORDS, tokenize } from '../public/assets/tokenize.js';
 
 /** What the search shows for a hit. */
@@ -51,10 +49,8 @@ export class SearchIndexBuilder {
   private docs: unknown[] = [];
   private count = 0;
 
-  constructor(private readonly dir: string) {
-    mkdirSync(path.join(dir, 'docs'), { recursive: true });
-    mkdirSync(path.join(dir, 'terms'), { recursive: true });
-  }
+  /** `write` gets each file's name under the index folder ("docs/0.json") and its content. */
+  constructor(private readonly write: (name: string, content: string) => void) {}
 
   /** Adds a document with the terms `documentTerms` found for it (computed where the text is, in a worker). */
   add(doc: SearchDoc, terms: DocumentTerms): void {
@@ -83,16 +79,16 @@ export class SearchIndexBuilder {
       shard[term] = [shard[term]?.[0] ?? '', encode(ids)];
     }
     this.descriptionTerms.clear();
-    for (const [key, shard] of shards) writeFileSync(path.join(this.dir, 'terms', `${key}.json`), JSON.stringify(shard));
-    writeFileSync(path.join(this.dir, 'facets.txt'), this.facets.join(''));
-    writeFileSync(path.join(this.dir, 'meta.json'), JSON.stringify({ version: 1, documents: this.count, docsPerShard: DOCS_PER_SHARD }));
+    for (const [key, shard] of shards) this.write(`terms/${key}.json`, JSON.stringify(shard));
+    this.write('facets.txt', this.facets.join(''));
+    this.write('meta.json', JSON.stringify({ version: 1, documents: this.count, docsPerShard: DOCS_PER_SHARD }));
     return { documents: this.count, shards: shards.size, files: shards.size + Math.ceil(this.count / DOCS_PER_SHARD) + 2 };
   }
 
   private flushDocs(): void {
     if (this.docs.length === 0) return;
     const shard = Math.floor((this.count - 1) / DOCS_PER_SHARD);
-    writeFileSync(path.join(this.dir, 'docs', `${shard}.json`), JSON.stringify(this.docs));
+    this.write(`docs/${shard}.json`, JSON.stringify(this.docs));
     this.docs = [];
   }
 }
