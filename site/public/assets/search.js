@@ -1,7 +1,8 @@
 // The search page: loads only the index shards of the words typed. Results are built with textContent only.
-import { decodeFacet, shardKey, STOPWORDS, tokenize } from '/assets/tokenize.js';
+import { decodeFacet, shardKey, STOPWORDS, tokenize } from './tokenize.js';
 
-const BASE = '/search-index/';
+// Relative to this script, so the site works under any base path.
+const BASE = new URL('../search-index/', import.meta.url).pathname;
 const MAX_RESULTS = 50;
 const cache = new Map();
 const form = document.getElementById('search-form');
