@@ -9,6 +9,7 @@ import {
   type ChangeKind,
   type DefinitionField,
 } from '../schema.ts';
+import { copyConnection, copyInto } from './copy.ts';
 import { planSnapshot, prepareSnapshot, replacedHashes, type PreparedSnapshot, type PreviousTool, type ServerToolRow } from './snapshot-diff.ts';
 
 export interface ListedTool extends ToolDefinition {
@@ -127,7 +128,7 @@ function text(value: string | null | undefined): string | null {
  * hash order, so concurrent snapshots that share definitions wait on each other in one order and never deadlock.
  */
 async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]): Promise<void> {
-  const rows = new Map<string, object>();
+  const rows = new Map<string, Record<(typeof DEFINITION_COLUMNS)[number], string | boolean | Date | null | object>>();
   for (const { input, listed } of prepared) {
     for (const { tool, hash } of listed) {
       if (rows.has(hash)) continue;
@@ -146,12 +147,27 @@ async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]):
   }
   if (rows.size === 0) return;
   const sorted = [...rows.keys()].sort().map((hash) => rows.get(hash)!);
+  const connection = copyConnection(tx);
+  if (connection) {
+    // On PostgreSQL: COPY into a temporary table (no jsonb_to_recordset parsing of one large parameter), then one insert.
+    await tx.execute(sql`create temporary table if not exists incoming_definitions (like ${toolDefinitions}) on commit delete rows`);
+    await copyInto(connection, 'incoming_definitions', DEFINITION_COLUMNS, sorted.map((row) => DEFINITION_COLUMNS.map((c) => (JSONB_COLUMNS.has(c) && row[c] !== null ? JSON.stringify(row[c]) : row[c]))));
+    await tx.execute(sql`
+      insert into ${toolDefinitions} (${sql.raw(DEFINITION_COLUMNS.join(', '))})
+      select ${sql.raw(DEFINITION_COLUMNS.join(', '))} from incoming_definitions order by hash
+      on conflict do nothing`);
+    return;
+  }
   await tx.execute(sql`
     insert into ${toolDefinitions} (hash, name, title, description, input_schema, output_schema, annotations, description_truncated, first_seen)
     select hash, name, title, description, input_schema, output_schema, annotations, description_truncated, first_seen
     from ${recordset(sorted, 'hash text, name text, title text, description text, input_schema jsonb, output_schema jsonb, annotations jsonb, description_truncated boolean, first_seen timestamptz')}
     on conflict do nothing`);
 }
+
+const DEFINITION_COLUMNS = ['hash', 'name', 'title', 'description', 'input_schema', 'output_schema', 'annotations', 'description_truncated', 'first_seen'] as const;
+/** Written as JSON text whatever the value (a JSON string too), so COPY hands jsonb its JSON. */
+const JSONB_COLUMNS = new Set<string>(['input_schema', 'output_schema', 'annotations']);
 
 async function insertServerTools(tx: Tx, rows: readonly ServerToolRow[]): Promise<void> {
   if (rows.length === 0) return;
