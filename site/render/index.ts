@@ -99,6 +99,12 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
   mkdirSync(newState, { recursive: true });
   // From here on the old manifest no longer describes the folder: a build that fails leaves none, and the next is full.
   rmSync(path.join(stateDir(outDir), 'build.json'), { force: true });
+  let phaseStarted = started;
+  const phase = (name: string) => {
+    const at = performance.now();
+    log(`  ${name}: ${((at - phaseStarted) / 1000).toFixed(1)} s`);
+    phaseStarted = at;
+  };
   let peakRss = process.memoryUsage().rss;
   const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
 
@@ -109,8 +115,11 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
   const stats = { rendered: 0, files: 0, deleted: 0, pages: 0, changedServers: 0, removedServers: 0 };
   try {
     if (!previous) cpSync(path.join(SITE_ROOT, 'public'), target, { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
-    await analyzeForSiteBuild(db.orm);
+    phase('start (views, workers)');
+    // After a bulk load the planner may have no statistics (see analyzeForSiteBuild); an incremental build reads by id.
+    if (!previous) await analyzeForSiteBuild(db.orm);
     const fingerprints = await serverFingerprints(db.orm, classifierVersion);
+    phase('server fingerprints');
     log(`${mode === 'full' ? 'Full' : 'Incremental'} build of ${fingerprints.length} servers (classifier ${classifierVersion}).`);
 
     // 1. Servers: carried over when their fingerprint is unchanged, else read and rendered by the workers, in order.
@@ -211,6 +220,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     }
     catalogue.finish();
     rmSync(path.join(target, CATALOGUE_PARTS), { recursive: true, force: true });
+    phase(`servers (${stats.changedServers} re-read, ${stats.removedServers} removed)`);
 
     // 2. Lists, browse, home and the other fixed pages: rendered when their props changed.
     const toolListing = toolLists(tools);
@@ -235,6 +245,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
       stats.files += r.files;
     }
     for (const p of pending.splice(0)) tally(await p);
+    phase('lists and fixed pages');
 
     // 3. Feed, sitemaps, robots.txt, search index: rewritten when their content changed.
     aggregate(urls.feed, atomFeed(siteUrl, base, fixed.changes, now));
@@ -255,6 +266,8 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     aggregate('/robots.txt', `User-agent: *\nAllow: /\nSitemap: ${absoluteUrl(urls.sitemap, siteUrl, base)}\n`);
     const searchStats = search.finish();
     for (const url of Object.keys(last.files)) if (!(url in files)) remove(url);
+
+    phase('feed, sitemaps, search index');
 
     // 4. The manifest, and for a full build the swap of the finished site into place.
     manifest.finish({ format: MANIFEST_FORMAT, key, files });
