@@ -40,13 +40,16 @@ async function crawl(flags: CrawlCommandFlags): Promise<void> {
   try {
     const selected = await gatherSources(sources, database.orm, { signal: interrupts.signal, log: flags.json ? undefined : (line) => console.error(line) });
     const progress = progressReporter();
+    const resumeKey = JSON.stringify({ ...sources.described, ...(flags.distributed ? { distributed: true } : {}) });
+    const log = (line: string) => console.error(line);
     const summary: ResumableCrawlSummary = flags.distributed
-      ? await crawlDistributed(database, selected, flags, { ...options, runOptions: sources.described, signal: interrupts.signal, quiet: flags.json })
+      ? await crawlDistributed(database, selected, flags, { ...options, runOptions: sources.described, resumeKey, signal: interrupts.signal, quiet: flags.json, log })
       : await crawlOrResume(database.orm, selected, {
           ...options,
           signal: interrupts.signal,
           runOptions: sources.described,
-          resumeKey: JSON.stringify(sources.described),
+          resumeKey,
+          log,
           onProgress: flags.json ? undefined : (p) => progress.update(p),
         });
     progress.done();

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { z } from 'zod';
 import { getState, setState, upsertServers, type Orm, type ServerInput } from '../../db/index.ts';
+import { withLinkedSignal } from '../net/signals.ts';
 import { DEFAULT_RETRY, isTransientStatus, withRetries, type RetryOptions } from '../retry.ts';
 import { storable } from '../storable.ts';
 import { placeholderFor, type CrawlTarget, type SourcedServer } from '../targets.ts';
@@ -107,7 +108,7 @@ export async function fetchRegistry(options: RegistryFetchOptions = {}): Promise
     url.searchParams.set('limit', String(options.pageSize ?? 100));
     if (cursor) url.searchParams.set('cursor', cursor);
     if (options.updatedSince) url.searchParams.set('updated_since', options.updatedSince.toISOString());
-    const page = await fetchPage(url, doFetch, options);
+    const page = await withLinkedSignal(options.signal, (signal) => fetchPage(url, doFetch, { ...options, signal }));
     pages += 1;
     for (const raw of page.servers) {
       const parsed = entrySchema.safeParse(raw);

@@ -1,9 +1,9 @@
 import { POLICY_FORMATS, type PolicyFormat } from '../../classifier/policy/index.ts';
-import { CATEGORIES, SEVERITIES } from '../../classifier/types.ts';
+import { CATEGORIES, FLAGS, SEVERITIES } from '../../classifier/types.ts';
 import { recentToolChanges, siteTotals, type Database } from '../../db/index.ts';
 import type { PagesJob } from './jobs.ts';
-import { groupHistory, type HistoryEntry, type ToolRowModel } from './model.ts';
-import { slugify } from './slug.ts';
+import type { FilterGroup } from './lists.ts';
+import { groupHistory, type ServerRowModel, type ToolRowModel } from './model.ts';
 import { urls } from './urls.ts';
 
 const RECENT_CHANGES = 200;
@@ -17,23 +17,20 @@ const COLORS: Record<string, string> = {
 /** Home, browse, changes, search, API and 404: the pages that are not one server's nor a list. */
 export async function fixedPages(
   db: Database,
-  ctx: { tools: ToolRowModel[]; now: Date; classifierVersion: string; toolFilters: unknown; serverFilters: unknown },
+  ctx: { tools: ToolRowModel[]; servers: ServerRowModel[]; now: Date; classifierVersion: string; toolFilters: FilterGroup[]; serverFilters: FilterGroup[] },
 ) {
   const totals = await siteTotals(db.orm, ctx.classifierVersion);
-  const toolUrls = new Set(ctx.tools.map((t) => t.url));
-  const changes = (await recentToolChanges(db.orm, RECENT_CHANGES)).map((c) => {
-    const serverSlug = slugify(c.serverId);
-    const toolUrl = urls.tool(serverSlug, slugify(c.toolName));
-    return {
-      toolName: c.toolName,
-      toolUrl: toolUrls.has(toolUrl) ? toolUrl : null,
-      kind: c.kind,
-      fields: c.fields,
-      detectedAt: c.detectedAt.toISOString(),
-      serverId: c.serverId,
-      serverUrl: urls.server(serverSlug),
-    } satisfies HistoryEntry & { serverId: string; serverUrl: string };
-  });
+  const toolUrls = new Map(ctx.tools.map((t) => [`${t.serverId}\0${t.name}`, t.url]));
+  const serverUrls = new Map(ctx.servers.map((s) => [s.id, s.url]));
+  const changes = (await recentToolChanges(db.orm, RECENT_CHANGES)).map((c) => ({
+    toolName: c.toolName,
+    toolUrl: toolUrls.get(`${c.serverId}\0${c.toolName}`) ?? null,
+    kind: c.kind,
+    fields: c.fields,
+    detectedAt: c.detectedAt.toISOString(),
+    serverId: c.serverId,
+    serverUrl: serverUrls.get(c.serverId) ?? urls.serversIndex,
+  }));
   const countOf = (key: (t: ToolRowModel) => string, value: string) => ctx.tools.reduce((n, t) => n + (key(t) === value ? 1 : 0), 0);
   const formats = (Object.keys(POLICY_FORMATS) as PolicyFormat[]).map((format) => ({ format, ...POLICY_FORMATS[format] }));
   const exampleTool = ctx.tools.find((t) => t.url);
@@ -58,9 +55,9 @@ export async function fixedPages(
           builtAt: ctx.now.toISOString(),
         },
       },
-      { url: urls.browse, view: 'BrowseView', props: { groups: [...(ctx.toolFilters as unknown[]), ...(ctx.serverFilters as unknown[])] } },
+      { url: urls.browse, view: 'BrowseView', props: { groups: [...ctx.toolFilters, ...ctx.serverFilters] } },
       { url: urls.changes, view: 'ChangesView', props: { changes: groupHistory(changes) } },
-      { url: urls.search, view: 'SearchView', props: { categories: [...CATEGORIES], severities: [...SEVERITIES] } },
+      { url: urls.search, view: 'SearchView', props: { categories: [...CATEGORIES], severities: [...SEVERITIES], flags: [...FLAGS] } },
       {
         url: urls.api,
         view: 'ApiView',

@@ -1,8 +1,10 @@
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { CLASSIFIER_VERSION } from '../../classifier/index.ts';
 import {
+  allServerIds,
   analyzeForSiteBuild,
   catalogueOfServers,
   changesOfServers,
@@ -10,7 +12,9 @@ import {
   serverFingerprints,
   type Database,
 } from '../../db/index.ts';
+import { classifyCatalogue } from '../../pipeline/classify.ts';
 import { basePath } from './base-path.ts';
+import { boundEntry } from './bounded.ts';
 import { CatalogueJoiner } from './catalogue-file.ts';
 import { compileViews, rendererHash, SITE_ROOT } from './compile.ts';
 import { absoluteUrl, atomFeed, sitemap, sitemapIndex, URLS_PER_SITEMAP } from './feeds.ts';
@@ -22,7 +26,7 @@ import type { ServerRowModel, ToolRowModel } from './model.ts';
 import { RenderPool } from './pool.ts';
 import { OutputWriter } from './render.ts';
 import { SearchIndexBuilder } from './search-index.ts';
-import { SlugRegistry } from './slug.ts';
+import { assignSlugs, slugify } from './slug.ts';
 import { urls } from './urls.ts';
 
 export { slugify } from './slug.ts';
@@ -67,10 +71,12 @@ export interface BuildStats {
   pagesPerSecond: number;
   peakRssMb: number;
   outDir: string;
+  /** Servers or tools skipped or shown cut; each was logged naming its server. */
+  warnings: number;
 }
 
 /** Carried over from the last build (fingerprint unchanged), or rendered by a job whose result is pending. */
-type Segment = { ids: string[]; job: Promise<ServersResult> | null; seq: number };
+type Segment = { ids: string[]; changed: Set<string>; job: Promise<ServersResult> | null; seq: number };
 
 /**
  * Renders the site from the catalogue database. With the manifest of an earlier build made by the same
@@ -112,10 +118,17 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
   const workers = options.workers ?? Math.max(1, os.availableParallelism());
   const pool = await RenderPool.start(workers, { viewsModule, outDir: target, base, salt });
   const out = new OutputWriter(target, base);
-  const stats = { rendered: 0, files: 0, deleted: 0, pages: 0, changedServers: 0, removedServers: 0 };
+  const stats = { rendered: 0, files: 0, deleted: 0, pages: 0, changedServers: 0, removedServers: 0, warnings: 0 };
   try {
-    if (!previous) cpSync(path.join(SITE_ROOT, 'public'), target, { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
-    phase('start (views, workers)');
+    if (!previous) {
+      cpSync(path.join(SITE_ROOT, 'public'), target, { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
+      // The search page stems queries with the same stemmer as the index: the npm package's one ES module file.
+      cpSync(createRequire(import.meta.url).resolve('stemmer'), path.join(target, 'assets', 'stemmer.js'));
+    }
+    // The renderer reads stored classifications only: classify whatever the classifier has not seen yet.
+    const fresh = await classifyCatalogue(db.orm);
+    if (fresh.classified > 0) log(`Classified ${fresh.classified} tool definitions first.`);
+    phase('start (views, workers, classify)');
     // After a bulk load the planner may have no statistics (see analyzeForSiteBuild); an incremental build reads by id.
     if (!previous) await analyzeForSiteBuild(db.orm);
     const fingerprints = await serverFingerprints(db.orm, classifierVersion);
@@ -126,7 +139,8 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     const manifest = new ManifestWriter(newState);
     const catalogue = new CatalogueJoiner(target, previous ? path.join(outDir, urls.catalogue) : null);
     const search = new SearchIndexBuilder((name, content) => aggregate(`/search-index/${name}`, content));
-    const serverSlugs = new SlugRegistry();
+    const serverSlugs = assignSlugs(await allServerIds(db.orm));
+    const slugOf = (id: string) => serverSlugs.get(id) ?? slugify(id);
     const tools: ToolRowModel[] = [];
     const servers: ServerRowModel[] = [];
     const files: Record<string, string> = {};
@@ -148,6 +162,8 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
         stats.rendered += result.pages;
         stats.files += result.files;
       }
+      for (const w of result?.warnings ?? []) log(`Warning: ${w}`);
+      stats.warnings += result?.warnings.length ?? 0;
       const rendered = new Map((result?.records ?? []).map((r) => [r.id, r]));
       for (const id of segment.ids) {
         const fresh = rendered.get(id);
@@ -159,8 +175,12 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
           for (const url of Object.keys(old?.outputs ?? {})) {
             if (!(url in fresh.outputs)) remove(url);
           }
+        } else if (old && !segment.changed.has(id)) {
+          record = { ...old, catalogue: catalogue.fromPrevious(old.catalogue) };
         } else {
-          record = { ...old!, catalogue: catalogue.fromPrevious(old!.catalogue) };
+          // Re-rendered but skipped (its warning says why): it is not on the site, nor are its old files.
+          for (const url of Object.keys(old?.outputs ?? {})) remove(url);
+          continue;
         }
         manifest.add(record);
         servers.push(record.server);
@@ -181,9 +201,9 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     let lastLog = performance.now();
     for (let i = 0; i < fingerprints.length; i += batchSize) {
       const batch = fingerprints.slice(i, i + batchSize);
-      for (const { id } of batch) serverSlugs.slug(id);
-      const changed = batch.filter((f) => last.fingerprint(f.id) !== f.fingerprint);
-      const segment: Segment = { ids: batch.map((f) => f.id), job: null, seq };
+      // A server is re-rendered when its fingerprint moved, or its slug did (slugs are assigned over all ids).
+      const changed = batch.filter((f) => last.fingerprint(f.id) !== f.fingerprint || last.slug(f.id) !== slugOf(f.id));
+      const segment: Segment = { ids: batch.map((f) => f.id), changed: new Set(changed.map((f) => f.id)), job: null, seq };
       if (changed.length > 0) {
         stats.changedServers += changed.length;
         const ids = changed.map((f) => f.id);
@@ -192,16 +212,18 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
           changesOfServers(db.orm, ids),
           latestAttemptsOfServers(db.orm, ids),
         ]);
+        const bounded = entries.map(boundEntry);
         segment.job = pool.run<ServersResult>({
           type: 'servers',
           seq: seq++,
-          entries,
-          slugs: entries.map((e) => serverSlugs.slug(e.server.id)),
+          entries: bounded.map((b) => b.entry),
+          cutTools: bounded.map((b) => b.cutTools),
+          siteUrl,
+          slugs: entries.map((e) => slugOf(e.server.id)),
           fingerprints: entries.map((e) => changed.find((f) => f.id === e.server.id)!.fingerprint),
           previous: entries.map((e) => last.get(e.server.id)?.outputs ?? {}),
           changes,
           attempts,
-          classifierVersion,
         });
       }
       segments.push(segment);
@@ -225,7 +247,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     // 2. Lists, browse, home and the other fixed pages: rendered when their props changed.
     const toolListing = toolLists(tools);
     const serverListing = serverLists(servers);
-    const fixed = await fixedPages(db, { tools, now, classifierVersion, toolFilters: toolListing.filters(''), serverFilters: serverListing.filters('') });
+    const fixed = await fixedPages(db, { tools, servers, now, classifierVersion, toolFilters: toolListing.filters(''), serverFilters: serverListing.filters('') });
     const pending: Array<Promise<JobResult>> = [];
     const jobs = [listPageJobs('tools', toolListing.lists, toolListing.filters), listPageJobs('servers', serverListing.lists, serverListing.filters), [fixed.job]];
     for (const list of jobs) {

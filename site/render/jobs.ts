@@ -1,12 +1,13 @@
 import type { CatalogueServer, CrawlAttemptRow, ToolChangeRow } from '../../db/index.ts';
 import { rebaseUrl } from './base-path.ts';
 import { inputHash, type ServerRecord } from './manifest.ts';
-import { buildServerBundle, toolRow, type ServerPageModel, type ServerRowModel } from './model.ts';
+import { buildServerBundle, toolRow, type BundleInput, type ServerBundle, type ServerPageModel, type ServerRowModel } from './model.ts';
 import { openDataRecords } from './open-data.ts';
-import type { OutputWriter, Renderer, ViewName } from './render.ts';
+import type { OutputWriter, Renderer } from './render.ts';
 import { documentTerms } from './search-index.ts';
+import type { PageSpec, ViewName, ViewProps } from './views.ts';
 
-/** A batch of servers to render: pages and per-server JSON and policies. */
+/** A batch of servers to render: pages, policies and per-server JSON. */
 export interface ServersJob {
   type: 'servers';
   /** The batch's place in the catalogue: its lines of catalogue.jsonl go to `catalogue-parts/<seq>.jsonl`. */
@@ -18,17 +19,13 @@ export interface ServersJob {
   previous: Array<Record<string, string>>;
   changes: ToolChangeRow[];
   attempts: CrawlAttemptRow[];
-  classifierVersion: string;
+  /** Absolute base URL of the site, for canonical links and badge snippets. */
+  siteUrl: string;
+  /** Per entry: the tools whose schema or annotations were cut before sending (see bounded.ts). */
+  cutTools: string[][];
 }
 
-/** A page whose props are ready, e.g. a list page. */
-export interface PageSpec {
-  url: string;
-  view: ViewName;
-  props: Record<string, unknown>;
-}
-
-/** Pages whose props are ready. */
+/** Pages whose props are ready, e.g. list pages. */
 export interface PagesJob {
   type: 'pages';
   pages: PageSpec[];
@@ -48,6 +45,8 @@ export interface WorkerSetup {
 
 export interface ServersResult {
   records: Array<Omit<ServerRecord, 'catalogue'> & { catalogueBytes: number }>;
+  /** Servers and tools skipped or shown cut, each naming the server. */
+  warnings: string[];
   /** Pages rendered (pages whose inputs did not change are not). */
   pages: number;
   files: number;
@@ -64,10 +63,10 @@ export type JobResult = ServersResult | { pages: number; files: number };
 export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, setup: WorkerSetup): Promise<JobResult> {
   const filesBefore = out.files;
   if (job.type === 'pages') {
-    for (const page of job.pages) out.write(page.url, await renderer.render(page.view, page.props));
+    for (const page of job.pages) out.write(page.url, await renderPage(renderer, page));
     return { pages: job.pages.length, files: out.files - filesBefore };
   }
-  const result: ServersResult = { records: [], pages: 0, files: 0 };
+  const result: ServersResult = { records: [], warnings: [], pages: 0, files: 0 };
   let catalogue = '';
   const changesBy = groupBy(job.changes, (c) => c.serverId);
   const attemptBy = new Map(job.attempts.map((a) => [a.serverId, a]));
@@ -75,41 +74,41 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
   for (const [i, entry] of job.entries.entries()) {
     const id = entry.server.id;
     const previous = job.previous[i];
-    const outputs: Record<string, string> = {};
-    /** Writes a file unless the hash of its inputs is the one it was last written with. */
+    const input = { entry, serverSlug: job.slugs[i], changes: changesBy.get(id) ?? [], attempt: attemptBy.get(id) ?? null, siteUrl: job.siteUrl, base, cutTools: job.cutTools[i] };
+    for (const tool of input.cutTools) result.warnings.push(`Server ${JSON.stringify(id)}: the input schema or annotations of tool ${JSON.stringify(tool)} are nested too deep or too large; shown cut.`);
+    // One bad server costs only its own pages: it is skipped and reported, the rest of the site is built.
+    let rendered: RenderedServer;
+    try {
+      rendered = await renderServer(input, renderer, result.warnings, { salt: setup.salt, previous });
+    } catch (error) {
+      result.warnings.push(`Server ${JSON.stringify(id)} skipped: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    const { bundle, files, outputs } = rendered;
+    /** Writes a file unless the hash of its content is the one it was last written with. */
     const file = (url: string, content: string) => {
       outputs[url] = inputHash(setup.salt, content);
       if (previous[url] !== outputs[url]) out.write(url, content);
     };
-    const page = async (url: string, view: ViewName, props: Record<string, unknown>) => {
-      outputs[url] = inputHash(setup.salt, view, JSON.stringify(props));
-      if (previous[url] === outputs[url]) return;
-      out.write(url, await renderer.render(view, props));
-      result.pages++;
-    };
-    const bundle = buildServerBundle({
-      entry,
-      serverSlug: job.slugs[i],
-      changes: changesBy.get(id) ?? [],
-      attempt: attemptBy.get(id) ?? null,
-      classifierVersion: job.classifierVersion,
-    });
     const records = openDataRecords(entry, bundle, base);
     file(bundle.server.jsonUrl, `${JSON.stringify({ ...records.server, tools: records.tools }, null, 2)}\n`);
     const lines = [records.server, ...records.tools].map((r) => `${JSON.stringify(r)}\n`).join('');
     catalogue += lines;
-    await page(bundle.server.url, 'ServerView', { server: bundle.server });
-    for (const p of bundle.server.policies) file(p.href, p.text);
+    for (const [url, content] of files) {
+      if (content.kind === 'page') {
+        out.write(url, content.html);
+        result.pages++;
+      } else file(url, content.text);
+    }
     const search: ServerRecord['search'] = [
       {
-        doc: { kind: 'server', name: id, server: id, url: rebaseUrl(bundle.server.url, base), category: '', severity: bundle.server.worstSeverity ?? '', snippet: snippet(entry.server.description ?? entry.server.title) },
+        doc: { kind: 'server', name: id, server: id, url: rebaseUrl(bundle.server.url, base), category: '', severity: bundle.server.worstSeverity ?? '', flags: [], snippet: snippet(entry.server.description ?? entry.server.title) },
         terms: documentTerms(`${id} ${entry.server.title ?? ''}`, entry.server.description ?? ''),
       },
     ];
     for (const tool of bundle.tools) {
-      await page(tool.url, 'ToolView', { tool });
       search.push({
-        doc: { kind: 'tool', name: tool.name, server: id, url: rebaseUrl(tool.url, base), category: tool.classification.category, severity: tool.classification.severity, snippet: snippet(tool.description) },
+        doc: { kind: 'tool', name: tool.name, server: id, url: rebaseUrl(tool.url, base), category: tool.classification.category, severity: tool.classification.severity, flags: tool.classification.flags, snippet: snippet(tool.description) },
         terms: documentTerms(`${tool.name} ${tool.title ?? ''}`, `${tool.description ?? ''} ${id}`),
       });
     }
@@ -127,6 +126,61 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
   out.write(cataloguePart(job.seq), catalogue);
   result.files = out.files - filesBefore - 1;
   return result;
+}
+
+function renderPage<V extends ViewName>(renderer: Renderer, page: { view: V; props: ViewProps[V] }): Promise<string> {
+  return renderer.render(page.view, page.props);
+}
+
+interface RenderedServer {
+  bundle: ServerBundle;
+  /** The server's pages whose inputs changed, rendered, and its other files but its JSON (policies, badge). */
+  files: Array<[url: string, content: { kind: 'page'; html: string } | { kind: 'file'; text: string }]>;
+  /** Every page's input hash, by URL (files are added by the caller as it writes them). */
+  outputs: Record<string, string>;
+}
+
+/**
+ * Renders a server's pages in memory, except those whose input hash is the one they were last written with.
+ * A tool whose page fails to render is left out (with a warning naming the server and the tool) and the
+ * server is rendered again without it, so no page links to a missing one.
+ */
+async function renderServer(
+  input: BundleInput,
+  renderer: Renderer,
+  warnings: string[],
+  last: { salt: string; previous: Record<string, string> },
+): Promise<RenderedServer> {
+  let tools = input.entry.tools;
+  for (;;) {
+    const bundle = buildServerBundle({ ...input, entry: { ...input.entry, tools } });
+    for (const s of bundle.skipped) warnings.push(`Server ${JSON.stringify(input.entry.server.id)}: tool ${JSON.stringify(s.tool)} left out: ${s.reason}.`);
+    const files: RenderedServer['files'] = [];
+    const outputs: Record<string, string> = {};
+    const page = async <V extends ViewName>(url: string, view: V, props: ViewProps[V]) => {
+      outputs[url] = inputHash(last.salt, view, JSON.stringify(props));
+      if (last.previous[url] !== outputs[url]) files.push([url, { kind: 'page', html: await renderer.render(view, props) }]);
+    };
+    const failed = new Set<string>();
+    for (const tool of bundle.tools) {
+      try {
+        // The tool's policies are on its page (data: URLs), not files of their own.
+        await page(tool.url, 'ToolView', { tool });
+      } catch (error) {
+        failed.add(tool.name);
+        warnings.push(`Server ${JSON.stringify(input.entry.server.id)}: tool ${JSON.stringify(tool.name)} left out: its page failed to render: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (failed.size > 0) {
+      tools = tools.filter((t) => !failed.has(t.name));
+      input = { ...input, entry: { ...input.entry, tools } };
+      continue;
+    }
+    await page(bundle.server.url, 'ServerView', { server: bundle.server });
+    for (const p of bundle.server.policies) files.push([p.href, { kind: 'file', text: p.text }]);
+    files.push([bundle.server.badge.url, { kind: 'file', text: bundle.server.badge.svg }]);
+    return { bundle, files, outputs };
+  }
 }
 
 function serverRow(s: ServerPageModel): ServerRowModel {

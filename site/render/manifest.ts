@@ -11,10 +11,10 @@ import type { DocumentTerms, SearchDoc } from './search-index.ts';
  * - `build.json`: the format, the build key (options and a hash of the templates and renderer; when it differs
  *   the next build is a full one) and the hash of every file that is not one server's (lists, home, feed,
  *   sitemaps, search index, assets);
- * - `servers.jsonl`: one line per server in catalogue order, `<id as JSON>\t<fingerprint>\t<record as JSON>`:
+ * - `servers.jsonl`: one line per server in catalogue order, `<id as JSON>\t<fingerprint>\t<slug>\t<record as JSON>`:
  *   its fingerprint (see serverFingerprints), the hash of each of its files' inputs, and what the
  *   catalogue-wide files need from it (its list rows, search documents, where its lines are in catalogue.jsonl).
- *   Only the ids and fingerprints are read up front; a record is parsed when its server is carried over.
+ *   Only the ids, fingerprints and slugs are read up front; a record is parsed when its server is carried over.
  * `build.json` is removed before an incremental build writes anything and rewritten last, so a build that
  * fails halfway leaves no manifest and the next build is a full one.
  */
@@ -56,7 +56,7 @@ export class PreviousManifest {
   private constructor(
     readonly files: Record<string, string>,
     private readonly lines: Buffer,
-    private readonly index: Map<string, { fingerprint: string; start: number; end: number }>,
+    private readonly index: Map<string, { fingerprint: string; slug: string; start: number; end: number }>,
   ) {}
 
   static empty(): PreviousManifest {
@@ -70,13 +70,14 @@ export class PreviousManifest {
     const parsed = BuildFile.safeParse(JSON.parse(readFileSync(buildPath, 'utf8')));
     if (!parsed.success || parsed.data.key !== key) return null;
     const lines = readFileSync(path.join(dir, 'servers.jsonl'));
-    const index = new Map<string, { fingerprint: string; start: number; end: number }>();
+    const index = new Map<string, { fingerprint: string; slug: string; start: number; end: number }>();
     for (let start = 0; start < lines.length; ) {
       let end = lines.indexOf(10, start);
       if (end < 0) end = lines.length;
       const tab = lines.indexOf(9, start);
       const tab2 = lines.indexOf(9, tab + 1);
-      index.set(JSON.parse(lines.toString('utf8', start, tab)) as string, { fingerprint: lines.toString('latin1', tab + 1, tab2), start: tab2 + 1, end });
+      const tab3 = lines.indexOf(9, tab2 + 1);
+      index.set(JSON.parse(lines.toString('utf8', start, tab)) as string, { fingerprint: lines.toString('latin1', tab + 1, tab2), slug: lines.toString('latin1', tab2 + 1, tab3), start: tab3 + 1, end });
       start = end + 1;
     }
     return new PreviousManifest(parsed.data.files, lines, index);
@@ -85,6 +86,11 @@ export class PreviousManifest {
   /** The server's fingerprint at the last build; undefined if it was not in it. */
   fingerprint(id: string): string | undefined {
     return this.index.get(id)?.fingerprint;
+  }
+
+  /** The server's slug at the last build (slugs are ASCII). */
+  slug(id: string): string | undefined {
+    return this.index.get(id)?.slug;
   }
 
   ids(): IterableIterator<string> {
@@ -106,7 +112,7 @@ export class ManifestWriter {
   }
 
   add(record: ServerRecord): void {
-    writeSync(this.fd, `${JSON.stringify(record.id)}\t${record.fingerprint}\t${JSON.stringify(record)}\n`);
+    writeSync(this.fd, `${JSON.stringify(record.id)}\t${record.fingerprint}\t${record.slug}\t${JSON.stringify(record)}\n`);
   }
 
   finish(build: BuildFile): void {

@@ -65,17 +65,7 @@ describe('Intercept YAML', () => {
     expect(doc.tools.run_sql.rules).toEqual([{ name: 'toolrisk rate limit', rate_limit: '10/minute' }]);
     expect(doc.tools.delete_repo.rules).toEqual([{ name: 'toolrisk block', action: 'deny', on_deny: 'destructive: blocked by default; requires human approval' }]);
   });
-
-  it('keeps hostile tool names as data, not YAML structure', () => {
-    const names = ['a: b', '- item', '"quoted"\nnewline', '__proto__', '#comment', '*alias', 'x'.repeat(300)];
-    // Keys are compared on the parsed documents: zod's record() silently drops a `__proto__` key.
-    const yamlDoc = parse(renderPolicy(names.map((n) => tool(n, 'medium')), 'intercept'));
-    interceptDocument.parse(yamlDoc);
-    expect(Object.keys(yamlDoc.tools).sort()).toEqual([...names].sort());
-    const jsonDoc = JSON.parse(renderPolicy(names.map((n) => tool(n, 'medium')), 'policylayer'));
-    policyLayerDocument.parse(jsonDoc);
-    expect(Object.keys(jsonDoc.tools).sort()).toEqual([...names].sort());
-  });
+  // Hostile names: test/classifier/policy-names.test.ts.
 });
 
 describe('every generated document', () => {
