@@ -148,10 +148,13 @@ async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]):
   if (rows.size === 0) return;
   const sorted = [...rows.keys()].sort().map((hash) => rows.get(hash)!);
   const connection = copyConnection(tx);
-  if (connection) {
+  const copyRows = sorted.map((row) => DEFINITION_COLUMNS.map((c) => (JSONB_COLUMNS.has(c) && row[c] !== null ? JSON.stringify(row[c]) : row[c])));
+  // Rows PostgreSQL would refuse (NUL, lone surrogates in JSON) take the parameter path below, which fails
+  // cleanly with PostgreSQL's own error: an error in the middle of a COPY stream must never be left to chance.
+  if (connection && copyRows.every((row) => row.every(copySafe))) {
     // On PostgreSQL: COPY into a temporary table (no jsonb_to_recordset parsing of one large parameter), then one insert.
     await tx.execute(sql`create temporary table if not exists incoming_definitions (like ${toolDefinitions}) on commit delete rows`);
-    await copyInto(connection, 'incoming_definitions', DEFINITION_COLUMNS, sorted.map((row) => DEFINITION_COLUMNS.map((c) => (JSONB_COLUMNS.has(c) && row[c] !== null ? JSON.stringify(row[c]) : row[c]))));
+    await copyInto(connection, 'incoming_definitions', DEFINITION_COLUMNS, copyRows);
     await tx.execute(sql`
       insert into ${toolDefinitions} (${sql.raw(DEFINITION_COLUMNS.join(', '))})
       select ${sql.raw(DEFINITION_COLUMNS.join(', '))} from incoming_definitions order by hash
@@ -166,6 +169,10 @@ async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]):
 }
 
 const DEFINITION_COLUMNS = ['hash', 'name', 'title', 'description', 'input_schema', 'output_schema', 'annotations', 'description_truncated', 'first_seen'] as const;
+function copySafe(value: unknown): boolean {
+  return typeof value !== 'string' || !/\u0000|\\u0000|\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}/i.test(value);
+}
+
 /** Written as JSON text whatever the value (a JSON string too), so COPY hands jsonb its JSON. */
 const JSONB_COLUMNS = new Set<string>(['input_schema', 'output_schema', 'annotations']);
 
