@@ -9,7 +9,6 @@ import {
   type ChangeKind,
   type DefinitionField,
 } from '../schema.ts';
-import { copyConnection, copyInto } from './copy.ts';
 import { planSnapshot, prepareSnapshot, replacedHashes, type PreparedSnapshot, type PreviousTool, type ServerToolRow } from './snapshot-diff.ts';
 
 export interface ListedTool extends ToolDefinition {
@@ -128,7 +127,7 @@ function text(value: string | null | undefined): string | null {
  * hash order, so concurrent snapshots that share definitions wait on each other in one order and never deadlock.
  */
 async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]): Promise<void> {
-  const rows = new Map<string, Record<(typeof DEFINITION_COLUMNS)[number], string | boolean | Date | null | object>>();
+  const rows = new Map<string, object>();
   for (const { input, listed } of prepared) {
     for (const { tool, hash } of listed) {
       if (rows.has(hash)) continue;
@@ -147,34 +146,12 @@ async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]):
   }
   if (rows.size === 0) return;
   const sorted = [...rows.keys()].sort().map((hash) => rows.get(hash)!);
-  const connection = copyConnection(tx);
-  const copyRows = sorted.map((row) => DEFINITION_COLUMNS.map((c) => (JSONB_COLUMNS.has(c) && row[c] !== null ? JSON.stringify(row[c]) : row[c])));
-  // Rows PostgreSQL would refuse (NUL, lone surrogates in JSON) take the parameter path below, which fails
-  // cleanly with PostgreSQL's own error: an error in the middle of a COPY stream must never be left to chance.
-  if (connection && copyRows.every((row) => row.every(copySafe))) {
-    // On PostgreSQL: COPY into a temporary table (no jsonb_to_recordset parsing of one large parameter), then one insert.
-    await tx.execute(sql`create temporary table if not exists incoming_definitions (like ${toolDefinitions}) on commit delete rows`);
-    await copyInto(connection, 'incoming_definitions', DEFINITION_COLUMNS, copyRows);
-    await tx.execute(sql`
-      insert into ${toolDefinitions} (${sql.raw(DEFINITION_COLUMNS.join(', '))})
-      select ${sql.raw(DEFINITION_COLUMNS.join(', '))} from incoming_definitions order by hash
-      on conflict do nothing`);
-    return;
-  }
   await tx.execute(sql`
     insert into ${toolDefinitions} (hash, name, title, description, input_schema, output_schema, annotations, description_truncated, first_seen)
     select hash, name, title, description, input_schema, output_schema, annotations, description_truncated, first_seen
     from ${recordset(sorted, 'hash text, name text, title text, description text, input_schema jsonb, output_schema jsonb, annotations jsonb, description_truncated boolean, first_seen timestamptz')}
     on conflict do nothing`);
 }
-
-const DEFINITION_COLUMNS = ['hash', 'name', 'title', 'description', 'input_schema', 'output_schema', 'annotations', 'description_truncated', 'first_seen'] as const;
-function copySafe(value: unknown): boolean {
-  return typeof value !== 'string' || !/\u0000|\\u0000|\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}/i.test(value);
-}
-
-/** Written as JSON text whatever the value (a JSON string too), so COPY hands jsonb its JSON. */
-const JSONB_COLUMNS = new Set<string>(['input_schema', 'output_schema', 'annotations']);
 
 async function insertServerTools(tx: Tx, rows: readonly ServerToolRow[]): Promise<void> {
   if (rows.length === 0) return;

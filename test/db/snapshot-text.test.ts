@@ -3,7 +3,7 @@ import { definitionContent, definitionHash, serverToolSet, storeSnapshots, toolD
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 
 const at = new Date('2026-11-01T00:00:00Z');
-/** Text that COPY's text format must escape, and JSON that is not an object. */
+/** Text with tabs, newlines, backslashes and non-BMP characters, and JSON that is not an object. */
 const awkward = [
   { name: 'tabs\tand\nnewlines', title: 'back\\slash \\N \\t', description: 'line one\r\nline two\ttabbed \\ \u00e9 \u{1F600} "quoted"', inputSchema: { type: 'object', properties: { 'p\\q': { description: 'a\tb\nc\\d' } } }, annotations: { title: 'x\\y' } },
   { name: 'string_schema', description: null, inputSchema: 'just a string', outputSchema: ['a', 1, null, true] },
