@@ -34,6 +34,11 @@ export function needsReview(classification: Pick<Classification, 'category' | 'c
   return classification.category === 'unknown' || classification.confidence < REVIEW_BELOW;
 }
 
+/** Whether any evidence so far names a category strongly enough to be more than `unknown`. */
+function hasCategoryEvidence(evidence: readonly Evidence[]): boolean {
+  return strongest(categoryScores(evidence)) >= UNKNOWN_BELOW;
+}
+
 /** Classifies one tool from its name, title, description, input schema and annotations. Pure and deterministic. */
 export function classify(tool: ToolInput): Classification {
   const evidence: Evidence[] = [];
@@ -53,14 +58,22 @@ export function classify(tool: ToolInput): Classification {
   const schema = readSchema(tool.inputSchema, nameWords, evidence);
   if (reading.router || described.router || (reading.verbs.length === 0 && schema.actionArgument)) {
     const named = readOperations(description, nameWords, evidence) + schema.operations;
-    if (named === 0 && strongest(categoryScores(evidence)) < UNKNOWN_BELOW) evidence.push({ rule: 'router-without-operations', field: schema.actionArgument ? 'inputSchema' : 'name', match: rawName, points: 'execute', weight: UNNAMED_OPERATIONS_WEIGHT });
+    if (named === 0 && !hasCategoryEvidence(evidence))
+      evidence.push({
+        rule: 'router-without-operations',
+        field: schema.actionArgument ? 'inputSchema' : 'name',
+        match: rawName,
+        points: 'execute',
+        weight: UNNAMED_OPERATIONS_WEIGHT,
+      });
   }
 
   const scores = categoryScores(evidence);
   let category = decide(scores);
   const annotations = isRecord(tool.annotations) ? tool.annotations : undefined;
-  if (category === 'unknown' && annotations) category = categoryFromAnnotations(annotations, evidence) ?? 'unknown';
-  const weak = strongest(categoryScores(evidence)) < DECISION_THRESHOLD;
+  const fromAnnotations = category === 'unknown' && annotations ? categoryFromAnnotations(annotations, evidence) : undefined;
+  if (fromAnnotations) category = fromAnnotations;
+  const weak = !fromAnnotations && strongest(scores) < DECISION_THRESHOLD;
 
   findPoisoning(rawName, rawTitle, rawDescription, evidence, rawDescription === description ? described.poisoning : undefined);
   const flags = flagsFrom(evidence, category);

@@ -1,17 +1,18 @@
 import { claudeCodeWriter } from './claude-code.ts';
-import { codexWriter } from './codex.ts';
-import { describeDecision, ladder, recommendedDecision, type PolicyDecision, type PolicyTool } from './decision.ts';
+import { CODEX_APPROVAL, codexWriter } from './codex.ts';
+import { describeDecision, ladder, recommendedDecision, SEVERITY_MAPPING, type PolicyDecision, type PolicyTool } from './decision.ts';
+import type { Severity } from '../types.ts';
 import { geminiWriter } from './gemini.ts';
 import { interceptWriter } from './intercept.ts';
 import { policyLayerWriter } from './policylayer.ts';
-import { defaultServerName, type FormatWriter, type ServerDecisions } from './server-decisions.ts';
+import type { FormatWriter, ServerDecisions } from './server-decisions.ts';
 import { byName } from './text.ts';
 
 export { claudeCodeDocument, claudeCodeName } from './claude-code.ts';
+export { codexDocument } from './codex.ts';
 export { geminiDocument } from './gemini.ts';
 export { interceptDocument, type InterceptDocument } from './intercept.ts';
 export { policyLayerDocument, type PolicyLayerDocument } from './policylayer.ts';
-export { defaultServerName } from './server-decisions.ts';
 export {
   recommendedDecision,
   describeDecision,
@@ -56,6 +57,21 @@ const WRITERS: Record<ExportFormat, FormatWriter> = {
   gemini: geminiWriter,
 };
 
+/** The severity mapping as each format spells it, for documentation (the API page). */
+export function severityMappingRows(): Array<{ severity: Severity; gateway: string; 'claude-code': string; codex: string; gemini: string }> {
+  return (Object.keys(SEVERITY_MAPPING) as Severity[]).map((severity) => {
+    const row = SEVERITY_MAPPING[severity];
+    const g: { action: string; perMinute?: number } = row.gateway;
+    return {
+      severity,
+      gateway: g.action === 'limit' ? `${g.perMinute} calls a minute` : g.action,
+      'claude-code': row.client,
+      codex: row.client === 'deny' ? 'disabled_tools' : `enabled_tools, approval_mode ${CODEX_APPROVAL[row.client]}`,
+      gemini: row.toggle === 'enabled' ? 'includeTools' : 'excludeTools',
+    };
+  });
+}
+
 export function isExportFormat(value: string): value is ExportFormat {
   return Object.hasOwn(EXPORT_FORMATS, value);
 }
@@ -64,16 +80,18 @@ export function isExportFormat(value: string): value is ExportFormat {
  * A policy document for the given tools of one server: one tool gives the per-tool policy, a server's tools
  * give the server policy (gateways: `default: deny`, every tool listed; clients: the server's allow list).
  * Tools are ordered by name, so the same tools give byte-identical output. Client formats name the server
- * `serverName` (by default one derived from `serverId`).
+ * `server.name` (`server` if none is given): the name it has in the user's client configuration.
  */
-export function renderPolicy(tools: readonly PolicyTool[], format: ExportFormat, server: { id?: string; name?: string } = {}): string {
-  const name = server.name ?? defaultServerName(server.id ?? 'server');
-  return WRITERS[format].render([serverDecisions(name, tools)], false);
+export function renderPolicy(tools: readonly PolicyTool[], format: ExportFormat, server: { name?: string } = {}): string {
+  return WRITERS[format].render([serverDecisions(server.name ?? 'server', tools)], false);
 }
 
 /** One policy for several servers, each under the name the user gave it (a `--config` policy). */
 export function renderCombinedPolicy(servers: ReadonlyArray<{ name: string; tools: readonly PolicyTool[] }>, format: ExportFormat): string {
-  return WRITERS[format].render(servers.map((s) => serverDecisions(s.name, s.tools)), true);
+  return WRITERS[format].render(
+    servers.map((s) => serverDecisions(s.name, s.tools)),
+    true,
+  );
 }
 
 /** The tools a format leaves out because their names would not stay names there, with the reason. */

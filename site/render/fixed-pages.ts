@@ -4,6 +4,7 @@ import { recentToolChanges, siteTotals, type Database } from '../../db/index.ts'
 import type { PagesJob } from './jobs.ts';
 import type { FilterGroup } from './lists.ts';
 import { groupHistory, type ServerRowModel, type ToolRowModel } from './model.ts';
+import { policyPage } from './policy-page.ts';
 import { urls } from './urls.ts';
 
 const RECENT_CHANGES = 200;
@@ -64,6 +65,7 @@ export async function fixedPages(
         props: { formats, example: exampleTool ? { server: exampleTool.serverUrl.split('/')[2], tool: exampleTool.url.split('/')[3] } : null },
       },
       { url: urls.notFound, view: 'NotFoundView', props: {} },
+      policyPage(),
     ],
   };
   return { job, changes };

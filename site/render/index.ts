@@ -23,6 +23,8 @@ import { CATALOGUE_PARTS, type JobResult, type PagesJob, type ServersResult } fr
 import { listPageJobs, serverLists, toolLists } from './lists.ts';
 import { inputHash, MANIFEST_FORMAT, ManifestWriter, PreviousManifest, stateDir, type ServerRecord } from './manifest.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
+import { policyIndexEntry } from './policy-index.ts';
+import { bundlePolicyScript, policyPageUrls } from './policy-page.ts';
 import { RenderPool } from './pool.ts';
 import { OutputWriter } from './render.ts';
 import { SearchIndexBuilder } from './search-index.ts';
@@ -141,6 +143,8 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     const search = new SearchIndexBuilder((name, content) => aggregate(`/search-index/${name}`, content));
     const serverSlugs = assignSlugs(await allServerIds(db.orm));
     const slugOf = (id: string) => serverSlugs.get(id) ?? slugify(id);
+    const policyServers: NonNullable<ServerRecord['policy']>[] = [];
+    const policyOf = new Map<string, ServerRecord['policy']>();
     const tools: ToolRowModel[] = [];
     const servers: ServerRowModel[] = [];
     const files: Record<string, string> = {};
@@ -171,7 +175,8 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
         let record: ServerRecord;
         if (fresh) {
           const { catalogueBytes, ...rest } = fresh;
-          record = { ...rest, catalogue: catalogue.fromPart(segment.seq, catalogueBytes) };
+          record = { ...rest, policy: policyOf.get(id) ?? null, catalogue: catalogue.fromPart(segment.seq, catalogueBytes) };
+          policyOf.delete(id);
           for (const url of Object.keys(old?.outputs ?? {})) {
             if (!(url in fresh.outputs)) remove(url);
           }
@@ -183,6 +188,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
           continue;
         }
         manifest.add(record);
+        if (record.policy) policyServers.push(record.policy);
         servers.push(record.server);
         for (const t of record.tools) tools.push(t);
         for (const s of record.search) search.add(s.doc, s.terms);
@@ -212,6 +218,10 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
           changesOfServers(db.orm, ids),
           latestAttemptsOfServers(db.orm, ids),
         ]);
+        for (const entry of entries) {
+          const policy = policyIndexEntry(entry);
+          policyOf.set(entry.server.id, policy.keys.length > 0 ? policy : null);
+        }
         const bounded = entries.map(boundEntry);
         segment.job = pool.run<ServersResult>({
           type: 'servers',
@@ -285,6 +295,9 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
       parts.push(part);
     }
     aggregate(urls.sitemap, sitemapIndex(siteUrl, base, parts));
+    // The paste-your-configuration page's script and the policy index it computes from.
+    aggregate(policyPageUrls.script, await bundlePolicyScript());
+    aggregate(policyPageUrls.index, JSON.stringify({ version: 1, servers: policyServers }));
     aggregate('/robots.txt', `User-agent: *\nAllow: /\nSitemap: ${absoluteUrl(urls.sitemap, siteUrl, base)}\n`);
     const searchStats = search.finish();
     for (const url of Object.keys(last.files)) if (!(url in files)) remove(url);

@@ -44,7 +44,7 @@ export interface WorkerSetup {
 }
 
 export interface ServersResult {
-  records: Array<Omit<ServerRecord, 'catalogue'> & { catalogueBytes: number }>;
+  records: Array<Omit<ServerRecord, 'catalogue' | 'policy'> & { catalogueBytes: number }>;
   /** Servers and tools skipped or shown cut, each naming the server. */
   warnings: string[];
   /** Pages rendered (pages whose inputs did not change are not). */

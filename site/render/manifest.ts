@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { PolicyIndexServer } from '../../classifier/policy/config-policy.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
 import type { DocumentTerms, SearchDoc } from './search-index.ts';
 
@@ -29,6 +30,8 @@ export interface ServerRecord {
   server: ServerRowModel;
   tools: ToolRowModel[];
   search: Array<{ doc: SearchDoc; terms: DocumentTerms }>;
+  /** Its entry in the policy index (null when nothing can match it: no package or URL keys). */
+  policy: PolicyIndexServer | null;
   /** Its lines in catalogue.jsonl: byte offset and length. */
   catalogue: [number, number];
 }

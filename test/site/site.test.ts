@@ -1,11 +1,12 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
+import { launchChromium, serveSite } from '../helpers/serve-site.ts';
 import { COLLIDING_TOOLS, DEEP_TOOL, EDGE_SERVER, HOSTILE_SERVER, PACKAGED_SERVER, POISONED_TOOL, seedChanges, seedDevCatalogue, seedEdgeCases } from './seed.ts';
 import { findBrokenLinks } from './links.ts';
 import { badgeContrasts, colouredClasses, everyPageType, STYLESHEET } from './pages.ts';
@@ -16,7 +17,6 @@ const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'cli', 'bin.js');
 const SCREENSHOTS = path.join(ROOT, 'test-output', 'screenshots');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe.each(testBackends())('the built site ($name)', (backend) => {
   let db: TestDatabase;
@@ -48,17 +48,8 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
       const record = JSON.parse(line);
       urlOf.set(record.type === 'server' ? record.id : toolKey(record.server, record.name), record.url);
     }
-    serve = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--dir', siteDir], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    baseUrl = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      serve.stdout!.on('data', (chunk) => {
-        out += chunk;
-        const match = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-        if (match) resolve(match[1]);
-      });
-      serve.once('exit', (code) => reject(new Error(`toolrisk serve exited with ${code}`)));
-    });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    ({ serve, baseUrl } = await serveSite(CLI, siteDir, env, ROOT));
+    browser = await launchChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 300_000);
 
