@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.ts';
-import { UsageError } from './errors.ts';
+import { printable } from './output.ts';
+import { failureMessage, UsageError } from './errors.ts';
 
 const program = new Command('toolrisk')
   .description('A risk catalogue of MCP tools: crawl MCP servers, classify every tool, publish recommended gateway policies.')
@@ -25,7 +26,7 @@ function exitCodeFor(error: unknown): number {
     console.error(`toolrisk: ${error.message}`);
     return 2;
   }
-  console.error(`toolrisk: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`toolrisk: ${printable(failureMessage(error))}`);
   if (process.env.TOOLRISK_DEBUG && error instanceof Error) console.error(error.stack);
   return 1;
 }

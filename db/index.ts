@@ -12,3 +12,4 @@ export * from './queries/site.ts';
 export * from './queries/pipeline.ts';
 export * from './queries/run-lifecycle.ts';
 export { currentOwner, isRunning, processStartTime, FolderLockedError, type LockOwner } from './folder-lock.ts';
+export * from './errors.ts';

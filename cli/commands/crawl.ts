@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { crawlOrResume, interruptOnSignals, type ResumableCrawlSummary } from '../../crawler/run-lifecycle.ts';
 import { openDatabase } from '../../db/index.ts';
+import { storageError } from '../errors.ts';
 import { addCrawlFlags, countFlag, crawlOptionsFrom, type CrawlFlags } from '../crawl-flags.ts';
 import { progressReporter } from '../crawl-progress.ts';
 import { addSourceFlags, gatherSources, parseSources, type SourceFlags } from '../crawl-sources.ts';
@@ -66,6 +67,8 @@ async function crawl(flags: CrawlCommandFlags): Promise<void> {
     console.log(
       `run ${summary.runId} ${summary.status}: ${summary.servers} servers, ${summary.outcomes.ok ?? 0} listed, ${summary.changes} tool changes, ${(summary.durationMs / 1000).toFixed(1)}s`,
     );
+  } catch (error) {
+    throw storageError(error, database);
   } finally {
     interrupts.dispose();
     await database.close();

@@ -223,6 +223,12 @@ class SandboxedTransport implements Transport {
           ]
         : [...dieWithCrawler(), ...limited, launch.command, ...launch.args];
 
+    // Closed while it was being prepared (its attempt was cut, e.g. by a full disk or a signal): a server
+    // spawned now would outlive the attempt, and keep the crawler from exiting.
+    if (this.closing) {
+      await rm(dir.root, { recursive: true, force: true }).catch(() => undefined);
+      throw new Error('sandbox: closed before the server started');
+    }
     const env = { ...launch.env, PATH: launch.env.PATH ?? sandboxPath(), HOME: dir.home, TMPDIR: dir.tmp };
     const child = spawn(argv[0], argv.slice(1), {
       env,
