@@ -13,16 +13,15 @@ const SERVERS = 24;
 describe.skipIf(!adminUrl)('a distributed coordinator killed with SIGKILL (PostgreSQL)', () => {
   const running: Running[] = [];
   let db: TestDatabase | undefined;
-  let dir: string | undefined;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-coordinator-kill-'));
   afterAll(async () => {
     await Promise.all(running.map((p) => p.stop('SIGKILL')));
     await db?.dispose();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('the workers finish its jobs and the run is closed completed, each server crawled once; `status` never shows it live once done', { timeout: 180_000 }, async () => {
     db = await createPostgres(adminUrl!);
-    dir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-coordinator-kill-'));
     const fixture = startTs(path.join(ROOT, 'test/pipeline/fixtures/many-servers.ts'), [String(SERVERS), '1000']);
     running.push(fixture);
     const [, base] = await fixture.waitFor(/"base":"([^"]+)"/);
@@ -56,5 +55,40 @@ describe.skipIf(!adminUrl)('a distributed coordinator killed with SIGKILL (Postg
     const status = startCli(['status'], env);
     expect(await status.exited).toBe(0);
     expect(status.stdout()).toMatch(new RegExp(`run ${run.id}: completed \\(distributed\\)`));
+  });
+
+  it('a distributed crawl interrupted before any worker came is resumed by the next `crawl --distributed`: its cancelled jobs go back to work', { timeout: 180_000 }, async () => {
+    const resumeDb = await createPostgres(adminUrl!);
+    try {
+      const fixture = startTs(path.join(ROOT, 'test/pipeline/fixtures/many-servers.ts'), ['6', '200']);
+      running.push(fixture);
+      const [, base] = await fixture.waitFor(/"base":"([^"]+)"/);
+      const file = path.join(dir, 'resume.json');
+      writeFileSync(file, JSON.stringify({ servers: Array.from({ length: 6 }, (_, i) => ({ id: `resume-${i}`, url: `${base}${i}`, transport: 'streamable-http' })) }));
+      const env = { DATABASE_URL: resumeDb.url };
+      const args = ['crawl', '--distributed', '--servers', file, '--allow-private-network', '--allow-host', '127.0.0.1', '--maintenance-seconds', '1'];
+      const first = startCli(args, env);
+      running.push(first);
+      await first.waitFor(/waiting for workers/);
+      first.child.kill('SIGTERM');
+      await first.exited;
+      expect((await resumeDb.orm.select().from(crawlRuns)).map((r) => r.status)).toEqual(['interrupted']);
+
+      const worker = startCli(['worker', '--name', 'late', '--maintenance-seconds', '1', '--poll-seconds', '1'], env);
+      running.push(worker);
+      await worker.waitFor(/is taking crawl jobs/);
+      const second = startCli(args, env);
+      running.push(second);
+      expect(await second.exited, second.output()).toBe(0);
+      expect(second.stdout()).toMatch(/completing interrupted run 1: 0 servers were already done/);
+      expect(second.stdout()).toMatch(/run 1 completed: 6 servers/);
+      const runs = await resumeDb.orm.select().from(crawlRuns);
+      expect(runs.map((r) => [r.id, r.status])).toEqual([[1, 'completed']]);
+      const attempts = await resumeDb.orm.select().from(crawlAttempts);
+      expect(attempts.filter((a) => a.outcome === 'ok')).toHaveLength(6);
+      await worker.stop();
+    } finally {
+      await resumeDb.dispose();
+    }
   });
 });
