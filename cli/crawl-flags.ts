@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_LIMITS, type CrawlLimits, type CrawlOptions } from '../crawler/index.ts';
+import { UNSAFE_FLAG } from '../crawler/sandbox/index.ts';
 import { UsageError } from './errors.ts';
 
 /** The flags `crawl`, `check` (and `run`) share: limits of one attempt and where remote servers may be. */
@@ -13,6 +14,7 @@ export interface CrawlFlags {
   allowHost?: string[];
   denyHost?: string[];
   allowPrivateNetwork?: boolean;
+  unsafeNoSandbox?: boolean;
 }
 
 const seconds = (ms: number) => `${ms / 1000}`;
@@ -27,10 +29,16 @@ export function addCrawlFlags(command: Command): Command {
     .addOption(new Option('--max-description <n>', `characters of a description kept; longer ones are cut and flagged (default ${DEFAULT_LIMITS.maxDescriptionLength})`))
     .addOption(new Option('--allow-host <host...>', 'only connect to these remote hosts (exact, or *.example.com)'))
     .addOption(new Option('--deny-host <host...>', 'never connect to these remote hosts'))
-    .addOption(new Option('--allow-private-network', 'allow remote servers on loopback and private addresses (refused by default)'));
+    .addOption(new Option('--allow-private-network', 'allow remote servers on loopback and private addresses (refused by default)'))
+    .addOption(unsafeNoSandboxOption());
 }
 
-export function crawlOptionsFrom(flags: CrawlFlags): Pick<CrawlOptions, 'limits' | 'network'> {
+/** Where bwrap is missing, stdio servers are refused unless the user accepts running them unisolated. */
+export function unsafeNoSandboxOption(): Option {
+  return new Option(UNSAFE_FLAG, 'where bubblewrap is missing, run stdio servers anyway with only a throwaway user, a clean environment and limits (refused by default)');
+}
+
+export function crawlOptionsFrom(flags: CrawlFlags): Pick<CrawlOptions, 'limits' | 'network' | 'unsafeNoSandbox'> {
   const limits: Partial<CrawlLimits> = {
     requestTimeoutMs: secondsFlag('--timeout', flags.timeout),
     deadlineMs: secondsFlag('--deadline', flags.deadline),
@@ -42,6 +50,7 @@ export function crawlOptionsFrom(flags: CrawlFlags): Pick<CrawlOptions, 'limits'
   return {
     limits,
     network: { allowHosts: flags.allowHost, denyHosts: flags.denyHost, allowPrivateNetwork: flags.allowPrivateNetwork ?? false },
+    unsafeNoSandbox: flags.unsafeNoSandbox ?? false,
   };
 }
 

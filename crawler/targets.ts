@@ -11,6 +11,8 @@ export interface StdioTarget {
   args: string[];
   env: Record<string, string>;
   cwd?: string;
+  /** From the bundled default servers file: may run with a warning where bwrap is unavailable. */
+  bundled?: boolean;
 }
 
 /** An npm package installed into the crawler's cache and run over stdio. */
@@ -24,6 +26,8 @@ export interface NpmTarget {
   env: Record<string, string>;
   /** Names of the environment variables and arguments that were given fake placeholder values. */
   placeholders: string[];
+  /** From the bundled default servers file: may run with a warning where bwrap is unavailable. */
+  bundled?: boolean;
 }
 
 /** A server reached over HTTP. */

@@ -8,8 +8,10 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
+import { defaultDataDir } from './data-dir.ts';
 import { describeFolderError, describePostgresError } from './errors.ts';
 import { lockFolder } from './folder-lock.ts';
+import { makePrivate } from './private-folder.ts';
 import * as schema from './schema.ts';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -39,9 +41,7 @@ export interface OpenOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.TOOLRISK_DATA_DIR || 'data');
-}
+export { defaultDataDir } from './data-dir.ts';
 
 /** Opens the catalogue: PostgreSQL when a URL is given or DATABASE_URL is set, otherwise embedded PGlite. */
 export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
@@ -75,9 +75,11 @@ async function openPglite(dataDir: string): Promise<OpenedDatabase> {
   let client: PGlite;
   try {
     makeFolder(dataDir);
+    makePrivate(dataDir);
     unlock = lockFolder(dataDir);
     client = new PGlite(dataDir);
     await client.waitReady;
+    makePrivate(dataDir);
   } catch (error) {
     unlock();
     throw new Error(`Could not open the embedded database at ${dataDir}: ${describeFolderError(error, dataDir)}`, { cause: error });
@@ -87,10 +89,14 @@ async function openPglite(dataDir: string): Promise<OpenedDatabase> {
     orm,
     backend: 'pglite',
     location: dataDir,
-    migrate: () => migratePglite(orm as never, { migrationsFolder: MIGRATIONS_FOLDER }),
+    migrate: async () => {
+      await migratePglite(orm as never, { migrationsFolder: MIGRATIONS_FOLDER });
+      makePrivate(dataDir);
+    },
     async close() {
       try {
         await client.close();
+        makePrivate(dataDir);
       } finally {
         unlock();
       }
@@ -106,7 +112,7 @@ function makeFolder(dir: string): void {
   if (existsSync(dir)) return;
   makeFolder(path.dirname(dir));
   try {
-    mkdirSync(dir);
+    mkdirSync(dir, { mode: 0o700 });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }

@@ -23,6 +23,11 @@ export interface CrawlOptions {
   npm?: NpmCacheOptions;
   /** Aborting ends the attempt with the outcome `interrupted`. */
   signal?: AbortSignal;
+  /**
+   * Where bwrap is unavailable, run stdio servers unisolated with a warning instead of refusing them
+   * (--unsafe-no-sandbox). Targets marked `bundled` (the default servers file) always may.
+   */
+  unsafeNoSandbox?: boolean;
   now?: () => Date;
 }
 
@@ -91,6 +96,7 @@ export async function crawlTarget(target: CrawlTarget, options: CrawlOptions = {
     signal: controller.signal,
     fetch: options.fetch ?? (guardedFetch(network, { maxResponseBytes: limits.maxMessageBytes, signal: controller.signal }) as typeof fetch),
     npm: options.npm,
+    unsafeNoSandbox: options.unsafeNoSandbox,
     startDeadline,
     onCleanup: (cleanup) => cleanups.push(cleanup),
     onStderr: (read) => (readStderr = read),
