@@ -87,7 +87,12 @@ function dataFolderChecks(dataDir: string): Check[] {
   checks.push(
     free >= MIN_FREE_BYTES
       ? { name: 'free space', ok: true, detail: `${gib} GiB free for ${dataDir}` }
-      : { name: 'free space', ok: false, detail: `only ${gib} GiB free on the disk that holds ${dataDir}`, fix: 'free some space, or set TOOLRISK_DATA_DIR to a folder on a larger disk' },
+      : {
+          name: 'free space',
+          ok: false,
+          detail: `only ${gib} GiB free on the disk that holds ${dataDir}`,
+          fix: 'free some space, or set TOOLRISK_DATA_DIR to a folder on a larger disk',
+        },
   );
   return checks;
 }

@@ -62,9 +62,14 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
   const now = options.now ?? (() => new Date());
   const began = performance.now();
   const merged = mergeById(sourced);
-  await upsertServers(orm, merged.map((s) => s.server), now());
+  await upsertServers(
+    orm,
+    merged.map((s) => s.server),
+    now(),
+  );
   const crawlable = merged.filter((s) => s.server.status !== 'deleted' && s.targets.length > 0);
-  const run = options.runId !== undefined ? { id: options.runId } : await openRun(orm, now(), { ...options.runOptions, servers: crawlable.length }, newLease(now()));
+  const run =
+    options.runId !== undefined ? { id: options.runId } : await openRun(orm, now(), { ...options.runOptions, servers: crawlable.length }, newLease(now()));
 
   // The first failure to store a result (a full disk, a lost database) stops the whole crawl: every
   // attempt in flight is cut and its server killed, and nothing more is tried that could not be stored.

@@ -47,9 +47,7 @@ export { defaultDataDir } from './data-dir.ts';
 export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
   const env = options.env ?? process.env;
   const url = options.url ?? env.DATABASE_URL;
-  const db = url
-    ? openPostgres(url, options.maxConnections ?? 10)
-    : await openPglite(options.dataDir ?? path.join(defaultDataDir(env), 'db'));
+  const db = url ? openPostgres(url, options.maxConnections ?? 10) : await openPglite(options.dataDir ?? path.join(defaultDataDir(env), 'db'));
   if (options.migrate !== false) {
     try {
       await db.migrate();

@@ -47,7 +47,14 @@ async function crawl(flags: CrawlCommandFlags): Promise<void> {
     const resumeKey = JSON.stringify({ ...sources.described, ...(flags.distributed ? { distributed: true } : {}) });
     const log = (line: string) => console.error(line);
     const summary: ResumableCrawlSummary = flags.distributed
-      ? await crawlDistributed(database, selected, flags, { ...options, runOptions: sources.described, resumeKey, signal: interrupts.signal, quiet: flags.json, log })
+      ? await crawlDistributed(database, selected, flags, {
+          ...options,
+          runOptions: sources.described,
+          resumeKey,
+          signal: interrupts.signal,
+          quiet: flags.json,
+          log,
+        })
       : await crawlOrResume(database.orm, selected, {
           ...options,
           signal: interrupts.signal,
@@ -58,11 +65,21 @@ async function crawl(flags: CrawlCommandFlags): Promise<void> {
         });
     progress.done();
     if (flags.json) return printJson(summary);
-    console.log(formatTable(['outcome', 'servers'], Object.entries(summary.outcomes).sort(([, a], [, b]) => b! - a!)));
+    console.log(
+      formatTable(
+        ['outcome', 'servers'],
+        Object.entries(summary.outcomes).sort(([, a], [, b]) => b! - a!),
+      ),
+    );
     const failures = summary.results.filter((r) => r.outcome !== 'ok');
     if (failures.length > 0) {
       console.log();
-      console.log(formatTable(['server', 'outcome', 'error'], failures.slice(0, 30).map((r) => [r.serverId, r.outcome, r.error ?? ''])));
+      console.log(
+        formatTable(
+          ['server', 'outcome', 'error'],
+          failures.slice(0, 30).map((r) => [r.serverId, r.outcome, r.error ?? '']),
+        ),
+      );
       if (failures.length > 30) console.log(`… and ${failures.length - 30} more (toolrisk crawl --json lists them all)`);
     }
     console.log();

@@ -5,7 +5,9 @@ import { printJson } from '../output.ts';
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('Check what the crawler needs (bwrap and its namespaces, prlimit, setpriv, Node, npm, python3, the data folder, the database) and print the command that installs what is missing.')
+    .description(
+      'Check what the crawler needs (bwrap and its namespaces, prlimit, setpriv, Node, npm, python3, the data folder, the database) and print the command that installs what is missing.',
+    )
     .option('--quiet', 'print only the problems')
     .option('--json', 'print JSON')
     .action(async (flags: { quiet?: boolean; json?: boolean }) => {

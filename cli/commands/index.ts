@@ -65,7 +65,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: 'policy',
-    summary: "print the recommended gateway policy for a server or one of its tools",
+    summary: 'print the recommended gateway policy for a server or one of its tools',
     examples: [
       'toolrisk policy memory',
       'toolrisk policy @modelcontextprotocol/server-memory create_entities --format intercept',

@@ -29,7 +29,8 @@ export function failureOf(error: unknown, local: boolean, sideErrors: readonly E
     if (cause instanceof MessageTooLargeError || cause instanceof ResponseTooLargeError) {
       return { outcome: 'listing_too_large', error: cause.message, transient: false, details: { limitBytes: cause.limit } };
     }
-    if (cause instanceof StdoutGarbageError) return { outcome: 'protocol_error', error: cause.message, transient: false, details: { garbageLines: cause.lines } };
+    if (cause instanceof StdoutGarbageError)
+      return { outcome: 'protocol_error', error: cause.message, transient: false, details: { garbageLines: cause.lines } };
   }
   const status = httpStatus(error);
   if (status !== undefined && status > 0) {
@@ -53,7 +54,8 @@ export function failureOf(error: unknown, local: boolean, sideErrors: readonly E
   if (network || /fetch failed/.test(text)) {
     return { outcome: 'unreachable', error: text, transient: network?.[1] === 'ECONNRESET', details: network ? { errorCode: network[1] } : {} };
   }
-  if (local && /\bspawn\b|ENOENT|EACCES/.test(text)) return { outcome: 'crashed', error: `The server could not be started: ${text}`, transient: false, details: {} };
+  if (local && /\bspawn\b|ENOENT|EACCES/.test(text))
+    return { outcome: 'crashed', error: `The server could not be started: ${text}`, transient: false, details: {} };
   return { outcome: 'protocol_error', error: text, transient: false, details: {} };
 }
 

@@ -5,21 +5,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import {
-  bwrapArgs,
-  createSandboxDir,
-  findOnPath,
-  prlimitArgs,
-  probeBwrap,
-  sandboxPath,
-  type ResourceLimits,
-  type SandboxDir,
-} from './command.ts';
+import { bwrapArgs, createSandboxDir, findOnPath, prlimitArgs, probeBwrap, sandboxPath, type ResourceLimits, type SandboxDir } from './command.ts';
 import { CrawlError } from '../errors.ts';
 import { assertReachable, planBinds } from './binds.ts';
 import { forcedIsolation, refusalWithoutSandbox, type UnsandboxedPolicy } from './policy.ts';
 import { isWithin } from './readable.ts';
-import { InvalidLineError, LineFramer, MessageTooLargeError, StdoutGarbageError } from './line-framer.ts';
+import { type InvalidLineError, LineFramer, MessageTooLargeError, StdoutGarbageError } from './line-framer.ts';
 import { killAllOfUid, livingProcesses, pickThrowawayUid, signalGroup } from './processes.ts';
 import { StderrCapture } from './stderr-capture.ts';
 

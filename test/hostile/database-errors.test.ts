@@ -16,10 +16,17 @@ afterAll(() => {
   for (const cleanup of cleanups.reverse()) cleanup();
 });
 
-function toolrisk(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+function toolrisk(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const began = Date.now();
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -150,7 +157,7 @@ describe('PostgreSQL failures name their cause', () => {
     try {
       const result = await toolrisk(['db', 'status'], { DATABASE_URL: `postgres://toolrisk:hunter2@127.0.0.1:${port}/catalogue` });
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(new RegExp(`refused the password of user toolrisk \\(wrong password\\)`));
+      expect(result.stderr).toMatch(/refused the password of user toolrisk \(wrong password\)/);
       expect(result.stderr).not.toContain('hunter2');
     } finally {
       server.close();

@@ -20,20 +20,28 @@ describe.skipIf(!adminUrl)('a distributed coordinator killed with SIGKILL (Postg
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('the workers finish its jobs and the run is closed completed, each server crawled once; `status` never shows it live once done', { timeout: 180_000 }, async () => {
+  it('the workers finish its jobs and the run is closed completed, each server crawled once; `status` never shows it live once done', {
+    timeout: 180_000,
+  }, async () => {
     db = await createPostgres(adminUrl!);
     const fixture = startTs(path.join(ROOT, 'test/pipeline/fixtures/many-servers.ts'), [String(SERVERS), '1000']);
     running.push(fixture);
     const [, base] = await fixture.waitFor(/"base":"([^"]+)"/);
     const file = path.join(dir, 'servers.json');
-    writeFileSync(file, JSON.stringify({ servers: Array.from({ length: SERVERS }, (_, i) => ({ id: `kill-${i}`, url: `${base}${i}`, transport: 'streamable-http' })) }));
+    writeFileSync(
+      file,
+      JSON.stringify({ servers: Array.from({ length: SERVERS }, (_, i) => ({ id: `kill-${i}`, url: `${base}${i}`, transport: 'streamable-http' })) }),
+    );
 
     const env = { DATABASE_URL: db.url, TOOLRISK_RUN_LEASE_SECONDS: '4' };
     const timing = ['--maintenance-seconds', '1', '--poll-seconds', '1'];
     const worker = startCli(['worker', '--concurrency', '3', '--name', 'survivor', ...timing], env);
     running.push(worker);
     await worker.waitFor(/is taking crawl jobs/);
-    const coordinator = startCli(['crawl', '--distributed', '--servers', file, '--allow-private-network', '--allow-host', '127.0.0.1', ...timing.slice(0, 2)], env);
+    const coordinator = startCli(
+      ['crawl', '--distributed', '--servers', file, '--allow-private-network', '--allow-host', '127.0.0.1', ...timing.slice(0, 2)],
+      env,
+    );
     running.push(coordinator);
     await coordinator.waitFor(/: ([3-9]|1\d)\/24 servers done/, 120_000);
     coordinator.child.kill('SIGKILL');
@@ -57,14 +65,19 @@ describe.skipIf(!adminUrl)('a distributed coordinator killed with SIGKILL (Postg
     expect(status.stdout()).toMatch(new RegExp(`run ${run.id}: completed \\(distributed\\)`));
   });
 
-  it('a distributed crawl interrupted before any worker came is resumed by the next `crawl --distributed`: its cancelled jobs go back to work', { timeout: 180_000 }, async () => {
+  it('a distributed crawl interrupted before any worker came is resumed by the next `crawl --distributed`: its cancelled jobs go back to work', {
+    timeout: 180_000,
+  }, async () => {
     const resumeDb = await createPostgres(adminUrl!);
     try {
       const fixture = startTs(path.join(ROOT, 'test/pipeline/fixtures/many-servers.ts'), ['6', '200']);
       running.push(fixture);
       const [, base] = await fixture.waitFor(/"base":"([^"]+)"/);
       const file = path.join(dir, 'resume.json');
-      writeFileSync(file, JSON.stringify({ servers: Array.from({ length: 6 }, (_, i) => ({ id: `resume-${i}`, url: `${base}${i}`, transport: 'streamable-http' })) }));
+      writeFileSync(
+        file,
+        JSON.stringify({ servers: Array.from({ length: 6 }, (_, i) => ({ id: `resume-${i}`, url: `${base}${i}`, transport: 'streamable-http' })) }),
+      );
       const env = { DATABASE_URL: resumeDb.url };
       const args = ['crawl', '--distributed', '--servers', file, '--allow-private-network', '--allow-host', '127.0.0.1', '--maintenance-seconds', '1'];
       const first = startCli(args, env);

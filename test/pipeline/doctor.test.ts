@@ -42,7 +42,9 @@ describe('toolrisk doctor', () => {
   it('on a machine with everything: every check ok', async () => {
     const result = await doctor(['--json'], process.env.PATH ?? '');
     const checks = JSON.parse(result.stdout) as Array<{ name: string; ok: boolean }>;
-    expect(checks.map((c) => c.name)).toEqual(expect.arrayContaining(['node', 'prlimit', 'setpriv', 'npm', 'python3', 'data folder', 'free space', 'database']));
+    expect(checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['node', 'prlimit', 'setpriv', 'npm', 'python3', 'data folder', 'free space', 'database']),
+    );
     expect(checks.filter((c) => !c.ok && c.name !== 'bwrap namespaces')).toEqual([]);
   });
 });
