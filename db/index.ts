@@ -14,3 +14,4 @@ export * from './queries/run-lifecycle.ts';
 export * from './queries/build-fingerprints.ts';
 export * from './queries/server-names.ts';
 export { currentOwner, isRunning, processStartTime, FolderLockedError, type LockOwner } from './folder-lock.ts';
+export * from './errors.ts';
