@@ -23,8 +23,8 @@ export interface CrawlParams {
   processes: number;
   /** Each HTTP response held back this long (standing for the network and the server's work); 0: raw loopback. */
   latencyMs?: number;
-  /** Limits of the extra runs beside the defaults (default: 64 in flight, 2 per host). */
-  tuned?: { concurrency: number; perHostConcurrency: number };
+  /** Also list with crawlTarget alone, this many in flight, to show what the database costs (default 64). */
+  listingConcurrency?: number;
   /** A PostgreSQL server for a run into PostgreSQL (a throwaway database); none without it. */
   postgresUrl?: string;
 }
@@ -159,15 +159,15 @@ function listingOnlyVariant(concurrency: number): Variant {
 
 /**
  * `servers` MCP servers over Streamable HTTP on loopback, listed one by one with a plain SDK client loop
- * (the baseline), then by runCrawl with its default limits, and by variants that show where the time goes
- * (higher concurrency; PostgreSQL instead of PGlite; no database at all), all in the same run against the
- * same warm server processes.
+ * (the baseline), then by runCrawl with its default flags (into PGlite, and PostgreSQL when given), and by
+ * crawlTarget alone without a database (where the time goes), all in the same run against the same warm
+ * server processes.
  */
 export async function benchCrawl(params: CrawlParams, log: (line: string) => void): Promise<Figures> {
   const endpoints = await startEndpoints(params.servers, params.processes, params.latencyMs ?? 0);
   try {
     log(`${endpoints.urls.length} endpoints on ${endpoints.children.length} processes; warming up`);
-    await listOneByOne(endpoints.urls); // every listing generated and every code path compiled before timing
+    await listingOnlyVariant(32).run(endpoints); // every listing generated and every code path compiled before timing
 
     const baseline = await timed(endpoints, () => listOneByOne(endpoints.urls));
     log(`baseline: ${baseline.value} tools in ${baseline.seconds.toFixed(1)} s`);
@@ -178,13 +178,10 @@ export async function benchCrawl(params: CrawlParams, log: (line: string) => voi
       tools: baseline.value,
       'baseline: plain SDK client loop, one by one': describe(baseline, baseline),
     };
-    const tuned = params.tuned ?? { concurrency: 64, perHostConcurrency: 2 };
-    const tunedLabel = `concurrency ${tuned.concurrency}, per host ${tuned.perHostConcurrency}`;
     const variants: Variant[] = [
-      runCrawlVariant('runCrawl, default limits, PGlite', 'pglite', params.postgresUrl ?? '', {}),
-      runCrawlVariant(`runCrawl, ${tunedLabel}, PGlite`, 'pglite', params.postgresUrl ?? '', tuned),
-      ...(params.postgresUrl ? [runCrawlVariant(`runCrawl, ${tunedLabel}, PostgreSQL`, 'postgres', params.postgresUrl, tuned)] : []),
-      listingOnlyVariant(tuned.concurrency),
+      runCrawlVariant('runCrawl, default flags, PGlite', 'pglite', params.postgresUrl ?? '', {}),
+      ...(params.postgresUrl ? [runCrawlVariant('runCrawl, default flags, PostgreSQL', 'postgres', params.postgresUrl, {})] : []),
+      listingOnlyVariant(params.listingConcurrency ?? 64),
     ];
     for (const variant of variants) {
       const result = await variant.run(endpoints);

@@ -22,6 +22,8 @@ type Benchmark = (typeof BENCHMARKS)[number];
 interface Case {
   benchmark: Benchmark;
   title: string;
+  /** The target this case measures against (issue 15), and the figure to read beside it. */
+  target?: { text: string; figure: string };
   params: Record<string, unknown>;
   needsPostgres?: boolean;
 }
@@ -31,18 +33,25 @@ function casesFor(scale: 'small' | 'full', postgresUrl: string, siteTools?: numb
   const full = scale === 'full';
   const store = (backend: 'pglite' | 'postgres', mode: 'per-server' | 'batched', tools: number, concurrency = 1): Case => ({
     benchmark: 'store',
-    title: `store: ${tools.toLocaleString('en')} tools into ${backend === 'pglite' ? 'PGlite' : 'PostgreSQL'}, ${mode === 'batched' ? 'storeSnapshots, 200 servers a call' : `storeSnapshot per server, ${concurrency} in flight`}`,
+    title: `store: ${tools.toLocaleString('en')} tools into ${backend === 'pglite' ? 'PGlite' : 'PostgreSQL'}, ${mode === 'batched' ? `storeSnapshots, 200 servers a call, ${concurrency} in flight` : `storeSnapshot per server, ${concurrency} in flight`}`,
     params: { backend, mode, tools, concurrency, postgresUrl },
+    target: backend === 'postgres' && mode === 'batched' ? { text: '≥ 20,000 tool definitions/s into PostgreSQL (issue 15: at 500,000 tools)', figure: 'tools/s (first crawl)' } : undefined,
     needsPostgres: backend === 'postgres',
   });
   const crawl = (servers: number, latencyMs: number): Case => ({
     benchmark: 'crawl',
     title: `crawl: ${servers.toLocaleString('en')} Streamable HTTP servers on loopback, ${latencyMs === 0 ? 'no added latency' : `${latencyMs} ms added to every HTTP response`}`,
-    params: { servers, processes: 4, latencyMs, tuned: { concurrency: 64, perHostConcurrency: 2 }, postgresUrl },
+    params: { servers, processes: 4, latencyMs, postgresUrl },
+    target: latencyMs > 0 ? { text: '≥ 20× the one-by-one SDK loop with default flags', figure: 'runCrawl, default flags, PGlite' } : undefined,
   });
-  const site = (tools: number): Case => ({ benchmark: 'site', title: `site build: ${tools.toLocaleString('en')} tools (PGlite)`, params: { tools } });
+  const site = (tools: number): Case => ({
+    benchmark: 'site',
+    title: `site build: ${tools.toLocaleString('en')} tools (PGlite), full then incremental after 1% changed`,
+    params: { tools },
+    target: { text: 'incremental ≤ 5% of the full build after a crawl that changed 1% (issue 15: at 100,000 tools)', figure: 'incremental / full time' },
+  });
   return [
-    store('postgres', 'batched', full ? 500_000 : 50_000),
+    store('postgres', 'batched', full ? 500_000 : 50_000, 2),
     store('postgres', 'per-server', full ? 100_000 : 20_000, 8),
     store('pglite', 'batched', full ? 500_000 : 50_000),
     store('pglite', 'per-server', full ? 50_000 : 10_000),
@@ -55,6 +64,9 @@ function casesFor(scale: 'small' | 'full', postgresUrl: string, siteTools?: numb
 
 interface Outcome {
   title: string;
+  target?: Case['target'];
+  /** 1-minute load average when the case started and when it ended. */
+  load?: [number, number];
   figures?: Figures;
   error?: string;
   wallSeconds: number;
@@ -63,9 +75,10 @@ interface Outcome {
 
 async function runCase(c: Case): Promise<Outcome> {
   console.error(`\n▶ ${c.title}`);
+  const loadAtStart = os.loadavg()[0];
   const run = await runMeasured(process.execPath, ['--import', 'tsx', CASE_SCRIPT, c.benchmark, JSON.stringify(c.params)], { echo: true });
   const line = run.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-  const outcome: Outcome = { title: c.title, wallSeconds: Math.round(run.wallMs / 100) / 10, peakRssMb: megabytes(run.peakRssBytes) };
+  const outcome: Outcome = { title: c.title, target: c.target, load: [loadAtStart, os.loadavg()[0]], wallSeconds: Math.round(run.wallMs / 100) / 10, peakRssMb: megabytes(run.peakRssBytes) };
   if (run.exitCode === 0 && line) outcome.figures = JSON.parse(line.slice('RESULT '.length)) as Figures;
   else outcome.error = `exit code ${run.exitCode}: ${run.output.trim().split('\n').slice(-5).join(' / ')}`;
   console.log(formatOutcome(outcome));
@@ -73,9 +86,12 @@ async function runCase(c: Case): Promise<Outcome> {
 }
 
 function formatOutcome(o: Outcome): string {
-  const head = `### ${o.title}\n\n| figure | value |\n|---|---|\n`;
+  const load = o.load ? `| load average (1 min) at start / end | ${o.load.map((l) => l.toFixed(2)).join(' / ')} |\n` : '';
+  const head = `### ${o.title}\n\n| figure | value |\n|---|---|\n${load}`;
   if (o.error) return `${head}| failed | ${o.error.replace(/\|/g, '\\|')} |\n`;
-  const rows = Object.entries(o.figures!).map(([k, v]) => `| ${k} | ${typeof v === 'number' ? v.toLocaleString('en') : v} |`);
+  const value = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en') : String(v));
+  const target = o.target ? [`| **target** | ${o.target.text} |`, `| **measured** (${o.target.figure}) | **${value(o.figures![o.target.figure] ?? 'not measured')}** |`] : [];
+  const rows = [...target, ...Object.entries(o.figures!).map(([k, v]) => `| ${k} | ${value(v)} |`)];
   rows.push(`| case wall seconds (set-up included) | ${o.wallSeconds} |`, `| peak RSS of the case's process tree, MB | ${o.peakRssMb.toLocaleString('en')} |`);
   return `${head}${rows.join('\n')}\n`;
 }

@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDatabase } from '../db/index.ts';
+import { openDatabase, type Database } from '../db/index.ts';
+import { churnCatalogue } from './churn.ts';
 import { generateCatalogue } from './generate.ts';
 import { megabytes, runMeasured } from './measure.ts';
 import { classifyCatalogue } from '../pipeline/classify.ts';
@@ -15,6 +16,8 @@ const CLI = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
 
 export interface SiteParams {
   tools: number;
+  /** After the full build, a crawl that changes this share of the tools, then an incremental build (default 0.01). */
+  churn?: number;
   /** Keep the built site and its database (printed) instead of deleting them. */
   keep?: boolean;
 }
@@ -43,25 +46,62 @@ export async function benchSite(params: SiteParams, log: (line: string) => void)
     const outDir = path.join(dataDir, 'site');
     const env: NodeJS.ProcessEnv = { ...process.env, TOOLRISK_DATA_DIR: dataDir };
     delete env.DATABASE_URL;
-    const build = await runMeasured(process.execPath, [CLI, 'build', '--out', outDir, '--json'], { env });
-    if (build.exitCode !== 0) throw new Error(`toolrisk build exited with ${build.exitCode}:\n${build.output.slice(-4000)}`);
-    const stats = JSON.parse(build.stdout) as Record<string, number>;
-    const seconds = build.wallMs / 1000;
+    const runBuild = async () => {
+      const loadAtStart = os.loadavg()[0];
+      const build = await runMeasured(process.execPath, [CLI, 'build', '--out', outDir, '--json'], { env });
+      if (build.exitCode !== 0) throw new Error(`toolrisk build exited with ${build.exitCode}:\n${build.output.slice(-4000)}`);
+      return { stats: JSON.parse(build.stdout) as Record<string, number> & { mode: string }, seconds: build.wallMs / 1000, peakRssBytes: build.peakRssBytes, load: `${loadAtStart.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}` };
+    };
+    const full = await runBuild();
+    const stats = full.stats;
+    const seconds = full.seconds;
     const outputBytes = Number(execFileSync('du', ['-sb', outDir], { encoding: 'utf8' }).split('\t')[0]);
+    const outputFiles = Number(execFileSync('sh', ['-c', 'find "$1" -type f | wc -l', 'sh', outDir], { encoding: 'utf8' }).trim());
+    const outputFolders = Number(execFileSync('sh', ['-c', 'find "$1" -type d | wc -l', 'sh', outDir], { encoding: 'utf8' }).trim());
+    log(`full build: ${seconds.toFixed(1)} s; ${outputFiles} files, ${megabytes(outputBytes)} MB`);
+
+    // A crawl that changed `churn` of the tools (and only those servers were crawled), then the nightly case:
+    // the same share changed, but every server crawled again (each server page shows its last crawl).
+    const incremental = async (recrawlAll: boolean, day: number) => {
+      const db: Database = await openDatabase({ dataDir: path.join(dataDir, 'db'), env: {} });
+      try {
+        await churnCatalogue(db.orm, { fraction: params.churn ?? 0.01, at: new Date(at.getTime() + day * 86_400_000), recrawlAll });
+      } finally {
+        await db.close();
+      }
+      const run = await runBuild();
+      if (run.stats.mode !== 'incremental') throw new Error(`expected an incremental build, got ${run.stats.mode}`);
+      log(`incremental build${recrawlAll ? ' after a crawl of every server' : ''}: ${run.seconds.toFixed(1)} s, ${run.stats.rendered} pages rendered`);
+      return run;
+    };
+    const changedOnly = await incremental(false, 1);
+    const nightly = await incremental(true, 2);
+    const share = `${Math.round((params.churn ?? 0.01) * 1000) / 10}%`;
     if (params.keep) log(`kept ${dataDir}`);
     return {
       tools: stats.tools,
       servers: stats.servers,
       'classifications stored': classified,
       pages: stats.pages,
-      files: stats.files,
+      'files written by the full build': stats.files,
+      'output files (all)': outputFiles,
+      'output folders': outputFolders,
+      'files per tool (all files / tools)': round(outputFiles / stats.tools, 2),
+      'output MB': megabytes(outputBytes),
       'search documents': stats.searchDocuments,
-      'build seconds (process wall)': round(seconds, 1),
+      'full build seconds (process wall)': round(seconds, 1),
+      'full build load average start → end': full.load,
       'pages/s': Math.round(stats.pages / seconds),
       'tools/s': Math.round(stats.tools / seconds),
-      'peak RSS of the build process tree, MB': megabytes(build.peakRssBytes),
+      'peak RSS of the build process tree, MB': megabytes(full.peakRssBytes),
       'peak RSS the build reports for its main process, MB': stats.peakRssMb,
-      'output MB': megabytes(outputBytes),
+      [`incremental after ${share} of tools changed (only those servers crawled): seconds`]: round(changedOnly.seconds, 1),
+      [`incremental after ${share} changed: pages rendered, files written, deleted`]: `${changedOnly.stats.rendered}, ${changedOnly.stats.files}, ${changedOnly.stats.deleted}`,
+      [`incremental after ${share} changed: load average start → end`]: changedOnly.load,
+      'incremental / full time': `${round((100 * changedOnly.seconds) / seconds, 1)}%`,
+      [`incremental after ${share} changed and every server re-crawled: seconds`]: round(nightly.seconds, 1),
+      [`incremental after ${share} changed and every server re-crawled: pages rendered`]: nightly.stats.rendered,
+      'incremental (every server re-crawled) / full time': `${round((100 * nightly.seconds) / seconds, 1)}%`,
       'seed + classify seconds (not timed)': round(seedSeconds, 0),
     };
   } finally {

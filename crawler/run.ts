@@ -1,12 +1,19 @@
-import { closeRun, openRun, recordAttempt, storeSnapshot, upsertServers, type Orm, type Outcome } from '../db/index.ts';
+import { closeRun, messageOf, openRun, upsertServers, type Orm, type Outcome } from '../db/index.ts';
+import { linkedSignal } from './net/signals.ts';
 import { crawlTarget, type CrawlOptions, type CrawlResult } from './connect/index.ts';
 import { CrawlQueue } from './queue.ts';
+import { ResultBatcher } from './result-batch.ts';
 import { holdLease, newLease } from './run-lease.ts';
+
+export { storeResult } from './store-result.ts';
 import { DEFAULT_RETRY, withRetries, type RetryOptions } from './retry.ts';
 import { targetHost, type CrawlTarget, type SourcedServer } from './targets.ts';
 
 export interface RunCrawlOptions extends CrawlOptions {
+  /** Local (stdio) attempts at once (default 4). */
   concurrency?: number;
+  /** Remote attempts at once (default 64). */
+  remoteConcurrency?: number;
   perHostConcurrency?: number;
   /** Retries of transient failures (429, 5xx, connection reset), with exponential backoff. */
   retry?: RetryOptions;
@@ -61,20 +68,42 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
   const now = options.now ?? (() => new Date());
   const began = performance.now();
   const merged = mergeById(sourced);
-  await upsertServers(orm, merged.map((s) => s.server), now());
+  await upsertServers(
+    orm,
+    merged.map((s) => s.server),
+    now(),
+  );
   const crawlable = merged.filter((s) => s.server.status !== 'deleted' && s.targets.length > 0);
-  const run = options.runId !== undefined ? { id: options.runId } : await openRun(orm, now(), { ...options.runOptions, servers: crawlable.length }, newLease(now()));
+  const run =
+    options.runId !== undefined ? { id: options.runId } : await openRun(orm, now(), { ...options.runOptions, servers: crawlable.length }, newLease(now()));
 
-  const queue = new CrawlQueue({ concurrency: options.concurrency ?? 4, perHost: options.perHostConcurrency ?? 2 });
+  // The first failure to store a result (a full disk, a lost database) stops the whole crawl: every
+  // attempt in flight is cut and its server killed, and nothing more is tried that could not be stored.
+  const storage = new AbortController();
+  const { signal, unlink } = linkedSignal(options.signal, storage.signal);
+  let storageFailure: unknown;
+  async function store(serverId: string, result: CrawlResult): Promise<number> {
+    if (storageFailure !== undefined) throw storageFailure;
+    try {
+      return await batcher.store(serverId, result);
+    } catch (error) {
+      storageFailure ??= error;
+      storage.abort(error);
+      throw error;
+    }
+  }
+
+  const queue = new CrawlQueue({ concurrency: options.concurrency, remoteConcurrency: options.remoteConcurrency, perHost: options.perHostConcurrency });
+  const batcher = new ResultBatcher(orm, run.id);
   const counts: Partial<Record<Outcome, number>> = {};
   const results: ServerOutcome[] = [];
   let attempts = 0;
 
   async function attempt(target: CrawlTarget): Promise<CrawlResult> {
     const { result, retries } = await withRetries(
-      () => queue.run(targetHost(target), () => crawlTarget(target, options)),
+      () => queue.run(targetHost(target), () => crawlTarget(target, { ...options, signal })),
       (r) => r.transient,
-      { ...(options.retry ?? DEFAULT_RETRY), signal: options.signal },
+      { ...(options.retry ?? DEFAULT_RETRY), signal },
     );
     if (retries > 0) result.details.retries = retries;
     return result;
@@ -84,10 +113,10 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
     const runnable = targets.filter((t) => t.kind !== 'unrunnable');
     let last: ServerOutcome | undefined;
     for (const target of runnable.length > 0 ? runnable : targets) {
-      if (options.signal?.aborted) break;
+      if (signal.aborted) break;
       const result = await attempt(target);
       attempts += 1;
-      const changes = await storeResult(orm, run.id, server.id, result);
+      const changes = await store(server.id, result);
       last = { serverId: server.id, outcome: result.outcome, target: result.label, error: result.error, toolCount: result.tools?.length, changes };
       if (result.outcome === 'ok') break;
     }
@@ -107,11 +136,17 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
 
   // The lease tells a later sweep that this run is still worked on (see run-lease.ts).
   const lease = holdLease(orm, run.id, { now });
-  const settled = await Promise.allSettled(crawlable.map(crawlServer)).finally(() => lease.stop());
-  const failed = settled.find((r) => r.status === 'rejected');
+  const settled = await Promise.allSettled(crawlable.map(crawlServer)).finally(() =>
+    batcher.flush().finally(() => {
+      lease.stop();
+      unlink();
+    }),
+  );
+  const failed = storageFailure !== undefined ? { reason: storageFailure } : settled.find((r) => r.status === 'rejected');
   if (failed) {
-    const error = failed.reason as Error;
-    await closeRun(orm, run.id, 'failed', now(), { error: (error as Error).message, outcomes: counts, attempts }).catch(() => undefined);
+    const error = failed.reason;
+    // With the disk full this may fail too; the run is then found stale by the next command.
+    await closeRun(orm, run.id, 'failed', now(), { error: messageOf(error), outcomes: counts, attempts }).catch(() => undefined);
     throw error;
   }
   const status = options.signal?.aborted ? 'interrupted' : 'completed';
@@ -142,31 +177,4 @@ export function mergeById(sourced: readonly SourcedServer[]): SourcedServer[] {
     first.targets.push(...targets);
   }
   return [...byId.values()];
-}
-
-/**
- * Stores one attempt's result in a run: a successful listing as the server's snapshot, then the attempt row
- * (one per run, server and target: storing it again replaces it). Returns how many tool changes it recorded.
- */
-export async function storeResult(orm: Orm, runId: number, serverId: string, result: CrawlResult): Promise<number> {
-  let changes = 0;
-  if (result.outcome === 'ok') {
-    const snapshot = await storeSnapshot(orm, { serverId, runId, tools: result.tools!, at: result.startedAt });
-    changes = snapshot.changes.length;
-  }
-  await recordAttempt(orm, {
-    runId,
-    serverId,
-    target: result.label,
-    transport: result.transport ?? null,
-    outcome: result.outcome,
-    error: result.error ?? null,
-    stderr: result.stderr ?? null,
-    startedAt: result.startedAt,
-    durationMs: result.durationMs,
-    serverInfo: result.server ? { ...result.server } : null,
-    toolCount: result.tools?.length ?? null,
-    details: Object.keys(result.details).length > 0 ? result.details : null,
-  });
-  return changes;
 }

@@ -11,5 +11,7 @@ export * from './queries/status.ts';
 export * from './queries/site.ts';
 export * from './queries/pipeline.ts';
 export * from './queries/run-lifecycle.ts';
+export * from './queries/build-fingerprints.ts';
 export * from './queries/server-names.ts';
 export { currentOwner, isRunning, processStartTime, FolderLockedError, type LockOwner } from './folder-lock.ts';
+export * from './errors.ts';

@@ -26,7 +26,7 @@ export interface RunFlags extends SourceFlags, CrawlFlags, QueueFlags, TimingFla
 /** The flags of one pipeline run, shared by `run` and `schedule`. */
 export function addRunFlags(command: Command): Command {
   addSourceFlags(command)
-    .option('--concurrency <n>', 'attempts at once (default 4)')
+    .option('--concurrency <n>', 'local (stdio) attempts at once (default 4; remote targets have their own pool of 64)')
     .option('--per-host <n>', 'attempts at once against one remote host (default 2)');
   addCrawlFlags(command)
     .option('--fresh-for <duration>', 'leave alone servers crawled within this long (e.g. 30m, 12h; 0 crawls every server); failed ones are retried unless they need configuration', '1h')

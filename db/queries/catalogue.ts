@@ -63,15 +63,27 @@ export async function* iterateCatalogue(orm: Orm, options: BatchOptions = {}): A
       .orderBy(asc(servers.id))
       .limit(batchSize);
     if (page.length === 0) return;
-    const tools = await selectCurrentTools(orm, options.classifierVersion)
-      .where(inArray(serverTools.serverId, page.map((s) => s.id)))
-      .orderBy(asc(serverTools.serverId), asc(serverTools.position));
-    const byServer = new Map<string, CurrentTool[]>(page.map((s) => [s.id, []]));
-    for (const row of tools) byServer.get(row.serverId)!.push(row);
-    yield page.map((server) => ({ server, tools: byServer.get(server.id)! }));
+    yield withTools(orm, page, options.classifierVersion);
     after = page[page.length - 1].id;
     if (page.length < batchSize) return;
   }
+}
+
+/** These servers with their current tools, in the order of `ids` (ids of unknown servers are left out). */
+export async function catalogueOfServers(orm: Orm, ids: readonly string[], classifierVersion?: string): Promise<CatalogueServer[]> {
+  if (ids.length === 0) return [];
+  const rows = await orm.select().from(servers).where(inArray(servers.id, [...ids]));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return withTools(orm, ids.flatMap((id) => byId.get(id) ?? []), classifierVersion);
+}
+
+async function withTools(orm: Orm, page: ServerRow[], classifierVersion: string | undefined): Promise<CatalogueServer[]> {
+  const tools = await selectCurrentTools(orm, classifierVersion)
+    .where(inArray(serverTools.serverId, page.map((s) => s.id)))
+    .orderBy(asc(serverTools.serverId), asc(serverTools.position));
+  const byServer = new Map<string, CurrentTool[]>(page.map((s) => [s.id, []]));
+  for (const row of tools) byServer.get(row.serverId)!.push(row);
+  return page.map((server) => ({ server, tools: byServer.get(server.id)! }));
 }
 
 /** One server's current tools in listing order. */

@@ -1,8 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Orm } from '../connection.ts';
-import { canonicalJson, definitionContent, definitionHash, sha256, type ToolDefinition } from '../hash.ts';
+import { definitionContent, type ToolDefinition } from '../hash.ts';
 import {
-  DEFINITION_FIELDS,
   serverTools,
   servers,
   toolChanges,
@@ -10,6 +9,7 @@ import {
   type ChangeKind,
   type DefinitionField,
 } from '../schema.ts';
+import { planSnapshot, prepareSnapshot, replacedHashes, type PreparedSnapshot, type PreviousTool, type ServerToolRow } from './snapshot-diff.ts';
 
 export interface ListedTool extends ToolDefinition {
   /** The crawler cut the description to its length limit. */
@@ -75,20 +75,12 @@ export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[])
     const toolRows: ServerToolRow[] = [];
     const changeRows: ChangeRow[] = [];
     for (const snapshot of prepared) {
-      const { input, listed, toolsetHash } = snapshot;
-      const previousByName = previousByServer.get(input.serverId)!;
-      const changes = diffToolSets(previousByName, listed, oldDefinitions);
-      results.push({ toolsetHash, changes });
-      for (const change of changes) changeRows.push({ ...change, serverId: input.serverId, runId: input.runId ?? null, detectedAt: input.at });
-      const positionsMoved = listed.some(({ tool, position }) => previousByName.get(tool.name)?.position !== position);
-      if (changes.length > 0 || positionsMoved || previousByName.size !== listed.length) {
-        if (previousByName.size > 0) rewritten.push(input.serverId);
-        for (const { tool, position, hash } of listed) {
-          const before = previousByName.get(tool.name);
-          const since = before && before.hash === hash ? before.since : input.at;
-          toolRows.push({ serverId: input.serverId, name: tool.name, hash, position, since });
-        }
-      }
+      const { input } = snapshot;
+      const plan = planSnapshot(snapshot, previousByServer.get(input.serverId)!, oldDefinitions);
+      results.push({ toolsetHash: snapshot.toolsetHash, changes: plan.changes });
+      for (const change of plan.changes) changeRows.push({ ...change, serverId: input.serverId, runId: input.runId ?? null, detectedAt: input.at });
+      if (plan.replacesRows) rewritten.push(input.serverId);
+      toolRows.push(...plan.toolRows);
     }
 
     if (rewritten.length > 0) await tx.delete(serverTools).where(sql`${serverTools.serverId} = any(${textArray(rewritten)})`);
@@ -105,45 +97,10 @@ export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[])
 
 type Tx = Parameters<Parameters<Orm['transaction']>[0]>[0];
 
-interface ListedEntry {
-  tool: ListedTool;
-  position: number;
-  hash: string;
-}
-
-interface PreparedSnapshot {
-  input: SnapshotInput;
-  listed: ListedEntry[];
-  toolsetHash: string;
-}
-
-interface PreviousTool {
-  hash: string;
-  position: number;
-  since: Date;
-}
-
-interface ServerToolRow {
-  serverId: string;
-  name: string;
-  hash: string;
-  position: number;
-  since: Date;
-}
-
 interface ChangeRow extends ToolChange {
   serverId: string;
   runId: number | null;
   detectedAt: Date;
-}
-
-function prepareSnapshot(input: SnapshotInput): PreparedSnapshot {
-  const listed = input.tools.map((tool, position) => ({ tool, position, hash: definitionHash(tool) }));
-  const duplicate = findDuplicateName(listed.map((t) => t.tool.name));
-  if (duplicate !== undefined) {
-    throw new Error(`The server listed the tool name ${JSON.stringify(duplicate)} more than once; a tool set needs unique names.`);
-  }
-  return { input, listed, toolsetHash: sha256([...new Set(listed.map((t) => t.hash))].sort().join('\n')) };
 }
 
 /** One array parameter, whatever its length. */
@@ -230,14 +187,7 @@ async function readChangedDefinitions(
   prepared: readonly PreparedSnapshot[],
   previousByServer: Map<string, Map<string, PreviousTool>>,
 ): Promise<Map<string, Record<string, unknown>>> {
-  const hashes = new Set<string>();
-  for (const { input, listed } of prepared) {
-    const previousByName = previousByServer.get(input.serverId)!;
-    for (const { tool, hash } of listed) {
-      const before = previousByName.get(tool.name);
-      if (before !== undefined && before.hash !== hash) hashes.add(before.hash);
-    }
-  }
+  const hashes = replacedHashes(prepared, previousByServer);
   const oldDefinitions = new Map<string, Record<string, unknown>>();
   if (hashes.size === 0) return oldDefinitions;
   const rows = await tx.select().from(toolDefinitions).where(sql`${toolDefinitions.hash} = any(${textArray([...hashes])})`);
@@ -245,36 +195,3 @@ async function readChangedDefinitions(
   return oldDefinitions;
 }
 
-function diffToolSets(
-  previousByName: Map<string, { hash: string }>,
-  listed: readonly ListedEntry[],
-  oldDefinitions: Map<string, Record<string, unknown>>,
-): ToolChange[] {
-  const changes: ToolChange[] = [];
-  const listedNames = new Set<string>();
-  for (const { tool, hash } of listed) {
-    listedNames.add(tool.name);
-    const before = previousByName.get(tool.name);
-    if (!before) {
-      changes.push({ toolName: tool.name, kind: 'added', oldHash: null, newHash: hash, fields: [] });
-    } else if (before.hash !== hash) {
-      const old = oldDefinitions.get(before.hash) ?? {};
-      const now = definitionContent(tool);
-      const fields = DEFINITION_FIELDS.filter((field) => canonicalJson(old[field]) !== canonicalJson(now[field]));
-      changes.push({ toolName: tool.name, kind: 'changed', oldHash: before.hash, newHash: hash, fields });
-    }
-  }
-  for (const [name, before] of previousByName) {
-    if (!listedNames.has(name)) changes.push({ toolName: name, kind: 'removed', oldHash: before.hash, newHash: null, fields: [] });
-  }
-  return changes;
-}
-
-function findDuplicateName(names: readonly string[]): string | undefined {
-  const seen = new Set<string>();
-  for (const name of names) {
-    if (seen.has(name)) return name;
-    seen.add(name);
-  }
-  return undefined;
-}

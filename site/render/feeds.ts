@@ -1,4 +1,10 @@
+import { rebaseUrl } from './base-path.ts';
 import type { HistoryEntry } from './model.ts';
+
+/** The absolute URL of a root-relative site URL, for a site at `siteUrl` under the base path `base`. */
+export function absoluteUrl(url: string, siteUrl: string, base: string): string {
+  return new URL(rebaseUrl(url, base), siteUrl).href;
+}
 
 export function escapeXml(text: string): string {
   // eslint-disable-next-line no-control-regex
@@ -6,9 +12,9 @@ export function escapeXml(text: string): string {
 }
 
 /** An Atom feed of tool changes, newest first. */
-export function atomFeed(siteUrl: string, changes: Array<HistoryEntry & { serverId: string; serverUrl: string }>, updated: Date): string {
+export function atomFeed(siteUrl: string, base: string, changes: Array<HistoryEntry & { serverId: string; serverUrl: string }>, updated: Date): string {
   const entries = changes.map((c) => {
-    const link = new URL(c.toolUrl ?? c.serverUrl, siteUrl).href;
+    const link = absoluteUrl(c.toolUrl ?? c.serverUrl, siteUrl, base);
     const title = `${c.kind}: ${c.toolName} on ${c.serverId}`;
     const summary = c.kind === 'changed' ? `Changed fields: ${c.fields.join(', ')}` : `Tool ${c.kind}.`;
     return `  <entry>
@@ -21,11 +27,11 @@ export function atomFeed(siteUrl: string, changes: Array<HistoryEntry & { server
   });
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
-  <id>${escapeXml(new URL('/feed.atom', siteUrl).href)}</id>
+  <id>${escapeXml(absoluteUrl('/feed.atom', siteUrl, base))}</id>
   <title>toolrisk: MCP tool changes</title>
   <updated>${(changes[0]?.detectedAt ?? updated.toISOString())}</updated>
-  <link rel="self" href="${escapeXml(new URL('/feed.atom', siteUrl).href)}"/>
-  <link href="${escapeXml(new URL('/changes/', siteUrl).href)}"/>
+  <link rel="self" href="${escapeXml(absoluteUrl('/feed.atom', siteUrl, base))}"/>
+  <link href="${escapeXml(absoluteUrl('/changes/', siteUrl, base))}"/>
   <author><name>toolrisk</name></author>
 ${entries.join('\n')}
 </feed>
@@ -34,12 +40,12 @@ ${entries.join('\n')}
 
 export const URLS_PER_SITEMAP = 50_000;
 
-export function sitemap(siteUrl: string, paths: readonly string[]): string {
-  const lines = paths.map((p) => `  <url><loc>${escapeXml(new URL(p, siteUrl).href)}</loc></url>`);
+export function sitemap(siteUrl: string, base: string, paths: readonly string[]): string {
+  const lines = paths.map((p) => `  <url><loc>${escapeXml(absoluteUrl(p, siteUrl, base))}</loc></url>`);
   return `<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${lines.join('\n')}\n</urlset>\n`;
 }
 
-export function sitemapIndex(siteUrl: string, sitemapPaths: readonly string[]): string {
-  const lines = sitemapPaths.map((p) => `  <sitemap><loc>${escapeXml(new URL(p, siteUrl).href)}</loc></sitemap>`);
+export function sitemapIndex(siteUrl: string, base: string, sitemapPaths: readonly string[]): string {
+  const lines = sitemapPaths.map((p) => `  <sitemap><loc>${escapeXml(absoluteUrl(p, siteUrl, base))}</loc></sitemap>`);
   return `<?xml version="1.0" encoding="utf-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${lines.join('\n')}\n</sitemapindex>\n`;
 }

@@ -1,32 +1,33 @@
-import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { CLASSIFIER_VERSION } from '../../classifier/index.ts';
-import { POLICY_FORMATS, type PolicyFormat } from '../../classifier/policy/index.ts';
-import { CATEGORIES, FLAGS, SEVERITIES } from '../../classifier/types.ts';
 import {
   allServerIds,
   analyzeForSiteBuild,
+  catalogueOfServers,
   changesOfServers,
-  iterateCatalogue,
   latestAttemptsOfServers,
-  recentToolChanges,
-  siteTotals,
+  serverFingerprints,
   type Database,
 } from '../../db/index.ts';
 import { classifyCatalogue } from '../../pipeline/classify.ts';
-import { compileViews, SITE_ROOT } from './compile.ts';
-import { atomFeed, sitemap, sitemapIndex, URLS_PER_SITEMAP } from './feeds.ts';
-import { CATALOGUE_PARTS, cataloguePart, type JobResult, type PagesJob, type ServersResult } from './jobs.ts';
-import { listPageJobs, serverLists, toolLists, type FilterGroup } from './lists.ts';
-import { groupHistory, type ServerRowModel, type ToolRowModel } from './model.ts';
-import { PolicyIndexBuilder } from './policy-index.ts';
-import { policyPage, writePolicyPageFiles } from './policy-page.ts';
+import { basePath } from './base-path.ts';
+import { boundEntry } from './bounded.ts';
+import { CatalogueJoiner } from './catalogue-file.ts';
+import { compileViews, rendererHash, SITE_ROOT } from './compile.ts';
+import { absoluteUrl, atomFeed, sitemap, sitemapIndex, URLS_PER_SITEMAP } from './feeds.ts';
+import { fixedPages } from './fixed-pages.ts';
+import { CATALOGUE_PARTS, type JobResult, type PagesJob, type ServersResult } from './jobs.ts';
+import { listPageJobs, serverLists, toolLists } from './lists.ts';
+import { inputHash, MANIFEST_FORMAT, ManifestWriter, PreviousManifest, stateDir, type ServerRecord } from './manifest.ts';
+import type { ServerRowModel, ToolRowModel } from './model.ts';
+import { policyIndexEntry } from './policy-index.ts';
+import { bundlePolicyScript, policyPageUrls } from './policy-page.ts';
 import { RenderPool } from './pool.ts';
 import { OutputWriter } from './render.ts';
 import { SearchIndexBuilder } from './search-index.ts';
-import { boundEntry } from './bounded.ts';
 import { assignSlugs, slugify } from './slug.ts';
 import { urls } from './urls.ts';
 
@@ -34,24 +35,39 @@ export { slugify } from './slug.ts';
 export { urls } from './urls.ts';
 
 export interface BuildOptions {
-  /** The folder to write; replaced only once the new site is complete. */
+  /** The folder to write. A full build replaces it only once the new site is complete. */
   outDir: string;
-  /** Absolute base URL for the sitemap and the feed. */
+  /** Absolute URL of the site's root for the sitemap and the feed (its path is ignored: see basePath). */
   siteUrl?: string;
+  /** The path the site is hosted under, e.g. "/catalogue/" (default "/"): every link and asset honours it. */
+  basePath?: string;
   /** When the build happens (shown on the home page). */
   now?: Date;
   /** Render workers; defaults to the number of CPUs. */
   workers?: number;
   /** Servers read from the database per batch. */
   batchSize?: number;
+  /** Render everything, even when the last build's manifest allows an incremental build. */
+  full?: boolean;
+  /** Which stored classifications to show (default: the running classifier's version). */
+  classifierVersion?: string;
   log?: (message: string) => void;
 }
 
 export interface BuildStats {
+  /** `incremental`: only what changed since the last build was rendered and written. */
+  mode: 'full' | 'incremental';
   servers: number;
   tools: number;
+  /** Pages of the site; `rendered` of them were rendered by this build. */
   pages: number;
+  rendered: number;
+  /** Servers re-read and re-modelled because their fingerprint changed (all of them in a full build), and removed. */
+  changedServers: number;
+  removedServers: number;
+  /** Files written by this build, and deleted because nothing produces them any more. */
   files: number;
+  deleted: number;
   searchDocuments: number;
   seconds: number;
   pagesPerSecond: number;
@@ -61,99 +77,210 @@ export interface BuildStats {
   warnings: number;
 }
 
-const RECENT_CHANGES = 200;
-const HOME_CHANGES = 15;
+/** Carried over from the last build (fingerprint unchanged), or rendered by a job whose result is pending. */
+type Segment = { ids: string[]; changed: Set<string>; job: Promise<ServersResult> | null; seq: number };
 
-/** Renders the whole site from the catalogue database, streaming servers in batches through render workers. */
+/**
+ * Renders the site from the catalogue database. With the manifest of an earlier build made by the same
+ * renderer and options, the build is incremental: it re-reads only the servers whose fingerprint changed,
+ * re-renders only the pages whose inputs changed, rewrites only the catalogue-wide files (lists, home, feed,
+ * sitemaps, search-index shards) whose content changed, and deletes what no longer exists; the result is
+ * byte for byte what a full build of the same catalogue writes. Otherwise it renders everything into a
+ * staging folder and swaps it in.
+ */
 export async function buildSite(db: Database, options: BuildOptions): Promise<BuildStats> {
   const started = performance.now();
   const now = options.now ?? new Date();
   const siteUrl = options.siteUrl ?? 'http://127.0.0.1:4321/';
+  const base = basePath(options.basePath);
+  const classifierVersion = options.classifierVersion ?? CLASSIFIER_VERSION;
   const log = options.log ?? (() => {});
   const outDir = path.resolve(options.outDir);
-  const staging = `${outDir}.building-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
+  const salt = rendererHash();
+  const key = JSON.stringify({ format: MANIFEST_FORMAT, salt, base, siteUrl: new URL(siteUrl).origin });
+  const previous = options.full ? null : PreviousManifest.load(outDir, key);
+  const mode = previous ? 'incremental' : 'full';
+  const last = previous ?? PreviousManifest.empty();
+  const target = previous ? outDir : `${outDir}.building-${process.pid}`;
+  const newState = `${stateDir(outDir)}.new-${process.pid}`;
+  for (const dir of [newState, ...(previous ? [] : [target])]) rmSync(dir, { recursive: true, force: true });
+  mkdirSync(newState, { recursive: true });
+  // From here on the old manifest no longer describes the folder: a build that fails leaves none, and the next is full.
+  rmSync(path.join(stateDir(outDir), 'build.json'), { force: true });
+  let phaseStarted = started;
+  const phase = (name: string) => {
+    const at = performance.now();
+    log(`  ${name}: ${((at - phaseStarted) / 1000).toFixed(1)} s`);
+    phaseStarted = at;
+  };
   let peakRss = process.memoryUsage().rss;
   const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
 
-  const viewsModule = await compileViews();
-  const pool = await RenderPool.start(options.workers ?? Math.max(1, os.availableParallelism()), { viewsModule, outDir: staging });
+  const viewsModule = await compileViews(salt);
+  const workers = options.workers ?? Math.max(1, os.availableParallelism());
+  const pool = await RenderPool.start(workers, { viewsModule, outDir: target, base, salt });
+  const out = new OutputWriter(target, base);
+  const stats = { rendered: 0, files: 0, deleted: 0, pages: 0, changedServers: 0, removedServers: 0, warnings: 0 };
   try {
-    cpSync(path.join(SITE_ROOT, 'public'), staging, { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
-    // The search page stems queries with the same stemmer as the index: the npm package's one ES module file.
-    cpSync(createRequire(import.meta.url).resolve('stemmer'), path.join(staging, 'assets', 'stemmer.js'));
-    const out = new OutputWriter(staging);
+    if (!previous) {
+      cpSync(path.join(SITE_ROOT, 'public'), target, { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
+      // The search page stems queries with the same stemmer as the index: the npm package's one ES module file.
+      cpSync(createRequire(import.meta.url).resolve('stemmer'), path.join(target, 'assets', 'stemmer.js'));
+    }
     // The renderer reads stored classifications only: classify whatever the classifier has not seen yet.
     const fresh = await classifyCatalogue(db.orm);
     if (fresh.classified > 0) log(`Classified ${fresh.classified} tool definitions first.`);
-    await analyzeForSiteBuild(db.orm);
-    const totals = await siteTotals(db.orm, CLASSIFIER_VERSION);
-    log(`Building ${totals.tools} tools on ${totals.servers} servers (${totals.classifiedTools} with a stored classification for ${CLASSIFIER_VERSION}).`);
+    phase('start (views, workers, classify)');
+    // After a bulk load the planner may have no statistics (see analyzeForSiteBuild); an incremental build reads by id.
+    if (!previous) await analyzeForSiteBuild(db.orm);
+    const fingerprints = await serverFingerprints(db.orm, classifierVersion);
+    phase('server fingerprints');
+    log(`${mode === 'full' ? 'Full' : 'Incremental'} build of ${fingerprints.length} servers (classifier ${classifierVersion}).`);
 
-    // 1. Servers and tools, in database batches, rendered by the workers in order.
-    const search = new SearchIndexBuilder(path.join(staging, 'search-index'));
+    // 1. Servers: carried over when their fingerprint is unchanged, else read and rendered by the workers, in order.
+    const manifest = new ManifestWriter(newState);
+    const catalogue = new CatalogueJoiner(target, previous ? path.join(outDir, urls.catalogue) : null);
+    const search = new SearchIndexBuilder((name, content) => aggregate(`/search-index/${name}`, content));
     const serverSlugs = assignSlugs(await allServerIds(db.orm));
-    const policyIndex = new PolicyIndexBuilder();
+    const slugOf = (id: string) => serverSlugs.get(id) ?? slugify(id);
+    const policyServers: NonNullable<ServerRecord['policy']>[] = [];
+    const policyOf = new Map<string, ServerRecord['policy']>();
     const tools: ToolRowModel[] = [];
     const servers: ServerRowModel[] = [];
-    let pages = 0;
-    let warnings = 0;
-    // The copied assets and catalogue.jsonl, then whatever the workers and the main writer add.
-    let files = readdirSync(path.join(SITE_ROOT, 'public'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !e.name.endsWith('.d.ts')).length + 2;
-    const consume = (r: ServersResult) => {
-      for (const t of r.tools) tools.push(t);
-      for (const s of r.servers) servers.push(s);
-      for (const s of r.search) search.add(s.doc, s.terms);
-      for (const w of r.warnings) log(`Warning: ${w}`);
-      warnings += r.warnings.length;
-      pages += r.pages;
-      files += r.files;
+    const files: Record<string, string> = {};
+    const countPages = (outputs: Record<string, string>) => {
+      for (const url of Object.keys(outputs)) if (url.endsWith('/')) stats.pages++;
     };
-    const inFlight: Array<Promise<ServersResult>> = [];
-    const maxInFlight = 2 * (options.workers ?? os.availableParallelism());
-    let lastLog = performance.now();
+    /** Writes a catalogue-wide file unless it has the content it was last written with. */
+    const aggregate = (url: string, content: string) => {
+      files[url] = inputHash(salt, content);
+      if (last.files[url] !== files[url]) {
+        out.write(url, content);
+        stats.files++;
+      }
+    };
+
+    const consume = async (segment: Segment) => {
+      const result = segment.job ? await segment.job : null;
+      if (result) {
+        stats.rendered += result.pages;
+        stats.files += result.files;
+      }
+      for (const w of result?.warnings ?? []) log(`Warning: ${w}`);
+      stats.warnings += result?.warnings.length ?? 0;
+      const rendered = new Map((result?.records ?? []).map((r) => [r.id, r]));
+      for (const id of segment.ids) {
+        const fresh = rendered.get(id);
+        const old = last.get(id); // parsed only here, once per server
+        let record: ServerRecord;
+        if (fresh) {
+          const { catalogueBytes, ...rest } = fresh;
+          record = { ...rest, policy: policyOf.get(id) ?? null, catalogue: catalogue.fromPart(segment.seq, catalogueBytes) };
+          policyOf.delete(id);
+          for (const url of Object.keys(old?.outputs ?? {})) {
+            if (!(url in fresh.outputs)) remove(url);
+          }
+        } else if (old && !segment.changed.has(id)) {
+          record = { ...old, catalogue: catalogue.fromPrevious(old.catalogue) };
+        } else {
+          // Re-rendered but skipped (its warning says why): it is not on the site, nor are its old files.
+          for (const url of Object.keys(old?.outputs ?? {})) remove(url);
+          continue;
+        }
+        manifest.add(record);
+        if (record.policy) policyServers.push(record.policy);
+        servers.push(record.server);
+        for (const t of record.tools) tools.push(t);
+        for (const s of record.search) search.add(s.doc, s.terms);
+        countPages(record.outputs);
+      }
+    };
+    const remove = (url: string) => {
+      out.remove(url);
+      stats.deleted++;
+    };
+
+    const segments: Segment[] = [];
+    const maxInFlight = 2 * workers;
+    const batchSize = options.batchSize ?? 100;
     let seq = 0;
-    for await (const batch of iterateCatalogue(db.orm, { batchSize: options.batchSize ?? 100, classifierVersion: CLASSIFIER_VERSION })) {
-      const ids = batch.map((b) => b.server.id);
-      for (const entry of batch) policyIndex.add(entry);
-      const [changes, attempts] = await Promise.all([changesOfServers(db.orm, ids), latestAttemptsOfServers(db.orm, ids)]);
-      const bounded = batch.map(boundEntry);
-      inFlight.push(
-        pool.run<ServersResult>({
-          type: 'servers', seq: seq++, entries: bounded.map((b) => b.entry), cutTools: bounded.map((b) => b.cutTools),
-          slugs: ids.map((id) => serverSlugs.get(id) ?? slugify(id)), changes, attempts, siteUrl,
-        }),
-      );
-      while (inFlight.length >= maxInFlight) consume(await inFlight.shift()!);
+    let lastLog = performance.now();
+    for (let i = 0; i < fingerprints.length; i += batchSize) {
+      const batch = fingerprints.slice(i, i + batchSize);
+      // A server is re-rendered when its fingerprint moved, or its slug did (slugs are assigned over all ids).
+      const changed = batch.filter((f) => last.fingerprint(f.id) !== f.fingerprint || last.slug(f.id) !== slugOf(f.id));
+      const segment: Segment = { ids: batch.map((f) => f.id), changed: new Set(changed.map((f) => f.id)), job: null, seq };
+      if (changed.length > 0) {
+        stats.changedServers += changed.length;
+        const ids = changed.map((f) => f.id);
+        const [entries, changes, attempts] = await Promise.all([
+          catalogueOfServers(db.orm, ids, classifierVersion),
+          changesOfServers(db.orm, ids),
+          latestAttemptsOfServers(db.orm, ids),
+        ]);
+        for (const entry of entries) {
+          const policy = policyIndexEntry(entry);
+          policyOf.set(entry.server.id, policy.keys.length > 0 ? policy : null);
+        }
+        const bounded = entries.map(boundEntry);
+        segment.job = pool.run<ServersResult>({
+          type: 'servers',
+          seq: seq++,
+          entries: bounded.map((b) => b.entry),
+          cutTools: bounded.map((b) => b.cutTools),
+          siteUrl,
+          slugs: entries.map((e) => slugOf(e.server.id)),
+          fingerprints: entries.map((e) => changed.find((f) => f.id === e.server.id)!.fingerprint),
+          previous: entries.map((e) => last.get(e.server.id)?.outputs ?? {}),
+          changes,
+          attempts,
+        });
+      }
+      segments.push(segment);
+      while (segments.filter((s) => s.job).length >= maxInFlight) await consume(segments.shift()!);
       if (performance.now() - lastLog > 10_000) {
         lastLog = performance.now();
-        log(`  ${tools.length} tools, ${servers.length} servers rendered (${Math.round(pages / ((performance.now() - started) / 1000))} pages/s)`);
+        log(`  ${servers.length} servers done, ${stats.rendered} pages rendered`);
       }
     }
-    for (const p of inFlight.splice(0)) consume(await p);
-    joinCatalogueParts(staging, seq);
-    await writePolicyPageFiles(out, policyIndex.finish());
+    for (const segment of segments.splice(0)) await consume(segment);
+    const current = new Set(fingerprints.map((f) => f.id));
+    for (const id of last.ids()) {
+      if (current.has(id)) continue;
+      stats.removedServers++;
+      for (const url of Object.keys(last.get(id)!.outputs)) remove(url);
+    }
+    catalogue.finish();
+    rmSync(path.join(target, CATALOGUE_PARTS), { recursive: true, force: true });
+    phase(`servers (${stats.changedServers} re-read, ${stats.removedServers} removed)`);
 
-    // 2. Lists, browse, home and the other fixed pages.
+    // 2. Lists, browse, home and the other fixed pages: rendered when their props changed.
     const toolListing = toolLists(tools);
     const serverListing = serverLists(servers);
-    const fixed = await fixedPages(db, { tools, servers, now, toolFilters: toolListing.filters(''), serverFilters: serverListing.filters('') });
-    const jobs = [listPageJobs('tools', toolListing.lists, toolListing.filters), listPageJobs('servers', serverListing.lists, serverListing.filters), [fixed.job]];
+    const fixed = await fixedPages(db, { tools, servers, now, classifierVersion, toolFilters: toolListing.filters(''), serverFilters: serverListing.filters('') });
     const pending: Array<Promise<JobResult>> = [];
-    const tally = (r: JobResult) => {
-      pages += r.pages;
-      files += r.files;
-    };
+    const jobs = [listPageJobs('tools', toolListing.lists, toolListing.filters), listPageJobs('servers', serverListing.lists, serverListing.filters), [fixed.job]];
     for (const list of jobs) {
       for (const job of list) {
-        pending.push(pool.run(job));
+        const changedPages = job.pages.filter((page) => {
+          files[page.url] = inputHash(salt, page.view, JSON.stringify(page.props));
+          stats.pages++;
+          return last.files[page.url] !== files[page.url];
+        });
+        if (changedPages.length === 0) continue;
+        pending.push(pool.run({ type: 'pages', pages: changedPages } satisfies PagesJob));
         while (pending.length >= maxInFlight) tally(await pending.shift()!);
       }
     }
+    function tally(r: JobResult) {
+      stats.rendered += r.pages;
+      stats.files += r.files;
+    }
     for (const p of pending.splice(0)) tally(await p);
+    phase('lists and fixed pages');
 
-    // 3. Feed, sitemap, search index.
-    out.write(urls.feed, atomFeed(siteUrl, fixed.changes, now));
+    // 3. Feed, sitemaps, robots.txt, search index: rewritten when their content changed.
+    aggregate(urls.feed, atomFeed(siteUrl, base, fixed.changes, now));
     const sitemapPaths = [
       ...fixed.job.pages.map((p) => p.url).filter((u) => u !== urls.notFound),
       ...toolListing.lists.map((l) => l.base),
@@ -164,113 +291,49 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     const parts: string[] = [];
     for (let i = 0; i < sitemapPaths.length; i += URLS_PER_SITEMAP) {
       const part = `/sitemaps/${parts.length + 1}.xml`;
-      out.write(part, sitemap(siteUrl, sitemapPaths.slice(i, i + URLS_PER_SITEMAP)));
+      aggregate(part, sitemap(siteUrl, base, sitemapPaths.slice(i, i + URLS_PER_SITEMAP)));
       parts.push(part);
     }
-    out.write(urls.sitemap, sitemapIndex(siteUrl, parts));
-    out.write('/robots.txt', `User-agent: *\nAllow: /\nSitemap: ${new URL(urls.sitemap, siteUrl).href}\n`);
+    aggregate(urls.sitemap, sitemapIndex(siteUrl, base, parts));
+    // The paste-your-configuration page's script and the policy index it computes from.
+    aggregate(policyPageUrls.script, await bundlePolicyScript());
+    aggregate(policyPageUrls.index, JSON.stringify({ version: 1, servers: policyServers }));
+    aggregate('/robots.txt', `User-agent: *\nAllow: /\nSitemap: ${absoluteUrl(urls.sitemap, siteUrl, base)}\n`);
     const searchStats = search.finish();
+    for (const url of Object.keys(last.files)) if (!(url in files)) remove(url);
 
-    // 4. Swap the finished site in.
-    const old = `${outDir}.old-${process.pid}`;
-    if (existsSync(outDir)) renameSync(outDir, old);
-    renameSync(staging, outDir);
-    rmSync(old, { recursive: true, force: true });
+    phase('feed, sitemaps, search index');
+
+    // 4. The manifest, and for a full build the swap of the finished site into place.
+    manifest.finish({ format: MANIFEST_FORMAT, key, files });
+    if (!previous) {
+      const old = `${outDir}.old-${process.pid}`;
+      if (existsSync(outDir)) renameSync(outDir, old);
+      renameSync(target, outDir);
+      rmSync(old, { recursive: true, force: true });
+    }
+    rmSync(stateDir(outDir), { recursive: true, force: true });
+    renameSync(newState, stateDir(outDir));
+
     const seconds = (performance.now() - started) / 1000;
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     return {
+      mode,
       servers: servers.length,
       tools: tools.length,
-      pages,
-      files: files + out.files + searchStats.files,
+      ...stats,
       searchDocuments: searchStats.documents,
       seconds: Math.round(seconds * 10) / 10,
-      pagesPerSecond: Math.round(pages / seconds),
+      pagesPerSecond: Math.round(stats.rendered / seconds),
       peakRssMb: Math.round(peakRss / 1e6),
       outDir,
-      warnings,
     };
   } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
+    if (!previous) rmSync(target, { recursive: true, force: true });
+    rmSync(newState, { recursive: true, force: true });
     throw error;
   } finally {
     clearInterval(sample);
     await pool.close();
-    rmSync(path.dirname(viewsModule), { recursive: true, force: true });
   }
 }
-
-/** Concatenates the workers' parts of catalogue.jsonl in catalogue order, then removes them. */
-function joinCatalogueParts(staging: string, parts: number): void {
-  const target = path.join(staging, urls.catalogue);
-  mkdirSync(path.dirname(target), { recursive: true });
-  const fd = openSync(target, 'w');
-  try {
-    for (let seq = 0; seq < parts; seq++) writeSync(fd, readFileSync(path.join(staging, cataloguePart(seq))));
-  } finally {
-    closeSync(fd);
-  }
-  rmSync(path.join(staging, CATALOGUE_PARTS), { recursive: true, force: true });
-}
-
-const COLORS: Record<string, string> = {
-  read: '#5b8def', write: '#d4a017', execute: '#e8772e', destructive: '#c0392b', financial: '#8e44ad', unknown: '#95a5a6',
-  low: '#1f7a3d', medium: '#d4a017', high: '#e8772e', critical: '#b91c1c',
-};
-
-async function fixedPages(
-  db: Database,
-  ctx: { tools: ToolRowModel[]; servers: ServerRowModel[]; now: Date; toolFilters: FilterGroup[]; serverFilters: FilterGroup[] },
-) {
-  const totals = await siteTotals(db.orm, CLASSIFIER_VERSION);
-  const toolUrls = new Map(ctx.tools.map((t) => [`${t.serverId}\0${t.name}`, t.url]));
-  const serverUrls = new Map(ctx.servers.map((s) => [s.id, s.url]));
-  const changes = (await recentToolChanges(db.orm, RECENT_CHANGES)).map((c) => ({
-    toolName: c.toolName,
-    toolUrl: toolUrls.get(`${c.serverId}\0${c.toolName}`) ?? null,
-    kind: c.kind,
-    fields: c.fields,
-    detectedAt: c.detectedAt.toISOString(),
-    serverId: c.serverId,
-    serverUrl: serverUrls.get(c.serverId) ?? urls.serversIndex,
-  }));
-  const countOf = (key: (t: ToolRowModel) => string, value: string) => ctx.tools.reduce((n, t) => n + (key(t) === value ? 1 : 0), 0);
-  const formats = (Object.keys(POLICY_FORMATS) as PolicyFormat[]).map((format) => ({ format, ...POLICY_FORMATS[format] }));
-  const exampleTool = ctx.tools.find((t) => t.url);
-  const job: PagesJob = {
-    type: 'pages',
-    pages: [
-      {
-        url: urls.home,
-        view: 'HomeView',
-        props: {
-          totals: {
-            servers: totals.servers,
-            crawledServers: totals.crawledServers,
-            tools: ctx.tools.length,
-            lastCrawl: (totals.lastRun?.finishedAt ?? totals.lastRun?.startedAt)?.toISOString() ?? null,
-            lastCrawlStatus: totals.lastRun?.status ?? null,
-          },
-          categoryBars: CATEGORIES.map((c) => ({ label: c, value: countOf((t) => t.category, c), href: urls.byCategory(c), color: COLORS[c] })),
-          severityBars: SEVERITIES.map((s) => ({ label: s, value: countOf((t) => t.severity, s), href: urls.bySeverity(s), color: COLORS[s] })),
-          changes: groupHistory(changes).slice(0, HOME_CHANGES),
-          classifierVersion: CLASSIFIER_VERSION,
-          builtAt: ctx.now.toISOString(),
-        },
-      },
-      { url: urls.browse, view: 'BrowseView', props: { groups: [...ctx.toolFilters, ...ctx.serverFilters] } },
-      { url: urls.changes, view: 'ChangesView', props: { changes: groupHistory(changes) } },
-      { url: urls.search, view: 'SearchView', props: { categories: [...CATEGORIES], severities: [...SEVERITIES], flags: [...FLAGS] } },
-      {
-        url: urls.api,
-        view: 'ApiView',
-        props: { formats, example: exampleTool ? { server: exampleTool.serverUrl.split('/')[2], tool: exampleTool.url.split('/')[3] } : null },
-      },
-      { url: urls.notFound, view: 'NotFoundView', props: {} },
-      policyPage(),
-    ],
-  };
-  return { job, changes };
-}
-
-

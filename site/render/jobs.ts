@@ -1,8 +1,10 @@
 import type { CatalogueServer, CrawlAttemptRow, ToolChangeRow } from '../../db/index.ts';
-import { buildServerBundle, toolRow, type BundleInput, type ServerBundle, type ServerPageModel, type ServerRowModel, type ToolRowModel } from './model.ts';
+import { rebaseUrl } from './base-path.ts';
+import { inputHash, type ServerRecord } from './manifest.ts';
+import { buildServerBundle, toolRow, type BundleInput, type ServerBundle, type ServerPageModel, type ServerRowModel } from './model.ts';
 import { openDataRecords } from './open-data.ts';
 import type { OutputWriter, Renderer } from './render.ts';
-import { documentTerms, type DocumentTerms, type SearchDoc } from './search-index.ts';
+import { documentTerms } from './search-index.ts';
 import type { PageSpec, ViewName, ViewProps } from './views.ts';
 
 /** A batch of servers to render: pages, policies and per-server JSON. */
@@ -12,6 +14,9 @@ export interface ServersJob {
   seq: number;
   entries: CatalogueServer[];
   slugs: string[];
+  fingerprints: string[];
+  /** Each server's files at the last build, with the hash of their inputs: a file whose hash is unchanged is not written. */
+  previous: Array<Record<string, string>>;
   changes: ToolChangeRow[];
   attempts: CrawlAttemptRow[];
   /** Absolute base URL of the site, for canonical links and badge snippets. */
@@ -28,12 +33,21 @@ export interface PagesJob {
 
 export type Job = ServersJob | PagesJob;
 
+/** What a render worker was started with. */
+export interface WorkerSetup {
+  viewsModule: string;
+  outDir: string;
+  /** The path the site is hosted under ("/" at the root). */
+  base: string;
+  /** Mixed into every input hash: changes whenever the templates or the renderer change. */
+  salt: string;
+}
+
 export interface ServersResult {
-  servers: ServerRowModel[];
-  tools: ToolRowModel[];
-  search: Array<{ doc: SearchDoc; terms: DocumentTerms }>;
+  records: Array<Omit<ServerRecord, 'catalogue' | 'policy'> & { catalogueBytes: number }>;
   /** Servers and tools skipped or shown cut, each naming the server. */
   warnings: string[];
+  /** Pages rendered (pages whose inputs did not change are not). */
   pages: number;
   files: number;
 }
@@ -46,46 +60,68 @@ export function cataloguePart(seq: number): string {
 
 export type JobResult = ServersResult | { pages: number; files: number };
 
-export async function runJob(job: Job, renderer: Renderer, out: OutputWriter): Promise<JobResult> {
+export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, setup: WorkerSetup): Promise<JobResult> {
   const filesBefore = out.files;
   if (job.type === 'pages') {
     for (const page of job.pages) out.write(page.url, await renderPage(renderer, page));
     return { pages: job.pages.length, files: out.files - filesBefore };
   }
-  const result: ServersResult = { servers: [], tools: [], search: [], warnings: [], pages: 0, files: 0 };
+  const result: ServersResult = { records: [], warnings: [], pages: 0, files: 0 };
   let catalogue = '';
   const changesBy = groupBy(job.changes, (c) => c.serverId);
   const attemptBy = new Map(job.attempts.map((a) => [a.serverId, a]));
+  const base = setup.base;
   for (const [i, entry] of job.entries.entries()) {
     const id = entry.server.id;
-    const input = { entry, serverSlug: job.slugs[i], changes: changesBy.get(id) ?? [], attempt: attemptBy.get(id) ?? null, siteUrl: job.siteUrl, cutTools: job.cutTools[i] };
+    const previous = job.previous[i];
+    const input = { entry, serverSlug: job.slugs[i], changes: changesBy.get(id) ?? [], attempt: attemptBy.get(id) ?? null, siteUrl: job.siteUrl, base, cutTools: job.cutTools[i] };
     for (const tool of input.cutTools) result.warnings.push(`Server ${JSON.stringify(id)}: the input schema or annotations of tool ${JSON.stringify(tool)} are nested too deep or too large; shown cut.`);
     // One bad server costs only its own pages: it is skipped and reported, the rest of the site is built.
     let rendered: RenderedServer;
     try {
-      rendered = await renderServer(input, renderer, result.warnings);
+      rendered = await renderServer(input, renderer, result.warnings, { salt: setup.salt, previous });
     } catch (error) {
       result.warnings.push(`Server ${JSON.stringify(id)} skipped: ${error instanceof Error ? error.message : String(error)}`);
       continue;
     }
-    const { bundle, files } = rendered;
-    const records = openDataRecords(entry, bundle);
-    out.write(bundle.server.jsonUrl, `${JSON.stringify({ ...records.server, tools: records.tools }, null, 2)}\n`);
-    catalogue += [records.server, ...records.tools].map((r) => `${JSON.stringify(r)}\n`).join('');
-    for (const [url, content] of files) out.write(url, content);
-    result.servers.push(serverRow(bundle.server));
-    result.search.push({
-      doc: { kind: 'server', name: id, server: id, url: bundle.server.url, category: '', severity: bundle.server.worstSeverity ?? '', flags: [], snippet: snippet(entry.server.description ?? entry.server.title) },
-      terms: documentTerms(`${id} ${entry.server.title ?? ''}`, entry.server.description ?? ''),
-    });
+    const { bundle, files, outputs } = rendered;
+    /** Writes a file unless the hash of its content is the one it was last written with. */
+    const file = (url: string, content: string) => {
+      outputs[url] = inputHash(setup.salt, content);
+      if (previous[url] !== outputs[url]) out.write(url, content);
+    };
+    const records = openDataRecords(entry, bundle, base);
+    file(bundle.server.jsonUrl, `${JSON.stringify({ ...records.server, tools: records.tools }, null, 2)}\n`);
+    const lines = [records.server, ...records.tools].map((r) => `${JSON.stringify(r)}\n`).join('');
+    catalogue += lines;
+    for (const [url, content] of files) {
+      if (content.kind === 'page') {
+        out.write(url, content.html);
+        result.pages++;
+      } else file(url, content.text);
+    }
+    const search: ServerRecord['search'] = [
+      {
+        doc: { kind: 'server', name: id, server: id, url: rebaseUrl(bundle.server.url, base), category: '', severity: bundle.server.worstSeverity ?? '', flags: [], snippet: snippet(entry.server.description ?? entry.server.title) },
+        terms: documentTerms(`${id} ${entry.server.title ?? ''}`, entry.server.description ?? ''),
+      },
+    ];
     for (const tool of bundle.tools) {
-      result.tools.push(toolRow(tool));
-      result.search.push({
-        doc: { kind: 'tool', name: tool.name, server: id, url: tool.url, category: tool.classification.category, severity: tool.classification.severity, flags: tool.classification.flags, snippet: snippet(tool.description) },
+      search.push({
+        doc: { kind: 'tool', name: tool.name, server: id, url: rebaseUrl(tool.url, base), category: tool.classification.category, severity: tool.classification.severity, flags: tool.classification.flags, snippet: snippet(tool.description) },
         terms: documentTerms(`${tool.name} ${tool.title ?? ''}`, `${tool.description ?? ''} ${id}`),
       });
     }
-    result.pages += 1 + bundle.tools.length;
+    result.records.push({
+      id,
+      fingerprint: job.fingerprints[i],
+      slug: job.slugs[i],
+      outputs,
+      server: serverRow(bundle.server),
+      tools: bundle.tools.map(toolRow),
+      search,
+      catalogueBytes: Buffer.byteLength(lines),
+    });
   }
   out.write(cataloguePart(job.seq), catalogue);
   result.files = out.files - filesBefore - 1;
@@ -98,25 +134,38 @@ function renderPage<V extends ViewName>(renderer: Renderer, page: { view: V; pro
 
 interface RenderedServer {
   bundle: ServerBundle;
-  /** Every file of the server but its JSON: pages, policies, badge. */
-  files: Array<[url: string, content: string]>;
+  /** The server's pages whose inputs changed, rendered, and its other files but its JSON (policies, badge). */
+  files: Array<[url: string, content: { kind: 'page'; html: string } | { kind: 'file'; text: string }]>;
+  /** Every page's input hash, by URL (files are added by the caller as it writes them). */
+  outputs: Record<string, string>;
 }
 
 /**
- * Renders a server's pages in memory. A tool whose page fails to render is left out (with a warning naming
- * the server and the tool) and the server is rendered again without it, so no page links to a missing one.
+ * Renders a server's pages in memory, except those whose input hash is the one they were last written with.
+ * A tool whose page fails to render is left out (with a warning naming the server and the tool) and the
+ * server is rendered again without it, so no page links to a missing one.
  */
-async function renderServer(input: BundleInput, renderer: Renderer, warnings: string[]): Promise<RenderedServer> {
+async function renderServer(
+  input: BundleInput,
+  renderer: Renderer,
+  warnings: string[],
+  last: { salt: string; previous: Record<string, string> },
+): Promise<RenderedServer> {
   let tools = input.entry.tools;
   for (;;) {
     const bundle = buildServerBundle({ ...input, entry: { ...input.entry, tools } });
     for (const s of bundle.skipped) warnings.push(`Server ${JSON.stringify(input.entry.server.id)}: tool ${JSON.stringify(s.tool)} left out: ${s.reason}.`);
     const files: RenderedServer['files'] = [];
+    const outputs: Record<string, string> = {};
+    const page = async <V extends ViewName>(url: string, view: V, props: ViewProps[V]) => {
+      outputs[url] = inputHash(last.salt, view, JSON.stringify(props));
+      if (last.previous[url] !== outputs[url]) files.push([url, { kind: 'page', html: await renderer.render(view, props) }]);
+    };
     const failed = new Set<string>();
     for (const tool of bundle.tools) {
       try {
-        files.push([tool.url, await renderer.render('ToolView', { tool })]);
-        for (const p of tool.policies) files.push([p.href, p.text]);
+        // The tool's policies are on its page (data: URLs), not files of their own.
+        await page(tool.url, 'ToolView', { tool });
       } catch (error) {
         failed.add(tool.name);
         warnings.push(`Server ${JSON.stringify(input.entry.server.id)}: tool ${JSON.stringify(tool.name)} left out: its page failed to render: ${error instanceof Error ? error.message : String(error)}`);
@@ -127,10 +176,10 @@ async function renderServer(input: BundleInput, renderer: Renderer, warnings: st
       input = { ...input, entry: { ...input.entry, tools } };
       continue;
     }
-    files.push([bundle.server.url, await renderer.render('ServerView', { server: bundle.server })]);
-    for (const p of bundle.server.policies) files.push([p.href, p.text]);
-    files.push([bundle.server.badge.url, bundle.server.badge.svg]);
-    return { bundle, files };
+    await page(bundle.server.url, 'ServerView', { server: bundle.server });
+    for (const p of bundle.server.policies) files.push([p.href, { kind: 'file', text: p.text }]);
+    files.push([bundle.server.badge.url, { kind: 'file', text: bundle.server.badge.svg }]);
+    return { bundle, files, outputs };
   }
 }
 

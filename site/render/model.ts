@@ -4,6 +4,7 @@ import { POLICY_FORMATS, policyAlternatives, renderPolicy, type PolicyFormat } f
 import { CATEGORIES, SEVERITIES, type Category, type Classification, type Flag, type Severity } from '../../classifier/types.ts';
 import type { CatalogueServer, ClassificationRow, CrawlAttemptRow, CurrentTool, ToolChangeRow } from '../../db/index.ts';
 import { attackPatterns, type AttackPattern } from './attack-patterns.ts';
+import { rebaseUrl } from './base-path.ts';
 import { gradeBadgeSvg } from './badge.ts';
 import { groupHistory, historyEntry } from './history.ts';
 import { installOptions, type InstallOption } from './install.ts';
@@ -181,6 +182,8 @@ export interface BundleInput {
   attempt: CrawlAttemptRow | null;
   /** Absolute base URL of the site, for canonical links and the badge snippet. */
   siteUrl: string;
+  /** The path the site is hosted under (default "/"); absolute links honour it. */
+  base?: string;
   /** Tools whose stored JSON was cut to render (see bounded.ts). */
   cutTools?: readonly string[];
 }
@@ -215,14 +218,14 @@ export function buildServerBundle(input: BundleInput): ServerBundle {
     .sort(bySeverityThenName);
   const cut = new Set(input.cutTools ?? []);
   const tools = classified.map(({ tool, slug, classification }) =>
-    toolPage({ tool, slug, classification, server: ref, history: historyByTool.get(tool.name) ?? [], rows, siteUrl, jsonCut: cut.has(tool.name) }),
+    toolPage({ tool, slug, classification, server: ref, history: historyByTool.get(tool.name) ?? [], rows, siteUrl: new URL(input.base ?? '/', siteUrl).href, jsonCut: cut.has(tool.name) }),
   );
   const summary = summarizeServer(classified.map((t) => ({ name: t.tool.name, classification: t.classification })));
   const policyTools = classified.map((t) => policyTool(t.tool.name, t.classification));
   const known = classified.length > 0 || s.lastSuccessAt !== null;
   const grade = known ? summary.grade : '?';
   const badgeUrl = urls.badge(serverSlug);
-  const absolute = (path: string) => new URL(path, siteUrl).href;
+  const absolute = (path: string) => new URL(rebaseUrl(path, input.base ?? '/'), siteUrl).href;
   const attempt = input.attempt;
   const server: ServerPageModel = {
     id: s.id,
@@ -304,11 +307,12 @@ function toolPage({ tool, slug, classification, server, history, rows, siteUrl, 
     siblingsOmitted: Math.max(0, others.length - MAX_SIBLINGS),
     serverToolCount: rows.length,
     faq,
-    meta: { canonical: new URL(url, siteUrl).href, jsonLd: faqJsonLd(faq) },
+    meta: { canonical: new URL(url.slice(1), siteUrl).href, jsonLd: faqJsonLd(faq) }, // siteUrl here ends with the base path
     annotations: annotationRows(d.annotations, classification),
     schema: schemaTable(d.inputSchema),
     jsonCut,
-    policies: policyViews([policyInput], (f, ext) => urls.toolPolicy(server.slug, slug, f, ext), slug),
+    // Downloaded from the page itself (a data: URL), so a tool costs the site one file, not one per format.
+    policies: policyViews([policyInput], (_f, _ext, text, mediaType) => dataUrl(text, mediaType), slug),
     alternatives: policyAlternatives(policyInput)
       .filter((a) => a.variant !== 'recommended')
       .map((a) => ({
@@ -325,11 +329,20 @@ export function policyTool(name: string, c: Classification) {
   return { name, category: c.category, severity: c.severity, flags: c.flags };
 }
 
-function policyViews(tools: ReturnType<typeof policyTool>[], href: (format: PolicyFormat, extension: string) => string, baseName: string): PolicyView[] {
+function policyViews(
+  tools: ReturnType<typeof policyTool>[],
+  href: (format: PolicyFormat, extension: string, text: string, mediaType: string) => string,
+  baseName: string,
+): PolicyView[] {
   return (Object.keys(POLICY_FORMATS) as PolicyFormat[]).map((format) => {
     const { extension, mediaType, label } = POLICY_FORMATS[format];
-    return { format, label, mediaType, text: renderPolicy(tools, format), href: href(format, extension), filename: `${baseName}.${format}.${extension}` };
+    const text = renderPolicy(tools, format);
+    return { format, label, mediaType, text, href: href(format, extension, text, mediaType), filename: `${baseName}.${format}.${extension}` };
   });
+}
+
+function dataUrl(text: string, mediaType: string): string {
+  return `data:${mediaType.split(';')[0]};charset=utf-8,${encodeURIComponent(text)}`;
 }
 
 export function toolRow(tool: ToolPageModel): ToolRowModel {

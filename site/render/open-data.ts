@@ -1,8 +1,12 @@
 import type { CatalogueServer } from '../../db/index.ts';
+import { rebaseUrl } from './base-path.ts';
 import type { ServerBundle, ToolPageModel } from './model.ts';
 
-/** The open-data records of one server: its JSON file and its lines in catalogue.jsonl. */
-export function openDataRecords(entry: CatalogueServer, bundle: ServerBundle) {
+/**
+ * The open-data records of one server: its JSON file and its lines in catalogue.jsonl. Each tool's policies
+ * are here as text (the site has no file per tool); URLs are under the site's base path.
+ */
+export function openDataRecords(entry: CatalogueServer, bundle: ServerBundle, base = '/') {
   const s = entry.server;
   const server = {
     type: 'server' as const,
@@ -23,15 +27,15 @@ export function openDataRecords(entry: CatalogueServer, bundle: ServerBundle) {
     grade: bundle.server.grade,
     gradeReason: bundle.server.gradeReason,
     lethalTrifecta: bundle.server.lethalTrifecta,
-    url: bundle.server.url,
-    policies: Object.fromEntries(bundle.server.policies.map((p) => [p.format, p.href])),
+    url: rebaseUrl(bundle.server.url, base),
+    policies: Object.fromEntries(bundle.server.policies.map((p) => [p.format, rebaseUrl(p.href, base)])),
   };
   const defs = new Map(entry.tools.map((t) => [t.name, t.definition]));
-  const tools = bundle.tools.map((tool) => toolRecord(tool, defs.get(tool.name)!));
+  const tools = bundle.tools.map((tool) => toolRecord(tool, defs.get(tool.name)!, base));
   return { server, tools };
 }
 
-function toolRecord(tool: ToolPageModel, d: CatalogueServer['tools'][number]['definition']) {
+function toolRecord(tool: ToolPageModel, d: CatalogueServer['tools'][number]['definition'], base: string) {
   const { version, ...classification } = tool.classification;
   return {
     type: 'tool' as const,
@@ -45,9 +49,9 @@ function toolRecord(tool: ToolPageModel, d: CatalogueServer['tools'][number]['de
     annotations: d.annotations,
     hash: d.hash,
     since: tool.since,
-    url: tool.url,
+    url: rebaseUrl(tool.url, base),
     classifierVersion: version,
     classification,
-    policies: Object.fromEntries(tool.policies.map((p) => [p.format, { url: p.href, text: p.text }])),
+    policies: Object.fromEntries(tool.policies.map((p) => [p.format, { text: p.text }])),
   };
 }

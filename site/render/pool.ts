@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { Job, JobResult } from './jobs.ts';
+import type { Job, JobResult, WorkerSetup } from './jobs.ts';
 
 interface Pending {
   resolve(result: JobResult): void;
@@ -13,13 +13,13 @@ export class RenderPool {
   private nextId = 0;
   private failure: Error | null = null;
 
-  static async start(size: number, workerData: { viewsModule: string; outDir: string }): Promise<RenderPool> {
+  static async start(size: number, workerData: WorkerSetup): Promise<RenderPool> {
     const pool = new RenderPool();
     await Promise.all(Array.from({ length: size }, () => pool.spawn(workerData)));
     return pool;
   }
 
-  private spawn(workerData: { viewsModule: string; outDir: string }): Promise<void> {
+  private spawn(workerData: WorkerSetup): Promise<void> {
     return new Promise((resolve, reject) => {
       const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData });
       const slot = { worker, inFlight: 0 };

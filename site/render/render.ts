@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { rebaseHtml } from './base-path.ts';
 import { fileFor } from './urls.ts';
 
 import type { ViewName, ViewProps } from './views.ts';
@@ -20,26 +21,49 @@ export async function loadRenderer(viewsModule: string): Promise<Renderer> {
   };
 }
 
-/** Writes files under one output folder, creating each folder once. */
+/** Writes files under one output folder, creating each folder once; pages are rebased under the base path. */
 export class OutputWriter {
   private readonly made = new Set<string>();
   files = 0;
   bytes = 0;
 
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    readonly base = '/',
+  ) {}
 
   /** `url` is a site URL such as `/servers/x/` (written as index.html) or `/data/x.json`. */
   write(url: string, content: string): void {
-    const file = path.join(this.root, fileFor(url));
-    if (!file.startsWith(this.root + path.sep)) throw new Error(`Refusing to write outside the site folder: ${url}`);
+    const file = this.fileOf(url);
     const dir = path.dirname(file);
     if (!this.made.has(dir)) {
       mkdirSync(dir, { recursive: true });
       if (this.made.size > 50_000) this.made.clear();
       this.made.add(dir);
     }
-    writeFileSync(file, content);
+    const text = file.endsWith('.html') ? rebaseHtml(content, this.base) : content;
+    writeFileSync(file, text);
     this.files++;
-    this.bytes += Buffer.byteLength(content);
+    this.bytes += Buffer.byteLength(text);
+  }
+
+  /** Deletes the file of a URL that is no longer produced, and its folders as far up as they are empty. */
+  remove(url: string): void {
+    const file = this.fileOf(url);
+    rmSync(file, { force: true });
+    this.made.clear();
+    for (let dir = path.dirname(file); dir.startsWith(this.root + path.sep); dir = path.dirname(dir)) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        break; // not empty (or already gone)
+      }
+    }
+  }
+
+  private fileOf(url: string): string {
+    const file = path.join(this.root, fileFor(url));
+    if (!file.startsWith(this.root + path.sep)) throw new Error(`Refusing to write outside the site folder: ${url}`);
+    return file;
   }
 }

@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { stemmer } from 'stemmer';
 import { facetChar, flagsChar, prefixKey, shardKey, tokenizer } from '../public/assets/tokenize.js';
 
@@ -60,10 +58,8 @@ export class SearchIndexBuilder {
   private docs: unknown[] = [];
   private count = 0;
 
-  constructor(private readonly dir: string) {
-    mkdirSync(path.join(dir, 'docs'), { recursive: true });
-    mkdirSync(path.join(dir, 'terms'), { recursive: true });
-  }
+  /** `write` gets each file's name under the index folder ("docs/0.json") and its content. */
+  constructor(private readonly write: (name: string, content: string) => void) {}
 
   /** Adds a document with the terms `documentTerms` found for it (computed where the text is, in a worker). */
   add(doc: SearchDoc, terms: DocumentTerms): void {
@@ -98,21 +94,20 @@ export class SearchIndexBuilder {
       shard[term] = [shard[term]?.[0] ?? '', encode(ids)];
     }
     this.descriptionTerms.clear();
-    for (const [key, shard] of shards) writeFileSync(path.join(this.dir, 'terms', `${key}.json`), JSON.stringify(shard));
-    mkdirSync(path.join(this.dir, 'prefixes'), { recursive: true });
-    const prefixFiles = prefixes.write((key, list) => writeFileSync(path.join(this.dir, 'prefixes', `${key}.json`), JSON.stringify(list)));
-    writeFileSync(path.join(this.dir, 'facets.txt'), this.facets.join(''));
-    writeFileSync(path.join(this.dir, 'flags.txt'), this.flags.join(''));
+    for (const [key, shard] of shards) this.write(`terms/${key}.json`, JSON.stringify(shard));
+    const prefixFiles = prefixes.write((key, list) => this.write(`prefixes/${key}.json`, JSON.stringify(list)));
+    this.write('facets.txt', this.facets.join(''));
+    this.write('flags.txt', this.flags.join(''));
     // The shard and prefix keys that exist, so the browser never asks for a file that is not there.
     const meta = { version: 2, documents: this.count, docsPerShard: DOCS_PER_SHARD, shards: [...shards.keys()].sort(), prefixes: prefixes.keys() };
-    writeFileSync(path.join(this.dir, 'meta.json'), JSON.stringify(meta));
+    this.write('meta.json', JSON.stringify(meta));
     return { documents: this.count, shards: shards.size, files: shards.size + prefixFiles + Math.ceil(this.count / DOCS_PER_SHARD) + 3 };
   }
 
   private flushDocs(): void {
     if (this.docs.length === 0) return;
     const shard = Math.floor((this.count - 1) / DOCS_PER_SHARD);
-    writeFileSync(path.join(this.dir, 'docs', `${shard}.json`), JSON.stringify(this.docs));
+    this.write(`docs/${shard}.json`, JSON.stringify(this.docs));
     this.docs = [];
   }
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CrawlQueue, runCrawl, type RemoteTarget, type SourcedServer } from '../../crawler/index.ts';
+import { CrawlQueue, DEFAULT_QUEUE_LIMITS, runCrawl, type RemoteTarget, type SourcedServer } from '../../crawler/index.ts';
 import { crawlAttempts, getRun } from '../../db/index.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 import { startStreamableHttp, type RunningHttpServer } from '../fixtures/servers/http.ts';
@@ -8,29 +8,44 @@ import { buildNotesServer } from '../fixtures/servers/notes-server.ts';
 import { LOOPBACK_ONLY } from './helpers.ts';
 
 describe('CrawlQueue', () => {
-  it('keeps to the global limit and to the limit per host', async () => {
-    const queue = new CrawlQueue({ concurrency: 3, perHost: 1 });
-    let running = 0;
-    let most = 0;
+  it('keeps local and remote attempts to their own limits, and remote ones to the limit per host', async () => {
+    const queue = new CrawlQueue({ concurrency: 2, remoteConcurrency: 3, perHost: 1 });
+    const running = { local: 0, remote: 0 };
+    const most = { local: 0, remote: 0 };
     const perHost = new Map<string, number>();
     let mostPerHost = 0;
     const task = (host: string | undefined) =>
       queue.run(host, async () => {
-        running += 1;
-        most = Math.max(most, running);
+        const pool = host ? 'remote' : 'local';
+        running[pool] += 1;
+        most[pool] = Math.max(most[pool], running[pool]);
         if (host) {
           perHost.set(host, (perHost.get(host) ?? 0) + 1);
           mostPerHost = Math.max(mostPerHost, perHost.get(host)!);
         }
         await new Promise((resolve) => setTimeout(resolve, 20));
         if (host) perHost.set(host, perHost.get(host)! - 1);
-        running -= 1;
+        running[pool] -= 1;
         return host;
       });
-    const hosts = ['a', 'a', 'a', 'b', 'b', undefined, undefined, undefined];
+    const hosts = ['a', 'a', 'b', 'b', 'c', 'd', 'e', undefined, undefined, undefined, undefined];
     expect(await Promise.all(hosts.map(task))).toEqual(hosts);
-    expect(most).toBe(3);
+    expect(most).toEqual({ local: 2, remote: 3 });
     expect(mostPerHost).toBe(1);
+  });
+
+  it('gives remote targets a higher default limit than local ones', async () => {
+    expect(DEFAULT_QUEUE_LIMITS.remoteConcurrency).toBeGreaterThanOrEqual(8 * DEFAULT_QUEUE_LIMITS.concurrency);
+    const queue = new CrawlQueue();
+    let running = 0;
+    let most = 0;
+    const hosts = Array.from({ length: 100 }, (_, i) => `h${i}`);
+    await Promise.all(hosts.map((h) => queue.run(h, async () => {
+      most = Math.max(most, ++running);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      running -= 1;
+    })));
+    expect(most).toBe(DEFAULT_QUEUE_LIMITS.remoteConcurrency);
   });
 });
 

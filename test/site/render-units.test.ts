@@ -128,20 +128,15 @@ describe('one bad tool or server never fails the build', () => {
     const bounded = boundEntry({ ...entries[2], tools: [deep] });
     const result = (await runJob(
       {
-        type: 'servers',
-        seq: 0,
-        entries: [entries[0], entries[1], bounded.entry],
-        cutTools: [[], [], bounded.cutTools],
-        slugs: ['good', 'bad', 'also-good'],
-        changes: [],
-        attempts: [],
-        siteUrl: 'https://x.example/',
+        type: 'servers', seq: 0, entries: [entries[0], entries[1], bounded.entry], cutTools: [[], [], bounded.cutTools], slugs: ['good', 'bad', 'also-good'],
+        fingerprints: ['f1', 'f2', 'f3'], previous: [{}, {}, {}], changes: [], attempts: [], siteUrl: 'https://x.example/',
       },
       renderer,
       new OutputWriter(dir),
+      { viewsModule: '', outDir: dir, base: '/', salt: 'test' },
     )) as ServersResult;
-    expect(result.servers.map((s) => s.id)).toEqual(['good/server', 'also-good/server']);
-    expect(result.tools.map((t) => `${t.serverId} ${t.name}`)).toEqual(['good/server record', 'also-good/server record']);
+    expect(result.records.map((r) => r.server.id)).toEqual(['good/server', 'also-good/server']);
+    expect(result.records.flatMap((r) => r.tools).map((t) => `${t.serverId} ${t.name}`)).toEqual(['good/server record', 'also-good/server record']);
     expect(result.warnings).toEqual([
       'Server "good/server": tool "poison" left out: its page failed to render: boom in ToolView',
       'Server "bad/server" skipped: boom in ServerView',

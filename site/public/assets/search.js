@@ -1,8 +1,9 @@
 // The search page: loads only the index shards of the words typed. Results are built with textContent only.
-import { stemmer } from '/assets/stemmer.js';
-import { decodeFacet, hasFlag, prefixKey, SEVERITIES, shardKey, tokenizer } from '/assets/tokenize.js';
+import { stemmer } from './stemmer.js';
+import { decodeFacet, hasFlag, prefixKey, SEVERITIES, shardKey, tokenizer } from './tokenize.js';
 
-const BASE = '/search-index/';
+// Relative to this script, so the site works under any base path.
+const BASE = new URL('../search-index/', import.meta.url).pathname;
 const MAX_RESULTS = 50;
 /** With a server filter, documents are fetched to read their server: at most this many shards per query. */
 const MAX_DOC_SHARDS = 40;

@@ -1,0 +1,34 @@
+import { recordAttempt, storeSnapshot, type NewCrawlAttempt, type Orm } from '../db/index.ts';
+import type { CrawlResult } from './connect/index.ts';
+
+/**
+ * Stores one attempt's result in a run: a successful listing as the server's snapshot, then the attempt row
+ * (one per run, server and target: storing it again replaces it). Returns how many tool changes it recorded.
+ */
+export async function storeResult(orm: Orm, runId: number, serverId: string, result: CrawlResult): Promise<number> {
+  let changes = 0;
+  if (result.outcome === 'ok') {
+    const snapshot = await storeSnapshot(orm, { serverId, runId, tools: result.tools!, at: result.startedAt });
+    changes = snapshot.changes.length;
+  }
+  await recordAttempt(orm, attemptRow(runId, serverId, result));
+  return changes;
+}
+
+/** The attempt row of one result. */
+export function attemptRow(runId: number, serverId: string, result: CrawlResult): NewCrawlAttempt {
+  return {
+    runId,
+    serverId,
+    target: result.label,
+    transport: result.transport ?? null,
+    outcome: result.outcome,
+    error: result.error ?? null,
+    stderr: result.stderr ?? null,
+    startedAt: result.startedAt,
+    durationMs: result.durationMs,
+    serverInfo: result.server ? { ...result.server } : null,
+    toolCount: result.tools?.length ?? null,
+    details: Object.keys(result.details).length > 0 ? result.details : null,
+  };
+}

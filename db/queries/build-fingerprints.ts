@@ -1,0 +1,37 @@
+import { sql } from 'drizzle-orm';
+import type { Orm } from '../connection.ts';
+import { rowsOf } from './status.ts';
+
+export interface ServerFingerprint {
+  id: string;
+  /** Changes whenever anything the site shows about the server or its tools changes. */
+  fingerprint: string;
+}
+
+/**
+ * One hash per server, in catalogue order (by id), over everything its pages are made of: the server row, its
+ * current tools (name, definition hash, position, since) with their classification for `classifierVersion`,
+ * its tool changes (count and newest id) and its latest crawl attempt. An incremental site build reloads and
+ * re-renders only the servers whose fingerprint moved; reading these is one aggregate query, not the catalogue.
+ */
+export async function serverFingerprints(orm: Orm, classifierVersion: string): Promise<ServerFingerprint[]> {
+  const result = await orm.execute(sql`
+    with tool_sets as (
+      select st.server_id,
+        md5(string_agg(st.name || chr(31) || st.hash || chr(31) || st.position || chr(31) || st.since::text || chr(31) || coalesce(md5(row(c.*)::text), ''), chr(30) order by st.position)) as fp
+      from server_tools st
+      left join classifications c on c.hash = st.hash and c.classifier_version = ${classifierVersion}
+      group by st.server_id),
+    changes as (
+      select server_id, count(*)::text || ':' || max(id)::text as fp from tool_changes group by server_id),
+    attempts as (
+      select distinct on (server_id) server_id, md5(row(crawl_attempts.*)::text) as fp
+      from crawl_attempts order by server_id, started_at desc, id desc)
+    select s.id, md5(row(s.*)::text || chr(31) || coalesce(t.fp, '') || chr(31) || coalesce(ch.fp, '') || chr(31) || coalesce(a.fp, '')) as fingerprint
+    from servers s
+    left join tool_sets t on t.server_id = s.id
+    left join changes ch on ch.server_id = s.id
+    left join attempts a on a.server_id = s.id
+    order by s.id`);
+  return rowsOf<ServerFingerprint>(result);
+}

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { PolicyIndexServer } from '../../classifier/policy/config-policy.ts';
+import type { ServerRowModel, ToolRowModel } from './model.ts';
+import type { DocumentTerms, SearchDoc } from './search-index.ts';
+
+/**
+ * The build manifest: what the last build made and from what, so the next build re-renders only what changed.
+ * It lives beside the site folder (`<site>.build-state/`), not in it, so it is never deployed:
+ * - `build.json`: the format, the build key (options and a hash of the templates and renderer; when it differs
+ *   the next build is a full one) and the hash of every file that is not one server's (lists, home, feed,
+ *   sitemaps, search index, assets);
+ * - `servers.jsonl`: one line per server in catalogue order, `<id as JSON>\t<fingerprint>\t<slug>\t<record as JSON>`:
+ *   its fingerprint (see serverFingerprints), the hash of each of its files' inputs, and what the
+ *   catalogue-wide files need from it (its list rows, search documents, where its lines are in catalogue.jsonl).
+ *   Only the ids, fingerprints and slugs are read up front; a record is parsed when its server is carried over.
+ * `build.json` is removed before an incremental build writes anything and rewritten last, so a build that
+ * fails halfway leaves no manifest and the next build is a full one.
+ */
+export const MANIFEST_FORMAT = 1;
+
+export interface ServerRecord {
+  id: string;
+  fingerprint: string;
+  slug: string;
+  /** Every file the server's pages and data are written to (site URL), with the hash of its inputs. */
+  outputs: Record<string, string>;
+  server: ServerRowModel;
+  tools: ToolRowModel[];
+  search: Array<{ doc: SearchDoc; terms: DocumentTerms }>;
+  /** Its entry in the policy index (null when nothing can match it: no package or URL keys). */
+  policy: PolicyIndexServer | null;
+  /** Its lines in catalogue.jsonl: byte offset and length. */
+  catalogue: [number, number];
+}
+
+const BuildFile = z.object({
+  format: z.literal(MANIFEST_FORMAT),
+  key: z.string(),
+  files: z.record(z.string()),
+});
+export type BuildFile = z.infer<typeof BuildFile>;
+
+export function stateDir(outDir: string): string {
+  return `${outDir}.build-state`;
+}
+
+/** The hash that decides whether a file must be written again: of a page's view and props, or of a file's content. */
+export function inputHash(salt: string, ...parts: string[]): string {
+  const hash = createHash('sha1').update(salt);
+  for (const part of parts) hash.update('\0').update(part);
+  return hash.digest('base64url');
+}
+
+/** The last build's manifest, if there is a complete one made with the same build key. */
+export class PreviousManifest {
+  private constructor(
+    readonly files: Record<string, string>,
+    private readonly lines: Buffer,
+    private readonly index: Map<string, { fingerprint: string; slug: string; start: number; end: number }>,
+  ) {}
+
+  static empty(): PreviousManifest {
+    return new PreviousManifest({}, Buffer.alloc(0), new Map());
+  }
+
+  static load(outDir: string, key: string): PreviousManifest | null {
+    const dir = stateDir(outDir);
+    const buildPath = path.join(dir, 'build.json');
+    if (!existsSync(outDir) || !existsSync(buildPath)) return null;
+    const parsed = BuildFile.safeParse(JSON.parse(readFileSync(buildPath, 'utf8')));
+    if (!parsed.success || parsed.data.key !== key) return null;
+    const lines = readFileSync(path.join(dir, 'servers.jsonl'));
+    const index = new Map<string, { fingerprint: string; slug: string; start: number; end: number }>();
+    for (let start = 0; start < lines.length; ) {
+      let end = lines.indexOf(10, start);
+      if (end < 0) end = lines.length;
+      const tab = lines.indexOf(9, start);
+      const tab2 = lines.indexOf(9, tab + 1);
+      const tab3 = lines.indexOf(9, tab2 + 1);
+      index.set(JSON.parse(lines.toString('utf8', start, tab)) as string, { fingerprint: lines.toString('latin1', tab + 1, tab2), slug: lines.toString('latin1', tab2 + 1, tab3), start: tab3 + 1, end });
+      start = end + 1;
+    }
+    return new PreviousManifest(parsed.data.files, lines, index);
+  }
+
+  /** The server's fingerprint at the last build; undefined if it was not in it. */
+  fingerprint(id: string): string | undefined {
+    return this.index.get(id)?.fingerprint;
+  }
+
+  /** The server's slug at the last build (slugs are ASCII). */
+  slug(id: string): string | undefined {
+    return this.index.get(id)?.slug;
+  }
+
+  ids(): IterableIterator<string> {
+    return this.index.keys();
+  }
+
+  get(id: string): ServerRecord | undefined {
+    const at = this.index.get(id);
+    return at && (JSON.parse(this.lines.toString('utf8', at.start, at.end)) as ServerRecord);
+  }
+}
+
+/** Writes a new manifest line by line, into a folder the caller moves into place once the site is. */
+export class ManifestWriter {
+  private readonly fd: number;
+
+  constructor(private readonly dir: string) {
+    this.fd = openSync(path.join(dir, 'servers.jsonl'), 'w');
+  }
+
+  add(record: ServerRecord): void {
+    writeSync(this.fd, `${JSON.stringify(record.id)}\t${record.fingerprint}\t${record.slug}\t${JSON.stringify(record)}\n`);
+  }
+
+  finish(build: BuildFile): void {
+    closeSync(this.fd);
+    writeFileSync(path.join(this.dir, 'build.json'), JSON.stringify(build));
+  }
+}
