@@ -1,8 +1,8 @@
-import { closeRun, openRun, recordAttempt, storeSnapshot, upsertServers, type Orm, type Outcome } from '../db/index.ts';
+import { closeRun, openRun, recordAttempt, setPackageInfo, storeSnapshot, upsertServers, type Orm, type Outcome, type PackageInfo } from '../db/index.ts';
 import { crawlTarget, type CrawlOptions, type CrawlResult } from './connect/index.ts';
 import { CrawlQueue } from './queue.ts';
 import { DEFAULT_RETRY, withRetries, type RetryOptions } from './retry.ts';
-import { targetHost, type CrawlTarget, type SourcedServer } from './targets.ts';
+import { distinctLabels, targetHost, type CrawlTarget, type SourcedServer } from './targets.ts';
 
 export interface RunCrawlOptions extends CrawlOptions {
   concurrency?: number;
@@ -137,15 +137,17 @@ export function mergeById(sourced: readonly SourcedServer[]): SourcedServer[] {
     first.server = { ...first.server, sources: [...new Set([...(first.server.sources ?? []), ...(server.sources ?? [])])] };
     first.targets.push(...targets);
   }
-  return [...byId.values()];
+  // Two sources may list one way of reaching a server twice: each attempt record needs a label of its own.
+  return [...byId.values()].map((s) => ({ ...s, targets: distinctLabels(s.targets) }));
 }
 
 /**
  * Stores one attempt's result in a run: a successful listing as the server's snapshot, then the attempt row
  * (one per run, server and target: storing it again replaces it). Returns how many tool changes it recorded.
  */
-export async function storeResult(orm: Orm, runId: number, serverId: string, result: CrawlResult): Promise<number> {
+export async function storeResult(orm: Orm, runId: number, serverId: string, result: CrawlResult & { packageInfo?: PackageInfo }): Promise<number> {
   let changes = 0;
+  if (result.packageInfo) await setPackageInfo(orm, serverId, result.packageInfo);
   if (result.outcome === 'ok') {
     const snapshot = await storeSnapshot(orm, { serverId, runId, tools: result.tools!, at: result.startedAt });
     changes = snapshot.changes.length;

@@ -38,7 +38,8 @@ async function crawl(flags: CrawlCommandFlags): Promise<void> {
   // crawl with the same sources completes it.
   const interrupts = interruptOnSignals();
   try {
-    const selected = await gatherSources(sources, database.orm, { signal: interrupts.signal, log: flags.json ? undefined : (line) => console.error(line) });
+    const gathered = await gatherSources(sources, database.orm, { signal: interrupts.signal, log: flags.json ? undefined : (line) => console.error(line) });
+    const selected = gathered.servers;
     const progress = progressReporter();
     const summary: ResumableCrawlSummary = flags.distributed
       ? await crawlDistributed(database, selected, flags, { ...options, runOptions: sources.described, signal: interrupts.signal, quiet: flags.json })
@@ -50,6 +51,7 @@ async function crawl(flags: CrawlCommandFlags): Promise<void> {
           onProgress: flags.json ? undefined : (p) => progress.update(p),
         });
     progress.done();
+    await gathered.settle(summary);
     if (flags.json) return printJson(summary);
     console.log(formatTable(['outcome', 'servers'], Object.entries(summary.outcomes).sort(([, a], [, b]) => b! - a!)));
     const failures = summary.results.filter((r) => r.outcome !== 'ok');

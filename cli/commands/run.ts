@@ -71,9 +71,9 @@ export async function prepareRun(flags: RunFlags): Promise<PreparedRun> {
   return {
     async run(db, { onEvent, signal }) {
       const current = flags.servers ? await parseSources(flags) : sources;
-      const sourced = await gatherSources(current, db.orm, { signal, log: (line) => console.error(line) });
-      return runPipeline(db, {
-        sourced,
+      const gathered = await gatherSources(current, db.orm, { signal, log: (line) => console.error(line) });
+      const summary = await runPipeline(db, {
+        sourced: gathered.servers,
         crawl,
         distributed: boss ? { boss, queue } : undefined,
         freshForMs,
@@ -82,6 +82,8 @@ export async function prepareRun(flags: RunFlags): Promise<PreparedRun> {
         onEvent,
         signal,
       });
+      await gathered.settle(summary.crawl);
+      return summary;
     },
     close: async () => void (await boss?.stop({ graceful: false })),
   };

@@ -6,8 +6,8 @@ import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontex
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { launchSandboxed } from '../sandbox/index.ts';
 import type { CrawlLimits } from '../limits.ts';
-import { installNpmPackage, type NpmCacheOptions } from '../npm-cache.ts';
-import type { NpmTarget, RemoteTarget, StdioTarget } from '../targets.ts';
+import { preparePackage, type PackageOptions } from '../package-launch.ts';
+import type { NpmTarget, PypiTarget, RemoteTarget, StdioTarget } from '../targets.ts';
 
 export const CLIENT_INFO = { name: 'toolrisk-crawler', version: '0.1.0' };
 
@@ -33,7 +33,8 @@ export interface SessionContext {
   limits: CrawlLimits;
   signal: AbortSignal;
   fetch?: typeof fetch;
-  npm?: NpmCacheOptions;
+  npm?: PackageOptions['npm'];
+  pypi?: PackageOptions['pypi'];
   /** Starts the attempt's deadline: once anything is installed, just before the server is started or contacted. */
   startDeadline(): void;
   /** Called with every resource to release when the attempt ends, however it ends. */
@@ -48,13 +49,15 @@ export interface SessionContext {
   note(key: string, value: unknown): void;
 }
 
-export async function openStdioSession(target: StdioTarget | NpmTarget, ctx: SessionContext): Promise<Session> {
+export async function openStdioSession(target: StdioTarget | NpmTarget | PypiTarget, ctx: SessionContext): Promise<Session> {
   let launch: { command: string; args: string[]; env: Record<string, string>; cwd?: string; readablePaths: string[] };
-  if (target.kind === 'npm') {
-    const installed = await installNpmPackage(target.package, target.version, { ...ctx.npm, signal: ctx.signal });
-    ctx.note('npmVersion', installed.version);
+  if (target.kind === 'npm' || target.kind === 'pypi') {
+    const prepared = await preparePackage(target, { npm: ctx.npm, pypi: ctx.pypi }, ctx.signal);
+    ctx.note(target.kind === 'npm' ? 'npmVersion' : 'pypiVersion', prepared.info.version);
+    ctx.note('packageInfo', prepared.info);
+    ctx.note('runtime', prepared.runtime);
     if (target.placeholders.length > 0) ctx.note('placeholders', target.placeholders);
-    launch = { command: installed.command, args: [...installed.args, ...target.args], env: target.env, readablePaths: [installed.dir] };
+    launch = prepared;
   } else {
     launch = { ...target, readablePaths: readablePathsOf(target) };
   }
