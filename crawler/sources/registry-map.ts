@@ -60,12 +60,14 @@ export interface CheckedServer {
   repository?: Record<string, unknown>;
   packages: Package[];
   remotes: Remote[];
+  /** Packages whose identifier or version may not reach npm, pip or a page: kept out of `packages`, recorded as refused. */
+  refused: Array<{ label: string; reason: string }>;
 }
 
 /** The entry's fields that passed their checks, and a line per field that did not (dropped). */
 export function checkServerFields(server: Record<string, unknown> & { name: string }): { checked: CheckedServer; problems: string[] } {
   const problems: string[] = [];
-  const checked: CheckedServer = { name: server.name, packages: [], remotes: [] };
+  const checked: CheckedServer = { name: server.name, packages: [], remotes: [], refused: [] };
   for (const [field, schema] of Object.entries(SERVER_FIELDS) as Array<[keyof typeof SERVER_FIELDS, z.ZodTypeAny]>) {
     const value = server[field];
     if (value === undefined || value === null) continue;
@@ -78,7 +80,11 @@ export function checkServerFields(server: Record<string, unknown> & { name: stri
     if (!parsed.success) return void problems.push(`${at}: ${describeIssue(parsed.error)}; dropped`);
     const pkg: Package = parsed.data;
     const problem = identifierProblem(pkg);
-    if (problem) return void problems.push(`${at}: ${problem}; dropped`);
+    if (problem) {
+      problems.push(`${at}: ${problem}; dropped`);
+      checked.refused.push({ label: `${pkg.registryType}:invalid identifier`, reason: `the registry's package ${problem}; it is never installed or shown` });
+      return undefined;
+    }
     pkg.packageArguments = checkedList(raw.packageArguments, `${at}.packageArguments`, problems, (arg, argAt) => checkedItem(argumentSchema, arg, argAt, problems));
     pkg.environmentVariables = checkedList(raw.environmentVariables, `${at}.environmentVariables`, problems, (env, envAt) => checkedItem(envSchema, env, envAt, problems));
     return pkg;
@@ -152,7 +158,11 @@ export function mapRegistryEntry(entry: RegistryEntry): MappedEntry {
     sourceMeta: meta ?? null,
   };
   if (status === 'deleted') return { server, targets: [], problems };
-  const runnable = [...s.remotes.map((r) => remoteTarget(s.name, r)), ...s.packages.map((p) => packageTarget(s.name, p))];
+  const runnable: CrawlTarget[] = [
+    ...s.remotes.map((r) => remoteTarget(s.name, r)),
+    ...s.packages.map((p) => packageTarget(s.name, p)),
+    ...s.refused.map(({ label, reason }) => ({ kind: 'unrunnable' as const, serverId: s.name, label, outcome: 'refused_by_policy' as const, reason })),
+  ];
   const targets: CrawlTarget[] =
     runnable.length > 0
       ? distinctLabels(runnable)

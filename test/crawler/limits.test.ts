@@ -123,12 +123,12 @@ describe('failures become outcomes', () => {
     expect(result.outcome).toBe('crashed');
   });
 
-  it('an npm package that cannot be installed is unreachable', async () => {
+  it('an npm package that cannot be installed is install_failed', async () => {
     const result = await crawlTarget(
       { kind: 'npm', serverId: 'npm-fails', package: 'toolrisk-never-installed', version: '1.0.0', args: [], env: {}, placeholders: [] },
       { npm: { cacheDir: readableTempDir('toolrisk-npm-'), npmCommand: 'false' } },
     );
-    expect(result.outcome).toBe('unreachable');
+    expect(result.outcome).toBe('install_failed');
     expect(result.error).toMatch(/npm install toolrisk-never-installed@1.0.0 failed/);
   });
 
