@@ -53,16 +53,19 @@ export async function syncRegistry(orm: Orm, options: RegistrySyncOptions = {}):
   const baseUrl = (options.baseUrl ?? DEFAULT_REGISTRY_URL).replace(/\/+$/, '');
   const startedAt = now();
   const state = (await getState<SyncState>(orm, syncStateKey(baseUrl))) ?? {};
+  const pending = new Set(state.pending ?? []);
+  const wanted = [...new Set([...pending, ...(options.include ?? [])])];
+  const stored = (await getServers(orm, wanted)).filter((row) => row.sources.includes('registry') && row.status !== 'deleted');
   let updatedSince = options.since instanceof Date ? options.since : options.updatedSince;
   if (options.since === 'auto') updatedSince = state.lastSyncAt ? new Date(state.lastSyncAt) : undefined;
+  // A pending server that was never stored (the crawler died between listing and storing): only a full listing has it.
+  const storedIds = new Set(stored.map((row) => row.id));
+  if ([...pending].some((id) => !storedIds.has(id))) updatedSince = undefined;
 
   const listing = await fetchRegistry({ ...options, baseUrl, updatedSince });
   const mapped = latestVersions(listing.entries).map(mapRegistryEntry);
   const listed = new Set(mapped.map((m) => m.server.id));
-  const wanted = [...new Set([...(state.pending ?? []), ...(options.include ?? [])])].filter((id) => !listed.has(id));
-  const stored = (await getServers(orm, wanted)).filter((row) => row.sources.includes('registry') && row.status !== 'deleted');
-  const fromCatalogue = stored.map((row) => mapRegistryEntry(entryOf(row)));
-  const pending = new Set(state.pending ?? []);
+  const fromCatalogue = stored.filter((row) => !listed.has(row.id)).map((row) => mapRegistryEntry(entryOf(row)));
 
   return {
     baseUrl,
@@ -74,7 +77,7 @@ export async function syncRegistry(orm: Orm, options: RegistrySyncOptions = {}):
     ],
     pages: listing.pages,
     updatedSince,
-    carriedOver: stored.filter((row) => pending.has(row.id)).map((row) => row.id),
+    carriedOver: fromCatalogue.filter((m) => pending.has(m.server.id)).map((m) => m.server.id),
   };
 }
 
