@@ -76,14 +76,14 @@ async function install(name: string, version: string | undefined, cacheDir: stri
     await chmod(staging, 0o755);
     const exec = async (command: string, args: string[], what: string) => {
       try {
-        return await run(command, args, { timeout: left(), signal: options.signal, maxBuffer: 4 * 1024 * 1024, env: pipEnv() });
+        return await run(command, args, { timeout: left(), signal: options.signal, maxBuffer: 4 * 1024 * 1024, env: pipEnv(options.indexUrl !== undefined) });
       } catch (error) {
         throw pipFailure(error, what, limitMs, name, version);
       }
     };
     await exec(options.python ?? defaultPython(), ['-m', 'venv', staging], `python3 -m venv for ${spec}`);
     const python = path.join(staging, 'bin', 'python');
-    const index = options.indexUrl ? ['--isolated', '--index-url', options.indexUrl] : [];
+    const index = options.indexUrl ? ['--index-url', options.indexUrl] : [];
     await exec(
       python,
       ['-m', 'pip', 'install', '--no-input', '--disable-pip-version-check', '--no-cache-dir', '--only-binary=:all:', ...index, '--', spec],
@@ -114,12 +114,16 @@ async function install(name: string, version: string | undefined, cacheDir: stri
   }
 }
 
-/** pip without the crawler's environment (no proxies or tokens of ours leak into an index request), and no pip self-check. */
-function pipEnv(): NodeJS.ProcessEnv {
+/**
+ * pip's environment: only what pip needs (proxies and pip's own settings), never the crawler's other
+ * variables. With an index URL of ours, pip reads no configuration file at all (PIP_CONFIG_FILE=/dev/null,
+ * as pip documents), so no configured extra index or find-links adds packages from elsewhere.
+ */
+function pipEnv(ownIndex: boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONDONTWRITEBYTECODE: '1' };
-  for (const key of ['http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'PIP_CONFIG_FILE', 'PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL']) {
-    if (process.env[key] !== undefined) env[key] = process.env[key];
-  }
+  const inherited = ['http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', ...(ownIndex ? [] : ['PIP_CONFIG_FILE', 'PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'PIP_FIND_LINKS'])];
+  for (const key of inherited) if (process.env[key] !== undefined) env[key] = process.env[key];
+  if (ownIndex) env.PIP_CONFIG_FILE = os.devnull;
   return env;
 }
 
