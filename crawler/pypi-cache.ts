@@ -123,7 +123,7 @@ function pipEnv(ownIndex: boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONDONTWRITEBYTECODE: '1' };
   const inherited = ['http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', ...(ownIndex ? [] : ['PIP_CONFIG_FILE', 'PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'PIP_FIND_LINKS'])];
   for (const key of inherited) if (process.env[key] !== undefined) env[key] = process.env[key];
-  if (ownIndex) env.PIP_CONFIG_FILE = os.devnull;
+  if (ownIndex) env.PIP_CONFIG_FILE = os.devNull;
   return env;
 }
 
