@@ -1,8 +1,9 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { PackageInfo } from '../db/index.ts';
 import { installNpmPackage, type NpmCacheOptions } from './npm-cache.ts';
 import { installPypiPackage, type PypiCacheOptions } from './pypi-cache.ts';
-import type { NpmTarget, PypiTarget } from './targets.ts';
+import type { NpmTarget, PackageHttp, PypiTarget } from './targets.ts';
 
 /** How to start an installed package's server in the sandbox. */
 export interface PackageLaunch {
@@ -42,12 +43,29 @@ export async function preparePackage(target: NpmTarget | PypiTarget, options: Pa
   const installed = await installNpmPackage(target.package, target.version, { ...options.npm, signal });
   const nodePath = options.npm?.nodePath;
   const usesNode = installed.command === process.execPath;
-  return {
+  const launch: PackageLaunch = {
     command: usesNode && nodePath ? nodePath : installed.command,
     args: [...installed.args, ...target.args],
     env: target.env,
     readablePaths: [installed.dir, ...(usesNode && nodePath ? [path.dirname(path.dirname(nodePath))] : [])],
     info: installed.info,
     runtime: { name: 'Node', required: installed.nodeEngines, running: (usesNode && nodePath ? options.npm?.nodeVersion : undefined) ?? process.version },
+  };
+  return target.http ? throughRelay(launch, target.http) : launch;
+}
+
+/** The relay's folder: the one file it needs, and nothing else of the crawler, is readable in the sandbox. */
+const RELAY_DIR = fileURLToPath(new URL('./http-relay/', import.meta.url));
+
+/**
+ * An HTTP server started by the relay, which the crawler speaks stdio to: the server listens on the sandbox's
+ * own loopback (bwrap gives it a network namespace of its own) and reaches nothing else.
+ */
+function throughRelay(launch: PackageLaunch, http: PackageHttp): PackageLaunch {
+  return {
+    ...launch,
+    command: process.execPath,
+    args: [path.join(RELAY_DIR, 'relay.mjs'), http.transport, String(http.port), http.path, '--', launch.command, ...launch.args],
+    readablePaths: [...launch.readablePaths, RELAY_DIR.replace(/\/$/, '')],
   };
 }

@@ -30,10 +30,16 @@ export interface NpmTarget extends TargetBase {
   /** Names of the environment variables and arguments that were given fake placeholder values. */
   placeholders: string[];
   /**
-   * How the server is spoken to: over stdio (the default), or over HTTP on a loopback port we choose,
-   * handed to it in `{port}` within args and env.
+   * Set for a package that serves Streamable HTTP or SSE instead of stdio: the port and path it listens on
+   * inside the sandbox (whose loopback is its own), reached through the relay (crawler/http-relay).
    */
-  transport?: 'stdio' | 'streamable-http' | 'sse';
+  http?: PackageHttp;
+}
+
+export interface PackageHttp {
+  transport: 'streamable-http' | 'sse';
+  port: number;
+  path: string;
 }
 
 /** A PyPI package installed into a cached virtual environment and run over stdio, sandboxed like npm packages. */

@@ -57,6 +57,7 @@ export async function openStdioSession(target: StdioTarget | NpmTarget | PypiTar
     ctx.note('packageInfo', prepared.info);
     ctx.note('runtime', prepared.runtime);
     if (target.placeholders.length > 0) ctx.note('placeholders', target.placeholders);
+    if (target.kind === 'npm' && target.http) ctx.note('http', { ...target.http, via: 'relay' });
     launch = prepared;
   } else {
     launch = { ...target, readablePaths: readablePathsOf(target) };

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { ServerInput } from '../../db/index.ts';
 import { npmNameProblem, npmVersionProblem, pypiNameProblem, pypiVersionProblem } from '../package-specs.ts';
 import { storable } from '../storable.ts';
-import { distinctLabels, placeholderFor, type CrawlTarget, type SourcedServer } from '../targets.ts';
-import { typedPlaceholder } from './placeholders.ts';
+import { distinctLabels, placeholderFor, type CrawlTarget, type PackageHttp, type SourcedServer } from '../targets.ts';
+import { PLACEHOLDER_PORT, typedPlaceholder } from './placeholders.ts';
 import { OFFICIAL, type RegistryEntry } from './registry-api.ts';
 
 /**
@@ -203,7 +203,23 @@ function packageTarget(serverId: string, pkg: Package): CrawlTarget {
   }
   const { args, env, placeholders } = inputsOf(pkg);
   if (pkg.registryType === 'pypi') return { kind: 'pypi', serverId, package: pkg.identifier, version, args, env, placeholders };
-  return { kind: 'npm', serverId, package: pkg.identifier, version, args, env, placeholders, ...(isHttp ? { transport: transport as 'streamable-http' | 'sse' } : {}) };
+  if (!isHttp) return { kind: 'npm', serverId, package: pkg.identifier, version, args, env, placeholders };
+  const http = httpEndpoint(transport as PackageHttp['transport'], pkg.transport?.url);
+  // Servers that read their port from the environment mostly read PORT.
+  env.PORT ??= String(http.port);
+  return { kind: 'npm', serverId, package: pkg.identifier, version, args, env, placeholders, http };
+}
+
+/**
+ * Where an HTTP package listens, from its transport URL (`http://localhost:3010/mcp`, `http://127.0.0.1:{port}/sse`):
+ * the URL's port, or for a `{port}` variable the port placeholder its inputs were given; the path, or the
+ * transport's usual one. The host does not matter: the relay connects to the sandbox's own loopback.
+ */
+function httpEndpoint(transport: PackageHttp['transport'], url: unknown): PackageHttp {
+  const text = typeof url === 'string' ? url : '';
+  const port = Number(/^[a-z+]+:\/\/[^/:]+:(\d{2,5})(?:\/|$)/i.exec(text)?.[1] ?? PLACEHOLDER_PORT);
+  const path = /^[a-z+]+:\/\/[^/]+(\/[^?#\s{}]*)/i.exec(text)?.[1] ?? (transport === 'sse' ? '/sse' : '/mcp');
+  return { transport, port: port > 0 && port < 65536 ? port : Number(PLACEHOLDER_PORT), path };
 }
 
 /**
