@@ -3,6 +3,7 @@ export { CrawlError } from './errors.ts';
 export { DEFAULT_LIMITS, resolveLimits, type CrawlLimits } from './limits.ts';
 export { defaultNpmCacheDir, installNpmPackage, parseNpmSpec, resolveVersion, type NpmCacheOptions } from './npm-cache.ts';
 export type { NetworkPolicy } from './net/index.ts';
+export { defaultPypiCacheDir, installPypiPackage, type PypiCacheOptions } from './pypi-cache.ts';
 export { CrawlQueue, type QueueLimits } from './queue.ts';
 export { DEFAULT_RETRY, type RetryOptions } from './retry.ts';
 export { mergeById, runCrawl, storeResult, type CrawlProgress, type CrawlRunSummary, type RunCrawlOptions, type ServerOutcome } from './run.ts';
