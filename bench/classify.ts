@@ -19,11 +19,11 @@ export async function benchClassify(params: ClassifyParams, log: (line: string) 
   let cpuMicros = 0;
   const categories: Partial<Record<Category, number>> = {};
   for (const servers of batches(generateCatalogue({ tools: params.tools }), 2000)) {
-    const batch = servers.flatMap((entry) => entry.tools.map((tool) => ({ tool, server: { id: entry.server.id, name: entry.server.title ?? undefined } })));
+    const batch = servers.flatMap((entry) => entry.tools);
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
-    for (const { tool, server } of batch) {
-      const { category } = classify(tool, server);
+    for (const tool of batch) {
+      const { category } = classify(tool);
       categories[category] = (categories[category] ?? 0) + 1;
     }
     wallMs += performance.now() - started;

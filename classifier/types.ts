@@ -26,13 +26,6 @@ export interface ToolInput {
   annotations?: Record<string, unknown> | null;
 }
 
-/** Optional context about the server that lists the tool. */
-export interface ServerContext {
-  id?: string;
-  name?: string;
-  description?: string | null;
-}
-
 export interface Evidence {
   /** Which rule fired, e.g. `name-verb:delete`. */
   rule: string;

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { Option, type Command } from 'commander';
 import { DEFAULT_LIMITS, type CrawlLimits, type CrawlOptions } from '../crawler/index.ts';
+import { UNSAFE_FLAG } from '../crawler/sandbox/index.ts';
 import { UsageError } from './errors.ts';
 
 /** The flags `crawl`, `check` (and `run`) share: limits of one attempt and where remote servers may be. */
@@ -16,6 +17,7 @@ export interface CrawlFlags {
   allowPrivateNetwork?: boolean;
   node?: string;
   pypiIndex?: string;
+  unsafeNoSandbox?: boolean;
 }
 
 const seconds = (ms: number) => `${ms / 1000}`;
@@ -32,10 +34,16 @@ export function addCrawlFlags(command: Command): Command {
     .addOption(new Option('--deny-host <host...>', 'never connect to these remote hosts'))
     .addOption(new Option('--allow-private-network', 'allow remote servers on loopback and private addresses (refused by default)'))
     .addOption(new Option('--node <path>', 'the Node that runs npm servers, for packages whose engines.node needs a newer one than the crawler’s'))
-    .addOption(new Option('--pypi-index <url>', 'a PEP 503 simple index to install PyPI servers from (default: pip’s own configuration)'));
+    .addOption(new Option('--pypi-index <url>', 'a PEP 503 simple index to install PyPI servers from (default: pip’s own configuration)'))
+    .addOption(unsafeNoSandboxOption());
 }
 
-export function crawlOptionsFrom(flags: CrawlFlags): Pick<CrawlOptions, 'limits' | 'network' | 'npm' | 'pypi'> {
+/** Where bwrap is missing, stdio servers are refused unless the user accepts running them unisolated. */
+export function unsafeNoSandboxOption(): Option {
+  return new Option(UNSAFE_FLAG, 'where bubblewrap is missing, run stdio servers anyway with only a throwaway user, a clean environment and limits (refused by default)');
+}
+
+export function crawlOptionsFrom(flags: CrawlFlags): Pick<CrawlOptions, 'limits' | 'network' | 'unsafeNoSandbox' | 'npm' | 'pypi'> {
   const limits: Partial<CrawlLimits> = {
     requestTimeoutMs: secondsFlag('--timeout', flags.timeout),
     deadlineMs: secondsFlag('--deadline', flags.deadline),
@@ -47,6 +55,7 @@ export function crawlOptionsFrom(flags: CrawlFlags): Pick<CrawlOptions, 'limits'
   return {
     limits,
     network: { allowHosts: flags.allowHost, denyHosts: flags.denyHost, allowPrivateNetwork: flags.allowPrivateNetwork ?? false },
+    unsafeNoSandbox: flags.unsafeNoSandbox ?? false,
     ...(flags.node ? { npm: nodeFlag(flags.node) } : {}),
     ...(flags.pypiIndex ? { pypi: { indexUrl: urlFlag('--pypi-index', flags.pypiIndex) } } : {}),
   };

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_REGISTRY_URL, markSyncListed, readServersFile, settleRegistrySync, syncRegistry, type SourcedServer } from '../crawler/index.ts';
+import { isBundledServersFile, markBundled } from '../crawler/sandbox/policy.ts';
 import type { Orm } from '../db/index.ts';
 import { countFlag } from './crawl-flags.ts';
 import { UsageError } from './errors.ts';
@@ -41,7 +42,9 @@ export async function parseSources(flags: SourceFlags): Promise<Sources> {
   const since = sinceFlag(flags.since);
   const limit = countFlag('--limit', flags.limit);
   const registryUrl = typeof flags.registry === 'string' ? flags.registry : flags.registry ? DEFAULT_REGISTRY_URL : undefined;
-  const fromFile = flags.servers ? await readServersFile(flags.servers) : [];
+  const read = flags.servers ? await readServersFile(flags.servers) : [];
+  // The bundled default servers are vetted: where bwrap is missing they may still run, with a warning.
+  const fromFile = flags.servers && isBundledServersFile(flags.servers) ? markBundled(read) : read;
   return {
     registryUrl,
     since,

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { openBoss, requirePostgres } from '../crawler/distributed/boss.ts';
 import { runDistributedCrawl } from '../crawler/distributed/coordinator.ts';
-import type { CrawlOptions, CrawlRunSummary, SourcedServer } from '../crawler/index.ts';
+import type { CrawlOptions, SourcedServer } from '../crawler/index.ts';
+import { crawlOrResume, type CrawlRunner, type ResumableCrawlSummary } from '../crawler/run-lifecycle.ts';
 import type { Database } from '../db/index.ts';
 import { bossTiming, queueOptions, queueSettings, timingOptions, type QueueFlags, type TimingFlags } from './pipeline-options.ts';
 
@@ -26,17 +27,24 @@ export async function crawlDistributed(
   database: Database,
   selected: readonly SourcedServer[],
   flags: DistributedFlags,
-  options: Pick<CrawlOptions, 'limits' | 'network'> & { runOptions: Record<string, unknown>; signal: AbortSignal; quiet?: boolean },
-): Promise<CrawlRunSummary> {
+  options: Pick<CrawlOptions, 'limits' | 'network'> & {
+    runOptions: Record<string, unknown>;
+    resumeKey: string;
+    signal: AbortSignal;
+    quiet?: boolean;
+    log?: (line: string) => void;
+  },
+): Promise<ResumableCrawlSummary> {
   const boss = await openBoss(requirePostgres(process.env.DATABASE_URL, '--distributed'), { timing: bossTiming(flags) });
   let shown = -1;
-  try {
-    return await runDistributedCrawl(database.orm, selected, {
+  const coordinate: CrawlRunner = (orm, servers, run) =>
+    runDistributedCrawl(orm, servers, {
       boss,
       queue: queueSettings(flags),
       settings: { limits: options.limits, network: options.network },
-      runOptions: options.runOptions,
-      signal: options.signal,
+      runOptions: run.runOptions,
+      runId: run.runId,
+      signal: run.signal,
       onProgress: (p) => {
         if (options.quiet || p.serversDone === shown) return;
         shown = p.serversDone;
@@ -45,6 +53,9 @@ export async function crawlDistributed(
         console.error(`run ${p.runId}: ${p.serversDone}/${p.total} servers done, ${p.active} in progress, ${p.queued} queued, ${workers} workers so far${waiting}`);
       },
     });
+  try {
+    const { resumeKey, runOptions, signal, log } = options;
+    return await crawlOrResume(database.orm, selected, { runOptions, resumeKey, signal, log }, coordinate);
   } finally {
     await boss.stop({ graceful: false });
   }

@@ -1,6 +1,7 @@
 import { closeRun, openRun, recordAttempt, setPackageInfo, storeSnapshot, upsertServers, type Orm, type Outcome, type PackageInfo } from '../db/index.ts';
 import { crawlTarget, type CrawlOptions, type CrawlResult } from './connect/index.ts';
 import { CrawlQueue } from './queue.ts';
+import { holdLease, newLease } from './run-lease.ts';
 import { DEFAULT_RETRY, withRetries, type RetryOptions } from './retry.ts';
 import { distinctLabels, targetHost, type CrawlTarget, type SourcedServer } from './targets.ts';
 
@@ -62,7 +63,7 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
   const merged = mergeById(sourced);
   await upsertServers(orm, merged.map((s) => s.server), now());
   const crawlable = merged.filter((s) => s.server.status !== 'deleted' && s.targets.length > 0);
-  const run = options.runId !== undefined ? { id: options.runId } : await openRun(orm, now(), { ...options.runOptions, servers: crawlable.length });
+  const run = options.runId !== undefined ? { id: options.runId } : await openRun(orm, now(), { ...options.runOptions, servers: crawlable.length }, newLease(now()));
 
   const queue = new CrawlQueue({ concurrency: options.concurrency ?? 4, perHost: options.perHostConcurrency ?? 2 });
   const counts: Partial<Record<Outcome, number>> = {};
@@ -104,7 +105,10 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
     });
   }
 
-  const failed = (await Promise.allSettled(crawlable.map(crawlServer))).find((r) => r.status === 'rejected');
+  // The lease tells a later sweep that this run is still worked on (see run-lease.ts).
+  const lease = holdLease(orm, run.id, { now });
+  const settled = await Promise.allSettled(crawlable.map(crawlServer)).finally(() => lease.stop());
+  const failed = settled.find((r) => r.status === 'rejected');
   if (failed) {
     const error = failed.reason as Error;
     await closeRun(orm, run.id, 'failed', now(), { error: (error as Error).message, outcomes: counts, attempts }).catch(() => undefined);

@@ -10,6 +10,8 @@ export interface StdioTarget extends TargetBase {
   args: string[];
   env: Record<string, string>;
   cwd?: string;
+  /** From the bundled default servers file: may run with a warning where bwrap is unavailable. */
+  bundled?: boolean;
 }
 
 /** What every target may carry: a label that tells it apart from another target of the same server. */
@@ -29,6 +31,8 @@ export interface NpmTarget extends TargetBase {
   env: Record<string, string>;
   /** Names of the environment variables and arguments that were given fake placeholder values. */
   placeholders: string[];
+  /** From the bundled default servers file: may run with a warning where bwrap is unavailable. */
+  bundled?: boolean;
   /**
    * Set for a package that serves Streamable HTTP or SSE instead of stdio: the port and path it listens on
    * inside the sandbox (whose loopback is its own), reached through the relay (crawler/http-relay).

@@ -8,7 +8,9 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
+import { defaultDataDir } from './data-dir.ts';
 import { lockFolder } from './folder-lock.ts';
+import { makePrivate } from './private-folder.ts';
 import * as schema from './schema.ts';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -38,9 +40,7 @@ export interface OpenOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.TOOLRISK_DATA_DIR || 'data');
-}
+export { defaultDataDir } from './data-dir.ts';
 
 /** Opens the catalogue: PostgreSQL when a URL is given or DATABASE_URL is set, otherwise embedded PGlite. */
 export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
@@ -68,12 +68,14 @@ interface OpenedDatabase extends Database {
 }
 
 async function openPglite(dataDir: string): Promise<OpenedDatabase> {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  makePrivate(dataDir);
   const unlock = lockFolder(dataDir);
   let client: PGlite;
   try {
     client = new PGlite(dataDir);
     await client.waitReady;
+    makePrivate(dataDir);
   } catch (error) {
     unlock();
     throw new Error(`Could not open the embedded database at ${dataDir}: ${(error as Error).message}`, { cause: error });
@@ -83,10 +85,14 @@ async function openPglite(dataDir: string): Promise<OpenedDatabase> {
     orm,
     backend: 'pglite',
     location: dataDir,
-    migrate: () => migratePglite(orm as never, { migrationsFolder: MIGRATIONS_FOLDER }),
+    migrate: async () => {
+      await migratePglite(orm as never, { migrationsFolder: MIGRATIONS_FOLDER });
+      makePrivate(dataDir);
+    },
     async close() {
       try {
         await client.close();
+        makePrivate(dataDir);
       } finally {
         unlock();
       }

@@ -11,3 +11,5 @@ export * from './queries/status.ts';
 export * from './queries/site.ts';
 export * from './queries/pipeline.ts';
 export * from './queries/run-lifecycle.ts';
+export * from './queries/server-names.ts';
+export { currentOwner, isRunning, processStartTime, FolderLockedError, type LockOwner } from './folder-lock.ts';

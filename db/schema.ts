@@ -58,6 +58,13 @@ export interface PackageInfo {
   publishedAt?: string;
 }
 
+/** A process, recognisable again: its host, PID and start time (a reused PID has another start time). */
+export interface RunOwner {
+  host: string;
+  pid: number;
+  startTime?: string;
+}
+
 const stamp = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const servers = pgTable(
@@ -101,6 +108,10 @@ export const crawlRuns = pgTable('crawl_runs', {
   /** What the run crawled and how (sources, limits), as given on the command line. */
   options: jsonb('options').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
   summary: jsonb('summary').$type<Record<string, unknown> | null>(),
+  /** The process that runs it (a crawl, or a distributed crawl's coordinator), while it is running. */
+  owner: jsonb('owner').$type<RunOwner | null>(),
+  /** Renewed while the run is worked on; a `running` run past it (or whose owner is gone) is stale. */
+  leaseUntil: stamp('lease_until'),
 });
 
 export const crawlAttempts = pgTable(

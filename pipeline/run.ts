@@ -4,6 +4,7 @@ import type PgBoss from 'pg-boss';
 import { CLASSIFIER_VERSION } from '../classifier/index.ts';
 import { runDistributedCrawl } from '../crawler/distributed/coordinator.ts';
 import type { QueueSettings } from '../crawler/distributed/queue.ts';
+import { sweepStaleRuns } from '../crawler/run-lease.ts';
 import { mergeById, runCrawl, type CrawlRunSummary, type RunCrawlOptions, type SourcedServer } from '../crawler/index.ts';
 import {
   catalogueCounts,
@@ -112,6 +113,8 @@ async function crawlStep(
   emit: (event: PipelineEvent) => void,
 ): Promise<PipelineSummary['crawl']> {
   const began = performance.now();
+  // Runs a killed process left `running` are closed first (the freshness window decides what to crawl again).
+  await sweepStaleRuns(db.orm, { now });
   const freshForMs = options.freshForMs ?? DEFAULT_FRESH_FOR_MS;
   const sourced = mergeById(options.sourced);
   const stale = freshForMs > 0 ? await staleServers(db, sourced, new Date(now().getTime() - freshForMs)) : sourced;

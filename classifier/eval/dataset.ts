@@ -10,22 +10,26 @@ export type FiveWayLabel = (typeof FIVE_WAY)[number];
 const record = z.object({
   name: z.string(),
   server: z.string().optional(),
+  subserver: z.string().nullish(),
   title: z.string().nullish(),
   description: z.string().nullish(),
   input_schema: z.unknown().optional(),
   inputSchema: z.unknown().optional(),
   annotations: z.record(z.string(), z.unknown()).nullish(),
-  label: z.enum(THREE_WAY),
+  label: z.enum(THREE_WAY).nullish(),
   annotator_label: z.enum(THREE_WAY).nullish(),
   category: z.enum(FIVE_WAY).nullish(),
   flags: z.array(z.string()).nullish(),
-});
+}).refine((r) => r.category || r.label || r.annotator_label, { message: 'needs a category (or a three-way label)', path: ['category'] });
 
 export interface LabelledTool {
   line: number;
   server: string | undefined;
   tool: ToolInput;
-  /** The three-way label: the annotator's where given, else `label`. */
+  /**
+   * The three-way label: from the human `category` (execute and financial count as destructive) where
+   * given, else the annotator's label, else `label` (which mostly follows the server's annotations).
+   */
   label: ThreeWayLabel;
   /** The human five-way category, where given. */
   category: FiveWayLabel | undefined;
@@ -50,12 +54,17 @@ export async function loadLabelledTools(file: string): Promise<LabelledTool[]> {
     const r = parsed.data;
     tools.push({
       line: index + 1,
-      server: r.server,
+      server: r.server && r.subserver ? `${r.server}#${r.subserver}` : r.server,
       tool: { name: r.name, title: r.title, description: r.description, inputSchema: r.inputSchema ?? r.input_schema, annotations: r.annotations },
-      label: r.annotator_label ?? r.label,
+      label: r.category ? threeWayOf(r.category) : (r.annotator_label ?? r.label)!,
       category: r.category ?? undefined,
       flags: r.flags ?? undefined,
     });
   });
   return tools;
+}
+
+/** The three-way view of a five-way category: running code and moving money count as destructive. */
+export function threeWayOf(category: FiveWayLabel): ThreeWayLabel {
+  return category === 'execute' || category === 'financial' ? 'destructive' : category;
 }

@@ -19,8 +19,20 @@ export interface Misclassified {
   evidence: Evidence[];
 }
 
+export interface ServerScore {
+  server: string;
+  count: number;
+  /** Three-way accuracy (execute and financial count as destructive). */
+  threeWay: number;
+  /** Five-way accuracy against `category`, on the records that have one. */
+  fiveWay: number;
+  /** Tools labelled destructive, execute or financial that were classified read. */
+  dangerousAsRead: number;
+}
+
 export interface EvalReport {
   count: number;
+  /** Three-way, from `category` where given (else the annotator's label, else `label`). */
   threeWay: Metrics & { destructiveAsRead: number };
   /** Against the human five-way `category`, on the records that have one. */
   fiveWay: Metrics;
@@ -30,6 +42,8 @@ export interface EvalReport {
   poisoningFlagged: Array<{ line: number; name: string; evidence: Evidence[] }>;
   /** Per risk flag, against the human flags on the records that have them. */
   flags: Record<string, { precision: number; recall: number; support: number }>;
+  /** Per source server, in the order they first appear. */
+  servers: ServerScore[];
 }
 
 const THREE = ['read', 'write', 'destructive'];
@@ -42,12 +56,23 @@ export function evaluate(tools: readonly LabelledTool[]): EvalReport {
   const misclassified: Misclassified[] = [];
   const poisoningFlagged: EvalReport['poisoningFlagged'] = [];
   const flagCounts = new Map<string, { truePositive: number; predicted: number; support: number }>();
+  const servers = new Map<string, { count: number; three: number; fiveCount: number; five: number; dangerousAsRead: number }>();
   for (const t of tools) {
     const c = classify(t.tool);
     if (t.flags) countFlags(flagCounts, t.flags, c.flags);
     const predicted = toThreeWay(c.category);
     three.push([t.label, predicted]);
     if (t.category) five.push([t.category, c.category]);
+    const key = t.server ?? '(no server)';
+    let s = servers.get(key);
+    if (!s) servers.set(key, (s = { count: 0, three: 0, fiveCount: 0, five: 0, dangerousAsRead: 0 }));
+    s.count++;
+    if (predicted === t.label) s.three++;
+    if (t.category) {
+      s.fiveCount++;
+      if (c.category === t.category) s.five++;
+    }
+    if (t.label === 'destructive' && c.category === 'read') s.dangerousAsRead++;
     if (predicted !== t.label) {
       misclassified.push({ line: t.line, server: t.server, name: t.tool.name, expected: t.label, predicted: c.category, category: t.category, explanation: c.explanation, evidence: c.evidence });
     }
@@ -68,6 +93,7 @@ export function evaluate(tools: readonly LabelledTool[]): EvalReport {
     flags: Object.fromEntries(
       [...flagCounts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([flag, n]) => [flag, { precision: ratio(n.truePositive, n.predicted), recall: ratio(n.truePositive, n.support), support: n.support }]),
     ),
+    servers: [...servers].map(([server, s]) => ({ server, count: s.count, threeWay: ratio(s.three, s.count), fiveWay: ratio(s.five, s.fiveCount), dangerousAsRead: s.dangerousAsRead })),
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PolicyDecision } from './decision.ts';
+import { withoutUnsafe, type FormatWriter, type ServerDecisions } from './server-decisions.ts';
 
 /** PolicyLayer's JSON policy document, as far as toolrisk writes it (DESIGN.md "Recommended policies"). */
 const limit = z
@@ -14,7 +15,10 @@ const limit = z
 const toolPolicy = z
   .object({
     limits: z.array(limit).min(1).optional(),
-    deny_if: z.array(z.object({ conditions: z.array(z.unknown()), on_deny: z.string().min(1) }).strict()).min(1).optional(),
+    deny_if: z
+      .array(z.object({ conditions: z.array(z.unknown()), on_deny: z.string().min(1) }).strict())
+      .min(1)
+      .optional(),
   })
   .strict();
 
@@ -29,8 +33,8 @@ export const policyLayerDocument = z
 export type PolicyLayerDocument = z.infer<typeof policyLayerDocument>;
 type ToolPolicy = z.infer<typeof toolPolicy>;
 
-export function policyLayerDocumentFor(decisions: ReadonlyArray<readonly [string, PolicyDecision]>): PolicyLayerDocument {
-  return { version: '1', default: 'deny', tools: Object.fromEntries(decisions.map(([name, d]) => [name, toolPolicyFor(name, d)])) };
+function documentFor(server: ServerDecisions): PolicyLayerDocument {
+  return { version: '1', default: 'deny', tools: Object.fromEntries(server.decisions.map(([name, d]) => [name, toolPolicyFor(name, d)])) };
 }
 
 function toolPolicyFor(name: string, decision: PolicyDecision): ToolPolicy {
@@ -44,6 +48,12 @@ function toolPolicyFor(name: string, decision: PolicyDecision): ToolPolicy {
   }
 }
 
-export function renderPolicyLayer(decisions: ReadonlyArray<readonly [string, PolicyDecision]>): string {
-  return `${JSON.stringify(policyLayerDocumentFor(decisions), null, 2)}\n`;
-}
+export const policyLayerWriter: FormatWriter = {
+  unsafeToolName: (name) => (name.includes('*') ? 'a `*` in a tool name reads as a wildcard' : null),
+  render(servers, combined) {
+    const safe = withoutUnsafe(servers, policyLayerWriter.unsafeToolName);
+    // One PolicyLayer document per server; a combined policy maps each server's name to its document.
+    const value = combined ? Object.fromEntries(safe.map((s) => [s.name, documentFor(s)])) : documentFor(safe[0]);
+    return `${JSON.stringify(value, null, 2)}\n`;
+  },
+};

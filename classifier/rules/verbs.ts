@@ -4,13 +4,9 @@ import type { Category } from '../types.ts';
  * Action verbs, as they appear in tool names and at the start of descriptions, and the category each
  * one implies. A verb names what the tool does to the world; the object it acts on is looked up
  * separately (objects.ts) and may move the category (a `create` of a `payment` is financial).
- *
- * `preserving` verbs cannot lose what exists: they only add something new (create, send) or are undone
- * by their opposite (pause/resume, lock/unlock, rename). An MCP `destructiveHint` does not make them destructive.
  */
 export interface VerbRule {
   category: Category;
-  preserving?: boolean;
 }
 
 export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
@@ -26,6 +22,8 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'hover', 'scroll', 'visit', 'crawl', 'scrape', 'research', 'ask', 'identify', 'troubleshoot', 'decode',
     'encode', 'hash', 'tokenize', 'embed', 'classify', 'transcribe', 'observe', 'review', 'trace', 'profile',
     'assess', 'ls', 'return', 'provide', 'give', 'display', 'output', 'simulate', 'obtain', 'connect', 'disconnect', 'summarise', 'cat', 'head', 'which', 'whois', 'dig',
+    'go', 'focus', 'expect', 'assert', 'map', 'is', 'has', 'top', 'blame', 'reflog', 'examine', 'peek',
+    'expand', 'collapse', 'highlight', 'locate', 'enumerate', 'recall', 'forecast', 'predict', 'benchmark', 'debug', 'probe', 'await',
   ],
   write: [
     'create', 'add', 'new', 'insert', 'post', 'put', 'patch', 'update', 'edit', 'modify', 'change', 'set', 'save',
@@ -46,16 +44,20 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'touch', 'rebase', 'cherry', 'revert', 'rollback', 'finalize', 'turn', 'switch', 'stash', 'handoff', 'emit', 'fire', 'broadcast',
     'tweet', 'dm', 'unblock', 'block', 'ban', 'unban', 'kick', 'flag',
     'refresh', 'reload', 'reindex', 'optimize', 'compact', 'migrate', 'seed', 'elicit',
+    'drop', 'forward', 'demote', 'retweet', 'repost', 'quote', 'pull', 'unuse', 'maximize', 'minimize', 'enhance', 'emulate',
+    'handle', 'end', 'reprioritize', 'unresolve', 'pop', 'request', 'type', 'complete', 'upvote', 'downvote', 'unwatch', 'respond', 'answer', 'undo',
+    'redo', 'replace', 'hide', 'unhide', 'abort', 'exit', 'quit', 'enqueue', 'dequeue', 'queue', 'sign',
+    'favourite', 'unfavorite', 'untag', 'relabel', 'retag', 'unshare', 'resubmit', 'redeliver', 'retrigger',
   ],
   execute: [
     'run', 'execute', 'exec', 'eval', 'invoke', 'call', 'shell', 'spawn', 'launch', 'deploy',
-    'redeploy', 'interpret', 'sh', 'bash', 'python',
+    'redeploy', 'interpret', 'sh', 'bash', 'python', 'dispatch', 'interact',
   ],
   destructive: [
-    'delete', 'remove', 'rm', 'destroy', 'drop', 'truncate', 'purge', 'wipe', 'erase', 'clear', 'kill', 'terminate',
+    'delete', 'remove', 'rm', 'destroy', 'truncate', 'purge', 'wipe', 'erase', 'clear', 'kill', 'terminate',
     'revoke', 'overwrite', 'reset', 'uninstall', 'deprovision', 'decommission', 'prune', 'shred', 'void', 'expunge',
-    'empty', 'teardown', 'nuke', 'evict', 'force', 'obliterate', 'discard', 'cleanup', 'clean', 'rmdir', 'unset',
-    'flush', 'rewrite',
+    'empty', 'teardown', 'nuke', 'evict', 'obliterate', 'discard', 'cleanup', 'clean', 'rmdir', 'unset',
+    'flush', 'rewrite', 'trim',
   ],
   financial: [
     'pay', 'charge', 'refund', 'transfer', 'buy', 'sell', 'purchase', 'trade', 'order', 'invoice',
@@ -65,23 +67,44 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
   unknown: [],
 };
 
-/** Verbs that only add, or whose opposite undoes them: they cannot lose existing data. */
-export const PRESERVING_VERBS: ReadonlySet<string> = new Set([
-  'pause', 'resume', 'enable', 'disable', 'start', 'stop', 'restart', 'lock', 'unlock', 'archive', 'unarchive', 'mute',
-  'unmute', 'unpin', 'unstar', 'unfollow', 'unsubscribe', 'rename', 'mark', 'assign', 'unassign', 'acknowledge', 'ack',
-  'snooze', 'close', 'reopen', 'toggle', 'activate', 'deactivate', 'suspend', 'unsuspend',
-  'create', 'add', 'new', 'insert', 'post', 'append', 'upload', 'copy', 'clone', 'duplicate', 'fork', 'comment',
-  'reply', 'react', 'star', 'follow', 'join', 'invite', 'subscribe', 'register', 'send', 'notify', 'email',
-  'message', 'mention', 'publish', 'share', 'record', 'remember', 'store', 'save', 'import', 'build',
-  'compile', 'install', 'provision', 'enroll', 'book', 'reserve', 'vote', 'like', 'favorite', 'bookmark', 'annotate',
-  'emit', 'tweet', 'dm', 'mkdir', 'touch', 'init', 'initialize', 'setup', 'tag', 'label', 'pin',
+export const VERBS: ReadonlyMap<string, VerbRule> = new Map(
+  (Object.entries(VERB_TABLE) as Array<[Category, readonly string[]]>).flatMap(([category, verbs]) => verbs.map((verb): [string, VerbRule] => [verb, { category }])),
+);
+
+/**
+ * Verbs that name no action of their own: the tool dispatches an operation argument (`manage_branches`
+ * with `mode: list | create | delete`). Such a tool takes the worst operation it names; where it names
+ * none it is treated as running whatever it is asked to.
+ */
+export const ROUTER_VERBS: ReadonlySet<string> = new Set(['manage', 'admin', 'administer', 'operate', 'crud', 'control', 'management']);
+
+/**
+ * A verb followed by one of these words is part of a noun, not the action: `pull_request_read` reads a
+ * pull request, `get_change_log` reads a log.
+ */
+export const COMPOUND_NOUNS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['pull', new Set(['request', 'requests'])],
+  ['merge', new Set(['request', 'requests'])],
+  ['change', new Set(['log', 'logs', 'set', 'sets'])],
+  ['drop', new Set(['down', 'downs'])],
 ]);
 
-export const VERBS: ReadonlyMap<string, VerbRule> = new Map(
-  (Object.entries(VERB_TABLE) as Array<[Category, readonly string[]]>).flatMap(([category, verbs]) =>
-    verbs.map((verb): [string, VerbRule] => [verb, PRESERVING_VERBS.has(verb) ? { category, preserving: true } : { category }]),
-  ),
-);
+/**
+ * Verbs that are as often nouns. Names in the noun-then-verb style (`monitor_create`, `tag_delete`,
+ * `status_update`) put one of these first: a verb later in the name is then the action.
+ */
+export const NOUN_LIKE_VERBS: ReadonlySet<string> = new Set([
+  'monitor', 'trace', 'profile', 'status', 'schedule', 'plan', 'review', 'test', 'build', 'release', 'record', 'comment',
+  'post', 'message', 'order', 'tag', 'label', 'bookmark', 'snapshot', 'screenshot', 'search',
+  'flag', 'email', 'book', 'stash', 'commit', 'pin', 'star', 'like', 'vote', 'share', 'export', 'import', 'interact',
+  'watch', 'filter', 'sort', 'query', 'stat', 'info', 'health', 'link', 'map', 'trigger', 'tree', 'sample', 'seed', 'deposit',
+]);
+
+/**
+ * Verbs that are the action only as the name's first word (`request_review`, `type_text`); later in a
+ * name they are nouns (`network_request`, `by_type`, `complete_schema`).
+ */
+export const LEADING_ONLY_VERBS: ReadonlySet<string> = new Set(['request', 'type', 'complete']);
 
 /** Words that join two verbs in a name (`create_or_update_file`): the second verb counts too. */
 export const CONJUNCTIONS: ReadonlySet<string> = new Set(['or', 'and', 'then']);

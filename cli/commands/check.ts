@@ -26,7 +26,6 @@ export function registerCheck(program: Command): void {
     .option('--env <NAME=value...>', 'with a command or --npm: environment variables for the server (it gets no others)');
   addCrawlFlags(command)
     .option('--json', 'print {server, tools, classification per tool} as JSON')
-    .addHelpText('after', '\nExamples:\n  toolrisk check --npm @modelcontextprotocol/server-memory\n  toolrisk check --url https://example.com/mcp\n  toolrisk check -- node ./my-server.js --verbose')
     .action(async (commandLine: string[], flags: CheckFlags) => check(targetFrom(commandLine, flags), flags));
 }
 
@@ -75,8 +74,7 @@ async function check(target: CrawlTarget, flags: CheckFlags): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const serverContext = { name: result.server?.name, description: result.server?.instructions ?? null };
-  const tools = result.tools!.map((tool) => ({ tool, classification: classify(tool, serverContext) }));
+  const tools = result.tools!.map((tool) => ({ tool, classification: classify(tool) }));
   if (flags.json) {
     return printJson({
       server: result.server,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { crawlOrResume, interruptOnSignals, type ResumableCrawlSummary } from '../../crawler/run-lifecycle.ts';
+import { sandboxRefusal } from '../../crawler/sandbox/index.ts';
 import { openDatabase } from '../../db/index.ts';
 import { addCrawlFlags, countFlag, crawlOptionsFrom, type CrawlFlags } from '../crawl-flags.ts';
 import { progressReporter } from '../crawl-progress.ts';
@@ -40,14 +41,19 @@ async function crawl(flags: CrawlCommandFlags): Promise<void> {
   try {
     const gathered = await gatherSources(sources, database.orm, { signal: interrupts.signal, log: flags.json ? undefined : (line) => console.error(line) });
     const selected = gathered.servers;
+    const refusal = await sandboxRefusal(selected, options.unsafeNoSandbox);
+    if (refusal) throw new Error(refusal);
     const progress = progressReporter();
+    const resumeKey = JSON.stringify({ ...sources.described, ...(flags.distributed ? { distributed: true } : {}) });
+    const log = (line: string) => console.error(line);
     const summary: ResumableCrawlSummary = flags.distributed
-      ? await crawlDistributed(database, selected, flags, { ...options, runOptions: sources.described, signal: interrupts.signal, quiet: flags.json })
+      ? await crawlDistributed(database, selected, flags, { ...options, runOptions: sources.described, resumeKey, signal: interrupts.signal, quiet: flags.json, log })
       : await crawlOrResume(database.orm, selected, {
           ...options,
           signal: interrupts.signal,
           runOptions: sources.described,
-          resumeKey: JSON.stringify(sources.described),
+          resumeKey,
+          log,
           onProgress: flags.json ? undefined : (p) => progress.update(p),
         });
     progress.done();

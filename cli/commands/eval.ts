@@ -5,7 +5,7 @@ import { formatTable, printable, printJson } from '../output.ts';
 export function registerEval(program: Command): void {
   program
     .command('eval')
-    .description('Measure the classifier against labelled tools (JSONL with label/annotator_label/category), with two baselines.')
+    .description('Measure the classifier against labelled tools (JSONL with the human `category`, or a three-way label): three-way and five-way accuracy, per-flag precision/recall, per-server figures, two baselines.')
     .argument('<file>', 'labelled tools, one JSON object per line (e.g. tools-dev.jsonl)')
     .option('--json', 'print the whole report as JSON')
     .option('--limit <n>', 'misclassified tools to list (default 50; all with --json)', '50')
@@ -17,13 +17,14 @@ export function registerEval(program: Command): void {
       const lines = [
         `${report.count} labelled tools in ${printable(file)}`,
         '',
-        'Three-way (read / write / destructive; execute and financial count as destructive):',
-        `  accuracy ${percent(t.accuracy)} (${t.correct}/${t.count}), unknown ${percent(t.unknownRate)}, labelled destructive classified read ${percent(t.destructiveAsRead)}`,
+        'Three-way from the human category (read / write / destructive; execute and financial count as destructive):',
+        `  accuracy ${percent(t.accuracy)} (${t.correct}/${t.count}), unknown ${percent(t.unknownRate)}, labelled destructive/execute/financial classified read ${percent(t.destructiveAsRead)}`,
         indent(confusionTable(t)),
         indent(perLabelTable(t)),
         '',
-        `Five-way against the human category (${report.fiveWay.count} tools): accuracy ${percent(report.fiveWay.accuracy)}`,
+        `Five-way against the human category (${report.fiveWay.count} tools): accuracy ${percent(report.fiveWay.accuracy)} (${report.fiveWay.correct}/${report.fiveWay.count}), unknown ${percent(report.fiveWay.unknownRate)}`,
         indent(confusionTable(report.fiveWay)),
+        indent(perLabelTable(report.fiveWay)),
         '',
         'Baselines, three-way:',
         indent(
@@ -43,6 +44,14 @@ export function registerEval(program: Command): void {
         '',
         'Risk flags against the human flags:',
         indent(formatTable(['flag', 'precision', 'recall', 'support'], Object.entries(report.flags).map(([flag, f]) => [flag, percent(f.precision), percent(f.recall), f.support]))),
+        '',
+        'Per server:',
+        indent(
+          formatTable(
+            ['server', 'tools', 'three-way', 'five-way', 'dangerous as read'],
+            report.servers.map((s) => [printable(s.server), s.count, percent(s.threeWay), percent(s.fiveWay), s.dangerousAsRead]),
+          ),
+        ),
         '',
         `Poisoning suspects: ${report.poisoningFlagged.length} of ${report.count}`,
         ...report.poisoningFlagged.map((p) => `  line ${p.line} ${printable(p.name)}: ${p.evidence.map((e) => `${e.rule} “${printable(e.match)}”`).join(', ')}`),

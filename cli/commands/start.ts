@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { openDatabase } from '../../db/index.ts';
 import { serveSite } from '../../site/render/serve.ts';
+import { unsafeNoSandboxOption } from '../crawl-flags.ts';
 import { printable } from '../output.ts';
 import { wholeNumber } from '../pipeline-options.ts';
 import { describeSummary, pipelineProgress } from '../pipeline-report.ts';
@@ -21,7 +22,8 @@ export function registerStart(program: Command): void {
     )
     .option('--port <n>', 'where to serve the site (taken: any free port)', '4321')
     .option('--no-serve', 'build the catalogue and exit')
-    .action(async (options: { port: string; serve: boolean }) => {
+    .addOption(unsafeNoSandboxOption())
+    .action(async (options: { port: string; serve: boolean; unsafeNoSandbox?: boolean }) => {
       const port = wholeNumber('--port', options.port, 0, 65535)!;
       const outDir = defaultSiteDir();
       const flags: RunFlags = {
@@ -30,6 +32,7 @@ export function registerStart(program: Command): void {
         out: outDir,
         siteUrl: `http://127.0.0.1:${port}/`,
         build: true,
+        unsafeNoSandbox: options.unsafeNoSandbox,
       };
       const prepared = await prepareRun(flags);
       const db = await openDatabase();

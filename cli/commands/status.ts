@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { sweepStaleRuns, sweptLines } from '../../crawler/run-lease.ts';
 import { openDatabase } from '../../db/index.ts';
 import { runStatus } from '../../pipeline/status.ts';
 import { formatTable, printJson } from '../output.ts';
@@ -14,6 +15,7 @@ export function registerStatus(program: Command): void {
       const runId = wholeNumber('--run', flags.run, 1, Number.MAX_SAFE_INTEGER);
       const db = await openDatabase();
       try {
+        for (const line of sweptLines(await sweepStaleRuns(db.orm))) console.error(line);
         const status = await runStatus(db, runId, process.env.DATABASE_URL);
         if (!status) throw new Error(runId === undefined ? 'No crawl has run yet: start one with `toolrisk run` or `toolrisk crawl`.' : `There is no run ${runId}.`);
         if (flags.json) return printJson(status);

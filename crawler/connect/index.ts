@@ -25,6 +25,11 @@ export interface CrawlOptions {
   pypi?: PackageOptions['pypi'];
   /** Aborting ends the attempt with the outcome `interrupted`. */
   signal?: AbortSignal;
+  /**
+   * Where bwrap is unavailable, run stdio servers unisolated with a warning instead of refusing them
+   * (--unsafe-no-sandbox). Targets marked `bundled` (the default servers file) always may.
+   */
+  unsafeNoSandbox?: boolean;
   now?: () => Date;
 }
 
@@ -102,6 +107,7 @@ async function crawlOnce(target: CrawlTarget, options: CrawlOptions = {}): Promi
     fetch: options.fetch ?? (guardedFetch(network, { maxResponseBytes: limits.maxMessageBytes, signal: controller.signal }) as typeof fetch),
     npm: options.npm,
     pypi: options.pypi,
+    unsafeNoSandbox: options.unsafeNoSandbox,
     startDeadline,
     onCleanup: (cleanup) => cleanups.push(cleanup),
     onStderr: (read) => (readStderr = read),

@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { launchSandboxed } from '../sandbox/index.ts';
+import { launchSandboxed, scratchPathsOf, stdioView, type SandboxLaunch } from '../sandbox/index.ts';
 import type { CrawlLimits } from '../limits.ts';
 import { preparePackage, type PackageOptions } from '../package-launch.ts';
 import type { NpmTarget, PypiTarget, RemoteTarget, StdioTarget } from '../targets.ts';
@@ -45,12 +43,14 @@ export interface SessionContext {
   onSandboxFailure?(read: () => Error | undefined): void;
   /** Errors the transport reported on the side (a message too large, a refused redirect). */
   onTransportError(error: Error): void;
+  /** Run servers unisolated (with a warning) where bwrap is unavailable, instead of refusing them. */
+  unsafeNoSandbox?: boolean;
   /** Facts worth storing with the attempt. */
   note(key: string, value: unknown): void;
 }
 
 export async function openStdioSession(target: StdioTarget | NpmTarget | PypiTarget, ctx: SessionContext): Promise<Session> {
-  let launch: { command: string; args: string[]; env: Record<string, string>; cwd?: string; readablePaths: string[] };
+  let launch: SandboxLaunch;
   if (target.kind === 'npm' || target.kind === 'pypi') {
     const prepared = await preparePackage(target, { npm: ctx.npm, pypi: ctx.pypi }, ctx.signal);
     ctx.note(target.kind === 'npm' ? 'npmVersion' : 'pypiVersion', prepared.info.version);
@@ -58,46 +58,21 @@ export async function openStdioSession(target: StdioTarget | NpmTarget | PypiTar
     ctx.note('runtime', prepared.runtime);
     if (target.placeholders.length > 0) ctx.note('placeholders', target.placeholders);
     if (target.kind === 'npm' && target.http) ctx.note('http', { ...target.http, via: 'relay' });
-    launch = prepared;
+    const { command, args, env, readablePaths } = prepared;
+    launch = { command, args, env, readablePaths, scratchPaths: scratchPathsOf(target.args, readablePaths) };
   } else {
-    launch = { ...target, readablePaths: readablePathsOf(target) };
+    launch = { command: target.command, args: target.args, env: target.env, cwd: target.cwd, ...stdioView(target) };
   }
   ctx.startDeadline();
   const sandbox = launchSandboxed(
     { ...launch, allowNetwork: false },
     { maxMessageBytes: ctx.limits.maxMessageBytes, maxStderrBytes: ctx.limits.maxStderrBytes, deadlineMs: ctx.limits.deadlineMs },
+    { unsandboxed: (target.kind !== 'pypi' && target.bundled) || ctx.unsafeNoSandbox ? 'warn' : 'refuse' },
   );
   ctx.onCleanup(() => sandbox.kill());
   ctx.onStderr?.(() => sandbox.stderr());
   ctx.onSandboxFailure?.(() => sandbox.failure());
   return connect(sandbox.transport, 'stdio', ctx);
-}
-
-/**
- * What a command from a servers file may read under the sandbox: its working folder, and for the command
- * and every argument that names an existing file, the code around it (see readableRootOf).
- */
-function readablePathsOf(target: StdioTarget): string[] {
-  const base = target.cwd ?? process.cwd();
-  const files = [target.command, ...target.args]
-    .filter((arg) => !arg.startsWith('-') && (path.isAbsolute(arg) || arg.includes('/')))
-    .map((arg) => path.resolve(base, arg))
-    .filter((file) => existsSync(file));
-  return [...new Set([...(target.cwd ? [target.cwd] : []), ...files.map(readableRootOf)])];
-}
-
-/**
- * A script's code: inside node_modules, that whole node_modules folder (the package and its hoisted
- * dependencies); otherwise the nearest folder with a package.json (its own node_modules inside), else its folder.
- */
-function readableRootOf(file: string): string {
-  const parts = file.split(path.sep);
-  const modules = parts.indexOf('node_modules');
-  if (modules > 0) return parts.slice(0, modules + 1).join(path.sep);
-  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir;
-  }
-  return path.dirname(file);
 }
 
 export async function openRemoteSession(target: RemoteTarget, ctx: SessionContext): Promise<Session> {

@@ -1,6 +1,7 @@
 import type PgBoss from 'pg-boss';
-import { closeRun, openRun, runChangeCounts, runProgress, upsertServers, type Orm, type RunProgress } from '../../db/index.ts';
+import { attemptedServerIds, closeRun, openRun, runChangeCounts, runProgress, upsertServers, type Orm, type RunProgress } from '../../db/index.ts';
 import { sleep } from '../retry.ts';
+import { holdLease, newLease } from '../run-lease.ts';
 import { mergeById, type CrawlRunSummary } from '../run.ts';
 import type { SourcedServer } from '../targets.ts';
 import { CRAWL_QUEUE, crawlJobId, enqueueCrawlJobs, ensureCrawlQueues, type CrawlJobSettings, type QueueSettings } from './queue.ts';
@@ -20,6 +21,8 @@ export interface DistributedCrawlOptions {
   settings?: CrawlJobSettings;
   queue?: QueueSettings;
   runOptions?: Record<string, unknown>;
+  /** Continue this run (an interrupted one, reopened by the caller) instead of opening a new one. */
+  runId?: number;
   /** How often the coordinator looks at the run's progress. */
   pollMs?: number;
   onProgress?: (progress: DistributedProgress) => void;
@@ -44,19 +47,35 @@ export async function runDistributedCrawl(
   const merged = mergeById(sourced);
   await upsertServers(orm, merged.map((s) => s.server), now());
   const crawlable = merged.filter((s) => s.server.status !== 'deleted' && s.targets.length > 0);
-  const run = await openRun(orm, now(), { ...options.runOptions, servers: crawlable.length, distributed: true });
+  const run =
+    options.runId !== undefined
+      ? { id: options.runId }
+      : await openRun(orm, now(), { ...options.runOptions, servers: crawlable.length, distributed: true }, newLease(now()));
 
   await ensureCrawlQueues(boss);
   await enqueueCrawlJobs(boss, run.id, crawlable, options.settings ?? {}, options.queue);
+  // Resuming: jobs of this run cancelled by an earlier interruption keep their ids, so inserting them
+  // again adds nothing; they are put back to work instead.
+  if (options.runId !== undefined && crawlable.length > 0) await boss.resume(CRAWL_QUEUE, crawlable.map((s) => crawlJobId(run.id, s.server.id)));
 
+  const lease = holdLease(orm, run.id, { now });
+  // A new run's servers are all this sitting's; a resumed run also holds results of earlier sittings.
+  const doneHere = async (progress: RunProgress) =>
+    options.runId === undefined ? progress.serversDone : crawlable.filter((s) => attempted.has(s.server.id)).length;
+  let attempted = new Set<string>();
   let progress = await follow();
-  while (progress.serversDone < crawlable.length && !options.signal?.aborted) {
-    await sleep(options.pollMs ?? 1_000, options.signal);
-    progress = await follow();
+  try {
+    while ((await doneHere(progress)) < crawlable.length && !options.signal?.aborted) {
+      await sleep(options.pollMs ?? 1_000, options.signal);
+      progress = await follow();
+      if (options.runId !== undefined) attempted = await attemptedServerIds(orm, run.id);
+    }
+  } finally {
+    lease.stop();
   }
 
   let status: 'completed' | 'interrupted' = 'completed';
-  if (progress.serversDone < crawlable.length) {
+  if ((await doneHere(progress)) < crawlable.length) {
     status = 'interrupted';
     await boss.cancel(CRAWL_QUEUE, crawlable.map((s) => crawlJobId(run.id, s.server.id)));
   }

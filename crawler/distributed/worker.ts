@@ -1,7 +1,8 @@
 import os from 'node:os';
 import type PgBoss from 'pg-boss';
-import { recordAttempt, serverAttempted, type Orm } from '../../db/index.ts';
+import { recordAttempt, renewRunLease, serverAttempted, type Orm } from '../../db/index.ts';
 import { crawlTarget, type CrawlOptions, type CrawlResult } from '../connect/index.ts';
+import { holdLease, leaseMs, sweepStaleRuns, sweptLines } from '../run-lease.ts';
 import { storeResult } from '../run.ts';
 import { targetLabel } from '../targets.ts';
 import { CRAWL_QUEUE, LOST_QUEUE, parseCrawlJob, type CrawlJob } from './queue.ts';
@@ -56,6 +57,26 @@ export async function startCrawlWorker(options: WorkerOptions): Promise<CrawlWor
 
   async function crawl(job: PgBoss.JobWithMetadata<object>): Promise<void> {
     const data = parseCrawlJob(job.data);
+    // While a worker crawls a run's server, the run is still worked on, even if its coordinator is gone.
+    await renewRunLease(orm, data.runId, new Date(now().getTime() + leaseMs()));
+    const lease = holdLease(orm, data.runId, { now });
+    try {
+      await crawlAndStore(job, data);
+    } finally {
+      lease.stop();
+    }
+    await sweep();
+  }
+
+  async function sweep(): Promise<void> {
+    const swept = await sweepStaleRuns(orm, { now }).catch((error: Error) => {
+      log(`could not look for stale runs: ${error.message}`);
+      return [];
+    });
+    for (const line of sweptLines(swept)) log(line);
+  }
+
+  async function crawlAndStore(job: PgBoss.JobWithMetadata<object>, data: CrawlJob): Promise<void> {
     const tries = job.retryCount + 1;
     const results = await crawlServer(data, { now, ...options.crawl, limits: data.settings.limits, network: data.settings.network });
     const last = results.at(-1)!;
@@ -90,6 +111,9 @@ export async function startCrawlWorker(options: WorkerOptions): Promise<CrawlWor
     log(`${data.serverId}: given up (${why})`);
   }
 
+  await sweep();
+  const sweeper = setInterval(() => void sweep(), Math.max(100, leaseMs() / 2));
+  sweeper.unref();
   const work = { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 } as const;
   const ids: string[] = [];
   for (let i = 0; i < Math.max(1, options.concurrency ?? 2); i++) {
@@ -101,6 +125,7 @@ export async function startCrawlWorker(options: WorkerOptions): Promise<CrawlWor
     name,
     completed: () => completed,
     async stop() {
+      clearInterval(sweeper);
       for (const id of ids) await boss.offWork({ id });
       // offWork returns at once; wait until no job is in hand.
       while (inHand > 0) await new Promise((resolve) => setTimeout(resolve, 200));

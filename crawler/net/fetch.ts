@@ -2,6 +2,7 @@ import type { LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { linkedSignal } from './signals.ts';
 import { checkRemoteUrl, normalizeHost, RefusedByPolicyError, resolveChecked, type NetworkPolicy } from './policy.ts';
 
 export interface FetchLimits {
@@ -61,18 +62,27 @@ export function guardedFetch(policy: NetworkPolicy, limits: FetchLimits): FetchL
   const dispatcher = pinnedAgent(policy);
   let totalBytes = 0;
 
-  function capped(response: Response, url: string): Response {
-    if (!response.body || NULL_BODY.has(response.status)) return response;
+  /** The response with its body counted; `done` runs once the body has been read to its end or failed. */
+  function capped(response: Response, url: string, done: () => void): Response {
+    if (!response.body || NULL_BODY.has(response.status)) {
+      done();
+      return response;
+    }
     let bytes = 0;
+    const fail = (controller: TransformStreamDefaultController<Uint8Array>, error: Error) => {
+      done();
+      controller.error(error);
+    };
     const counter = new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         bytes += chunk.byteLength;
         totalBytes += chunk.byteLength;
-        if (bytes > limits.maxResponseBytes) controller.error(new ResponseTooLargeError(url, limits.maxResponseBytes, 'maxResponseBytes'));
+        if (bytes > limits.maxResponseBytes) fail(controller, new ResponseTooLargeError(url, limits.maxResponseBytes, 'maxResponseBytes'));
         else if (limits.maxTotalBytes !== undefined && totalBytes > limits.maxTotalBytes)
-          controller.error(new ResponseTooLargeError(url, limits.maxTotalBytes, 'maxTotalBytes for the attempt'));
+          fail(controller, new ResponseTooLargeError(url, limits.maxTotalBytes, 'maxTotalBytes for the attempt'));
         else controller.enqueue(chunk);
       },
+      flush: done,
     });
     return new Response(response.body.pipeThrough(counter), {
       status: response.status,
@@ -84,20 +94,24 @@ export function guardedFetch(policy: NetworkPolicy, limits: FetchLimits): FetchL
   return async (input, init) => {
     let url = new URL(input instanceof Request ? input.url : input);
     let request: RequestInit = { ...init };
-    const signal = limits.signal && init?.signal ? AbortSignal.any([limits.signal, init.signal]) : (limits.signal ?? init?.signal ?? undefined);
+    // A signal of this request's own, let go of once its body is read: fetch never removes the listener
+    // it adds, and the attempt's signal and the SDK transport's signal outlive many requests.
+    const { signal, unlink } = linkedSignal(limits.signal, init?.signal ?? undefined);
     for (let hop = 0; ; hop++) {
-      const verdict = await checkRemoteUrl(url, policy);
-      if (!verdict.allowed) throw new RefusedByPolicyError(url.href, verdict.reason);
       let response: Response;
       try {
+        const verdict = await checkRemoteUrl(url, policy);
+        if (!verdict.allowed) throw new RefusedByPolicyError(url.href, verdict.reason);
         response = (await undiciFetch(url, { ...request, signal, redirect: 'manual', dispatcher } as never)) as unknown as Response;
       } catch (error) {
+        unlink();
         const refusal = (error as { cause?: unknown }).cause;
         throw refusal instanceof RefusedByPolicyError ? refusal : error;
       }
       const location = REDIRECTS.has(response.status) ? response.headers.get('location') : null;
-      if (!location || init?.redirect === 'manual') return capped(response, url.href);
+      if (!location || init?.redirect === 'manual') return capped(response, url.href, unlink);
       await response.body?.cancel();
+      if (init?.redirect === 'error' || hop >= (limits.maxRedirects ?? 5)) unlink();
       if (init?.redirect === 'error') throw new Error(`${url.href} redirected to ${location}, and redirects were refused`);
       if (hop >= (limits.maxRedirects ?? 5)) throw new Error(`${url.href}: more than ${limits.maxRedirects ?? 5} redirects`);
       url = new URL(location, url);

@@ -11,3 +11,4 @@ export {
   type Resolver,
   type UrlVerdict,
 } from './policy.ts';
+export { linkedSignal, withLinkedSignal } from './signals.ts';

@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
-import { chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import type { BindPlan } from './binds.ts';
+import { forcedIsolation, ISOLATION_ENV } from './policy.ts';
+import { ownerTag, SANDBOX_PREFIX, sweepOnce } from './sweep.ts';
 
 export interface ResourceLimits {
   maxMemoryBytes: number;
@@ -15,10 +18,12 @@ export interface ResourceLimits {
 export interface BwrapLayout {
   /** The sandbox's own folder (HOME, working folder, TMPDIR live inside): the only writable path. */
   sandboxDir: string;
-  readablePaths: string[];
+  binds: BindPlan;
   allowNetwork: boolean;
   cwd: string;
 }
+
+const NO_BINDS: BindPlan = { scratchDirs: [], scratchFiles: [], binds: [], masks: [] };
 
 /** Where a sandboxed command ends up (PATH entries outside the sandbox simply do not exist in it). */
 export function sandboxPath(inheritedPath = process.env.PATH): string {
@@ -60,9 +65,10 @@ const ETC_FILES = [
 ];
 
 /**
- * bwrap arguments: a read-only system, a private /tmp, /proc and /dev of its own, its own folder
- * writable, the given paths read-only, every namespace unshared (network only unless allowed),
- * killed with its parent, no controlling terminal.
+ * bwrap arguments: a read-only system, a private /tmp, /run and /var/run (no host socket), /proc and /dev of
+ * its own, empty stand-ins for path arguments, the server's code read-only with any socket in it covered,
+ * its own folder writable, every namespace unshared (network only unless allowed), killed with its parent,
+ * no controlling terminal.
  */
 export function bwrapArgs(layout: BwrapLayout): string[] {
   const args = ['--unshare-all', ...(layout.allowNetwork ? ['--share-net'] : []), '--die-with-parent', '--new-session', '--cap-drop', 'ALL'];
@@ -74,8 +80,11 @@ export function bwrapArgs(layout: BwrapLayout): string[] {
   for (const file of ETC_FILES) args.push('--ro-bind-try', file, file);
   const nodePrefix = dirname(dirname(realpathSync(process.execPath)));
   if (!nodePrefix.startsWith('/usr')) args.push('--ro-bind', nodePrefix, nodePrefix);
-  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
-  for (const path of layout.readablePaths) args.push('--ro-bind', path, path);
+  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--tmpfs', '/run', '--tmpfs', '/var/run');
+  const { scratchDirs, scratchFiles, binds, masks } = layout.binds;
+  for (const dir of scratchDirs) args.push('--tmpfs', dir);
+  for (const { source, dest } of [...scratchFiles, ...binds]) args.push('--ro-bind', source, dest);
+  for (const socket of masks) args.push('--ro-bind', '/dev/null', socket);
   args.push('--bind', layout.sandboxDir, layout.sandboxDir, '--chdir', layout.cwd);
   return args;
 }
@@ -87,12 +96,18 @@ export interface SandboxDir {
   tmp: string;
 }
 
-/** A fresh folder with home/, work/ and tmp/, owned by `uid` when the sandbox runs as another user. */
+/**
+ * A fresh folder with home/, work/ and tmp/ (owned by `uid` when the sandbox runs as another user; the folder
+ * itself stays the crawler's). Its name carries this process's PID and start time, so that folders of a
+ * crawler killed with SIGKILL are found and removed by the next one (sweepStaleSandboxDirs).
+ */
 export async function createSandboxDir(parent: string, uid: number | undefined): Promise<SandboxDir> {
-  const root = await mkdtemp(join(parent, 'toolrisk-sandbox-'));
+  await sweepOnce(parent);
+  const root = await mkdtemp(join(parent, `${SANDBOX_PREFIX}${ownerTag(process.pid)}-`));
+  if (uid !== undefined) await chmod(root, 0o711);
   const dir = { root, home: join(root, 'home'), work: join(root, 'work'), tmp: join(root, 'tmp') };
-  for (const sub of [dir.home, dir.work, dir.tmp]) await mkdir(sub);
-  if (uid !== undefined) for (const path of [root, dir.home, dir.work, dir.tmp]) await chown(path, uid, uid);
+  for (const sub of [dir.home, dir.work, dir.tmp]) await mkdir(sub, { mode: 0o700 });
+  if (uid !== undefined) for (const path of [dir.home, dir.work, dir.tmp]) await chown(path, uid, uid);
   return dir;
 }
 
@@ -101,11 +116,12 @@ let probe: Promise<{ ok: true } | { ok: false; reason: string }> | undefined;
 /** Whether bwrap exists and can create its namespaces here, as the given uid (tested once per process). */
 export function probeBwrap(uid: number | undefined): Promise<{ ok: true } | { ok: false; reason: string }> {
   probe ??= (async () => {
+    if (forcedIsolation() === 'none') return { ok: false, reason: `bwrap is switched off (${ISOLATION_ENV}=none)` };
     const bwrap = findOnPath('bwrap');
     if (!bwrap) return { ok: false, reason: 'bwrap is not installed (Debian/Ubuntu package "bubblewrap")' };
     const dir = await createSandboxDir(tmpdir(), uid);
     try {
-      const args = [...bwrapArgs({ sandboxDir: dir.root, readablePaths: [], allowNetwork: false, cwd: dir.work }), '--', 'true'];
+      const args = [...bwrapArgs({ sandboxDir: dir.root, binds: NO_BINDS, allowNetwork: false, cwd: dir.work }), '--', 'true'];
       const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
         const child = spawn(bwrap, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: sandboxPath() }, uid, gid: uid });
         let stderr = '';

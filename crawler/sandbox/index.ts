@@ -1,5 +1,4 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { randomInt } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,22 +15,34 @@ import {
   type ResourceLimits,
   type SandboxDir,
 } from './command.ts';
+import { CrawlError } from '../errors.ts';
+import { assertReachable, planBinds } from './binds.ts';
+import { forcedIsolation, refusalWithoutSandbox, type UnsandboxedPolicy } from './policy.ts';
+import { isWithin } from './readable.ts';
 import { InvalidLineError, LineFramer, MessageTooLargeError, StdoutGarbageError } from './line-framer.ts';
-import { killAllOfUid, livingProcesses, signalGroup } from './processes.ts';
+import { killAllOfUid, livingProcesses, pickThrowawayUid, signalGroup } from './processes.ts';
 import { StderrCapture } from './stderr-capture.ts';
 
 export { InvalidLineError, MessageTooLargeError, StdoutGarbageError } from './line-framer.ts';
 export { listProcesses, livingProcesses, type ProcessInfo } from './processes.ts';
+export { ISOLATION_ENV, isBundledServersFile, sandboxRefusal, UNSAFE_FLAG, type UnsandboxedPolicy } from './policy.ts';
+export { scratchPathsOf, stdioView, type ServerView } from './readable.ts';
+export { sweepStaleSandboxDirs } from './sweep.ts';
 
 export interface SandboxLaunch {
   command: string;
   args: string[];
   /** The only variables the server sees besides PATH, HOME and TMPDIR: placeholders, never the crawler's own. */
   env: Record<string, string>;
-  /** Working folder; defaults to a fresh folder inside the sandbox. */
+  /** Working folder when it lies inside the server's code (readablePaths); otherwise a fresh folder inside the sandbox. */
   cwd?: string;
-  /** Folders the server may read (its package folder); everything else outside the system stays invisible under bwrap. */
+  /**
+   * The server's own code (its package folder): under bwrap the only host paths it sees besides the system.
+   * Never `/`, a top-level, shared or home folder, the data folder or the crawler's current folder: those are refused.
+   */
   readablePaths?: string[];
+  /** Path arguments: under bwrap each becomes an empty scratch folder (or empty file) at its path. */
+  scratchPaths?: string[];
   allowNetwork?: boolean;
 }
 
@@ -48,8 +59,13 @@ export interface SandboxLimits extends Partial<ResourceLimits> {
 export type Isolation = 'bwrap' | 'none';
 
 export interface SandboxOptions {
-  /** 'auto' uses bwrap when it works here; 'none' only cleans the environment and applies limits. */
+  /**
+   * 'auto' uses bwrap when it works here; 'none' only cleans the environment and applies limits.
+   * TOOLRISK_SANDBOX_ISOLATION=none in the environment forces 'none' (tests and CI of the unisolated path).
+   */
   isolation?: 'auto' | Isolation;
+  /** With 'auto' and no working bwrap: refuse to start the server (the default), or warn once and run it unisolated. */
+  unsandboxed?: UnsandboxedPolicy;
   /** Parent of the per-server temporary folder. */
   tmpRoot?: string;
   /** Where the one-time "bwrap is unavailable" warning goes. */
@@ -191,20 +207,26 @@ class SandboxedTransport implements Transport {
     const warn = options.warn ?? ((message: string) => process.stderr.write(`toolrisk: warning: ${message}\n`));
     // As root the server gets a throwaway uid of its own: no root privileges, a process limit the
     // kernel enforces, and a way to find and kill every process it left behind.
-    this.uid = process.getuid?.() === 0 ? (options.pickUid ?? (() => randomInt(1_000_000_000, 2_000_000_000)))() : undefined;
+    this.uid = process.getuid?.() === 0 ? (options.pickUid ?? pickThrowawayUid)() : undefined;
     const dir = await createSandboxDir(options.tmpRoot ?? tmpdir(), this.uid);
     this.dir = dir;
-    const cwd = launch.cwd ?? dir.work;
 
-    this.isolation = options.isolation === 'none' ? 'none' : 'bwrap';
+    this.isolation = options.isolation === 'none' || forcedIsolation() === 'none' ? 'none' : 'bwrap';
     if (this.isolation === 'bwrap') {
       const probe = await probeBwrap(this.uid);
       if (!probe.ok) {
-        if (options.isolation === 'bwrap') throw new Error(`sandbox: ${probe.reason}`);
+        if (options.isolation === 'bwrap' || forcedIsolation() === 'bwrap') throw new Error(`sandbox: ${probe.reason}`);
+        if ((options.unsandboxed ?? 'refuse') === 'refuse') throw new CrawlError('refused_by_policy', refusalWithoutSandbox(probe.reason));
         warnOnce(`${probe.reason}; stdio servers run WITHOUT filesystem, network and PID isolation (clean environment and resource limits still apply)`, warn);
         this.isolation = 'none';
       }
     }
+    const readable = launch.readablePaths ?? [];
+    const binds = this.isolation === 'bwrap' ? await planBinds(readable, launch.scratchPaths ?? [], { uid: this.uid, sandboxRoot: dir.root }) : undefined;
+    if (!binds) assertReachable(readable, this.uid);
+    // The given working folder when the server's code is in or below it (under bwrap only the way to the code
+    // and the code itself are there), else a fresh one.
+    const cwd = launch.cwd !== undefined && readable.some((root) => isWithin(launch.cwd!, root) || isWithin(root, launch.cwd!)) ? launch.cwd : dir.work;
 
     const resources = { ...DEFAULT_RESOURCE_LIMITS, ...definedOnly(limits) };
     const prlimit = findOnPath('prlimit', sandboxPath());
@@ -215,7 +237,7 @@ class SandboxedTransport implements Transport {
         ? [
             ...dieWithCrawler(),
             findOnPath('bwrap')!,
-            ...bwrapArgs({ sandboxDir: dir.root, readablePaths: launch.readablePaths ?? [], allowNetwork: launch.allowNetwork ?? false, cwd }),
+            ...bwrapArgs({ sandboxDir: dir.root, binds: binds!, allowNetwork: launch.allowNetwork ?? false, cwd }),
             '--',
             ...limited,
             launch.command,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from '../limits.ts';
+import { linkedSignal } from '../net/signals.ts';
 import { DEFAULT_RETRY, isTransientStatus, withRetries, type RetryOptions } from '../retry.ts';
 
 export const DEFAULT_REGISTRY_URL = 'https://registry.modelcontextprotocol.io';
@@ -100,7 +101,8 @@ async function fetchPage(url: URL, options: RegistryFetchOptions): Promise<z.inf
   const maxBytes = options.maxPageBytes ?? DEFAULT_LIMITS.maxMessageBytes;
   const read = async (): Promise<{ status: number; statusText: string; text?: string }> => {
     const deadline = AbortSignal.timeout(timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    // A signal of its own per request, unhooked afterwards: fetch never removes its listener (see net/signals.ts).
+    const { signal, unlink } = linkedSignal(options.signal, deadline);
     try {
       const response = await doFetch(url, { signal, headers: { accept: 'application/json' } });
       if (!response.ok) {
@@ -114,6 +116,8 @@ async function fetchPage(url: URL, options: RegistryFetchOptions): Promise<z.inf
       }
       if (error instanceof RegistryError || options.signal?.aborted) throw error;
       throw new RegistryError(`Could not reach the registry at ${url}: ${causeText(error)}`);
+    } finally {
+      unlink();
     }
   };
   const { result } = await withRetries(read, (r) => isTransientStatus(r.status), { ...(options.retry ?? DEFAULT_RETRY), signal: options.signal });

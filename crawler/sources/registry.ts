@@ -1,5 +1,5 @@
-import { finishedServerIds, getServers, getState, setState, type Orm, type ServerRow } from '../../db/index.ts';
-import type { SourcedServer } from '../targets.ts';
+import { attemptsByServer, getServers, getState, setState, type Orm, type ServerRow } from '../../db/index.ts';
+import { targetLabel, type SourcedServer } from '../targets.ts';
 import { DEFAULT_REGISTRY_URL, fetchRegistry, latestVersions, OFFICIAL, type RegistryEntry, type RegistryFetchOptions } from './registry-api.ts';
 import { mapRegistryEntry } from './registry-map.ts';
 
@@ -111,7 +111,16 @@ export async function markSyncListed(orm: Orm, sync: RegistrySync): Promise<void
 export async function settleRegistrySync(orm: Orm, sync: RegistrySync, run: { runId: number; status: string }, at = new Date()): Promise<void> {
   const key = syncStateKey(sync.baseUrl);
   const state = (await getState<SyncState>(orm, key)) ?? {};
-  const finished = await finishedServerIds(orm, run.runId);
+  // Finished: listed, or every way of reaching it tried to its end (not cut by an interruption).
+  const attempts = await attemptsByServer(orm, run.runId);
+  const finished = new Set(
+    sync.servers
+      .filter(({ server, targets }) => {
+        const done = attempts.get(server.id);
+        return done !== undefined && (done.listed || targets.every((target) => done.tried.has(targetLabel(target))));
+      })
+      .map(({ server }) => server.id),
+  );
   const pending = (state.pending ?? []).filter((id) => !finished.has(id));
   const completed = run.status === 'completed';
   await setState(orm, key, { ...state, pending, ...(completed ? { lastSyncAt: sync.startedAt.toISOString() } : {}) }, at);

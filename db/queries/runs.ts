@@ -1,9 +1,15 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Orm } from '../connection.ts';
-import { crawlAttempts, crawlRuns, servers, type CrawlRunRow, type NewCrawlAttempt, type RunStatus } from '../schema.ts';
+import { crawlAttempts, crawlRuns, servers, type CrawlRunRow, type NewCrawlAttempt, type RunOwner, type RunStatus } from '../schema.ts';
 
-export async function openRun(orm: Orm, startedAt: Date, options: Record<string, unknown> = {}): Promise<CrawlRunRow> {
-  const [run] = await orm.insert(crawlRuns).values({ startedAt, options, status: 'running' }).returning();
+/** Who runs a run and until when its lease holds (see crawler/run-lease.ts). */
+export interface RunLease {
+  owner: RunOwner;
+  leaseUntil: Date;
+}
+
+export async function openRun(orm: Orm, startedAt: Date, options: Record<string, unknown> = {}, lease?: RunLease): Promise<CrawlRunRow> {
+  const [run] = await orm.insert(crawlRuns).values({ startedAt, options, status: 'running', ...lease }).returning();
   return run;
 }
 
@@ -14,7 +20,7 @@ export async function closeRun(
   finishedAt: Date,
   summary: Record<string, unknown> | null = null,
 ): Promise<void> {
-  await orm.update(crawlRuns).set({ status, finishedAt, summary }).where(eq(crawlRuns.id, runId));
+  await orm.update(crawlRuns).set({ status, finishedAt, summary, owner: null, leaseUntil: null }).where(eq(crawlRuns.id, runId));
 }
 
 export async function getRun(orm: Orm, runId: number): Promise<CrawlRunRow | undefined> {

@@ -1,10 +1,12 @@
 import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { CLASSIFIER_VERSION } from '../../classifier/index.ts';
 import { POLICY_FORMATS, type PolicyFormat } from '../../classifier/policy/index.ts';
-import { CATEGORIES, SEVERITIES } from '../../classifier/types.ts';
+import { CATEGORIES, FLAGS, SEVERITIES } from '../../classifier/types.ts';
 import {
+  allServerIds,
   analyzeForSiteBuild,
   changesOfServers,
   iterateCatalogue,
@@ -13,15 +15,19 @@ import {
   siteTotals,
   type Database,
 } from '../../db/index.ts';
+import { classifyCatalogue } from '../../pipeline/classify.ts';
 import { compileViews, SITE_ROOT } from './compile.ts';
 import { atomFeed, sitemap, sitemapIndex, URLS_PER_SITEMAP } from './feeds.ts';
 import { CATALOGUE_PARTS, cataloguePart, type JobResult, type PagesJob, type ServersResult } from './jobs.ts';
-import { listPageJobs, serverLists, toolLists } from './lists.ts';
-import { groupHistory, type HistoryEntry, type ServerRowModel, type ToolRowModel } from './model.ts';
+import { listPageJobs, serverLists, toolLists, type FilterGroup } from './lists.ts';
+import { groupHistory, type ServerRowModel, type ToolRowModel } from './model.ts';
+import { PolicyIndexBuilder } from './policy-index.ts';
+import { policyPage, writePolicyPageFiles } from './policy-page.ts';
 import { RenderPool } from './pool.ts';
 import { OutputWriter } from './render.ts';
 import { SearchIndexBuilder } from './search-index.ts';
-import { slugify, SlugRegistry } from './slug.ts';
+import { boundEntry } from './bounded.ts';
+import { assignSlugs, slugify } from './slug.ts';
 import { urls } from './urls.ts';
 
 export { slugify } from './slug.ts';
@@ -51,6 +57,8 @@ export interface BuildStats {
   pagesPerSecond: number;
   peakRssMb: number;
   outDir: string;
+  /** Servers or tools skipped or shown cut; each was logged naming its server. */
+  warnings: number;
 }
 
 const RECENT_CHANGES = 200;
@@ -72,23 +80,32 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
   const pool = await RenderPool.start(options.workers ?? Math.max(1, os.availableParallelism()), { viewsModule, outDir: staging });
   try {
     cpSync(path.join(SITE_ROOT, 'public'), staging, { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
+    // The search page stems queries with the same stemmer as the index: the npm package's one ES module file.
+    cpSync(createRequire(import.meta.url).resolve('stemmer'), path.join(staging, 'assets', 'stemmer.js'));
     const out = new OutputWriter(staging);
+    // The renderer reads stored classifications only: classify whatever the classifier has not seen yet.
+    const fresh = await classifyCatalogue(db.orm);
+    if (fresh.classified > 0) log(`Classified ${fresh.classified} tool definitions first.`);
     await analyzeForSiteBuild(db.orm);
     const totals = await siteTotals(db.orm, CLASSIFIER_VERSION);
     log(`Building ${totals.tools} tools on ${totals.servers} servers (${totals.classifiedTools} with a stored classification for ${CLASSIFIER_VERSION}).`);
 
     // 1. Servers and tools, in database batches, rendered by the workers in order.
     const search = new SearchIndexBuilder(path.join(staging, 'search-index'));
-    const serverSlugs = new SlugRegistry();
+    const serverSlugs = assignSlugs(await allServerIds(db.orm));
+    const policyIndex = new PolicyIndexBuilder();
     const tools: ToolRowModel[] = [];
     const servers: ServerRowModel[] = [];
     let pages = 0;
+    let warnings = 0;
     // The copied assets and catalogue.jsonl, then whatever the workers and the main writer add.
-    let files = readdirSync(path.join(SITE_ROOT, 'public'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !e.name.endsWith('.d.ts')).length + 1;
+    let files = readdirSync(path.join(SITE_ROOT, 'public'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !e.name.endsWith('.d.ts')).length + 2;
     const consume = (r: ServersResult) => {
       for (const t of r.tools) tools.push(t);
       for (const s of r.servers) servers.push(s);
       for (const s of r.search) search.add(s.doc, s.terms);
+      for (const w of r.warnings) log(`Warning: ${w}`);
+      warnings += r.warnings.length;
       pages += r.pages;
       files += r.files;
     };
@@ -98,9 +115,14 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     let seq = 0;
     for await (const batch of iterateCatalogue(db.orm, { batchSize: options.batchSize ?? 100, classifierVersion: CLASSIFIER_VERSION })) {
       const ids = batch.map((b) => b.server.id);
+      for (const entry of batch) policyIndex.add(entry);
       const [changes, attempts] = await Promise.all([changesOfServers(db.orm, ids), latestAttemptsOfServers(db.orm, ids)]);
+      const bounded = batch.map(boundEntry);
       inFlight.push(
-        pool.run<ServersResult>({ type: 'servers', seq: seq++, entries: batch, slugs: ids.map((id) => serverSlugs.slug(id)), changes, attempts, classifierVersion: CLASSIFIER_VERSION }),
+        pool.run<ServersResult>({
+          type: 'servers', seq: seq++, entries: bounded.map((b) => b.entry), cutTools: bounded.map((b) => b.cutTools),
+          slugs: ids.map((id) => serverSlugs.get(id) ?? slugify(id)), changes, attempts, siteUrl,
+        }),
       );
       while (inFlight.length >= maxInFlight) consume(await inFlight.shift()!);
       if (performance.now() - lastLog > 10_000) {
@@ -110,6 +132,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     }
     for (const p of inFlight.splice(0)) consume(await p);
     joinCatalogueParts(staging, seq);
+    await writePolicyPageFiles(out, policyIndex.finish());
 
     // 2. Lists, browse, home and the other fixed pages.
     const toolListing = toolLists(tools);
@@ -165,6 +188,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
       pagesPerSecond: Math.round(pages / seconds),
       peakRssMb: Math.round(peakRss / 1e6),
       outDir,
+      warnings,
     };
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
@@ -196,23 +220,20 @@ const COLORS: Record<string, string> = {
 
 async function fixedPages(
   db: Database,
-  ctx: { tools: ToolRowModel[]; servers: ServerRowModel[]; now: Date; toolFilters: unknown; serverFilters: unknown },
+  ctx: { tools: ToolRowModel[]; servers: ServerRowModel[]; now: Date; toolFilters: FilterGroup[]; serverFilters: FilterGroup[] },
 ) {
   const totals = await siteTotals(db.orm, CLASSIFIER_VERSION);
-  const toolUrls = new Set(ctx.tools.map((t) => t.url));
-  const changes = (await recentToolChanges(db.orm, RECENT_CHANGES)).map((c) => {
-    const serverSlug = slugify(c.serverId);
-    const toolUrl = urls.tool(serverSlug, slugify(c.toolName));
-    return {
-      toolName: c.toolName,
-      toolUrl: toolUrls.has(toolUrl) ? toolUrl : null,
-      kind: c.kind,
-      fields: c.fields,
-      detectedAt: c.detectedAt.toISOString(),
-      serverId: c.serverId,
-      serverUrl: urls.server(serverSlug),
-    } satisfies HistoryEntry & { serverId: string; serverUrl: string };
-  });
+  const toolUrls = new Map(ctx.tools.map((t) => [`${t.serverId}\0${t.name}`, t.url]));
+  const serverUrls = new Map(ctx.servers.map((s) => [s.id, s.url]));
+  const changes = (await recentToolChanges(db.orm, RECENT_CHANGES)).map((c) => ({
+    toolName: c.toolName,
+    toolUrl: toolUrls.get(`${c.serverId}\0${c.toolName}`) ?? null,
+    kind: c.kind,
+    fields: c.fields,
+    detectedAt: c.detectedAt.toISOString(),
+    serverId: c.serverId,
+    serverUrl: serverUrls.get(c.serverId) ?? urls.serversIndex,
+  }));
   const countOf = (key: (t: ToolRowModel) => string, value: string) => ctx.tools.reduce((n, t) => n + (key(t) === value ? 1 : 0), 0);
   const formats = (Object.keys(POLICY_FORMATS) as PolicyFormat[]).map((format) => ({ format, ...POLICY_FORMATS[format] }));
   const exampleTool = ctx.tools.find((t) => t.url);
@@ -237,15 +258,16 @@ async function fixedPages(
           builtAt: ctx.now.toISOString(),
         },
       },
-      { url: urls.browse, view: 'BrowseView', props: { groups: [...(ctx.toolFilters as unknown[]), ...(ctx.serverFilters as unknown[])] } },
+      { url: urls.browse, view: 'BrowseView', props: { groups: [...ctx.toolFilters, ...ctx.serverFilters] } },
       { url: urls.changes, view: 'ChangesView', props: { changes: groupHistory(changes) } },
-      { url: urls.search, view: 'SearchView', props: { categories: [...CATEGORIES], severities: [...SEVERITIES] } },
+      { url: urls.search, view: 'SearchView', props: { categories: [...CATEGORIES], severities: [...SEVERITIES], flags: [...FLAGS] } },
       {
         url: urls.api,
         view: 'ApiView',
         props: { formats, example: exampleTool ? { server: exampleTool.serverUrl.split('/')[2], tool: exampleTool.url.split('/')[3] } : null },
       },
       { url: urls.notFound, view: 'NotFoundView', props: {} },
+      policyPage(),
     ],
   };
   return { job, changes };

@@ -7,13 +7,13 @@ import { urls } from './urls.ts';
 export const PAGE_SIZE = 100;
 const GRADES = ['A', 'B', 'C', 'D', 'F'] as const;
 
-interface Chip {
+export interface Chip {
   label: string;
   href: string;
   on: boolean;
   count?: number;
 }
-interface FilterGroup {
+export interface FilterGroup {
   label: string;
   chips: Chip[];
 }

@@ -1,10 +1,19 @@
-import { classify, summarizeServer } from '../../classifier/index.ts';
+import { summarizeServer } from '../../classifier/index.ts';
+import { severityRank } from '../../classifier/index.ts';
 import { POLICY_FORMATS, policyAlternatives, renderPolicy, type PolicyFormat } from '../../classifier/policy/index.ts';
-import { CATEGORIES, type Category, type Classification, type Flag, type Severity } from '../../classifier/types.ts';
+import { CATEGORIES, SEVERITIES, type Category, type Classification, type Flag, type Severity } from '../../classifier/types.ts';
 import type { CatalogueServer, ClassificationRow, CrawlAttemptRow, CurrentTool, ToolChangeRow } from '../../db/index.ts';
 import { attackPatterns, type AttackPattern } from './attack-patterns.ts';
-import { SlugRegistry } from './slug.ts';
-import { urls } from './urls.ts';
+import { gradeBadgeSvg } from './badge.ts';
+import { groupHistory, historyEntry } from './history.ts';
+import { installOptions, type InstallOption } from './install.ts';
+import { schemaTable, type SchemaTable } from './schema-table.ts';
+import { assignSlugs } from './slug.ts';
+import { faqJsonLd, type FaqItem } from './structured-data.ts';
+import { safeHttpUrl, urls } from './urls.ts';
+import { policyEffect, restOfServer, toolFaq, verdictSentence } from './verdict.ts';
+
+export { groupHistory } from './history.ts';
 
 /** The view models the Astro components render. Built here, so components only lay out what they are given. */
 
@@ -47,6 +56,14 @@ export interface HistoryEntry {
   detectedAt: string;
 }
 
+/** What a page puts in its head for search engines and link previews. */
+export interface PageMeta {
+  /** Absolute URL of the page. */
+  canonical: string;
+  /** FAQPage JSON-LD, already escaped for a <script> element. */
+  jsonLd: string | null;
+}
+
 export interface ToolPageModel {
   name: string;
   title: string | null;
@@ -58,8 +75,22 @@ export interface ToolPageModel {
   since: string;
   server: ServerRef;
   classification: Classification;
+  /** "Write tool, medium risk." */
+  verdict: string;
+  /** What the recommended policy does to this tool, from the policy's own decision. */
+  policyEffect: string;
+  /** What this tool's policy does to the server's other tools. */
+  restOfServer: string;
+  /** The server's other tools (the first MAX_SIBLINGS of them, worst first). */
+  siblings: ToolRowModel[];
+  siblingsOmitted: number;
+  serverToolCount: number;
+  faq: FaqItem[];
+  meta: PageMeta;
   annotations: AnnotationRow[];
-  schema: { rows: SchemaRow[]; omitted: number; raw: string | null };
+  schema: SchemaTable;
+  /** True when the stored schema or annotations were too deep or too large and were cut for display. */
+  jsonCut: boolean;
   policies: PolicyView[];
   alternatives: Array<{ variant: string; summary: string; documents: Array<{ label: string; text: string }> }>;
   attackPatterns: AttackPattern[];
@@ -87,14 +118,24 @@ export interface ServerRowModel {
   lastOutcome: string | null;
 }
 
+export interface LastCrawl {
+  outcome: string;
+  at: string;
+  durationMs: number | null;
+  toolCount: number | null;
+  error: string | null;
+}
+
 export interface ServerPageModel extends ServerRowModel {
   slug: string;
   description: string | null;
   gradeReason: string;
-  run: Array<{ label: string; value: string }>;
+  /** Facts about the package: from the registry entry and from the package the crawler installed. */
+  packageFacts: Array<{ label: string; value: string; href?: string }>;
+  install: InstallOption[];
   links: Array<{ label: string; href: string }>;
   status: string;
-  lastAttempt: { outcome: string; at: string; error: string | null } | null;
+  lastAttempt: LastCrawl | null;
   lastSuccessAt: string | null;
   categoryCounts: Array<{ key: string; count: number }>;
   severityCounts: Array<{ key: string; count: number }>;
@@ -102,25 +143,23 @@ export interface ServerPageModel extends ServerRowModel {
   policies: PolicyView[];
   history: HistoryEntry[];
   jsonUrl: string;
+  badge: { url: string; svg: string; markdown: string; html: string };
+  meta: PageMeta;
 }
 
 export interface ServerBundle {
   server: ServerPageModel;
   tools: ToolPageModel[];
+  /** Tools left out of the site, each with the reason (e.g. no stored classification). */
+  skipped: Array<{ tool: string; reason: string }>;
 }
 
-const SEVERITY_ORDER: Severity[] = ['low', 'medium', 'high', 'critical'];
-const MAX_SCHEMA_ROWS = 200;
 const MAX_HISTORY = 200;
+const MAX_SIBLINGS = 50;
 const HINTS = ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const;
 
-export function classificationOf(tool: CurrentTool, classifierVersion: string): Classification {
-  if (tool.classification && tool.classification.classifierVersion === classifierVersion) return fromRow(tool.classification);
-  const d = tool.definition;
-  return classify({ name: d.name, title: d.title, description: d.description, inputSchema: d.inputSchema, annotations: d.annotations });
-}
-
-function fromRow(row: ClassificationRow): Classification {
+/** The stored classification as the classifier's type; the build classifies every current tool before it renders. */
+export function classificationOf(row: ClassificationRow): Classification {
   return {
     category: row.category as Category,
     severity: row.severity as Severity,
@@ -138,20 +177,27 @@ export interface BundleInput {
   serverSlug: string;
   changes: ToolChangeRow[];
   attempt: CrawlAttemptRow | null;
-  classifierVersion: string;
+  /** Absolute base URL of the site, for canonical links and the badge snippet. */
+  siteUrl: string;
+  /** Tools whose stored JSON was cut to render (see bounded.ts). */
+  cutTools?: readonly string[];
 }
+
+const bySeverityThenName = (a: ToolRowModel, b: ToolRowModel) => severityRank(b.severity) - severityRank(a.severity) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** Everything the site shows about one server and its tools. */
 export function buildServerBundle(input: BundleInput): ServerBundle {
-  const { entry, serverSlug } = input;
+  const { entry, serverSlug, siteUrl } = input;
   const s = entry.server;
   const ref: ServerRef = { id: s.id, slug: serverSlug, url: urls.server(serverSlug), title: s.title };
-  const slugs = new SlugRegistry();
-  const classified = entry.tools.map((tool) => ({
-    tool,
-    slug: slugs.slug(tool.name),
-    classification: classificationOf(tool, input.classifierVersion),
-  }));
+  const skipped: ServerBundle['skipped'] = [];
+  const classifiedTools = entry.tools.filter((tool) => {
+    if (tool.classification) return true;
+    skipped.push({ tool: tool.name, reason: 'no stored classification for this classifier version' });
+    return false;
+  });
+  const slugs = assignSlugs(classifiedTools.map((t) => t.name));
+  const classified = classifiedTools.map((tool) => ({ tool, slug: slugs.get(tool.name)!, classification: classificationOf(tool.classification!) }));
   const toolUrls = new Map(classified.map((t) => [t.tool.name, urls.tool(serverSlug, t.slug)]));
   const history = groupHistory(input.changes.slice(0, MAX_HISTORY).map((c) => historyEntry(c, toolUrls)));
 
@@ -161,57 +207,95 @@ export function buildServerBundle(input: BundleInput): ServerBundle {
     if (list.length < MAX_HISTORY) list.push(historyEntry(change, toolUrls));
     historyByTool.set(change.toolName, list);
   }
-  const tools = classified.map(({ tool, slug, classification }) => toolPage(tool, slug, classification, ref, historyByTool.get(tool.name) ?? []));
+  const rows = classified.map(({ tool, slug, classification }) => toolRowOf(tool.name, urls.tool(serverSlug, slug), ref, classification)).sort(bySeverityThenName);
+  const cut = new Set(input.cutTools ?? []);
+  const tools = classified.map(({ tool, slug, classification }) =>
+    toolPage({ tool, slug, classification, server: ref, history: historyByTool.get(tool.name) ?? [], rows, siteUrl, jsonCut: cut.has(tool.name) }),
+  );
   const summary = summarizeServer(classified.map((t) => ({ name: t.tool.name, classification: t.classification })));
   const policyTools = classified.map((t) => policyTool(t.tool.name, t.classification));
-  const rows = tools.map(toolRow);
-  const worst = rows.reduce<Severity | null>((w, r) => (w === null || SEVERITY_ORDER.indexOf(r.severity) > SEVERITY_ORDER.indexOf(w) ? r.severity : w), null);
-  const known = entry.tools.length > 0 || s.lastSuccessAt !== null;
+  const known = classified.length > 0 || s.lastSuccessAt !== null;
+  const grade = known ? summary.grade : '?';
+  const badgeUrl = urls.badge(serverSlug);
+  const absolute = (path: string) => new URL(path, siteUrl).href;
+  const attempt = input.attempt;
   const server: ServerPageModel = {
     id: s.id,
     slug: serverSlug,
     title: s.title,
     url: ref.url,
     description: s.description,
-    grade: known ? summary.grade : '?',
+    grade,
     gradeReason: known ? summary.gradeReason : 'Not graded: no successful crawl has listed this server’s tools yet.',
     lethalTrifecta: summary.lethalTrifecta,
-    toolCount: entry.tools.length,
-    worstSeverity: worst,
+    toolCount: classified.length,
+    worstSeverity: rows[0]?.severity ?? null,
     lastOutcome: s.lastOutcome ?? null,
-    run: howToRun(s.packages, s.remotes),
+    packageFacts: packageFacts(s),
+    install: installOptions(s.id, s.packages, s.remotes),
     links: serverLinks(s.repository, s.website),
     status: s.status,
-    lastAttempt: input.attempt
-      ? { outcome: input.attempt.outcome, at: input.attempt.startedAt.toISOString(), error: input.attempt.error }
+    lastAttempt: attempt
+      ? { outcome: attempt.outcome, at: attempt.startedAt.toISOString(), durationMs: attempt.durationMs ?? null, toolCount: attempt.toolCount ?? null, error: attempt.error }
       : null,
     lastSuccessAt: s.lastSuccessAt?.toISOString() ?? null,
     categoryCounts: countBy(rows, (r) => r.category, CATEGORIES),
-    severityCounts: countBy(rows, (r) => r.severity, [...SEVERITY_ORDER].reverse()),
-    tools: [...rows].sort((a, b) => SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    policies: entry.tools.length > 0 ? policyViews(policyTools, (f, ext) => urls.serverPolicy(serverSlug, f, ext), `${serverSlug}-server`) : [],
+    severityCounts: countBy(rows, (r) => r.severity, [...SEVERITIES].reverse()),
+    tools: rows,
+    policies: classified.length > 0 ? policyViews(policyTools, (f, ext) => urls.serverPolicy(serverSlug, f, ext), `${serverSlug}-server`) : [],
     history,
     jsonUrl: urls.serverJson(serverSlug),
+    badge: {
+      url: badgeUrl,
+      svg: gradeBadgeSvg(grade),
+      markdown: `[![toolrisk grade](${absolute(badgeUrl)})](${absolute(ref.url)})`,
+      html: `<a href="${absolute(ref.url)}"><img src="${absolute(badgeUrl)}" alt="toolrisk grade ${grade}"></a>`,
+    },
+    meta: { canonical: absolute(ref.url), jsonLd: null },
   };
-  return { server, tools };
+  return { server, tools, skipped };
 }
 
-function toolPage(tool: CurrentTool, slug: string, classification: Classification, server: ServerRef, history: HistoryEntry[]): ToolPageModel {
+interface ToolPageInput {
+  tool: CurrentTool;
+  slug: string;
+  classification: Classification;
+  server: ServerRef;
+  history: HistoryEntry[];
+  /** Every tool of the server as a row, worst first. */
+  rows: ToolRowModel[];
+  siteUrl: string;
+  jsonCut: boolean;
+}
+
+function toolPage({ tool, slug, classification, server, history, rows, siteUrl, jsonCut }: ToolPageInput): ToolPageModel {
   const d = tool.definition;
   const policyInput = policyTool(d.name, classification);
+  const url = urls.tool(server.slug, slug);
+  const others = rows.filter((r) => r.url !== url);
+  const faq = toolFaq(d.name, server.id, classification, policyInput, others.length);
   return {
     name: d.name,
     title: d.title,
     slug,
-    url: urls.tool(server.slug, slug),
+    url,
     description: d.description,
     descriptionTruncated: d.descriptionTruncated,
     hash: d.hash,
     since: tool.since.toISOString(),
     server,
     classification,
+    verdict: verdictSentence(classification),
+    policyEffect: policyEffect(policyInput),
+    restOfServer: restOfServer(others.length),
+    siblings: others.slice(0, MAX_SIBLINGS),
+    siblingsOmitted: Math.max(0, others.length - MAX_SIBLINGS),
+    serverToolCount: rows.length,
+    faq,
+    meta: { canonical: new URL(url, siteUrl).href, jsonLd: faqJsonLd(faq) },
     annotations: annotationRows(d.annotations, classification),
     schema: schemaTable(d.inputSchema),
+    jsonCut,
     policies: policyViews([policyInput], (f, ext) => urls.toolPolicy(server.slug, slug, f, ext), slug),
     alternatives: policyAlternatives(policyInput)
       .filter((a) => a.variant !== 'recommended')
@@ -241,50 +325,14 @@ function policyViews(
 }
 
 export function toolRow(tool: ToolPageModel): ToolRowModel {
-  return {
-    name: tool.name,
-    url: tool.url,
-    serverId: tool.server.id,
-    serverUrl: tool.server.url,
-    category: tool.classification.category,
-    severity: tool.classification.severity,
-    flags: tool.classification.flags,
-  };
+  return toolRowOf(tool.name, tool.url, tool.server, tool.classification);
 }
 
-function historyEntry(change: ToolChangeRow, toolUrls: Map<string, string>): HistoryEntry {
-  return {
-    toolName: change.toolName,
-    toolUrl: toolUrls.get(change.toolName) ?? null,
-    kind: change.kind,
-    fields: change.fields,
-    detectedAt: change.detectedAt.toISOString(),
-  };
+function toolRowOf(name: string, url: string, server: ServerRef, c: Classification): ToolRowModel {
+  return { name, url, serverId: server.id, serverUrl: server.url, category: c.category, severity: c.severity, flags: c.flags };
 }
 
 /** Counts in the order of `keys`, leaving out keys with none. */
-const GROUP_OVER = 5;
-
-/**
- * Folds runs of more than five changes of one kind at one moment (a server's first crawl adds all its
- * tools at once) into one line, so the history shows the changes worth reading.
- */
-export function groupHistory<T extends HistoryEntry>(entries: readonly T[]): T[] {
-  const out: T[] = [];
-  for (let i = 0; i < entries.length; ) {
-    let j = i;
-    while (j < entries.length && entries[j].detectedAt === entries[i].detectedAt && entries[j].kind === entries[i].kind && sameServer(entries[j], entries[i])) j++;
-    if (j - i > GROUP_OVER) out.push({ ...entries[i], toolName: `${j - i} tools`, toolUrl: null, fields: [] });
-    else out.push(...entries.slice(i, j));
-    i = j;
-  }
-  return out;
-}
-
-function sameServer(a: HistoryEntry, b: HistoryEntry): boolean {
-  return (a as { serverId?: string }).serverId === (b as { serverId?: string }).serverId;
-}
-
 function countBy<T>(items: readonly T[], key: (item: T) => string, keys: readonly string[]): Array<{ key: string; count: number }> {
   const counts = new Map<string, number>();
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
@@ -310,69 +358,26 @@ function annotationRows(declared: Record<string, unknown> | null, c: Classificat
   });
 }
 
-type JsonSchema = { type?: unknown; properties?: Record<string, JsonSchema>; required?: unknown; description?: unknown; enum?: unknown; const?: unknown; default?: unknown; items?: JsonSchema; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; format?: unknown };
 
-function schemaTable(schema: unknown): ToolPageModel['schema'] {
-  if (!schema || typeof schema !== 'object') return { rows: [], omitted: 0, raw: null };
-  const s = schema as JsonSchema;
-  const props = s.properties && typeof s.properties === 'object' ? Object.entries(s.properties) : [];
-  const required = new Set(Array.isArray(s.required) ? s.required.map(String) : []);
-  const rows = props.slice(0, MAX_SCHEMA_ROWS).map(([name, p]) => ({
-    name,
-    type: typeOf(p),
-    required: required.has(name),
-    description: typeof p?.description === 'string' ? clip(p.description, 400) : '',
-    values: valuesOf(p),
-  }));
-  const raw = props.length === 0 ? clip(JSON.stringify(schema, null, 2), 4000) : null;
-  return { rows, omitted: Math.max(0, props.length - MAX_SCHEMA_ROWS), raw };
-}
-
-function typeOf(p: JsonSchema | undefined, depth = 0): string {
-  if (!p || typeof p !== 'object') return 'any';
-  const variants = p.anyOf ?? p.oneOf;
-  if (Array.isArray(variants) && depth < 2) return variants.map((v) => typeOf(v, depth + 1)).join(' | ');
-  const type = Array.isArray(p.type) ? p.type.map(String).join(' | ') : typeof p.type === 'string' ? p.type : 'any';
-  if (type === 'array' && p.items && depth < 2) return `array of ${typeOf(p.items, depth + 1)}`;
-  return typeof p.format === 'string' ? `${type} (${p.format})` : type;
-}
-
-function valuesOf(p: JsonSchema | undefined): string {
-  if (!p || typeof p !== 'object') return '';
-  const parts: string[] = [];
-  if (Array.isArray(p.enum)) parts.push(`one of ${p.enum.slice(0, 20).map((v) => JSON.stringify(v)).join(', ')}${p.enum.length > 20 ? ', …' : ''}`);
-  if (p.const !== undefined) parts.push(`always ${JSON.stringify(p.const)}`);
-  if (p.default !== undefined) parts.push(`default ${JSON.stringify(p.default)}`);
-  return clip(parts.join('; '), 400);
-}
-
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-type Pkg = { registryType?: unknown; identifier?: unknown; version?: unknown; runtimeHint?: unknown; transport?: { type?: unknown } };
-type Remote = { type?: unknown; url?: unknown };
-
-/** How to run the server, from its registry packages and remotes (shown as text, never as links to run). */
-function howToRun(packages: unknown[], remotes: unknown[]): Array<{ label: string; value: string }> {
-  const out: Array<{ label: string; value: string }> = [];
-  for (const raw of packages.slice(0, 10)) {
-    const p = raw as Pkg;
-    const id = String(p.identifier ?? '');
-    const version = typeof p.version === 'string' && p.version !== 'latest' ? p.version : '';
-    const type = String(p.registryType ?? 'package');
-    const command =
-      type === 'npm' ? `npx -y ${id}${version ? `@${version}` : ''}`
-      : type === 'pypi' ? `uvx ${id}${version ? `==${version}` : ''}`
-      : type === 'oci' ? `docker run -i --rm ${id}${version && !id.includes(':') ? `:${version}` : ''}`
-      : `${id}${version ? ` ${version}` : ''}`;
-    out.push({ label: type, value: command });
+/** The package as the registry describes it and as the crawler found it installed. Links only for http(s). */
+function packageFacts(s: CatalogueServer['server']): ServerPageModel['packageFacts'] {
+  const facts: ServerPageModel['packageFacts'] = [];
+  const info = s.packageInfo;
+  if (info) {
+    facts.push({ label: 'Package', value: `${info.identifier} (${info.registryType})` });
+    facts.push({ label: 'Installed version', value: info.version });
+    if (info.description) facts.push({ label: 'Package description', value: info.description });
+    if (info.license) facts.push({ label: 'Licence', value: info.license });
+    if (info.publishedAt) facts.push({ label: 'Published', value: info.publishedAt.slice(0, 10) });
+    if (info.repository) facts.push(linkFact('Package repository', info.repository));
+    if (info.homepage) facts.push(linkFact('Homepage', info.homepage));
   }
-  for (const raw of remotes.slice(0, 10)) {
-    const r = raw as Remote;
-    out.push({ label: `remote (${String(r.type ?? 'http')})`, value: String(r.url ?? '') });
-  }
-  return out;
+  if (s.version) facts.push({ label: 'Registry version', value: s.version });
+  return facts.map((f) => ({ ...f, value: f.value.length > 300 ? `${f.value.slice(0, 299)}…` : f.value }));
+}
+
+function linkFact(label: string, url: string): { label: string; value: string; href?: string } {
+  return safeHttpUrl(url) ? { label, value: url, href: url } : { label, value: url };
 }
 
 /** Only http(s) links are kept; anything else (javascript:, data:) is dropped. */
@@ -382,13 +387,4 @@ function serverLinks(repository: Record<string, unknown> | null, website: string
   if (repo && safeHttpUrl(repo)) links.push({ label: 'Repository', href: repo });
   if (website && safeHttpUrl(website)) links.push({ label: 'Website', href: website });
   return links;
-}
-
-export function safeHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }

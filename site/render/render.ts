@@ -3,10 +3,12 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fileFor } from './urls.ts';
 
-export type ViewName = 'ToolView' | 'ServerView' | 'HomeView' | 'ListView' | 'BrowseView' | 'ChangesView' | 'SearchView' | 'ApiView' | 'NotFoundView';
+import type { ViewName, ViewProps } from './views.ts';
+
+export type { ViewName } from './views.ts';
 
 export interface Renderer {
-  render(view: ViewName, props: Record<string, unknown>): Promise<string>;
+  render<V extends ViewName>(view: V, props: ViewProps[V]): Promise<string>;
 }
 
 /** Loads the compiled views and one Astro container that renders them as full pages. */

@@ -1,6 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { facetChar, shardKey, STOPWORDS, tokenize } from '../public/assets/tokenize.js';
+import { stemmer } from 'stemmer';
+import { facetChar, flagsChar, prefixKey, shardKey, tokenizer } from '../public/assets/tokenize.js';
+
+const { terms } = tokenizer(stemmer);
 
 /** What the search shows for a hit. */
 export interface SearchDoc {
@@ -11,24 +14,27 @@ export interface SearchDoc {
   url: string;
   category: string;
   severity: string;
+  flags: readonly string[];
   snippet: string;
 }
 
 const DOCS_PER_SHARD = 500;
 const MAX_DESCRIPTION_TERMS = 200;
+/** How many of the most frequent terms a two-character prefix file lists (what a two-letter query expands to). */
+const TERMS_PER_PREFIX = 24;
 
 export interface DocumentTerms {
   name: string[];
   description: string[];
 }
 
-/** The distinct terms of a document's name, and those of its description that are not in its name or stopwords. */
+/** The distinct stemmed terms of a document's name, and those of its description that are not in its name or stopwords. */
 export function documentTerms(nameText: string, descriptionText: string): DocumentTerms {
-  const name = [...new Set(tokenize(nameText))];
+  const name = terms(nameText);
   const inName = new Set(name);
   const description: string[] = [];
-  for (const term of new Set(tokenize(descriptionText))) {
-    if (inName.has(term) || STOPWORDS.has(term)) continue;
+  for (const term of terms(descriptionText, true)) {
+    if (inName.has(term)) continue;
     description.push(term);
     if (description.length >= MAX_DESCRIPTION_TERMS) break;
   }
@@ -41,6 +47,8 @@ export function documentTerms(nameText: string, descriptionText: string): Docume
  * - `terms/<key>.json`: for every term, the ids of documents whose name holds it and of those whose
  *   description holds it (delta-encoded base-36), sharded by the term's first three characters;
  * - `facets.txt`: one character per document (kind, category, severity), so filters need no document fetch;
+ * - `flags.txt`: one character per document, a bit per flag;
+ * - `prefixes/<key>.json`: for every two-character prefix, its most frequent terms (two-letter queries);
  * - `meta.json`.
  * The browser loads only the shards of the words typed.
  */
@@ -48,6 +56,7 @@ export class SearchIndexBuilder {
   private readonly nameTerms = new Map<string, number[]>();
   private readonly descriptionTerms = new Map<string, number[]>();
   private readonly facets: string[] = [];
+  private readonly flags: string[] = [];
   private docs: unknown[] = [];
   private count = 0;
 
@@ -62,6 +71,7 @@ export class SearchIndexBuilder {
     for (const term of terms.name) push(this.nameTerms, term, id);
     for (const term of terms.description) push(this.descriptionTerms, term, id);
     this.facets.push(facetChar(doc.kind, doc.category, doc.severity));
+    this.flags.push(flagsChar(doc.flags));
     this.docs.push([doc.kind === 'server' ? 1 : 0, doc.name, doc.server, doc.url, doc.category, doc.severity, doc.snippet]);
     if (this.docs.length === DOCS_PER_SHARD) this.flushDocs();
   }
@@ -76,17 +86,27 @@ export class SearchIndexBuilder {
       if (!shard) shards.set(key, (shard = Object.create(null) as Record<string, [string, string]>));
       return shard;
     };
-    for (const [term, ids] of this.nameTerms) shardOf(term)[term] = [encode(ids), ''];
+    const prefixes = new TopTermsByPrefix(TERMS_PER_PREFIX);
+    for (const [term, ids] of this.nameTerms) {
+      shardOf(term)[term] = [encode(ids), ''];
+      prefixes.add(term, ids.length + (this.descriptionTerms.get(term)?.length ?? 0));
+    }
     this.nameTerms.clear();
     for (const [term, ids] of this.descriptionTerms) {
       const shard = shardOf(term);
+      if (!shard[term]) prefixes.add(term, ids.length);
       shard[term] = [shard[term]?.[0] ?? '', encode(ids)];
     }
     this.descriptionTerms.clear();
     for (const [key, shard] of shards) writeFileSync(path.join(this.dir, 'terms', `${key}.json`), JSON.stringify(shard));
+    mkdirSync(path.join(this.dir, 'prefixes'), { recursive: true });
+    const prefixFiles = prefixes.write((key, list) => writeFileSync(path.join(this.dir, 'prefixes', `${key}.json`), JSON.stringify(list)));
     writeFileSync(path.join(this.dir, 'facets.txt'), this.facets.join(''));
-    writeFileSync(path.join(this.dir, 'meta.json'), JSON.stringify({ version: 1, documents: this.count, docsPerShard: DOCS_PER_SHARD }));
-    return { documents: this.count, shards: shards.size, files: shards.size + Math.ceil(this.count / DOCS_PER_SHARD) + 2 };
+    writeFileSync(path.join(this.dir, 'flags.txt'), this.flags.join(''));
+    // The shard and prefix keys that exist, so the browser never asks for a file that is not there.
+    const meta = { version: 2, documents: this.count, docsPerShard: DOCS_PER_SHARD, shards: [...shards.keys()].sort(), prefixes: prefixes.keys() };
+    writeFileSync(path.join(this.dir, 'meta.json'), JSON.stringify(meta));
+    return { documents: this.count, shards: shards.size, files: shards.size + prefixFiles + Math.ceil(this.count / DOCS_PER_SHARD) + 3 };
   }
 
   private flushDocs(): void {
@@ -94,6 +114,33 @@ export class SearchIndexBuilder {
     const shard = Math.floor((this.count - 1) / DOCS_PER_SHARD);
     writeFileSync(path.join(this.dir, 'docs', `${shard}.json`), JSON.stringify(this.docs));
     this.docs = [];
+  }
+}
+
+/** For every two-character prefix, the `limit` terms with the most documents (ties: alphabetical). */
+class TopTermsByPrefix {
+  private readonly lists = new Map<string, Array<[term: string, count: number]>>();
+
+  constructor(private readonly limit: number) {}
+
+  add(term: string, count: number): void {
+    const key = prefixKey(term);
+    let list = this.lists.get(key);
+    if (!list) this.lists.set(key, (list = []));
+    if (list.length >= this.limit && count < list[list.length - 1][1]) return;
+    list.push([term, count]);
+    list.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    if (list.length > this.limit) list.pop();
+  }
+
+  keys(): string[] {
+    return [...this.lists.keys()].sort();
+  }
+
+  /** Writes each prefix's terms, most frequent first; returns how many files. */
+  write(file: (key: string, terms: string[]) => void): number {
+    for (const [key, list] of this.lists) file(key, list.map(([term]) => term));
+    return this.lists.size;
   }
 }
 

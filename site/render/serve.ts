@@ -1,6 +1,8 @@
 import { createReadStream, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import path from 'node:path';
+import { pipeline } from 'node:stream';
+import { constants, createBrotliCompress, createGzip } from 'node:zlib';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -38,8 +40,17 @@ export function serveSite(dir: string, port = 0): Promise<{ server: Server; url:
     }
     const target = found ?? path.join(root, '404.html');
     const type = TYPES[path.extname(target)] ?? 'application/octet-stream';
-    res.writeHead(found ? 200 : 404, { 'Content-Type': type, 'X-Content-Type-Options': 'nosniff' });
-    createReadStream(target).on('error', () => res.end()).pipe(res);
+    const encoding = TYPES[path.extname(target)] ? chooseEncoding(req.headers) : null;
+    res.writeHead(found ? 200 : 404, {
+      'Content-Type': type,
+      'X-Content-Type-Options': 'nosniff',
+      Vary: 'Accept-Encoding',
+      ...(encoding ? { 'Content-Encoding': encoding } : {}),
+    });
+    const body = createReadStream(target);
+    if (!encoding) return void body.on('error', () => res.end()).pipe(res);
+    const compress = encoding === 'br' ? createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }) : createGzip();
+    pipeline(body, compress, res, () => {});
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -49,6 +60,21 @@ export function serveSite(dir: string, port = 0): Promise<{ server: Server; url:
       resolve({ server, url: `http://127.0.0.1:${actual}/` });
     });
   });
+}
+
+/** br when the client takes it, else gzip, else none (`identity`, or a zero q-value, refuses an encoding). */
+export function chooseEncoding(headers: IncomingHttpHeaders): 'br' | 'gzip' | null {
+  const accepted = new Map<string, number>();
+  for (const part of String(headers['accept-encoding'] ?? '').split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (!name) continue;
+    const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)).find(Boolean);
+    accepted.set(name, q ? Number(q[1]) : 1);
+  }
+  const allows = (name: string) => (accepted.get(name) ?? (accepted.get('*') ?? 0)) > 0;
+  if (allows('br')) return 'br';
+  if (allows('gzip')) return 'gzip';
+  return null;
 }
 
 function resolveFile(file: string): string | 'directory' | null {

@@ -1,39 +1,74 @@
 import { createHash } from 'node:crypto';
 
 const MAX_READABLE = 60;
-const CLEAN = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
-/** What a hashed slug ends with; a clean name that looks like one gets hashed too, so the two kinds never meet. */
-const HASH_SUFFIX = /[-_][0-9a-f]{10}$/;
+/** Hash lengths tried in turn when two names of a group share a shorter prefix of their SHA-256. */
+const HASH_LENGTHS = [10, 16, 24, 32, 64] as const;
 
 /**
- * A URL path segment for a server or tool name: lowercase ASCII letters, digits, `-` and `_` only, at most
- * about 71 characters. Names that are already such a segment keep it as is; every other name gets a
- * readable part plus ten hex digits of the name's SHA-256, so names that differ only in case, in punctuation
- * or in non-ASCII characters still get different slugs, and `..`, `/` or `%` can never reach a path.
+ * The readable part of a name's URL segment: lowercase ASCII letters, digits, `-` and `_`, at most 60
+ * characters; empty when nothing readable is left (`..`, `ツール`).
  */
-export function slugify(name: string): string {
-  if (name.length <= MAX_READABLE && CLEAN.test(name) && !HASH_SUFFIX.test(name)) return name;
-  const readable = name
+export function readableSlug(name: string): string {
+  return name
     .normalize('NFKD')
     .toLowerCase()
     .replace(/[^a-z0-9_]+/g, '-')
     .slice(0, MAX_READABLE)
     .replace(/^[-_]+|[-_]+$/g, '');
-  const hash = createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 10);
-  return `${readable || 'x'}-${hash}`;
 }
 
-/** Hands out slugs and fails loudly if two different names ever map to the same one. */
-export class SlugRegistry {
-  private readonly owners = new Map<string, string>();
+function hashed(name: string, readable: string, length: number): string {
+  return `${readable || 'x'}-${createHash('sha256').update(name, 'utf8').digest('hex').slice(0, length)}`;
+}
 
-  slug(name: string): string {
-    const slug = slugify(name);
-    const owner = this.owners.get(slug);
-    if (owner !== undefined && owner !== name) {
-      throw new Error(`The names ${JSON.stringify(owner)} and ${JSON.stringify(name)} map to the same URL slug ${slug}.`);
-    }
-    this.owners.set(slug, name);
-    return slug;
+/**
+ * The slug a name gets when no other name in its scope shares its readable part: the readable part itself,
+ * or, when nothing readable is left, `x-` and ten hex digits of the name's SHA-256.
+ */
+export function slugify(name: string): string {
+  const readable = readableSlug(name);
+  return readable ? readable : hashed(name, readable, HASH_LENGTHS[0]);
+}
+
+/**
+ * Distinct URL segments for every name of one scope (the servers of the catalogue, the tools of one server),
+ * decided by the set of names alone, whatever their order:
+ * - a name whose readable part no other name shares keeps it bare (`github-github-mcp-server`);
+ * - where several names share one, the name that already is that readable part keeps it bare and every other
+ *   gets the readable part plus ten hex digits of its SHA-256 (`fetch_page-1a2b3c4d5e`);
+ * - where ten hex digits are not enough to tell two names apart (or would equal another name's bare slug),
+ *   those names get 16, then 24, 32 and 64 digits.
+ * Segments hold only `[a-z0-9_-]`, so `..`, `/` or `%` can never reach a path.
+ */
+export function assignSlugs(names: Iterable<string>): Map<string, string> {
+  const groups = new Map<string, string[]>();
+  for (const name of new Set(names)) {
+    const readable = readableSlug(name);
+    const group = groups.get(readable);
+    if (group) group.push(name);
+    else groups.set(readable, [name]);
   }
+  const slugs = new Map<string, string>();
+  const needHash: Array<{ readable: string; names: string[] }> = [];
+  for (const [readable, group] of groups) {
+    if (readable && group.length === 1) slugs.set(group[0], readable);
+    else if (readable && group.includes(readable)) {
+      slugs.set(readable, readable);
+      needHash.push({ readable, names: group.filter((n) => n !== readable) });
+    } else needHash.push({ readable, names: group });
+  }
+  const bare = new Set(slugs.values());
+  for (const { readable, names: group } of needHash) {
+    for (const name of group) slugs.set(name, hashedSlug(name, readable, group, bare));
+  }
+  return slugs;
+}
+
+function hashedSlug(name: string, readable: string, group: readonly string[], bare: ReadonlySet<string>): string {
+  for (const length of HASH_LENGTHS) {
+    const slug = hashed(name, readable, length);
+    if (bare.has(slug)) continue;
+    if (group.every((other) => other === name || hashed(other, readable, length) !== slug)) return slug;
+  }
+  throw new Error(`No distinct URL slug for ${JSON.stringify(name)}: its SHA-256 equals another name's.`);
 }

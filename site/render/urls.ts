@@ -9,6 +9,8 @@ export const urls = {
   toolPolicy: (server: string, tool: string, format: PolicyFormat, extension: string) =>
     `/policies/${server}/tools/${tool}.${format}.${extension}`,
   serverJson: (server: string) => `/data/servers/${server}.json`,
+  /** The server's grade as an SVG badge, to embed in a README. */
+  badge: (server: string) => `/badges/${server}.svg`,
   catalogue: '/data/catalogue.jsonl',
   /** A paginated list: page 1 is `base`, page n is `base` + `n/`. */
   page: (base: string, page: number) => (page <= 1 ? base : `${base}${page}/`),
@@ -31,4 +33,14 @@ export const urls = {
 /** The file that serves a URL inside the output folder. */
 export function fileFor(url: string): string {
   return url.endsWith('/') ? `${url}index.html` : url;
+}
+
+/** Only http(s) URLs may become links or snippets; anything else (javascript:, data:, file:) is dropped. */
+export function safeHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
 }

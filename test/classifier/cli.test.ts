@@ -1,30 +1,21 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { interceptDocument, policyLayerDocument } from '../../classifier/policy/index.ts';
 import { openDatabase, storeSnapshot, upsertServers, type Database } from '../../db/index.ts';
-import { createPostgres } from '../helpers/databases.ts';
+import { toolrisk as runToolrisk } from '../helpers/cli.ts';
+import { copyMigratedPglite, createPostgres } from '../helpers/databases.ts';
+import { slugify } from '../../site/render/slug.ts';
 import { UNSEEN_SET } from './paths.ts';
 
-const run = promisify(execFile);
-const BIN = path.resolve('cli/bin.js');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-classifier-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 async function toolrisk(args: string[], env: Record<string, string> = {}) {
-  const clean = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TOOLRISK_DATA_DIR: path.join(tmp, 'unused'), ...env };
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: clean, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return runToolrisk(args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TOOLRISK_DATA_DIR: path.join(tmp, 'unused'), ...env } });
 }
 
 describe('toolrisk classify --file', () => {
@@ -87,6 +78,7 @@ const backends: CliBackend[] = [
     name: 'pglite',
     async create() {
       const dataDir = mkdtempSync(path.join(tmp, 'data-'));
+      copyMigratedPglite(path.join(dataDir, 'db'));
       const db = await openDatabase({ dataDir: path.join(dataDir, 'db'), env: {} });
       return { db, env: { TOOLRISK_DATA_DIR: dataDir }, dispose: async () => rmSync(dataDir, { recursive: true, force: true }) };
     },
@@ -149,6 +141,8 @@ describe.each(backends)('toolrisk classify and policy on $name', (backend) => {
 
       const again = await toolrisk(['policy', serverId], env);
       expect(again.stdout).toBe(server.stdout);
+      // The server by a unique prefix of its id, and by its URL slug on the site.
+      for (const name of ['io.example/fi', slugify(serverId)]) expect((await toolrisk(['policy', name], env)).stdout).toBe(server.stdout);
     } finally {
       await dispose();
     }
@@ -159,7 +153,7 @@ describe.each(backends)('toolrisk classify and policy on $name', (backend) => {
     try {
       const noServer = await toolrisk(['policy', 'io.example/nope'], env);
       expect(noServer.code).toBe(1);
-      expect(noServer.stderr).toMatch(/no current tools for server io\.example\/nope/);
+      expect(noServer.stderr).toContain('toolrisk: no server io.example/nope in the catalogue (by id, npm package, URL slug or unique prefix); did you mean io.example/files?');
       const noTool = await toolrisk(['policy', serverId, 'rm_rf'], env);
       expect(noTool.code).toBe(1);
       expect(noTool.stderr).toMatch(/has no tool "rm_rf"; its tools: list_files, write_note, delete_file/);

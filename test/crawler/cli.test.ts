@@ -1,34 +1,22 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { crawlAttempts, crawlRuns, getServer, openDatabase, type Database } from '../../db/index.ts';
-import { testBackends, type TestDatabase } from '../helpers/databases.ts';
+import { toolrisk as runToolrisk, type CliResult } from '../helpers/cli.ts';
+import { copyMigratedPglite, testBackends, type TestDatabase } from '../helpers/databases.ts';
 import { startStreamableHttp } from '../fixtures/servers/http.ts';
 import { buildNotesServer } from '../fixtures/servers/notes-server.ts';
 import { startRegistry } from '../fixtures/servers/registry.ts';
 import { ROOT } from './helpers.ts';
 
-const run = promisify(execFile);
-// Each test starts the CLI several times (a Node process, tsx, the database, a server): slow on a loaded machine.
+// Each test runs the CLI several times (the database, a server each): slow on a loaded machine.
 vi.setConfig({ testTimeout: 180_000 });
 const NOTES = path.join(ROOT, 'test', 'fixtures', 'servers', 'stdio-notes.ts');
 
 /** Runs the toolrisk CLI; resolves with its exit code and output whatever the code. */
-async function toolrisk(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, 'cli', 'bin.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: '', ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout: string; stderr: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout, stderr: e.stderr };
-  }
+function toolrisk(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return runToolrisk(args, { cwd: ROOT, env: { ...process.env, DATABASE_URL: '', ...env } });
 }
 
 describe.each(testBackends())('toolrisk crawl on $name', (backend) => {
@@ -43,6 +31,7 @@ describe.each(testBackends())('toolrisk crawl on $name', (backend) => {
       postgres = await backend.create();
       env = { DATABASE_URL: postgres.url! };
     } else {
+      copyMigratedPglite(path.join(dir, 'data', 'db'));
       env = { TOOLRISK_DATA_DIR: path.join(dir, 'data') };
     }
   });

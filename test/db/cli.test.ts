@@ -1,27 +1,15 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPostgres } from '../helpers/databases.ts';
-
-const run = promisify(execFile);
-const BIN = path.resolve('cli/bin.js');
+import { toolrisk as runToolrisk } from '../helpers/cli.ts';
+import { createPostgres, migratedDataDir } from '../helpers/databases.ts';
 
 async function toolrisk(args: string[], env: Record<string, string>) {
-  const clean = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env };
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: clean });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return runToolrisk(args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
 }
 
 describe('toolrisk db', () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-cli-'));
+  const dataDir = migratedDataDir('toolrisk-cli-');
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('shows the embedded PGlite backend with no configuration', async () => {

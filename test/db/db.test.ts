@@ -50,12 +50,18 @@ describe.each(testBackends())('db on $name', (backend) => {
   });
 
   it('migrates an empty database to the latest schema', async () => {
-    const status = await databaseStatus(db);
-    expect(status.backend).toBe(backend.name);
-    expect(status.schemaVersion.applied).toBe(status.schemaVersion.available);
-    expect(status.schemaVersion.available).toBeGreaterThan(0);
-    expect(status.rows.servers).toBe(1);
-    expect(status.rows.toolDefinitions).toBe(0);
+    const empty = await backend.createUnmigrated();
+    try {
+      await upsertServers(empty.orm, [{ id: 'io.github.acme/tracker', title: 'Tracker', sources: ['registry'] }], T0);
+      const status = await databaseStatus(empty);
+      expect(status.backend).toBe(backend.name);
+      expect(status.schemaVersion.applied).toBe(status.schemaVersion.available);
+      expect(status.schemaVersion.available).toBeGreaterThan(0);
+      expect(status.rows.servers).toBe(1);
+      expect(status.rows.toolDefinitions).toBe(0);
+    } finally {
+      await empty.dispose();
+    }
   });
 
   it('keeps data when the database is opened again, without re-applying migrations', async () => {

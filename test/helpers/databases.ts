@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
+import { inject } from 'vitest';
 import { openDatabase, type Database, type OpenOptions } from '../../db/index.ts';
 
 export interface TestDatabase extends Database {
@@ -17,29 +18,58 @@ export interface TestDatabase extends Database {
 
 export interface TestBackend {
   name: 'pglite' | 'postgres';
+  /** A fresh database, migrated and empty (a copy of a migrated one: fast). */
   create(): Promise<TestDatabase>;
+  /** A fresh database that openDatabase() migrates itself, from nothing (slow: seconds on PGlite). */
+  createUnmigrated(): Promise<TestDatabase>;
 }
 
-/** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set. Each create() makes a fresh, empty database. */
+/** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set. Each create() makes a fresh, migrated, empty database. */
 export function testBackends(): TestBackend[] {
-  const backends: TestBackend[] = [{ name: 'pglite', create: createPglite }];
+  const backends: TestBackend[] = [{ name: 'pglite', create: createPglite, createUnmigrated: () => createPglite({ migrated: false }) }];
   const adminUrl = process.env.TEST_DATABASE_URL;
-  if (adminUrl) backends.push({ name: 'postgres', create: () => createPostgres(adminUrl) });
+  if (adminUrl) {
+    backends.push({
+      name: 'postgres',
+      create: () => createPostgres(adminUrl),
+      createUnmigrated: () => createPostgres(adminUrl, { migrated: false }),
+    });
+  }
   return backends;
 }
 
-export async function createPglite(): Promise<TestDatabase> {
+/**
+ * Puts a migrated, empty PGlite database at `dataDir` (a copy of the one test/helpers/global-setup.ts migrated
+ * once), so that opening it costs no migration. For a TOOLRISK_DATA_DIR, pass `<data dir>/db`.
+ */
+export function copyMigratedPglite(dataDir: string): void {
+  mkdirSync(path.dirname(dataDir), { recursive: true });
+  cpSync(inject('pgliteTemplate'), dataDir, { recursive: true });
+}
+
+/** A fresh TOOLRISK_DATA_DIR whose embedded database is already migrated; the caller deletes it. */
+export function migratedDataDir(prefix = 'toolrisk-data-'): string {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  copyMigratedPglite(path.join(dataDir, 'db'));
+  return dataDir;
+}
+
+export async function createPglite({ migrated = true } = {}): Promise<TestDatabase> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-pglite-'));
+  if (migrated) copyMigratedPglite(dataDir);
   const openOptions: OpenOptions = { dataDir, env: {} };
   return withDispose(await openDatabase(openOptions), { openOptions, dataDir }, async () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 }
 
-export async function createPostgres(adminUrl: string): Promise<TestDatabase> {
+/** A new PostgreSQL database beside TEST_DATABASE_URL's, copied from the migrated template unless `migrated` is false. */
+export async function createPostgres(adminUrl: string, { migrated = true } = {}): Promise<TestDatabase> {
   const name = `toolrisk_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const template = inject('postgresTemplate');
+  if (migrated && !template) throw new Error('no PostgreSQL template database: TEST_DATABASE_URL must be set when vitest starts');
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
+  await admin.unsafe(migrated ? `create database "${name}" template "${template}"` : `create database "${name}"`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const openOptions: OpenOptions = { url: url.toString(), env: {} };

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iterateCurrentTools, openDatabase, type Database } from '../../db/index.ts';
 import { slugify, urls } from '../../site/render/index.ts';
 import { fileFor } from '../../site/render/urls.ts';
-import { createPostgres } from '../helpers/databases.ts';
-import { ROOT, startCli, startTs, type Running } from './helpers.ts';
+import { toolrisk } from '../helpers/cli.ts';
+import { copyMigratedPglite, createPostgres } from '../helpers/databases.ts';
+import { ROOT, startTs, type Running } from './helpers.ts';
 
 /** A database the CLI opens from its environment, and the test opens afterwards to look. */
 interface CliBackend {
@@ -22,6 +23,7 @@ function cliBackends(): Array<{ name: string; create: () => Promise<CliBackend> 
       name: 'pglite',
       async create(): Promise<CliBackend> {
         const dir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-run-'));
+        copyMigratedPglite(path.join(dir, 'db'));
         return {
           name: 'pglite',
           env: { TOOLRISK_DATA_DIR: dir, DATABASE_URL: '' },
@@ -87,9 +89,9 @@ describe.each(cliBackends())('toolrisk run end to end on $name', ({ create }) =>
     const outDir = path.join(dir, 'site');
     const args = ['run', '--servers', file, '--out', outDir, '--allow-private-network', '--allow-host', '127.0.0.1', '--build-workers', '1', '--json'];
 
-    const first = startCli(args, backend.env);
-    expect(await first.exited, first.output()).toBe(0);
-    const summary = JSON.parse(first.stdout());
+    const first = await toolrisk(args, { env: { ...process.env, ...backend.env }, cwd: ROOT });
+    expect(first.code, first.stderr).toBe(0);
+    const summary = JSON.parse(first.stdout);
     expect(summary.crawl).toMatchObject({ status: 'completed', servers: 6, fresh: 0, outcomes: { ok: 6 } });
     expect(summary.crawl.changes.added).toBeGreaterThan(20);
     expect(summary.classify.classified).toBe(summary.catalogue.tools);
@@ -118,9 +120,9 @@ describe.each(cliBackends())('toolrisk run end to end on $name', ({ create }) =>
     }
 
     // A second run in a row: nothing crawled, nothing classified, no build.
-    const second = startCli(args, backend.env);
-    expect(await second.exited, second.output()).toBe(0);
-    const again = JSON.parse(second.stdout());
+    const second = await toolrisk(args, { env: { ...process.env, ...backend.env }, cwd: ROOT });
+    expect(second.code, second.stderr).toBe(0);
+    const again = JSON.parse(second.stdout);
     expect(again.crawl).toMatchObject({ status: 'skipped', runId: null, servers: 0, fresh: 6 });
     expect(again.classify.classified).toBe(0);
     expect(again.site).toMatchObject({ built: false, reason: 'nothing changed since the last build' });

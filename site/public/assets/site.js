@@ -37,8 +37,12 @@
   }
 
   document.querySelectorAll('table[data-sortable]').forEach(function (table) {
-    table.querySelectorAll('th[data-sort]').forEach(function (th, index) {
-      th.addEventListener('click', function () {
+    // Each sortable heading holds a <button>, so it is reached with Tab and operated with Enter or Space.
+    table.querySelectorAll('th[data-sort]').forEach(function (th) {
+      var index = th.cellIndex;
+      var button = th.querySelector('button');
+      if (!button) return;
+      button.addEventListener('click', function () {
         var numeric = th.getAttribute('data-sort') === 'num';
         var descending = th.getAttribute('aria-sort') === 'ascending';
         table.querySelectorAll('th[data-sort]').forEach(function (other) { other.removeAttribute('aria-sort'); });
@@ -64,8 +68,9 @@
 
   document.querySelectorAll('input[data-filter-table]').forEach(function (input) {
     var container = input.closest('.table-tools');
-    var table = container && container.nextElementSibling;
-    if (!table || table.tagName !== 'TABLE') return;
+    var next = container && container.nextElementSibling;
+    var table = next && (next.tagName === 'TABLE' ? next : next.querySelector('table'));
+    if (!table) return;
     input.addEventListener('input', function () {
       var needle = input.value.trim().toLowerCase();
       Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {

@@ -1,7 +1,24 @@
 export const STOPWORDS: Set<string>;
-export function tokenize(text: string): string[];
+export interface Compound {
+  whole: string | null;
+  parts: string[];
+}
+export interface QueryGroup {
+  whole: string | null;
+  raw: string;
+  parts: string[];
+}
+export function compounds(text: string): Compound[];
+export function tokenizer(stem: (word: string) => string): {
+  terms(text: string, skipStopwords?: boolean): string[];
+  query(text: string): QueryGroup[];
+};
 export function shardKey(term: string): string;
+export function prefixKey(prefix: string): string;
 export const CATEGORIES: string[];
 export const SEVERITIES: string[];
+export const FLAGS: string[];
 export function facetChar(kind: 'tool' | 'server', category: string, severity: string): string;
 export function decodeFacet(char: string): { kind: 'tool' | 'server'; category: string; severity: string };
+export function flagsChar(flags: readonly string[]): string;
+export function hasFlag(char: string | undefined, flag: string): boolean;

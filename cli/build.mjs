@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Compiles the CLI (cli/main.ts and everything it imports from this repository) to JavaScript in dist/cli,
+// one chunk per command, so `npx toolrisk` starts without compiling TypeScript. `npm ci` runs it (prepare).
+// Packages stay external (loaded from node_modules). Code that finds files next to its own source
+// (`new URL('./migrations', import.meta.url)`) keeps finding them: each module's import.meta.url is
+// rewritten to its source file's URL, relative to the chunk, so the build works wherever the folder is.
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const OUT_DIR = path.join(ROOT, 'dist', 'cli');
+
+/** @type {import('esbuild').Plugin} */
+const sourceLocations = {
+  name: 'source-import-meta-url',
+  setup(builder) {
+    builder.onLoad({ filter: /\.ts$/ }, async ({ path: file }) => {
+      const source = await readFile(file, 'utf8');
+      const relative = path.relative(OUT_DIR, file).split(path.sep).join('/');
+      return { contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(relative)}, import.meta.url).href`), loader: 'ts' };
+    });
+  },
+};
+
+const started = Date.now();
+await rm(OUT_DIR, { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: ROOT,
+  entryPoints: ['cli/main.ts'],
+  outdir: OUT_DIR,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  metafile: true,
+  logLevel: 'warning',
+  plugins: [sourceLocations],
+});
+// cli/bin.js runs the build only while every source it was built from is older than the build.
+const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/'));
+await writeFile(path.join(OUT_DIR, 'inputs.json'), `${JSON.stringify({ builtAt: started, inputs }, null, 1)}\n`);
+console.error(`toolrisk: built dist/cli from ${inputs.length} files in ${Date.now() - started} ms`);

@@ -1,0 +1,51 @@
+import type { FilterGroup } from './lists.ts';
+import type { HistoryEntry, ServerPageModel, ServerRowModel, ToolPageModel, ToolRowModel } from './model.ts';
+
+/** A bar of a home-page chart. */
+export interface Bar {
+  label: string;
+  value: number;
+  href: string;
+  color: string;
+}
+
+export type SiteChange = HistoryEntry & { serverId?: string; serverUrl?: string };
+
+export interface ListViewProps {
+  title: string;
+  description: string;
+  intro: string;
+  base: string;
+  page: number;
+  pages: number;
+  total: number;
+  filters: FilterGroup[];
+  tools?: ToolRowModel[];
+  servers?: ServerRowModel[];
+}
+
+/** The props of every view, by view name: the one contract between the renderer and the Astro components. */
+export interface ViewProps {
+  ToolView: { tool: ToolPageModel };
+  ServerView: { server: ServerPageModel };
+  HomeView: {
+    totals: { servers: number; crawledServers: number; tools: number; lastCrawl: string | null; lastCrawlStatus: string | null };
+    categoryBars: Bar[];
+    severityBars: Bar[];
+    changes: SiteChange[];
+    classifierVersion: string;
+    builtAt: string;
+  };
+  ListView: ListViewProps;
+  BrowseView: { groups: FilterGroup[] };
+  ChangesView: { changes: SiteChange[] };
+  SearchView: { categories: string[]; severities: string[]; flags: string[] };
+  ApiView: { formats: Array<{ format: string; extension: string; label: string; mediaType: string }>; example: { server: string; tool: string } | null };
+  NotFoundView: Record<string, never>;
+  PolicyConfigView: { formats: Array<{ format: string; label: string; extension: string }>; indexUrl: string; script: string };
+}
+
+export type ViewName = keyof ViewProps;
+
+/** A page to render: a URL, a view and that view's props. */
+export type PageSpec = { [V in ViewName]: { url: string; view: V; props: ViewProps[V] } }[ViewName];

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import type { TestProject } from 'vitest/node';
+import { MIGRATIONS_FOLDER, openDatabase } from '../../db/connection.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A migrated PGlite folder: copy it, never open it. */
+    pgliteTemplate: string;
+    /** A migrated PostgreSQL database to create test databases from (CREATE DATABASE … TEMPLATE); '' without TEST_DATABASE_URL. */
+    postgresTemplate: string;
+  }
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Migrating a new database is most of a database test's set-up (PGlite: seconds), so it is done once:
+ * a migrated PGlite folder that tests copy, and on PostgreSQL a migrated template database.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  project.provide('pgliteTemplate', await pgliteTemplate());
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) {
+    project.provide('postgresTemplate', '');
+    return async () => {};
+  }
+  const template = await postgresTemplate(adminUrl);
+  project.provide('postgresTemplate', template);
+  return async () => {
+    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    try {
+      await admin.unsafe(`drop database if exists "${template}" with (force)`);
+    } finally {
+      await admin.end({ timeout: 5 });
+    }
+  };
+}
+
+/**
+ * The migrated PGlite folder, kept in node_modules/.cache between runs and named after what it depends on
+ * (the migrations and the PGlite version), so only a change to either builds a new one.
+ */
+async function pgliteTemplate(): Promise<string> {
+  const cache = path.join(ROOT, 'node_modules', '.cache', 'toolrisk-test');
+  const folder = path.join(cache, `pglite-${templateKey()}`);
+  if (existsSync(path.join(folder, 'PG_VERSION'))) return folder;
+  mkdirSync(cache, { recursive: true });
+  const building = mkdtempSync(`${folder}.building-`);
+  const db = await openDatabase({ dataDir: building, env: {} });
+  await db.close();
+  try {
+    renameSync(building, folder);
+  } catch {
+    // Another run made it first: use theirs.
+    rmSync(building, { recursive: true, force: true });
+  }
+  return folder;
+}
+
+function templateKey(): string {
+  const hash = createHash('sha256');
+  hash.update(readFileSync(path.join(ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json')));
+  for (const name of readdirSync(MIGRATIONS_FOLDER, { recursive: true, encoding: 'utf8' }).sort()) {
+    const file = path.join(MIGRATIONS_FOLDER, name);
+    if (name.endsWith('.sql') || name.endsWith('.json')) hash.update(name).update(readFileSync(file));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+async function postgresTemplate(adminUrl: string): Promise<string> {
+  const name = `toolrisk_template_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database "${name}"`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ url: url.toString(), env: {} });
+  await db.close();
+  return name;
+}
