@@ -4,7 +4,7 @@
  * never contacted (allowlist 127.0.0.1). Prints outcomes by kind and the share of servers that installed and
  * started whose tools were listed.
  *
- *   npx tsx bench/registry-coverage.ts [--sample N] [--seed S] [--concurrency C] [--out file.json]
+ *   npx tsx bench/registry-coverage.ts [--sample N] [--seed S] [--only id,id…] [--concurrency C] [--out file.json]
  *
  * Not a test: it needs the npm registry and takes long. Its database is a fresh PGlite in a temporary folder.
  */
@@ -23,6 +23,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '13' },
     concurrency: { type: 'string', default: '3' },
     out: { type: 'string' },
+    /** Only these server ids (e.g. those that installed and started in an earlier full run). */
+    only: { type: 'string' },
   },
 });
 
@@ -33,7 +35,9 @@ const db = await openDatabase({ dataDir });
 try {
   const sync = await syncRegistry(db.orm, { baseUrl: registry.url });
   const npm = sync.servers.filter((s) => s.targets.some((t) => t.kind === 'npm'));
-  const chosen = values.sample ? sample(npm, Number(values.sample), Number(values.seed)) : npm;
+  const only = values.only ? new Set(values.only.split(',')) : undefined;
+  const pool = only ? npm.filter((s) => only.has(s.server.id)) : npm;
+  const chosen = values.sample ? sample(pool, Number(values.sample), Number(values.seed)) : pool;
   console.error(`${sync.servers.length} servers, ${npm.length} with an npm package; crawling ${chosen.length} (seed ${values.seed})`);
   // Only the npm targets: the question is how many npm servers list their tools.
   const sourced = chosen.map((s) => ({ ...s, targets: s.targets.filter((t) => t.kind === 'npm') }));

@@ -59,12 +59,19 @@ export function withHints<T extends NpmTarget | PypiTarget>(target: T, hints: St
     args.push(option, typedPlaceholder({ name: option.replace(/^-+/, '') }));
     added.push(`argument ${option}`);
   }
+  if (hints.positional && !hints.subcommand) {
+    const value = typedPlaceholder({ name: hints.positional });
+    if (!args.includes(value)) {
+      args.push(value);
+      added.push(`argument <${hints.positional}>`);
+    }
+  }
   if (hints.subcommand && !args.includes(hints.subcommand)) {
     args.unshift(hints.subcommand);
     added.push(`subcommand ${hints.subcommand}`);
   }
   if (added.length === 0) return undefined;
-  const placeholders = [...target.placeholders, ...added.filter((a) => !a.startsWith('subcommand')).map((a) => a.split(' ')[1])];
+  const placeholders = [...target.placeholders, ...added.filter((a) => !a.startsWith('subcommand')).map((a) => a.slice(a.indexOf(' ') + 1))];
   return { target: { ...target, env, args, placeholders }, added };
 }
 

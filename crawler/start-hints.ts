@@ -10,6 +10,8 @@ export interface StartHints {
   options: string[];
   /** A subcommand to put first, such as `mcp` or `stdio`. */
   subcommand?: string;
+  /** What a missing positional argument is (`database URL`, `directory`), to append a placeholder of its shape. */
+  positional?: string;
 }
 
 const ENV_NAME = '([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{2,}(?:KEY|TOKEN|SECRET|URL|ID))';
@@ -31,6 +33,12 @@ const OPTION_PATTERNS = [
   new RegExp(`the following arguments are required:\\s*${OPTION}`, 'gi'),
   // option --api-key is required / --api-key is required
   new RegExp(`${OPTION}\\s+(?:option\\s+)?(?:is\\s+)?(?:required|must be (?:set|provided|specified))`, 'gi'),
+];
+
+// "Please provide a database URL as a command-line argument", "Usage: server <allowed-directory>"
+const POSITIONAL_PATTERNS = [
+  /(?:provide|pass|give|specify)\s+(?:a|an|the|at least one)\s+([a-z][a-z ]{0,40}?)\s+(?:as|on|via)\s+(?:a\s+|the\s+)?(?:command[- ]line\s+|positional\s+)?arg(?:ument)?/i,
+  /^usage:\s+\S+(?:\s+\[[^\]]*\])*\s+<([a-z][a-z _-]{0,40})>/im,
 ];
 
 const SUBCOMMANDS = ['mcp', 'stdio', 'serve', 'server', 'start', 'run'];
@@ -56,5 +64,10 @@ export function startHints(output: string): StartHints {
     subcommand = pattern.exec(text)?.[1]?.toLowerCase();
     if (subcommand) break;
   }
-  return { env: [...env], options: [...options], ...(subcommand ? { subcommand } : {}) };
+  let positional: string | undefined;
+  for (const pattern of POSITIONAL_PATTERNS) {
+    positional = pattern.exec(text)?.[1]?.toLowerCase().trim();
+    if (positional) break;
+  }
+  return { env: [...env], options: [...options], ...(subcommand ? { subcommand } : {}), ...(positional ? { positional } : {}) };
 }

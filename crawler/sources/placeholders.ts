@@ -12,8 +12,11 @@ export interface DeclaredInput {
 /** A URL nothing answers: `.invalid` never resolves (RFC 6761), and the sandbox has no network anyway. */
 export const PLACEHOLDER_URL = 'https://toolrisk-placeholder.invalid/';
 export const PLACEHOLDER_PORT = '8080';
-/** The server's working folder: inside the sandbox a fresh, empty folder of its own. */
-export const PLACEHOLDER_FOLDER = '.';
+/**
+ * An absolute folder (servers often insist on one) that is empty and the server's own: under bwrap the
+ * sandbox's private /tmp, and as an argument it is replaced by an empty scratch folder (crawler/sandbox).
+ */
+export const PLACEHOLDER_FOLDER = '/tmp';
 
 /**
  * A fake value shaped like what the input expects, so that a server which checks the shape of its

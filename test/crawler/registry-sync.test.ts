@@ -254,7 +254,7 @@ describe('registry package fields', () => {
     });
     expect(mapped.targets[0]).toMatchObject({
       kind: 'npm',
-      args: ['.', '--allowed-directories', '.', '--port', '8080', '--api-url', 'https://toolrisk-placeholder.invalid/', '--mode', 'stdio', 'serve'],
+      args: ['/tmp', '--allowed-directories', '/tmp', '--port', '8080', '--api-url', 'https://toolrisk-placeholder.invalid/', '--mode', 'stdio', 'serve'],
       env: {
         SECRET_NOT_REQUIRED: 'TOOLRISK_PLACEHOLDER_SECRET_NOT_REQUIRED',
         PLAIN_NOT_REQUIRED: 'TOOLRISK_PLACEHOLDER_PLAIN_NOT_REQUIRED',

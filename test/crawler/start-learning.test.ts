@@ -38,6 +38,12 @@ if (process.argv[2] !== 'stdio') { console.error('Usage: fixture-two-causes <com
     '1.0.0',
     `const n = Object.keys(process.env).filter((k) => k.startsWith('NEED_')).length; console.error('NEED_VAR_' + n + ' is required'); process.exit(1);`,
   ),
+  // Wants a positional argument it describes.
+  serverPackage(
+    'fixture-needs-positional',
+    '1.0.0',
+    `if (!process.argv[2]) { console.error('Please provide a database URL as a command-line argument'); process.exit(1); }`,
+  ),
   // Fails without saying why: nothing to learn, no retry.
   serverPackage('fixture-silent-crash', '1.0.0', `process.exit(3);`),
 ];
@@ -67,6 +73,8 @@ describe('learning from a failed start', () => {
     expect(startHints('the following arguments are required: --db-path')).toMatchObject({ options: ['--db-path'] });
     expect(startHints("Run 'xxx mcp' to start the MCP server")).toMatchObject({ subcommand: 'mcp' });
     expect(startHints('Commands:\n  serve   Start the MCP server\n  login   Log in')).toMatchObject({ subcommand: 'serve' });
+    expect(startHints('Please provide a database URL as a command-line argument')).toMatchObject({ positional: 'database url' });
+    expect(startHints('Usage: mcp-server-filesystem <allowed-directory> [additional-directories...]')).toMatchObject({ positional: 'allowed-directory' });
     // Ordinary log lines name nothing.
     expect(startHints('Server started. Connecting to https://api.example.com\nTypeError: x is not a function')).toEqual({ env: [], options: [] });
   });
@@ -82,7 +90,7 @@ describe('learning from a failed start', () => {
   it('a required option: retried with --name and a placeholder typed by its name', async () => {
     const result = await crawl('fixture-needs-option');
     expect(result.outcome).toBe('ok');
-    expect(result.tools![0].description).toContain('args=--allowed-directories .');
+    expect(result.tools![0].description).toContain('args=--allowed-directories /tmp');
     expect(result.details.learned).toEqual([{ outcome: 'crashed', added: ['argument --allowed-directories'] }]);
   });
 
@@ -91,6 +99,13 @@ describe('learning from a failed start', () => {
     expect(result.outcome).toBe('ok');
     expect(result.tools![0].description).toContain('args=mcp');
     expect(result.details.learned).toEqual([{ outcome: 'protocol_error', added: ['subcommand mcp'] }]);
+  });
+
+  it('a positional argument it describes: retried with a placeholder of that shape', async () => {
+    const result = await crawl('fixture-needs-positional');
+    expect(result.outcome).toBe('ok');
+    expect(result.tools![0].description).toContain('args=https://toolrisk-placeholder.invalid/');
+    expect(result.details.learned).toEqual([{ outcome: 'crashed', added: ['argument <database url>'] }]);
   });
 
   it('two causes: learned one retry at a time, each recorded', async () => {
