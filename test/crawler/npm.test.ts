@@ -24,12 +24,19 @@ const packages: FixturePackage[] = [
 
 let registry: LoopbackNpmRegistry;
 const cacheDir = readableTempDir('toolrisk-npm-cache-');
+// npm's own download cache, fresh: a tarball cached by an earlier run (same integrity) would never be fetched.
+const npmDownloads = readableTempDir('toolrisk-npm-downloads-');
+const previousNpmCache = process.env.npm_config_cache;
 beforeAll(async () => {
+  process.env.npm_config_cache = npmDownloads;
   registry = await startNpmRegistry(packages);
 }, 60_000);
 afterAll(async () => {
   await registry?.close();
+  if (previousNpmCache === undefined) delete process.env.npm_config_cache;
+  else process.env.npm_config_cache = previousNpmCache;
   rmSync(cacheDir, { recursive: true, force: true });
+  rmSync(npmDownloads, { recursive: true, force: true });
 });
 const npm = () => ({ cacheDir, registryUrl: registry.url });
 
@@ -117,7 +124,7 @@ describe('npm packages', () => {
       outcome: 'install_failed',
       message: expect.stringMatching(/toolrisk-fixture-missing-dependency/),
     });
-    registry.hangTarballs('toolrisk-fixture-slow');
+    registry.hang('toolrisk-fixture-slow');
     await expect(installNpmPackage('toolrisk-fixture-slow', '1.0.0', { ...npm(), installTimeoutMs: 3_000 })).rejects.toMatchObject({
       outcome: 'install_timeout',
       message: expect.stringMatching(/did not finish within 3 s \(limit installTimeoutMs\)/),
