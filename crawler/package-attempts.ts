@@ -70,8 +70,22 @@ export function withHints<T extends NpmTarget | PypiTarget>(target: T, hints: St
     args.unshift(hints.subcommand);
     added.push(`subcommand ${hints.subcommand}`);
   }
+  // A placeholder the server rejects as invalid ("Invalid tool sets: TOOLRISK_PLACEHOLDER_…"): leave that input out.
+  for (const rejected of hints.rejectedValues ?? []) {
+    for (const [name, value] of Object.entries(env)) {
+      if (value === rejected && target.placeholders.includes(name)) {
+        delete env[name];
+        added.push(`without env ${name}`);
+      }
+    }
+    const at = args.indexOf(rejected);
+    if (at > 0 && args[at - 1].startsWith('-')) {
+      added.push(`without argument ${args[at - 1]}`);
+      args.splice(at - 1, 2);
+    }
+  }
   if (added.length === 0) return undefined;
-  const placeholders = [...target.placeholders, ...added.filter((a) => !a.startsWith('subcommand')).map((a) => a.slice(a.indexOf(' ') + 1))];
+  const placeholders = [...target.placeholders, ...added.filter((a) => !a.startsWith('subcommand') && !a.startsWith('without')).map((a) => a.slice(a.indexOf(' ') + 1))];
   return { target: { ...target, env, args, placeholders }, added };
 }
 

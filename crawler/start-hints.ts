@@ -10,6 +10,8 @@ export interface StartHints {
   options: string[];
   /** A subcommand to put first, such as `mcp` or `stdio`. */
   subcommand?: string;
+  /** Placeholder values the server called invalid, to leave out. */
+  rejectedValues?: string[];
   /** What a missing positional argument is (`database URL`, `directory`), to append a placeholder of its shape. */
   positional?: string;
 }
@@ -69,5 +71,7 @@ export function startHints(output: string): StartHints {
     positional = pattern.exec(text)?.[1]?.toLowerCase().trim();
     if (positional) break;
   }
+  const rejectedValues = [...new Set([...text.matchAll(/\b(?:invalid|unknown|not a valid|unsupported)\b[^\n]{0,80}?(TOOLRISK_PLACEHOLDER_[A-Z0-9_]+)/gi)].map((m) => m[1]))];
+  if (rejectedValues.length > 0) return { env: [...env], options: [...options], rejectedValues, ...(subcommand ? { subcommand } : {}) };
   return { env: [...env], options: [...options], ...(subcommand ? { subcommand } : {}), ...(positional ? { positional } : {}) };
 }

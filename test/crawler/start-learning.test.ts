@@ -44,6 +44,12 @@ if (process.argv[2] !== 'stdio') { console.error('Usage: fixture-two-causes <com
     '1.0.0',
     `if (!process.argv[2]) { console.error('Please provide a database URL as a command-line argument'); process.exit(1); }`,
   ),
+  // Rejects a placeholder for an optional input as invalid.
+  serverPackage(
+    'fixture-rejects-placeholder',
+    '1.0.0',
+    `if (process.env.TOOL_SETS) { console.error('Invalid tool sets: ' + process.env.TOOL_SETS + '\\nAvailable tool sets: search, quotes'); process.exit(1); }`,
+  ),
   // Fails without saying why: nothing to learn, no retry.
   serverPackage('fixture-silent-crash', '1.0.0', `process.exit(3);`),
 ];
@@ -106,6 +112,16 @@ describe('learning from a failed start', () => {
     expect(result.outcome).toBe('ok');
     expect(result.tools![0].description).toContain('args=https://toolrisk-placeholder.invalid/');
     expect(result.details.learned).toEqual([{ outcome: 'crashed', added: ['argument <database url>'] }]);
+  });
+
+  it('a placeholder the server calls invalid: retried without that input', async () => {
+    const target: NpmTarget = {
+      kind: 'npm', serverId: 'x', package: 'fixture-rejects-placeholder', version: '1.0.0', args: [],
+      env: { TOOL_SETS: 'TOOLRISK_PLACEHOLDER_TOOL_SETS' }, placeholders: ['TOOL_SETS'],
+    };
+    const result = await crawlTarget(target, { npm: { cacheDir, registryUrl: registry.url } });
+    expect(result.outcome).toBe('ok');
+    expect(result.details.learned).toEqual([{ outcome: 'needs_config', added: ['without env TOOL_SETS'] }]);
   });
 
   it('two causes: learned one retry at a time, each recorded', async () => {
