@@ -58,7 +58,14 @@ export function classify(tool: ToolInput): Classification {
   const schema = readSchema(tool.inputSchema, nameWords, evidence);
   if (reading.router || described.router || (reading.verbs.length === 0 && schema.actionArgument)) {
     const named = readOperations(description, nameWords, evidence) + schema.operations;
-    if (named === 0 && !hasCategoryEvidence(evidence)) evidence.push({ rule: 'router-without-operations', field: schema.actionArgument ? 'inputSchema' : 'name', match: rawName, points: 'execute', weight: UNNAMED_OPERATIONS_WEIGHT });
+    if (named === 0 && !hasCategoryEvidence(evidence))
+      evidence.push({
+        rule: 'router-without-operations',
+        field: schema.actionArgument ? 'inputSchema' : 'name',
+        match: rawName,
+        points: 'execute',
+        weight: UNNAMED_OPERATIONS_WEIGHT,
+      });
   }
 
   const scores = categoryScores(evidence);

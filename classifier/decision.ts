@@ -42,7 +42,13 @@ export function decide(scores: Scores): Category {
 export function categoryFromAnnotations(annotations: Record<string, unknown>, evidence: Evidence[]): Category | undefined {
   for (const reading of ANNOTATION_READINGS) {
     if (annotations[reading.hint] !== reading.value) continue;
-    evidence.push({ rule: `annotation:${reading.id}`, field: 'annotations', match: `${reading.hint}: ${String(reading.value)}`, points: reading.category, weight: reading.weight });
+    evidence.push({
+      rule: `annotation:${reading.id}`,
+      field: 'annotations',
+      match: `${reading.hint}: ${String(reading.value)}`,
+      points: reading.category,
+      weight: reading.weight,
+    });
     return reading.category;
   }
   return undefined;

@@ -10,7 +10,15 @@ const MEANING: Record<Category, string> = {
 };
 
 /** One or two plain sentences: the category with its strongest reason, then severity, flags and conflicts. */
-export function explain(category: Category, severity: Severity, flags: readonly Flag[], raisedBy: readonly Flag[], evidence: readonly Evidence[], conflicts: readonly AnnotationConflict[], needsReview: boolean): string {
+export function explain(
+  category: Category,
+  severity: Severity,
+  flags: readonly Flag[],
+  raisedBy: readonly Flag[],
+  evidence: readonly Evidence[],
+  conflicts: readonly AnnotationConflict[],
+  needsReview: boolean,
+): string {
   let strongest: Evidence | undefined;
   for (const e of evidence) if (e.points === category && (!strongest || e.weight > strongest.weight)) strongest = e;
   const reason = strongest ? `${describe(strongest)}: ${MEANING[category]}` : MEANING[category];

@@ -24,7 +24,10 @@ export interface DescriptionScan {
 export function findPoisoning(name: string, title: string, description: string, evidence: Evidence[], scanned: DescriptionScan = scan(description)): void {
   if (name) fromScan(name, 'name', scan(name), evidence);
   if (title) fromScan(title, 'title', scan(title), evidence);
-  for (const [text, field] of [[name, 'name'], [title, 'title']] as const) {
+  for (const [text, field] of [
+    [name, 'name'],
+    [title, 'title'],
+  ] as const) {
     const mixed = mixesScripts(text);
     if (mixed) evidence.push(hit('mixed-script', field, mixed));
   }

@@ -7,20 +7,22 @@ const FIVE_WAY = ['read', 'write', 'execute', 'destructive', 'financial'] as con
 export type ThreeWayLabel = (typeof THREE_WAY)[number];
 export type FiveWayLabel = (typeof FIVE_WAY)[number];
 
-const record = z.object({
-  name: z.string(),
-  server: z.string().optional(),
-  subserver: z.string().nullish(),
-  title: z.string().nullish(),
-  description: z.string().nullish(),
-  input_schema: z.unknown().optional(),
-  inputSchema: z.unknown().optional(),
-  annotations: z.record(z.string(), z.unknown()).nullish(),
-  label: z.enum(THREE_WAY).nullish(),
-  annotator_label: z.enum(THREE_WAY).nullish(),
-  category: z.enum(FIVE_WAY).nullish(),
-  flags: z.array(z.string()).nullish(),
-}).refine((r) => r.category || r.label || r.annotator_label, { message: 'needs a category (or a three-way label)', path: ['category'] });
+const record = z
+  .object({
+    name: z.string(),
+    server: z.string().optional(),
+    subserver: z.string().nullish(),
+    title: z.string().nullish(),
+    description: z.string().nullish(),
+    input_schema: z.unknown().optional(),
+    inputSchema: z.unknown().optional(),
+    annotations: z.record(z.string(), z.unknown()).nullish(),
+    label: z.enum(THREE_WAY).nullish(),
+    annotator_label: z.enum(THREE_WAY).nullish(),
+    category: z.enum(FIVE_WAY).nullish(),
+    flags: z.array(z.string()).nullish(),
+  })
+  .refine((r) => r.category || r.label || r.annotator_label, { message: 'needs a category (or a three-way label)', path: ['category'] });
 
 export interface LabelledTool {
   line: number;
@@ -50,7 +52,8 @@ export async function loadLabelledTools(file: string): Promise<LabelledTool[]> {
       throw new Error(`${file}:${index + 1}: not JSON (${(error as Error).message})`);
     }
     const parsed = record.safeParse(json);
-    if (!parsed.success) throw new Error(`${file}:${index + 1}: not a labelled tool: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new Error(`${file}:${index + 1}: not a labelled tool: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ')}`);
     const r = parsed.data;
     tools.push({
       line: index + 1,

@@ -17,7 +17,10 @@ const CATEGORY_POINTS: ReadonlySet<string> = new Set(['read', 'write', 'execute'
  * matter (reach the unknown bar for a category, the flag bar for a flag). The rest only fire up front.
  */
 const LATER_PHRASE_BITS = PHRASE_RULES.reduce(
-  (bits, rule, i) => ((rule.anywhere ? rule.weight : rule.weight * WEIGHTS.laterSentence) >= (CATEGORY_POINTS.has(rule.points) ? UNKNOWN_BELOW : FLAG_THRESHOLD) ? bits | (1 << i) : bits),
+  (bits, rule, i) =>
+    (rule.anywhere ? rule.weight : rule.weight * WEIGHTS.laterSentence) >= (CATEGORY_POINTS.has(rule.points) ? UNKNOWN_BELOW : FLAG_THRESHOLD)
+      ? bits | (1 << i)
+      : bits,
   0,
 );
 
@@ -82,7 +85,13 @@ function factsOf(description: string): DescriptionFacts {
     const rule = VERBS.get(verb)!;
     const weight = WEIGHTS.descriptionVerb;
     overridden = readObjects(splitWords(lead.slice(0, 80)), 0, verb, rule, 'description', weight, leadEvidence);
-    leadEvidence.push({ rule: `description-verb:${verb}`, field: 'description', match: firstWord!, points: rule.category, weight: overridden ? weight * OVERRIDDEN_VERB : weight });
+    leadEvidence.push({
+      rule: `description-verb:${verb}`,
+      field: 'description',
+      match: firstWord!,
+      points: rule.category,
+      weight: overridden ? weight * OVERRIDDEN_VERB : weight,
+    });
   }
   const phrases: Evidence[] = [];
   TEXT_TRIGGERS.scan(description, description.length - rest.length);
@@ -133,7 +142,13 @@ export function readOperations(description: string, nameWords: readonly string[]
     const weight = rule.category === 'read' ? WEIGHTS.readActionEnum : WEIGHTS.actionEnum;
     // The operation's object may be the name's (`manage_index`: "create, drop, inspect").
     const overridden = readObjects(words.length > 1 ? words : [verb, ...nameWords], 0, verb, rule, 'description', weight, evidence);
-    evidence.push({ rule: `description-operation:${verb}`, field: 'description', match: clause.trim().slice(0, 60), points: rule.category, weight: overridden ? weight * OVERRIDDEN_VERB : weight });
+    evidence.push({
+      rule: `description-operation:${verb}`,
+      field: 'description',
+      match: clause.trim().slice(0, 60),
+      points: rule.category,
+      weight: overridden ? weight * OVERRIDDEN_VERB : weight,
+    });
   }
   for (const match of description.matchAll(NAMED_OPERATION)) {
     const words = splitWords(match[1]);
@@ -142,7 +157,13 @@ export function readOperations(description: string, nameWords: readonly string[]
     found++;
     const weight = rule.category === 'read' ? WEIGHTS.readActionEnum : WEIGHTS.actionEnum;
     const overridden = readObjects(words.length > 1 ? words : [words[0], ...nameWords], 0, words[0], rule, 'description', weight, evidence);
-    evidence.push({ rule: `description-operation:${words[0]}`, field: 'description', match: match[0], points: rule.category, weight: overridden ? weight * OVERRIDDEN_VERB : weight });
+    evidence.push({
+      rule: `description-operation:${words[0]}`,
+      field: 'description',
+      match: match[0],
+      points: rule.category,
+      weight: overridden ? weight * OVERRIDDEN_VERB : weight,
+    });
   }
   return found;
 }
@@ -158,4 +179,3 @@ export function verbOf(word: string): string | undefined {
   for (const c of candidates) if (VERBS.has(c)) return c;
   return undefined;
 }
-

@@ -45,7 +45,13 @@ export function readName(words: string[], field: 'name' | 'title', weight: numbe
     const second = words[at + 2];
     const secondRule = VERBS.get(second)!;
     verbs.push(second);
-    evidence.push({ rule: `${field}-verb:${second}`, field, match: second, points: secondRule.category, weight: weight * (WEIGHTS.nameSecondVerb / WEIGHTS.nameVerb) });
+    evidence.push({
+      rule: `${field}-verb:${second}`,
+      field,
+      match: second,
+      points: secondRule.category,
+      weight: weight * (WEIGHTS.nameSecondVerb / WEIGHTS.nameVerb),
+    });
   }
   return { verbs, router };
 }
@@ -56,7 +62,15 @@ function isVerbAt(words: readonly string[], i: number): boolean {
 }
 
 /** What the words other than the verb imply with it. Returns whether a rule overrides the verb. */
-export function readObjects(words: string[], at: number, verb: string, verbRule: VerbRule, field: Evidence['field'], scale: number, evidence: Evidence[]): boolean {
+export function readObjects(
+  words: string[],
+  at: number,
+  verb: string,
+  verbRule: VerbRule,
+  field: Evidence['field'],
+  scale: number,
+  evidence: Evidence[],
+): boolean {
   let headEnd = words.length;
   for (let i = at + 1; i < words.length; i++) {
     if (OBJECT_STOPWORDS.has(words[i])) {

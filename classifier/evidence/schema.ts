@@ -65,7 +65,14 @@ function readArgumentName(argument: string): ArgumentNameReading {
 }
 
 /** Applies the argument rules at `indexes` not yet in `fired`; returns `fired` with those that fired. */
-function applyArgumentRules(indexes: readonly number[], argument: string, definition: unknown, properties: Record<string, unknown>, fired: number, evidence: Evidence[]): number {
+function applyArgumentRules(
+  indexes: readonly number[],
+  argument: string,
+  definition: unknown,
+  properties: Record<string, unknown>,
+  fired: number,
+  evidence: Evidence[],
+): number {
   const type = typeOf(definition);
   for (const r of indexes) {
     const rule = ARGUMENT_RULES[r];
@@ -100,7 +107,13 @@ function readActionValues(argument: string, definition: Record<string, unknown>,
     seen.add(value);
     const weight = rule.category === 'read' ? WEIGHTS.readActionEnum : WEIGHTS.actionEnum;
     const overridden = readObjects(words.length > 1 ? words : [verb, ...nameWords], 0, verb, rule, 'inputSchema', weight, evidence);
-    evidence.push({ rule: `argument-action:${verb}`, field: 'inputSchema', match: `${argument}: ${value}`, points: rule.category, weight: overridden ? weight * OVERRIDDEN_VERB : weight });
+    evidence.push({
+      rule: `argument-action:${verb}`,
+      field: 'inputSchema',
+      match: `${argument}: ${value}`,
+      points: rule.category,
+      weight: overridden ? weight * OVERRIDDEN_VERB : weight,
+    });
   }
   return operations;
 }
@@ -122,9 +135,10 @@ function typeOf(definition: unknown): string | undefined {
     for (const t of type) if (typeof t === 'string' && t !== 'null') return t;
     return undefined;
   }
-  if (Array.isArray(definition.anyOf)) for (const option of definition.anyOf) {
-    const t = typeOf(option);
-    if (t && t !== 'null') return t;
-  }
+  if (Array.isArray(definition.anyOf))
+    for (const option of definition.anyOf) {
+      const t = typeOf(option);
+      if (t && t !== 'null') return t;
+    }
   return undefined;
 }

@@ -30,8 +30,23 @@ export interface AnnotationContradiction {
 }
 
 export const ANNOTATION_CONTRADICTIONS: readonly AnnotationContradiction[] = [
-  { hint: 'readOnlyHint', value: true, contradicts: ['write', 'execute', 'destructive', 'financial'], message: (c) => `declared read-only, but the name and description say it is ${c}` },
+  {
+    hint: 'readOnlyHint',
+    value: true,
+    contradicts: ['write', 'execute', 'destructive', 'financial'],
+    message: (c) => `declared read-only, but the name and description say it is ${c}`,
+  },
   { hint: 'readOnlyHint', value: false, contradicts: ['read'], message: () => 'declared not read-only, but the name and description only describe reading' },
-  { hint: 'destructiveHint', value: false, contradicts: ['destructive'], message: () => 'declared non-destructive, but the name and description describe a destructive action' },
-  { hint: 'destructiveHint', value: true, contradicts: ['read', 'write'], message: (c) => `declared destructive, but the name and description describe a ${c === 'read' ? 'read-only' : 'reversible'} action` },
+  {
+    hint: 'destructiveHint',
+    value: false,
+    contradicts: ['destructive'],
+    message: () => 'declared non-destructive, but the name and description describe a destructive action',
+  },
+  {
+    hint: 'destructiveHint',
+    value: true,
+    contradicts: ['read', 'write'],
+    message: (c) => `declared destructive, but the name and description describe a ${c === 'read' ? 'read-only' : 'reversible'} action`,
+  },
 ];

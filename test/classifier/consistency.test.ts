@@ -29,42 +29,277 @@ const SENTRY = 'getsentry/sentry-mcp';
 
 const GROUPS: ReadonlyArray<{ domain: string; action: string; category: string; tools: readonly Ref[] }> = [
   // browser automation
-  { domain: 'browser', action: 'hover', category: 'read', tools: [[PLAYWRIGHT, 'browser_hover'], [DEVTOOLS, 'hover'], [PUPPETEER, 'puppeteer_hover'], [EA_PLAYWRIGHT, 'playwright_hover']] },
-  { domain: 'browser', action: 'navigate', category: 'read', tools: [[PLAYWRIGHT, 'browser_navigate'], [DEVTOOLS, 'navigate_page'], [PUPPETEER, 'puppeteer_navigate'], [EA_PLAYWRIGHT, 'playwright_navigate']] },
-  { domain: 'browser', action: 'screenshot', category: 'read', tools: [[PLAYWRIGHT, 'browser_take_screenshot'], [DEVTOOLS, 'take_screenshot'], [PUPPETEER, 'puppeteer_screenshot'], [EA_PLAYWRIGHT, 'playwright_screenshot']] },
-  { domain: 'browser', action: 'click', category: 'write', tools: [[PLAYWRIGHT, 'browser_click'], [DEVTOOLS, 'click'], [PUPPETEER, 'puppeteer_click'], [EA_PLAYWRIGHT, 'playwright_click']] },
-  { domain: 'browser', action: 'fill a field', category: 'write', tools: [[PLAYWRIGHT, 'browser_type'], [DEVTOOLS, 'fill'], [PUPPETEER, 'puppeteer_fill'], [EA_PLAYWRIGHT, 'playwright_fill']] },
-  { domain: 'browser', action: 'select an option', category: 'write', tools: [[PLAYWRIGHT, 'browser_select_option'], [PUPPETEER, 'puppeteer_select'], [EA_PLAYWRIGHT, 'playwright_select']] },
-  { domain: 'browser', action: 'press a key', category: 'write', tools: [[PLAYWRIGHT, 'browser_press_key'], [DEVTOOLS, 'press_key'], [EA_PLAYWRIGHT, 'playwright_press_key']] },
-  { domain: 'browser', action: 'drag', category: 'write', tools: [[PLAYWRIGHT, 'browser_drag'], [DEVTOOLS, 'drag'], [EA_PLAYWRIGHT, 'playwright_drag']] },
-  { domain: 'browser', action: 'evaluate JavaScript', category: 'execute', tools: [[PLAYWRIGHT, 'browser_evaluate'], [DEVTOOLS, 'evaluate_script'], [PUPPETEER, 'puppeteer_evaluate'], [EA_PLAYWRIGHT, 'playwright_evaluate']] },
+  {
+    domain: 'browser',
+    action: 'hover',
+    category: 'read',
+    tools: [
+      [PLAYWRIGHT, 'browser_hover'],
+      [DEVTOOLS, 'hover'],
+      [PUPPETEER, 'puppeteer_hover'],
+      [EA_PLAYWRIGHT, 'playwright_hover'],
+    ],
+  },
+  {
+    domain: 'browser',
+    action: 'navigate',
+    category: 'read',
+    tools: [
+      [PLAYWRIGHT, 'browser_navigate'],
+      [DEVTOOLS, 'navigate_page'],
+      [PUPPETEER, 'puppeteer_navigate'],
+      [EA_PLAYWRIGHT, 'playwright_navigate'],
+    ],
+  },
+  {
+    domain: 'browser',
+    action: 'screenshot',
+    category: 'read',
+    tools: [
+      [PLAYWRIGHT, 'browser_take_screenshot'],
+      [DEVTOOLS, 'take_screenshot'],
+      [PUPPETEER, 'puppeteer_screenshot'],
+      [EA_PLAYWRIGHT, 'playwright_screenshot'],
+    ],
+  },
+  {
+    domain: 'browser',
+    action: 'click',
+    category: 'write',
+    tools: [
+      [PLAYWRIGHT, 'browser_click'],
+      [DEVTOOLS, 'click'],
+      [PUPPETEER, 'puppeteer_click'],
+      [EA_PLAYWRIGHT, 'playwright_click'],
+    ],
+  },
+  {
+    domain: 'browser',
+    action: 'fill a field',
+    category: 'write',
+    tools: [
+      [PLAYWRIGHT, 'browser_type'],
+      [DEVTOOLS, 'fill'],
+      [PUPPETEER, 'puppeteer_fill'],
+      [EA_PLAYWRIGHT, 'playwright_fill'],
+    ],
+  },
+  {
+    domain: 'browser',
+    action: 'select an option',
+    category: 'write',
+    tools: [
+      [PLAYWRIGHT, 'browser_select_option'],
+      [PUPPETEER, 'puppeteer_select'],
+      [EA_PLAYWRIGHT, 'playwright_select'],
+    ],
+  },
+  {
+    domain: 'browser',
+    action: 'press a key',
+    category: 'write',
+    tools: [
+      [PLAYWRIGHT, 'browser_press_key'],
+      [DEVTOOLS, 'press_key'],
+      [EA_PLAYWRIGHT, 'playwright_press_key'],
+    ],
+  },
+  {
+    domain: 'browser',
+    action: 'drag',
+    category: 'write',
+    tools: [
+      [PLAYWRIGHT, 'browser_drag'],
+      [DEVTOOLS, 'drag'],
+      [EA_PLAYWRIGHT, 'playwright_drag'],
+    ],
+  },
+  {
+    domain: 'browser',
+    action: 'evaluate JavaScript',
+    category: 'execute',
+    tools: [
+      [PLAYWRIGHT, 'browser_evaluate'],
+      [DEVTOOLS, 'evaluate_script'],
+      [PUPPETEER, 'puppeteer_evaluate'],
+      [EA_PLAYWRIGHT, 'playwright_evaluate'],
+    ],
+  },
   // filesystems
-  { domain: 'filesystem', action: 'read a file', category: 'read', tools: [[FILESYSTEM, 'read_file'], [DESKTOP, 'read_file'], [SANDBOX, 'container_file_read']] },
-  { domain: 'filesystem', action: 'list a directory', category: 'read', tools: [[FILESYSTEM, 'list_directory'], [DESKTOP, 'list_directory'], [SANDBOX, 'container_files_list']] },
-  { domain: 'filesystem', action: 'write a whole file', category: 'destructive', tools: [[FILESYSTEM, 'write_file'], [DESKTOP, 'write_file'], [SANDBOX, 'container_file_write']] },
-  { domain: 'filesystem', action: 'create a directory', category: 'write', tools: [[FILESYSTEM, 'create_directory'], [DESKTOP, 'create_directory']] },
+  {
+    domain: 'filesystem',
+    action: 'read a file',
+    category: 'read',
+    tools: [
+      [FILESYSTEM, 'read_file'],
+      [DESKTOP, 'read_file'],
+      [SANDBOX, 'container_file_read'],
+    ],
+  },
+  {
+    domain: 'filesystem',
+    action: 'list a directory',
+    category: 'read',
+    tools: [
+      [FILESYSTEM, 'list_directory'],
+      [DESKTOP, 'list_directory'],
+      [SANDBOX, 'container_files_list'],
+    ],
+  },
+  {
+    domain: 'filesystem',
+    action: 'write a whole file',
+    category: 'destructive',
+    tools: [
+      [FILESYSTEM, 'write_file'],
+      [DESKTOP, 'write_file'],
+      [SANDBOX, 'container_file_write'],
+    ],
+  },
+  {
+    domain: 'filesystem',
+    action: 'create a directory',
+    category: 'write',
+    tools: [
+      [FILESYSTEM, 'create_directory'],
+      [DESKTOP, 'create_directory'],
+    ],
+  },
   // git
-  { domain: 'git', action: 'log', category: 'read', tools: [[REF_GIT, 'git_log'], [CYANHEADS_GIT, 'git_log'], [GITHUB, 'list_commits']] },
-  { domain: 'git', action: 'status and diff', category: 'read', tools: [[REF_GIT, 'git_status'], [CYANHEADS_GIT, 'git_status'], [REF_GIT, 'git_diff'], [CYANHEADS_GIT, 'git_diff']] },
-  { domain: 'git', action: 'commit', category: 'write', tools: [[REF_GIT, 'git_commit'], [CYANHEADS_GIT, 'git_commit']] },
-  { domain: 'git', action: 'create a branch', category: 'write', tools: [[REF_GIT, 'git_create_branch'], [GITHUB, 'create_branch'], [GITLAB, 'create_branch']] },
+  {
+    domain: 'git',
+    action: 'log',
+    category: 'read',
+    tools: [
+      [REF_GIT, 'git_log'],
+      [CYANHEADS_GIT, 'git_log'],
+      [GITHUB, 'list_commits'],
+    ],
+  },
+  {
+    domain: 'git',
+    action: 'status and diff',
+    category: 'read',
+    tools: [
+      [REF_GIT, 'git_status'],
+      [CYANHEADS_GIT, 'git_status'],
+      [REF_GIT, 'git_diff'],
+      [CYANHEADS_GIT, 'git_diff'],
+    ],
+  },
+  {
+    domain: 'git',
+    action: 'commit',
+    category: 'write',
+    tools: [
+      [REF_GIT, 'git_commit'],
+      [CYANHEADS_GIT, 'git_commit'],
+    ],
+  },
+  {
+    domain: 'git',
+    action: 'create a branch',
+    category: 'write',
+    tools: [
+      [REF_GIT, 'git_create_branch'],
+      [GITHUB, 'create_branch'],
+      [GITLAB, 'create_branch'],
+    ],
+  },
   // SQL databases
   {
     domain: 'sql',
     action: 'run SQL',
     category: 'execute',
-    tools: [['ClickHouse/mcp-clickhouse', 'run_query'], ['awslabs/mcp#postgres-mcp-server', 'run_query'], ['awslabs/mcp#mysql-mcp-server', 'run_query'], ['cloudflare/mcp-server-cloudflare#workers-bindings', 'd1_database_query'], ['supabase-community/supabase-mcp', 'execute_sql'], ['npm:@modelcontextprotocol/server-postgres@0.6.2', 'query']],
+    tools: [
+      ['ClickHouse/mcp-clickhouse', 'run_query'],
+      ['awslabs/mcp#postgres-mcp-server', 'run_query'],
+      ['awslabs/mcp#mysql-mcp-server', 'run_query'],
+      ['cloudflare/mcp-server-cloudflare#workers-bindings', 'd1_database_query'],
+      ['supabase-community/supabase-mcp', 'execute_sql'],
+      ['npm:@modelcontextprotocol/server-postgres@0.6.2', 'query'],
+    ],
   },
   // messaging
-  { domain: 'messaging', action: 'post a message', category: 'write', tools: [[SLACK_KOROTOVSKY, 'conversations_add_message'], [SLACK, 'slack_post_message'], [DISCORD, 'discord_send']] },
-  { domain: 'messaging', action: 'read channel history', category: 'read', tools: [[SLACK_KOROTOVSKY, 'conversations_history'], [SLACK, 'slack_get_channel_history'], [DISCORD, 'discord_read_messages']] },
-  { domain: 'messaging', action: 'add a reaction', category: 'write', tools: [[SLACK_KOROTOVSKY, 'reactions_add'], [SLACK, 'slack_add_reaction'], [DISCORD, 'discord_add_reaction']] },
-  { domain: 'messaging', action: 'remove a reaction', category: 'write', tools: [[SLACK_KOROTOVSKY, 'reactions_remove'], [DISCORD, 'discord_remove_reaction']] },
+  {
+    domain: 'messaging',
+    action: 'post a message',
+    category: 'write',
+    tools: [
+      [SLACK_KOROTOVSKY, 'conversations_add_message'],
+      [SLACK, 'slack_post_message'],
+      [DISCORD, 'discord_send'],
+    ],
+  },
+  {
+    domain: 'messaging',
+    action: 'read channel history',
+    category: 'read',
+    tools: [
+      [SLACK_KOROTOVSKY, 'conversations_history'],
+      [SLACK, 'slack_get_channel_history'],
+      [DISCORD, 'discord_read_messages'],
+    ],
+  },
+  {
+    domain: 'messaging',
+    action: 'add a reaction',
+    category: 'write',
+    tools: [
+      [SLACK_KOROTOVSKY, 'reactions_add'],
+      [SLACK, 'slack_add_reaction'],
+      [DISCORD, 'discord_add_reaction'],
+    ],
+  },
+  {
+    domain: 'messaging',
+    action: 'remove a reaction',
+    category: 'write',
+    tools: [
+      [SLACK_KOROTOVSKY, 'reactions_remove'],
+      [DISCORD, 'discord_remove_reaction'],
+    ],
+  },
   // issue trackers
-  { domain: 'issues', action: 'create an issue', category: 'write', tools: [[GITHUB, 'create_issue'], [GITLAB, 'create_issue'], [LINEAR, 'linear_create_issue']] },
-  { domain: 'issues', action: 'comment on an issue', category: 'write', tools: [[GITHUB, 'add_issue_comment'], [LINEAR, 'linear_add_comment'], [SENTRY, 'add_issue_note']] },
-  { domain: 'issues', action: 'search issues', category: 'read', tools: [[GITHUB, 'search_issues'], [LINEAR, 'linear_search_issues'], [SENTRY, 'search_issues']] },
-  { domain: 'issues', action: 'update an issue', category: 'write', tools: [[SENTRY, 'update_issue'], [LINEAR, 'linear_update_issue']] },
+  {
+    domain: 'issues',
+    action: 'create an issue',
+    category: 'write',
+    tools: [
+      [GITHUB, 'create_issue'],
+      [GITLAB, 'create_issue'],
+      [LINEAR, 'linear_create_issue'],
+    ],
+  },
+  {
+    domain: 'issues',
+    action: 'comment on an issue',
+    category: 'write',
+    tools: [
+      [GITHUB, 'add_issue_comment'],
+      [LINEAR, 'linear_add_comment'],
+      [SENTRY, 'add_issue_note'],
+    ],
+  },
+  {
+    domain: 'issues',
+    action: 'search issues',
+    category: 'read',
+    tools: [
+      [GITHUB, 'search_issues'],
+      [LINEAR, 'linear_search_issues'],
+      [SENTRY, 'search_issues'],
+    ],
+  },
+  {
+    domain: 'issues',
+    action: 'update an issue',
+    category: 'write',
+    tools: [
+      [SENTRY, 'update_issue'],
+      [LINEAR, 'linear_update_issue'],
+    ],
+  },
 ];
 
 /** Tools a person would call UI actions: they act on a page, not on data. */

@@ -29,13 +29,26 @@ describe('modifiers are not destructive verbs', () => {
   });
 
   it('reads an enum value that only mentions a modifier as weak evidence', () => {
-    const c = classify({ name: 'search_docs', description: 'Search the documentation.', inputSchema: { type: 'object', properties: { mode: { type: 'string', enum: ['quick', 'force-search'] } } } });
+    const c = classify({
+      name: 'search_docs',
+      description: 'Search the documentation.',
+      inputSchema: { type: 'object', properties: { mode: { type: 'string', enum: ['quick', 'force-search'] } } },
+    });
     expect(c.category).toBe('read');
   });
 });
 
 describe('relations are not entities', () => {
-  it.each(['remove_label', 'remove_watcher', 'remove_reaction', 'remove_bookmark', 'remove_member_from_team', 'unlink_issue', 'remove_assignee', 'reactions_remove'])('%s only unlinks: write', (name) => {
+  it.each([
+    'remove_label',
+    'remove_watcher',
+    'remove_reaction',
+    'remove_bookmark',
+    'remove_member_from_team',
+    'unlink_issue',
+    'remove_assignee',
+    'reactions_remove',
+  ])('%s only unlinks: write', (name) => {
     expect(categoryOf(name)).toBe('write');
   });
 
@@ -94,8 +107,12 @@ describe('flags', () => {
     const schema = (properties: Record<string, unknown>) => ({ type: 'object', properties });
     expect(classify({ name: 'read_file', inputSchema: schema({ path: { type: 'string' } }) }).flags).toContain('freeform_input');
     expect(classify({ name: 'run_sql', inputSchema: schema({ sql: { type: 'string' } }) }).flags).toContain('freeform_input');
-    expect(classify({ name: 'json_get', inputSchema: schema({ key: { type: 'string' }, path: { type: 'string', default: '$' } }) }).flags).not.toContain('freeform_input');
-    expect(classify({ name: 'get_file_contents', inputSchema: schema({ owner: { type: 'string' }, repo: { type: 'string' }, path: { type: 'string' } }) }).flags).not.toContain('freeform_input');
+    expect(classify({ name: 'json_get', inputSchema: schema({ key: { type: 'string' }, path: { type: 'string', default: '$' } }) }).flags).not.toContain(
+      'freeform_input',
+    );
+    expect(
+      classify({ name: 'get_file_contents', inputSchema: schema({ owner: { type: 'string' }, repo: { type: 'string' }, path: { type: 'string' } }) }).flags,
+    ).not.toContain('freeform_input');
     expect(classify({ name: 'list_pods', inputSchema: schema({ labelSelector: { type: 'string' } }) }).flags).not.toContain('freeform_input');
   });
 

@@ -115,7 +115,9 @@ describe('argument rules', () => {
     it(`${rule.id} fires on an argument named ${rule.names[0]}`, () => {
       const schema = { type: 'object', properties: { [rule.names[0]]: { type: rule.types?.[0] ?? 'string' } } };
       const c = classify({ name: 'tool', inputSchema: schema });
-      expect(c.evidence).toContainEqual(expect.objectContaining({ rule: `argument:${rule.id}`, field: 'inputSchema', match: rule.names[0], points: rule.points }));
+      expect(c.evidence).toContainEqual(
+        expect.objectContaining({ rule: `argument:${rule.id}`, field: 'inputSchema', match: rule.names[0], points: rule.points }),
+      );
     });
   }
 
@@ -135,10 +137,26 @@ describe('argument rules', () => {
   });
 
   it('a router takes the worst operation its description or enum names, with its object', () => {
-    expect(classify({ name: 'browser_tabs', description: 'List, create, close, or select a browser tab.', inputSchema: { type: 'object', properties: { action: { type: 'string' } } } }).category).toBe('write');
-    expect(classify({ name: 'git_branch', description: 'Manage branches: list all branches, create a new branch, delete a branch, or rename a branch.' }).category).toBe('destructive');
-    expect(classify({ name: 'group_membership', description: "Use action='list' to see your groups or action='join' to join one.", inputSchema: { type: 'object', properties: { action: { type: 'string' } } } }).category).toBe('write');
-    expect(classify({ name: 'git_remote', inputSchema: { type: 'object', properties: { mode: { type: 'string', enum: ['list', 'add', 'remove'] } } } }).category).toBe('write');
+    expect(
+      classify({
+        name: 'browser_tabs',
+        description: 'List, create, close, or select a browser tab.',
+        inputSchema: { type: 'object', properties: { action: { type: 'string' } } },
+      }).category,
+    ).toBe('write');
+    expect(
+      classify({ name: 'git_branch', description: 'Manage branches: list all branches, create a new branch, delete a branch, or rename a branch.' }).category,
+    ).toBe('destructive');
+    expect(
+      classify({
+        name: 'group_membership',
+        description: "Use action='list' to see your groups or action='join' to join one.",
+        inputSchema: { type: 'object', properties: { action: { type: 'string' } } },
+      }).category,
+    ).toBe('write');
+    expect(
+      classify({ name: 'git_remote', inputSchema: { type: 'object', properties: { mode: { type: 'string', enum: ['list', 'add', 'remove'] } } } }).category,
+    ).toBe('write');
   });
 
   it('ignores malformed schemas', () => {
@@ -153,7 +171,10 @@ describe('annotation rules', () => {
     for (const name of ['get_item', 'take_screenshot', 'browser_hover', 'wait_for', 'browser_snapshot', 'inspect_element']) {
       const c = classify({ name, annotations: { readOnlyHint: false, destructiveHint: true } });
       expect(c.category, name).toBe('read');
-      expect(c.annotationConflicts.map((a) => a.annotation), name).toContain('readOnlyHint');
+      expect(
+        c.annotationConflicts.map((a) => a.annotation),
+        name,
+      ).toContain('readOnlyHint');
     }
   });
 
