@@ -133,7 +133,19 @@ async function install(name: string, version: string, dir: string, cacheDir: str
     try {
       await run(
         options.npmCommand ?? 'npm',
-        ['install', ...npmArgs(options), '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', '--prefix', staging, '--', spec],
+        [
+          'install',
+          ...npmArgs(options),
+          '--ignore-scripts',
+          '--no-audit',
+          '--no-fund',
+          '--no-package-lock',
+          '--loglevel=error',
+          '--prefix',
+          staging,
+          '--',
+          spec,
+        ],
         { timeout: limitMs, signal: options.signal, maxBuffer: 4 * 1024 * 1024, cwd: staging },
       );
     } catch (error) {

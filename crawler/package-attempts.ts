@@ -85,7 +85,10 @@ export function withHints<T extends NpmTarget | PypiTarget>(target: T, hints: St
     }
   }
   if (added.length === 0) return undefined;
-  const placeholders = [...target.placeholders, ...added.filter((a) => !a.startsWith('subcommand') && !a.startsWith('without')).map((a) => a.slice(a.indexOf(' ') + 1))];
+  const placeholders = [
+    ...target.placeholders,
+    ...added.filter((a) => !a.startsWith('subcommand') && !a.startsWith('without')).map((a) => a.slice(a.indexOf(' ') + 1)),
+  ];
   return { target: { ...target, env, args, placeholders }, added };
 }
 
@@ -95,12 +98,14 @@ const UNKNOWN_BUILTIN = /ERR_UNKNOWN_BUILTIN_MODULE|No such built-in module:\s*(
 function explainRuntime(result: CrawlResult): CrawlResult {
   if (result.outcome === 'ok' || result.outcome === 'interrupted') return result;
   const runtime = result.details.runtime as { name: string; required?: string; running: string } | undefined;
-  if (!runtime || runtime.name !== 'Node') return result;
+  if (runtime?.name !== 'Node') return result;
   const builtin = UNKNOWN_BUILTIN.exec(result.stderr ?? '');
   const running = semver.coerce(runtime.running)?.version;
   const unmet = runtime.required && running && semver.validRange(runtime.required) && !semver.satisfies(running, runtime.required);
   if (!builtin && !unmet) return result;
-  const why = unmet ? `the package needs Node ${runtime.required} (engines.node)` : `the package imports ${builtin?.[1] ?? 'a built-in module'}, which this Node lacks`;
+  const why = unmet
+    ? `the package needs Node ${runtime.required} (engines.node)`
+    : `the package imports ${builtin?.[1] ?? 'a built-in module'}, which this Node lacks`;
   return {
     ...result,
     outcome: 'needs_newer_runtime',

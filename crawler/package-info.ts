@@ -40,7 +40,10 @@ function httpUrl(value: unknown): string | undefined {
   let candidate = value.trim();
   const shorthand = /^(?:github:)?([\w.-]+\/[\w.-]+)$/.exec(candidate);
   if (shorthand) candidate = `https://github.com/${shorthand[1]}`;
-  candidate = candidate.replace(/^git\+/, '').replace(/^git:\/\//, 'https://').replace(/^git@([^:]+):/, 'https://$1/');
+  candidate = candidate
+    .replace(/^git\+/, '')
+    .replace(/^git:\/\//, 'https://')
+    .replace(/^git@([^:]+):/, 'https://$1/');
   try {
     const url = new URL(candidate);
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;

@@ -88,7 +88,7 @@ async function install(name: string, version: string | undefined, cacheDir: stri
     await exec(system, ['-m', 'venv', ...(systemPip ? ['--without-pip'] : []), staging], `python3 -m venv for ${spec}`);
     const python = path.join(staging, 'bin', 'python');
     const index = options.indexUrl ? ['--index-url', options.indexUrl] : [];
-    const pip = systemPip ? [system, ['-m', 'pip', '--python', python]] as const : [python, ['-m', 'pip']] as const;
+    const pip = systemPip ? ([system, ['-m', 'pip', '--python', python]] as const) : ([python, ['-m', 'pip']] as const);
     await exec(
       pip[0],
       [...pip[1], 'install', '--no-input', '--disable-pip-version-check', '--no-cache-dir', '--only-binary=:all:', ...index, '--', spec],
@@ -144,7 +144,15 @@ function hasPip(python: string): Promise<boolean> {
  */
 function pipEnv(ownIndex: boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONDONTWRITEBYTECODE: '1' };
-  const inherited = ['http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', ...(ownIndex ? [] : ['PIP_CONFIG_FILE', 'PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'PIP_FIND_LINKS'])];
+  const inherited = [
+    'http_proxy',
+    'https_proxy',
+    'no_proxy',
+    'HTTP_PROXY',
+    'HTTPS_PROXY',
+    'NO_PROXY',
+    ...(ownIndex ? [] : ['PIP_CONFIG_FILE', 'PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'PIP_FIND_LINKS']),
+  ];
   for (const key of inherited) if (process.env[key] !== undefined) env[key] = process.env[key];
   if (ownIndex) env.PIP_CONFIG_FILE = os.devNull;
   return env;
@@ -160,7 +168,10 @@ function pipFailure(error: unknown, what: string, limitMs: number, name: string,
   const versions = /Could not find a version that satisfies the requirement (\S+) \(from versions: ([^)]*)\)/.exec(stderr);
   if (versions && normalizePypiName(versions[1].split(/[=<>!~]/)[0]) === normalizePypiName(name)) {
     if (versions[2].trim() === 'none') return new CrawlError('package_not_found', `the package index has no wheel of ${name}. (${text})`);
-    return new CrawlError('version_not_found', `the package index has no wheel of ${name} ${version ?? ''} (it has ${versions[2].trim().slice(0, 200)}). (${text})`);
+    return new CrawlError(
+      'version_not_found',
+      `the package index has no wheel of ${name} ${version ?? ''} (it has ${versions[2].trim().slice(0, 200)}). (${text})`,
+    );
   }
   return new CrawlError('install_failed', text);
 }

@@ -22,7 +22,10 @@ const ENV_PATTERNS = [
   // PERPLEXITY_API_KEY environment variable is required / API_KEY is not set / "FOO" must be set
   new RegExp(`\\b${ENV_NAME}\\b["'\`]?(?:\\s+(?:env(?:ironment)?(?:\\s+variable)?|variable|env var))?\\s*(?:\\([^)]{0,80}\\)\\s*)?${MISSING}`, 'g'),
   // Missing environment variable: FOO / Please set FOO / requires FOO to be set
-  new RegExp(`(?:missing|required|please set|please provide|you must set|set the|requires?)\\s+(?:the\\s+)?(?:env(?:ironment)?\\s+)?(?:variables?\\s*:?\\s*)?["'\`]?${ENV_NAME}\\b`, 'gi'),
+  new RegExp(
+    `(?:missing|required|please set|please provide|you must set|set the|requires?)\\s+(?:the\\s+)?(?:env(?:ironment)?\\s+)?(?:variables?\\s*:?\\s*)?["'\`]?${ENV_NAME}\\b`,
+    'gi',
+  ),
 ];
 
 const OPTION = '(--[a-z][a-z0-9-]{1,40})';
@@ -71,7 +74,9 @@ export function startHints(output: string): StartHints {
     positional = pattern.exec(text)?.[1]?.toLowerCase().trim();
     if (positional) break;
   }
-  const rejectedValues = [...new Set([...text.matchAll(/\b(?:invalid|unknown|not a valid|unsupported)\b[^\n]{0,80}?(TOOLRISK_PLACEHOLDER_[A-Z0-9_]+)/gi)].map((m) => m[1]))];
+  const rejectedValues = [
+    ...new Set([...text.matchAll(/\b(?:invalid|unknown|not a valid|unsupported)\b[^\n]{0,80}?(TOOLRISK_PLACEHOLDER_[A-Z0-9_]+)/gi)].map((m) => m[1])),
+  ];
   if (rejectedValues.length > 0) return { env: [...env], options: [...options], rejectedValues, ...(subcommand ? { subcommand } : {}) };
   return { env: [...env], options: [...options], ...(subcommand ? { subcommand } : {}), ...(positional ? { positional } : {}) };
 }

@@ -25,7 +25,11 @@ server.stdout.pipe(process.stderr);
 server.on('error', (error) => fail(`could not start the server: ${error.message}`, 1));
 server.on('exit', (code, signal) => fail(`the server exited (${signal ?? `code ${code}`}) before or while serving`, code ?? 1));
 process.stdout.on('error', () => process.exit(0));
-for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(sig, () => { server.kill('SIGKILL'); process.exit(0); });
+for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'])
+  process.on(sig, () => {
+    server.kill('SIGKILL');
+    process.exit(0);
+  });
 
 function fail(message, code) {
   process.stderr.write(`relay: ${message}\n`);
@@ -42,7 +46,10 @@ async function waitForPort() {
     for (const host of ['127.0.0.1', '::1']) {
       const open = await new Promise((resolve) => {
         const socket = connect({ host, port });
-        socket.once('connect', () => { socket.destroy(); resolve(true); });
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(true);
+        });
         socket.once('error', () => resolve(false));
       });
       if (open) return host;
@@ -61,8 +68,7 @@ async function readEvents(body, onEvent) {
   for await (const chunk of body) {
     buffer += decoder.decode(chunk, { stream: true });
     if (buffer.length > MAX_LINE) fail('the server sent an SSE event over 8 MiB', 1);
-    let newline;
-    while ((newline = buffer.indexOf('\n')) >= 0) {
+    for (let newline = buffer.indexOf('\n'); newline >= 0; newline = buffer.indexOf('\n')) {
       const line = buffer.slice(0, newline).replace(/\r$/, '');
       buffer = buffer.slice(newline + 1);
       if (line === '') {
@@ -108,7 +114,10 @@ if (transport === 'sse') {
       postUrl = new URL(data, base).href;
       resolveEndpoint();
     } else forward(data);
-  }).then(() => fail('the server closed its SSE stream', 1), (error) => fail(`SSE stream failed: ${error.message}`, 1));
+  }).then(
+    () => fail('the server closed its SSE stream', 1),
+    (error) => fail(`SSE stream failed: ${error.message}`, 1),
+  );
 } else {
   postUrl = `${base}${endpointPath}`;
 }
@@ -122,7 +131,8 @@ async function send(message) {
   sessionId = response.headers.get('mcp-session-id') ?? sessionId;
   if (!response.ok && response.status !== 202) {
     const text = await response.text().catch(() => '');
-    if (message.id !== undefined) write({ jsonrpc: '2.0', id: message.id, error: { code: -32000, message: `HTTP ${response.status} from the server: ${text.slice(0, 500)}` } });
+    if (message.id !== undefined)
+      write({ jsonrpc: '2.0', id: message.id, error: { code: -32000, message: `HTTP ${response.status} from the server: ${text.slice(0, 500)}` } });
     return;
   }
   const type = response.headers.get('content-type') ?? '';

@@ -26,7 +26,12 @@ export const PLACEHOLDER_FOLDER = '/tmp';
 export function typedPlaceholder(input: DeclaredInput): string {
   const label = input.name ?? input.valueHint ?? 'ARG';
   if (input.choices && input.choices.length > 0 && typeof input.choices[0] === 'string') return input.choices[0];
-  const words = new Set(`${input.name ?? ''} ${input.valueHint ?? ''}`.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean));
+  const words = new Set(
+    `${input.name ?? ''} ${input.valueHint ?? ''}`
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean),
+  );
   const has = (...candidates: string[]) => candidates.some((word) => words.has(word));
   const format = (input.format ?? '').toLowerCase();
   if (format === 'boolean') return 'false';

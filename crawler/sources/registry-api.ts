@@ -154,7 +154,10 @@ async function readCapped(response: Response, maxBytes: number, url: URL): Promi
 
 /** The first characters of untrusted text, quoted, with control characters (ESC included) escaped. */
 function printableSnippet(text: string): string {
-  return JSON.stringify(text.slice(0, 80)).replace(/[\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(text.slice(0, 80)).replace(
+    /[\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function causeText(error: unknown): string {

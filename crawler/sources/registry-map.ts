@@ -85,8 +85,12 @@ export function checkServerFields(server: Record<string, unknown> & { name: stri
       checked.refused.push({ label: `${pkg.registryType}:invalid identifier`, reason: `the registry's package ${problem}; it is never installed or shown` });
       return undefined;
     }
-    pkg.packageArguments = checkedList(raw.packageArguments, `${at}.packageArguments`, problems, (arg, argAt) => checkedItem(argumentSchema, arg, argAt, problems));
-    pkg.environmentVariables = checkedList(raw.environmentVariables, `${at}.environmentVariables`, problems, (env, envAt) => checkedItem(envSchema, env, envAt, problems));
+    pkg.packageArguments = checkedList(raw.packageArguments, `${at}.packageArguments`, problems, (arg, argAt) =>
+      checkedItem(argumentSchema, arg, argAt, problems),
+    );
+    pkg.environmentVariables = checkedList(raw.environmentVariables, `${at}.environmentVariables`, problems, (env, envAt) =>
+      checkedItem(envSchema, env, envAt, problems),
+    );
     return pkg;
   });
   checked.remotes = checkedList(server.remotes, 'remotes', problems, (raw, at) => {
@@ -166,7 +170,15 @@ export function mapRegistryEntry(entry: RegistryEntry): MappedEntry {
   const targets: CrawlTarget[] =
     runnable.length > 0
       ? distinctLabels(runnable)
-      : [{ kind: 'unrunnable', serverId: s.name, label: 'none', outcome: 'unsupported_runtime', reason: 'the registry lists no package or remote for this server' }];
+      : [
+          {
+            kind: 'unrunnable',
+            serverId: s.name,
+            label: 'none',
+            outcome: 'unsupported_runtime',
+            reason: 'the registry lists no package or remote for this server',
+          },
+        ];
   return { server, targets, problems };
 }
 
@@ -199,7 +211,13 @@ function packageTarget(serverId: string, pkg: Package): CrawlTarget {
   }
   const isHttp = transport === 'streamable-http' || transport === 'sse';
   if (transport !== 'stdio' && !(pkg.registryType === 'npm' && isHttp)) {
-    return { kind: 'unrunnable', serverId, label, outcome: 'unsupported_runtime', reason: `${pkg.registryType} packages that serve ${JSON.stringify(transport)} are not run by this crawler` };
+    return {
+      kind: 'unrunnable',
+      serverId,
+      label,
+      outcome: 'unsupported_runtime',
+      reason: `${pkg.registryType} packages that serve ${JSON.stringify(transport)} are not run by this crawler`,
+    };
   }
   const { args, env, placeholders } = inputsOf(pkg);
   if (pkg.registryType === 'pypi') return { kind: 'pypi', serverId, package: pkg.identifier, version, args, env, placeholders };
@@ -227,7 +245,11 @@ function httpEndpoint(transport: PackageHttp['transport'], url: unknown): Packag
  * typed placeholder, secret or not, required or not. Named arguments are passed as `--name value` (a name
  * published without its dashes gets them); positional ones in order.
  */
-export function inputsOf(pkg: Pick<Package, 'packageArguments' | 'environmentVariables'>): { args: string[]; env: Record<string, string>; placeholders: string[] } {
+export function inputsOf(pkg: Pick<Package, 'packageArguments' | 'environmentVariables'>): {
+  args: string[];
+  env: Record<string, string>;
+  placeholders: string[];
+} {
   const placeholders: string[] = [];
   const args = (pkg.packageArguments ?? []).flatMap((arg) => {
     const flag = arg.type === 'named' && arg.name ? flagOf(arg.name) : undefined;

@@ -71,10 +71,7 @@ export async function syncRegistry(orm: Orm, options: RegistrySyncOptions = {}):
     baseUrl,
     startedAt,
     servers: [...mapped, ...fromCatalogue].map(({ server, targets }) => ({ server, targets })),
-    problems: [
-      ...listing.problems,
-      ...mapped.filter((m) => m.problems.length > 0).map((m) => `${JSON.stringify(m.server.id)}: ${m.problems.join('; ')}`),
-    ],
+    problems: [...listing.problems, ...mapped.filter((m) => m.problems.length > 0).map((m) => `${JSON.stringify(m.server.id)}: ${m.problems.join('; ')}`)],
     pages: listing.pages,
     updatedSince,
     carriedOver: fromCatalogue.filter((m) => pending.has(m.server.id)).map((m) => m.server.id),

@@ -76,10 +76,13 @@ describe('npm packages that serve Streamable HTTP or SSE', () => {
   it('a server that never listens fails with what the relay saw, not a hang', async () => {
     const target = entry('fixture-streamable', 'streamable-http', 'http://localhost:{port}/mcp').targets[0] as NpmTarget;
     // It listens on 8081; the relay waits on 8080.
-    const result = await crawlTarget({ ...target, env: { ...target.env, PORT: '8081' } }, {
-      npm: { cacheDir, registryUrl: registry.url },
-      limits: { deadlineMs: 4_000 },
-    });
+    const result = await crawlTarget(
+      { ...target, env: { ...target.env, PORT: '8081' } },
+      {
+        npm: { cacheDir, registryUrl: registry.url },
+        limits: { deadlineMs: 4_000 },
+      },
+    );
     expect(result.outcome).not.toBe('ok');
     expect(['deadline_exceeded', 'crashed', 'timeout']).toContain(result.outcome);
   });

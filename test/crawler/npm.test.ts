@@ -14,7 +14,15 @@ const tokenServer: FixturePackage = {
   publishedAt: '2025-10-01T12:00:00.000Z',
 };
 const packages: FixturePackage[] = [
-  { ...tokenServer, manifest: { ...tokenServer.manifest, repository: { type: 'git', url: 'git+https://github.com/example/token-server.git' }, homepage: 'https://example.com/token', license: 'MIT' } },
+  {
+    ...tokenServer,
+    manifest: {
+      ...tokenServer.manifest,
+      repository: { type: 'git', url: 'git+https://github.com/example/token-server.git' },
+      homepage: 'https://example.com/token',
+      license: 'MIT',
+    },
+  },
   serverPackage('toolrisk-fixture-needs-dep', '1.0.0', '', { dependencies: { 'toolrisk-fixture-missing-dependency': '^1.0.0' } }),
   serverPackage('toolrisk-fixture-slow', '1.0.0'),
   serverPackage('toolrisk-fixture-new-node', '1.0.0', "require('node:sqlite-toolrisk-future');", { engines: { node: '>=99' } }),
@@ -118,7 +126,10 @@ describe('npm packages', () => {
       outcome: 'package_not_found',
       message: expect.stringMatching(/npm has no package toolrisk-fixture-nobody-published/),
     });
-    await expect(installNpmPackage(FIXTURE, '9.9.9', npm())).rejects.toMatchObject({ outcome: 'version_not_found', message: expect.stringMatching(/no version of .* matching "9\.9\.9"/) });
+    await expect(installNpmPackage(FIXTURE, '9.9.9', npm())).rejects.toMatchObject({
+      outcome: 'version_not_found',
+      message: expect.stringMatching(/no version of .* matching "9\.9\.9"/),
+    });
     await expect(installNpmPackage(FIXTURE, '^9', npm())).rejects.toMatchObject({ outcome: 'version_not_found' });
     await expect(installNpmPackage('toolrisk-fixture-needs-dep', '1.0.0', npm())).rejects.toMatchObject({
       outcome: 'install_failed',

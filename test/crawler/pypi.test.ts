@@ -30,7 +30,13 @@ describe('the PyPI runtime', () => {
     const installed = await installPypiPackage(NAME, '0.3.1', pypi());
     expect(installed.dir).toBe(path.join(cacheDir, `${NAME}@0.3.1`));
     expect(existsSync(path.join(installed.dir, '.complete'))).toBe(true);
-    expect(installed.info).toMatchObject({ registryType: 'pypi', identifier: NAME, version: '0.3.1', description: 'Notes over MCP, for tests.', license: 'MIT' });
+    expect(installed.info).toMatchObject({
+      registryType: 'pypi',
+      identifier: NAME,
+      version: '0.3.1',
+      description: 'Notes over MCP, for tests.',
+      license: 'MIT',
+    });
     const requests = index.requests.length;
     const again = await installPypiPackage(NAME, '0.3.1', { ...pypi(), python: '/nonexistent/python3' });
     expect(again.dir).toBe(installed.dir);
@@ -39,7 +45,10 @@ describe('the PyPI runtime', () => {
 
   it('says what went wrong: package_not_found, version_not_found, and refuses what is not a name or a version', async () => {
     await expect(installPypiPackage('toolrisk-fixture-nobody', '1.0.0', pypi())).rejects.toMatchObject({ outcome: 'package_not_found' });
-    await expect(installPypiPackage(NAME, '9.9.9', pypi())).rejects.toMatchObject({ outcome: 'version_not_found', message: expect.stringMatching(/0\.3\.0, 0\.3\.1/) });
+    await expect(installPypiPackage(NAME, '9.9.9', pypi())).rejects.toMatchObject({
+      outcome: 'version_not_found',
+      message: expect.stringMatching(/0\.3\.0, 0\.3\.1/),
+    });
     await expect(installPypiPackage('-e git+https://evil.example/x', undefined, pypi())).rejects.toMatchObject({ outcome: 'refused_by_policy' });
     await expect(installPypiPackage(NAME, '1.0; rm -rf /', pypi())).rejects.toMatchObject({ outcome: 'refused_by_policy' });
     expect(readdirSync(cacheDir).filter((entry) => entry.startsWith('.staging-') || entry.includes('nobody') || entry.includes('9.9.9'))).toEqual([]);
@@ -80,7 +89,13 @@ describe.each(testBackends())('a PyPI server from a registry entry, end to end, 
       expect(summary.results[0]).toMatchObject({ outcome: 'ok', toolCount: 2, target: `pypi:${NAME}@0.3.1` });
       const row = await getServer(db.orm, 'test/python-notes');
       expect(row).toMatchObject({ lastOutcome: 'ok', toolCount: 2 });
-      expect(row?.packageInfo).toMatchObject({ registryType: 'pypi', identifier: NAME, version: '0.3.1', homepage: 'https://example.com/notes', repository: 'https://example.com/source/fixture' });
+      expect(row?.packageInfo).toMatchObject({
+        registryType: 'pypi',
+        identifier: NAME,
+        version: '0.3.1',
+        homepage: 'https://example.com/notes',
+        repository: 'https://example.com/source/fixture',
+      });
     } finally {
       await db.dispose();
     }
@@ -91,7 +106,15 @@ describe.each(testBackends())('a PyPI server from a registry entry, end to end, 
     process.env.TOOLRISK_TEST_CRAWLER_SECRET = 'do-not-leak';
     try {
       const result = await crawlTarget(
-        { kind: 'pypi', serverId: 'x', package: NAME, version: '0.3.1', args: ['--notes-dir', '.'], env: { NOTES_TOKEN: 'TOOLRISK_PLACEHOLDER_NOTES_TOKEN' }, placeholders: ['NOTES_TOKEN'] },
+        {
+          kind: 'pypi',
+          serverId: 'x',
+          package: NAME,
+          version: '0.3.1',
+          args: ['--notes-dir', '.'],
+          env: { NOTES_TOKEN: 'TOOLRISK_PLACEHOLDER_NOTES_TOKEN' },
+          placeholders: ['NOTES_TOKEN'],
+        },
         { pypi: pypi() },
       );
       expect(result.outcome).toBe('ok');

@@ -42,9 +42,17 @@ describe.each(testBackends())('registry sync that never loses a server, on $name
     const first = await syncRegistry(db.orm, { baseUrl: registry.url, since: 'auto', now: () => new Date('2026-01-02T00:00:00Z') });
     await markSyncListed(db.orm, first);
     // Interrupted (Ctrl-C) once the first server is done, before the others started; runCrawl had stored them all.
-    await upsertServers(db.orm, first.servers.map((s) => s.server), new Date('2026-01-02T00:00:00Z'));
+    await upsertServers(
+      db.orm,
+      first.servers.map((s) => s.server),
+      new Date('2026-01-02T00:00:00Z'),
+    );
     const controller = new AbortController();
-    const interrupted = await runCrawl(db.orm, first.servers.slice(0, 1), { ...LOOPBACK_ONLY, signal: controller.signal, onProgress: () => controller.abort() });
+    const interrupted = await runCrawl(db.orm, first.servers.slice(0, 1), {
+      ...LOOPBACK_ONLY,
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
     expect(interrupted.status).toBe('interrupted');
     expect(interrupted.results).toHaveLength(1);
     await settleRegistrySync(db.orm, first, interrupted);
@@ -92,7 +100,9 @@ describe.each(testBackends())('registry sync that never loses a server, on $name
     expect(registry.served.at(-1)).toBe(0);
     expect(gathered.servers.map((s) => s.server.id)).toEqual(['test/c']);
     // A name the catalogue has never seen is still a usage error.
-    await expect(gatherSources(await parseSources({ registry: registry.url, since: 'auto', only: ['test/nobody'] }), db.orm)).rejects.toThrow(/--only names servers the sources do not list/);
+    await expect(gatherSources(await parseSources({ registry: registry.url, since: 'auto', only: ['test/nobody'] }), db.orm)).rejects.toThrow(
+      /--only names servers the sources do not list/,
+    );
   });
 
   it('an environment variable with an empty name costs that variable, not the server; one warning per server, not per version', async () => {
@@ -106,11 +116,16 @@ describe.each(testBackends())('registry sync that never loses a server, on $name
             identifier: 'some-server',
             version,
             transport: { type: 'stdio' },
-            environmentVariables: [{ name: '', isRequired: true }, { name: 'GOOD_TOKEN', isSecret: true }],
+            environmentVariables: [
+              { name: '', isRequired: true },
+              { name: 'GOOD_TOKEN', isSecret: true },
+            ],
           },
         ],
       }),
-      _meta: { [OFFICIAL]: { status: 'active', publishedAt: `2026-01-0${version.at(-1)}T00:00:00Z`, updatedAt: '2026-01-01T00:00:00Z', isLatest: version === '1.0.3' } },
+      _meta: {
+        [OFFICIAL]: { status: 'active', publishedAt: `2026-01-0${version.at(-1)}T00:00:00Z`, updatedAt: '2026-01-01T00:00:00Z', isLatest: version === '1.0.3' },
+      },
     });
     entries = [broken('1.0.1'), broken('1.0.2'), broken('1.0.3')];
     const sync = await syncRegistry(db.orm, { baseUrl: registry.url });
@@ -156,7 +171,9 @@ describe('registry requests', () => {
   it('a registry that never answers fails cleanly at the request deadline', async () => {
     const url = await serve(() => undefined);
     const began = Date.now();
-    await expect(fetchRegistry({ baseUrl: url, requestTimeoutMs: 500, retry: noRetry })).rejects.toThrow(/did not answer .* within 500 ms \(limit requestTimeoutMs\)/);
+    await expect(fetchRegistry({ baseUrl: url, requestTimeoutMs: 500, retry: noRetry })).rejects.toThrow(
+      /did not answer .* within 500 ms \(limit requestTimeoutMs\)/,
+    );
     expect(Date.now() - began).toBeLessThan(5_000);
   });
 
@@ -222,12 +239,20 @@ describe('registry package fields', () => {
     ]) {
       const mapped = pkg({ identifier, version });
       expect(mapped.server.packages).toEqual([]);
-      expect(mapped.targets).toEqual([expect.objectContaining({ kind: 'unrunnable', outcome: 'refused_by_policy', reason: expect.stringMatching(/never installed or shown/) })]);
+      expect(mapped.targets).toEqual([
+        expect.objectContaining({ kind: 'unrunnable', outcome: 'refused_by_policy', reason: expect.stringMatching(/never installed or shown/) }),
+      ]);
       expect(mapped.problems).toEqual([expect.stringMatching(/^packages\[0\]: .* is not an npm (package name|version, range or dist-tag); dropped$/)]);
     }
-    const pypi = mapRegistryEntry({ server: { name: 'test/py', packages: [{ registryType: 'pypi', identifier: '-e git+https://evil.example/x', version: '1.0' }] } });
+    const pypi = mapRegistryEntry({
+      server: { name: 'test/py', packages: [{ registryType: 'pypi', identifier: '-e git+https://evil.example/x', version: '1.0' }] },
+    });
     expect(pypi.targets[0]).toMatchObject({ outcome: 'refused_by_policy' });
-    expect(pkg({ identifier: '@scope/good-name', version: '^1.2.3' }).targets[0]).toMatchObject({ kind: 'npm', package: '@scope/good-name', version: '^1.2.3' });
+    expect(pkg({ identifier: '@scope/good-name', version: '^1.2.3' }).targets[0]).toMatchObject({
+      kind: 'npm',
+      package: '@scope/good-name',
+      version: '^1.2.3',
+    });
   });
 
   it('every declared input without a default gets a placeholder typed by its format; named arguments get their dashes', () => {
@@ -264,7 +289,18 @@ describe('registry package fields', () => {
         WITH_DEFAULT: 'x',
         TEMPLATED: 'TOOLRISK_PLACEHOLDER_TEMPLATED',
       },
-      placeholders: ['directory', 'allowed-directories', '--port', 'api-url', 'SECRET_NOT_REQUIRED', 'PLAIN_NOT_REQUIRED', 'BASE_URL', 'TIMEOUT', 'LEVEL', 'TEMPLATED'],
+      placeholders: [
+        'directory',
+        'allowed-directories',
+        '--port',
+        'api-url',
+        'SECRET_NOT_REQUIRED',
+        'PLAIN_NOT_REQUIRED',
+        'BASE_URL',
+        'TIMEOUT',
+        'LEVEL',
+        'TEMPLATED',
+      ],
     });
   });
 });

@@ -77,10 +77,11 @@ describe('the registry API client', () => {
       ['unrunnable', 'unsupported_runtime'],
       ['unrunnable', 'unsupported_runtime'],
     ]);
-    expect(map('io.github.domdomegg/time-mcp-pypi').targets).toEqual([
-      expect.objectContaining({ kind: 'pypi', package: 'time-mcp-pypi', version: '1.0.6' }),
-    ]);
-    expect(map('kbag').targets[0]).toMatchObject({ kind: 'unrunnable', reason: expect.stringMatching(/MCP bundles are not run|a runtime this crawler does not know/) });
+    expect(map('io.github.domdomegg/time-mcp-pypi').targets).toEqual([expect.objectContaining({ kind: 'pypi', package: 'time-mcp-pypi', version: '1.0.6' })]);
+    expect(map('kbag').targets[0]).toMatchObject({
+      kind: 'unrunnable',
+      reason: expect.stringMatching(/MCP bundles are not run|a runtime this crawler does not know/),
+    });
     // A secret the registry does not mark required still gets a placeholder: servers often need it to start.
     expect(map('io.github.21st-dev/magic-mcp').targets).toEqual([
       expect.objectContaining({ kind: 'npm', package: '@21st-dev/magic', env: { API_KEY: 'TOOLRISK_PLACEHOLDER_API_KEY' }, placeholders: ['API_KEY'] }),
@@ -119,7 +120,11 @@ describe.each(testBackends())('registry sync on $name', (backend) => {
     expect(registry.requests.every((r) => !r.includes('updated_since'))).toBe(true);
     // The source reads; the caller stores (runCrawl does, once) and settles the sync after its run.
     expect(await getServers(db.orm, [...names])).toEqual([]);
-    await upsertServers(db.orm, full.servers.map((s) => s.server), firstAt);
+    await upsertServers(
+      db.orm,
+      full.servers.map((s) => s.server),
+      firstAt,
+    );
     await settleRegistrySync(db.orm, full, { runId: -1, status: 'completed' });
     expect((await getServers(db.orm, [...names])).length).toBe(names.size);
     expect(await getState(db.orm, `registry-sync:${registry.url}`)).toMatchObject({ lastSyncAt: firstAt.toISOString() });
@@ -139,7 +144,11 @@ describe.each(testBackends())('registry sync on $name', (backend) => {
     expect(registry.served).toEqual([2]);
     expect(incremental.servers.map((s) => s.server.id).sort()).toEqual([changed.server.name, deleted.server.name].sort());
     expect(incremental.servers.find((s) => s.server.id === deleted.server.name)!.targets).toEqual([]);
-    await upsertServers(db.orm, incremental.servers.map((s) => s.server), new Date('2026-01-03T00:00:00Z'));
+    await upsertServers(
+      db.orm,
+      incremental.servers.map((s) => s.server),
+      new Date('2026-01-03T00:00:00Z'),
+    );
     await settleRegistrySync(db.orm, incremental, { runId: -1, status: 'completed' });
     expect(await getServer(db.orm, changed.server.name)).toMatchObject({ description: 'A new description.' });
     expect(await getServer(db.orm, deleted.server.name)).toMatchObject({ status: 'deleted' });
@@ -152,7 +161,11 @@ describe.each(testBackends())('registry sync on $name', (backend) => {
     entry.server.repository = { url: 'https://example.com/\u0000repo' };
     seed = [entry];
     const sync = await syncRegistry(db.orm, { baseUrl: registry.url });
-    await upsertServers(db.orm, sync.servers.map((s) => s.server), new Date());
+    await upsertServers(
+      db.orm,
+      sync.servers.map((s) => s.server),
+      new Date(),
+    );
     expect(await getServer(db.orm, entry.server.name)).toMatchObject({
       description: 'nul and a lone \ufffd surrogate',
       repository: { url: 'https://example.com/repo' },
@@ -162,9 +175,7 @@ describe.each(testBackends())('registry sync on $name', (backend) => {
   it('crawls with an allowlist of 127.0.0.1: public and localhost remotes are refused without a connection', async () => {
     const sync = await syncRegistry(db.orm, { baseUrl: registry.url, pageSize: 100 });
     // Only the remotes: the seed's packages are real and must never be installed here.
-    const remotes = sync.servers
-      .map((s) => ({ ...s, targets: s.targets.filter((t) => t.kind === 'remote') }))
-      .filter((s) => s.targets.length > 0);
+    const remotes = sync.servers.map((s) => ({ ...s, targets: s.targets.filter((t) => t.kind === 'remote') })).filter((s) => s.targets.length > 0);
     expect(remotes.length).toBeGreaterThanOrEqual(5);
     const fetched: string[] = [];
     const recordingFetch = (async (input: string | URL | Request) => {

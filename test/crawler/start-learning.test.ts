@@ -116,8 +116,13 @@ describe('learning from a failed start', () => {
 
   it('a placeholder the server calls invalid: retried without that input', async () => {
     const target: NpmTarget = {
-      kind: 'npm', serverId: 'x', package: 'fixture-rejects-placeholder', version: '1.0.0', args: [],
-      env: { TOOL_SETS: 'TOOLRISK_PLACEHOLDER_TOOL_SETS' }, placeholders: ['TOOL_SETS'],
+      kind: 'npm',
+      serverId: 'x',
+      package: 'fixture-rejects-placeholder',
+      version: '1.0.0',
+      args: [],
+      env: { TOOL_SETS: 'TOOLRISK_PLACEHOLDER_TOOL_SETS' },
+      placeholders: ['TOOL_SETS'],
     };
     const result = await crawlTarget(target, { npm: { cacheDir, registryUrl: registry.url } });
     expect(result.outcome).toBe('ok');
