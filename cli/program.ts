@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { commands, type CommandEntry } from './commands/index.ts';
-import { UsageError } from './errors.ts';
+import { failureMessage, UsageError } from './errors.ts';
+import { printable } from './output.ts';
 
 const ROOT_EXAMPLES = [
   'toolrisk start                                   # crawl the bundled servers, build the site, serve it',
@@ -67,7 +68,7 @@ function exitCodeFor(error: unknown): number {
     console.error(`toolrisk: ${error.message}`);
     return 2;
   }
-  console.error(`toolrisk: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`toolrisk: ${printable(failureMessage(error))}`);
   if (process.env.TOOLRISK_DEBUG && error instanceof Error) console.error(error.stack);
   return 1;
 }

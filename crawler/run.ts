@@ -1,4 +1,5 @@
-import { closeRun, openRun, recordAttempt, setPackageInfo, storeSnapshot, upsertServers, type Orm, type Outcome, type PackageInfo } from '../db/index.ts';
+import { closeRun, messageOf, openRun, recordAttempt, setPackageInfo, storeSnapshot, upsertServers, type Orm, type Outcome, type PackageInfo } from '../db/index.ts';
+import { linkedSignal } from './net/signals.ts';
 import { crawlTarget, type CrawlOptions, type CrawlResult } from './connect/index.ts';
 import { CrawlQueue } from './queue.ts';
 import { holdLease, newLease } from './run-lease.ts';
@@ -61,9 +62,30 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
   const now = options.now ?? (() => new Date());
   const began = performance.now();
   const merged = mergeById(sourced);
-  await upsertServers(orm, merged.map((s) => s.server), now());
+  await upsertServers(
+    orm,
+    merged.map((s) => s.server),
+    now(),
+  );
   const crawlable = merged.filter((s) => s.server.status !== 'deleted' && s.targets.length > 0);
-  const run = options.runId !== undefined ? { id: options.runId } : await openRun(orm, now(), { ...options.runOptions, servers: crawlable.length }, newLease(now()));
+  const run =
+    options.runId !== undefined ? { id: options.runId } : await openRun(orm, now(), { ...options.runOptions, servers: crawlable.length }, newLease(now()));
+
+  // The first failure to store a result (a full disk, a lost database) stops the whole crawl: every
+  // attempt in flight is cut and its server killed, and nothing more is tried that could not be stored.
+  const storage = new AbortController();
+  const { signal, unlink } = linkedSignal(options.signal, storage.signal);
+  let storageFailure: unknown;
+  async function store(serverId: string, result: CrawlResult): Promise<number> {
+    if (storageFailure !== undefined) throw storageFailure;
+    try {
+      return await storeResult(orm, run.id, serverId, result);
+    } catch (error) {
+      storageFailure ??= error;
+      storage.abort(error);
+      throw error;
+    }
+  }
 
   const queue = new CrawlQueue({ concurrency: options.concurrency ?? 4, perHost: options.perHostConcurrency ?? 2 });
   const counts: Partial<Record<Outcome, number>> = {};
@@ -72,9 +94,9 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
 
   async function attempt(target: CrawlTarget): Promise<CrawlResult> {
     const { result, retries } = await withRetries(
-      () => queue.run(targetHost(target), () => crawlTarget(target, options)),
+      () => queue.run(targetHost(target), () => crawlTarget(target, { ...options, signal })),
       (r) => r.transient,
-      { ...(options.retry ?? DEFAULT_RETRY), signal: options.signal },
+      { ...(options.retry ?? DEFAULT_RETRY), signal },
     );
     if (retries > 0) result.details.retries = retries;
     return result;
@@ -84,10 +106,10 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
     const runnable = targets.filter((t) => t.kind !== 'unrunnable');
     let last: ServerOutcome | undefined;
     for (const target of runnable.length > 0 ? runnable : targets) {
-      if (options.signal?.aborted) break;
+      if (signal.aborted) break;
       const result = await attempt(target);
       attempts += 1;
-      const changes = await storeResult(orm, run.id, server.id, result);
+      const changes = await store(server.id, result);
       last = { serverId: server.id, outcome: result.outcome, target: result.label, error: result.error, toolCount: result.tools?.length, changes };
       if (result.outcome === 'ok') break;
     }
@@ -107,11 +129,15 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
 
   // The lease tells a later sweep that this run is still worked on (see run-lease.ts).
   const lease = holdLease(orm, run.id, { now });
-  const settled = await Promise.allSettled(crawlable.map(crawlServer)).finally(() => lease.stop());
-  const failed = settled.find((r) => r.status === 'rejected');
+  const settled = await Promise.allSettled(crawlable.map(crawlServer)).finally(() => {
+    lease.stop();
+    unlink();
+  });
+  const failed = storageFailure !== undefined ? { reason: storageFailure } : settled.find((r) => r.status === 'rejected');
   if (failed) {
-    const error = failed.reason as Error;
-    await closeRun(orm, run.id, 'failed', now(), { error: (error as Error).message, outcomes: counts, attempts }).catch(() => undefined);
+    const error = failed.reason;
+    // With the disk full this may fail too; the run is then found stale by the next command.
+    await closeRun(orm, run.id, 'failed', now(), { error: messageOf(error), outcomes: counts, attempts }).catch(() => undefined);
     throw error;
   }
   const status = options.signal?.aborted ? 'interrupted' : 'completed';

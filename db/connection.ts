@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -9,6 +9,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { defaultDataDir } from './data-dir.ts';
+import { describeFolderError, describePostgresError } from './errors.ts';
 import { lockFolder } from './folder-lock.ts';
 import { makePrivate } from './private-folder.ts';
 import * as schema from './schema.ts';
@@ -46,18 +47,13 @@ export { defaultDataDir } from './data-dir.ts';
 export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
   const env = options.env ?? process.env;
   const url = options.url ?? env.DATABASE_URL;
-  const db = url
-    ? openPostgres(url, options.maxConnections ?? 10)
-    : await openPglite(options.dataDir ?? path.join(defaultDataDir(env), 'db'));
+  const db = url ? openPostgres(url, options.maxConnections ?? 10) : await openPglite(options.dataDir ?? path.join(defaultDataDir(env), 'db'));
   if (options.migrate !== false) {
     try {
       await db.migrate();
     } catch (error) {
-      await db.close();
-      const hint = db.backend === 'postgres'
-        ? 'Check that PostgreSQL is running and DATABASE_URL is right, or unset DATABASE_URL to use the embedded database.'
-        : 'Check that the folder is writable and that no other toolrisk process has it open.';
-      throw new Error(`Could not open the database at ${db.location}: ${(error as Error).message}. ${hint}`, { cause: error });
+      await db.close().catch(() => undefined);
+      throw new Error(`Could not open the database at ${db.location}: ${describeDatabaseError(error, db)}`, { cause: error });
     }
   }
   return db;
@@ -67,18 +63,24 @@ interface OpenedDatabase extends Database {
   migrate(): Promise<void>;
 }
 
+/** Why a database failed, in words that name the cause (no space, permissions, the lock holder, a wrong password). */
+export function describeDatabaseError(error: unknown, db: Pick<Database, 'backend' | 'location'>): string {
+  return db.backend === 'postgres' ? describePostgresError(error, db.location) : describeFolderError(error, db.location);
+}
+
 async function openPglite(dataDir: string): Promise<OpenedDatabase> {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  makePrivate(dataDir);
-  const unlock = lockFolder(dataDir);
+  let unlock = () => {};
   let client: PGlite;
   try {
+    makeFolder(dataDir);
+    makePrivate(dataDir);
+    unlock = lockFolder(dataDir);
     client = new PGlite(dataDir);
     await client.waitReady;
     makePrivate(dataDir);
   } catch (error) {
     unlock();
-    throw new Error(`Could not open the embedded database at ${dataDir}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`Could not open the embedded database at ${dataDir}: ${describeFolderError(error, dataDir)}`, { cause: error });
   }
   const orm = drizzlePglite({ client, schema }) as unknown as Orm;
   return {
@@ -98,6 +100,20 @@ async function openPglite(dataDir: string): Promise<OpenedDatabase> {
       }
     },
   };
+}
+
+/**
+ * mkdir -p that reports the real cause: a recursive mkdir under a read-only or unwritable parent fails
+ * with ENOENT, so each missing level is made on its own.
+ */
+function makeFolder(dir: string): void {
+  if (existsSync(dir)) return;
+  makeFolder(path.dirname(dir));
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 function openPostgres(url: string, max: number): OpenedDatabase {

@@ -13,3 +13,4 @@ export * from './queries/pipeline.ts';
 export * from './queries/run-lifecycle.ts';
 export * from './queries/server-names.ts';
 export { currentOwner, isRunning, processStartTime, FolderLockedError, type LockOwner } from './folder-lock.ts';
+export * from './errors.ts';

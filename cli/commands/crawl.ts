@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { crawlOrResume, interruptOnSignals, type ResumableCrawlSummary } from '../../crawler/run-lifecycle.ts';
 import { sandboxRefusal } from '../../crawler/sandbox/index.ts';
 import { openDatabase } from '../../db/index.ts';
+import { storageError } from '../errors.ts';
 import { addCrawlFlags, countFlag, crawlOptionsFrom, type CrawlFlags } from '../crawl-flags.ts';
 import { progressReporter } from '../crawl-progress.ts';
 import { addSourceFlags, gatherSources, parseSources, type SourceFlags } from '../crawl-sources.ts';
@@ -47,7 +48,14 @@ async function crawl(flags: CrawlCommandFlags): Promise<void> {
     const resumeKey = JSON.stringify({ ...sources.described, ...(flags.distributed ? { distributed: true } : {}) });
     const log = (line: string) => console.error(line);
     const summary: ResumableCrawlSummary = flags.distributed
-      ? await crawlDistributed(database, selected, flags, { ...options, runOptions: sources.described, resumeKey, signal: interrupts.signal, quiet: flags.json, log })
+      ? await crawlDistributed(database, selected, flags, {
+          ...options,
+          runOptions: sources.described,
+          resumeKey,
+          signal: interrupts.signal,
+          quiet: flags.json,
+          log,
+        })
       : await crawlOrResume(database.orm, selected, {
           ...options,
           signal: interrupts.signal,
@@ -59,11 +67,21 @@ async function crawl(flags: CrawlCommandFlags): Promise<void> {
     progress.done();
     await gathered.settle(summary);
     if (flags.json) return printJson(summary);
-    console.log(formatTable(['outcome', 'servers'], Object.entries(summary.outcomes).sort(([, a], [, b]) => b! - a!)));
+    console.log(
+      formatTable(
+        ['outcome', 'servers'],
+        Object.entries(summary.outcomes).sort(([, a], [, b]) => b! - a!),
+      ),
+    );
     const failures = summary.results.filter((r) => r.outcome !== 'ok');
     if (failures.length > 0) {
       console.log();
-      console.log(formatTable(['server', 'outcome', 'error'], failures.slice(0, 30).map((r) => [r.serverId, r.outcome, r.error ?? ''])));
+      console.log(
+        formatTable(
+          ['server', 'outcome', 'error'],
+          failures.slice(0, 30).map((r) => [r.serverId, r.outcome, r.error ?? '']),
+        ),
+      );
       if (failures.length > 30) console.log(`… and ${failures.length - 30} more (toolrisk crawl --json lists them all)`);
     }
     console.log();
@@ -71,6 +89,8 @@ async function crawl(flags: CrawlCommandFlags): Promise<void> {
     console.log(
       `run ${summary.runId} ${summary.status}: ${summary.servers} servers, ${summary.outcomes.ok ?? 0} listed, ${summary.changes} tool changes, ${(summary.durationMs / 1000).toFixed(1)}s`,
     );
+  } catch (error) {
+    throw storageError(error, database);
   } finally {
     interrupts.dispose();
     await database.close();

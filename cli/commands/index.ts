@@ -65,7 +65,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: 'policy',
-    summary: "print the recommended gateway policy for a server or one of its tools",
+    summary: 'print the recommended gateway policy for a server or one of its tools',
     examples: [
       'toolrisk policy memory',
       'toolrisk policy @modelcontextprotocol/server-memory create_entities --format intercept',
@@ -108,5 +108,11 @@ export const commands: readonly CommandEntry[] = [
     summary: 'inspect and migrate the catalogue database',
     examples: ['toolrisk db status', 'toolrisk db status --json', 'DATABASE_URL=postgres://… toolrisk db migrate'],
     load: async () => (await import('./db.ts')).registerDb,
+  },
+  {
+    name: 'doctor',
+    summary: 'check what the crawler needs and print how to install what is missing',
+    examples: ['toolrisk doctor', 'toolrisk doctor --quiet', 'toolrisk doctor --json'],
+    load: async () => (await import('./doctor.ts')).registerDoctor,
   },
 ];

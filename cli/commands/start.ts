@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { openDatabase } from '../../db/index.ts';
 import { serveSite } from '../../site/render/serve.ts';
 import { unsafeNoSandboxOption } from '../crawl-flags.ts';
+import { formatChecks, runChecks } from '../doctor.ts';
 import { printable } from '../output.ts';
 import { wholeNumber } from '../pipeline-options.ts';
 import { describeSummary, pipelineProgress } from '../pipeline-report.ts';
@@ -34,6 +35,8 @@ export function registerStart(program: Command): void {
         build: true,
         unsafeNoSandbox: options.unsafeNoSandbox,
       };
+      // Quietly: only what is missing is printed, each with the command that installs it.
+      for (const line of formatChecks(await runChecks({ database: false }), true)) console.error(`toolrisk doctor: ${line}`);
       const prepared = await prepareRun(flags);
       const db = await openDatabase();
       const controller = new AbortController();

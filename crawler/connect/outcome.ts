@@ -29,7 +29,8 @@ export function failureOf(error: unknown, local: boolean, sideErrors: readonly E
     if (cause instanceof MessageTooLargeError || cause instanceof ResponseTooLargeError) {
       return { outcome: 'listing_too_large', error: cause.message, transient: false, details: { limitBytes: cause.limit } };
     }
-    if (cause instanceof StdoutGarbageError) return { outcome: 'protocol_error', error: cause.message, transient: false, details: { garbageLines: cause.lines } };
+    if (cause instanceof StdoutGarbageError)
+      return { outcome: 'protocol_error', error: cause.message, transient: false, details: { garbageLines: cause.lines } };
   }
   const status = httpStatus(error);
   if (status !== undefined && status > 0) {
@@ -46,13 +47,24 @@ export function failureOf(error: unknown, local: boolean, sideErrors: readonly E
     }
     return { outcome: 'protocol_error', error: message(error), transient: false, details: { mcpCode: error.code } };
   }
+  const invalid = schemaIssues(error);
+  if (invalid) return { outcome: 'protocol_error', error: `The server's answer is not a valid MCP message: ${invalid}.`, transient: false, details: {} };
   const text = message(error);
   const network = NETWORK_CODES.exec(text);
   if (network || /fetch failed/.test(text)) {
     return { outcome: 'unreachable', error: text, transient: network?.[1] === 'ECONNRESET', details: network ? { errorCode: network[1] } : {} };
   }
-  if (local && /\bspawn\b|ENOENT|EACCES/.test(text)) return { outcome: 'crashed', error: `The server could not be started: ${text}`, transient: false, details: {} };
+  if (local && /\bspawn\b|ENOENT|EACCES/.test(text))
+    return { outcome: 'crashed', error: `The server could not be started: ${text}`, transient: false, details: {} };
   return { outcome: 'protocol_error', error: text, transient: false, details: {} };
+}
+
+/** A zod validation error (the SDK's, whichever zod it uses) in a sentence, instead of its JSON dump of every issue. */
+function schemaIssues(error: unknown): string | undefined {
+  const issues = (error as { name?: string; issues?: Array<{ path?: PropertyKey[]; message?: string }> } | null)?.issues;
+  if ((error as { name?: string } | null)?.name !== 'ZodError' || !Array.isArray(issues)) return undefined;
+  const shown = issues.slice(0, 3).map((i) => `${(i.path ?? []).map(String).join('.') || 'the message'}: ${i.message ?? 'invalid'}`);
+  return `${shown.join('; ')}${issues.length > 3 ? `; and ${issues.length - 3} more` : ''}`;
 }
 
 function httpStatus(error: unknown): number | undefined {

@@ -5,21 +5,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import {
-  bwrapArgs,
-  createSandboxDir,
-  findOnPath,
-  prlimitArgs,
-  probeBwrap,
-  sandboxPath,
-  type ResourceLimits,
-  type SandboxDir,
-} from './command.ts';
+import { bwrapArgs, createSandboxDir, findOnPath, prlimitArgs, probeBwrap, sandboxPath, type ResourceLimits, type SandboxDir } from './command.ts';
 import { CrawlError } from '../errors.ts';
 import { assertReachable, planBinds } from './binds.ts';
 import { forcedIsolation, refusalWithoutSandbox, type UnsandboxedPolicy } from './policy.ts';
 import { isWithin } from './readable.ts';
-import { InvalidLineError, LineFramer, MessageTooLargeError, StdoutGarbageError } from './line-framer.ts';
+import { type InvalidLineError, LineFramer, MessageTooLargeError, StdoutGarbageError } from './line-framer.ts';
 import { killAllOfUid, livingProcesses, pickThrowawayUid, signalGroup } from './processes.ts';
 import { StderrCapture } from './stderr-capture.ts';
 
@@ -245,6 +236,12 @@ class SandboxedTransport implements Transport {
           ]
         : [...dieWithCrawler(), ...limited, launch.command, ...launch.args];
 
+    // Closed while it was being prepared (its attempt was cut, e.g. by a full disk or a signal): a server
+    // spawned now would outlive the attempt, and keep the crawler from exiting.
+    if (this.closing) {
+      await rm(dir.root, { recursive: true, force: true }).catch(() => undefined);
+      throw new Error('sandbox: closed before the server started');
+    }
     const env = { ...launch.env, PATH: launch.env.PATH ?? sandboxPath(), HOME: dir.home, TMPDIR: dir.tmp };
     const child = spawn(argv[0], argv.slice(1), {
       env,
