@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { Option, type Command } from 'commander';
 import { DEFAULT_LIMITS, type CrawlLimits, type CrawlOptions } from '../crawler/index.ts';
 import { UNSAFE_FLAG } from '../crawler/sandbox/index.ts';
@@ -14,6 +15,8 @@ export interface CrawlFlags {
   allowHost?: string[];
   denyHost?: string[];
   allowPrivateNetwork?: boolean;
+  node?: string;
+  pypiIndex?: string;
   unsafeNoSandbox?: boolean;
 }
 
@@ -30,6 +33,8 @@ export function addCrawlFlags(command: Command): Command {
     .addOption(new Option('--allow-host <host...>', 'only connect to these remote hosts (exact, or *.example.com)'))
     .addOption(new Option('--deny-host <host...>', 'never connect to these remote hosts'))
     .addOption(new Option('--allow-private-network', 'allow remote servers on loopback and private addresses (refused by default)'))
+    .addOption(new Option('--node <path>', 'the Node that runs npm servers, for packages whose engines.node needs a newer one than the crawler’s'))
+    .addOption(new Option('--pypi-index <url>', 'a PEP 503 simple index to install PyPI servers from (default: pip’s own configuration)'))
     .addOption(unsafeNoSandboxOption());
 }
 
@@ -38,7 +43,7 @@ export function unsafeNoSandboxOption(): Option {
   return new Option(UNSAFE_FLAG, 'where bubblewrap is missing, run stdio servers anyway with only a throwaway user, a clean environment and limits (refused by default)');
 }
 
-export function crawlOptionsFrom(flags: CrawlFlags): Pick<CrawlOptions, 'limits' | 'network' | 'unsafeNoSandbox'> {
+export function crawlOptionsFrom(flags: CrawlFlags): Pick<CrawlOptions, 'limits' | 'network' | 'unsafeNoSandbox' | 'npm' | 'pypi'> {
   const limits: Partial<CrawlLimits> = {
     requestTimeoutMs: secondsFlag('--timeout', flags.timeout),
     deadlineMs: secondsFlag('--deadline', flags.deadline),
@@ -51,7 +56,31 @@ export function crawlOptionsFrom(flags: CrawlFlags): Pick<CrawlOptions, 'limits'
     limits,
     network: { allowHosts: flags.allowHost, denyHosts: flags.denyHost, allowPrivateNetwork: flags.allowPrivateNetwork ?? false },
     unsafeNoSandbox: flags.unsafeNoSandbox ?? false,
+    ...(flags.node ? { npm: nodeFlag(flags.node) } : {}),
+    ...(flags.pypiIndex ? { pypi: { indexUrl: urlFlag('--pypi-index', flags.pypiIndex) } } : {}),
   };
+}
+
+/** --node PATH: an absolute path to a Node that runs, with its version. */
+function nodeFlag(value: string): { nodePath: string; nodeVersion: string } {
+  if (!value.startsWith('/')) throw new UsageError(`--node must be an absolute path to a node binary, got ${JSON.stringify(value)}`);
+  try {
+    const version = execFileSync(value, ['--version'], { encoding: 'utf8', timeout: 10_000, env: {} }).trim();
+    if (!/^v\d+\.\d+\.\d+/.test(version)) throw new Error(`it printed ${JSON.stringify(version.slice(0, 40))} for --version`);
+    return { nodePath: value, nodeVersion: version };
+  } catch (error) {
+    throw new UsageError(`--node ${value} is not a working node: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+function urlFlag(flag: string, value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'file:') return url.href;
+  } catch {
+    // fall through
+  }
+  throw new UsageError(`${flag} must be an http(s) or file URL, got ${JSON.stringify(value)}`);
 }
 
 /** A whole number of at least 1, or a UsageError naming the flag. */

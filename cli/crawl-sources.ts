@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { DEFAULT_REGISTRY_URL, readServersFile, syncRegistry, type SourcedServer } from '../crawler/index.ts';
+import { DEFAULT_REGISTRY_URL, markSyncListed, readServersFile, settleRegistrySync, syncRegistry, type SourcedServer } from '../crawler/index.ts';
 import { isBundledServersFile, markBundled } from '../crawler/sandbox/policy.ts';
 import type { Orm } from '../db/index.ts';
 import { countFlag } from './crawl-flags.ts';
@@ -55,29 +55,50 @@ export async function parseSources(flags: SourceFlags): Promise<Sources> {
   };
 }
 
-/** The servers to crawl: the file's, plus the registry's after a sync (which stores them), narrowed by --only and --limit. */
+export interface Gathered {
+  /** The servers to crawl. */
+  servers: SourcedServer[];
+  /** After the crawl: what the run finished leaves the registry's pending list; a completed run moves `--since auto`'s point. */
+  settle(run: { runId: number | null; status: string }): Promise<void>;
+}
+
+/**
+ * The servers to crawl: the file's, plus the registry's after a sync (with the servers an unfinished earlier
+ * sync left, and those --only names), narrowed by --only and --limit.
+ */
 export async function gatherSources(
   sources: Sources,
   orm: Orm,
   options: { signal?: AbortSignal; log?: (line: string) => void } = {},
-): Promise<SourcedServer[]> {
+): Promise<Gathered> {
   let fromRegistry: SourcedServer[] = [];
+  let settle: Gathered['settle'] = async () => {};
   if (sources.registryUrl) {
-    const sync = await syncRegistry(orm, { baseUrl: sources.registryUrl, since: sources.since, signal: options.signal });
+    const sync = await syncRegistry(orm, { baseUrl: sources.registryUrl, since: sources.since, include: sources.only, signal: options.signal });
     fromRegistry = sync.servers;
     const log = options.log ?? (() => {});
     const scope = sync.updatedSince ? `updated since ${sync.updatedSince.toISOString()}` : 'all';
-    log(`registry ${sources.registryUrl}: ${sync.servers.length} servers (${scope}) in ${sync.pages} pages`);
-    for (const problem of sync.problems.slice(0, 10)) log(`  skipped an invalid entry: ${printable(problem)}`);
-    if (sync.problems.length > 10) log(`  … and ${sync.problems.length - 10} more invalid entries`);
+    const listed = sync.servers.length - sync.carriedOver.length;
+    log(`registry ${printable(sources.registryUrl)}: ${listed} servers (${scope}) in ${sync.pages} pages`);
+    if (sync.carriedOver.length > 0) log(`  + ${sync.carriedOver.length} servers an earlier run did not finish`);
+    for (const problem of sync.problems.slice(0, 10)) log(`  dropped invalid fields: ${printable(problem)}`);
+    if (sync.problems.length > 10) log(`  … and ${sync.problems.length - 10} more servers with invalid fields`);
+    await markSyncListed(orm, sync);
+    settle = async (run) => {
+      if (run.runId !== null) await settleRegistrySync(orm, sync, { runId: run.runId, status: run.status });
+    };
   }
-  return select([...sources.fromFile, ...fromRegistry], sources.only, sources.limit);
+  return { servers: select([...sources.fromFile, ...fromRegistry], sources.only, sources.limit), settle };
 }
 
 function sinceFlag(value: string | undefined): 'auto' | Date | undefined {
   if (value === undefined || value === 'auto') return value;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`--since must be "auto" or a date such as 2026-01-31, got ${JSON.stringify(value)}`);
+  // Only ISO dates: `new Date('-1')` is the year 2001, and other loose spellings are as surprising.
+  const date = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(value) ? new Date(value) : undefined;
+  if (!date || Number.isNaN(date.getTime())) {
+    throw new UsageError(`--since must be "auto" or a date such as 2026-01-31 or 2026-01-31T12:00:00Z, got ${JSON.stringify(printable(value))}`);
+  }
+  if (date.getTime() > Date.now()) throw new UsageError(`--since ${value} is in the future`);
   return date;
 }
 

@@ -3,6 +3,7 @@ export { CrawlError } from './errors.ts';
 export { DEFAULT_LIMITS, resolveLimits, type CrawlLimits } from './limits.ts';
 export { defaultNpmCacheDir, installNpmPackage, parseNpmSpec, resolveVersion, type NpmCacheOptions } from './npm-cache.ts';
 export type { NetworkPolicy } from './net/index.ts';
+export { defaultPypiCacheDir, installPypiPackage, type PypiCacheOptions } from './pypi-cache.ts';
 export { CrawlQueue, DEFAULT_QUEUE_LIMITS, type QueueLimits } from './queue.ts';
 export { DEFAULT_RETRY, type RetryOptions } from './retry.ts';
 export { mergeById, runCrawl, storeResult, type CrawlProgress, type CrawlRunSummary, type RunCrawlOptions, type ServerOutcome } from './run.ts';
@@ -11,6 +12,9 @@ export {
   fetchRegistry,
   latestVersions,
   mapRegistryEntry,
+  markSyncListed,
+  RegistryError,
+  settleRegistrySync,
   syncRegistry,
   type RegistryEntry,
   type RegistrySync,

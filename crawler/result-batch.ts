@@ -1,6 +1,5 @@
 import { recordAttempt, storeSnapshots, type Orm } from '../db/index.ts';
-import type { CrawlResult } from './connect/index.ts';
-import { attemptRow, storeResult } from './store-result.ts';
+import { attemptRow, storePackageInfo, storeResult, type StorableResult } from './store-result.ts';
 
 export interface ResultBatchOptions {
   /** Results stored in one transaction at most. */
@@ -11,7 +10,7 @@ export interface ResultBatchOptions {
 
 interface Pending {
   serverId: string;
-  result: CrawlResult;
+  result: StorableResult;
   resolve(changes: number): void;
   reject(error: unknown): void;
 }
@@ -39,7 +38,7 @@ export class ResultBatcher {
   }
 
   /** Resolves with the number of tool changes recorded once the result's batch is stored. */
-  store(serverId: string, result: CrawlResult): Promise<number> {
+  store(serverId: string, result: StorableResult): Promise<number> {
     return new Promise((resolve, reject) => {
       // A server's results within a run go to separate batches, in order (storeSnapshots takes a server once).
       if (this.pending.some((p) => p.serverId === serverId)) this.flush();
@@ -69,7 +68,10 @@ export class ResultBatcher {
           ok.map((p) => ({ serverId: p.serverId, runId: this.runId, tools: p.result.tools!, at: p.result.startedAt })),
         );
         const byServer = new Map(ok.map((p, i) => [p.serverId, snapshots[i].changes.length]));
-        for (const p of batch) await recordAttempt(tx, attemptRow(this.runId, p.serverId, p.result));
+        for (const p of batch) {
+          await storePackageInfo(tx, p.serverId, p.result);
+          await recordAttempt(tx, attemptRow(this.runId, p.serverId, p.result));
+        }
         return batch.map((p) => (p.result.outcome === 'ok' ? byServer.get(p.serverId)! : 0));
       });
     } catch {

@@ -3,11 +3,12 @@ import { linkedSignal } from './net/signals.ts';
 import { crawlTarget, type CrawlOptions, type CrawlResult } from './connect/index.ts';
 import { CrawlQueue } from './queue.ts';
 import { ResultBatcher } from './result-batch.ts';
+import type { StorableResult } from './store-result.ts';
 import { holdLease, newLease } from './run-lease.ts';
 
 export { storeResult } from './store-result.ts';
 import { DEFAULT_RETRY, withRetries, type RetryOptions } from './retry.ts';
-import { targetHost, type CrawlTarget, type SourcedServer } from './targets.ts';
+import { distinctLabels, targetHost, type CrawlTarget, type SourcedServer } from './targets.ts';
 
 export interface RunCrawlOptions extends CrawlOptions {
   /** Local (stdio) attempts at once (default 4). */
@@ -82,7 +83,7 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
   const storage = new AbortController();
   const { signal, unlink } = linkedSignal(options.signal, storage.signal);
   let storageFailure: unknown;
-  async function store(serverId: string, result: CrawlResult): Promise<number> {
+  async function store(serverId: string, result: StorableResult): Promise<number> {
     if (storageFailure !== undefined) throw storageFailure;
     try {
       return await batcher.store(serverId, result);
@@ -99,7 +100,7 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
   const results: ServerOutcome[] = [];
   let attempts = 0;
 
-  async function attempt(target: CrawlTarget): Promise<CrawlResult> {
+  async function attempt(target: CrawlTarget): Promise<StorableResult> {
     const { result, retries } = await withRetries(
       () => queue.run(targetHost(target), () => crawlTarget(target, { ...options, signal })),
       (r) => r.transient,
@@ -176,5 +177,6 @@ export function mergeById(sourced: readonly SourcedServer[]): SourcedServer[] {
     first.server = { ...first.server, sources: [...new Set([...(first.server.sources ?? []), ...(server.sources ?? [])])] };
     first.targets.push(...targets);
   }
-  return [...byId.values()];
+  // Two sources may list one way of reaching a server twice: each attempt record needs a label of its own.
+  return [...byId.values()].map((s) => ({ ...s, targets: distinctLabels(s.targets) }));
 }

@@ -28,6 +28,11 @@ export const OUTCOMES = [
   'too_many_tools',
   'listing_too_large',
   'interrupted',
+  'package_not_found',
+  'version_not_found',
+  'install_failed',
+  'install_timeout',
+  'needs_newer_runtime',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 

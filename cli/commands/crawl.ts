@@ -40,7 +40,8 @@ async function crawl(flags: CrawlCommandFlags): Promise<void> {
   // crawl with the same sources completes it.
   const interrupts = interruptOnSignals();
   try {
-    const selected = await gatherSources(sources, database.orm, { signal: interrupts.signal, log: flags.json ? undefined : (line) => console.error(line) });
+    const gathered = await gatherSources(sources, database.orm, { signal: interrupts.signal, log: flags.json ? undefined : (line) => console.error(line) });
+    const selected = gathered.servers;
     const refusal = await sandboxRefusal(selected, options.unsafeNoSandbox);
     if (refusal) throw new Error(refusal);
     const progress = progressReporter();
@@ -64,6 +65,7 @@ async function crawl(flags: CrawlCommandFlags): Promise<void> {
           onProgress: flags.json ? undefined : (p) => progress.update(p),
         });
     progress.done();
+    await gathered.settle(summary);
     if (flags.json) return printJson(summary);
     console.log(
       formatTable(

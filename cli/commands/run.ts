@@ -72,10 +72,11 @@ export async function prepareRun(flags: RunFlags): Promise<PreparedRun> {
   return {
     async run(db, { onEvent, signal }) {
       const current = flags.servers ? await parseSources(flags) : sources;
-      const sourced = await gatherSources(current, db.orm, { signal, log: (line) => console.error(line) });
+      const gathered = await gatherSources(current, db.orm, { signal, log: (line) => console.error(line) });
+      const sourced = gathered.servers;
       const refusal = await sandboxRefusal(sourced, crawl.unsafeNoSandbox);
       if (refusal) throw new Error(refusal);
-      return runPipeline(db, {
+      const summary = await runPipeline(db, {
         sourced,
         crawl,
         distributed: boss ? { boss, queue } : undefined,
@@ -85,6 +86,8 @@ export async function prepareRun(flags: RunFlags): Promise<PreparedRun> {
         onEvent,
         signal,
       });
+      await gathered.settle(summary.crawl);
+      return summary;
     },
     close: async () => void (await boss?.stop({ graceful: false })),
   };

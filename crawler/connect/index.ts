@@ -1,7 +1,8 @@
-import type { ListedTool, Outcome } from '../../db/index.ts';
+import type { ListedTool, Outcome, PackageInfo } from '../../db/index.ts';
+import { crawlPackageTarget } from '../package-attempts.ts';
 import { CrawlError } from '../errors.ts';
 import { resolveLimits, type CrawlLimits } from '../limits.ts';
-import type { NpmCacheOptions } from '../npm-cache.ts';
+import type { PackageOptions } from '../package-launch.ts';
 import { checkRemoteUrl, guardedFetch, type NetworkPolicy } from '../net/index.ts';
 import { targetLabel, type CrawlTarget } from '../targets.ts';
 import { listAllTools } from './listing.ts';
@@ -20,7 +21,8 @@ export interface CrawlOptions {
   network?: NetworkPolicy;
   /** Replaces the guarded fetch of the HTTP transports (the URL is still checked against `network` first). */
   fetch?: typeof fetch;
-  npm?: NpmCacheOptions;
+  npm?: PackageOptions['npm'];
+  pypi?: PackageOptions['pypi'];
   /** Aborting ends the attempt with the outcome `interrupted`. */
   signal?: AbortSignal;
   /**
@@ -50,8 +52,16 @@ export interface CrawlResult {
   details: Record<string, unknown>;
 }
 
-/** One connection attempt: connect, initialize, list every tool, disconnect. Never throws; failures are data. */
-export async function crawlTarget(target: CrawlTarget, options: CrawlOptions = {}): Promise<CrawlResult> {
+/**
+ * One connection attempt: connect, initialize, list every tool, disconnect. Never throws; failures are data.
+ * A package server that fails to start is retried with what it said it lacks (see package-attempts.ts).
+ */
+export async function crawlTarget(target: CrawlTarget, options: CrawlOptions = {}): Promise<CrawlResult & { packageInfo?: PackageInfo }> {
+  if (target.kind === 'npm' || target.kind === 'pypi') return crawlPackageTarget(target, options, crawlOnce);
+  return crawlOnce(target, options);
+}
+
+async function crawlOnce(target: CrawlTarget, options: CrawlOptions = {}): Promise<CrawlResult> {
   const now = options.now ?? (() => new Date());
   const limits = resolveLimits(options.limits);
   const startedAt = now();
@@ -96,6 +106,7 @@ export async function crawlTarget(target: CrawlTarget, options: CrawlOptions = {
     signal: controller.signal,
     fetch: options.fetch ?? (guardedFetch(network, { maxResponseBytes: limits.maxMessageBytes, signal: controller.signal }) as typeof fetch),
     npm: options.npm,
+    pypi: options.pypi,
     unsafeNoSandbox: options.unsafeNoSandbox,
     startDeadline,
     onCleanup: (cleanup) => cleanups.push(cleanup),
@@ -122,7 +133,7 @@ export async function crawlTarget(target: CrawlTarget, options: CrawlOptions = {
     Object.assign(details, failure.details);
     let outcome = failure.outcome;
     let message = failure.error;
-    if (target.kind === 'npm' && outcome === 'crashed' && target.placeholders.length > 0) {
+    if ((target.kind === 'npm' || target.kind === 'pypi') && outcome === 'crashed' && target.placeholders.length > 0) {
       outcome = 'needs_config';
       message = `The server did not start with placeholder values for ${target.placeholders.join(', ')}; it needs real configuration. (${message})`;
     }

@@ -4,8 +4,8 @@ import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontex
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { launchSandboxed, scratchPathsOf, stdioView, type SandboxLaunch } from '../sandbox/index.ts';
 import type { CrawlLimits } from '../limits.ts';
-import { installNpmPackage, type NpmCacheOptions } from '../npm-cache.ts';
-import type { NpmTarget, RemoteTarget, StdioTarget } from '../targets.ts';
+import { preparePackage, type PackageOptions } from '../package-launch.ts';
+import type { NpmTarget, PypiTarget, RemoteTarget, StdioTarget } from '../targets.ts';
 
 export const CLIENT_INFO = { name: 'toolrisk-crawler', version: '0.1.0' };
 
@@ -31,7 +31,8 @@ export interface SessionContext {
   limits: CrawlLimits;
   signal: AbortSignal;
   fetch?: typeof fetch;
-  npm?: NpmCacheOptions;
+  npm?: PackageOptions['npm'];
+  pypi?: PackageOptions['pypi'];
   /** Starts the attempt's deadline: once anything is installed, just before the server is started or contacted. */
   startDeadline(): void;
   /** Called with every resource to release when the attempt ends, however it ends. */
@@ -48,14 +49,17 @@ export interface SessionContext {
   note(key: string, value: unknown): void;
 }
 
-export async function openStdioSession(target: StdioTarget | NpmTarget, ctx: SessionContext): Promise<Session> {
+export async function openStdioSession(target: StdioTarget | NpmTarget | PypiTarget, ctx: SessionContext): Promise<Session> {
   let launch: SandboxLaunch;
-  if (target.kind === 'npm') {
-    const installed = await installNpmPackage(target.package, target.version, { ...ctx.npm, signal: ctx.signal });
-    ctx.note('npmVersion', installed.version);
+  if (target.kind === 'npm' || target.kind === 'pypi') {
+    const prepared = await preparePackage(target, { npm: ctx.npm, pypi: ctx.pypi }, ctx.signal);
+    ctx.note(target.kind === 'npm' ? 'npmVersion' : 'pypiVersion', prepared.info.version);
+    ctx.note('packageInfo', prepared.info);
+    ctx.note('runtime', prepared.runtime);
     if (target.placeholders.length > 0) ctx.note('placeholders', target.placeholders);
-    const readablePaths = [installed.dir];
-    launch = { command: installed.command, args: [...installed.args, ...target.args], env: target.env, readablePaths, scratchPaths: scratchPathsOf(target.args, readablePaths) };
+    if (target.kind === 'npm' && target.http) ctx.note('http', { ...target.http, via: 'relay' });
+    const { command, args, env, readablePaths } = prepared;
+    launch = { command, args, env, readablePaths, scratchPaths: scratchPathsOf(target.args, readablePaths) };
   } else {
     launch = { command: target.command, args: target.args, env: target.env, cwd: target.cwd, ...stdioView(target) };
   }
@@ -63,7 +67,7 @@ export async function openStdioSession(target: StdioTarget | NpmTarget, ctx: Ses
   const sandbox = launchSandboxed(
     { ...launch, allowNetwork: false },
     { maxMessageBytes: ctx.limits.maxMessageBytes, maxStderrBytes: ctx.limits.maxStderrBytes, deadlineMs: ctx.limits.deadlineMs },
-    { unsandboxed: target.bundled || ctx.unsafeNoSandbox ? 'warn' : 'refuse' },
+    { unsandboxed: (target.kind !== 'pypi' && target.bundled) || ctx.unsafeNoSandbox ? 'warn' : 'refuse' },
   );
   ctx.onCleanup(() => sandbox.kill());
   ctx.onStderr?.(() => sandbox.stderr());

@@ -87,7 +87,11 @@ export function parseServersFile(text: string, file: string): SourcedServer[] {
     throw new ServersFileError(file, [`cannot parse it as YAML or JSON: ${(error as Error).message}`]);
   }
   const top = fileSchema.safeParse(data);
-  if (!top.success) throw new ServersFileError(file, top.error.issues.map((i) => describeIssue('', i)));
+  if (!top.success)
+    throw new ServersFileError(
+      file,
+      top.error.issues.map((i) => describeIssue('', i)),
+    );
 
   const problems: string[] = [];
   const entries: Entry[] = [];

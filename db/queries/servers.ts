@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Orm } from '../connection.ts';
-import { servers, type NewServer, type ServerRow } from '../schema.ts';
+import { servers, type NewServer, type PackageInfo, type ServerRow } from '../schema.ts';
 import { chunks } from './chunks.ts';
 
 /** Server metadata as a source reports it. */
@@ -42,4 +42,9 @@ export async function getServer(orm: Orm, id: string): Promise<ServerRow | undef
 export async function getServers(orm: Orm, ids: readonly string[]): Promise<ServerRow[]> {
   if (ids.length === 0) return [];
   return orm.select().from(servers).where(inArray(servers.id, [...ids]));
+}
+
+/** Records what the package registry says of the package the crawler installed for this server. */
+export async function setPackageInfo(orm: Orm, id: string, info: PackageInfo): Promise<void> {
+  await orm.update(servers).set({ packageInfo: info }).where(eq(servers.id, id));
 }

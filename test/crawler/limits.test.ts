@@ -61,7 +61,10 @@ describe('the tools/list loop and its limits', () => {
   });
 
   it('cuts long descriptions and flags them', async () => {
-    const result = await crawl({ pages: [[tool('long', { description: 'abcdefghijklmnop' }), tool('short', { description: 'abc' })]] }, { limits: { maxDescriptionLength: 10 } });
+    const result = await crawl(
+      { pages: [[tool('long', { description: 'abcdefghijklmnop' }), tool('short', { description: 'abc' })]] },
+      { limits: { maxDescriptionLength: 10 } },
+    );
     expect(result.outcome).toBe('ok');
     expect(result.tools![0]).toMatchObject({ description: 'abcdefghij', descriptionTruncated: true });
     expect(result.tools![1].descriptionTruncated).toBeUndefined();
@@ -70,12 +73,17 @@ describe('the tools/list loop and its limits', () => {
 
   it('rejects duplicate tool names and malformed tools as protocol errors', async () => {
     expect(await crawl({ pages: [[tool('a')], [tool('a')]] })).toMatchObject({ outcome: 'protocol_error', error: expect.stringMatching(/"a" more than once/) });
-    expect(await crawl({ pages: [[{ name: 'no_schema' }]] })).toMatchObject({ outcome: 'protocol_error', error: expect.stringMatching(/Tool 1 .*inputSchema/) });
+    expect(await crawl({ pages: [[{ name: 'no_schema' }]] })).toMatchObject({
+      outcome: 'protocol_error',
+      error: expect.stringMatching(/Tool 1 .*inputSchema/),
+    });
   });
 
   it('strips NUL characters and lone surrogates that PostgreSQL cannot store', async () => {
     const result = await crawl({
-      pages: [[tool('nul\u0000name', { description: 'bad\u0000text \ud800 end', inputSchema: { type: 'object', properties: { 'k\u0000ey': { type: 'string' } } } })]],
+      pages: [
+        [tool('nul\u0000name', { description: 'bad\u0000text \ud800 end', inputSchema: { type: 'object', properties: { 'k\u0000ey': { type: 'string' } } } })],
+      ],
     });
     expect(result.outcome).toBe('ok');
     expect(result.tools![0]).toMatchObject({ name: 'nulname', description: 'badtext \ufffd end', inputSchema: { properties: { key: { type: 'string' } } } });
@@ -123,17 +131,23 @@ describe('failures become outcomes', () => {
     expect(result.outcome).toBe('crashed');
   });
 
-  it('an npm package that cannot be installed is unreachable', async () => {
+  it('an npm package that cannot be installed is install_failed', async () => {
     const result = await crawlTarget(
       { kind: 'npm', serverId: 'npm-fails', package: 'toolrisk-never-installed', version: '1.0.0', args: [], env: {}, placeholders: [] },
       { npm: { cacheDir: readableTempDir('toolrisk-npm-'), npmCommand: 'false' } },
     );
-    expect(result.outcome).toBe('unreachable');
+    expect(result.outcome).toBe('install_failed');
     expect(result.error).toMatch(/npm install toolrisk-never-installed@1.0.0 failed/);
   });
 
   it('unrunnable targets report their outcome without trying', async () => {
-    const result = await crawlTarget({ kind: 'unrunnable', serverId: 'x', label: 'pypi:x@1', outcome: 'unsupported_runtime', reason: 'pypi packages need uvx' });
+    const result = await crawlTarget({
+      kind: 'unrunnable',
+      serverId: 'x',
+      label: 'pypi:x@1',
+      outcome: 'unsupported_runtime',
+      reason: 'pypi packages need uvx',
+    });
     expect(result).toMatchObject({ outcome: 'unsupported_runtime', label: 'pypi:x@1', error: 'pypi packages need uvx' });
   });
 });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fetchRegistry, latestVersions, mapRegistryEntry, runCrawl, syncRegistry, type RegistryEntry } from '../../crawler/index.ts';
-import { getServer, getServers, getState } from '../../db/index.ts';
+import { fetchRegistry, latestVersions, mapRegistryEntry, runCrawl, settleRegistrySync, syncRegistry, type RegistryEntry } from '../../crawler/index.ts';
+import { getServer, getServers, getState, upsertServers } from '../../db/index.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 import { startRegistry, type LoopbackRegistry } from '../fixtures/servers/registry.ts';
 import { LOOPBACK_ONLY, ROOT } from './helpers.ts';
@@ -45,20 +45,23 @@ describe('the registry API client', () => {
     expect(byName(latest, 'io.github.domdomegg/airtable-mcp-server').map((e) => e.server.version)).toEqual(['1.7.3']);
   });
 
-  it('reports malformed entries by name and keeps the rest', async () => {
+  it('drops only what is malformed: an entry without a name, or the bad field of a named one', async () => {
     const broken = [seed[0], { server: { name: 'broken/one', packages: 'not a list' } }, { nonsense: true }, seed[1]];
     const small = await startRegistry(() => broken);
     try {
       const listing = await fetchRegistry({ baseUrl: small.url });
-      expect(listing.entries.map((e) => e.server.name)).toEqual([seed[0].server.name, seed[1].server.name]);
-      expect(listing.problems).toEqual([expect.stringMatching(/^"broken\/one": server\.packages: /), expect.stringMatching(/^an entry without a name: server: Required/)]);
+      expect(listing.entries.map((e) => e.server.name)).toEqual([seed[0].server.name, 'broken/one', seed[1].server.name]);
+      expect(listing.problems).toEqual([expect.stringMatching(/^an entry without a name: server: Required/)]);
+      const mapped = mapRegistryEntry(listing.entries[1]);
+      expect(mapped.server).toMatchObject({ id: 'broken/one', packages: [] });
+      expect(mapped.problems).toEqual(['packages: not a list; dropped']);
     } finally {
       await small.close();
     }
   });
 
   it('maps packages and remotes to targets', () => {
-    const map = (name: string) => mapRegistryEntry(latestVersions(byName(seed, name))[0], { hasCommand: () => false });
+    const map = (name: string) => mapRegistryEntry(latestVersions(byName(seed, name))[0]);
     const airtable = map('io.github.domdomegg/airtable-mcp-server');
     expect(airtable.server).toMatchObject({ id: 'io.github.domdomegg/airtable-mcp-server', version: '1.7.3', sources: ['registry'], status: 'active' });
     expect(airtable.targets[0]).toEqual({
@@ -74,17 +77,22 @@ describe('the registry API client', () => {
       ['unrunnable', 'unsupported_runtime'],
       ['unrunnable', 'unsupported_runtime'],
     ]);
-    expect(map('io.github.domdomegg/time-mcp-pypi').targets).toEqual([
-      expect.objectContaining({ kind: 'unrunnable', label: 'pypi:time-mcp-pypi@1.0.6', outcome: 'unsupported_runtime', reason: expect.stringMatching(/need uvx/) }),
+    expect(map('io.github.domdomegg/time-mcp-pypi').targets).toEqual([expect.objectContaining({ kind: 'pypi', package: 'time-mcp-pypi', version: '1.0.6' })]);
+    expect(map('kbag').targets[0]).toMatchObject({
+      kind: 'unrunnable',
+      reason: expect.stringMatching(/MCP bundles are not run|a runtime this crawler does not know/),
+    });
+    // A secret the registry does not mark required still gets a placeholder: servers often need it to start.
+    expect(map('io.github.21st-dev/magic-mcp').targets).toEqual([
+      expect.objectContaining({ kind: 'npm', package: '@21st-dev/magic', env: { API_KEY: 'TOOLRISK_PLACEHOLDER_API_KEY' }, placeholders: ['API_KEY'] }),
     ]);
-    expect(map('kbag').targets[0]).toMatchObject({ kind: 'unrunnable', reason: expect.stringMatching(/a runtime this crawler does not know/) });
-    expect(map('io.github.21st-dev/magic-mcp').targets).toEqual([expect.objectContaining({ kind: 'npm', package: '@21st-dev/magic', env: {}, placeholders: [] })]);
 
-    const remoteOnly = seed.find((e) => e.server.remotes?.some((r) => r.type === 'sse') && !e.server.packages)!;
-    expect(mapRegistryEntry(remoteOnly).targets[0]).toMatchObject({ kind: 'remote', transport: 'sse', url: remoteOnly.server.remotes![0].url });
+    const remotes = (e: SeedEntry) => (e.server.remotes ?? []) as Array<{ type?: string; url: string }>;
+    const remoteOnly = seed.find((e) => remotes(e).some((r) => r.type === 'sse') && !e.server.packages)!;
+    expect(mapRegistryEntry(remoteOnly).targets[0]).toMatchObject({ kind: 'remote', transport: 'sse', url: remotes(remoteOnly)[0].url });
     const nothing = seed.find((e) => !e.server.packages && !e.server.remotes)!;
     expect(mapRegistryEntry(nothing).targets).toEqual([expect.objectContaining({ kind: 'unrunnable', label: 'none', outcome: 'unsupported_runtime' })]);
-    const untyped = seed.find((e) => e.server.remotes?.some((r) => !r.type))!;
+    const untyped = seed.find((e) => remotes(e).some((r) => !r.type))!;
     expect(mapRegistryEntry(untyped).targets[0]).toMatchObject({ kind: 'unrunnable', reason: expect.stringMatching(/unknown remote transport/) });
   });
 });
@@ -110,6 +118,14 @@ describe.each(testBackends())('registry sync on $name', (backend) => {
     expect(full.servers).toHaveLength(names.size);
     expect(full.updatedSince).toBeUndefined();
     expect(registry.requests.every((r) => !r.includes('updated_since'))).toBe(true);
+    // The source reads; the caller stores (runCrawl does, once) and settles the sync after its run.
+    expect(await getServers(db.orm, [...names])).toEqual([]);
+    await upsertServers(
+      db.orm,
+      full.servers.map((s) => s.server),
+      firstAt,
+    );
+    await settleRegistrySync(db.orm, full, { runId: -1, status: 'completed' });
     expect((await getServers(db.orm, [...names])).length).toBe(names.size);
     expect(await getState(db.orm, `registry-sync:${registry.url}`)).toMatchObject({ lastSyncAt: firstAt.toISOString() });
 
@@ -128,6 +144,12 @@ describe.each(testBackends())('registry sync on $name', (backend) => {
     expect(registry.served).toEqual([2]);
     expect(incremental.servers.map((s) => s.server.id).sort()).toEqual([changed.server.name, deleted.server.name].sort());
     expect(incremental.servers.find((s) => s.server.id === deleted.server.name)!.targets).toEqual([]);
+    await upsertServers(
+      db.orm,
+      incremental.servers.map((s) => s.server),
+      new Date('2026-01-03T00:00:00Z'),
+    );
+    await settleRegistrySync(db.orm, incremental, { runId: -1, status: 'completed' });
     expect(await getServer(db.orm, changed.server.name)).toMatchObject({ description: 'A new description.' });
     expect(await getServer(db.orm, deleted.server.name)).toMatchObject({ status: 'deleted' });
     expect(await getState(db.orm, `registry-sync:${registry.url}`)).toMatchObject({ lastSyncAt: '2026-01-03T00:00:00.000Z' });
@@ -138,7 +160,12 @@ describe.each(testBackends())('registry sync on $name', (backend) => {
     entry.server.description = 'nul\u0000 and a lone \ud800 surrogate';
     entry.server.repository = { url: 'https://example.com/\u0000repo' };
     seed = [entry];
-    await syncRegistry(db.orm, { baseUrl: registry.url });
+    const sync = await syncRegistry(db.orm, { baseUrl: registry.url });
+    await upsertServers(
+      db.orm,
+      sync.servers.map((s) => s.server),
+      new Date(),
+    );
     expect(await getServer(db.orm, entry.server.name)).toMatchObject({
       description: 'nul and a lone \ufffd surrogate',
       repository: { url: 'https://example.com/repo' },
@@ -148,9 +175,7 @@ describe.each(testBackends())('registry sync on $name', (backend) => {
   it('crawls with an allowlist of 127.0.0.1: public and localhost remotes are refused without a connection', async () => {
     const sync = await syncRegistry(db.orm, { baseUrl: registry.url, pageSize: 100 });
     // Only the remotes: the seed's packages are real and must never be installed here.
-    const remotes = sync.servers
-      .map((s) => ({ ...s, targets: s.targets.filter((t) => t.kind === 'remote') }))
-      .filter((s) => s.targets.length > 0);
+    const remotes = sync.servers.map((s) => ({ ...s, targets: s.targets.filter((t) => t.kind === 'remote') })).filter((s) => s.targets.length > 0);
     expect(remotes.length).toBeGreaterThanOrEqual(5);
     const fetched: string[] = [];
     const recordingFetch = (async (input: string | URL | Request) => {
