@@ -15,12 +15,6 @@ export { WEIGHTS } from './weights.ts';
 /** Bump when rules change: stored classifications of another version are recomputed. */
 export const CLASSIFIER_VERSION = '1.3.0';
 
-/** A classification as the catalogue stores it (db's classifications row), keyed by the definition's hash. */
-export function storedClassification(hash: string, classification: Classification, classifiedAt: Date) {
-  const { version, ...result } = classification;
-  return { hash, classifierVersion: version, ...result, classifiedAt };
-}
-
 /** Classifies one tool from its name, title, description, input schema and annotations. Pure and deterministic. */
 export function classify(tool: ToolInput): Classification {
   const evidence: Evidence[] = [];
