@@ -100,7 +100,7 @@ function readJson(text: string): AgentConfig {
     const first = errors[0];
     throw new ConfigError(`not valid JSON: ${JSON_ERRORS[printParseErrorCode(first.error)] ?? printParseErrorCode(first.error)}`, lineAt(text, first.offset));
   }
-  if (!root || root.type !== 'object') throw new ConfigError(`the file is not a JSON object; ${SHAPES_HELP}`, root ? lineAt(text, root.offset) : 1);
+  if (root?.type !== 'object') throw new ConfigError(`the file is not a JSON object; ${SHAPES_HELP}`, root ? lineAt(text, root.offset) : 1);
   const found = (['mcpServers', 'servers', 'mcp.servers'] as const)
     .map((shape) => ({ shape, node: findNodeAtLocation(root, shape === 'mcp.servers' ? ['mcp', 'servers'] : [shape]) }))
     .find((c) => c.node !== undefined);

@@ -20,7 +20,7 @@ import { CrawlError } from '../errors.ts';
 import { assertReachable, planBinds } from './binds.ts';
 import { forcedIsolation, refusalWithoutSandbox, type UnsandboxedPolicy } from './policy.ts';
 import { isWithin } from './readable.ts';
-import { InvalidLineError, LineFramer, MessageTooLargeError, StdoutGarbageError } from './line-framer.ts';
+import { type InvalidLineError, LineFramer, MessageTooLargeError, StdoutGarbageError } from './line-framer.ts';
 import { killAllOfUid, livingProcesses, signalGroup } from './processes.ts';
 import { StderrCapture } from './stderr-capture.ts';
 
