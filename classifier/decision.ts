@@ -1,5 +1,4 @@
-import { ANNOTATION_CONTRADICTIONS, ANNOTATION_RAISES } from './rules/annotations.ts';
-import type { NameReading } from './evidence/name.ts';
+import { ANNOTATION_CONTRADICTIONS, ANNOTATION_READINGS } from './rules/annotations.ts';
 import type { AnnotationConflict, Category, Evidence, Flag } from './types.ts';
 import { FLAGS } from './types.ts';
 import { DECISION_MARGIN, DECISION_THRESHOLD, EXECUTE_FREEFORM_THRESHOLD, FLAG_THRESHOLD, UNKNOWN_BELOW } from './weights.ts';
@@ -39,16 +38,27 @@ export function decide(scores: Scores): Category {
   return topCategory;
 }
 
-export function raiseByAnnotations(category: Category, annotations: Record<string, unknown>, reading: NameReading, evidence: Evidence[]): Category {
-  let current = category;
-  for (const raise of ANNOTATION_RAISES) {
-    if (annotations[raise.hint] !== raise.value || !raise.from.includes(current)) continue;
-    if (raise.needsDeclaredWrite && annotations.readOnlyHint !== false) continue;
-    if (raise.notForPreserving && reading.preserving) continue;
-    evidence.push({ rule: `annotation:${raise.id}`, field: 'annotations', match: `${raise.hint}: ${String(raise.value)}`, points: raise.to, weight: raise.weight });
-    current = raise.to;
+/** For a tool whose text names no action: what its declared hints say it does (read or write), if anything. */
+export function categoryFromAnnotations(annotations: Record<string, unknown>, evidence: Evidence[]): Category | undefined {
+  for (const reading of ANNOTATION_READINGS) {
+    if (annotations[reading.hint] !== reading.value) continue;
+    evidence.push({
+      rule: `annotation:${reading.id}`,
+      field: 'annotations',
+      match: `${reading.hint}: ${String(reading.value)}`,
+      points: reading.category,
+      weight: reading.weight,
+    });
+    return reading.category;
   }
-  return current;
+  return undefined;
+}
+
+/** The strongest evidence for any category. */
+export function strongest(scores: Scores): number {
+  let top = 0;
+  for (const c of WORST_FIRST) if (scores[c] > top) top = scores[c];
+  return top;
 }
 
 export function conflictsWith(category: Category, annotations: Record<string, unknown>): AnnotationConflict[] {

@@ -10,7 +10,15 @@ const MEANING: Record<Category, string> = {
 };
 
 /** One or two plain sentences: the category with its strongest reason, then severity, flags and conflicts. */
-export function explain(category: Category, severity: Severity, flags: readonly Flag[], raisedBy: readonly Flag[], evidence: readonly Evidence[], conflicts: readonly AnnotationConflict[]): string {
+export function explain(
+  category: Category,
+  severity: Severity,
+  flags: readonly Flag[],
+  raisedBy: readonly Flag[],
+  evidence: readonly Evidence[],
+  conflicts: readonly AnnotationConflict[],
+  needsReview: boolean,
+): string {
   let strongest: Evidence | undefined;
   for (const e of evidence) if (e.points === category && (!strongest || e.weight > strongest.weight)) strongest = e;
   const reason = strongest ? `${describe(strongest)}: ${MEANING[category]}` : MEANING[category];
@@ -18,6 +26,7 @@ export function explain(category: Category, severity: Severity, flags: readonly 
   if (raisedBy.length > 0) notes[0] += ` (raised by ${raisedBy.join(', ').replaceAll('_', ' ')})`;
   if (flags.includes('poisoning_suspect')) notes.push('its text looks written to manipulate the model');
   if (conflicts.length > 0) notes.push(`the server's annotations disagree: ${joinMessages(conflicts)}`);
+  if (needsReview) notes.push('the evidence is weak: needs review');
   return `${capitalise(category)}: ${reason}. ${notes.join('; ')}.`;
 }
 

@@ -1,3 +1,4 @@
+import { mixesScripts } from './confusables.ts';
 import { HIDDEN_SECTION, INVISIBLE_RANGES, POISONING_RULES } from './rules/poisoning.ts';
 import { TriggerIndex } from './triggers.ts';
 import type { Evidence } from './types.ts';
@@ -23,6 +24,13 @@ export interface DescriptionScan {
 export function findPoisoning(name: string, title: string, description: string, evidence: Evidence[], scanned: DescriptionScan = scan(description)): void {
   if (name) fromScan(name, 'name', scan(name), evidence);
   if (title) fromScan(title, 'title', scan(title), evidence);
+  for (const [text, field] of [
+    [name, 'name'],
+    [title, 'title'],
+  ] as const) {
+    const mixed = mixesScripts(text);
+    if (mixed) evidence.push(hit('mixed-script', field, mixed));
+  }
   fromScan(description, 'description', scanned, evidence);
   if (description.length > HIDDEN_SECTION.maxLength) evidence.push(hit('very-long-description', 'description', `${description.length} characters`));
   else if (scanned.blank) evidence.push(hit('hidden-section', 'description', scanned.blank));

@@ -33,7 +33,10 @@ const GRADES: readonly Grade[] = ['A', 'B', 'C', 'D', 'F'];
  */
 export function gradeServer(worst: Severity | null, lethalTrifecta: boolean, poisoned: number): { grade: Grade; gradeReason: string } {
   if (poisoned > 0) {
-    return { grade: 'F', gradeReason: `F: ${poisoned === 1 ? 'one tool has a description' : `${poisoned} tools have descriptions`} that look written to manipulate the model (tool poisoning).` };
+    return {
+      grade: 'F',
+      gradeReason: `F: ${poisoned === 1 ? 'one tool has a description' : `${poisoned} tools have descriptions`} that look written to manipulate the model (tool poisoning).`,
+    };
   }
   if (worst === null) return { grade: 'A', gradeReason: 'A: the server lists no tools.' };
   const base = GRADE_BY_WORST_SEVERITY[worst];
@@ -71,7 +74,10 @@ export function addToTally(tally: Tally, classifications: Iterable<{ category: C
 }
 
 export function summarizeServer(tools: ReadonlyArray<{ name: string; classification: Classification }>): ServerSummary {
-  const { categories, severities } = addToTally(emptyTally(), tools.map((t) => t.classification));
+  const { categories, severities } = addToTally(
+    emptyTally(),
+    tools.map((t) => t.classification),
+  );
   const flags: Partial<Record<Flag, number>> = {};
   let worst: ServerSummary['worstTool'] = null;
   for (const { name, classification: c } of tools) {

@@ -6,15 +6,7 @@ export type Category = (typeof CATEGORIES)[number];
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const FLAGS = [
-  'private_data',
-  'untrusted_content',
-  'external_comm',
-  'credential_admin',
-  'bulk',
-  'freeform_input',
-  'poisoning_suspect',
-] as const;
+export const FLAGS = ['private_data', 'untrusted_content', 'external_comm', 'credential_admin', 'bulk', 'freeform_input', 'poisoning_suspect'] as const;
 export type Flag = (typeof FLAGS)[number];
 
 /** A tool as the classifier sees it: the MCP `tools/list` fields. */

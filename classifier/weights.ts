@@ -21,7 +21,7 @@ export const OVERRIDDEN_VERB = 0.5;
 /** The worst category whose score reaches this (and is near the top score) is chosen. */
 export const DECISION_THRESHOLD = 0.5;
 /** How far below the top score a worse category may be and still win. */
-export const DECISION_MARGIN = 0.25;
+export const DECISION_MARGIN = 0.2;
 /** Below this, the evidence is too thin: `unknown`. */
 export const UNKNOWN_BELOW = 0.3;
 /** A flag needs this much evidence. */

@@ -1,12 +1,12 @@
 import type { Classification } from '../classifier/index.ts';
-import type { ClassificationRow, NewClassification } from './schema.ts';
+import type { ClassificationRow } from './schema.ts';
 
 /**
  * The classification row, mapped both ways in one place: what the classifier returned, as the catalogue stores
  * it (keyed by the definition's hash and the classifier version), and back. The columns carry the classifier's
  * types (schema.ts), so neither direction needs a cast.
  */
-export function classificationRow(hash: string, classification: Classification, classifiedAt: Date): NewClassification {
+export function classificationRow(hash: string, classification: Classification, classifiedAt: Date): ClassificationRow {
   const { version, ...result } = classification;
   return { hash, classifierVersion: version, ...result, classifiedAt };
 }

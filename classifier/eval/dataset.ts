@@ -7,19 +7,22 @@ const FIVE_WAY = ['read', 'write', 'execute', 'destructive', 'financial'] as con
 export type ThreeWayLabel = (typeof THREE_WAY)[number];
 export type FiveWayLabel = (typeof FIVE_WAY)[number];
 
-const record = z.object({
-  name: z.string(),
-  server: z.string().optional(),
-  title: z.string().nullish(),
-  description: z.string().nullish(),
-  input_schema: z.unknown().optional(),
-  inputSchema: z.unknown().optional(),
-  annotations: z.record(z.string(), z.unknown()).nullish(),
-  label: z.enum(THREE_WAY).nullish(),
-  annotator_label: z.enum(THREE_WAY).nullish(),
-  category: z.enum(FIVE_WAY).nullish(),
-  flags: z.array(z.string()).nullish(),
-}).refine((r) => r.category || r.label || r.annotator_label, { message: 'needs a category (or a three-way label)', path: ['category'] });
+const record = z
+  .object({
+    name: z.string(),
+    server: z.string().optional(),
+    subserver: z.string().nullish(),
+    title: z.string().nullish(),
+    description: z.string().nullish(),
+    input_schema: z.unknown().optional(),
+    inputSchema: z.unknown().optional(),
+    annotations: z.record(z.string(), z.unknown()).nullish(),
+    label: z.enum(THREE_WAY).nullish(),
+    annotator_label: z.enum(THREE_WAY).nullish(),
+    category: z.enum(FIVE_WAY).nullish(),
+    flags: z.array(z.string()).nullish(),
+  })
+  .refine((r) => r.category || r.label || r.annotator_label, { message: 'needs a category (or a three-way label)', path: ['category'] });
 
 export interface LabelledTool {
   line: number;
@@ -49,11 +52,12 @@ export async function loadLabelledTools(file: string): Promise<LabelledTool[]> {
       throw new Error(`${file}:${index + 1}: not JSON (${(error as Error).message})`);
     }
     const parsed = record.safeParse(json);
-    if (!parsed.success) throw new Error(`${file}:${index + 1}: not a labelled tool: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new Error(`${file}:${index + 1}: not a labelled tool: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ')}`);
     const r = parsed.data;
     tools.push({
       line: index + 1,
-      server: r.server,
+      server: r.server && r.subserver ? `${r.server}#${r.subserver}` : r.server,
       tool: { name: r.name, title: r.title, description: r.description, inputSchema: r.inputSchema ?? r.input_schema, annotations: r.annotations },
       label: r.category ? threeWayOf(r.category) : (r.annotator_label ?? r.label)!,
       category: r.category ?? undefined,

@@ -65,7 +65,10 @@ export function evaluate(tools: readonly LabelledTool[]): EvalReport {
     if (t.category) five.push([t.category, c.category]);
     const key = t.server ?? '(no server)';
     let s = servers.get(key);
-    if (!s) servers.set(key, (s = { count: 0, three: 0, fiveCount: 0, five: 0, dangerousAsRead: 0 }));
+    if (!s) {
+      s = { count: 0, three: 0, fiveCount: 0, five: 0, dangerousAsRead: 0 };
+      servers.set(key, s);
+    }
     s.count++;
     if (predicted === t.label) s.three++;
     if (t.category) {
@@ -74,9 +77,19 @@ export function evaluate(tools: readonly LabelledTool[]): EvalReport {
     }
     if (t.label === 'destructive' && c.category === 'read') s.dangerousAsRead++;
     if (predicted !== t.label) {
-      misclassified.push({ line: t.line, server: t.server, name: t.tool.name, expected: t.label, predicted: c.category, category: t.category, explanation: c.explanation, evidence: c.evidence });
+      misclassified.push({
+        line: t.line,
+        server: t.server,
+        name: t.tool.name,
+        expected: t.label,
+        predicted: c.category,
+        category: t.category,
+        explanation: c.explanation,
+        evidence: c.evidence,
+      });
     }
-    if (c.flags.includes('poisoning_suspect')) poisoningFlagged.push({ line: t.line, name: t.tool.name, evidence: c.evidence.filter((e) => e.points === 'poisoning_suspect') });
+    if (c.flags.includes('poisoning_suspect'))
+      poisoningFlagged.push({ line: t.line, name: t.tool.name, evidence: c.evidence.filter((e) => e.points === 'poisoning_suspect') });
   }
   const threeWay = measure(THREE, three);
   const destructiveTotal = threeWay.perLabel.destructive.support;
@@ -85,22 +98,43 @@ export function evaluate(tools: readonly LabelledTool[]): EvalReport {
     threeWay: { ...threeWay, destructiveAsRead: ratio(threeWay.confusion.destructive.read, destructiveTotal) },
     fiveWay: measure(FIVE, five),
     baselines: {
-      annotations: measure(THREE, tools.map((t) => [t.label, annotationsBaseline(t.tool)] as const)),
-      nameVerb: measure(THREE, tools.map((t) => [t.label, nameVerbBaseline(t.tool)] as const)),
+      annotations: measure(
+        THREE,
+        tools.map((t) => [t.label, annotationsBaseline(t.tool)] as const),
+      ),
+      nameVerb: measure(
+        THREE,
+        tools.map((t) => [t.label, nameVerbBaseline(t.tool)] as const),
+      ),
     },
     misclassified,
     poisoningFlagged,
     flags: Object.fromEntries(
-      [...flagCounts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([flag, n]) => [flag, { precision: ratio(n.truePositive, n.predicted), recall: ratio(n.truePositive, n.support), support: n.support }]),
+      [...flagCounts]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([flag, n]) => [flag, { precision: ratio(n.truePositive, n.predicted), recall: ratio(n.truePositive, n.support), support: n.support }]),
     ),
-    servers: [...servers].map(([server, s]) => ({ server, count: s.count, threeWay: ratio(s.three, s.count), fiveWay: ratio(s.five, s.fiveCount), dangerousAsRead: s.dangerousAsRead })),
+    servers: [...servers].map(([server, s]) => ({
+      server,
+      count: s.count,
+      threeWay: ratio(s.three, s.count),
+      fiveWay: ratio(s.five, s.fiveCount),
+      dangerousAsRead: s.dangerousAsRead,
+    })),
   };
 }
 
-function countFlags(counts: Map<string, { truePositive: number; predicted: number; support: number }>, expected: readonly string[], predicted: readonly string[]): void {
+function countFlags(
+  counts: Map<string, { truePositive: number; predicted: number; support: number }>,
+  expected: readonly string[],
+  predicted: readonly string[],
+): void {
   const entry = (flag: string) => {
     let n = counts.get(flag);
-    if (!n) counts.set(flag, (n = { truePositive: 0, predicted: 0, support: 0 }));
+    if (!n) {
+      n = { truePositive: 0, predicted: 0, support: 0 };
+      counts.set(flag, n);
+    }
     return n;
   };
   for (const flag of expected) entry(flag).support++;

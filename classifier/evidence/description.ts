@@ -1,7 +1,7 @@
 import { POISONING_SCAN, type DescriptionScan } from '../poisoning.ts';
 import { DESCRIPTION_PREAMBLE, PHRASE_RULES } from '../rules/phrases.ts';
 import { POISONING_RULES } from '../rules/poisoning.ts';
-import { VERBS } from '../rules/verbs.ts';
+import { ROUTER_VERBS, VERBS } from '../rules/verbs.ts';
 import { firstSentence, splitWords } from '../tokenize.ts';
 import { TriggerIndex } from '../triggers.ts';
 import type { Evidence } from '../types.ts';
@@ -17,26 +17,83 @@ const CATEGORY_POINTS: ReadonlySet<string> = new Set(['read', 'write', 'execute'
  * matter (reach the unknown bar for a category, the flag bar for a flag). The rest only fire up front.
  */
 const LATER_PHRASE_BITS = PHRASE_RULES.reduce(
-  (bits, rule, i) => ((rule.anywhere ? rule.weight : rule.weight * WEIGHTS.laterSentence) >= (CATEGORY_POINTS.has(rule.points) ? UNKNOWN_BELOW : FLAG_THRESHOLD) ? bits | (1 << i) : bits),
+  (bits, rule, i) =>
+    (rule.anywhere ? rule.weight : rule.weight * WEIGHTS.laterSentence) >= (CATEGORY_POINTS.has(rule.points) ? UNKNOWN_BELOW : FLAG_THRESHOLD)
+      ? bits | (1 << i)
+      : bits,
   0,
 );
 
-/** The first sentence's leading verb, then every phrase rule (full weight in the first sentence, less later). */
-export function readDescription(description: string, nameHasVerb: boolean, evidence: Evidence[]): { verb: boolean; poisoning: DescriptionScan } {
+export interface DescriptionReading {
+  /** The first sentence starts with an action verb. */
+  verb: boolean;
+  /** The first sentence starts with a verb that dispatches operations ("Manage branches: …"). */
+  router: boolean;
+  poisoning: DescriptionScan;
+}
+
+/**
+ * The first sentence's leading verb, then every phrase rule (full weight in the first sentence, less later).
+ * When the leading verb is the name's own and its object here decides instead (`browser_clear`: "Clears
+ * the value of an input"), the name's verb is overridden too.
+ */
+export function readDescription(description: string, nameVerb: string | undefined, evidence: Evidence[]): DescriptionReading {
+  const read = remembered(description);
+  // The description's verb supports when the name has a verb of its own: its evidence weighs less.
+  const scale = nameVerb ? WEIGHTS.descriptionVerbSupporting / WEIGHTS.descriptionVerb : 1;
+  for (const e of read.lead) evidence.push({ ...e, weight: e.weight * scale });
+  if (read.verb && read.overridden && read.verb === nameVerb) {
+    for (const e of evidence) if (e.rule === `name-verb:${nameVerb}`) e.weight *= OVERRIDDEN_VERB;
+  }
+  for (const e of read.phrases) evidence.push({ ...e });
+  return { verb: read.verb !== undefined, router: read.router, poisoning: read.poisoning };
+}
+
+/** What a description says, whatever tool it belongs to: catalogues repeat descriptions, so each is read once. */
+interface DescriptionFacts {
+  verb: string | undefined;
+  /** The leading verb's object decides instead of the verb. */
+  overridden: boolean;
+  router: boolean;
+  /** The leading verb and its objects, weighed as for a name without a verb. */
+  lead: Evidence[];
+  phrases: Evidence[];
+  poisoning: DescriptionScan;
+}
+
+const descriptions = new Map<string, DescriptionFacts>();
+const DESCRIPTIONS_REMEMBERED = 20_000;
+
+function remembered(description: string): DescriptionFacts {
+  let facts = descriptions.get(description);
+  if (facts) return facts;
+  facts = factsOf(description);
+  if (descriptions.size >= DESCRIPTIONS_REMEMBERED) descriptions.clear();
+  descriptions.set(description, facts);
+  return facts;
+}
+
+function factsOf(description: string): DescriptionFacts {
   const { first, rest } = firstSentence(description);
   const lead = first.replace(DESCRIPTION_PREAMBLE, '');
-  const firstWord = /^[A-Za-z]+/.exec(lead)?.[0];
-  let found = false;
-  if (firstWord) {
-    const verb = verbOf(firstWord.toLowerCase());
-    if (verb) {
-      const rule = VERBS.get(verb)!;
-      const weight = nameHasVerb ? WEIGHTS.descriptionVerbSupporting : WEIGHTS.descriptionVerb;
-      const overridden = readObjects(splitWords(lead.slice(0, 80)), 0, verb, rule, 'description', weight, evidence);
-      evidence.push({ rule: `description-verb:${verb}`, field: 'description', match: firstWord, points: rule.category, weight: overridden ? weight * OVERRIDDEN_VERB : weight });
-      found = true;
-    }
+  const firstWord = /^[A-Za-z]+/.exec(lead)?.[0]?.toLowerCase();
+  const router = firstWord !== undefined && ROUTER_VERBS.has(firstWord);
+  const verb = firstWord ? verbOf(firstWord) : undefined;
+  const leadEvidence: Evidence[] = [];
+  let overridden = false;
+  if (verb) {
+    const rule = VERBS.get(verb)!;
+    const weight = WEIGHTS.descriptionVerb;
+    overridden = readObjects(splitWords(lead.slice(0, 80)), 0, verb, rule, 'description', weight, leadEvidence);
+    leadEvidence.push({
+      rule: `description-verb:${verb}`,
+      field: 'description',
+      match: firstWord!,
+      points: rule.category,
+      weight: overridden ? weight * OVERRIDDEN_VERB : weight,
+    });
   }
+  const phrases: Evidence[] = [];
   TEXT_TRIGGERS.scan(description, description.length - rest.length);
   const { first: scannedFirst, rest: scannedRest, near } = TEXT_TRIGGERS;
   const inFirst = TEXT_TRIGGERS.candidates(scannedFirst, near) & PHRASE_BITS;
@@ -48,7 +105,7 @@ export function readDescription(description: string, nameHasVerb: boolean, evide
     const hitFirst = inFirst & bit ? rule.pattern.exec(first) : null;
     const hit = hitFirst ?? (inRest & bit ? rule.pattern.exec(rest) : null);
     if (!hit) continue;
-    evidence.push({
+    phrases.push({
       rule: `phrase:${rule.id}`,
       field: 'description',
       match: hit[0],
@@ -61,7 +118,54 @@ export function readDescription(description: string, nameHasVerb: boolean, evide
     invisibleAt: TEXT_TRIGGERS.invisibleAt,
     blank: TEXT_TRIGGERS.blank,
   };
-  return { verb: found, poisoning };
+  return { verb, overridden, router, lead: leadEvidence, phrases, poisoning };
+}
+
+const CLAUSE = /[:;,(/]|\s(?:or|and)\s/;
+/** `action='join'`, `operation: "delete"`: an operation the description names by its argument. */
+const NAMED_OPERATION = /\b(?:action|operation|command|mode|op|method)\s*[=:]\s*['"`]([a-z][a-z_-]{1,30})['"`]/gi;
+
+/**
+ * The operations a dispatching tool's first sentence names: the verb that starts each clause
+ * ("List, create, close, or select a tab"; "Manage branches: list all branches, delete a branch, …"),
+ * with what its own object implies. Returns how many it found.
+ */
+export function readOperations(description: string, nameWords: readonly string[], evidence: Evidence[]): number {
+  const lead = firstSentence(description).first.replace(DESCRIPTION_PREAMBLE, '');
+  let found = 0;
+  for (const clause of lead.split(CLAUSE)) {
+    const words = splitWords(clause);
+    const verb = words.length > 0 ? verbOf(words[0]) : undefined;
+    if (!verb) continue;
+    found++;
+    const rule = VERBS.get(verb)!;
+    const weight = rule.category === 'read' ? WEIGHTS.readActionEnum : WEIGHTS.actionEnum;
+    // The operation's object may be the name's (`manage_index`: "create, drop, inspect").
+    const overridden = readObjects(words.length > 1 ? words : [verb, ...nameWords], 0, verb, rule, 'description', weight, evidence);
+    evidence.push({
+      rule: `description-operation:${verb}`,
+      field: 'description',
+      match: clause.trim().slice(0, 60),
+      points: rule.category,
+      weight: overridden ? weight * OVERRIDDEN_VERB : weight,
+    });
+  }
+  for (const match of description.matchAll(NAMED_OPERATION)) {
+    const words = splitWords(match[1]);
+    const rule = VERBS.get(words[0]);
+    if (!rule) continue;
+    found++;
+    const weight = rule.category === 'read' ? WEIGHTS.readActionEnum : WEIGHTS.actionEnum;
+    const overridden = readObjects(words.length > 1 ? words : [words[0], ...nameWords], 0, words[0], rule, 'description', weight, evidence);
+    evidence.push({
+      rule: `description-operation:${words[0]}`,
+      field: 'description',
+      match: match[0],
+      points: rule.category,
+      weight: overridden ? weight * OVERRIDDEN_VERB : weight,
+    });
+  }
+  return found;
 }
 
 /** Descriptions conjugate their verbs: "Deletes", "Retrieving", "Updated". */
@@ -75,4 +179,3 @@ export function verbOf(word: string): string | undefined {
   for (const c of candidates) if (VERBS.has(c)) return c;
   return undefined;
 }
-

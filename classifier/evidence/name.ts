@@ -1,14 +1,14 @@
 import { DATA_NOUNS, OBJECT_RULES, OBJECT_STOPWORDS, OUTBOUND_VERBS } from '../rules/objects.ts';
 import { OBJECT_RULE_NAMES, OBJECT_RULE_VERBS, OBJECT_RULES_BY_WORD } from '../rules/indexes.ts';
-import { CONJUNCTIONS, HTTP_METHOD_PREFIXES, VERBS, type VerbRule } from '../rules/verbs.ts';
+import { COMPOUND_NOUNS, CONJUNCTIONS, HTTP_METHOD_PREFIXES, LEADING_ONLY_VERBS, NOUN_LIKE_VERBS, ROUTER_VERBS, VERBS, type VerbRule } from '../rules/verbs.ts';
 import type { Evidence } from '../types.ts';
 import { OVERRIDDEN_VERB, WEIGHTS } from '../weights.ts';
 
 export interface NameReading {
   /** The action verbs of the name, first the main one. */
   verbs: string[];
-  /** Every verb preserves existing data (create, send, pause, rename…). */
-  preserving: boolean;
+  /** The name says it dispatches operations (`manage_branches`) rather than naming one. */
+  router: boolean;
 }
 
 /**
@@ -17,13 +17,23 @@ export interface NameReading {
  */
 export function readName(words: string[], field: 'name' | 'title', weight: number, evidence: Evidence[]): NameReading {
   let at = -1;
+  let router = false;
   for (let i = 0; i < words.length; i++) {
-    if (VERBS.has(words[i])) {
+    if (ROUTER_VERBS.has(words[i])) router = true;
+    if (isVerbAt(words, i)) {
       at = i;
       break;
     }
   }
-  if (at < 0) return { verbs: [], preserving: false };
+  if (at < 0) return { verbs: [], router };
+  if (NOUN_LIKE_VERBS.has(words[at])) {
+    for (let i = words.length - 1; i > at; i--) {
+      if (isVerbAt(words, i) && !NOUN_LIKE_VERBS.has(words[i])) {
+        at = i;
+        break;
+      }
+    }
+  }
   if (HTTP_METHOD_PREFIXES.has(words[at]) && VERBS.has(words[at + 1])) at++;
   const verb = words[at];
   const rule = VERBS.get(verb)!;
@@ -31,19 +41,36 @@ export function readName(words: string[], field: 'name' | 'title', weight: numbe
   evidence.push({ rule: `${field}-verb:${verb}`, field, match: verb, points: rule.category, weight: overridden ? weight * OVERRIDDEN_VERB : weight });
   if (OUTBOUND_VERBS.has(verb)) evidence.push({ rule: `${field}-outbound-verb:${verb}`, field, match: verb, points: 'external_comm', weight: 0.6 });
   const verbs = [verb];
-  let preserving = rule.preserving === true;
   if (CONJUNCTIONS.has(words[at + 1]) && VERBS.has(words[at + 2])) {
     const second = words[at + 2];
     const secondRule = VERBS.get(second)!;
     verbs.push(second);
-    preserving &&= secondRule.preserving === true;
-    evidence.push({ rule: `${field}-verb:${second}`, field, match: second, points: secondRule.category, weight: weight * (WEIGHTS.nameSecondVerb / WEIGHTS.nameVerb) });
+    evidence.push({
+      rule: `${field}-verb:${second}`,
+      field,
+      match: second,
+      points: secondRule.category,
+      weight: weight * (WEIGHTS.nameSecondVerb / WEIGHTS.nameVerb),
+    });
   }
-  return { verbs, preserving };
+  return { verbs, router };
+}
+
+function isVerbAt(words: readonly string[], i: number): boolean {
+  const word = words[i];
+  return VERBS.has(word) && !COMPOUND_NOUNS.get(word)?.has(words[i + 1]) && (i === 0 || !LEADING_ONLY_VERBS.has(word));
 }
 
 /** What the words other than the verb imply with it. Returns whether a rule overrides the verb. */
-export function readObjects(words: string[], at: number, verb: string, verbRule: VerbRule, field: Evidence['field'], scale: number, evidence: Evidence[]): boolean {
+export function readObjects(
+  words: string[],
+  at: number,
+  verb: string,
+  verbRule: VerbRule,
+  field: Evidence['field'],
+  scale: number,
+  evidence: Evidence[],
+): boolean {
   let headEnd = words.length;
   for (let i = at + 1; i < words.length; i++) {
     if (OBJECT_STOPWORDS.has(words[i])) {
@@ -63,6 +90,7 @@ export function readObjects(words: string[], at: number, verb: string, verbRule:
       const rule = OBJECT_RULES[r];
       if (fired & (1 << r)) continue;
       if (rule.headOnly && words[i] !== head) continue;
+      if (rule.after && (i === 0 || !rule.after.includes(words[i - 1]))) continue;
       const verbs = OBJECT_RULE_VERBS[r];
       if (verbs ? !verbs.has(verb) : rule.verbCategories ? !rule.verbCategories.includes(verbRule.category) : false) continue;
       fired |= 1 << r;

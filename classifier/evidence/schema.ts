@@ -3,20 +3,33 @@ import { ACTION_ARGUMENTS, ARGUMENT_RULES, HTTP_METHODS } from '../rules/argumen
 import { ARGUMENT_RULE_NAMES, ARGUMENT_RULES_BY_WORD, ARGUMENT_RULES_EXACT } from '../rules/indexes.ts';
 import { VERBS } from '../rules/verbs.ts';
 import { splitWords } from '../tokenize.ts';
-import type { Category, Evidence } from '../types.ts';
-import { WEIGHTS } from '../weights.ts';
+import type { Evidence } from '../types.ts';
+import { OVERRIDDEN_VERB, WEIGHTS } from '../weights.ts';
+import { readObjects } from './name.ts';
+
+export interface SchemaReading {
+  /** An argument picks the operation (`action`, `operation`, `command`…). */
+  actionArgument: boolean;
+  /** Operations its enum/const values name. */
+  operations: number;
+}
 
 /** Argument names and types, and enum/const values of action-like arguments (`action: delete`). */
-export function readSchema(schema: unknown, evidence: Evidence[]): void {
-  if (!isRecord(schema) || !isRecord(schema.properties)) return;
+export function readSchema(schema: unknown, nameWords: readonly string[], evidence: Evidence[]): SchemaReading {
+  const result: SchemaReading = { actionArgument: false, operations: 0 };
+  if (!isRecord(schema) || !isRecord(schema.properties)) return result;
   const properties = schema.properties;
   let fired = 0; // bit i: ARGUMENT_RULES[i] has fired
   for (const argument in properties) {
     const definition = properties[argument];
     const reading = readArgumentName(argument);
-    if (reading.rules.length > 0) fired = applyArgumentRules(reading.rules, argument, typeOf(definition), fired, evidence);
-    if (reading.isAction && isRecord(definition)) readActionValues(argument, definition, evidence);
+    if (reading.rules.length > 0) fired = applyArgumentRules(reading.rules, argument, definition, properties, fired, evidence);
+    if (reading.isAction && isRecord(definition)) {
+      result.actionArgument = true;
+      result.operations += readActionValues(argument, definition, nameWords, evidence);
+    }
   }
+  return result;
 }
 
 interface ArgumentNameReading {
@@ -52,30 +65,61 @@ function readArgumentName(argument: string): ArgumentNameReading {
 }
 
 /** Applies the argument rules at `indexes` not yet in `fired`; returns `fired` with those that fired. */
-function applyArgumentRules(indexes: readonly number[], argument: string, type: string | undefined, fired: number, evidence: Evidence[]): number {
+function applyArgumentRules(
+  indexes: readonly number[],
+  argument: string,
+  definition: unknown,
+  properties: Record<string, unknown>,
+  fired: number,
+  evidence: Evidence[],
+): number {
+  const type = typeOf(definition);
   for (const r of indexes) {
     const rule = ARGUMENT_RULES[r];
     if (fired & (1 << r) || (rule.types && (!type || !rule.types.includes(type)))) continue;
+    if (rule.unless && isRecord(definition) && (matches(rule.unless, definition.description) || matches(rule.unless, definition.default))) continue;
+    if (rule.unlessBeside?.some((sibling) => sibling in properties)) continue;
     fired |= 1 << r;
     evidence.push({ rule: ARGUMENT_RULE_NAMES[r], field: 'inputSchema', match: argument, points: rule.points, weight: rule.weight });
   }
   return fired;
 }
 
-function readActionValues(argument: string, definition: Record<string, unknown>, evidence: Evidence[]): void {
+/**
+ * Evidence from the actions an action argument's values name; returns how many values are actions. A
+ * value without an object of its own acts on the name's (`git_remote` with `mode: remove`).
+ */
+function readActionValues(argument: string, definition: Record<string, unknown>, nameWords: readonly string[], evidence: Evidence[]): number {
   const values = Array.isArray(definition.enum) ? definition.enum : definition.const !== undefined ? [definition.const] : [];
-  if (allHttpMethods(values)) return;
-  const seen = new Set<Category>();
+  if (allHttpMethods(values)) return 0;
+  const seen = new Set<string>();
+  let operations = 0;
   for (const value of values) {
     if (typeof value !== 'string') continue;
     // Action values are imperatives (`delete`, `create_rule`): nouns such as `labels` are not actions.
-    const verb = splitWords(value)[0];
-    const category = verb ? VERBS.get(verb)?.category : undefined;
-    if (!category || seen.has(category)) continue;
-    seen.add(category);
-    const weight = category === 'read' ? WEIGHTS.readActionEnum : WEIGHTS.actionEnum;
-    evidence.push({ rule: `argument-action:${verb}`, field: 'inputSchema', match: `${argument}: ${value}`, points: category, weight });
+    const words = splitWords(value);
+    const verb = words[0];
+    const rule = verb ? VERBS.get(verb) : undefined;
+    if (!rule) continue;
+    operations++;
+    // `remove_member` and `remove_repository` are different operations; `delete` twice is one.
+    if (seen.has(value)) continue;
+    seen.add(value);
+    const weight = rule.category === 'read' ? WEIGHTS.readActionEnum : WEIGHTS.actionEnum;
+    const overridden = readObjects(words.length > 1 ? words : [verb, ...nameWords], 0, verb, rule, 'inputSchema', weight, evidence);
+    evidence.push({
+      rule: `argument-action:${verb}`,
+      field: 'inputSchema',
+      match: `${argument}: ${value}`,
+      points: rule.category,
+      weight: overridden ? weight * OVERRIDDEN_VERB : weight,
+    });
   }
+  return operations;
+}
+
+function matches(pattern: RegExp, value: unknown): boolean {
+  return typeof value === 'string' && pattern.test(value);
 }
 
 function allHttpMethods(values: readonly unknown[]): boolean {
@@ -91,9 +135,10 @@ function typeOf(definition: unknown): string | undefined {
     for (const t of type) if (typeof t === 'string' && t !== 'null') return t;
     return undefined;
   }
-  if (Array.isArray(definition.anyOf)) for (const option of definition.anyOf) {
-    const t = typeOf(option);
-    if (t && t !== 'null') return t;
-  }
+  if (Array.isArray(definition.anyOf))
+    for (const option of definition.anyOf) {
+      const t = typeOf(option);
+      if (t && t !== 'null') return t;
+    }
   return undefined;
 }

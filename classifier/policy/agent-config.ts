@@ -142,7 +142,8 @@ function readToml(text: string): AgentConfig {
   try {
     data = parseToml(text) as Record<string, unknown>;
   } catch (error) {
-    if (error instanceof TomlError) throw new ConfigError(`not valid TOML: ${error.message.split('\n')[0].replace(/^Invalid TOML document: /, '')}`, error.line);
+    if (error instanceof TomlError)
+      throw new ConfigError(`not valid TOML: ${error.message.split('\n')[0].replace(/^Invalid TOML document: /, '')}`, error.line);
     throw error;
   }
   const tables = data.mcp_servers;
@@ -187,7 +188,12 @@ function findLine(text: string, pattern: RegExp): number | undefined {
   return index >= 0 ? index + 1 : undefined;
 }
 
-function configuredServer(name: string, value: unknown, line: number | undefined, lineOf: (path: Array<string | number>) => number | undefined): ConfiguredServer {
+function configuredServer(
+  name: string,
+  value: unknown,
+  line: number | undefined,
+  lineOf: (path: Array<string | number>) => number | undefined,
+): ConfiguredServer {
   const parsed = serverEntry.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

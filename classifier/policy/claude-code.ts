@@ -8,9 +8,7 @@ import { byName } from './text.ts';
  * `mcp__<server>__<tool>` in `allow`, `ask` and `deny`; deny wins over ask, ask over allow.
  */
 const rule = z.string().regex(/^mcp__[A-Za-z0-9_-]+__[A-Za-z0-9_-]+$/);
-export const claudeCodeDocument = z
-  .object({ permissions: z.object({ allow: z.array(rule), ask: z.array(rule), deny: z.array(rule) }).strict() })
-  .strict();
+export const claudeCodeDocument = z.object({ permissions: z.object({ allow: z.array(rule), ask: z.array(rule), deny: z.array(rule) }).strict() }).strict();
 
 /**
  * Claude Code names an MCP tool `mcp__<server>__<tool>` with every character outside [A-Za-z0-9_-] of both

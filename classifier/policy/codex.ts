@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { clientVerdict, toggleVerdict, type ClientVerdict } from './decision.ts';
 import { withoutUnsafe, type FormatWriter, type ServerDecisions } from './server-decisions.ts';
 import { hasLoneSurrogate, quoted } from './text.ts';
@@ -8,7 +9,22 @@ import { hasLoneSurrogate, quoted } from './text.ts';
  * `[mcp_servers.<name>.tools.<tool>] approval_mode` = `approve` (run without asking) or `prompt` (ask).
  * Every key is quoted and every string escaped (text.ts), so any name stays a name.
  */
-const APPROVAL: Record<Exclude<ClientVerdict, 'deny'>, string> = { allow: 'approve', ask: 'prompt' };
+export const codexDocument = z
+  .object({
+    mcp_servers: z.record(
+      z.string(),
+      z
+        .object({
+          enabled_tools: z.array(z.string()),
+          disabled_tools: z.array(z.string()),
+          tools: z.record(z.string(), z.object({ approval_mode: z.enum(['auto', 'prompt', 'approve']) }).strict()).optional(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+export const CODEX_APPROVAL: Record<Exclude<ClientVerdict, 'deny'>, string> = { allow: 'approve', ask: 'prompt' };
 
 const unsafe = (name: string) => (hasLoneSurrogate(name) ? 'a lone surrogate cannot be written in TOML' : null);
 
@@ -21,7 +37,7 @@ function table(server: ServerDecisions): string {
   for (const [name, decision] of enabled) {
     const verdict = clientVerdict(decision);
     if (verdict === 'deny') continue;
-    lines.push('', `[${key}.tools.${quoted(name)}]`, `approval_mode = "${APPROVAL[verdict]}"`);
+    lines.push('', `[${key}.tools.${quoted(name)}]`, `approval_mode = "${CODEX_APPROVAL[verdict]}"`);
   }
   return `${lines.join('\n')}\n`;
 }

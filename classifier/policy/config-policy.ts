@@ -33,7 +33,10 @@ export const policyIndexSchema = z.object({
   servers: z.array(z.object({ id: z.string(), keys: z.array(z.string()), tools: z.array(z.string().regex(/^[lmhc][rwxdfu][!-]/s)) })),
 });
 
-export function policyIndexServer(server: { id: string; packages: readonly unknown[]; remotes: readonly unknown[] }, tools: readonly PolicyTool[]): PolicyIndexServer {
+export function policyIndexServer(
+  server: { id: string; packages: readonly unknown[]; remotes: readonly unknown[] },
+  tools: readonly PolicyTool[],
+): PolicyIndexServer {
   return {
     id: server.id,
     keys: catalogueKeys(server),

@@ -1,10 +1,7 @@
 import type { Category, Flag, Severity } from '../types.ts';
 
 /** What a gateway should do with one tool. */
-export type PolicyDecision =
-  | { action: 'allow' }
-  | { action: 'limit'; perMinute: number }
-  | { action: 'deny'; reason: string };
+export type PolicyDecision = { action: 'allow' } | { action: 'limit'; perMinute: number } | { action: 'deny'; reason: string };
 
 export interface PolicyTool {
   name: string;

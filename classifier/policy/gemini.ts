@@ -9,10 +9,7 @@ import { withoutUnsafe, type FormatWriter } from './server-decisions.ts';
  */
 export const geminiDocument = z
   .object({
-    mcpServers: z.record(
-      z.string(),
-      z.object({ includeTools: z.array(z.string()), excludeTools: z.array(z.string()) }).strict(),
-    ),
+    mcpServers: z.record(z.string(), z.object({ includeTools: z.array(z.string()), excludeTools: z.array(z.string()) }).strict()),
   })
   .strict();
 
@@ -28,7 +25,9 @@ export const geminiWriter: FormatWriter = {
   render(servers) {
     const mcpServers = Object.fromEntries(
       servers.map((server) => {
-        const enabled = withoutUnsafe([server], unsafe)[0].decisions.filter(([, d]) => toggleVerdict(d) === 'enabled').map(([name]) => name);
+        const enabled = withoutUnsafe([server], unsafe)[0]
+          .decisions.filter(([, d]) => toggleVerdict(d) === 'enabled')
+          .map(([name]) => name);
         const disabled = server.decisions.filter(([, d]) => toggleVerdict(d) === 'disabled').map(([name]) => name);
         return [server.name, { includeTools: enabled, excludeTools: disabled }];
       }),

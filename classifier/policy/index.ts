@@ -1,6 +1,7 @@
 import { claudeCodeWriter } from './claude-code.ts';
-import { codexWriter } from './codex.ts';
-import { describeDecision, ladder, recommendedDecision, type PolicyDecision, type PolicyTool } from './decision.ts';
+import { CODEX_APPROVAL, codexWriter } from './codex.ts';
+import { describeDecision, ladder, recommendedDecision, SEVERITY_MAPPING, type PolicyDecision, type PolicyTool } from './decision.ts';
+import type { Severity } from '../types.ts';
 import { geminiWriter } from './gemini.ts';
 import { interceptWriter } from './intercept.ts';
 import { policyLayerWriter } from './policylayer.ts';
@@ -8,6 +9,7 @@ import { defaultServerName, type FormatWriter, type ServerDecisions } from './se
 import { byName } from './text.ts';
 
 export { claudeCodeDocument, claudeCodeName } from './claude-code.ts';
+export { codexDocument } from './codex.ts';
 export { geminiDocument } from './gemini.ts';
 export { interceptDocument, type InterceptDocument } from './intercept.ts';
 export { policyLayerDocument, type PolicyLayerDocument } from './policylayer.ts';
@@ -56,6 +58,21 @@ const WRITERS: Record<ExportFormat, FormatWriter> = {
   gemini: geminiWriter,
 };
 
+/** The severity mapping as each format spells it, for documentation (the API page). */
+export function severityMappingRows(): Array<{ severity: Severity; gateway: string; 'claude-code': string; codex: string; gemini: string }> {
+  return (Object.keys(SEVERITY_MAPPING) as Severity[]).map((severity) => {
+    const row = SEVERITY_MAPPING[severity];
+    const g: { action: string; perMinute?: number } = row.gateway;
+    return {
+      severity,
+      gateway: g.action === 'limit' ? `${g.perMinute} calls a minute` : g.action,
+      'claude-code': row.client,
+      codex: row.client === 'deny' ? 'disabled_tools' : `enabled_tools, approval_mode ${CODEX_APPROVAL[row.client]}`,
+      gemini: row.toggle === 'enabled' ? 'includeTools' : 'excludeTools',
+    };
+  });
+}
+
 export function isExportFormat(value: string): value is ExportFormat {
   return Object.hasOwn(EXPORT_FORMATS, value);
 }
@@ -73,7 +90,10 @@ export function renderPolicy(tools: readonly PolicyTool[], format: ExportFormat,
 
 /** One policy for several servers, each under the name the user gave it (a `--config` policy). */
 export function renderCombinedPolicy(servers: ReadonlyArray<{ name: string; tools: readonly PolicyTool[] }>, format: ExportFormat): string {
-  return WRITERS[format].render(servers.map((s) => serverDecisions(s.name, s.tools)), true);
+  return WRITERS[format].render(
+    servers.map((s) => serverDecisions(s.name, s.tools)),
+    true,
+  );
 }
 
 /** The tools a format leaves out because their names would not stay names there, with the reason. */

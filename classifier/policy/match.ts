@@ -74,7 +74,10 @@ export function pypiName(spec: string): string | null {
 
 /** `docker.io/library/x:tag@sha256:…` → `x`; `ghcr.io/o/x:1` → `ghcr.io/o/x`. */
 function ociImage(reference: string): string | null {
-  let image = reference.trim().toLowerCase().replace(/@sha256:[a-f0-9]+$/, '');
+  let image = reference
+    .trim()
+    .toLowerCase()
+    .replace(/@sha256:[a-f0-9]+$/, '');
   const lastSlash = image.lastIndexOf('/');
   const colon = image.lastIndexOf(':');
   if (colon > lastSlash) image = image.slice(0, colon);
@@ -84,11 +87,64 @@ function ociImage(reference: string): string | null {
 
 // Package runners and the options of theirs that take a value (so the value is not taken for the package).
 const NPX_VALUE_OPTIONS = new Set(['-p', '--package', '-c', '--call', '--registry', '--cache', '--userconfig', '-w', '--workspace']);
-const UVX_VALUE_OPTIONS = new Set(['--from', '--with', '--with-requirements', '--python', '-p', '--index', '--index-url', '--extra-index-url', '--default-index', '--directory', '--cache-dir', '--config-file', '--constraints', '--overrides', '--env-file']);
+const UVX_VALUE_OPTIONS = new Set([
+  '--from',
+  '--with',
+  '--with-requirements',
+  '--python',
+  '-p',
+  '--index',
+  '--index-url',
+  '--extra-index-url',
+  '--default-index',
+  '--directory',
+  '--cache-dir',
+  '--config-file',
+  '--constraints',
+  '--overrides',
+  '--env-file',
+]);
 const DOCKER_VALUE_OPTIONS = new Set([
-  '-e', '--env', '--env-file', '-v', '--volume', '--mount', '--name', '-p', '--publish', '--network', '--net', '-w', '--workdir', '-u', '--user',
-  '--entrypoint', '-l', '--label', '--platform', '--pull', '--add-host', '--cpus', '-m', '--memory', '--device', '--cap-add', '--cap-drop',
-  '--security-opt', '--tmpfs', '--ulimit', '-h', '--hostname', '--restart', '--log-driver', '--log-opt', '--gpus', '--ipc', '--pid', '--runtime', '--shm-size',
+  '-e',
+  '--env',
+  '--env-file',
+  '-v',
+  '--volume',
+  '--mount',
+  '--name',
+  '-p',
+  '--publish',
+  '--network',
+  '--net',
+  '-w',
+  '--workdir',
+  '-u',
+  '--user',
+  '--entrypoint',
+  '-l',
+  '--label',
+  '--platform',
+  '--pull',
+  '--add-host',
+  '--cpus',
+  '-m',
+  '--memory',
+  '--device',
+  '--cap-add',
+  '--cap-drop',
+  '--security-opt',
+  '--tmpfs',
+  '--ulimit',
+  '-h',
+  '--hostname',
+  '--restart',
+  '--log-driver',
+  '--log-opt',
+  '--gpus',
+  '--ipc',
+  '--pid',
+  '--runtime',
+  '--shm-size',
 ]);
 
 /** The program's own name: `/usr/bin/npx`, `npx.cmd` and `C:\…\npx.exe` are all `npx`. */

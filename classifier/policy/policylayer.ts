@@ -15,7 +15,10 @@ const limit = z
 const toolPolicy = z
   .object({
     limits: z.array(limit).min(1).optional(),
-    deny_if: z.array(z.object({ conditions: z.array(z.unknown()), on_deny: z.string().min(1) }).strict()).min(1).optional(),
+    deny_if: z
+      .array(z.object({ conditions: z.array(z.unknown()), on_deny: z.string().min(1) }).strict())
+      .min(1)
+      .optional(),
   })
   .strict();
 

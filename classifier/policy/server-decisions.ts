@@ -28,6 +28,9 @@ export function withoutUnsafe(servers: readonly ServerDecisions[], unsafe: (name
 /** A catalogue id as a server name for a client configuration: its last path segment, lowercase, [a-z0-9_-]. */
 export function defaultServerName(serverId: string): string {
   const last = serverId.split('/').filter(Boolean).pop() ?? serverId;
-  const name = last.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+  const name = last
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return name || 'server';
 }

@@ -16,9 +16,7 @@ export function hasLoneSurrogate(text: string): boolean {
 /** `text` as a double-quoted string that JSON, YAML and TOML all parse back to exactly `text`. */
 export function quoted(text: string): string {
   if (hasLoneSurrogate(text)) throw new Error(`cannot write a string with a lone surrogate: ${JSON.stringify(text)}`);
-  const body = text
-    .replace(/["\\]/g, (c) => `\\${c}`)
-    .replace(ESCAPED, (c) => SHORT[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const body = text.replace(/["\\]/g, (c) => `\\${c}`).replace(ESCAPED, (c) => SHORT[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return `"${body}"`;
 }
 

@@ -1,30 +1,24 @@
 import type { Category } from '../types.ts';
 
 /**
- * MCP annotations are the server's own claim: they may raise a classification, never lower it, and a
- * contradiction with the other evidence is reported. Each rule says when a declared hint raises the
- * category `from` one to `to`, and which declared value contradicts which evidence.
+ * MCP annotations are the server's own claim. What the tool's name, description and schema say it does
+ * decides; an annotation decides only where that text names no action, and then never makes a tool
+ * critical: many servers set `destructiveHint: true` on every tool that is not read-only, or
+ * `readOnlyHint: false` on screenshots. A declared hint that contradicts the text is reported as an
+ * annotation conflict (below) whichever way it points.
  */
-export interface AnnotationRaise {
+export interface AnnotationReading {
   id: string;
-  hint: 'readOnlyHint' | 'destructiveHint';
+  hint: 'readOnlyHint';
   value: boolean;
-  from: Category[];
-  to: Category;
-  /**
-   * When set, the raise needs `readOnlyHint: false` declared too. MCP gives destructiveHint meaning only
-   * for tools that are not read-only; a lone `destructiveHint: true` is too often a blanket default
-   * (some servers set it on every tool) to raise a classification on its own.
-   */
-  needsDeclaredWrite?: boolean;
-  /** When set, tools whose name verbs preserve data (create, send, pause, rename…; see verbs.ts) keep their category. */
-  notForPreserving?: boolean;
+  category: Extract<Category, 'read' | 'write'>;
   weight: number;
 }
 
-export const ANNOTATION_RAISES: readonly AnnotationRaise[] = [
-  { id: 'declares-writes', hint: 'readOnlyHint', value: false, from: ['read', 'unknown'], to: 'write', weight: 0.6 },
-  { id: 'declares-destructive', hint: 'destructiveHint', value: true, from: ['write'], to: 'destructive', needsDeclaredWrite: true, notForPreserving: true, weight: 0.6 },
+/** What a tool whose text names no action is taken to do from its declared hints (`destructiveHint` alone says nothing: it is often a blanket default). */
+export const ANNOTATION_READINGS: readonly AnnotationReading[] = [
+  { id: 'declares-read-only', hint: 'readOnlyHint', value: true, category: 'read', weight: 0.6 },
+  { id: 'declares-writes', hint: 'readOnlyHint', value: false, category: 'write', weight: 0.6 },
 ];
 
 export interface AnnotationContradiction {
@@ -36,8 +30,23 @@ export interface AnnotationContradiction {
 }
 
 export const ANNOTATION_CONTRADICTIONS: readonly AnnotationContradiction[] = [
-  { hint: 'readOnlyHint', value: true, contradicts: ['write', 'execute', 'destructive', 'financial'], message: (c) => `declared read-only, but the name and description say it is ${c}` },
+  {
+    hint: 'readOnlyHint',
+    value: true,
+    contradicts: ['write', 'execute', 'destructive', 'financial'],
+    message: (c) => `declared read-only, but the name and description say it is ${c}`,
+  },
   { hint: 'readOnlyHint', value: false, contradicts: ['read'], message: () => 'declared not read-only, but the name and description only describe reading' },
-  { hint: 'destructiveHint', value: false, contradicts: ['destructive'], message: () => 'declared non-destructive, but the name and description describe a destructive action' },
-  { hint: 'destructiveHint', value: true, contradicts: ['read', 'write'], message: (c) => `declared destructive, but the name and description describe a ${c === 'read' ? 'read-only' : 'reversible'} action` },
+  {
+    hint: 'destructiveHint',
+    value: false,
+    contradicts: ['destructive'],
+    message: () => 'declared non-destructive, but the name and description describe a destructive action',
+  },
+  {
+    hint: 'destructiveHint',
+    value: true,
+    contradicts: ['read', 'write'],
+    message: (c) => `declared destructive, but the name and description describe a ${c === 'read' ? 'read-only' : 'reversible'} action`,
+  },
 ];

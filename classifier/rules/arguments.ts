@@ -13,26 +13,122 @@ export interface ArgumentRule {
   exact?: boolean;
   /** Only the argument name's last word counts (`file_path`, not `path_prefix`). */
   headWord?: boolean;
+  /** The argument's own description or default shows it is something else (a JSONPath, not a file). */
+  unless?: RegExp;
+  /** A sibling argument shows the value lives elsewhere (`path` beside `owner` and `repo` is a path in a remote repository). */
+  unlessBeside?: string[];
   points: Category | Flag;
   weight: number;
 }
 
 export const ARGUMENT_RULES: readonly ArgumentRule[] = [
   { id: 'sql', names: ['sql', 'sql_query', 'sqlquery', 'statement', 'ddl', 'dml'], exact: true, types: ['string'], points: 'execute', weight: 0.75 },
-  { id: 'shell-command', names: ['command', 'cmd', 'shell', 'script', 'code', 'program', 'javascript', 'python', 'bash', 'expression', 'snippet', 'source_code', 'function_code'], exact: true, types: ['string'], points: 'execute', weight: 0.6 },
-  { id: 'freeform-code', names: ['sql', 'command', 'cmd', 'script', 'shell', 'expression', 'statement', 'javascript', 'python', 'jql', 'promql', 'logql', 'kql', 'cypher', 'graphql', 'regex', 'formula', 'selector', 'manifest', 'pipeline'], headWord: true, types: ['string', 'array', 'object'], points: 'freeform_input', weight: 0.6 },
+  {
+    id: 'shell-command',
+    names: ['command', 'cmd', 'shell', 'script', 'code', 'program', 'javascript', 'python', 'bash', 'expression', 'snippet', 'source_code', 'function_code'],
+    exact: true,
+    types: ['string'],
+    points: 'execute',
+    weight: 0.6,
+  },
+  {
+    id: 'freeform-code',
+    names: [
+      'sql',
+      'command',
+      'cmd',
+      'script',
+      'shell',
+      'expression',
+      'statement',
+      'javascript',
+      'python',
+      'jql',
+      'promql',
+      'logql',
+      'kql',
+      'cypher',
+      'graphql',
+      'formula',
+      'manifest',
+    ],
+    headWord: true,
+    types: ['string', 'array', 'object'],
+    points: 'freeform_input',
+    weight: 0.6,
+  },
+  { id: 'query-document', names: ['pipeline', 'filter', 'aggregation'], exact: true, types: ['array', 'object'], points: 'freeform_input', weight: 0.6 },
   { id: 'code-argument', names: ['code', 'source_code', 'function_code', 'snippet'], exact: true, types: ['string'], points: 'freeform_input', weight: 0.6 },
   { id: 'query-text', names: ['query', 'q'], exact: true, types: ['string'], points: 'freeform_input', weight: 0.35 },
-  { id: 'freeform-location', names: ['url', 'urls', 'uri', 'href', 'webhook', 'path', 'paths', 'filepath', 'filename', 'directory', 'dir', 'folder'], headWord: true, types: ['string', 'array'], points: 'freeform_input', weight: 0.5 },
-  { id: 'many-items', names: ['records', 'ids', 'items', 'documents', 'entities', 'files', 'messages', 'rows', 'objects', 'keys', 'relations', 'observations', 'deletions', 'updates', 'operations', 'changes', 'entries'], headWord: true, types: ['array'], points: 'bulk', weight: 0.5 },
-  { id: 'money-amount', names: ['amount', 'price', 'currency', 'notional', 'qty', 'quantity', 'side', 'limit_price', 'stop_price'], points: 'financial', weight: 0.3 },
-  { id: 'recipient', names: ['recipient', 'recipients', 'to', 'cc', 'bcc', 'email_to', 'phone', 'phone_number', 'channel', 'channel_id', 'chat_id', 'webhook_url'], exact: true, points: 'external_comm', weight: 0.4 },
-  { id: 'force-switch', names: ['force', 'overwrite', 'permanent', 'hard', 'recursive', 'cascade', 'purge'], exact: true, types: ['boolean'], points: 'destructive', weight: 0.35 },
-  { id: 'secret-argument', names: ['password', 'secret', 'token', 'api_key', 'apikey', 'private_key', 'client_secret'], exact: true, points: 'credential_admin', weight: 0.4 },
+  {
+    id: 'arbitrary-url',
+    names: ['url', 'urls', 'uri', 'href', 'link', 'webhook', 'webhook_url', 'target_url', 'page_url', 'endpoint_url'],
+    exact: true,
+    types: ['string', 'array'],
+    points: 'freeform_input',
+    weight: 0.5,
+  },
+  {
+    id: 'filesystem-path',
+    names: ['path', 'paths', 'filepath', 'filepaths', 'directory', 'dir', 'folder', 'cwd'],
+    headWord: true,
+    types: ['string', 'array'],
+    unless: /json ?path|\$\.|^\$$|dot[- ]notation|documentation|\burl\b/i,
+    unlessBeside: ['owner', 'repo', 'repository', 'repo_name', 'project_id', 'projectId', 'bucket', 'bucket_name'],
+    points: 'freeform_input',
+    weight: 0.5,
+  },
+  {
+    id: 'many-items',
+    names: ['records', 'ids', 'documents', 'entities', 'messages', 'rows', 'objects', 'keys', 'relations', 'observations', 'deletions', 'updates', 'entries'],
+    headWord: true,
+    types: ['array'],
+    points: 'bulk',
+    weight: 0.5,
+  },
+  {
+    id: 'money-amount',
+    names: ['amount', 'price', 'currency', 'notional', 'qty', 'quantity', 'side', 'limit_price', 'stop_price'],
+    points: 'financial',
+    weight: 0.3,
+  },
+  {
+    id: 'recipient',
+    names: ['recipient', 'recipients', 'to', 'cc', 'bcc', 'email_to', 'phone', 'phone_number', 'channel', 'channel_id', 'chat_id', 'webhook_url'],
+    exact: true,
+    points: 'external_comm',
+    weight: 0.4,
+  },
+  {
+    id: 'force-switch',
+    names: ['force', 'overwrite', 'permanent', 'hard', 'recursive', 'cascade', 'purge'],
+    exact: true,
+    types: ['boolean'],
+    points: 'destructive',
+    weight: 0.35,
+  },
+  {
+    id: 'secret-argument',
+    names: ['password', 'secret', 'token', 'api_key', 'apikey', 'private_key', 'client_secret'],
+    exact: true,
+    points: 'credential_admin',
+    weight: 0.4,
+  },
 ];
 
 /** Argument names whose enum or const values name actions (`action: create | delete`). */
-export const ACTION_ARGUMENTS: ReadonlySet<string> = new Set(['action', 'actions', 'operation', 'op', 'method', 'mode', 'command', 'verb', 'subcommand', 'cmd']);
+export const ACTION_ARGUMENTS: ReadonlySet<string> = new Set([
+  'action',
+  'actions',
+  'operation',
+  'op',
+  'method',
+  'mode',
+  'command',
+  'verb',
+  'subcommand',
+  'cmd',
+]);
 
 /** An enum of these is a choice of HTTP method, not of action (`method: GET | DELETE` for a monitor's probe). */
 export const HTTP_METHODS: ReadonlySet<string> = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);

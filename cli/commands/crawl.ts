@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { crawlOrResume, interruptOnSignals, type ResumableCrawlSummary } from '../../crawler/run-lifecycle.ts';
+import { sandboxRefusal } from '../../crawler/sandbox/index.ts';
 import { openDatabase } from '../../db/index.ts';
 import { addCrawlFlags, countFlag, crawlOptionsFrom, type CrawlFlags } from '../crawl-flags.ts';
 import { progressReporter } from '../crawl-progress.ts';
@@ -39,6 +40,8 @@ async function crawl(flags: CrawlCommandFlags): Promise<void> {
   const interrupts = interruptOnSignals();
   try {
     const selected = await gatherSources(sources, database.orm, { signal: interrupts.signal, log: flags.json ? undefined : (line) => console.error(line) });
+    const refusal = await sandboxRefusal(selected, options.unsafeNoSandbox);
+    if (refusal) throw new Error(refusal);
     const progress = progressReporter();
     const resumeKey = JSON.stringify({ ...sources.described, ...(flags.distributed ? { distributed: true } : {}) });
     const log = (line: string) => console.error(line);

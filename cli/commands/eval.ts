@@ -5,7 +5,9 @@ import { formatTable, printable, printJson } from '../output.ts';
 export function registerEval(program: Command): void {
   program
     .command('eval')
-    .description('Measure the classifier against labelled tools (JSONL with the human `category`, or a three-way label): three-way and five-way accuracy, per-flag precision/recall, per-server figures, two baselines.')
+    .description(
+      'Measure the classifier against labelled tools (JSONL with the human `category`, or a three-way label): three-way and five-way accuracy, per-flag precision/recall, per-server figures, two baselines.',
+    )
     .argument('<file>', 'labelled tools, one JSON object per line (e.g. tools-dev.jsonl)')
     .option('--json', 'print the whole report as JSON')
     .option('--limit <n>', 'misclassified tools to list (default 50; all with --json)', '50')
@@ -43,7 +45,12 @@ export function registerEval(program: Command): void {
         ),
         '',
         'Risk flags against the human flags:',
-        indent(formatTable(['flag', 'precision', 'recall', 'support'], Object.entries(report.flags).map(([flag, f]) => [flag, percent(f.precision), percent(f.recall), f.support]))),
+        indent(
+          formatTable(
+            ['flag', 'precision', 'recall', 'support'],
+            Object.entries(report.flags).map(([flag, f]) => [flag, percent(f.precision), percent(f.recall), f.support]),
+          ),
+        ),
         '',
         'Per server:',
         indent(
@@ -54,12 +61,16 @@ export function registerEval(program: Command): void {
         ),
         '',
         `Poisoning suspects: ${report.poisoningFlagged.length} of ${report.count}`,
-        ...report.poisoningFlagged.map((p) => `  line ${p.line} ${printable(p.name)}: ${p.evidence.map((e) => `${e.rule} “${printable(e.match)}”`).join(', ')}`),
+        ...report.poisoningFlagged.map(
+          (p) => `  line ${p.line} ${printable(p.name)}: ${p.evidence.map((e) => `${e.rule} “${printable(e.match)}”`).join(', ')}`,
+        ),
         '',
         `Misclassified three-way: ${report.misclassified.length}${report.misclassified.length > limit ? ` (first ${limit}; --limit or --json for all)` : ''}`,
       ];
       for (const m of report.misclassified.slice(0, limit)) {
-        lines.push(`  line ${m.line} ${printable(m.server ?? '')} ${printable(m.name)}: labelled ${m.expected}${m.category ? ` (${m.category})` : ''}, classified ${m.predicted}`);
+        lines.push(
+          `  line ${m.line} ${printable(m.server ?? '')} ${printable(m.name)}: labelled ${m.expected}${m.category ? ` (${m.category})` : ''}, classified ${m.predicted}`,
+        );
         lines.push(`    ${printable(m.explanation)}`);
         for (const e of m.evidence) lines.push(`    - ${e.rule} [${e.field}] “${printable(e.match)}” → ${e.points} ${e.weight.toFixed(2)}`);
       }
@@ -70,7 +81,10 @@ export function registerEval(program: Command): void {
 function confusionTable(m: Metrics): string {
   const labels = Object.keys(m.confusion);
   const columns = [...labels, 'unknown'];
-  return formatTable(['label \\ classified', ...columns], labels.map((label) => [label, ...columns.map((c) => m.confusion[label][c] ?? 0)]));
+  return formatTable(
+    ['label \\ classified', ...columns],
+    labels.map((label) => [label, ...columns.map((c) => m.confusion[label][c] ?? 0)]),
+  );
 }
 
 function perLabelTable(m: Metrics): string {

@@ -7,6 +7,7 @@ import { policyForConfig, type ConfigPolicy, type MatchedServer } from '../../cl
 import { EXPORT_FORMATS, isExportFormat, renderPolicy, unsafeToolNames, type ExportFormat } from '../../classifier/policy/index.ts';
 import { crawlTarget, type CrawlTarget } from '../../crawler/index.ts';
 import { classificationRow, openDatabase, serverToolSet, writeClassifications } from '../../db/index.ts';
+import { classifyCatalogue } from '../../pipeline/classify.ts';
 import { policyIndexFromDatabase } from '../../site/render/policy-index.ts';
 import { addCrawlFlags, crawlOptionsFrom, type CrawlFlags } from '../crawl-flags.ts';
 import { UsageError } from '../errors.ts';
@@ -30,10 +31,14 @@ export function registerPolicy(program: Command): void {
     .argument('[tool]', 'one tool of that server: the per-tool policy')
     .option('--format <format>', `policy format: ${Object.keys(EXPORT_FORMATS).join(', ')}`, 'policylayer')
     .option('--out <file>', 'write the policy to this file instead of standard output')
-    .option('--config <file>', 'an MCP configuration (claude_desktop_config.json, .mcp.json, Cursor or VS Code mcp.json, Codex config.toml, Gemini settings.json): one policy for all its servers, under your names for them')
+    .option(
+      '--config <file>',
+      'an MCP configuration (claude_desktop_config.json, .mcp.json, Cursor or VS Code mcp.json, Codex config.toml, Gemini settings.json): one policy for all its servers, under your names for them',
+    )
     .option('--check-missing', 'with --config: list the tools of servers the catalogue lacks, live in the sandbox, and include them');
   addCrawlFlags(command).action(async (serverId: string | undefined, toolName: string | undefined, flags: PolicyFlags) => {
-    if (!isExportFormat(flags.format)) throw new UsageError(`--format must be one of ${Object.keys(EXPORT_FORMATS).join(', ')}, got ${JSON.stringify(flags.format)}`);
+    if (!isExportFormat(flags.format))
+      throw new UsageError(`--format must be one of ${Object.keys(EXPORT_FORMATS).join(', ')}, got ${JSON.stringify(flags.format)}`);
     const format = flags.format;
     let document: string;
     if (flags.config !== undefined) {
@@ -61,7 +66,9 @@ async function serverPolicy(serverName: string, toolName: string | undefined, fo
     if (current.length === 0) throw new Error(`no current tools for server ${printable(serverId)}: no crawl has listed its tools yet`);
     const chosen = toolName === undefined ? current : current.filter((t) => t.name === toolName);
     if (chosen.length === 0) {
-      throw new Error(`server ${printable(serverId)} has no tool ${printable(JSON.stringify(toolName))}; its tools: ${current.map((t) => printable(t.name)).join(', ')}`);
+      throw new Error(
+        `server ${printable(serverId)} has no tool ${printable(JSON.stringify(toolName))}; its tools: ${current.map((t) => printable(t.name)).join(', ')}`,
+      );
     }
     // Tools classified by an older classifier version (or not at all) are classified now and stored.
     const fresh = chosen.filter((t) => !t.classification).map((t) => ({ hash: t.definition.hash, result: classify(t.definition) }));
@@ -89,7 +96,11 @@ async function configPolicy(file: string, format: ExportFormat, flags: PolicyFla
     throw new UsageError(`--config: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   const db = await openDatabase();
-  const index = await policyIndexFromDatabase(db, CLASSIFIER_VERSION).finally(() => db.close());
+  // Tools not yet classified for this classifier version are classified and stored first, as `build` does,
+  // so this index and the site's are the same.
+  const index = await classifyCatalogue(db.orm)
+    .then(() => policyIndexFromDatabase(db, CLASSIFIER_VERSION))
+    .finally(() => db.close());
   const read = (extra: MatchedServer[] = []) => {
     try {
       return policyForConfig(text, path.basename(file), index, format, extra);
@@ -111,7 +122,11 @@ function report(result: ConfigPolicy): void {
   if (result.missing.length > 0) {
     console.error('Not in the catalogue (no policy written for them; --check-missing lists their tools live):');
     for (const m of result.missing) {
-      const why = m.catalogued ? `catalogued as ${m.catalogued}, but no crawl has listed its tools` : m.keys.length > 0 ? `looked for ${m.keys.join(', ')}` : 'not started by npx, uvx, docker or a URL';
+      const why = m.catalogued
+        ? `catalogued as ${m.catalogued}, but no crawl has listed its tools`
+        : m.keys.length > 0
+          ? `looked for ${m.keys.join(', ')}`
+          : 'not started by npx, uvx, docker or a URL';
       console.error(`  ${printable(m.name)} (line ${m.line}): ${printable(why)}`);
     }
   }
@@ -119,7 +134,8 @@ function report(result: ConfigPolicy): void {
 }
 
 function warnUnsafe(unsafe: ReadonlyArray<{ server: string; name: string; reason: string }>): void {
-  for (const u of unsafe) console.error(`Left out tool ${printable(JSON.stringify(u.name))} of ${printable(u.server)}: ${u.reason} (so the format's default applies to it).`);
+  for (const u of unsafe)
+    console.error(`Left out tool ${printable(JSON.stringify(u.name))} of ${printable(u.server)}: ${u.reason} (so the format's default applies to it).`);
 }
 
 /** Lists the tools of each missing server in the sandbox, as `toolrisk check` does, and classifies them. */
@@ -159,6 +175,7 @@ function checkTarget(server: ConfiguredServer & { keys: string[] }): CrawlTarget
     const at = server.args.findIndex((a) => a === npm || a.startsWith(`${npm}@`));
     return { kind: 'npm', serverId, package: npm, version: undefined, args: at >= 0 ? server.args.slice(at + 1) : [], env: {}, placeholders: [] };
   }
-  if (server.command) return { kind: 'stdio', serverId, command: server.command, args: server.args, env: {} };
+  // As `toolrisk check -- <command>` does: the sandbox decides what of the current folder the server may see.
+  if (server.command) return { kind: 'stdio', serverId, command: server.command, args: server.args, env: {}, cwd: process.cwd() };
   return null;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { openBoss, requirePostgres } from '../../crawler/distributed/boss.ts';
+import { sandboxRefusal } from '../../crawler/sandbox/index.ts';
 import { openDatabase, type Database } from '../../db/index.ts';
 import { runPipeline, type PipelineEvent, type PipelineSummary } from '../../pipeline/run.ts';
 import { addCrawlFlags, countFlag, crawlOptionsFrom, type CrawlFlags } from '../crawl-flags.ts';
@@ -72,6 +73,8 @@ export async function prepareRun(flags: RunFlags): Promise<PreparedRun> {
     async run(db, { onEvent, signal }) {
       const current = flags.servers ? await parseSources(flags) : sources;
       const sourced = await gatherSources(current, db.orm, { signal, log: (line) => console.error(line) });
+      const refusal = await sandboxRefusal(sourced, crawl.unsafeNoSandbox);
+      if (refusal) throw new Error(refusal);
       return runPipeline(db, {
         sourced,
         crawl,

@@ -4,7 +4,7 @@ import type { ListedTool } from '../../db/index.ts';
 import { CrawlError } from '../errors.ts';
 import { withLinkedSignal } from '../net/signals.ts';
 import type { CrawlLimits } from '../limits.ts';
-import { storable } from '../storable.ts';
+import { schemaShapeProblem, storable } from '../storable.ts';
 
 const pageSchema = z.object({ tools: z.array(z.unknown()), nextCursor: z.string().optional() }).passthrough();
 
@@ -81,7 +81,18 @@ function toListedTool(item: unknown, index: number, maxDescriptionLength: number
     const issue = parsed.error.issues[0];
     throw new CrawlError('protocol_error', `Tool ${index + 1} of the listing is malformed: ${issue.path.join('.') || 'tool'}: ${issue.message}.`);
   }
-  const t = storable(parsed.data);
+  // zod drops `__proto__` keys from the objects it rebuilds: the JSON values are taken as the server sent them.
+  const sent = item as Record<'inputSchema' | 'outputSchema' | 'annotations', unknown>;
+  for (const field of ['inputSchema', 'outputSchema', 'annotations'] as const) {
+    const problem = sent[field] === undefined ? undefined : schemaShapeProblem(sent[field]);
+    if (problem) {
+      throw new CrawlError('protocol_error', `The ${field} of the tool ${JSON.stringify(parsed.data.name.slice(0, 200))} is not stored: ${problem} (limit per tool); nothing of this listing was stored.`, {
+        tool: parsed.data.name.slice(0, 200),
+        field,
+      });
+    }
+  }
+  const t = storable({ ...parsed.data, inputSchema: sent.inputSchema as Record<string, unknown>, outputSchema: sent.outputSchema as Record<string, unknown> | undefined, annotations: sent.annotations as Record<string, unknown> | undefined });
   const cut = t.description !== undefined && t.description.length > maxDescriptionLength;
   return {
     name: t.name,

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { randomInt } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,12 +20,12 @@ import { assertReachable, planBinds } from './binds.ts';
 import { forcedIsolation, refusalWithoutSandbox, type UnsandboxedPolicy } from './policy.ts';
 import { isWithin } from './readable.ts';
 import { type InvalidLineError, LineFramer, MessageTooLargeError, StdoutGarbageError } from './line-framer.ts';
-import { killAllOfUid, livingProcesses, signalGroup } from './processes.ts';
+import { killAllOfUid, livingProcesses, pickThrowawayUid, signalGroup } from './processes.ts';
 import { StderrCapture } from './stderr-capture.ts';
 
 export { InvalidLineError, MessageTooLargeError, StdoutGarbageError } from './line-framer.ts';
 export { listProcesses, livingProcesses, type ProcessInfo } from './processes.ts';
-export { ISOLATION_ENV, isBundledServersFile, UNSAFE_FLAG, type UnsandboxedPolicy } from './policy.ts';
+export { ISOLATION_ENV, isBundledServersFile, sandboxRefusal, UNSAFE_FLAG, type UnsandboxedPolicy } from './policy.ts';
 export { scratchPathsOf, stdioView, type ServerView } from './readable.ts';
 export { sweepStaleSandboxDirs } from './sweep.ts';
 
@@ -208,7 +207,7 @@ class SandboxedTransport implements Transport {
     const warn = options.warn ?? ((message: string) => process.stderr.write(`toolrisk: warning: ${message}\n`));
     // As root the server gets a throwaway uid of its own: no root privileges, a process limit the
     // kernel enforces, and a way to find and kill every process it left behind.
-    this.uid = process.getuid?.() === 0 ? (options.pickUid ?? (() => randomInt(1_000_000_000, 2_000_000_000)))() : undefined;
+    this.uid = process.getuid?.() === 0 ? (options.pickUid ?? pickThrowawayUid)() : undefined;
     const dir = await createSandboxDir(options.tmpRoot ?? tmpdir(), this.uid);
     this.dir = dir;
 
@@ -225,7 +224,9 @@ class SandboxedTransport implements Transport {
     const readable = launch.readablePaths ?? [];
     const binds = this.isolation === 'bwrap' ? await planBinds(readable, launch.scratchPaths ?? [], { uid: this.uid, sandboxRoot: dir.root }) : undefined;
     if (!binds) assertReachable(readable, this.uid);
-    const cwd = launch.cwd !== undefined && readable.some((root) => isWithin(launch.cwd!, root)) ? launch.cwd : dir.work;
+    // The given working folder when the server's code is in or below it (under bwrap only the way to the code
+    // and the code itself are there), else a fresh one.
+    const cwd = launch.cwd !== undefined && readable.some((root) => isWithin(launch.cwd!, root) || isWithin(root, launch.cwd!)) ? launch.cwd : dir.work;
 
     const resources = { ...DEFAULT_RESOURCE_LIMITS, ...definedOnly(limits) };
     const prlimit = findOnPath('prlimit', sandboxPath());

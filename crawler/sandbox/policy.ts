@@ -1,6 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SourcedServer } from '../targets.ts';
+import { probeBwrap } from './command.ts';
+import { pickThrowawayUid } from './processes.ts';
 
 /** Set to `none` to run every stdio server without bwrap (tests and CI exercising the unisolated path). */
 export const ISOLATION_ENV = 'TOOLRISK_SANDBOX_ISOLATION';
@@ -42,4 +44,16 @@ export function markBundled(servers: readonly SourcedServer[]): SourcedServer[] 
     server,
     targets: targets.map((target) => (target.kind === 'npm' || target.kind === 'stdio' ? { ...target, bundled: true } : target)),
   }));
+}
+
+/**
+ * Before a crawl opens its run: the refusal (naming the fix) when some of `servers` are local servers that
+ * would be refused one by one because bwrap is unavailable, else undefined.
+ */
+export async function sandboxRefusal(servers: readonly SourcedServer[], unsafeNoSandbox = false): Promise<string | undefined> {
+  if (unsafeNoSandbox || forcedIsolation() === 'none') return undefined;
+  const local = servers.some(({ targets }) => targets.some((target) => (target.kind === 'npm' || target.kind === 'stdio') && !target.bundled));
+  if (!local) return undefined;
+  const probe = await probeBwrap(process.getuid?.() === 0 ? pickThrowawayUid() : undefined);
+  return probe.ok ? undefined : refusalWithoutSandbox(probe.reason);
 }

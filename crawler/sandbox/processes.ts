@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ProcessInfo {
@@ -56,4 +57,9 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
  */
 export function killAllOfUid(uid: number): void {
   spawnSync('/bin/sh', ['-c', 'kill -KILL -1'], { uid, gid: uid, stdio: 'ignore', env: {}, cwd: '/' });
+}
+
+/** A uid no account uses, for one sandboxed server when the crawler runs as root. */
+export function pickThrowawayUid(): number {
+  return randomInt(1_000_000_000, 2_000_000_000);
 }

@@ -39,7 +39,7 @@ export function stdioView(target: { command: string; args: string[]; cwd?: strin
   const command = asPath(target.command, base);
   const existing = existingPaths(target.args, base);
   const code = command && existsSync(command) && !isInterpreter(command) ? command : existing.find(isFile);
-  const readablePaths = code ? [codeRootOf(code, offLimitsPaths(env))] : [];
+  const readablePaths = code ? codeRootsOf(code, offLimitsPaths(env)) : [];
   return { readablePaths, scratchPaths: scratchPathsOf(target.args, readablePaths, base) };
 }
 
@@ -84,24 +84,30 @@ export function isWithin(child: string, parent: string): boolean {
 }
 
 /**
- * The code's folder: inside node_modules that whole node_modules folder (the package and its hoisted
+ * The code's folders: inside node_modules that whole node_modules folder (the package and its hoisted
  * dependencies), else the nearest folder with a package.json, else the script's folder; the first of these
- * that may be bound. When none may (a script straight in /tmp, in the current folder), the file alone.
+ * that may be bound, or the file alone when none may (a script straight in /tmp). When the package folder
+ * may not be shown (it is the current folder, or a home folder), its dependencies still are: its
+ * node_modules and package.json, nothing else of it.
  */
-function codeRootOf(file: string, offLimits: OffLimits): string {
+function codeRootsOf(file: string, offLimits: OffLimits): string[] {
   const resolved = real(file);
-  const candidates: string[] = [];
+  const bindable = (candidate: string) => unbindableReason(candidate, offLimits) === undefined;
   const parts = resolved.split(path.sep);
   const modules = parts.indexOf('node_modules');
-  if (modules > 0) candidates.push(parts.slice(0, modules + 1).join(path.sep));
-  for (let dir = path.dirname(resolved); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) {
-      candidates.push(dir);
-      break;
-    }
+  if (modules > 0 && bindable(parts.slice(0, modules + 1).join(path.sep))) return [parts.slice(0, modules + 1).join(path.sep)];
+  const pkg = packageFolderOf(resolved);
+  if (pkg && bindable(pkg)) return [pkg];
+  const own = bindable(path.dirname(resolved)) ? path.dirname(resolved) : resolved;
+  const dependencies = pkg ? ['node_modules', 'package.json'].map((name) => path.join(pkg, name)) : [];
+  return [own, ...dependencies.filter((dep) => existsSync(dep) && !isWithin(own, dep) && bindable(dep))];
+}
+
+function packageFolderOf(file: string): string | undefined {
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
   }
-  candidates.push(path.dirname(resolved));
-  return candidates.find((dir) => unbindableReason(dir, offLimits) === undefined) ?? resolved;
+  return undefined;
 }
 
 /** A program of the system or the Node running the crawler: the server's code is then its script argument. */

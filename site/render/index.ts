@@ -21,6 +21,8 @@ import { atomFeed, sitemap, sitemapIndex, URLS_PER_SITEMAP } from './feeds.ts';
 import { CATALOGUE_PARTS, cataloguePart, type JobResult, type PagesJob, type ServersResult } from './jobs.ts';
 import { listPageJobs, serverLists, toolLists, type FilterGroup } from './lists.ts';
 import { groupHistory, type ServerRowModel, type ToolRowModel } from './model.ts';
+import { PolicyIndexBuilder } from './policy-index.ts';
+import { policyPage, writePolicyPageFiles } from './policy-page.ts';
 import { RenderPool } from './pool.ts';
 import { OutputWriter } from './render.ts';
 import { SearchIndexBuilder } from './search-index.ts';
@@ -91,6 +93,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     // 1. Servers and tools, in database batches, rendered by the workers in order.
     const search = new SearchIndexBuilder(path.join(staging, 'search-index'));
     const serverSlugs = assignSlugs(await allServerIds(db.orm));
+    const policyIndex = new PolicyIndexBuilder();
     const tools: ToolRowModel[] = [];
     const servers: ServerRowModel[] = [];
     let pages = 0;
@@ -112,6 +115,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     let seq = 0;
     for await (const batch of iterateCatalogue(db.orm, { batchSize: options.batchSize ?? 100, classifierVersion: CLASSIFIER_VERSION })) {
       const ids = batch.map((b) => b.server.id);
+      for (const entry of batch) policyIndex.add(entry);
       const [changes, attempts] = await Promise.all([changesOfServers(db.orm, ids), latestAttemptsOfServers(db.orm, ids)]);
       const bounded = batch.map(boundEntry);
       inFlight.push(
@@ -128,6 +132,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     }
     for (const p of inFlight.splice(0)) consume(await p);
     joinCatalogueParts(staging, seq);
+    await writePolicyPageFiles(out, policyIndex.finish());
 
     // 2. Lists, browse, home and the other fixed pages.
     const toolListing = toolLists(tools);
@@ -262,6 +267,7 @@ async function fixedPages(
         props: { formats, example: exampleTool ? { server: exampleTool.serverUrl.split('/')[2], tool: exampleTool.url.split('/')[3] } : null },
       },
       { url: urls.notFound, view: 'NotFoundView', props: {} },
+      policyPage(),
     ],
   };
   return { job, changes };

@@ -103,7 +103,9 @@ export class SearchIndexBuilder {
     const prefixFiles = prefixes.write((key, list) => writeFileSync(path.join(this.dir, 'prefixes', `${key}.json`), JSON.stringify(list)));
     writeFileSync(path.join(this.dir, 'facets.txt'), this.facets.join(''));
     writeFileSync(path.join(this.dir, 'flags.txt'), this.flags.join(''));
-    writeFileSync(path.join(this.dir, 'meta.json'), JSON.stringify({ version: 1, documents: this.count, docsPerShard: DOCS_PER_SHARD }));
+    // The shard and prefix keys that exist, so the browser never asks for a file that is not there.
+    const meta = { version: 2, documents: this.count, docsPerShard: DOCS_PER_SHARD, shards: [...shards.keys()].sort(), prefixes: prefixes.keys() };
+    writeFileSync(path.join(this.dir, 'meta.json'), JSON.stringify(meta));
     return { documents: this.count, shards: shards.size, files: shards.size + prefixFiles + Math.ceil(this.count / DOCS_PER_SHARD) + 3 };
   }
 
@@ -122,7 +124,6 @@ class TopTermsByPrefix {
   constructor(private readonly limit: number) {}
 
   add(term: string, count: number): void {
-    if (Array.from(term).length < 3) return;
     const key = prefixKey(term);
     let list = this.lists.get(key);
     if (!list) this.lists.set(key, (list = []));
@@ -130,6 +131,10 @@ class TopTermsByPrefix {
     list.push([term, count]);
     list.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     if (list.length > this.limit) list.pop();
+  }
+
+  keys(): string[] {
+    return [...this.lists.keys()].sort();
   }
 
   /** Writes each prefix's terms, most frequent first; returns how many files. */

@@ -42,6 +42,7 @@ export interface ViewProps {
   SearchView: { categories: string[]; severities: string[]; flags: string[] };
   ApiView: { formats: Array<{ format: string; extension: string; label: string; mediaType: string }>; example: { server: string; tool: string } | null };
   NotFoundView: Record<string, never>;
+  PolicyConfigView: { formats: Array<{ format: string; label: string; extension: string }>; indexUrl: string; script: string };
 }
 
 export type ViewName = keyof ViewProps;

@@ -9,3 +9,4 @@ export { default as ChangesView } from './views/ChangesView.astro';
 export { default as SearchView } from './views/SearchView.astro';
 export { default as ApiView } from './views/ApiView.astro';
 export { default as NotFoundView } from './views/NotFoundView.astro';
+export { default as PolicyConfigView } from './views/PolicyConfigView.astro';

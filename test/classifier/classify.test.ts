@@ -24,18 +24,28 @@ describe('classify', () => {
     const c = classify({ name: 'send_email', description: 'Sends an email to the given recipients.' });
     expect(c.category).toBe('write');
     expect(c.flags).toContain('external_comm');
-    expect(c.explanation).toBe('Write: the name\'s action “send”: it creates or changes state in a way that can be undone. Severity high (raised by external comm).');
+    expect(c.explanation).toBe(
+      "Write: the name's action “send”: it creates or changes state in a way that can be undone. Severity high (raised by external comm).",
+    );
     expect(c.explanation.split(/(?<=\.) /).length).toBeLessThanOrEqual(2);
   });
 
   it('is deterministic', () => {
-    const tool: ToolInput = { name: 'run_query', description: 'Execute SQL against the warehouse.', inputSchema: { type: 'object', properties: { sql: { type: 'string' } } } };
+    const tool: ToolInput = {
+      name: 'run_query',
+      description: 'Execute SQL against the warehouse.',
+      inputSchema: { type: 'object', properties: { sql: { type: 'string' } } },
+    };
     expect(classify(structuredClone(tool))).toStrictEqual(classify(tool));
   });
 
   it('flags what makes the harm larger', () => {
-    expect(classify({ name: 'execute_command', inputSchema: { type: 'object', properties: { command: { type: 'string' } } } }).flags).toContain('freeform_input');
-    expect(classify({ name: 'get_secret', description: 'Returns a secret value.' }).flags).toEqual(expect.arrayContaining(['credential_admin', 'private_data']));
+    expect(classify({ name: 'execute_command', inputSchema: { type: 'object', properties: { command: { type: 'string' } } } }).flags).toContain(
+      'freeform_input',
+    );
+    expect(classify({ name: 'get_secret', description: 'Returns a secret value.' }).flags).toEqual(
+      expect.arrayContaining(['credential_admin', 'private_data']),
+    );
     expect(classify({ name: 'fetch_url', description: 'Fetches a web page and returns its text.' }).flags).toContain('untrusted_content');
     expect(classify({ name: 'delete_all_records' }).flags).toContain('bulk');
     expect(classify({ name: 'list_all_records' }).flags).not.toContain('bulk');

@@ -34,7 +34,10 @@ describe('toolrisk classify --file', () => {
     );
     const result = await toolrisk(['classify', '--file', file]);
     expect(result.code).toBe(0);
-    const lines = result.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(6);
     expect(lines[0]).toMatchObject({ name: 'delete_file', category: 'destructive', severity: 'critical', flags: [], explanation: expect.any(String) });
     expect(lines[0].evidence.length).toBeGreaterThan(0);
@@ -153,7 +156,9 @@ describe.each(backends)('toolrisk classify and policy on $name', (backend) => {
     try {
       const noServer = await toolrisk(['policy', 'io.example/nope'], env);
       expect(noServer.code).toBe(1);
-      expect(noServer.stderr).toContain('toolrisk: no server io.example/nope in the catalogue (by id, npm package, URL slug or unique prefix); did you mean io.example/files?');
+      expect(noServer.stderr).toContain(
+        'toolrisk: no server io.example/nope in the catalogue (by id, npm package, URL slug or unique prefix); did you mean io.example/files?',
+      );
       const noTool = await toolrisk(['policy', serverId, 'rm_rf'], env);
       expect(noTool.code).toBe(1);
       expect(noTool.stderr).toMatch(/has no tool "rm_rf"; its tools: list_files, write_note, delete_file/);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateFile, loadLabelledTools, type EvalReport } from '../../classifier/eval/index.ts';
-import { DEV_SET, UNSEEN_BATCH_3, UNSEEN_SET } from './paths.ts';
+import { DEV_SET, UNSEEN_BATCH_3, UNSEEN_CRAWLED, UNSEEN_FINAL, UNSEEN_SET } from './paths.ts';
 
 describe('evaluation on the labelled dev set (998 real tools)', () => {
   let report: EvalReport;
@@ -11,17 +11,40 @@ describe('evaluation on the labelled dev set (998 real tools)', () => {
     report = await evaluateFile(DEV_SET);
   });
 
-  it('reads every record, preferring annotator_label over label', async () => {
+  it('reads every record and scores three-way from the human category, not from the annotation-derived label', async () => {
     expect(report.count).toBe(998);
     const tools = await loadLabelledTools(DEV_SET);
-    const overridden = tools.filter((t) => t.tool.name === 'vm_clone');
-    expect(overridden[0]?.label).toBe('write'); // label says destructive, the annotator says write
+    const vmClone = tools.find((t) => t.tool.name === 'vm_clone');
+    expect(vmClone?.label).toBe('write'); // label says destructive; the category says write
+    const query = tools.find((t) => t.tool.name === 'd1_database_query');
+    expect(query?.category).toBe('execute');
+    expect(query?.label).toBe('destructive'); // execute counts as destructive three-way
   });
 
-  it('meets the three-way targets: accuracy ≥ 95%, destructive→read ≤ 1%, unknown ≤ 3%', () => {
-    expect(report.threeWay.accuracy).toBeGreaterThanOrEqual(0.95);
-    expect(report.threeWay.destructiveAsRead).toBeLessThanOrEqual(0.01);
+  it('meets the targets: three-way ≥ 96%, five-way ≥ 94%, unknown ≤ 3%, no dangerous tool classified read', () => {
+    expect(report.threeWay.accuracy).toBeGreaterThanOrEqual(0.96);
+    expect(report.fiveWay.accuracy).toBeGreaterThanOrEqual(0.94);
     expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.03);
+    expect(report.threeWay.destructiveAsRead).toBe(0);
+    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0);
+  });
+
+  it('reports per-flag precision and recall; the flags that meet the 80%/60% bar keep meeting it', () => {
+    for (const flag of ['bulk', 'credential_admin', 'freeform_input']) {
+      expect(report.flags[flag].precision, flag).toBeGreaterThanOrEqual(0.8);
+      expect(report.flags[flag].recall, flag).toBeGreaterThanOrEqual(0.6);
+    }
+    // Below the bar today (docs/classifier.md): kept from getting worse.
+    expect(report.flags.external_comm.precision).toBeGreaterThanOrEqual(0.7);
+    expect(report.flags.private_data.precision).toBeGreaterThanOrEqual(0.55);
+    expect(report.flags.untrusted_content.precision).toBeGreaterThanOrEqual(0.55);
+  });
+
+  it('reports a per-server table that adds up to the whole', () => {
+    expect(report.servers.reduce((n, s) => n + s.count, 0)).toBe(998);
+    const filesystem = report.servers.find((s) => s.server === 'modelcontextprotocol/servers#filesystem');
+    expect(filesystem?.count).toBe(14);
+    expect(filesystem?.threeWay).toBeGreaterThan(0.9);
   });
 
   it('beats both baselines', () => {
@@ -31,7 +54,6 @@ describe('evaluation on the labelled dev set (998 real tools)', () => {
 
   it('reports the five-way comparison, a consistent confusion matrix and per-label figures', () => {
     expect(report.fiveWay.count).toBe(998);
-    expect(report.fiveWay.accuracy).toBeGreaterThanOrEqual(0.9);
     const cells = Object.values(report.threeWay.confusion).flatMap((row) => Object.values(row));
     expect(cells.reduce((a, b) => a + b, 0)).toBe(998);
     for (const label of ['read', 'write', 'destructive']) {
@@ -41,6 +63,27 @@ describe('evaluation on the labelled dev set (998 real tools)', () => {
     }
     expect(report.misclassified.length).toBe(998 - report.threeWay.correct);
     expect(report.misclassified[0].evidence.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the crawled unseen set (252 tools from 16 npm servers, labelled blind)', () => {
+  it('holds as a regression set: scored 84.1% three-way once before any rule change, now ≥ 97%', async () => {
+    const report = await evaluateFile(UNSEEN_CRAWLED);
+    expect(report.count).toBe(252);
+    expect(report.servers.length).toBe(16);
+    expect(report.threeWay.accuracy).toBeGreaterThanOrEqual(0.97);
+    expect(report.fiveWay.accuracy).toBeGreaterThanOrEqual(0.97);
+    expect(report.threeWay.destructiveAsRead).toBe(0);
+  });
+});
+
+describe('the fresh set crawled after the rule changes (31 tools, 5 npm servers), scored once', () => {
+  it('keeps its first score: 90.3% three-way and five-way, nothing dangerous read', async () => {
+    const report = await evaluateFile(UNSEEN_FINAL);
+    expect(report.count).toBe(31);
+    expect(report.threeWay.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(report.fiveWay.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(report.threeWay.destructiveAsRead).toBe(0);
   });
 });
 
@@ -63,6 +106,8 @@ describe('labelled file errors', () => {
     const file = path.join(dir, 'bad.jsonl');
     writeFileSync(file, `{"name":"a","label":"read"}\n\n{"name":"b","label":"maybe"}\n`);
     await expect(evaluateFile(file)).rejects.toThrow(/bad\.jsonl:3: not a labelled tool: label/);
+    writeFileSync(file, `{"name":"a","category":"execute"}\n{"name":"b"}\n`);
+    await expect(evaluateFile(file)).rejects.toThrow(/bad\.jsonl:2: not a labelled tool: category: needs a category/);
     writeFileSync(file, '{"name":"a","label":"read"}\n{nope\n');
     await expect(evaluateFile(file)).rejects.toThrow(/bad\.jsonl:2: not JSON/);
   });

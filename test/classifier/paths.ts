@@ -13,3 +13,13 @@ const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtur
  */
 export const UNSEEN_SET = path.join(fixtures, 'unseen-tools.jsonl');
 export const UNSEEN_BATCH_3 = path.join(fixtures, 'unseen-batch3.jsonl');
+
+/**
+ * 252 tools crawled on 2026-12-02 from 16 npm MCP servers that are in no other labelled set (browser
+ * automation, git, issue trackers, messaging, CRM, CI, search, SQL), labelled blind before any rule
+ * change and scored once then (three-way 84.1%); frozen since as a regression set.
+ */
+export const UNSEEN_CRAWLED = path.join(fixtures, 'unseen-2026-12-02.jsonl');
+
+/** A fresh set crawled at the end (31 tools, 5 npm servers), labelled blind and scored once after the rule changes: 90.3% three-way. */
+export const UNSEEN_FINAL = path.join(fixtures, 'unseen-2026-12-02-final.jsonl');

@@ -11,7 +11,12 @@ import { catalogueKeys, launchKeys } from '../../classifier/policy/match.ts';
 const FIXTURES = path.resolve('test/classifier/fixtures/agent-configs');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
 
-const t = (name: string, severity: PolicyTool['severity'], category: PolicyTool['category'], flags: PolicyTool['flags'] = []): PolicyTool => ({ name, severity, category, flags });
+const t = (name: string, severity: PolicyTool['severity'], category: PolicyTool['category'], flags: PolicyTool['flags'] = []): PolicyTool => ({
+  name,
+  severity,
+  category,
+  flags,
+});
 
 /** A small catalogue, as the site publishes it, covering each way a server is matched. */
 const INDEX: PolicyIndex = {
@@ -22,10 +27,10 @@ const INDEX: PolicyIndex = {
       t('write_file', 'medium', 'write'),
       t('move_file', 'high', 'write'),
     ]),
-    policyIndexServer({ id: 'io.example/memory', packages: [{ registryType: 'npm', identifier: '@modelcontextprotocol/server-memory', version: '1.0.0' }], remotes: [] }, [
-      t('read_graph', 'low', 'read'),
-      t('delete_entities', 'critical', 'destructive'),
-    ]),
+    policyIndexServer(
+      { id: 'io.example/memory', packages: [{ registryType: 'npm', identifier: '@modelcontextprotocol/server-memory', version: '1.0.0' }], remotes: [] },
+      [t('read_graph', 'low', 'read'), t('delete_entities', 'critical', 'destructive')],
+    ),
     policyIndexServer({ id: 'io.example/docs', packages: [], remotes: [{ type: 'streamable-http', url: 'https://mcp.example.com/mcp' }] }, [
       t('search_docs', 'low', 'read'),
       t('helper', 'low', 'read', ['poisoning_suspect']),
@@ -35,7 +40,9 @@ const INDEX: PolicyIndex = {
       t('git_reset', 'critical', 'destructive'),
     ]),
     policyIndexServer({ id: 'npm:@playwright/mcp', packages: [], remotes: [] }, [t('browser_click', 'medium', 'write')]),
-    policyIndexServer({ id: 'io.example/git-image', packages: [{ registryType: 'oci', identifier: 'mcp/git:1.0' }], remotes: [] }, [t('git_log', 'low', 'read')]),
+    policyIndexServer({ id: 'io.example/git-image', packages: [{ registryType: 'oci', identifier: 'mcp/git:1.0' }], remotes: [] }, [
+      t('git_log', 'low', 'read'),
+    ]),
     // Catalogued, never crawled: listed as missing, with that said.
     policyIndexServer({ id: 'npm:@modelcontextprotocol/server-everything', packages: [], remotes: [] }, []),
   ],
@@ -143,9 +150,15 @@ describe('one policy for a whole configuration', () => {
 
   it('Codex config.toml → Codex tables with quoted keys; a catalogued server without tools is missing', () => {
     const result = policyForConfig(fixture('codex-config.toml'), 'config.toml', INDEX, 'codex');
-    const doc = parseToml(result.text) as { mcp_servers: Record<string, { enabled_tools: string[]; disabled_tools: string[]; tools: Record<string, { approval_mode: string }> }> };
+    const doc = parseToml(result.text) as {
+      mcp_servers: Record<string, { enabled_tools: string[]; disabled_tools: string[]; tools: Record<string, { approval_mode: string }> }>;
+    };
     expect(Object.keys(doc.mcp_servers)).toEqual(['memory', 'docs remote', 'git']);
-    expect(doc.mcp_servers.memory).toEqual({ enabled_tools: ['read_graph'], disabled_tools: ['delete_entities'], tools: { read_graph: { approval_mode: 'approve' } } });
+    expect(doc.mcp_servers.memory).toEqual({
+      enabled_tools: ['read_graph'],
+      disabled_tools: ['delete_entities'],
+      tools: { read_graph: { approval_mode: 'approve' } },
+    });
     expect(doc.mcp_servers['docs remote'].disabled_tools).toEqual(['helper']); // a poisoning suspect is denied
     expect(result.text).toContain('[mcp_servers."docs remote"]');
   });
@@ -168,7 +181,10 @@ describe('one policy for a whole configuration', () => {
     for (const doc of Object.values(docs)) policyLayerDocument.parse(doc);
 
     const cursor = policyForConfig(fixture('cursor-mcp.json'), 'mcp.json', INDEX, 'intercept');
-    const streams = cursor.text.split(/^---\n/m).slice(1).map((d) => interceptDocument.parse(parseYaml(d)));
+    const streams = cursor.text
+      .split(/^---\n/m)
+      .slice(1)
+      .map((d) => interceptDocument.parse(parseYaml(d)));
     expect(streams.map((d) => Object.keys(d.tools))).toEqual([['browser_click'], ['helper', 'search_docs']]);
     expect(streams[1].hide).toEqual(['helper']);
 

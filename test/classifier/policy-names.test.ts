@@ -17,10 +17,52 @@ import {
 
 // Names a server (or a user's configuration) can choose that mean something in some policy syntax.
 const HOSTILE = [
-  '<<', '*', 'delete_*', '__proto__', 'constructor', '"quoted"', "'single'", 'line\nbreak', 'cr\rreturn', 'tab\there', '# hash',
-  'a: b', '- item', '&anchor', '*alias', '!tag', '? key', '|', '>', '%directive', '@at', '`tick`', 'true', 'null', '~', '1e3', '0x10',
-  '[x]', '{x}', 'a.b', 'a=b', '"""', 'back\\slash', 'nul\u0000byte', 'del\u007f', 'c1\u0085', 'ls\u2028ps\u2029', 'bom\ufeff',
-  'bidi\u202eevil', 'ünïcödé 😀', '日本語', ' padded ', '', 'a(b)', 'mcp__x__y', 'x'.repeat(300),
+  '<<',
+  '*',
+  'delete_*',
+  '__proto__',
+  'constructor',
+  '"quoted"',
+  "'single'",
+  'line\nbreak',
+  'cr\rreturn',
+  'tab\there',
+  '# hash',
+  'a: b',
+  '- item',
+  '&anchor',
+  '*alias',
+  '!tag',
+  '? key',
+  '|',
+  '>',
+  '%directive',
+  '@at',
+  '`tick`',
+  'true',
+  'null',
+  '~',
+  '1e3',
+  '0x10',
+  '[x]',
+  '{x}',
+  'a.b',
+  'a=b',
+  '"""',
+  'back\\slash',
+  'nul\u0000byte',
+  'del\u007f',
+  'c1\u0085',
+  'ls\u2028ps\u2029',
+  'bom\ufeff',
+  'bidi\u202eevil',
+  'ünïcödé 😀',
+  '日本語',
+  ' padded ',
+  '',
+  'a(b)',
+  'mcp__x__y',
+  'x'.repeat(300),
 ];
 
 const tool = (name: string, severity: PolicyTool['severity']): PolicyTool => ({ name, category: 'write', severity, flags: [] });
@@ -31,6 +73,9 @@ function safeNames(format: ExportFormat): string[] {
   const refused = new Set(unsafeToolNames(tools, format).map((r) => r.name));
   return HOSTILE.filter((n) => !refused.has(n));
 }
+
+/** An own property, read without the `__proto__` accessor. */
+const own = (object: object, key: string): unknown => Object.getOwnPropertyDescriptor(object, key)?.value;
 
 const sorted = (names: string[]) => [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
@@ -52,12 +97,14 @@ describe('hostile tool names stay names in every export format', () => {
     const doc = JSON.parse(renderPolicy(tools, 'policylayer'));
     policyLayerDocument.parse(doc);
     expect(Object.keys(doc.tools)).toEqual(sorted(safeNames('policylayer')));
-    expect(doc.tools['__proto__']).toEqual({ deny_if: [{ conditions: [], on_deny: 'write: blocked by default; requires human approval' }] });
+    expect(own(doc.tools, '__proto__')).toEqual({ deny_if: [{ conditions: [], on_deny: 'write: blocked by default; requires human approval' }] });
   });
 
   it('Codex TOML: every key quoted and every string escaped; parses back to exactly the lists and approval modes', () => {
     const text = renderPolicy(tools, 'codex', { name: 'my "server"\n[evil]' });
-    const doc = parseToml(text) as { mcp_servers: Record<string, { enabled_tools: string[]; disabled_tools: string[]; tools?: Record<string, { approval_mode: string }> }> };
+    const doc = parseToml(text) as {
+      mcp_servers: Record<string, { enabled_tools: string[]; disabled_tools: string[]; tools?: Record<string, { approval_mode: string }> }>;
+    };
     expect(Object.keys(doc.mcp_servers)).toEqual(['my "server"\n[evil]']);
     const server = doc.mcp_servers['my "server"\n[evil]'];
     const expectEnabled = tools.filter((t) => t.severity !== 'critical').map((t) => t.name);
@@ -73,7 +120,7 @@ describe('hostile tool names stay names in every export format', () => {
     const raw = JSON.parse(renderPolicy(tools, 'gemini', { name: '__proto__' }));
     geminiDocument.parse(raw);
     expect(Object.keys(raw.mcpServers)).toEqual(['__proto__']);
-    const server = raw.mcpServers.__proto__ as { includeTools: string[]; excludeTools: string[] };
+    const server = own(raw.mcpServers, '__proto__') as { includeTools: string[]; excludeTools: string[] };
     expect(server.includeTools).toEqual(sorted(safeNames('gemini').filter((n) => tools.find((t) => t.name === n)!.severity !== 'critical')));
     expect(server.includeTools).not.toContain('a(b)');
     expect(server.excludeTools).toEqual(sorted(tools.filter((t) => t.severity === 'critical').map((t) => t.name)));
@@ -97,7 +144,10 @@ describe('hostile tool names stay names in every export format', () => {
     for (const format of Object.keys(EXPORT_FORMATS) as ExportFormat[]) {
       const text = renderCombinedPolicy(servers, format);
       if (format === 'intercept') {
-        const docs = text.split(/^---\n/m).slice(1).map((d) => interceptDocument.parse(parseYaml(d, { merge: true })));
+        const docs = text
+          .split(/^---\n/m)
+          .slice(1)
+          .map((d) => interceptDocument.parse(parseYaml(d, { merge: true })));
         expect(docs.map((d) => d.description.split('. ')[0])).toEqual(servers.map((s) => `Server ${s.name}`));
       } else if (format === 'codex') {
         expect(Object.keys((parseToml(text) as { mcp_servers: object }).mcp_servers)).toEqual(servers.map((s) => s.name));
@@ -113,7 +163,9 @@ describe('hostile tool names stay names in every export format', () => {
   it('a lone surrogate is refused where the format cannot carry it, never written broken', () => {
     const broken = [tool('ok', 'low'), tool('bad\ud800', 'low')];
     expect(unsafeToolNames(broken, 'codex').map((r) => r.name)).toEqual(['bad\ud800']);
-    expect((parseToml(renderPolicy(broken, 'codex')) as { mcp_servers: { server: { enabled_tools: string[] } } }).mcp_servers.server.enabled_tools).toEqual(['ok']);
+    expect((parseToml(renderPolicy(broken, 'codex')) as { mcp_servers: { server: { enabled_tools: string[] } } }).mcp_servers.server.enabled_tools).toEqual([
+      'ok',
+    ]);
     expect(Object.keys(parseYaml(renderPolicy(broken, 'intercept')).tools)).toEqual(['ok']);
   });
 });

@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { classify } from '../../classifier/index.ts';
+import { parse as parseToml } from 'smol-toml';
 import {
+  claudeCodeDocument,
+  codexDocument,
+  EXPORT_FORMATS,
+  geminiDocument,
   interceptDocument,
   policyAlternatives,
   policyLayerDocument,
-  POLICY_FORMATS,
   renderPolicy,
+  SEVERITY_MAPPING,
+  type ExportFormat,
   type PolicyTool,
 } from '../../classifier/policy/index.ts';
 
@@ -26,13 +32,34 @@ const server: PolicyTool[] = [
   tool('helper', 'low', 'read', ['poisoning_suspect']),
 ];
 
-function validate(text: string, format: keyof typeof POLICY_FORMATS) {
-  return format === 'policylayer' ? policyLayerDocument.parse(JSON.parse(text)) : interceptDocument.parse(parse(text));
+/** Each format's document checked against the shape its client or gateway documents; returns the tool names it lists. */
+function validate(text: string, format: ExportFormat): string[] {
+  switch (format) {
+    case 'policylayer':
+      return Object.keys(policyLayerDocument.parse(JSON.parse(text)).tools);
+    case 'intercept':
+      return Object.keys(interceptDocument.parse(parse(text)).tools);
+    case 'claude-code': {
+      const p = claudeCodeDocument.parse(JSON.parse(text)).permissions;
+      return [...p.allow, ...p.ask, ...p.deny].map((rule) => rule.split('__')[2]).sort();
+    }
+    case 'codex':
+      return Object.values(codexDocument.parse(parseToml(text)).mcp_servers)
+        .flatMap((s) => [...s.enabled_tools, ...s.disabled_tools])
+        .sort();
+    case 'gemini':
+      return Object.values(geminiDocument.parse(JSON.parse(text)).mcpServers)
+        .flatMap((s) => [...s.includeTools, ...s.excludeTools])
+        .sort();
+  }
 }
 
 describe('PolicyLayer JSON', () => {
   it('reproduces the example in DESIGN.md exactly', () => {
-    const text = renderPolicy([tool('list_issues', 'low', 'read'), tool('create_issue', 'medium'), tool('delete_repo', 'critical', 'destructive')], 'policylayer');
+    const text = renderPolicy(
+      [tool('list_issues', 'low', 'read'), tool('create_issue', 'medium'), tool('delete_repo', 'critical', 'destructive')],
+      'policylayer',
+    );
     expect(JSON.parse(text)).toStrictEqual({
       version: '1',
       default: 'deny',
@@ -63,23 +90,32 @@ describe('Intercept YAML', () => {
     expect(doc.tools.list_issues.rules).toEqual([]);
     expect(doc.tools.create_issue.rules).toEqual([{ name: 'toolrisk rate limit', rate_limit: '30/minute' }]);
     expect(doc.tools.run_sql.rules).toEqual([{ name: 'toolrisk rate limit', rate_limit: '10/minute' }]);
-    expect(doc.tools.delete_repo.rules).toEqual([{ name: 'toolrisk block', action: 'deny', on_deny: 'destructive: blocked by default; requires human approval' }]);
+    expect(doc.tools.delete_repo.rules).toEqual([
+      { name: 'toolrisk block', action: 'deny', on_deny: 'destructive: blocked by default; requires human approval' },
+    ]);
   });
   // Hostile names: test/classifier/policy-names.test.ts.
 });
 
 describe('every generated document', () => {
   const classified: PolicyTool[] = [
-    'list_files', 'write_file', 'delete_file', 'execute_command', 'send_email', 'refund_charge', 'frobnicate', 'get_secret',
+    'list_files',
+    'write_file',
+    'delete_file',
+    'execute_command',
+    'send_email',
+    'refund_charge',
+    'frobnicate',
+    'get_secret',
   ].map((name) => ({ name, ...classify({ name }) }));
 
-  for (const format of Object.keys(POLICY_FORMATS) as Array<keyof typeof POLICY_FORMATS>) {
-    it(`${format}: validates against its schema, for a server, for each tool and for each alternative`, () => {
-      validate(renderPolicy(classified, format), format);
+  for (const format of Object.keys(EXPORT_FORMATS) as ExportFormat[]) {
+    it(`${format}: validates against its documented shape, for a server, for each tool and for each alternative`, () => {
+      expect(validate(renderPolicy(classified, format), format)).toEqual(classified.map((t) => t.name).sort());
       for (const t of classified) {
-        const one = validate(renderPolicy([t], format), format);
-        expect(Object.keys(one.tools)).toEqual([t.name]);
-        for (const alternative of policyAlternatives(t)) validate(alternative.documents[format], format);
+        expect(validate(renderPolicy([t], format), format)).toEqual([t.name]);
+        if (format === 'policylayer' || format === 'intercept')
+          for (const alternative of policyAlternatives(t)) validate(alternative.documents[format], format);
       }
       validate(renderPolicy([], format), format);
     });
@@ -91,6 +127,46 @@ describe('every generated document', () => {
       expect(renderPolicy(structuredClone(classified), format)).toBe(a);
     });
   }
+});
+
+describe('the severity mapping, one table for every format', () => {
+  const levels: PolicyTool[] = [
+    tool('a_low', 'low', 'read'),
+    tool('b_medium', 'medium'),
+    tool('c_high', 'high', 'execute'),
+    tool('d_critical', 'critical', 'destructive'),
+  ];
+
+  it('low → allow, medium and high → ask (Codex: prompt; Gemini: included), critical → deny / disabled', () => {
+    expect(SEVERITY_MAPPING).toMatchObject({ low: { client: 'allow' }, medium: { client: 'ask' }, high: { client: 'ask' }, critical: { client: 'deny' } });
+    expect(JSON.parse(renderPolicy(levels, 'claude-code', { name: 'srv' }))).toEqual({
+      permissions: { allow: ['mcp__srv__a_low'], ask: ['mcp__srv__b_medium', 'mcp__srv__c_high'], deny: ['mcp__srv__d_critical'] },
+    });
+    expect(parseToml(renderPolicy(levels, 'codex', { name: 'srv' }))).toEqual({
+      mcp_servers: {
+        srv: {
+          enabled_tools: ['a_low', 'b_medium', 'c_high'],
+          disabled_tools: ['d_critical'],
+          tools: { a_low: { approval_mode: 'approve' }, b_medium: { approval_mode: 'prompt' }, c_high: { approval_mode: 'prompt' } },
+        },
+      },
+    });
+    expect(JSON.parse(renderPolicy(levels, 'gemini', { name: 'srv' }))).toEqual({
+      mcpServers: { srv: { includeTools: ['a_low', 'b_medium', 'c_high'], excludeTools: ['d_critical'] } },
+    });
+  });
+
+  it('a poisoning suspect is denied in every client format, whatever its severity', () => {
+    const suspect = [tool('helper', 'low', 'read', ['poisoning_suspect'])];
+    expect(JSON.parse(renderPolicy(suspect, 'claude-code')).permissions.deny).toEqual(['mcp__server__helper']);
+    expect(JSON.parse(renderPolicy(suspect, 'gemini')).mcpServers.server.excludeTools).toEqual(['helper']);
+    expect(codexDocument.parse(parseToml(renderPolicy(suspect, 'codex'))).mcp_servers.server.disabled_tools).toEqual(['helper']);
+  });
+
+  it('names the server after the catalogue id unless given a name', () => {
+    expect(Object.keys(JSON.parse(renderPolicy(levels, 'gemini', { id: 'io.github.Owner/My Repo' })).mcpServers)).toEqual(['my-repo']);
+    expect(Object.keys(JSON.parse(renderPolicy(levels, 'gemini', { id: 'npm:@modelcontextprotocol/server-memory' })).mcpServers)).toEqual(['server-memory']);
+  });
 });
 
 describe('policy alternatives', () => {

@@ -3,7 +3,7 @@ import { classify } from '../../classifier/index.ts';
 import { ARGUMENT_RULES } from '../../classifier/rules/arguments.ts';
 import { OBJECT_RULES } from '../../classifier/rules/objects.ts';
 import { PHRASE_RULES } from '../../classifier/rules/phrases.ts';
-import { PRESERVING_VERBS, VERB_TABLE, VERBS } from '../../classifier/rules/verbs.ts';
+import { VERB_TABLE, VERBS } from '../../classifier/rules/verbs.ts';
 import { TriggerIndex } from '../../classifier/triggers.ts';
 import type { Category, Evidence } from '../../classifier/types.ts';
 
@@ -20,10 +20,6 @@ describe('verb table', () => {
       }
     }
     expect(seen.size).toBe(VERBS.size);
-  });
-
-  it('marks only write verbs as preserving (destructiveHint cannot raise them)', () => {
-    for (const verb of PRESERVING_VERBS) expect(VERBS.get(verb)?.category, verb).toBe('write');
   });
 
   it.each([
@@ -60,8 +56,8 @@ describe('verb table', () => {
 describe('object rules', () => {
   for (const rule of OBJECT_RULES) {
     it(`${rule.id} fires on a name made of its verb and object`, () => {
-      const verb = rule.verbs?.[0] ?? [...VERBS].find(([, r]) => rule.verbCategories!.includes(r.category))![0];
-      const object = rule.objects[0];
+      const verb = rule.verbs?.[0] ?? (rule.verbCategories ? [...VERBS].find(([, r]) => rule.verbCategories!.includes(r.category))![0] : 'create');
+      const object = rule.after ? `${rule.after[0]}_${rule.objects[0]}` : rule.objects[0];
       const name = object === 'from' ? `${verb}_member_from_group` : `${verb}_${object}`;
       const c = classify({ name });
       expect(rulesOf(c.evidence)).toContain(`name-object:${rule.id}`);
@@ -119,7 +115,9 @@ describe('argument rules', () => {
     it(`${rule.id} fires on an argument named ${rule.names[0]}`, () => {
       const schema = { type: 'object', properties: { [rule.names[0]]: { type: rule.types?.[0] ?? 'string' } } };
       const c = classify({ name: 'tool', inputSchema: schema });
-      expect(c.evidence).toContainEqual(expect.objectContaining({ rule: `argument:${rule.id}`, field: 'inputSchema', match: rule.names[0], points: rule.points }));
+      expect(c.evidence).toContainEqual(
+        expect.objectContaining({ rule: `argument:${rule.id}`, field: 'inputSchema', match: rule.names[0], points: rule.points }),
+      );
     });
   }
 
@@ -132,7 +130,33 @@ describe('argument rules', () => {
     const schema = (values: string[]) => ({ type: 'object', properties: { action: { type: 'string', enum: values } } });
     expect(classify({ name: 'manage_rules', inputSchema: schema(['list', 'create', 'delete']) }).category).toBe('destructive');
     expect(classify({ name: 'manage_rules', inputSchema: schema(['list', 'get']) }).category).toBe('read');
-    expect(classify({ name: 'manage_rules', inputSchema: schema(['GET', 'POST', 'DELETE']) }).category).toBe('unknown');
+    // A choice of HTTP method names no operation: a router that names none may do anything it is asked.
+    const unnamed = classify({ name: 'manage_rules', inputSchema: schema(['GET', 'POST', 'DELETE']) });
+    expect(unnamed.category).toBe('execute');
+    expect(rulesOf(unnamed.evidence)).toContain('router-without-operations');
+  });
+
+  it('a router takes the worst operation its description or enum names, with its object', () => {
+    expect(
+      classify({
+        name: 'browser_tabs',
+        description: 'List, create, close, or select a browser tab.',
+        inputSchema: { type: 'object', properties: { action: { type: 'string' } } },
+      }).category,
+    ).toBe('write');
+    expect(
+      classify({ name: 'git_branch', description: 'Manage branches: list all branches, create a new branch, delete a branch, or rename a branch.' }).category,
+    ).toBe('destructive');
+    expect(
+      classify({
+        name: 'group_membership',
+        description: "Use action='list' to see your groups or action='join' to join one.",
+        inputSchema: { type: 'object', properties: { action: { type: 'string' } } },
+      }).category,
+    ).toBe('write');
+    expect(
+      classify({ name: 'git_remote', inputSchema: { type: 'object', properties: { mode: { type: 'string', enum: ['list', 'add', 'remove'] } } } }).category,
+    ).toBe('write');
   });
 
   it('ignores malformed schemas', () => {
@@ -143,20 +167,32 @@ describe('argument rules', () => {
 });
 
 describe('annotation rules', () => {
-  it('raise: readOnlyHint false makes a read a write', () => {
-    const c = classify({ name: 'get_item', annotations: { readOnlyHint: false } });
-    expect(c.category).toBe('write');
-    expect(rulesOf(c.evidence)).toContain('annotation:declares-writes');
+  it('decide only where the text names no action: readOnlyHint false never lifts an observation verb', () => {
+    for (const name of ['get_item', 'take_screenshot', 'browser_hover', 'wait_for', 'browser_snapshot', 'inspect_element']) {
+      const c = classify({ name, annotations: { readOnlyHint: false, destructiveHint: true } });
+      expect(c.category, name).toBe('read');
+      expect(
+        c.annotationConflicts.map((a) => a.annotation),
+        name,
+      ).toContain('readOnlyHint');
+    }
   });
 
-  it('raise: destructiveHint with readOnlyHint false makes an update destructive', () => {
-    expect(classify({ name: 'update_record', annotations: { readOnlyHint: false, destructiveHint: true } }).category).toBe('destructive');
+  it('never raise a named action: destructiveHint does not make an update, a click or a navigation destructive', () => {
+    for (const name of ['update_record', 'browser_click', 'browser_type', 'browser_navigate', 'browser_select_option', 'create_record']) {
+      const c = classify({ name, annotations: { readOnlyHint: false, destructiveHint: true } });
+      expect(c.category, name).not.toBe('destructive');
+      expect(c.severity, name).not.toBe('critical');
+    }
   });
 
-  it('do not raise data-preserving verbs, nor on a lone destructiveHint', () => {
-    expect(classify({ name: 'create_record', annotations: { readOnlyHint: false, destructiveHint: true } }).category).toBe('write');
-    expect(classify({ name: 'pause_cluster', annotations: { readOnlyHint: false, destructiveHint: true } }).category).toBe('write');
-    expect(classify({ name: 'update_record', annotations: { destructiveHint: true } }).category).toBe('write');
+  it('fill the gap where the text names nothing, and never make a tool critical on their own', () => {
+    const declaredWrite = classify({ name: 'widget', annotations: { readOnlyHint: false, destructiveHint: true } });
+    expect(declaredWrite.category).toBe('write');
+    expect(declaredWrite.severity).toBe('medium');
+    expect(rulesOf(declaredWrite.evidence)).toContain('annotation:declares-writes');
+    expect(classify({ name: 'widget', annotations: { readOnlyHint: true } }).category).toBe('read');
+    expect(classify({ name: 'widget', annotations: { destructiveHint: true } }).category).toBe('unknown');
   });
 
   it('never lower, and report the contradiction in both directions', () => {

@@ -1,17 +1,26 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchSandboxed, livingProcesses } from '../../crawler/sandbox/index.ts';
+import { ISOLATION_ENV, launchSandboxed, livingProcesses } from '../../crawler/sandbox/index.ts';
 import { crawlTarget } from '../../crawler/index.ts';
 import { FIXTURES, stdioTarget, SUITE_LIMITS } from './cases.ts';
 
 // This file runs in a process of its own, so the one-time bwrap probe here sees a PATH without bwrap.
+// TOOLRISK_SANDBOX_ISOLATION=none (a CI pass without bwrap) would be an explicit choice: this file tests the default.
 const path = process.env.PATH;
-beforeAll(() => void (process.env.PATH = '/nonexistent-bin'));
-afterAll(() => void (process.env.PATH = path));
+const isolation = process.env[ISOLATION_ENV];
+beforeAll(() => {
+  process.env.PATH = '/nonexistent-bin';
+  delete process.env[ISOLATION_ENV];
+});
+afterAll(() => {
+  process.env.PATH = path;
+  if (isolation !== undefined) process.env[ISOLATION_ENV] = isolation;
+});
 
 it('says once that bwrap is missing, and still runs allowed servers with a clean environment and limits', async () => {
   const warnings: string[] = [];
@@ -50,19 +59,39 @@ it('refuses a crawl attempt of a stranger’s server, and runs the bundled serve
   expect((await crawlTarget(target, { limits: SUITE_LIMITS, unsafeNoSandbox: true })).outcome).toBe('ok');
 });
 
-it('the CLI refuses without bwrap, naming the fix, and runs with --unsafe-no-sandbox', async () => {
-  const cli = join(dirname(fileURLToPath(import.meta.url)), '../../cli/bin.js');
-  const check = (...flags: string[]) =>
-    new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(process.execPath, [cli, 'check', ...flags, '--', process.execPath, join(FIXTURES, 'stdio-server.mjs'), 'ok'], {
-        env: { PATH: '/nonexistent-bin', HOME: process.env.HOME ?? '/tmp' },
-        cwd: tmpdir(),
-      });
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk));
-      child.stderr.on('data', (chunk: Buffer) => (out += chunk));
-      child.on('close', (code) => resolve({ code, out }));
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '../../cli/bin.js');
+
+function toolrisk(args: string[], dataDir = join(tmpdir(), 'toolrisk-no-bwrap-unused')) {
+  return new Promise<{ code: number | null; out: string }>((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: '/nonexistent-bin', HOME: process.env.HOME ?? '/tmp', TOOLRISK_DATA_DIR: dataDir, DATABASE_URL: '' },
+      cwd: tmpdir(),
     });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+it('`crawl` refuses before it opens a run, naming the fix; with --unsafe-no-sandbox it crawls', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'toolrisk-no-bwrap-crawl-'));
+  try {
+    const file = join(folder, 'servers.yaml');
+    writeFileSync(file, `servers:\n  - id: local\n    command: ${process.execPath}\n    args: [${join(FIXTURES, 'stdio-server.mjs')}, ok]\n`);
+    const refused = await toolrisk(['crawl', '--servers', file], join(folder, 'data'));
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(/Refusing to run this server without a sandbox: bwrap is not installed .*apt-get install bubblewrap.*--unsafe-no-sandbox/);
+    expect(refused.out).not.toMatch(/run \d+/);
+    const allowed = await toolrisk(['crawl', '--servers', file, '--unsafe-no-sandbox'], join(folder, 'data'));
+    expect(allowed.out).toMatch(/run 1 completed: 1 servers, 1 listed/);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}, 180_000);
+
+it('`check` refuses without bwrap, naming the fix, and runs with --unsafe-no-sandbox', async () => {
+  const check = (...flags: string[]) => toolrisk(['check', ...flags, '--', process.execPath, join(FIXTURES, 'stdio-server.mjs'), 'ok']);
   const refused = await check();
   expect(refused.code).toBe(1);
   expect(refused.out).toMatch(/^refused_by_policy: Refusing to run this server without a sandbox: bwrap is not installed .*apt-get install bubblewrap.*--unsafe-no-sandbox/);

@@ -1,20 +1,22 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
-import { HOSTILE_SERVER, seedChanges, seedDevCatalogue } from './seed.ts';
+import { launchChromium, serveSite } from '../helpers/serve-site.ts';
+import { COLLIDING_TOOLS, DEEP_TOOL, EDGE_SERVER, HOSTILE_SERVER, PACKAGED_SERVER, POISONED_TOOL, seedChanges, seedDevCatalogue, seedEdgeCases } from './seed.ts';
 import { findBrokenLinks } from './links.ts';
-import { slugify } from '../../site/render/slug.ts';
+import { badgeContrasts, colouredClasses, everyPageType, STYLESHEET } from './pages.ts';
+import { GRADE_COLORS } from '../../site/render/badge.ts';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'cli', 'bin.js');
 const SCREENSHOTS = path.join(ROOT, 'test-output', 'screenshots');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe.each(testBackends())('the built site ($name)', (backend) => {
   let db: TestDatabase;
@@ -24,11 +26,16 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
   let serve: ChildProcess;
   let baseUrl: string;
   let browser: Browser;
+  let buildLog: string;
+  /** Each tool's and server's URL as the build published it in catalogue.jsonl. */
+  const urlOf = new Map<string, string>();
+  const toolKey = (server: string, tool: string) => `${server}\0${tool}`;
 
   beforeAll(async () => {
     db = await backend.create();
     await seedDevCatalogue(db.orm, { at: new Date('2026-11-20T10:00:00Z') });
     await seedChanges(db.orm, new Date('2026-11-22T10:00:00Z'));
+    await seedEdgeCases(db.orm, new Date('2026-11-23T10:00:00Z'));
     await db.close();
     work = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-site-test-'));
     siteDir = path.join(work, 'site');
@@ -36,18 +43,13 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
     if (db.dataDir) renameSync(db.dataDir, path.join(work, 'db'));
     env = { ...process.env, TOOLRISK_DATA_DIR: work, DATABASE_URL: db.url ?? '' };
     if (!db.url) delete env.DATABASE_URL;
-    await run(process.execPath, [CLI, 'build', '--out', siteDir], { env, cwd: ROOT, maxBuffer: 1 << 24 });
-    serve = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--dir', siteDir], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    baseUrl = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      serve.stdout!.on('data', (chunk) => {
-        out += chunk;
-        const match = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-        if (match) resolve(match[1]);
-      });
-      serve.once('exit', (code) => reject(new Error(`toolrisk serve exited with ${code}`)));
-    });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    buildLog = (await run(process.execPath, [CLI, 'build', '--out', siteDir, '--site-url', 'https://toolrisk.example/'], { env, cwd: ROOT, maxBuffer: 1 << 24 })).stderr;
+    for (const line of readFileSync(path.join(siteDir, 'data', 'catalogue.jsonl'), 'utf8').trim().split('\n')) {
+      const record = JSON.parse(line);
+      urlOf.set(record.type === 'server' ? record.id : toolKey(record.server, record.name), record.url);
+    }
+    ({ serve, baseUrl } = await serveSite(CLI, siteDir, env, ROOT));
+    browser = await launchChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 300_000);
 
@@ -96,7 +98,7 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
     await result.waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, `search-${backend.name}.png`) });
     await result.click();
-    await page.waitForURL(/\/servers\/github-github-mcp-server-[0-9a-f]{10}\/create_issue\/$/);
+    await page.waitForURL(/\/servers\/github-github-mcp-server\/create_issue\/$/);
     expect(await page.locator('h1').textContent()).toBe('create_issue');
     await page.screenshot({ path: path.join(SCREENSHOTS, `tool-${backend.name}.png`), fullPage: true });
 
@@ -116,24 +118,29 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
 
   it('shows hostile names and descriptions as text and never runs them', async () => {
     const { page, problems } = await openPage();
-    const serverUrl = `${baseUrl}servers/${slugify(HOSTILE_SERVER)}/`;
+    const serverUrl = `${baseUrl}${urlOf.get(HOSTILE_SERVER)!.slice(1)}`;
+    const toolUrl = (name: string) => `${baseUrl}${urlOf.get(toolKey(HOSTILE_SERVER, name))!.slice(1)}`;
     await page.goto(serverUrl);
     expect(await page.locator('h1').textContent()).toContain('<img src=x onerror=alert(1)>');
     expect(await page.locator('main').textContent()).toContain('<script>window.__pwned=5</script>');
     for (const name of ['../../etc/passwd', 'delete_everything', 'Fetch_Page', 'send_webhook']) {
-      await page.goto(`${serverUrl}${slugify(name)}/`);
+      await page.goto(toolUrl(name));
       expect(await page.locator('h1').textContent()).toBe(name);
       await expectNotPwned(page);
     }
     expect(await page.locator('pre.desc').first().textContent()).toContain('<svg onload=alert(1)>');
-    await page.goto(`${serverUrl}${slugify('delete_everything')}/`);
+    await page.goto(toolUrl('delete_everything'));
     expect(await page.locator('main').textContent()).toContain('[click me](javascript:window.__pwned=4)');
     expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
     expect(await page.locator('main img, main script, main svg:not(.chart)').count()).toBe(0);
+    // Structured data names the hostile server, escaped so it cannot close its <script> element.
+    const jsonLd = await page.locator('script[type="application/ld+json"]').textContent();
+    expect(jsonLd).not.toMatch(/[<>]/);
+    expect(JSON.stringify(JSON.parse(jsonLd!))).toContain(HOSTILE_SERVER);
     // A path-traversal name stays inside its server's folder.
     await page.goto(`${baseUrl}search/?q=passwd`);
     await page.locator('#search-results a').first().waitFor();
-    expect(await page.locator('#search-results a').first().getAttribute('href')).toBe(`/servers/${slugify(HOSTILE_SERVER)}/${slugify('../../etc/passwd')}/`);
+    expect(await page.locator('#search-results a').first().getAttribute('href')).toBe(urlOf.get(toolKey(HOSTILE_SERVER, '../../etc/passwd')));
     // Terms that are also Object.prototype keys are plain words to the index.
     await page.goto(`${baseUrl}search/?q=constructor`);
     await page.locator('#search-results a', { hasText: '__proto__' }).waitFor();
@@ -149,7 +156,7 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
     expect(badges.length).toBeGreaterThan(3);
     expect(new Set(badges)).toEqual(new Set(['destructive']));
     await page.selectOption('#search-severity', 'low');
-    await expect.poll(() => page.locator('#search-status').textContent()).toMatch(/No matches|matches/);
+    await expect.poll(() => page.locator('#search-status').textContent()).toMatch(/match/);
     for (const severity of await page.locator('#search-results .badge[class*=sev-]').allTextContents()) expect(severity).toBe('low');
     expect(problems).toEqual([]);
   });
@@ -164,12 +171,248 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
     const lines = readFileSync(path.join(siteDir, 'data', 'catalogue.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const tools = lines.filter((l) => l.type === 'tool');
     const servers = lines.filter((l) => l.type === 'server');
-    expect(servers.length).toBe(18);
+    expect(servers.length).toBe(19);
     expect(tools.length).toBeGreaterThan(990);
     for (const tool of tools) {
       expect(tool.classification.category).toBeTypeOf('string');
       const file = readFileSync(path.join(siteDir, tool.policies.policylayer.url), 'utf8');
       expect(file).toBe(tool.policies.policylayer.text);
     }
+  });
+
+  const github = () => urlOf.get(PACKAGED_SERVER)!;
+  const createIssue = () => urlOf.get(toolKey(PACKAGED_SERVER, 'create_issue'))!;
+
+  it('builds despite colliding slugs and a 1,000-level schema, and reports them naming the server', async () => {
+    const [a, b] = COLLIDING_TOOLS.map((name) => urlOf.get(toolKey(EDGE_SERVER, name))!);
+    expect(a).toMatch(/^\/servers\/edge-example-edge-cases\/tool-4760fa809f[0-9a-f]{6}\/$/);
+    expect(b).toMatch(/^\/servers\/edge-example-edge-cases\/tool-4760fa809f[0-9a-f]{6}\/$/);
+    expect(a).not.toBe(b);
+    expect(buildLog).toContain(`Server ${JSON.stringify(EDGE_SERVER)}: the input schema or annotations of tool ${JSON.stringify(DEEP_TOOL)}`);
+    const { page, problems } = await openPage();
+    for (const [name, url] of [[COLLIDING_TOOLS[0], a], [COLLIDING_TOOLS[1], b]]) {
+      await page.goto(`${baseUrl}${url.slice(1)}`);
+      expect(await page.locator('h1').textContent()).toBe(name);
+    }
+    await page.goto(`${baseUrl}${urlOf.get(toolKey(EDGE_SERVER, DEEP_TOOL))!.slice(1)}`);
+    expect(await page.locator('h1').textContent()).toBe(DEEP_TOOL);
+    await expect(page.locator('main').textContent()).resolves.toContain('nested too deep or too large to show in full');
+    expect(problems).toEqual([]);
+  });
+
+  it('tool page: a verdict sentence, the server’s other tools, what the policy does, FAQ data, canonical and OpenGraph', async () => {
+    const { page, problems } = await openPage();
+    await page.goto(`${baseUrl}${createIssue().slice(1)}`);
+    const record = readFileSync(path.join(siteDir, 'data', 'catalogue.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+      .find((r) => r.type === 'tool' && r.server === PACKAGED_SERVER && r.name === 'create_issue');
+    const { category, severity } = record.classification;
+    expect(await page.locator('.verdict strong').textContent()).toBe(`${category[0].toUpperCase()}${category.slice(1)} tool, ${severity} risk.`);
+    const serverTools = [...urlOf.keys()].filter((k) => k.startsWith(`${PACKAGED_SERVER}\0`)).length;
+    await expect(page.locator('main').textContent()).resolves.toContain(`${serverTools} tools catalogued on ${PACKAGED_SERVER}`);
+    const siblings = page.locator('ul.siblings li');
+    expect(await siblings.count()).toBe(Math.min(50, serverTools - 1));
+    const first = siblings.first();
+    expect(await first.locator('.badge.cat').count()).toBe(1);
+    expect(await first.locator('.badge[class*=sev-]').count()).toBe(1);
+    await expect(page.locator('main').textContent()).resolves.toContain(`it denies its ${serverTools - 1} other tools on the server`);
+    const jsonLd = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!);
+    expect(jsonLd['@type']).toBe('FAQPage');
+    expect(jsonLd.mainEntity.length).toBeGreaterThanOrEqual(4);
+    for (const q of jsonLd.mainEntity) expect(await page.locator('dl.faq dt', { hasText: q.name }).count()).toBe(1);
+    expect(await page.locator('link[rel=canonical]').getAttribute('href')).toBe(`https://toolrisk.example${createIssue()}`);
+    expect(await page.locator('meta[property="og:url"]').getAttribute('content')).toBe(`https://toolrisk.example${createIssue()}`);
+    expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toContain('create_issue');
+    await page.screenshot({ path: path.join(SCREENSHOTS, `tool-verdict-${backend.name}.png`) });
+    await first.locator('a').click();
+    await page.waitForURL(/\/servers\/github-github-mcp-server\/[^/]+\/$/);
+    expect(problems).toEqual([]);
+  });
+
+  it('says what the policy does with a poisoning suspect from the policy itself: it denies it', async () => {
+    const { page, problems } = await openPage();
+    await page.goto(`${baseUrl}${urlOf.get(toolKey(EDGE_SERVER, POISONED_TOOL))!.slice(1)}`);
+    const verdict = await page.locator('.verdict').textContent();
+    expect(verdict).toContain('deny every call');
+    expect(verdict).not.toMatch(/rate|calls a minute/);
+    const policy = JSON.parse(await (await page.request.get(`${baseUrl}${(await page.locator('a[data-download=policylayer]').getAttribute('href'))!.slice(1)}`)).text());
+    expect(JSON.stringify(policy)).not.toContain('"max"');
+    expect(problems).toEqual([]);
+  });
+
+  it('server page: package facts, the last crawl as a time, install snippets for five clients, untrusted names left out', async () => {
+    const { page, problems } = await openPage();
+    await page.goto(`${baseUrl}${github().slice(1)}`);
+    const main = page.locator('main');
+    const facts = page.locator('table.facts');
+    await expect(facts.textContent()).resolves.toContain('1.4.2');
+    await expect(facts.textContent()).resolves.toContain('MIT');
+    await expect(facts.textContent()).resolves.toContain('2026-10-01');
+    await expect(facts.textContent()).resolves.toContain('<script>window.__pwned=6</script>');
+    expect(await facts.locator('a[href="https://github.com/github/github-mcp-server"]').count()).toBe(1);
+    expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
+    expect(await page.locator('.summary time').first().textContent()).toBe('2026-11-20 10:00 UTC');
+    await expect(page.locator('.summary').textContent()).resolves.toMatch(/succeeded, \d+ tools in 0\.1 s/);
+    const clients = await page.locator('.install summary').allTextContents();
+    for (const client of ['Claude Desktop', 'Claude Code', 'Cursor', 'VS Code', 'Codex']) expect(clients.some((c) => c.startsWith(client))).toBe(true);
+    const snippets = await page.locator('.install pre code').allTextContents();
+    expect(snippets).toContain('claude mcp add github-mcp-server -- npx -y @example/github-github-mcp-server@1.0.0');
+    const desktop = JSON.parse(snippets.find((s) => s.includes('"mcpServers"'))!);
+    expect(desktop.mcpServers['github-mcp-server']).toEqual({ command: 'npx', args: ['-y', '@example/github-github-mcp-server@1.0.0'] });
+    expect(snippets.find((s) => s.startsWith('[mcp_servers.github-mcp-server]'))).toBe('[mcp_servers.github-mcp-server]\ncommand = "npx"\nargs = ["-y", "@example/github-github-mcp-server@1.0.0"]');
+    expect(JSON.parse(snippets.find((s) => s.includes('"servers"'))!).servers['github-mcp-server'].type).toBe('stdio');
+    await page.screenshot({ path: path.join(SCREENSHOTS, `server-facts-${backend.name}.png`), fullPage: true });
+
+    await page.goto(`${baseUrl}${urlOf.get(EDGE_SERVER)!.slice(1)}`);
+    const edge = await page.locator('.install pre code').allTextContents();
+    expect(edge.join('\n')).not.toContain('touch');
+    expect(edge).toContain('claude mcp add --transport http edge-cases https://mcp.edge.example/mcp');
+    expect(JSON.parse(edge.find((s) => s.includes('"url"') && s.includes('"servers"'))!).servers['edge-cases']).toEqual({ type: 'http', url: 'https://mcp.edge.example/mcp' });
+    await expect(main.textContent()).resolves.toContain('succeeded, 4 tools in 2.3 s');
+    await expectNotPwned(page);
+    expect(problems).toEqual([]);
+  });
+
+  it('serves a grade badge per server at a stable URL, with the snippets to embed it', async () => {
+    const { page, problems } = await openPage();
+    await page.goto(`${baseUrl}${github().slice(1)}`);
+    const grade = (await page.locator('h1 .grade').textContent())!.trim();
+    const src = (await page.locator('img.grade-badge').getAttribute('src'))!;
+    expect(src).toBe('/badges/github-github-mcp-server.svg');
+    expect(await page.locator('img.grade-badge').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    const response = await page.request.get(`${baseUrl}${src.slice(1)}`);
+    expect(response.headers()['content-type']).toBe('image/svg+xml');
+    const svg = await response.text();
+    expect(svg).toContain(`toolrisk: grade ${grade}`);
+    expect(svg).toContain(`fill="${GRADE_COLORS[grade]}"`);
+    expect(await page.locator('#badge-markdown').textContent()).toBe(
+      `[![toolrisk grade](https://toolrisk.example${src})](https://toolrisk.example${github()})`,
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('fits a 390 px screen without horizontal scrolling on every page type', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const pages = everyPageType((kind) => (kind === 'server' ? github() : createIssue()));
+    const widths: Record<string, number[]> = {};
+    for (const [kind, url] of Object.entries(pages)) {
+      await page.goto(`${baseUrl}${url.slice(1)}`);
+      if (kind === 'search') await page.locator('#search-results li').first().waitFor();
+      widths[kind] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+      await page.screenshot({ path: path.join(SCREENSHOTS, `390-${kind.replaceAll(' ', '-')}-${backend.name}.png`), fullPage: true });
+    }
+    for (const [kind, [scrollWidth, innerWidth]] of Object.entries(widths)) expect({ kind, fits: scrollWidth <= innerWidth, scrollWidth }).toEqual({ kind, fits: true, scrollWidth });
+    await context.close();
+  });
+
+  it('sorts tables from the keyboard and skips to the content', async () => {
+    const { page, problems } = await openPage();
+    await page.goto(`${baseUrl}${github().slice(1)}`);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await page.focus('input[data-filter-table]');
+    const headings: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('Tab');
+      headings.push((await page.evaluate(() => document.activeElement?.textContent)) ?? '');
+    }
+    expect(headings).toEqual(['Tool', 'Category', 'Severity']);
+    const severities = () => page.locator('table[data-sortable] tbody tr td:nth-child(3)').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))));
+    await page.keyboard.press('Enter');
+    expect(await page.locator('th[aria-sort]').getAttribute('aria-sort')).toBe('ascending');
+    const ascending = await severities();
+    expect(ascending).toEqual([...ascending].sort((x, y) => x - y));
+    await page.keyboard.press('Space');
+    expect(await page.locator('th[aria-sort]').getAttribute('aria-sort')).toBe('descending');
+    const descending = await severities();
+    expect(descending).toEqual([...descending].sort((x, y) => y - x));
+    expect(descending[0]).toBeGreaterThan(descending[descending.length - 1]);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows every badge with at least 4.5:1 contrast, and the home charts’ links to screen readers', async () => {
+    const { page, problems } = await openPage();
+    await page.goto(baseUrl);
+    const classes = colouredClasses(STYLESHEET);
+    expect(classes.length).toBeGreaterThan(15);
+    const contrasts = await badgeContrasts(page, classes);
+    expect(contrasts.filter((c) => c.ratio < 4.5)).toEqual([]);
+    for (const [grade, fill] of Object.entries(GRADE_COLORS)) {
+      const ratio = await page.evaluate((color) => {
+        const probe = document.createElement('span');
+        probe.style.color = '#fff';
+        probe.style.background = color;
+        document.body.append(probe);
+        const parse = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number);
+        const ch = (c: number) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+        const lum = ([r, g, b]: number[]) => 0.2126 * ch(r) + 0.7152 * ch(g) + 0.0722 * ch(b);
+        return (lum(parse(getComputedStyle(probe).color)) + 0.05) / (lum(parse(getComputedStyle(probe).backgroundColor)) + 0.05);
+      }, fill);
+      expect({ grade, ok: ratio >= 4.5 }).toEqual({ grade, ok: true });
+    }
+    for (const category of ['read', 'destructive']) expect(await page.getByRole('link', { name: new RegExp(`^${category}: [\\d,]+ tools$`) }).count()).toBe(1);
+    expect(problems).toEqual([]);
+  });
+
+  it('serve compresses with br or gzip as the client accepts', async () => {
+    const file = readFileSync(path.join(siteDir, 'index.html'));
+    const get = (encoding: string) => fetch(baseUrl, { headers: { 'Accept-Encoding': encoding } }).then(async (r) => ({ encoding: r.headers.get('content-encoding'), vary: r.headers.get('vary'), body: Buffer.from(await r.arrayBuffer()) }));
+    // fetch() decodes what it is sent; read the raw bytes with node:http instead.
+    const raw = (encoding: string) =>
+      new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+        import('node:http').then(({ get: httpGet }) =>
+          httpGet(baseUrl, { headers: { 'Accept-Encoding': encoding } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c) => chunks.push(c));
+            res.on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+          }).on('error', reject),
+        );
+      });
+    const br = await raw('gzip, deflate, br');
+    expect(br.encoding).toBe('br');
+    expect(brotliDecompressSync(br.body).equals(file)).toBe(true);
+    expect(br.body.length).toBeLessThan(file.length / 2);
+    const gzip = await raw('gzip');
+    expect(gzip.encoding).toBe('gzip');
+    expect(gunzipSync(gzip.body).equals(file)).toBe(true);
+    const plain = await raw('identity');
+    expect(plain.encoding).toBeUndefined();
+    expect(plain.body.equals(file)).toBe(true);
+    expect((await get('br')).vary).toBe('Accept-Encoding');
+  });
+
+  it('search: two-character prefixes, whole compounds, stems, filters, sorting and "1 match"', async () => {
+    const { page, problems } = await openPage();
+    const results = async (query: string) => {
+      await page.goto(`${baseUrl}search/?${query}`);
+      await expect.poll(() => page.locator('#search-status').textContent(), { timeout: 20_000 }).not.toMatch(/Searching|Type at least/);
+      return { status: (await page.locator('#search-status').textContent())!, names: await page.locator('#search-results li > a').allTextContents() };
+    };
+    const twoLetters = await results('q=cr');
+    expect(twoLetters.names.length).toBeGreaterThan(5);
+    expect(twoLetters.names.some((n) => n.startsWith('create'))).toBe(true);
+    const javascript = await results('q=javascript');
+    expect(javascript.names.length).toBeGreaterThan(0);
+    expect(javascript.status).not.toBe('No matches.');
+    const deletion = await results('q=deletion');
+    const deleting = await results('q=deleting');
+    expect(deletion.names.length).toBeGreaterThan(10);
+    expect(deletion.names).toEqual(deleting.names);
+    expect(deletion.names.some((n) => /delete/i.test(n))).toBe(true);
+    const poisoned = await results('q=numbers&flag=poisoning_suspect');
+    expect(poisoned.names).toEqual([POISONED_TOOL]);
+    expect(poisoned.status).toBe('1 match.');
+    const onServer = await results(`q=reads&server=${encodeURIComponent('edge.example')}`);
+    expect(onServer.names.length).toBeGreaterThan(0);
+    for (const server of await page.locator('#search-results li .muted').allTextContents()) expect(server).toContain(EDGE_SERVER);
+    await page.goto(`${baseUrl}search/?q=delete&sort=severity`);
+    await page.locator('#search-results li').first().waitFor();
+    const order = ['critical', 'high', 'medium', 'low'];
+    const severities = (await page.locator('#search-results .badge[class*=sev-]').allTextContents()).map((s) => order.indexOf(s));
+    expect(severities).toEqual([...severities].sort((x, y) => x - y));
+    await page.screenshot({ path: path.join(SCREENSHOTS, `search-filters-${backend.name}.png`) });
+    expect(problems).toEqual([]);
   });
 });

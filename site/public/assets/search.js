@@ -20,6 +20,8 @@ const controls = {
 const status = document.getElementById('search-status');
 const list = document.getElementById('search-results');
 let meta = null;
+let shardKeys = new Set();
+let prefixKeys = new Set();
 let facets = '';
 let flags = '';
 let generation = 0;
@@ -38,6 +40,14 @@ function fetchText(url) {
 async function ready() {
   if (meta) return;
   [meta, facets, flags] = await Promise.all([fetchJson(BASE + 'meta.json'), fetchText(BASE + 'facets.txt'), fetchText(BASE + 'flags.txt')]);
+  shardKeys = new Set(meta?.shards ?? []);
+  prefixKeys = new Set(meta?.prefixes ?? []);
+}
+
+/** A term shard, or {} when the index has none for the term (never a request that would 404). */
+async function shardOf(term) {
+  const key = shardKey(term);
+  return shardKeys.has(key) ? (await fetchJson(BASE + 'terms/' + key + '.json')) || {} : {};
 }
 
 function decode(gaps) {
@@ -64,18 +74,20 @@ function addTerm(scores, entry, exact) {
  */
 async function matchTerm(term, prefix) {
   const scores = new Map();
-  const shard = (await fetchJson(BASE + 'terms/' + shardKey(term) + '.json')) || {};
+  const short = Array.from(term).length < 3;
+  const shard = short && prefix ? {} : await shardOf(term);
   if (Object.hasOwn(shard, term)) addTerm(scores, shard[term], true);
   if (!prefix) return scores;
-  if (Array.from(term).length >= 3) {
+  if (!short) {
     for (const other of Object.keys(shard)) if (other !== term && other.startsWith(term)) addTerm(scores, shard[other], false);
     return scores;
   }
-  const frequent = (await fetchJson(BASE + 'prefixes/' + prefixKey(term) + '.json')) || [];
+  const key = prefixKey(term);
+  const frequent = prefixKeys.has(key) ? (await fetchJson(BASE + 'prefixes/' + key + '.json')) || [] : [];
   for (const other of frequent) {
     if (!other.startsWith(term)) continue;
-    const theirs = (await fetchJson(BASE + 'terms/' + shardKey(other) + '.json')) || {};
-    if (Object.hasOwn(theirs, other)) addTerm(scores, theirs[other], false);
+    const theirs = await shardOf(other);
+    if (Object.hasOwn(theirs, other)) addTerm(scores, theirs[other], other === term);
   }
   return scores;
 }

@@ -1,0 +1,107 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { classify } from '../../classifier/index.ts';
+import { classificationRow } from '../../db/classification-row.ts';
+import type { CatalogueServer, CurrentTool, ServerRow } from '../../db/index.ts';
+import { boundEntry, boundJson, CUT_MARKER } from '../../site/render/bounded.ts';
+import { installOptions, shellLine } from '../../site/render/install.ts';
+import { runJob, type ServersResult } from '../../site/render/jobs.ts';
+import { OutputWriter, type Renderer } from '../../site/render/render.ts';
+
+function nested(levels: number): unknown {
+  let value: unknown = { type: 'string' };
+  for (let i = 0; i < levels; i++) value = { type: 'object', properties: { a: value } };
+  return value;
+}
+
+describe('boundJson', () => {
+  it('cuts a 4,000-level schema without recursion, so it can be cloned and printed', () => {
+    const deep = nested(4000);
+    expect(() => structuredClone(deep)).toThrow(/call stack/);
+    const { value, cut } = boundJson(deep);
+    expect(cut).toBe(true);
+    expect(() => structuredClone(value)).not.toThrow();
+    expect(JSON.stringify(value, null, 2)).toContain(CUT_MARKER);
+  });
+
+  it('keeps small values as they are, __proto__ keys included, and caps the number of values', () => {
+    const small = JSON.parse('{"type":"object","properties":{"__proto__":{"type":"string"},"b":[1,2,{"c":null}]}}');
+    const bounded = boundJson(small);
+    expect(bounded).toEqual({ value: small, cut: false });
+    expect(Object.keys((bounded.value as { properties: object }).properties)).toEqual(['__proto__', 'b']);
+    const wide = { properties: Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`p${i}`, { type: 'string' }])) };
+    const capped = boundJson(wide);
+    expect(capped.cut).toBe(true);
+    expect(Object.keys((capped.value as { properties: object }).properties).length).toBeLessThan(20_000);
+  });
+});
+
+describe('install snippets', () => {
+  it('quotes for the shell and leaves out package names that are not package names', () => {
+    expect(shellLine(['npx', '-y', "it's $(rm -rf ~)"])).toBe(`npx -y 'it'\\''s $(rm -rf ~)'`);
+    const options = installOptions('io.github.x/srv', [
+      { registryType: 'npm', identifier: '--registry=http://evil', version: '1.0.0' },
+      { registryType: 'npm', identifier: '$(touch /tmp/x)' },
+      { registryType: 'npm', identifier: 'good-pkg', version: '1.0.0; rm -rf /' },
+      { registryType: 'pypi', identifier: 'mcp-server-x', version: '0.2.0' },
+      { registryType: 'oci', identifier: 'ghcr.io/x/srv', version: '1.2' },
+    ], [{ type: 'sse', url: 'https://x.example/sse' }, { type: 'streamable-http', url: 'javascript:alert(1)' }]);
+    expect(options.map((o) => o.launch.summary)).toEqual(['npx -y good-pkg', 'uvx mcp-server-x==0.2.0', 'docker run -i --rm ghcr.io/x/srv:1.2', 'https://x.example/sse']);
+    for (const option of options) expect(option.snippets.map((s) => s.client)).toEqual(['Claude Desktop', 'Claude Code', 'Cursor', 'VS Code', 'Codex']);
+    const remote = options[3].snippets;
+    expect(remote[1].text).toBe('claude mcp add --transport sse srv https://x.example/sse');
+    expect(JSON.parse(remote[0].text)).toEqual({ mcpServers: { srv: { command: 'npx', args: ['-y', 'mcp-remote', 'https://x.example/sse'] } } });
+    expect(remote[4].text).toBe('[mcp_servers.srv]\nurl = "https://x.example/sse"');
+  });
+});
+
+describe('one bad tool or server never fails the build', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-runjob-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const at = new Date('2026-11-20T10:00:00Z');
+  const server = (id: string): ServerRow => ({
+    id, title: null, description: null, repository: null, website: null, version: null, packages: [], remotes: [], sources: ['test'], status: 'active',
+    sourceMeta: null, packageInfo: null, firstSeen: at, lastSeen: at, lastAttemptAt: at, lastOutcome: 'ok', lastSuccessAt: at, toolCount: 2, toolsetHash: null,
+  });
+  const tool = (serverId: string, name: string, position: number): CurrentTool => {
+    const definition = { hash: `${serverId}-${name}`, name, title: null, description: `Deletes a ${name}.`, inputSchema: null, outputSchema: null, annotations: null, descriptionTruncated: false, firstSeen: at };
+    return { serverId, name, position, since: at, definition, classification: classificationRow(definition.hash, classify(definition), at) };
+  };
+
+  it('leaves out a tool whose page fails to render, and skips a server whose page fails, naming each', async () => {
+    // A renderer that fails on one tool page and one server page: the failures a bug in a view could cause.
+    const renderer: Renderer = {
+      render: async (view, props) => {
+        const p = props as { tool?: { name: string }; server?: { id: string } };
+        if (p.tool?.name === 'poison') throw new Error('boom in ToolView');
+        if (p.server?.id === 'bad/server') throw new Error('boom in ServerView');
+        return `<html>${view}</html>`;
+      },
+    };
+    const entries: CatalogueServer[] = [
+      { server: server('good/server'), tools: [tool('good/server', 'record', 0), tool('good/server', 'poison', 1)] },
+      { server: server('bad/server'), tools: [tool('bad/server', 'record', 0)] },
+      { server: server('also-good/server'), tools: [tool('also-good/server', 'record', 0)] },
+    ];
+    const deep = { ...entries[2].tools[0], definition: { ...entries[2].tools[0].definition, inputSchema: nested(4000) } };
+    const bounded = boundEntry({ ...entries[2], tools: [deep] });
+    const result = (await runJob(
+      { type: 'servers', seq: 0, entries: [entries[0], entries[1], bounded.entry], cutTools: [[], [], bounded.cutTools], slugs: ['good', 'bad', 'also-good'], changes: [], attempts: [], siteUrl: 'https://x.example/' },
+      renderer,
+      new OutputWriter(dir),
+    )) as ServersResult;
+    expect(result.servers.map((s) => s.id)).toEqual(['good/server', 'also-good/server']);
+    expect(result.tools.map((t) => `${t.serverId} ${t.name}`)).toEqual(['good/server record', 'also-good/server record']);
+    expect(result.warnings).toEqual([
+      'Server "good/server": tool "poison" left out: its page failed to render: boom in ToolView',
+      'Server "bad/server" skipped: boom in ServerView',
+      'Server "also-good/server": the input schema or annotations of tool "record" are nested too deep or too large; shown cut.',
+    ]);
+    expect(readdirSync(path.join(dir, 'servers')).sort()).toEqual(['also-good', 'good']);
+    expect(readdirSync(path.join(dir, 'servers', 'good'))).toEqual(expect.arrayContaining(['record', 'index.html']));
+    expect(readdirSync(path.join(dir, 'servers', 'good'))).not.toContain('poison');
+  });
+});
