@@ -5,7 +5,7 @@ import type { Severity } from '../types.ts';
 import { geminiWriter } from './gemini.ts';
 import { interceptWriter } from './intercept.ts';
 import { policyLayerWriter } from './policylayer.ts';
-import { defaultServerName, type FormatWriter, type ServerDecisions } from './server-decisions.ts';
+import type { FormatWriter, ServerDecisions } from './server-decisions.ts';
 import { byName } from './text.ts';
 
 export { claudeCodeDocument, claudeCodeName } from './claude-code.ts';
@@ -13,7 +13,6 @@ export { codexDocument } from './codex.ts';
 export { geminiDocument } from './gemini.ts';
 export { interceptDocument, type InterceptDocument } from './intercept.ts';
 export { policyLayerDocument, type PolicyLayerDocument } from './policylayer.ts';
-export { defaultServerName } from './server-decisions.ts';
 export {
   recommendedDecision,
   describeDecision,
@@ -81,11 +80,10 @@ export function isExportFormat(value: string): value is ExportFormat {
  * A policy document for the given tools of one server: one tool gives the per-tool policy, a server's tools
  * give the server policy (gateways: `default: deny`, every tool listed; clients: the server's allow list).
  * Tools are ordered by name, so the same tools give byte-identical output. Client formats name the server
- * `serverName` (by default one derived from `serverId`).
+ * `server.name` (`server` if none is given): the name it has in the user's client configuration.
  */
-export function renderPolicy(tools: readonly PolicyTool[], format: ExportFormat, server: { id?: string; name?: string } = {}): string {
-  const name = server.name ?? defaultServerName(server.id ?? 'server');
-  return WRITERS[format].render([serverDecisions(name, tools)], false);
+export function renderPolicy(tools: readonly PolicyTool[], format: ExportFormat, server: { name?: string } = {}): string {
+  return WRITERS[format].render([serverDecisions(server.name ?? 'server', tools)], false);
 }
 
 /** One policy for several servers, each under the name the user gave it (a `--config` policy). */

@@ -24,13 +24,3 @@ export function withoutUnsafe(servers: readonly ServerDecisions[], unsafe: (name
     hidden: s.hidden.filter((name) => unsafe(name) === null),
   }));
 }
-
-/** A catalogue id as a server name for a client configuration: its last path segment, lowercase, [a-z0-9_-]. */
-export function defaultServerName(serverId: string): string {
-  const last = serverId.split('/').filter(Boolean).pop() ?? serverId;
-  const name = last
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return name || 'server';
-}

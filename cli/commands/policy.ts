@@ -8,6 +8,7 @@ import { EXPORT_FORMATS, isExportFormat, renderPolicy, unsafeToolNames, type Exp
 import { crawlTarget, type CrawlTarget } from '../../crawler/index.ts';
 import { classificationRow, openDatabase, serverToolSet, writeClassifications } from '../../db/index.ts';
 import { classifyCatalogue } from '../../pipeline/classify.ts';
+import { clientServerName } from '../../site/render/install.ts';
 import { policyIndexFromDatabase } from '../../site/render/policy-index.ts';
 import { addCrawlFlags, crawlOptionsFrom, type CrawlFlags } from '../crawl-flags.ts';
 import { UsageError } from '../errors.ts';
@@ -82,7 +83,8 @@ async function serverPolicy(serverName: string, toolName: string | undefined, fo
       return { name: t.name, category: c.category, severity: c.severity, flags: c.flags };
     });
     warnUnsafe(unsafeToolNames(tools, format).map((u) => ({ server: serverId, ...u })));
-    return renderPolicy(tools, format, { id: serverId });
+    // The name the site's install snippets give the server, so the policy's rules match the installed server.
+    return renderPolicy(tools, format, { name: clientServerName(serverId) });
   } finally {
     await db.close();
   }

@@ -15,7 +15,9 @@ export function boundJson(value: unknown, limits: { maxDepth: number; maxNodes: 
   let nodes = 0;
   let cut = false;
   const root: unknown = Array.isArray(value) ? [] : {};
-  const stack: Array<{ from: object; to: Record<string, unknown> | unknown[]; depth: number }> = [{ from: value, to: root as Record<string, unknown>, depth: 1 }];
+  const stack: Array<{ from: object; to: Record<string, unknown> | unknown[]; depth: number }> = [
+    { from: value, to: root as Record<string, unknown>, depth: 1 },
+  ];
   while (stack.length > 0) {
     const { from, to, depth } = stack.pop()!;
     for (const [key, child] of Object.entries(from)) {

@@ -21,7 +21,8 @@ export function groupHistory<T extends HistoryEntry>(entries: readonly T[]): T[]
   const out: T[] = [];
   for (let i = 0; i < entries.length; ) {
     let j = i;
-    while (j < entries.length && entries[j].detectedAt === entries[i].detectedAt && entries[j].kind === entries[i].kind && sameServer(entries[j], entries[i])) j++;
+    while (j < entries.length && entries[j].detectedAt === entries[i].detectedAt && entries[j].kind === entries[i].kind && sameServer(entries[j], entries[i]))
+      j++;
     if (j - i > GROUP_OVER) out.push({ ...entries[i], toolName: `${j - i} tools`, toolUrl: null, fields: [] });
     else out.push(...entries.slice(i, j));
     i = j;
@@ -32,4 +33,3 @@ export function groupHistory<T extends HistoryEntry>(entries: readonly T[]): T[]
 function sameServer(a: HistoryEntry, b: HistoryEntry): boolean {
   return (a as { serverId?: string }).serverId === (b as { serverId?: string }).serverId;
 }
-

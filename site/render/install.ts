@@ -55,9 +55,11 @@ export function launches(packages: readonly unknown[], remotes: readonly unknown
     const version = parsed.data.version && parsed.data.version !== 'latest' && VERSION.test(parsed.data.version) ? parsed.data.version : '';
     if (!NAME_PATTERNS[type]?.test(id)) continue;
     const stdio =
-      type === 'npm' ? { command: 'npx', args: ['-y', version ? `${id}@${version}` : id] }
-      : type === 'pypi' ? { command: 'uvx', args: [version ? `${id}==${version}` : id] }
-      : { command: 'docker', args: ['run', '-i', '--rm', version && !id.includes(':') ? `${id}:${version}` : id] };
+      type === 'npm'
+        ? { command: 'npx', args: ['-y', version ? `${id}@${version}` : id] }
+        : type === 'pypi'
+          ? { command: 'uvx', args: [version ? `${id}==${version}` : id] }
+          : { command: 'docker', args: ['run', '-i', '--rm', version && !id.includes(':') ? `${id}:${version}` : id] };
     out.push({ label: type, summary: shellLine([stdio.command, ...stdio.args]), stdio });
   }
   for (const raw of remotes.slice(0, 10)) {
@@ -83,7 +85,11 @@ export function clientSnippets(name: string, launch: Launch): ClientSnippet[] {
     ? `command = ${tomlString(launch.stdio.command)}\nargs = [${launch.stdio.args.map(tomlString).join(', ')}]`
     : `url = ${tomlString(launch.remote!.url)}`;
   return [
-    { client: 'Claude Desktop', where: 'claude_desktop_config.json', text: json({ mcpServers: { [name]: { command: viaBridge.command, args: viaBridge.args } } }) },
+    {
+      client: 'Claude Desktop',
+      where: 'claude_desktop_config.json',
+      text: json({ mcpServers: { [name]: { command: viaBridge.command, args: viaBridge.args } } }),
+    },
     {
       client: 'Claude Code',
       where: 'terminal',

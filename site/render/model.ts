@@ -12,7 +12,7 @@ import { schemaTable, type SchemaTable } from './schema-table.ts';
 import { assignSlugs } from './slug.ts';
 import { faqJsonLd, type FaqItem } from './structured-data.ts';
 import { safeHttpUrl, urls } from './urls.ts';
-import { policyEffect, restOfServer, toolFaq, verdictSentence } from './verdict.ts';
+import { policyEffect, restOfServer, serverPolicySummary, toolFaq, verdictSentence } from './verdict.ts';
 
 export { groupHistory } from './history.ts';
 
@@ -142,6 +142,8 @@ export interface ServerPageModel extends ServerRowModel {
   severityCounts: Array<{ key: string; count: number }>;
   tools: ToolRowModel[];
   policies: PolicyView[];
+  /** What the server policy does, counted from its decisions. */
+  policySummary: string;
   history: HistoryEntry[];
   jsonUrl: string;
   badge: { url: string; svg: string; markdown: string; html: string };
@@ -170,7 +172,8 @@ export interface BundleInput {
   cutTools?: readonly string[];
 }
 
-const bySeverityThenName = (a: ToolRowModel, b: ToolRowModel) => severityRank(b.severity) - severityRank(a.severity) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const bySeverityThenName = (a: ToolRowModel, b: ToolRowModel) =>
+  severityRank(b.severity) - severityRank(a.severity) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** Everything the site shows about one server and its tools. */
 export function buildServerBundle(input: BundleInput): ServerBundle {
@@ -194,7 +197,9 @@ export function buildServerBundle(input: BundleInput): ServerBundle {
     if (list.length < MAX_HISTORY) list.push(historyEntry(change, toolUrls));
     historyByTool.set(change.toolName, list);
   }
-  const rows = classified.map(({ tool, slug, classification }) => toolRowOf(tool.name, urls.tool(serverSlug, slug), ref, classification)).sort(bySeverityThenName);
+  const rows = classified
+    .map(({ tool, slug, classification }) => toolRowOf(tool.name, urls.tool(serverSlug, slug), ref, classification))
+    .sort(bySeverityThenName);
   const cut = new Set(input.cutTools ?? []);
   const tools = classified.map(({ tool, slug, classification }) =>
     toolPage({ tool, slug, classification, server: ref, history: historyByTool.get(tool.name) ?? [], rows, siteUrl, jsonCut: cut.has(tool.name) }),
@@ -223,13 +228,20 @@ export function buildServerBundle(input: BundleInput): ServerBundle {
     links: serverLinks(s.repository, s.website),
     status: s.status,
     lastAttempt: attempt
-      ? { outcome: attempt.outcome, at: attempt.startedAt.toISOString(), durationMs: attempt.durationMs ?? null, toolCount: attempt.toolCount ?? null, error: attempt.error }
+      ? {
+          outcome: attempt.outcome,
+          at: attempt.startedAt.toISOString(),
+          durationMs: attempt.durationMs ?? null,
+          toolCount: attempt.toolCount ?? null,
+          error: attempt.error,
+        }
       : null,
     lastSuccessAt: s.lastSuccessAt?.toISOString() ?? null,
     categoryCounts: countBy(rows, (r) => r.category, CATEGORIES),
     severityCounts: countBy(rows, (r) => r.severity, [...SEVERITIES].reverse()),
     tools: rows,
     policies: classified.length > 0 ? policyViews(policyTools, (f, ext) => urls.serverPolicy(serverSlug, f, ext), `${serverSlug}-server`) : [],
+    policySummary: serverPolicySummary(policyTools),
     history,
     jsonUrl: urls.serverJson(serverSlug),
     badge: {
@@ -300,11 +312,7 @@ export function policyTool(name: string, c: Classification) {
   return { name, category: c.category, severity: c.severity, flags: c.flags };
 }
 
-function policyViews(
-  tools: ReturnType<typeof policyTool>[],
-  href: (format: PolicyFormat, extension: string) => string,
-  baseName: string,
-): PolicyView[] {
+function policyViews(tools: ReturnType<typeof policyTool>[], href: (format: PolicyFormat, extension: string) => string, baseName: string): PolicyView[] {
   return (Object.keys(POLICY_FORMATS) as PolicyFormat[]).map((format) => {
     const { extension, mediaType, label } = POLICY_FORMATS[format];
     return { format, label, mediaType, text: renderPolicy(tools, format), href: href(format, extension), filename: `${baseName}.${format}.${extension}` };
@@ -344,7 +352,6 @@ function annotationRows(declared: Record<string, unknown> | null, c: Classificat
     };
   });
 }
-
 
 /** The package as the registry describes it and as the crawler found it installed. Links only for http(s). */
 function packageFacts(s: CatalogueServer['server']): ServerPageModel['packageFacts'] {

@@ -14,6 +14,7 @@ export function openDataRecords(entry: CatalogueServer, bundle: ServerBundle) {
     website: s.website,
     packages: s.packages,
     remotes: s.remotes,
+    packageInfo: s.packageInfo,
     status: s.status,
     firstSeen: s.firstSeen.toISOString(),
     lastSeen: s.lastSeen.toISOString(),

@@ -9,7 +9,19 @@ export interface SchemaTable {
   raw: string | null;
 }
 
-type JsonSchema = { type?: unknown; properties?: Record<string, JsonSchema>; required?: unknown; description?: unknown; enum?: unknown; const?: unknown; default?: unknown; items?: JsonSchema; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; format?: unknown };
+type JsonSchema = {
+  type?: unknown;
+  properties?: Record<string, JsonSchema>;
+  required?: unknown;
+  description?: unknown;
+  enum?: unknown;
+  const?: unknown;
+  default?: unknown;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  format?: unknown;
+};
 
 /** The top-level arguments of an input schema as table rows; the raw JSON when it has no properties. */
 export function schemaTable(stored: unknown): SchemaTable {
@@ -41,7 +53,13 @@ function typeOf(p: JsonSchema | undefined, depth = 0): string {
 function valuesOf(p: JsonSchema | undefined): string {
   if (!p || typeof p !== 'object') return '';
   const parts: string[] = [];
-  if (Array.isArray(p.enum)) parts.push(`one of ${p.enum.slice(0, 20).map((v) => JSON.stringify(v)).join(', ')}${p.enum.length > 20 ? ', …' : ''}`);
+  if (Array.isArray(p.enum))
+    parts.push(
+      `one of ${p.enum
+        .slice(0, 20)
+        .map((v) => JSON.stringify(v))
+        .join(', ')}${p.enum.length > 20 ? ', …' : ''}`,
+    );
   if (p.const !== undefined) parts.push(`always ${JSON.stringify(p.const)}`);
   if (p.default !== undefined) parts.push(`default ${JSON.stringify(p.default)}`);
   return clip(parts.join('; '), 400);
@@ -50,4 +68,3 @@ function valuesOf(p: JsonSchema | undefined): string {
 export function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
-

@@ -71,7 +71,7 @@ export function chooseEncoding(headers: IncomingHttpHeaders): 'br' | 'gzip' | nu
     const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)).find(Boolean);
     accepted.set(name, q ? Number(q[1]) : 1);
   }
-  const allows = (name: string) => (accepted.get(name) ?? (accepted.get('*') ?? 0)) > 0;
+  const allows = (name: string) => (accepted.get(name) ?? accepted.get('*') ?? 0) > 0;
   if (allows('br')) return 'br';
   if (allows('gzip')) return 'gzip';
   return null;

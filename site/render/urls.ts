@@ -6,8 +6,7 @@ export const urls = {
   server: (server: string) => `/servers/${server}/`,
   tool: (server: string, tool: string) => `/servers/${server}/${tool}/`,
   serverPolicy: (server: string, format: PolicyFormat, extension: string) => `/policies/${server}/server.${format}.${extension}`,
-  toolPolicy: (server: string, tool: string, format: PolicyFormat, extension: string) =>
-    `/policies/${server}/tools/${tool}.${format}.${extension}`,
+  toolPolicy: (server: string, tool: string, format: PolicyFormat, extension: string) => `/policies/${server}/tools/${tool}.${format}.${extension}`,
   serverJson: (server: string) => `/data/servers/${server}.json`,
   /** The server's grade as an SVG badge, to embed in a README. */
   badge: (server: string) => `/badges/${server}.svg`,

@@ -46,6 +46,19 @@ export function toolFaq(name: string, serverId: string, c: Classification, tool:
       question: `How do I rate-limit ${name}?`,
       answer: `Give it a limits entry in the PolicyLayer policy (e.g. counter "${name}_rate", window "minute", max ${RATE_LIMITS.high}), or an Intercept rule with rate_limit: ${RATE_LIMITS.high}/minute.`,
     },
-    { question: `How do I block ${name}?`, answer: 'Keep "default": "deny" and leave the tool out of the policy, or give it an unconditional deny (Intercept: action: deny).' },
+    {
+      question: `How do I block ${name}?`,
+      answer: 'Keep "default": "deny" and leave the tool out of the policy, or give it an unconditional deny (Intercept: action: deny).',
+    },
   ];
+}
+
+/** What the server policy does, counted from the same decisions its files encode. */
+export function serverPolicySummary(tools: readonly PolicyTool[]): string {
+  const count = { allow: 0, limit: 0, deny: 0 };
+  for (const tool of tools) count[recommendedDecision(tool).action]++;
+  return (
+    `Every catalogued tool of this server under "default: deny": ${count.allow} allowed, ${count.limit} rate-limited, ` +
+    `${count.deny} denied (critical severity or a poisoning suspect). A tool the server adds later is denied until you allow it.`
+  );
 }

@@ -51,6 +51,16 @@ describe('toolrisk policy --config', () => {
     expect(geminiOwn.stderr).toMatch(/everything \(line 5\): looked for npm:@modelcontextprotocol\/server-everything/);
   });
 
+  it('exports one server, and one of its tools, in the client formats under the name its install snippets use', async () => {
+    const server = await toolrisk(['policy', 'io.example/memory', '--format', 'codex']);
+    expect(server.code, server.stderr).toBe(0);
+    expect(parseToml(server.stdout)).toEqual({
+      mcp_servers: { memory: { enabled_tools: ['read_graph'], disabled_tools: ['delete_entities'], tools: { read_graph: { approval_mode: 'approve' } } } },
+    });
+    const tool = await toolrisk(['policy', 'io.example/memory', 'delete_entities', '--format', 'claude-code']);
+    expect(JSON.parse(tool.stdout)).toEqual({ permissions: { allow: [], ask: [], deny: ['mcp__memory__delete_entities'] } });
+  });
+
   it('says which line of a malformed file is wrong, and exits 2', async () => {
     const bad = path.join(tmp, 'broken.json');
     writeFileSync(bad, '{\n  "mcpServers": {\n    "a": { "command": "npx", }\n    "b": {}\n  }\n}\n');

@@ -163,9 +163,9 @@ describe('the severity mapping, one table for every format', () => {
     expect(codexDocument.parse(parseToml(renderPolicy(suspect, 'codex'))).mcp_servers.server.disabled_tools).toEqual(['helper']);
   });
 
-  it('names the server after the catalogue id unless given a name', () => {
-    expect(Object.keys(JSON.parse(renderPolicy(levels, 'gemini', { id: 'io.github.Owner/My Repo' })).mcpServers)).toEqual(['my-repo']);
-    expect(Object.keys(JSON.parse(renderPolicy(levels, 'gemini', { id: 'npm:@modelcontextprotocol/server-memory' })).mcpServers)).toEqual(['server-memory']);
+  it('names the server as given, `server` by default', () => {
+    expect(Object.keys(JSON.parse(renderPolicy(levels, 'gemini', { name: 'my-repo' })).mcpServers)).toEqual(['my-repo']);
+    expect(Object.keys(JSON.parse(renderPolicy(levels, 'gemini')).mcpServers)).toEqual(['server']);
   });
 });
 

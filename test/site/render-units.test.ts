@@ -41,14 +41,26 @@ describe('boundJson', () => {
 describe('install snippets', () => {
   it('quotes for the shell and leaves out package names that are not package names', () => {
     expect(shellLine(['npx', '-y', "it's $(rm -rf ~)"])).toBe(`npx -y 'it'\\''s $(rm -rf ~)'`);
-    const options = installOptions('io.github.x/srv', [
-      { registryType: 'npm', identifier: '--registry=http://evil', version: '1.0.0' },
-      { registryType: 'npm', identifier: '$(touch /tmp/x)' },
-      { registryType: 'npm', identifier: 'good-pkg', version: '1.0.0; rm -rf /' },
-      { registryType: 'pypi', identifier: 'mcp-server-x', version: '0.2.0' },
-      { registryType: 'oci', identifier: 'ghcr.io/x/srv', version: '1.2' },
-    ], [{ type: 'sse', url: 'https://x.example/sse' }, { type: 'streamable-http', url: 'javascript:alert(1)' }]);
-    expect(options.map((o) => o.launch.summary)).toEqual(['npx -y good-pkg', 'uvx mcp-server-x==0.2.0', 'docker run -i --rm ghcr.io/x/srv:1.2', 'https://x.example/sse']);
+    const options = installOptions(
+      'io.github.x/srv',
+      [
+        { registryType: 'npm', identifier: '--registry=http://evil', version: '1.0.0' },
+        { registryType: 'npm', identifier: '$(touch /tmp/x)' },
+        { registryType: 'npm', identifier: 'good-pkg', version: '1.0.0; rm -rf /' },
+        { registryType: 'pypi', identifier: 'mcp-server-x', version: '0.2.0' },
+        { registryType: 'oci', identifier: 'ghcr.io/x/srv', version: '1.2' },
+      ],
+      [
+        { type: 'sse', url: 'https://x.example/sse' },
+        { type: 'streamable-http', url: 'javascript:alert(1)' },
+      ],
+    );
+    expect(options.map((o) => o.launch.summary)).toEqual([
+      'npx -y good-pkg',
+      'uvx mcp-server-x==0.2.0',
+      'docker run -i --rm ghcr.io/x/srv:1.2',
+      'https://x.example/sse',
+    ]);
     for (const option of options) expect(option.snippets.map((s) => s.client)).toEqual(['Claude Desktop', 'Claude Code', 'Cursor', 'VS Code', 'Codex']);
     const remote = options[3].snippets;
     expect(remote[1].text).toBe('claude mcp add --transport sse srv https://x.example/sse');
@@ -63,11 +75,38 @@ describe('one bad tool or server never fails the build', () => {
 
   const at = new Date('2026-11-20T10:00:00Z');
   const server = (id: string): ServerRow => ({
-    id, title: null, description: null, repository: null, website: null, version: null, packages: [], remotes: [], sources: ['test'], status: 'active',
-    sourceMeta: null, packageInfo: null, firstSeen: at, lastSeen: at, lastAttemptAt: at, lastOutcome: 'ok', lastSuccessAt: at, toolCount: 2, toolsetHash: null,
+    id,
+    title: null,
+    description: null,
+    repository: null,
+    website: null,
+    version: null,
+    packages: [],
+    remotes: [],
+    sources: ['test'],
+    status: 'active',
+    sourceMeta: null,
+    packageInfo: null,
+    firstSeen: at,
+    lastSeen: at,
+    lastAttemptAt: at,
+    lastOutcome: 'ok',
+    lastSuccessAt: at,
+    toolCount: 2,
+    toolsetHash: null,
   });
   const tool = (serverId: string, name: string, position: number): CurrentTool => {
-    const definition = { hash: `${serverId}-${name}`, name, title: null, description: `Deletes a ${name}.`, inputSchema: null, outputSchema: null, annotations: null, descriptionTruncated: false, firstSeen: at };
+    const definition = {
+      hash: `${serverId}-${name}`,
+      name,
+      title: null,
+      description: `Deletes a ${name}.`,
+      inputSchema: null,
+      outputSchema: null,
+      annotations: null,
+      descriptionTruncated: false,
+      firstSeen: at,
+    };
     return { serverId, name, position, since: at, definition, classification: classificationRow(definition.hash, classify(definition), at) };
   };
 
@@ -89,7 +128,16 @@ describe('one bad tool or server never fails the build', () => {
     const deep = { ...entries[2].tools[0], definition: { ...entries[2].tools[0].definition, inputSchema: nested(4000) } };
     const bounded = boundEntry({ ...entries[2], tools: [deep] });
     const result = (await runJob(
-      { type: 'servers', seq: 0, entries: [entries[0], entries[1], bounded.entry], cutTools: [[], [], bounded.cutTools], slugs: ['good', 'bad', 'also-good'], changes: [], attempts: [], siteUrl: 'https://x.example/' },
+      {
+        type: 'servers',
+        seq: 0,
+        entries: [entries[0], entries[1], bounded.entry],
+        cutTools: [[], [], bounded.cutTools],
+        slugs: ['good', 'bad', 'also-good'],
+        changes: [],
+        attempts: [],
+        siteUrl: 'https://x.example/',
+      },
       renderer,
       new OutputWriter(dir),
     )) as ServersResult;

@@ -7,7 +7,17 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 import { launchChromium, serveSite } from '../helpers/serve-site.ts';
-import { COLLIDING_TOOLS, DEEP_TOOL, EDGE_SERVER, HOSTILE_SERVER, PACKAGED_SERVER, POISONED_TOOL, seedChanges, seedDevCatalogue, seedEdgeCases } from './seed.ts';
+import {
+  COLLIDING_TOOLS,
+  DEEP_TOOL,
+  EDGE_SERVER,
+  HOSTILE_SERVER,
+  PACKAGED_SERVER,
+  POISONED_TOOL,
+  seedChanges,
+  seedDevCatalogue,
+  seedEdgeCases,
+} from './seed.ts';
 import { findBrokenLinks } from './links.ts';
 import { badgeContrasts, colouredClasses, everyPageType, STYLESHEET } from './pages.ts';
 import { GRADE_COLORS } from '../../site/render/badge.ts';
@@ -43,8 +53,12 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
     if (db.dataDir) renameSync(db.dataDir, path.join(work, 'db'));
     env = { ...process.env, TOOLRISK_DATA_DIR: work, DATABASE_URL: db.url ?? '' };
     if (!db.url) delete env.DATABASE_URL;
-    buildLog = (await run(process.execPath, [CLI, 'build', '--out', siteDir, '--site-url', 'https://toolrisk.example/'], { env, cwd: ROOT, maxBuffer: 1 << 24 })).stderr;
-    for (const line of readFileSync(path.join(siteDir, 'data', 'catalogue.jsonl'), 'utf8').trim().split('\n')) {
+    buildLog = (
+      await run(process.execPath, [CLI, 'build', '--out', siteDir, '--site-url', 'https://toolrisk.example/'], { env, cwd: ROOT, maxBuffer: 1 << 24 })
+    ).stderr;
+    for (const line of readFileSync(path.join(siteDir, 'data', 'catalogue.jsonl'), 'utf8')
+      .trim()
+      .split('\n')) {
       const record = JSON.parse(line);
       urlOf.set(record.type === 'server' ? record.id : toolKey(record.server, record.name), record.url);
     }
@@ -168,7 +182,10 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
   });
 
   it('publishes every tool with its classification and policies in catalogue.jsonl', () => {
-    const lines = readFileSync(path.join(siteDir, 'data', 'catalogue.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(path.join(siteDir, 'data', 'catalogue.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const tools = lines.filter((l) => l.type === 'tool');
     const servers = lines.filter((l) => l.type === 'server');
     expect(servers.length).toBe(19);
@@ -190,7 +207,10 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
     expect(a).not.toBe(b);
     expect(buildLog).toContain(`Server ${JSON.stringify(EDGE_SERVER)}: the input schema or annotations of tool ${JSON.stringify(DEEP_TOOL)}`);
     const { page, problems } = await openPage();
-    for (const [name, url] of [[COLLIDING_TOOLS[0], a], [COLLIDING_TOOLS[1], b]]) {
+    for (const [name, url] of [
+      [COLLIDING_TOOLS[0], a],
+      [COLLIDING_TOOLS[1], b],
+    ]) {
       await page.goto(`${baseUrl}${url.slice(1)}`);
       expect(await page.locator('h1').textContent()).toBe(name);
     }
@@ -203,7 +223,10 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
   it('tool page: a verdict sentence, the server’s other tools, what the policy does, FAQ data, canonical and OpenGraph', async () => {
     const { page, problems } = await openPage();
     await page.goto(`${baseUrl}${createIssue().slice(1)}`);
-    const record = readFileSync(path.join(siteDir, 'data', 'catalogue.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    const record = readFileSync(path.join(siteDir, 'data', 'catalogue.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
       .find((r) => r.type === 'tool' && r.server === PACKAGED_SERVER && r.name === 'create_issue');
     const { category, severity } = record.classification;
     expect(await page.locator('.verdict strong').textContent()).toBe(`${category[0].toUpperCase()}${category.slice(1)} tool, ${severity} risk.`);
@@ -234,7 +257,9 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
     const verdict = await page.locator('.verdict').textContent();
     expect(verdict).toContain('deny every call');
     expect(verdict).not.toMatch(/rate|calls a minute/);
-    const policy = JSON.parse(await (await page.request.get(`${baseUrl}${(await page.locator('a[data-download=policylayer]').getAttribute('href'))!.slice(1)}`)).text());
+    const policy = JSON.parse(
+      await (await page.request.get(`${baseUrl}${(await page.locator('a[data-download=policylayer]').getAttribute('href'))!.slice(1)}`)).text(),
+    );
     expect(JSON.stringify(policy)).not.toContain('"max"');
     expect(problems).toEqual([]);
   });
@@ -258,7 +283,9 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
     expect(snippets).toContain('claude mcp add github-mcp-server -- npx -y @example/github-github-mcp-server@1.0.0');
     const desktop = JSON.parse(snippets.find((s) => s.includes('"mcpServers"'))!);
     expect(desktop.mcpServers['github-mcp-server']).toEqual({ command: 'npx', args: ['-y', '@example/github-github-mcp-server@1.0.0'] });
-    expect(snippets.find((s) => s.startsWith('[mcp_servers.github-mcp-server]'))).toBe('[mcp_servers.github-mcp-server]\ncommand = "npx"\nargs = ["-y", "@example/github-github-mcp-server@1.0.0"]');
+    expect(snippets.find((s) => s.startsWith('[mcp_servers.github-mcp-server]'))).toBe(
+      '[mcp_servers.github-mcp-server]\ncommand = "npx"\nargs = ["-y", "@example/github-github-mcp-server@1.0.0"]',
+    );
     expect(JSON.parse(snippets.find((s) => s.includes('"servers"'))!).servers['github-mcp-server'].type).toBe('stdio');
     await page.screenshot({ path: path.join(SCREENSHOTS, `server-facts-${backend.name}.png`), fullPage: true });
 
@@ -266,8 +293,13 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
     const edge = await page.locator('.install pre code').allTextContents();
     expect(edge.join('\n')).not.toContain('touch');
     expect(edge).toContain('claude mcp add --transport http edge-cases https://mcp.edge.example/mcp');
-    expect(JSON.parse(edge.find((s) => s.includes('"url"') && s.includes('"servers"'))!).servers['edge-cases']).toEqual({ type: 'http', url: 'https://mcp.edge.example/mcp' });
+    expect(JSON.parse(edge.find((s) => s.includes('"url"') && s.includes('"servers"'))!).servers['edge-cases']).toEqual({
+      type: 'http',
+      url: 'https://mcp.edge.example/mcp',
+    });
     await expect(main.textContent()).resolves.toContain('succeeded, 4 tools in 2.3 s');
+    // The server policy's summary counts the policy's own decisions: the poisoning suspect is denied.
+    await expect(main.textContent()).resolves.toContain('3 allowed, 0 rate-limited, 1 denied');
     await expectNotPwned(page);
     expect(problems).toEqual([]);
   });
@@ -301,7 +333,8 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
       widths[kind] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
       await page.screenshot({ path: path.join(SCREENSHOTS, `390-${kind.replaceAll(' ', '-')}-${backend.name}.png`), fullPage: true });
     }
-    for (const [kind, [scrollWidth, innerWidth]] of Object.entries(widths)) expect({ kind, fits: scrollWidth <= innerWidth, scrollWidth }).toEqual({ kind, fits: true, scrollWidth });
+    for (const [kind, [scrollWidth, innerWidth]] of Object.entries(widths))
+      expect({ kind, fits: scrollWidth <= innerWidth, scrollWidth }).toEqual({ kind, fits: true, scrollWidth });
     await context.close();
   });
 
@@ -319,7 +352,8 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
       headings.push((await page.evaluate(() => document.activeElement?.textContent)) ?? '');
     }
     expect(headings).toEqual(['Tool', 'Category', 'Severity']);
-    const severities = () => page.locator('table[data-sortable] tbody tr td:nth-child(3)').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))));
+    const severities = () =>
+      page.locator('table[data-sortable] tbody tr td:nth-child(3)').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))));
     await page.keyboard.press('Enter');
     expect(await page.locator('th[aria-sort]').getAttribute('aria-sort')).toBe('ascending');
     const ascending = await severities();
@@ -358,7 +392,12 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
 
   it('serve compresses with br or gzip as the client accepts', async () => {
     const file = readFileSync(path.join(siteDir, 'index.html'));
-    const get = (encoding: string) => fetch(baseUrl, { headers: { 'Accept-Encoding': encoding } }).then(async (r) => ({ encoding: r.headers.get('content-encoding'), vary: r.headers.get('vary'), body: Buffer.from(await r.arrayBuffer()) }));
+    const get = (encoding: string) =>
+      fetch(baseUrl, { headers: { 'Accept-Encoding': encoding } }).then(async (r) => ({
+        encoding: r.headers.get('content-encoding'),
+        vary: r.headers.get('vary'),
+        body: Buffer.from(await r.arrayBuffer()),
+      }));
     // fetch() decodes what it is sent; read the raw bytes with node:http instead.
     const raw = (encoding: string) =>
       new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {

@@ -8,9 +8,32 @@ const HASH10_COLLISION = ['tool||=^#', 'tool^{*&%'];
 
 describe('assignSlugs', () => {
   const AWKWARD = [
-    '../../etc/passwd', '..', '.', '', 'a/b', 'a\\b', 'a-b', 'Fetch_Page', 'fetch_page', 'FETCH_PAGE', 'ünïcødé/ツール..', 'ツール', '日本語',
-    '%2e%2e%2f', 'name with spaces', 'x'.repeat(300), 'x'.repeat(301), 'io.github.owner/repo', 'io.github.owner.repo',
-    '<script>alert(1)</script>', 'CON', 'a\u0000b', '\u202eevil', 'x', 'tool-4760fa809f', ...HASH10_COLLISION,
+    '../../etc/passwd',
+    '..',
+    '.',
+    '',
+    'a/b',
+    'a\\b',
+    'a-b',
+    'Fetch_Page',
+    'fetch_page',
+    'FETCH_PAGE',
+    'ünïcødé/ツール..',
+    'ツール',
+    '日本語',
+    '%2e%2e%2f',
+    'name with spaces',
+    'x'.repeat(300),
+    'x'.repeat(301),
+    'io.github.owner/repo',
+    'io.github.owner.repo',
+    '<script>alert(1)</script>',
+    'CON',
+    'a\u0000b',
+    '\u202eevil',
+    'x',
+    'tool-4760fa809f',
+    ...HASH10_COLLISION,
   ];
 
   it('gives every name of a scope a safe, distinct segment', () => {

@@ -28,18 +28,25 @@ let generation = 0;
 
 function fetchJson(url) {
   if (!cache.has(url)) {
-    cache.set(url, fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null));
+    cache.set(
+      url,
+      fetch(url)
+        .then((r) => (r.ok ? r.json() : null))
+        .catch(() => null),
+    );
   }
   return cache.get(url);
 }
 
 function fetchText(url) {
-  return fetch(url).then((r) => (r.ok ? r.text() : '')).catch(() => '');
+  return fetch(url)
+    .then((r) => (r.ok ? r.text() : ''))
+    .catch(() => '');
 }
 
 async function ready() {
   if (meta) return;
-  [meta, facets, flags] = await Promise.all([fetchJson(BASE + 'meta.json'), fetchText(BASE + 'facets.txt'), fetchText(BASE + 'flags.txt')]);
+  [meta, facets, flags] = await Promise.all([fetchJson(`${BASE}meta.json`), fetchText(`${BASE}facets.txt`), fetchText(`${BASE}flags.txt`)]);
   shardKeys = new Set(meta?.shards ?? []);
   prefixKeys = new Set(meta?.prefixes ?? []);
 }
@@ -47,7 +54,7 @@ async function ready() {
 /** A term shard, or {} when the index has none for the term (never a request that would 404). */
 async function shardOf(term) {
   const key = shardKey(term);
-  return shardKeys.has(key) ? (await fetchJson(BASE + 'terms/' + key + '.json')) || {} : {};
+  return shardKeys.has(key) ? (await fetchJson(`${BASE}terms/${key}.json`)) || {} : {};
 }
 
 function decode(gaps) {
@@ -83,7 +90,7 @@ async function matchTerm(term, prefix) {
     return scores;
   }
   const key = prefixKey(term);
-  const frequent = prefixKeys.has(key) ? (await fetchJson(BASE + 'prefixes/' + key + '.json')) || [] : [];
+  const frequent = prefixKeys.has(key) ? (await fetchJson(`${BASE}prefixes/${key}.json`)) || [] : [];
   for (const other of frequent) {
     if (!other.startsWith(term)) continue;
     const theirs = await shardOf(other);
@@ -120,7 +127,7 @@ async function matchGroup(group, prefix) {
 }
 
 async function docOf(id) {
-  const shard = await fetchJson(BASE + 'docs/' + Math.floor(id / meta.docsPerShard) + '.json');
+  const shard = await fetchJson(`${BASE}docs/${Math.floor(id / meta.docsPerShard)}.json`);
   return shard ? shard[id % meta.docsPerShard] : null;
 }
 
@@ -192,11 +199,11 @@ function render(result) {
     link.href = url;
     item.append(link, ' ');
     if (kind === 0) {
-      item.append(el('span', 'muted small', 'on ' + server + ' '), el('span', 'badge cat', cat), ' ');
+      item.append(el('span', 'muted small', `on ${server} `), el('span', 'badge cat', cat), ' ');
     } else {
       item.append(el('span', 'muted small', 'server '));
     }
-    if (sev) item.append(el('span', 'badge sev-' + sev, sev));
+    if (sev) item.append(el('span', `badge sev-${sev}`, sev));
     if (snippet) item.append(el('div', 'snippet', snippet));
     list.append(item);
   }
@@ -211,7 +218,7 @@ async function run() {
   const chosen = filters();
   const params = new URLSearchParams({ q: input.value });
   for (const [key, value] of Object.entries(chosen)) if (value && !(key === 'sort' && value === 'relevance')) params.set(key, value);
-  history.replaceState(null, '', '?' + params.toString());
+  history.replaceState(null, '', `?${params.toString()}`);
   status.textContent = 'Searching…';
   const result = await search(input.value, chosen);
   if (mine === generation) render(result);

@@ -53,7 +53,11 @@ export function tokenizer(stem) {
      * Stopwords are dropped unless the query holds nothing else. `raw` keeps the unstemmed whole for prefixes.
      */
     query(text) {
-      const all = compounds(text).map(({ whole, parts }) => ({ whole: whole === null ? null : stemmed(whole), raw: whole ?? parts.join(''), parts: parts.map(stemmed) }));
+      const all = compounds(text).map(({ whole, parts }) => ({
+        whole: whole === null ? null : stemmed(whole),
+        raw: whole ?? parts.join(''),
+        parts: parts.map(stemmed),
+      }));
       const meaningful = all.filter((g) => !(g.parts.length === 1 && STOPWORDS.has(g.raw)));
       return meaningful.length > 0 ? meaningful : all;
     },
@@ -64,7 +68,7 @@ export function tokenizer(stem) {
 export function shardKey(term) {
   const head = Array.from(term).slice(0, 3).join('');
   if (/^[a-z0-9]+$/.test(head)) return head;
-  return '_' + Array.from(new TextEncoder().encode(head), (b) => b.toString(16).padStart(2, '0')).join('');
+  return `_${Array.from(new TextEncoder().encode(head), (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
 /** Which prefix file lists the most frequent terms that start with a two-character prefix. */
