@@ -62,7 +62,9 @@ async function startEndpoints(servers: number, processes: number, latencyMs: num
     urls,
     children,
     cpuSeconds: () => children.reduce((sum, child) => sum + processCpuSeconds(child.pid!), 0),
-    stop: () => children.forEach((child) => child.kill()),
+    stop: () => {
+      for (const child of children) child.kill();
+    },
   };
 }
 

@@ -23,12 +23,6 @@ const WEAK_EVIDENCE_CAP: Severity = 'medium';
 /** A dispatching tool that names none of its operations may do anything it is asked: weight of that reading. */
 const UNNAMED_OPERATIONS_WEIGHT = 0.5;
 
-/** A classification as the catalogue stores it (db's classifications row), keyed by the definition's hash. */
-export function storedClassification(hash: string, classification: Classification, classifiedAt: Date) {
-  const { version, ...result } = classification;
-  return { hash, classifierVersion: version, ...result, classifiedAt };
-}
-
 /** Whether a person should review the verdict: no category, or one the evidence only weakly supports. */
 export function needsReview(classification: Pick<Classification, 'category' | 'confidence'>): boolean {
   return classification.category === 'unknown' || classification.confidence < REVIEW_BELOW;

@@ -8,7 +8,7 @@ const ROOT_EXAMPLES = [
   'toolrisk start                                   # crawl the bundled servers, build the site, serve it',
   'toolrisk check --npm @modelcontextprotocol/server-memory',
   'toolrisk crawl --servers servers/default.yaml',
-  'toolrisk policy memory --format intercept',
+  'toolrisk policy @modelcontextprotocol/server-memory --format intercept',
   'toolrisk <command> --help                        # every command has its own examples',
 ];
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DEFINITION_FIELDS } from './schema.ts';
+import type { DEFINITION_FIELDS } from './schema.ts';
 
 /** A tool definition as an MCP server lists it (the fields that identify its content). */
 export interface ToolDefinition {

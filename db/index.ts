@@ -1,4 +1,5 @@
 export * from './connection.ts';
+export * from './classification-row.ts';
 export * from './hash.ts';
 export * from './schema.ts';
 export * from './queries/catalogue.ts';

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { AnnotationConflict, Category, Evidence, Flag, Severity } from '../classifier/index.ts';
 import {
   boolean,
   index,
@@ -204,12 +205,12 @@ export const classifications = pgTable(
       .notNull()
       .references(() => toolDefinitions.hash, { onDelete: 'cascade' }),
     classifierVersion: text('classifier_version').notNull(),
-    category: text('category').notNull(),
-    severity: text('severity').notNull(),
-    flags: text('flags').array().notNull().default(sql`'{}'::text[]`),
+    category: text('category').$type<Category>().notNull(),
+    severity: text('severity').$type<Severity>().notNull(),
+    flags: text('flags').array().$type<Flag[]>().notNull().default(sql`'{}'::text[]`),
     confidence: real('confidence').notNull(),
-    evidence: jsonb('evidence').$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
-    annotationConflicts: jsonb('annotation_conflicts').$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
+    evidence: jsonb('evidence').$type<Evidence[]>().notNull().default(sql`'[]'::jsonb`),
+    annotationConflicts: jsonb('annotation_conflicts').$type<AnnotationConflict[]>().notNull().default(sql`'[]'::jsonb`),
     explanation: text('explanation').notNull(),
     classifiedAt: stamp('classified_at').notNull(),
   },

@@ -1,5 +1,5 @@
-import { classify, CLASSIFIER_VERSION, storedClassification } from '../classifier/index.ts';
-import { iterateUnclassified, writeClassifications, type Orm } from '../db/index.ts';
+import { classify, CLASSIFIER_VERSION } from '../classifier/index.ts';
+import { classificationRow, iterateUnclassified, writeClassifications, type Orm } from '../db/index.ts';
 
 export interface ClassifyStepResult {
   classifierVersion: string;
@@ -22,7 +22,7 @@ export async function classifyCatalogue(
     const at = now();
     await writeClassifications(
       orm,
-      definitions.map((definition) => storedClassification(definition.hash, classify(definition), at)),
+      definitions.map((definition) => classificationRow(definition.hash, classify(definition), at)),
     );
     classified += definitions.length;
     options.onBatch?.(classified);

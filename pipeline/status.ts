@@ -38,7 +38,7 @@ export async function runStatus(db: Database, runId?: number, url?: string): Pro
 }
 
 async function queueCounts(url: string): Promise<QueueCounts | undefined> {
-  let boss;
+  let boss: Awaited<ReturnType<typeof openBoss>>;
   try {
     boss = await openBoss(url, { observeOnly: true, onError: () => {} });
   } catch {

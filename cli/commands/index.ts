@@ -67,9 +67,10 @@ export const commands: readonly CommandEntry[] = [
     name: 'policy',
     summary: 'print the recommended gateway policy for a server or one of its tools',
     examples: [
-      'toolrisk policy memory',
+      'toolrisk policy io.github.owner/repo',
       'toolrisk policy @modelcontextprotocol/server-memory create_entities --format intercept',
-      'toolrisk policy memory --out memory.policylayer.json',
+      'toolrisk policy npm:@modelcontextprotocol/server-mem --out memory.policylayer.json   # a unique prefix',
+      'toolrisk policy --config ~/.cursor/mcp.json --check-missing',
     ],
     load: async () => (await import('./policy.ts')).registerPolicy,
   },

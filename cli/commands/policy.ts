@@ -1,12 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { classify, CLASSIFIER_VERSION, storedClassification, type Category, type Flag, type Severity } from '../../classifier/index.ts';
+import { classify, CLASSIFIER_VERSION } from '../../classifier/index.ts';
 import { ConfigError, type ConfiguredServer } from '../../classifier/policy/agent-config.ts';
 import { policyForConfig, type ConfigPolicy, type MatchedServer } from '../../classifier/policy/config-policy.ts';
 import { EXPORT_FORMATS, isExportFormat, renderPolicy, unsafeToolNames, type ExportFormat } from '../../classifier/policy/index.ts';
 import { crawlTarget, type CrawlTarget } from '../../crawler/index.ts';
-import { openDatabase, serverToolSet, writeClassifications } from '../../db/index.ts';
+import { classificationRow, openDatabase, serverToolSet, writeClassifications } from '../../db/index.ts';
 import { classifyCatalogue } from '../../pipeline/classify.ts';
 import { clientServerName } from '../../site/render/install.ts';
 import { policyIndexFromDatabase } from '../../site/render/policy-index.ts';
@@ -75,15 +75,12 @@ async function serverPolicy(serverName: string, toolName: string | undefined, fo
     const fresh = chosen.filter((t) => !t.classification).map((t) => ({ hash: t.definition.hash, result: classify(t.definition) }));
     if (fresh.length > 0) {
       const at = new Date();
-      await writeClassifications(
-        db.orm,
-        fresh.map(({ hash, result }) => storedClassification(hash, result, at)),
-      );
+      await writeClassifications(db.orm, fresh.map(({ hash, result }) => classificationRow(hash, result, at)));
     }
     const byHash = new Map(fresh.map((f) => [f.hash, f.result]));
     const tools = chosen.map((t) => {
       const c = t.classification ?? byHash.get(t.definition.hash)!;
-      return { name: t.name, category: c.category as Category, severity: c.severity as Severity, flags: c.flags as Flag[] };
+      return { name: t.name, category: c.category, severity: c.severity, flags: c.flags };
     });
     warnUnsafe(unsafeToolNames(tools, format).map((u) => ({ server: serverId, ...u })));
     // The name the site's install snippets give the server, so the policy's rules match the installed server.

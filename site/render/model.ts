@@ -2,7 +2,8 @@ import { summarizeServer } from '../../classifier/index.ts';
 import { severityRank } from '../../classifier/index.ts';
 import { POLICY_FORMATS, policyAlternatives, renderPolicy, type PolicyFormat } from '../../classifier/policy/index.ts';
 import { CATEGORIES, SEVERITIES, type Category, type Classification, type Flag, type Severity } from '../../classifier/types.ts';
-import type { CatalogueServer, ClassificationRow, CrawlAttemptRow, CurrentTool, ToolChangeRow } from '../../db/index.ts';
+import { classificationFromRow } from '../../db/classification-row.ts';
+import type { CatalogueServer, CrawlAttemptRow, CurrentTool, ToolChangeRow } from '../../db/index.ts';
 import { attackPatterns, type AttackPattern } from './attack-patterns.ts';
 import { rebaseUrl } from './base-path.ts';
 import { gradeBadgeSvg } from './badge.ts';
@@ -161,20 +162,6 @@ const MAX_HISTORY = 200;
 const MAX_SIBLINGS = 50;
 const HINTS = ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const;
 
-/** The stored classification as the classifier's type; the build classifies every current tool before it renders. */
-export function classificationOf(row: ClassificationRow): Classification {
-  return {
-    category: row.category as Category,
-    severity: row.severity as Severity,
-    flags: row.flags as Flag[],
-    confidence: row.confidence,
-    evidence: row.evidence as Classification['evidence'],
-    annotationConflicts: row.annotationConflicts as Classification['annotationConflicts'],
-    explanation: row.explanation,
-    version: row.classifierVersion,
-  };
-}
-
 export interface BundleInput {
   entry: CatalogueServer;
   serverSlug: string;
@@ -203,7 +190,7 @@ export function buildServerBundle(input: BundleInput): ServerBundle {
     return false;
   });
   const slugs = assignSlugs(classifiedTools.map((t) => t.name));
-  const classified = classifiedTools.map((tool) => ({ tool, slug: slugs.get(tool.name)!, classification: classificationOf(tool.classification!) }));
+  const classified = classifiedTools.map((tool) => ({ tool, slug: slugs.get(tool.name)!, classification: classificationFromRow(tool.classification!) }));
   const toolUrls = new Map(classified.map((t) => [t.tool.name, urls.tool(serverSlug, t.slug)]));
   const history = groupHistory(input.changes.slice(0, MAX_HISTORY).map((c) => historyEntry(c, toolUrls)));
 

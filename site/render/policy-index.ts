@@ -1,7 +1,8 @@
 import { policyIndexServer, type PolicyIndex, type PolicyIndexServer } from '../../classifier/policy/config-policy.ts';
 import type { CatalogueServer, Database } from '../../db/index.ts';
 import { iterateCatalogue } from '../../db/index.ts';
-import { classificationOf, policyTool } from './model.ts';
+import { classificationFromRow } from '../../db/classification-row.ts';
+import { policyTool } from './model.ts';
 
 /**
  * The policy index (classifier/policy/config-policy.ts) from the catalogue: the site publishes it for the
@@ -9,7 +10,7 @@ import { classificationOf, policyTool } from './model.ts';
  * same bytes. Tools without a stored classification for this classifier version are left out, as on the site.
  */
 export function policyIndexEntry(entry: CatalogueServer): PolicyIndexServer {
-  const tools = entry.tools.flatMap((tool) => (tool.classification ? [policyTool(tool.name, classificationOf(tool.classification))] : []));
+  const tools = entry.tools.flatMap((tool) => (tool.classification ? [policyTool(tool.name, classificationFromRow(tool.classification))] : []));
   return policyIndexServer({ id: entry.server.id, packages: entry.server.packages, remotes: entry.server.remotes }, tools);
 }
 

@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { classify } from '../../classifier/index.ts';
 import {
+  classificationFromRow,
+  classificationRow,
   databaseStatus,
   openDatabase,
   definitionHash,
@@ -225,6 +228,27 @@ describe.each(testBackends())('db on $name', (backend) => {
       ['delete_repo', 'destructive'],
     ]);
     expect((await serverToolSet(db.orm, 'io.github.acme/tracker', 'v2'))[0].classification).toBeNull();
+  });
+
+  it("stores the classifier's result and reads back the same classification, typed", async () => {
+    await storeSnapshot(db.orm, { serverId: 'io.github.acme/tracker', tools: [listIssues, deleteRepo], at: T0 });
+    const classified = new Map<string, ReturnType<typeof classify>>();
+    for await (const batch of iterateUnclassified(db.orm, 'v-round-trip')) {
+      const rows = batch.map((d) => {
+        const result = { ...classify(d), version: 'v-round-trip' };
+        classified.set(d.name, result);
+        return classificationRow(d.hash, result, T1);
+      });
+      await writeClassifications(db.orm, rows);
+    }
+    expect(classified.get('delete_repo')).toMatchObject({ category: 'destructive', severity: 'critical' });
+    expect(classified.get('delete_repo')!.evidence.length).toBeGreaterThan(0);
+    const tools = await serverToolSet(db.orm, 'io.github.acme/tracker', 'v-round-trip');
+    expect(tools).toHaveLength(2);
+    for (const tool of tools) {
+      expect(tool.classification).toMatchObject({ hash: tool.definition.hash, classifierVersion: 'v-round-trip', classifiedAt: T1 });
+      expect(classificationFromRow(tool.classification!)).toEqual(classified.get(tool.name));
+    }
   });
 
   it('records runs and attempts, one row per run, server and target', async () => {

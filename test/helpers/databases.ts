@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { openDatabase, type Database, type OpenOptions } from '../../db/index.ts';
@@ -54,13 +55,69 @@ export function migratedDataDir(prefix = 'toolrisk-data-'): string {
   return dataDir;
 }
 
+/**
+ * A fresh PGlite database. Opening one costs about a second of CPU (PostgreSQL starting in WebAssembly), emptying
+ * one a few milliseconds, so each test file keeps one open and lends it out: `create()` empties it (every table,
+ * identities restarted) and hands it over, `dispose()` gives it back. A test that asks for a second database
+ * while holding the first, or that closes it (to hand the folder to another process), gets a folder of its own.
+ */
 export async function createPglite({ migrated = true } = {}): Promise<TestDatabase> {
+  if (migrated && pooled?.open && pooled.free) {
+    await emptyDatabase(pooled.db);
+    return lend(pooled);
+  }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-pglite-'));
   if (migrated) copyMigratedPglite(dataDir);
   const openOptions: OpenOptions = { dataDir, env: {} };
-  return withDispose(await openDatabase(openOptions), { openOptions, dataDir }, async () => {
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const db = await openDatabase(openOptions);
+  if (!migrated || pooled?.open) {
+    return withDispose(db, { openOptions, dataDir }, async () => {
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+  }
+  pooled = { db, dataDir, open: true, free: false };
+  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+  return lend(pooled);
+}
+
+interface PooledPglite {
+  db: Database;
+  dataDir: string;
+  open: boolean;
+  free: boolean;
+}
+
+let pooled: PooledPglite | undefined;
+
+function lend(pool: PooledPglite): TestDatabase {
+  pool.free = false;
+  let returned = false;
+  return {
+    ...pool.db,
+    openOptions: { dataDir: pool.dataDir, env: {} },
+    dataDir: pool.dataDir,
+    async close() {
+      if (!pool.open) return;
+      pool.open = false;
+      await pool.db.close();
+    },
+    async dispose() {
+      if (returned) return;
+      returned = true;
+      if (pool.open) pool.free = true;
+      else rmSync(pool.dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Deletes every row of every table (migrations are kept: drizzle keeps them in its own schema). */
+async function emptyDatabase(db: Database): Promise<void> {
+  await db.orm.execute(sql.raw(`do $$
+    declare tables text;
+    begin
+      select string_agg(format('%I.%I', schemaname, tablename), ', ') into tables from pg_tables where schemaname = 'public';
+      if tables is not null then execute 'truncate table ' || tables || ' restart identity cascade'; end if;
+    end $$`));
 }
 
 /** A new PostgreSQL database beside TEST_DATABASE_URL's, copied from the migrated template unless `migrated` is false. */

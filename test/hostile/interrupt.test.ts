@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { crawlAttempts, getRun, openDatabase, type Database, type OpenOptions } from '../../db/index.ts';
-import { testBackends, type TestDatabase } from '../helpers/databases.ts';
+import { copyMigratedPglite, testBackends, type TestDatabase } from '../helpers/databases.ts';
 import { FIXTURES, processesMarked, RUN_MARK } from './cases.ts';
 
 const BIN = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
@@ -65,6 +65,7 @@ describe.each(testBackends())('toolrisk crawl interrupted by SIGTERM on $name', 
       env = { DATABASE_URL: db.url };
     } else {
       openOptions = { dataDir: join(folder, 'data', 'db'), env: {} };
+      copyMigratedPglite(openOptions.dataDir!);
       env = { DATABASE_URL: '', TOOLRISK_DATA_DIR: join(folder, 'data') };
     }
   });

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { latestRuns, openDatabase } from '../../db/index.ts';
-import { createPostgres } from '../helpers/databases.ts';
+import { toolrisk } from '../helpers/cli.ts';
+import { copyMigratedPglite, createPostgres } from '../helpers/databases.ts';
 import { ROOT, startCli, type Running } from './helpers.ts';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
@@ -33,6 +34,7 @@ describe('toolrisk schedule', () => {
 
   it('in process (embedded database): runs on the cron, logs each summary, survives a failed run', { timeout: 90_000 }, async () => {
     const file = notesServersFile(dir);
+    copyMigratedPglite(path.join(dir, 'data', 'db'));
     const schedule = startCli(['schedule', '--cron', '*/2 * * * * *', '--servers', file, '--no-build', '--fresh-for', '0'], {
       TOOLRISK_DATA_DIR: path.join(dir, 'data'),
       DATABASE_URL: '',
@@ -52,12 +54,14 @@ describe('toolrisk schedule', () => {
   });
 
   it('rejects a bad cron expression and pg-boss-incompatible seconds with a usage error', async () => {
-    const bad = startCli(['schedule', '--cron', 'every night', '--servers', notesServersFile(dir)], { DATABASE_URL: '' });
-    expect(await bad.exited).toBe(2);
-    expect(bad.output()).toMatch(/cron expression "every night"/);
-    const seconds = startCli(['schedule', '--cron', '*/2 * * * * *', '--servers', notesServersFile(dir)], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x' });
-    expect(await seconds.exited).toBe(2);
-    expect(seconds.output()).toMatch(/pg-boss\) takes 5/);
+    const bad = await toolrisk(['schedule', '--cron', 'every night', '--servers', notesServersFile(dir)], { env: { ...process.env, DATABASE_URL: '' } });
+    expect(bad.code).toBe(2);
+    expect(bad.stdout + bad.stderr).toMatch(/cron expression "every night"/);
+    const seconds = await toolrisk(['schedule', '--cron', '*/2 * * * * *', '--servers', notesServersFile(dir)], {
+      env: { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x' },
+    });
+    expect(seconds.code).toBe(2);
+    expect(seconds.stdout + seconds.stderr).toMatch(/pg-boss\) takes 5/);
   });
 
   it.skipIf(!adminUrl)('two instances on one PostgreSQL database fire each run exactly once (pg-boss cron)', { timeout: 240_000 }, async () => {

@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { classify, storedClassification } from '../../classifier/index.ts';
+import { classify } from '../../classifier/index.ts';
+import { classificationRow } from '../../db/classification-row.ts';
 import type { CatalogueServer, CurrentTool, ServerRow } from '../../db/index.ts';
 import { boundEntry, boundJson, CUT_MARKER } from '../../site/render/bounded.ts';
 import { installOptions, shellLine } from '../../site/render/install.ts';
@@ -106,7 +107,7 @@ describe('one bad tool or server never fails the build', () => {
       descriptionTruncated: false,
       firstSeen: at,
     };
-    return { serverId, name, position, since: at, definition, classification: storedClassification(definition.hash, classify(definition), at) };
+    return { serverId, name, position, since: at, definition, classification: classificationRow(definition.hash, classify(definition), at) };
   };
 
   it('leaves out a tool whose page fails to render, and skips a server whose page fails, naming each', async () => {
