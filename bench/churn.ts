@@ -30,7 +30,15 @@ export async function churnCatalogue(orm: Orm, options: ChurnOptions): Promise<C
     for (const { server, tools } of batch) {
       all.push({
         id: server.id,
-        tools: tools.map(({ definition: d }) => ({ name: d.name, title: d.title, description: d.description, inputSchema: d.inputSchema, outputSchema: d.outputSchema, annotations: d.annotations as Record<string, unknown> | null, descriptionTruncated: d.descriptionTruncated })),
+        tools: tools.map(({ definition: d }) => ({
+          name: d.name,
+          title: d.title,
+          description: d.description,
+          inputSchema: d.inputSchema,
+          outputSchema: d.outputSchema,
+          annotations: d.annotations as Record<string, unknown> | null,
+          descriptionTruncated: d.descriptionTruncated,
+        })),
       });
     }
   }
@@ -59,8 +67,20 @@ export async function churnCatalogue(orm: Orm, options: ChurnOptions): Promise<C
   const crawled = options.recrawlAll ? all.map((s) => ({ id: s.id, tools: touched.get(s.id) ?? s.tools })) : [...touched].map(([id, tools]) => ({ id, tools }));
   for (let i = 0; i < crawled.length; i += 200) {
     const some = crawled.slice(i, i + 200);
-    await storeSnapshots(orm, some.map((s): SnapshotInput => ({ serverId: s.id, runId: run.id, tools: s.tools, at: options.at })));
-    for (const s of some) await recordAttempt(orm, { runId: run.id, serverId: s.id, target: `npm:${s.id}`, outcome: 'ok', startedAt: options.at, durationMs: 100, toolCount: s.tools.length });
+    await storeSnapshots(
+      orm,
+      some.map((s): SnapshotInput => ({ serverId: s.id, runId: run.id, tools: s.tools, at: options.at })),
+    );
+    for (const s of some)
+      await recordAttempt(orm, {
+        runId: run.id,
+        serverId: s.id,
+        target: `npm:${s.id}`,
+        outcome: 'ok',
+        startedAt: options.at,
+        durationMs: 100,
+        toolCount: s.tools.length,
+      });
   }
   await closeRun(orm, run.id, 'completed', options.at);
   await classifyCatalogue(orm, { now: () => options.at });

@@ -44,12 +44,11 @@ async function startEndpoints(servers: number, processes: number, latencyMs: num
   try {
     for (let first = 0; first < servers; first += per) {
       const count = Math.min(per, servers - first);
-      const child = spawn(process.execPath, ['--import', 'tsx', SERVER_SCRIPT, String(first), String(count), SEED, String(latencyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', SERVER_SCRIPT, String(first), String(count), SEED, String(latencyMs)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       children.push(child);
-      const [line] = (await Promise.race([
-        once(createInterface({ input: child.stdout! }), 'line'),
-        once(child, 'exit').then(() => [`exited`]),
-      ])) as string[];
+      const [line] = (await Promise.race([once(createInterface({ input: child.stdout! }), 'line'), once(child, 'exit').then(() => [`exited`])])) as string[];
       const port = /^LISTENING (\d+)$/.exec(line)?.[1];
       if (!port) throw new Error(`A benchmark server process did not start: ${line}`);
       for (let i = first; i < first + count; i++) urls.push(`http://${endpointHost(i)}:${port}/mcp/${i}`);

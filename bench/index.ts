@@ -35,7 +35,10 @@ function casesFor(scale: 'small' | 'full', postgresUrl: string, siteTools?: numb
     benchmark: 'store',
     title: `store: ${tools.toLocaleString('en')} tools into ${backend === 'pglite' ? 'PGlite' : 'PostgreSQL'}, ${mode === 'batched' ? `storeSnapshots, 200 servers a call, ${concurrency} in flight` : `storeSnapshot per server, ${concurrency} in flight`}`,
     params: { backend, mode, tools, concurrency, postgresUrl },
-    target: backend === 'postgres' && mode === 'batched' ? { text: '≥ 20,000 tool definitions/s into PostgreSQL (issue 15: at 500,000 tools)', figure: 'tools/s (first crawl)' } : undefined,
+    target:
+      backend === 'postgres' && mode === 'batched'
+        ? { text: '≥ 20,000 tool definitions/s into PostgreSQL (issue 15: at 500,000 tools)', figure: 'tools/s (first crawl)' }
+        : undefined,
     needsPostgres: backend === 'postgres',
   });
   const crawl = (servers: number, latencyMs: number): Case => ({
@@ -78,7 +81,13 @@ async function runCase(c: Case): Promise<Outcome> {
   const loadAtStart = os.loadavg()[0];
   const run = await runMeasured(process.execPath, ['--import', 'tsx', CASE_SCRIPT, c.benchmark, JSON.stringify(c.params)], { echo: true });
   const line = run.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-  const outcome: Outcome = { title: c.title, target: c.target, load: [loadAtStart, os.loadavg()[0]], wallSeconds: Math.round(run.wallMs / 100) / 10, peakRssMb: megabytes(run.peakRssBytes) };
+  const outcome: Outcome = {
+    title: c.title,
+    target: c.target,
+    load: [loadAtStart, os.loadavg()[0]],
+    wallSeconds: Math.round(run.wallMs / 100) / 10,
+    peakRssMb: megabytes(run.peakRssBytes),
+  };
   if (run.exitCode === 0 && line) outcome.figures = JSON.parse(line.slice('RESULT '.length)) as Figures;
   else outcome.error = `exit code ${run.exitCode}: ${run.output.trim().split('\n').slice(-5).join(' / ')}`;
   console.log(formatOutcome(outcome));
@@ -90,7 +99,9 @@ function formatOutcome(o: Outcome): string {
   const head = `### ${o.title}\n\n| figure | value |\n|---|---|\n${load}`;
   if (o.error) return `${head}| failed | ${o.error.replace(/\|/g, '\\|')} |\n`;
   const value = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en') : String(v));
-  const target = o.target ? [`| **target** | ${o.target.text} |`, `| **measured** (${o.target.figure}) | **${value(o.figures![o.target.figure] ?? 'not measured')}** |`] : [];
+  const target = o.target
+    ? [`| **target** | ${o.target.text} |`, `| **measured** (${o.target.figure}) | **${value(o.figures![o.target.figure] ?? 'not measured')}** |`]
+    : [];
   const rows = [...target, ...Object.entries(o.figures!).map(([k, v]) => `| ${k} | ${value(v)} |`)];
   rows.push(`| case wall seconds (set-up included) | ${o.wallSeconds} |`, `| peak RSS of the case's process tree, MB | ${o.peakRssMb.toLocaleString('en')} |`);
   return `${head}${rows.join('\n')}\n`;
@@ -108,7 +119,10 @@ function machine(postgresVersion: string | undefined): string {
   return [
     `- CPU: ${cpus.length} × ${cpus[0]?.model ?? 'unknown'}; memory ${Math.round(os.totalmem() / 2 ** 30)} GB; ${os.type()} ${os.release()}`,
     `- Node ${process.version}; PostgreSQL: ${postgresVersion ?? 'not reachable'}`,
-    `- Load average when the run started: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} (other work on the machine slows wall-clock figures; CPU-second figures are steadier)`,
+    `- Load average when the run started: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')} (other work on the machine slows wall-clock figures; CPU-second figures are steadier)`,
     `- Commit: ${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain']) ? ' (with uncommitted changes in the tree)' : ''}`,
   ].join('\n');
 }
@@ -126,13 +140,21 @@ async function postgresVersion(url: string): Promise<string | undefined> {
 }
 
 function parseArguments(argv: string[]) {
-  const options = { scale: 'small' as 'small' | 'full', only: [...BENCHMARKS] as Benchmark[], siteTools: undefined as number[] | undefined, postgres: process.env.BENCH_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/postgres', out: '' };
+  const options = {
+    scale: 'small' as 'small' | 'full',
+    only: [...BENCHMARKS] as Benchmark[],
+    siteTools: undefined as number[] | undefined,
+    postgres: process.env.BENCH_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/postgres',
+    out: '',
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (flag === '--scale' && (value === 'small' || value === 'full')) options.scale = value;
-    else if (flag === '--only' && value && value.split(',').every((b) => (BENCHMARKS as readonly string[]).includes(b))) options.only = value.split(',') as Benchmark[];
+    else if (flag === '--only' && value && value.split(',').every((b) => (BENCHMARKS as readonly string[]).includes(b)))
+      options.only = value.split(',') as Benchmark[];
     else if (flag === '--postgres' && value) options.postgres = value;
-    else if (flag === '--site-tools' && value && value.split(',').every((n) => Number.isInteger(Number(n)) && Number(n) > 0)) options.siteTools = value.split(',').map(Number);
+    else if (flag === '--site-tools' && value && value.split(',').every((n) => Number.isInteger(Number(n)) && Number(n) > 0))
+      options.siteTools = value.split(',').map(Number);
     else if (flag === '--out' && value) options.out = value;
     else {
       console.error(`Usage: npm run bench -- [--scale small|full] [--only ${BENCHMARKS.join(',')}] [--site-tools N,N…] [--postgres URL] [--out FILE]`);
@@ -160,7 +182,12 @@ console.log(header);
 const outcomes: Outcome[] = [];
 for (const c of casesFor(options.scale, options.postgres, options.siteTools).filter((c) => options.only.includes(c.benchmark))) {
   if (c.needsPostgres && !version) {
-    outcomes.push({ title: c.title, error: `PostgreSQL not reachable at ${options.postgres} (set --postgres or BENCH_POSTGRES_URL)`, wallSeconds: 0, peakRssMb: 0 });
+    outcomes.push({
+      title: c.title,
+      error: `PostgreSQL not reachable at ${options.postgres} (set --postgres or BENCH_POSTGRES_URL)`,
+      wallSeconds: 0,
+      peakRssMb: 0,
+    });
     continue;
   }
   outcomes.push(await runCase(c));

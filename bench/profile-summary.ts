@@ -53,7 +53,10 @@ function areaOf(url: string, functionName: string): string {
 }
 
 function shortUrl(url: string): string {
-  return url.replace(/^file:\/\//, '').replace(/^.*node_modules\//, '').replace(/^\/work\/main\//, '');
+  return url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*node_modules\//, '')
+    .replace(/^\/work\/main\//, '');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -63,8 +66,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   const summary = summariseProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
-  const line = ([name, ms]: [string, number]) =>
-    `${ms.toFixed(0).padStart(8)} ms ${((100 * ms) / summary.totalMs).toFixed(1).padStart(5)}%  ${name}`;
+  const line = ([name, ms]: [string, number]) => `${ms.toFixed(0).padStart(8)} ms ${((100 * ms) / summary.totalMs).toFixed(1).padStart(5)}%  ${name}`;
   console.log(`total ${summary.totalMs.toFixed(0)} ms sampled\n\nby area:`);
   console.log(summary.byArea.slice(0, Number(top)).map(line).join('\n'));
   console.log('\nby function (self time):');

@@ -33,7 +33,11 @@ export async function seedCatalogue(orm: Orm, catalogue: Iterable<SyntheticServe
   const batchServers = options.batchServers ?? 200;
   for (const batch of batches(catalogue, batchServers * Math.max(4, concurrency))) {
     const started = performance.now();
-    await upsertServers(orm, batch.map((entry) => entry.server), options.at);
+    await upsertServers(
+      orm,
+      batch.map((entry) => entry.server),
+      options.at,
+    );
     const snapshots = batch.map((entry) => ({ serverId: entry.server.id, tools: entry.tools, at: options.at }));
     if (options.mode === 'batched') await forEachConcurrently([...batches(snapshots, batchServers)], concurrency, (some) => storeSnapshots(orm, some));
     else await forEachConcurrently(snapshots, concurrency, (snapshot) => storeSnapshot(orm, snapshot));

@@ -50,7 +50,12 @@ export async function benchSite(params: SiteParams, log: (line: string) => void)
       const loadAtStart = os.loadavg()[0];
       const build = await runMeasured(process.execPath, [CLI, 'build', '--out', outDir, '--json'], { env });
       if (build.exitCode !== 0) throw new Error(`toolrisk build exited with ${build.exitCode}:\n${build.output.slice(-4000)}`);
-      return { stats: JSON.parse(build.stdout) as Record<string, number> & { mode: string }, seconds: build.wallMs / 1000, peakRssBytes: build.peakRssBytes, load: `${loadAtStart.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}` };
+      return {
+        stats: JSON.parse(build.stdout) as Record<string, number> & { mode: string },
+        seconds: build.wallMs / 1000,
+        peakRssBytes: build.peakRssBytes,
+        load: `${loadAtStart.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}`,
+      };
     };
     const full = await runBuild();
     const stats = full.stats;

@@ -46,13 +46,15 @@ const recordSchema = z.object({
 
 /** Action verbs recognised in tool names; a name's first such token is its verb. */
 const VERBS = new Set(
-  ('get list create update search delete add query find describe read run generate trigger cancel remove analyze place ' +
+  (
+    'get list create update search delete add query find describe read run generate trigger cancel remove analyze place ' +
     'connect aggregate manage start deploy write drop close suggest attach detach simulate put check explain resolve show ' +
     'kill execute assign merge set rename edit move toggle call replace compute recommend scrape migrate upload dismiss ' +
     'fork label mark push submit validate install provision make open echo fetch convert disconnect insert count export ' +
     'retrieve finalize confirm pause restore reset rebase apply stop interact force give inspect send post invite ' +
     'archive purge revoke grant transfer refund charge pay order buy sell stream watch subscribe unsubscribe sync clone ' +
-    'download import patch approve reject publish unpublish enable disable scale restart terminate destroy wipe rotate').split(/\s+/),
+    'download import patch approve reject publish unpublish enable disable scale restart terminate destroy wipe rotate'
+  ).split(/\s+/),
 );
 
 export function splitName(name: string): string[] {

@@ -25,11 +25,18 @@ const seconds = (ms: number) => `${ms / 1000}`;
 export function addCrawlFlags(command: Command): Command {
   return command
     .addOption(new Option('--timeout <s>', `seconds one MCP request may take (default ${seconds(DEFAULT_LIMITS.requestTimeoutMs)})`))
-    .addOption(new Option('--deadline <s>', `seconds one server may take from start to its last tools/list page (an npm install before it has 5 minutes of its own) (default ${seconds(DEFAULT_LIMITS.deadlineMs)})`))
+    .addOption(
+      new Option(
+        '--deadline <s>',
+        `seconds one server may take from start to its last tools/list page (an npm install before it has 5 minutes of its own) (default ${seconds(DEFAULT_LIMITS.deadlineMs)})`,
+      ),
+    )
     .addOption(new Option('--max-pages <n>', `tools/list pages per server (default ${DEFAULT_LIMITS.maxPages})`))
     .addOption(new Option('--max-tools <n>', `tools per server (default ${DEFAULT_LIMITS.maxTools})`))
     .addOption(new Option('--max-listing-bytes <n>', `bytes of one server's whole listing (default ${DEFAULT_LIMITS.maxListingBytes})`))
-    .addOption(new Option('--max-description <n>', `characters of a description kept; longer ones are cut and flagged (default ${DEFAULT_LIMITS.maxDescriptionLength})`))
+    .addOption(
+      new Option('--max-description <n>', `characters of a description kept; longer ones are cut and flagged (default ${DEFAULT_LIMITS.maxDescriptionLength})`),
+    )
     .addOption(new Option('--allow-host <host...>', 'only connect to these remote hosts (exact, or *.example.com)'))
     .addOption(new Option('--deny-host <host...>', 'never connect to these remote hosts'))
     .addOption(new Option('--allow-private-network', 'allow remote servers on loopback and private addresses (refused by default)'))
@@ -40,7 +47,10 @@ export function addCrawlFlags(command: Command): Command {
 
 /** Where bwrap is missing, stdio servers are refused unless the user accepts running them unisolated. */
 export function unsafeNoSandboxOption(): Option {
-  return new Option(UNSAFE_FLAG, 'where bubblewrap is missing, run stdio servers anyway with only a throwaway user, a clean environment and limits (refused by default)');
+  return new Option(
+    UNSAFE_FLAG,
+    'where bubblewrap is missing, run stdio servers anyway with only a throwaway user, a clean environment and limits (refused by default)',
+  );
 }
 
 export function crawlOptionsFrom(flags: CrawlFlags): Pick<CrawlOptions, 'limits' | 'network' | 'unsafeNoSandbox' | 'npm' | 'pypi'> {

@@ -66,11 +66,7 @@ export interface Gathered {
  * The servers to crawl: the file's, plus the registry's after a sync (with the servers an unfinished earlier
  * sync left, and those --only names), narrowed by --only and --limit.
  */
-export async function gatherSources(
-  sources: Sources,
-  orm: Orm,
-  options: { signal?: AbortSignal; log?: (line: string) => void } = {},
-): Promise<Gathered> {
+export async function gatherSources(sources: Sources, orm: Orm, options: { signal?: AbortSignal; log?: (line: string) => void } = {}): Promise<Gathered> {
   let fromRegistry: SourcedServer[] = [];
   let settle: Gathered['settle'] = async () => {};
   if (sources.registryUrl) {

@@ -50,7 +50,9 @@ export async function crawlDistributed(
         shown = p.serversDone;
         const workers = Object.keys(p.byWorker).length;
         const waiting = p.serversDone === 0 && p.active === 0 ? ' — waiting for workers: start `toolrisk worker` with the same DATABASE_URL' : '';
-        console.error(`run ${p.runId}: ${p.serversDone}/${p.total} servers done, ${p.active} in progress, ${p.queued} queued, ${workers} workers so far${waiting}`);
+        console.error(
+          `run ${p.runId}: ${p.serversDone}/${p.total} servers done, ${p.active} in progress, ${p.queued} queued, ${workers} workers so far${waiting}`,
+        );
       },
     });
   try {

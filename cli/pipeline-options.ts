@@ -40,7 +40,10 @@ export function pollSeconds(flags: TimingFlags): number | undefined {
 
 /** The distributed crawl's lease and retries. */
 export const queueOptions = [
-  new Option('--lease <seconds>', `how long a worker may hold a server's job before it is presumed dead and the job is retried (default ${DEFAULT_QUEUE_SETTINGS.leaseSeconds})`),
+  new Option(
+    '--lease <seconds>',
+    `how long a worker may hold a server's job before it is presumed dead and the job is retried (default ${DEFAULT_QUEUE_SETTINGS.leaseSeconds})`,
+  ),
   new Option('--retries <n>', `further tries of a server after a transient failure or a lost worker (default ${DEFAULT_QUEUE_SETTINGS.retryLimit})`),
   new Option('--retry-delay <seconds>', `first wait before a retry, doubling each time (default ${DEFAULT_QUEUE_SETTINGS.retryDelaySeconds})`),
 ];

@@ -53,11 +53,15 @@ export function describeSummary(s: PipelineSummary): string[] {
   const crawl = s.crawl;
   if (crawl.status === 'skipped') lines.push(`Servers:  none crawled; all ${crawl.fresh} were crawled recently (--fresh-for 0 crawls them again)`);
   else {
-    lines.push(`Servers:  run ${crawl.runId} ${crawl.status}, ${crawl.servers} crawled${crawl.fresh ? `, ${crawl.fresh} left alone (crawled recently)` : ''}: ${counts(crawl.outcomes) || 'none'}`);
+    lines.push(
+      `Servers:  run ${crawl.runId} ${crawl.status}, ${crawl.servers} crawled${crawl.fresh ? `, ${crawl.fresh} left alone (crawled recently)` : ''}: ${counts(crawl.outcomes) || 'none'}`,
+    );
   }
   lines.push(`Changes:  since the last run: ${changes(crawl.changes)}`);
   lines.push(`Classify: ${s.classify.classified} new tool definitions classified (classifier ${s.classify.classifierVersion})`);
-  lines.push(`Tools:    ${s.catalogue.tools} current tools on ${s.catalogue.servers} servers${s.catalogue.unclassified ? ` (${s.catalogue.unclassified} unclassified)` : ''}`);
+  lines.push(
+    `Tools:    ${s.catalogue.tools} current tools on ${s.catalogue.servers} servers${s.catalogue.unclassified ? ` (${s.catalogue.unclassified} unclassified)` : ''}`,
+  );
   lines.push(`          by category: ${ordered(s.catalogue.byCategory, CATEGORIES)}`);
   lines.push(`          by severity: ${ordered(s.catalogue.bySeverity, SEVERITIES)}`);
   if (s.site.outDir) lines.push(`Site:     ${s.site.outDir} (${s.site.built ? `built, ${s.site.pages} pages` : `not rebuilt: ${s.site.reason}`})`);
@@ -68,7 +72,8 @@ export function describeSummary(s: PipelineSummary): string[] {
 
 /** One line for the schedule's log. */
 export function oneLineSummary(s: PipelineSummary): string {
-  const crawl = s.crawl.status === 'skipped' ? 'nothing to crawl' : `run ${s.crawl.runId} ${s.crawl.status}, ${s.crawl.servers} servers (${counts(s.crawl.outcomes)})`;
+  const crawl =
+    s.crawl.status === 'skipped' ? 'nothing to crawl' : `run ${s.crawl.runId} ${s.crawl.status}, ${s.crawl.servers} servers (${counts(s.crawl.outcomes)})`;
   const site = s.site.built ? `site rebuilt (${s.site.pages} pages)` : `site not rebuilt (${s.site.reason})`;
   return `${crawl}; changes: ${changes(s.crawl.changes)}; ${s.classify.classified} classified; ${s.catalogue.tools} tools; ${site}`;
 }

@@ -29,7 +29,15 @@ export function resolveServerName(query: string, servers: readonly ServerNames[]
     exact((names) => names.some((name) => name.toLowerCase().startsWith(lower))),
   ]) {
     if (matches.length === 1) return { kind: 'found', id: matches[0].id };
-    if (matches.length > 1) return { kind: 'ambiguous', query: wanted, candidates: matches.map((s) => s.id).sort().slice(0, 10) };
+    if (matches.length > 1)
+      return {
+        kind: 'ambiguous',
+        query: wanted,
+        candidates: matches
+          .map((s) => s.id)
+          .sort()
+          .slice(0, 10),
+      };
   }
   return { kind: 'missing', query: wanted, suggestions: closest(lower, servers, names) };
 }

@@ -78,6 +78,6 @@ export class ResultBatcher {
       for (const p of batch) await storeResult(this.orm, this.runId, p.serverId, p.result).then(p.resolve, p.reject);
       return;
     }
-    batch.forEach((p, i) => p.resolve(changes[i]));
+    for (const [i, p] of batch.entries()) p.resolve(changes[i]);
   }
 }

@@ -43,10 +43,13 @@ export function ownerGone(owner: RunOwner | null): boolean {
 export function holdLease(orm: Orm, runId: number, options: { now?: () => Date; env?: NodeJS.ProcessEnv } = {}): { stop(): void } {
   const now = options.now ?? (() => new Date());
   const ms = leaseMs(options.env);
-  const timer = setInterval(() => {
-    // A failed renewal is retried at the next tick; the lease only lapses if every renewal fails.
-    renewRunLease(orm, runId, new Date(now().getTime() + ms)).catch(() => undefined);
-  }, Math.max(50, Math.floor(ms / 3)));
+  const timer = setInterval(
+    () => {
+      // A failed renewal is retried at the next tick; the lease only lapses if every renewal fails.
+      renewRunLease(orm, runId, new Date(now().getTime() + ms)).catch(() => undefined);
+    },
+    Math.max(50, Math.floor(ms / 3)),
+  );
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }
@@ -98,5 +101,8 @@ function describe(run: CrawlRunRow, lapsed: boolean, gone: boolean): string {
 
 /** One line per swept run, for a command to print on stderr. */
 export function sweptLines(swept: readonly SweptRun[]): string[] {
-  return swept.map((s) => `toolrisk: run ${s.runId} was left running: ${s.reason}; closed as ${s.status}${s.status === 'interrupted' ? ' (the next crawl with the same sources resumes it)' : ''}.`);
+  return swept.map(
+    (s) =>
+      `toolrisk: run ${s.runId} was left running: ${s.reason}; closed as ${s.status}${s.status === 'interrupted' ? ' (the next crawl with the same sources resumes it)' : ''}.`,
+  );
 }

@@ -22,9 +22,7 @@ const EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTE
  * attempts are kept, the run is marked interrupted) and stops every sandboxed server; a second one
  * kills every server at once and exits. On any exit, servers still running are killed.
  */
-export function interruptOnSignals(
-  options: { proc?: NodeJS.Process; signals?: NodeJS.Signals[]; log?: (line: string) => void } = {},
-): Interrupts {
+export function interruptOnSignals(options: { proc?: NodeJS.Process; signals?: NodeJS.Signals[]; log?: (line: string) => void } = {}): Interrupts {
   const proc = options.proc ?? process;
   const signals = options.signals ?? ['SIGINT', 'SIGTERM', 'SIGHUP'];
   const log = options.log ?? ((line: string) => proc.stderr.write(`${line}\n`));
@@ -116,10 +114,7 @@ export async function crawlOrResume(
  * order), none for a server that listed its tools or tried them all. Servers that are not crawled
  * (deleted, or without targets) pass through to be stored.
  */
-export function remainingWork(
-  sourced: readonly SourcedServer[],
-  attempts: ReadonlyMap<string, ServerAttempts>,
-): { remaining: SourcedServer[]; done: number } {
+export function remainingWork(sourced: readonly SourcedServer[], attempts: ReadonlyMap<string, ServerAttempts>): { remaining: SourcedServer[]; done: number } {
   const remaining: SourcedServer[] = [];
   let done = 0;
   for (const entry of mergeById(sourced)) {

@@ -1,6 +1,6 @@
 import { closeRun, messageOf, openRun, upsertServers, type Orm, type Outcome } from '../db/index.ts';
 import { linkedSignal } from './net/signals.ts';
-import { crawlTarget, type CrawlOptions, type CrawlResult } from './connect/index.ts';
+import { crawlTarget, type CrawlOptions } from './connect/index.ts';
 import { CrawlQueue } from './queue.ts';
 import { ResultBatcher } from './result-batch.ts';
 import type { StorableResult } from './store-result.ts';

@@ -130,5 +130,8 @@ export function targetHost(target: CrawlTarget): string | undefined {
 
 /** The placeholder given to a required environment variable or argument: obviously fake, never a real value. */
 export function placeholderFor(name: string): string {
-  return `TOOLRISK_PLACEHOLDER_${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '')}`;
+  return `TOOLRISK_PLACEHOLDER_${name
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_|_$/g, '')}`;
 }

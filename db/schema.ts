@@ -1,17 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { AnnotationConflict, Category, Evidence, Flag, Severity } from '../classifier/index.ts';
-import {
-  boolean,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  real,
-  text,
-  timestamp,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** Every way a crawl attempt can end. Stored as text so that new outcomes need no enum migration. */
 export const OUTCOMES = [

@@ -106,12 +106,7 @@ export async function runPipeline(db: Database, options: PipelineOptions): Promi
   };
 }
 
-async function crawlStep(
-  db: Database,
-  options: PipelineOptions,
-  now: () => Date,
-  emit: (event: PipelineEvent) => void,
-): Promise<PipelineSummary['crawl']> {
+async function crawlStep(db: Database, options: PipelineOptions, now: () => Date, emit: (event: PipelineEvent) => void): Promise<PipelineSummary['crawl']> {
   const began = performance.now();
   // Runs a killed process left `running` are closed first (the freshness window decides what to crawl again).
   await sweepStaleRuns(db.orm, { now });
@@ -171,7 +166,10 @@ const SETTLED_FAILURES: ReadonlySet<string> = new Set(['needs_config', 'unsuppor
 async function staleServers(db: Database, sourced: readonly SourcedServer[], since: Date): Promise<SourcedServer[]> {
   const fresh = new Set<string>();
   for (let i = 0; i < sourced.length; i += 1000) {
-    for (const row of await getServers(db.orm, sourced.slice(i, i + 1000).map((s) => s.server.id))) {
+    for (const row of await getServers(
+      db.orm,
+      sourced.slice(i, i + 1000).map((s) => s.server.id),
+    )) {
       const listed = row.lastSuccessAt !== null && row.lastSuccessAt >= since;
       const settled = row.lastAttemptAt !== null && row.lastAttemptAt >= since && SETTLED_FAILURES.has(row.lastOutcome ?? '');
       if (listed || settled) fresh.add(row.id);
@@ -180,12 +178,7 @@ async function staleServers(db: Database, sourced: readonly SourcedServer[], sin
   return sourced.filter((s) => !fresh.has(s.server.id));
 }
 
-async function buildStep(
-  db: Database,
-  options: PipelineOptions,
-  now: () => Date,
-  emit: (event: PipelineEvent) => void,
-): Promise<PipelineSummary['site']> {
+async function buildStep(db: Database, options: PipelineOptions, now: () => Date, emit: (event: PipelineEvent) => void): Promise<PipelineSummary['site']> {
   if (!options.site) return skippedSite(options, 'no site requested');
   const began = performance.now();
   const outDir = path.resolve(options.site.outDir);
@@ -205,7 +198,13 @@ async function buildStep(
   });
   await setState(db.orm, LAST_BUILD_KEY, { fingerprint, outDir, builtAt: now().toISOString(), pages: stats.pages }, now());
   emit({ step: 'build', kind: 'done', message: `built ${stats.pages} pages into ${stats.outDir} in ${stats.seconds}s` });
-  return { built: true, outDir: stats.outDir, reason: last ? 'the catalogue changed' : 'first build', pages: stats.pages, durationMs: Math.round(performance.now() - began) };
+  return {
+    built: true,
+    outDir: stats.outDir,
+    reason: last ? 'the catalogue changed' : 'first build',
+    pages: stats.pages,
+    durationMs: Math.round(performance.now() - began),
+  };
 }
 
 function skippedSite(options: PipelineOptions, reason: string): PipelineSummary['site'] {

@@ -35,7 +35,8 @@ function targetFrom(commandLine: string[], flags: CheckFlags): CrawlTarget {
   const serverId = 'check';
   if (flags.url !== undefined) {
     if (flags.env) throw new UsageError('--env is for stdio servers (a command or --npm), not --url');
-    if (!/^https?:\/\//.test(flags.url) || !URL.canParse(flags.url)) throw new UsageError(`--url must be an http:// or https:// URL, got ${JSON.stringify(flags.url)}`);
+    if (!/^https?:\/\//.test(flags.url) || !URL.canParse(flags.url))
+      throw new UsageError(`--url must be an http:// or https:// URL, got ${JSON.stringify(flags.url)}`);
     return { kind: 'remote', serverId, url: flags.url, transport: flags.transport, headers: pairs('--header', flags.header, ':') };
   }
   if (flags.header) throw new UsageError('--header is for --url');
@@ -83,7 +84,9 @@ async function check(target: CrawlTarget, flags: CheckFlags): Promise<void> {
     });
   }
   const server = result.server ?? {};
-  console.log(`${printable(server.name ?? '(unnamed)')} ${printable(server.version ?? '')} over ${result.transport}, protocol ${printable(server.protocolVersion ?? '?')}: ${tools.length} tools`);
+  console.log(
+    `${printable(server.name ?? '(unnamed)')} ${printable(server.version ?? '')} over ${result.transport}, protocol ${printable(server.protocolVersion ?? '?')}: ${tools.length} tools`,
+  );
   console.log();
   console.log(
     formatTable(

@@ -24,7 +24,10 @@ export function registerClassify(program: Command): void {
         });
         const tally = emptyTally();
         for await (const batch of iterateCurrentTools(db.orm, { classifierVersion: CLASSIFIER_VERSION })) {
-          addToTally(tally, batch.flatMap((t) => (t.classification ? [t.classification as { category: Category; severity: Severity }] : [])));
+          addToTally(
+            tally,
+            batch.flatMap((t) => (t.classification ? [t.classification as { category: Category; severity: Severity }] : [])),
+          );
         }
         if (options.json) return printJson({ classifierVersion: CLASSIFIER_VERSION, classifiedNow: classified, catalogue: tally });
         console.log(`Classified ${classified} new tool definitions (classifier ${CLASSIFIER_VERSION}); ${tally.total} current tools are classified.`);

@@ -15,7 +15,9 @@ export function registerDb(program: Command): void {
         if (options.json) return printJson(status);
         console.log(`backend:  ${status.backend === 'pglite' ? 'PGlite (embedded)' : 'PostgreSQL'}`);
         console.log(`location: ${status.location}`);
-        console.log(`schema:   ${status.schemaVersion.applied}/${status.schemaVersion.available} migrations applied (${status.schemaVersion.latest ?? 'none'})`);
+        console.log(
+          `schema:   ${status.schemaVersion.applied}/${status.schemaVersion.available} migrations applied (${status.schemaVersion.latest ?? 'none'})`,
+        );
         console.log();
         console.log(formatTable(['table', 'rows'], Object.entries(status.rows)));
       } finally {

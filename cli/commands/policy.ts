@@ -75,7 +75,10 @@ async function serverPolicy(serverName: string, toolName: string | undefined, fo
     const fresh = chosen.filter((t) => !t.classification).map((t) => ({ hash: t.definition.hash, result: classify(t.definition) }));
     if (fresh.length > 0) {
       const at = new Date();
-      await writeClassifications(db.orm, fresh.map(({ hash, result }) => classificationRow(hash, result, at)));
+      await writeClassifications(
+        db.orm,
+        fresh.map(({ hash, result }) => classificationRow(hash, result, at)),
+      );
     }
     const byHash = new Map(fresh.map((f) => [f.hash, f.result]));
     const tools = chosen.map((t) => {

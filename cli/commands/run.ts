@@ -29,8 +29,12 @@ export function addRunFlags(command: Command): Command {
     .option('--concurrency <n>', 'local (stdio) attempts at once (default 4; remote targets have their own pool of 64)')
     .option('--per-host <n>', 'attempts at once against one remote host (default 2)');
   addCrawlFlags(command)
-    .option('--fresh-for <duration>', 'leave alone servers crawled within this long (e.g. 30m, 12h; 0 crawls every server); failed ones are retried unless they need configuration', '1h')
-    .option('--out <dir>', 'where the site is built (default: the data folder\'s site/)')
+    .option(
+      '--fresh-for <duration>',
+      'leave alone servers crawled within this long (e.g. 30m, 12h; 0 crawls every server); failed ones are retried unless they need configuration',
+      '1h',
+    )
+    .option('--out <dir>', "where the site is built (default: the data folder's site/)")
     .option('--site-url <url>', 'absolute URL the site will be served from (sitemap, feed)', process.env.TOOLRISK_SITE_URL ?? 'http://127.0.0.1:4321/')
     .option('--build-workers <n>', 'site render worker threads (default: one per CPU)')
     .option('--no-build', 'crawl and classify only')
@@ -66,9 +70,7 @@ export async function prepareRun(flags: RunFlags): Promise<PreparedRun> {
     throw new UsageError(`--site-url must be an absolute URL, got ${JSON.stringify(flags.siteUrl)}`);
   }
   const queue = queueSettings(flags);
-  const boss = flags.distributed
-    ? await openBoss(requirePostgres(process.env.DATABASE_URL, '--distributed'), { timing: bossTiming(flags) })
-    : undefined;
+  const boss = flags.distributed ? await openBoss(requirePostgres(process.env.DATABASE_URL, '--distributed'), { timing: bossTiming(flags) }) : undefined;
   return {
     async run(db, { onEvent, signal }) {
       const current = flags.servers ? await parseSources(flags) : sources;

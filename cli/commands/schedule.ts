@@ -21,7 +21,7 @@ export function registerSchedule(program: Command): void {
         'so any number of `toolrisk schedule` processes fire each run exactly once.',
     )
     .requiredOption('--cron <expression>', 'when to run, e.g. "0 3 * * *" (03:00 every day); in process, a 6-field form with seconds works too')
-    .option('--timezone <tz>', 'the cron expression\'s time zone (default UTC)', 'UTC');
+    .option('--timezone <tz>', "the cron expression's time zone (default UTC)", 'UTC');
   addRunFlags(command).action(async (flags: ScheduleFlags) => schedule(flags));
 }
 
@@ -51,7 +51,15 @@ async function schedule(flags: ScheduleFlags): Promise<void> {
   if (url) {
     const boss = await openBoss(url, { schedule: true, timing: bossTiming(flags), onError: (e) => log(`pg-boss: ${e.message}`) });
     const db = await openDatabase({ url, maxConnections: 2 });
-    scheduler = await scheduleWithPgBoss({ boss, orm: db.orm, cron: flags.cron, timezone: flags.timezone, run, log, pollingIntervalSeconds: pollSeconds(flags) });
+    scheduler = await scheduleWithPgBoss({
+      boss,
+      orm: db.orm,
+      cron: flags.cron,
+      timezone: flags.timezone,
+      run,
+      log,
+      pollingIntervalSeconds: pollSeconds(flags),
+    });
     close = async () => {
       await boss.stop({ graceful: false });
       await db.close();

@@ -17,11 +17,14 @@ export function registerStatus(program: Command): void {
       try {
         for (const line of sweptLines(await sweepStaleRuns(db.orm))) console.error(line);
         const status = await runStatus(db, runId, process.env.DATABASE_URL);
-        if (!status) throw new Error(runId === undefined ? 'No crawl has run yet: start one with `toolrisk run` or `toolrisk crawl`.' : `There is no run ${runId}.`);
+        if (!status)
+          throw new Error(runId === undefined ? 'No crawl has run yet: start one with `toolrisk run` or `toolrisk crawl`.' : `There is no run ${runId}.`);
         if (flags.json) return printJson(status);
         const { run, progress, queue } = status;
         const total = run.servers ?? '?';
-        console.log(`run ${run.id}: ${run.status}${run.distributed ? ' (distributed)' : ''}, started ${run.startedAt.toISOString()}${run.finishedAt ? `, finished ${run.finishedAt.toISOString()}` : ''}`);
+        console.log(
+          `run ${run.id}: ${run.status}${run.distributed ? ' (distributed)' : ''}, started ${run.startedAt.toISOString()}${run.finishedAt ? `, finished ${run.finishedAt.toISOString()}` : ''}`,
+        );
         console.log(`servers done: ${progress.serversDone}/${total} (${progress.attempts} attempts)`);
         if (Object.keys(progress.byOutcome).length > 0) console.log(`\n${formatTable(['outcome', 'servers'], Object.entries(progress.byOutcome))}`);
         if (Object.keys(progress.byWorker).length > 0) console.log(`\n${formatTable(['worker', 'attempts'], Object.entries(progress.byWorker))}`);

@@ -90,7 +90,8 @@ async function crawlOnce(target: CrawlTarget, options: CrawlOptions = {}): Promi
   let deadline: NodeJS.Timeout | undefined;
   const startDeadline = () => {
     deadline ??= setTimeout(
-      () => controller.abort(new CrawlError('deadline_exceeded', `The server did not finish listing its tools within ${limits.deadlineMs} ms (limit deadlineMs).`)),
+      () =>
+        controller.abort(new CrawlError('deadline_exceeded', `The server did not finish listing its tools within ${limits.deadlineMs} ms (limit deadlineMs).`)),
       limits.deadlineMs,
     );
   };
@@ -166,6 +167,8 @@ function untilAborted<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    work().then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    work()
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
   });
 }

@@ -48,7 +48,10 @@ export async function listAllTools(client: Client, limits: CrawlLimits, signal: 
     pages += 1;
     bytes += Buffer.byteLength(JSON.stringify(page));
     if (bytes > limits.maxListingBytes) {
-      throw new CrawlError('listing_too_large', `The tool listing exceeded ${limits.maxListingBytes} bytes after ${pages} pages (limit maxListingBytes).`, { pages, bytes });
+      throw new CrawlError('listing_too_large', `The tool listing exceeded ${limits.maxListingBytes} bytes after ${pages} pages (limit maxListingBytes).`, {
+        pages,
+        bytes,
+      });
     }
     raw.push(...page.tools);
     if (raw.length > limits.maxTools) {
@@ -86,13 +89,22 @@ function toListedTool(item: unknown, index: number, maxDescriptionLength: number
   for (const field of ['inputSchema', 'outputSchema', 'annotations'] as const) {
     const problem = sent[field] === undefined ? undefined : schemaShapeProblem(sent[field]);
     if (problem) {
-      throw new CrawlError('protocol_error', `The ${field} of the tool ${JSON.stringify(parsed.data.name.slice(0, 200))} is not stored: ${problem} (limit per tool); nothing of this listing was stored.`, {
-        tool: parsed.data.name.slice(0, 200),
-        field,
-      });
+      throw new CrawlError(
+        'protocol_error',
+        `The ${field} of the tool ${JSON.stringify(parsed.data.name.slice(0, 200))} is not stored: ${problem} (limit per tool); nothing of this listing was stored.`,
+        {
+          tool: parsed.data.name.slice(0, 200),
+          field,
+        },
+      );
     }
   }
-  const t = storable({ ...parsed.data, inputSchema: sent.inputSchema as Record<string, unknown>, outputSchema: sent.outputSchema as Record<string, unknown> | undefined, annotations: sent.annotations as Record<string, unknown> | undefined });
+  const t = storable({
+    ...parsed.data,
+    inputSchema: sent.inputSchema as Record<string, unknown>,
+    outputSchema: sent.outputSchema as Record<string, unknown> | undefined,
+    annotations: sent.annotations as Record<string, unknown> | undefined,
+  });
   const cut = t.description !== undefined && t.description.length > maxDescriptionLength;
   return {
     name: t.name,

@@ -36,16 +36,16 @@ export interface DistributedCrawlOptions {
  * `toolrisk worker` processes anywhere to take, follows the run's progress in the database, and closes the
  * run once every server has its result. It crawls nothing itself.
  */
-export async function runDistributedCrawl(
-  orm: Orm,
-  sourced: readonly SourcedServer[],
-  options: DistributedCrawlOptions,
-): Promise<CrawlRunSummary> {
+export async function runDistributedCrawl(orm: Orm, sourced: readonly SourcedServer[], options: DistributedCrawlOptions): Promise<CrawlRunSummary> {
   const { boss } = options;
   const now = options.now ?? (() => new Date());
   const began = performance.now();
   const merged = mergeById(sourced);
-  await upsertServers(orm, merged.map((s) => s.server), now());
+  await upsertServers(
+    orm,
+    merged.map((s) => s.server),
+    now(),
+  );
   const crawlable = merged.filter((s) => s.server.status !== 'deleted' && s.targets.length > 0);
   const run =
     options.runId !== undefined
@@ -56,7 +56,11 @@ export async function runDistributedCrawl(
   await enqueueCrawlJobs(boss, run.id, crawlable, options.settings ?? {}, options.queue);
   // Resuming: jobs of this run cancelled by an earlier interruption keep their ids, so inserting them
   // again adds nothing; they are put back to work instead.
-  if (options.runId !== undefined && crawlable.length > 0) await boss.resume(CRAWL_QUEUE, crawlable.map((s) => crawlJobId(run.id, s.server.id)));
+  if (options.runId !== undefined && crawlable.length > 0)
+    await boss.resume(
+      CRAWL_QUEUE,
+      crawlable.map((s) => crawlJobId(run.id, s.server.id)),
+    );
 
   const lease = holdLease(orm, run.id, { now });
   // A new run's servers are all this sitting's; a resumed run also holds results of earlier sittings.
@@ -77,7 +81,10 @@ export async function runDistributedCrawl(
   let status: 'completed' | 'interrupted' = 'completed';
   if ((await doneHere(progress)) < crawlable.length) {
     status = 'interrupted';
-    await boss.cancel(CRAWL_QUEUE, crawlable.map((s) => crawlJobId(run.id, s.server.id)));
+    await boss.cancel(
+      CRAWL_QUEUE,
+      crawlable.map((s) => crawlJobId(run.id, s.server.id)),
+    );
   }
   const changes = Object.values(await runChangeCounts(orm, run.id)).reduce((a, b) => a + b, 0);
   const summary = {
@@ -93,10 +100,7 @@ export async function runDistributedCrawl(
 
   async function follow(): Promise<RunProgress> {
     const current = await runProgress(orm, run.id);
-    const [queued, active] = await Promise.all([
-      boss.getQueueSize(CRAWL_QUEUE, { before: 'active' }),
-      boss.getQueueSize(CRAWL_QUEUE, { before: 'completed' }),
-    ]);
+    const [queued, active] = await Promise.all([boss.getQueueSize(CRAWL_QUEUE, { before: 'active' }), boss.getQueueSize(CRAWL_QUEUE, { before: 'completed' })]);
     options.onProgress?.({
       ...current,
       runId: run.id,

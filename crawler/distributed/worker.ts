@@ -46,14 +46,16 @@ export async function startCrawlWorker(options: WorkerOptions): Promise<CrawlWor
   const now = options.now ?? (() => new Date());
   let completed = 0;
   let inHand = 0;
-  const holding = (handle: (job: PgBoss.JobWithMetadata<object>) => Promise<void>) => async ([job]: PgBoss.JobWithMetadata<object>[]) => {
-    inHand++;
-    try {
-      await handle(job);
-    } finally {
-      inHand--;
-    }
-  };
+  const holding =
+    (handle: (job: PgBoss.JobWithMetadata<object>) => Promise<void>) =>
+    async ([job]: PgBoss.JobWithMetadata<object>[]) => {
+      inHand++;
+      try {
+        await handle(job);
+      } finally {
+        inHand--;
+      }
+    };
 
   async function crawl(job: PgBoss.JobWithMetadata<object>): Promise<void> {
     const data = parseCrawlJob(job.data);

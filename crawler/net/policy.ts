@@ -44,7 +44,10 @@ const LOCAL_SUFFIXES = ['.localhost', '.local', '.internal', '.home.arpa', '.loc
 
 /** The host as compared everywhere: lower case, no trailing dot, IPv6 without brackets. */
 export function normalizeHost(hostname: string): string {
-  return hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  return hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
 }
 
 function matchesHost(host: string, patterns: string[]): boolean {

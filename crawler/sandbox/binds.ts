@@ -31,7 +31,11 @@ function refuse(message: string): CrawlError {
  * the throwaway uid cannot reach (inside a 0700 folder such as /root) is copied into the sandbox's own folder and
  * bound at its original path; every unix socket inside is covered.
  */
-export async function planBinds(readablePaths: readonly string[], scratchPaths: readonly string[], options: { uid: number | undefined; sandboxRoot: string }): Promise<BindPlan> {
+export async function planBinds(
+  readablePaths: readonly string[],
+  scratchPaths: readonly string[],
+  options: { uid: number | undefined; sandboxRoot: string },
+): Promise<BindPlan> {
   const offLimits = offLimitsPaths();
   const plan: BindPlan = { scratchDirs: [], scratchFiles: [], binds: [], masks: [] };
   for (const [index, dest] of readablePaths.entries()) {
@@ -120,7 +124,7 @@ async function copyReadable(source: string, dest: string, blocked: string): Prom
 async function makeReadable(target: string): Promise<void> {
   const stat = await lstat(target);
   if (stat.isSymbolicLink()) return;
-  await chmod(target, stat.isDirectory() ? 0o755 : (stat.mode & 0o111 ? 0o755 : 0o644));
+  await chmod(target, stat.isDirectory() ? 0o755 : stat.mode & 0o111 ? 0o755 : 0o644);
   if (stat.isDirectory()) for (const entry of await readdir(target)) await makeReadable(path.join(target, entry));
 }
 
@@ -135,7 +139,8 @@ function socketsUnder(root: string): string[] {
   while (pending.length > 0) {
     const dir = pending.pop()!;
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (++scanned > MAX_SCANNED_ENTRIES) throw refuse(`The sandbox will not show ${root} to the server: it holds more than ${MAX_SCANNED_ENTRIES} entries to check for unix sockets.`);
+      if (++scanned > MAX_SCANNED_ENTRIES)
+        throw refuse(`The sandbox will not show ${root} to the server: it holds more than ${MAX_SCANNED_ENTRIES} entries to check for unix sockets.`);
       const full = path.join(dir, entry.name);
       if (entry.isSocket()) found.push(full);
       else if (entry.isDirectory()) pending.push(full);

@@ -59,9 +59,24 @@ export function prlimitArgs(limits: ResourceLimits, countsOwnProcesses: boolean)
 const SYSTEM_DIRS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
 // Enough of /etc for name resolution, TLS and shared libraries; not the rest (no shadow, no host config).
 const ETC_FILES = [
-  '/etc/alternatives', '/etc/ssl', '/etc/ca-certificates', '/etc/pki', '/etc/resolv.conf', '/etc/hosts',
-  '/etc/nsswitch.conf', '/etc/gai.conf', '/etc/host.conf', '/etc/services', '/etc/protocols', '/etc/passwd',
-  '/etc/group', '/etc/localtime', '/etc/ld.so.cache', '/etc/ld.so.conf', '/etc/ld.so.conf.d', '/etc/mime.types',
+  '/etc/alternatives',
+  '/etc/ssl',
+  '/etc/ca-certificates',
+  '/etc/pki',
+  '/etc/resolv.conf',
+  '/etc/hosts',
+  '/etc/nsswitch.conf',
+  '/etc/gai.conf',
+  '/etc/host.conf',
+  '/etc/services',
+  '/etc/protocols',
+  '/etc/passwd',
+  '/etc/group',
+  '/etc/localtime',
+  '/etc/ld.so.cache',
+  '/etc/ld.so.conf',
+  '/etc/ld.so.conf.d',
+  '/etc/mime.types',
 ];
 
 /**
@@ -129,7 +144,9 @@ export function probeBwrap(uid: number | undefined): Promise<{ ok: true } | { ok
         child.on('error', (error) => resolve({ code: -1, stderr: error.message }));
         child.on('close', (code) => resolve({ code, stderr }));
       });
-      return result.code === 0 ? { ok: true } : { ok: false, reason: `bwrap cannot create its namespaces here: ${result.stderr.trim() || `exit ${result.code}`}` };
+      return result.code === 0
+        ? { ok: true }
+        : { ok: false, reason: `bwrap cannot create its namespaces here: ${result.stderr.trim() || `exit ${result.code}`}` };
     } finally {
       await rm(dir.root, { recursive: true, force: true });
     }

@@ -22,7 +22,9 @@ export class StdoutGarbageError extends Error {
     readonly lines: number,
     first: InvalidLineError,
   ) {
-    super(`server wrote ${lines} line(s) on stdout that are not JSON-RPC messages (stdout is reserved for the protocol); the first: ${first.message.replace(/^.*?: /, '')}`);
+    super(
+      `server wrote ${lines} line(s) on stdout that are not JSON-RPC messages (stdout is reserved for the protocol); the first: ${first.message.replace(/^.*?: /, '')}`,
+    );
     this.name = 'StdoutGarbageError';
   }
 }

@@ -52,7 +52,9 @@ export function markBundled(servers: readonly SourcedServer[]): SourcedServer[] 
  */
 export async function sandboxRefusal(servers: readonly SourcedServer[], unsafeNoSandbox = false): Promise<string | undefined> {
   if (unsafeNoSandbox || forcedIsolation() === 'none') return undefined;
-  const local = servers.some(({ targets }) => targets.some((target) => target.kind === 'pypi' || ((target.kind === 'npm' || target.kind === 'stdio') && !target.bundled)));
+  const local = servers.some(({ targets }) =>
+    targets.some((target) => target.kind === 'pypi' || ((target.kind === 'npm' || target.kind === 'stdio') && !target.bundled)),
+  );
   if (!local) return undefined;
   const probe = await probeBwrap(process.getuid?.() === 0 ? pickThrowawayUid() : undefined);
   return probe.ok ? undefined : refusalWithoutSandbox(probe.reason);

@@ -1,14 +1,6 @@
 import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import type { Orm } from '../connection.ts';
-import {
-  classifications,
-  serverTools,
-  servers,
-  toolDefinitions,
-  type ClassificationRow,
-  type ServerRow,
-  type ToolDefinitionRow,
-} from '../schema.ts';
+import { classifications, serverTools, servers, toolDefinitions, type ClassificationRow, type ServerRow, type ToolDefinitionRow } from '../schema.ts';
 
 export interface CurrentTool {
   serverId: string;
@@ -72,14 +64,26 @@ export async function* iterateCatalogue(orm: Orm, options: BatchOptions = {}): A
 /** These servers with their current tools, in the order of `ids` (ids of unknown servers are left out). */
 export async function catalogueOfServers(orm: Orm, ids: readonly string[], classifierVersion?: string): Promise<CatalogueServer[]> {
   if (ids.length === 0) return [];
-  const rows = await orm.select().from(servers).where(inArray(servers.id, [...ids]));
+  const rows = await orm
+    .select()
+    .from(servers)
+    .where(inArray(servers.id, [...ids]));
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return withTools(orm, ids.flatMap((id) => byId.get(id) ?? []), classifierVersion);
+  return withTools(
+    orm,
+    ids.flatMap((id) => byId.get(id) ?? []),
+    classifierVersion,
+  );
 }
 
 async function withTools(orm: Orm, page: ServerRow[], classifierVersion: string | undefined): Promise<CatalogueServer[]> {
   const tools = await selectCurrentTools(orm, classifierVersion)
-    .where(inArray(serverTools.serverId, page.map((s) => s.id)))
+    .where(
+      inArray(
+        serverTools.serverId,
+        page.map((s) => s.id),
+      ),
+    )
     .orderBy(asc(serverTools.serverId), asc(serverTools.position));
   const byServer = new Map<string, CurrentTool[]>(page.map((s) => [s.id, []]));
   for (const row of tools) byServer.get(row.serverId)!.push(row);
@@ -88,9 +92,7 @@ async function withTools(orm: Orm, page: ServerRow[], classifierVersion: string 
 
 /** One server's current tools in listing order. */
 export async function serverToolSet(orm: Orm, serverId: string, classifierVersion?: string): Promise<CurrentTool[]> {
-  const rows = await selectCurrentTools(orm, classifierVersion)
-    .where(eq(serverTools.serverId, serverId))
-    .orderBy(asc(serverTools.position));
+  const rows = await selectCurrentTools(orm, classifierVersion).where(eq(serverTools.serverId, serverId)).orderBy(asc(serverTools.position));
   return rows;
 }
 
@@ -106,12 +108,6 @@ function selectCurrentTools(orm: Orm, classifierVersion: string | undefined) {
     })
     .from(serverTools)
     .innerJoin(toolDefinitions, eq(toolDefinitions.hash, serverTools.hash))
-    .leftJoin(
-      classifications,
-      and(
-        eq(classifications.hash, serverTools.hash),
-        eq(classifications.classifierVersion, classifierVersion ?? sql`null`),
-      ),
-    )
+    .leftJoin(classifications, and(eq(classifications.hash, serverTools.hash), eq(classifications.classifierVersion, classifierVersion ?? sql`null`)))
     .$dynamic();
 }

@@ -7,20 +7,13 @@ import { chunks } from './chunks.ts';
  * Current tool definitions (in some server's tool set) with no classification for this classifier version,
  * in batches ordered by hash. Write each batch's classifications before asking for the next.
  */
-export async function* iterateUnclassified(
-  orm: Orm,
-  classifierVersion: string,
-  batchSize = 1000,
-): AsyncGenerator<ToolDefinitionRow[]> {
+export async function* iterateUnclassified(orm: Orm, classifierVersion: string, batchSize = 1000): AsyncGenerator<ToolDefinitionRow[]> {
   let after: string | undefined;
   for (;;) {
     const rows = await orm
       .select({ definition: toolDefinitions })
       .from(toolDefinitions)
-      .leftJoin(
-        classifications,
-        and(eq(classifications.hash, toolDefinitions.hash), eq(classifications.classifierVersion, classifierVersion)),
-      )
+      .leftJoin(classifications, and(eq(classifications.hash, toolDefinitions.hash), eq(classifications.classifierVersion, classifierVersion)))
       .where(
         and(
           isNull(classifications.hash),

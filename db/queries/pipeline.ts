@@ -24,11 +24,7 @@ export async function runProgress(orm: Orm, runId: number): Promise<RunProgress>
     ) final group by outcome
   `);
   const worker = sql<string>`coalesce(${crawlAttempts.details}->>'worker', '')`;
-  const workers = await orm
-    .select({ worker, n: sql<number>`count(*)::int` })
-    .from(crawlAttempts)
-    .where(eq(crawlAttempts.runId, runId))
-    .groupBy(worker);
+  const workers = await orm.select({ worker, n: sql<number>`count(*)::int` }).from(crawlAttempts).where(eq(crawlAttempts.runId, runId)).groupBy(worker);
   const byOutcome = Object.fromEntries(rowsOf<{ outcome: string; n: number }>(outcomes).map((r) => [r.outcome, Number(r.n)]));
   const byWorker = Object.fromEntries(workers.filter((r) => r.worker).map((r) => [r.worker, Number(r.n)]));
   const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
@@ -48,10 +44,7 @@ export async function catalogueCounts(orm: Orm, classifierVersion: string): Prom
   const rows = await orm
     .select({ category: classifications.category, severity: classifications.severity, n: sql<number>`count(*)::int` })
     .from(serverTools)
-    .leftJoin(
-      classifications,
-      and(eq(classifications.hash, serverTools.hash), eq(classifications.classifierVersion, classifierVersion)),
-    )
+    .leftJoin(classifications, and(eq(classifications.hash, serverTools.hash), eq(classifications.classifierVersion, classifierVersion)))
     .groupBy(classifications.category, classifications.severity);
   const counts: CatalogueCounts = { byCategory: {}, bySeverity: {}, unclassified: 0 };
   for (const row of rows) {
@@ -81,7 +74,8 @@ export async function runChangeCounts(orm: Orm, runId: number): Promise<Record<s
  * writes something. Equal fingerprints mean a rebuild would render the same site.
  */
 export async function catalogueFingerprint(orm: Orm): Promise<string> {
-  const [row] = await orm.execute<Record<string, unknown>>(sql`
+  const [row] = await orm
+    .execute<Record<string, unknown>>(sql`
     select
       (select count(*) from ${servers})::text as servers,
       (select max(greatest(${servers.lastSeen}, ${servers.lastAttemptAt}))::text from ${servers}) as servers_at,
@@ -90,7 +84,8 @@ export async function catalogueFingerprint(orm: Orm): Promise<string> {
       (select max(${toolChanges.id}) from ${toolChanges})::text as change,
       (select count(*) from ${classifications})::text as classified,
       (select max(${classifications.classifiedAt})::text from ${classifications}) as classified_at
-  `).then(rowsOf<Record<string, unknown>>);
+  `)
+    .then(rowsOf<Record<string, unknown>>);
   return JSON.stringify(row);
 }
 

@@ -9,7 +9,10 @@ export interface RunLease {
 }
 
 export async function openRun(orm: Orm, startedAt: Date, options: Record<string, unknown> = {}, lease?: RunLease): Promise<CrawlRunRow> {
-  const [run] = await orm.insert(crawlRuns).values({ startedAt, options, status: 'running', ...lease }).returning();
+  const [run] = await orm
+    .insert(crawlRuns)
+    .values({ startedAt, options, status: 'running', ...lease })
+    .returning();
   return run;
 }
 
@@ -43,10 +46,7 @@ export async function recordAttempt(orm: Orm, attempt: NewCrawlAttempt): Promise
       .insert(crawlAttempts)
       .values(attempt)
       .onConflictDoUpdate({ target: [crawlAttempts.runId, crawlAttempts.serverId, crawlAttempts.target], set: rest });
-    await tx
-      .update(servers)
-      .set({ lastAttemptAt: attempt.startedAt, lastOutcome: attempt.outcome })
-      .where(eq(servers.id, serverId));
+    await tx.update(servers).set({ lastAttemptAt: attempt.startedAt, lastOutcome: attempt.outcome }).where(eq(servers.id, serverId));
   });
 }
 

@@ -41,7 +41,10 @@ export async function getServer(orm: Orm, id: string): Promise<ServerRow | undef
 
 export async function getServers(orm: Orm, ids: readonly string[]): Promise<ServerRow[]> {
   if (ids.length === 0) return [];
-  return orm.select().from(servers).where(inArray(servers.id, [...ids]));
+  return orm
+    .select()
+    .from(servers)
+    .where(inArray(servers.id, [...ids]));
 }
 
 /** Records what the package registry says of the package the crawler installed for this server. */

@@ -54,16 +54,11 @@ export interface SiteTotals {
 }
 
 export async function siteTotals(orm: Orm, classifierVersion: string): Promise<SiteTotals> {
-  const [serverCount] = await orm
-    .select({ n: sql<number>`count(*)::int`, crawled: sql<number>`count(${servers.lastSuccessAt})::int` })
-    .from(servers);
+  const [serverCount] = await orm.select({ n: sql<number>`count(*)::int`, crawled: sql<number>`count(${servers.lastSuccessAt})::int` }).from(servers);
   const [toolCount] = await orm
     .select({ n: sql<number>`count(*)::int`, classified: sql<number>`count(${classifications.hash})::int` })
     .from(serverTools)
-    .leftJoin(
-      classifications,
-      and(eq(classifications.hash, serverTools.hash), eq(classifications.classifierVersion, classifierVersion)),
-    );
+    .leftJoin(classifications, and(eq(classifications.hash, serverTools.hash), eq(classifications.classifierVersion, classifierVersion)));
   const [lastRun] = await orm.select().from(crawlRuns).orderBy(desc(crawlRuns.id)).limit(1);
   return {
     servers: Number(serverCount.n),

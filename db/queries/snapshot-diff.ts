@@ -33,7 +33,6 @@ export interface ServerToolRow {
   since: Date;
 }
 
-
 /** Hashes every listed tool and the tool set; refuses a listing that names a tool twice. */
 export function prepareSnapshot(input: SnapshotInput): PreparedSnapshot {
   const listed = input.tools.map((tool, position) => ({ tool, position, hash: definitionHash(tool) }));

@@ -1,14 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Orm } from '../connection.ts';
 import { definitionContent, type ToolDefinition } from '../hash.ts';
-import {
-  serverTools,
-  servers,
-  toolChanges,
-  toolDefinitions,
-  type ChangeKind,
-  type DefinitionField,
-} from '../schema.ts';
+import { serverTools, servers, toolChanges, toolDefinitions, type ChangeKind, type DefinitionField } from '../schema.ts';
 import { planSnapshot, prepareSnapshot, replacedHashes, type PreparedSnapshot, type PreviousTool, type ServerToolRow } from './snapshot-diff.ts';
 
 export interface ListedTool extends ToolDefinition {
@@ -158,7 +151,10 @@ async function insertServerTools(tx: Tx, rows: readonly ServerToolRow[]): Promis
   await tx.execute(sql`
     insert into ${serverTools} (server_id, name, hash, position, since)
     select server_id, name, hash, position, since
-    from ${recordset(rows.map((r) => ({ server_id: r.serverId, name: text(r.name), hash: r.hash, position: r.position, since: r.since })), 'server_id text, name text, hash text, position int, since timestamptz')}`);
+    from ${recordset(
+      rows.map((r) => ({ server_id: r.serverId, name: text(r.name), hash: r.hash, position: r.position, since: r.since })),
+      'server_id text, name text, hash text, position int, since timestamptz',
+    )}`);
 }
 
 async function insertChanges(tx: Tx, rows: readonly ChangeRow[]): Promise<void> {
@@ -190,8 +186,10 @@ async function readChangedDefinitions(
   const hashes = replacedHashes(prepared, previousByServer);
   const oldDefinitions = new Map<string, Record<string, unknown>>();
   if (hashes.size === 0) return oldDefinitions;
-  const rows = await tx.select().from(toolDefinitions).where(sql`${toolDefinitions.hash} = any(${textArray([...hashes])})`);
+  const rows = await tx
+    .select()
+    .from(toolDefinitions)
+    .where(sql`${toolDefinitions.hash} = any(${textArray([...hashes])})`);
   for (const row of rows) oldDefinitions.set(row.hash, definitionContent(row));
   return oldDefinitions;
 }
-

@@ -29,7 +29,7 @@ export function atomFeed(siteUrl: string, base: string, changes: Array<HistoryEn
 <feed xmlns="http://www.w3.org/2005/Atom">
   <id>${escapeXml(absoluteUrl('/feed.atom', siteUrl, base))}</id>
   <title>toolrisk: MCP tool changes</title>
-  <updated>${(changes[0]?.detectedAt ?? updated.toISOString())}</updated>
+  <updated>${changes[0]?.detectedAt ?? updated.toISOString()}</updated>
   <link rel="self" href="${escapeXml(absoluteUrl('/feed.atom', siteUrl, base))}"/>
   <link href="${escapeXml(absoluteUrl('/changes/', siteUrl, base))}"/>
   <author><name>toolrisk</name></author>

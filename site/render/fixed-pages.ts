@@ -11,8 +11,16 @@ const RECENT_CHANGES = 200;
 const HOME_CHANGES = 15;
 
 const COLORS: Record<string, string> = {
-  read: '#5b8def', write: '#d4a017', execute: '#e8772e', destructive: '#c0392b', financial: '#8e44ad', unknown: '#95a5a6',
-  low: '#1f7a3d', medium: '#d4a017', high: '#e8772e', critical: '#b91c1c',
+  read: '#5b8def',
+  write: '#d4a017',
+  execute: '#e8772e',
+  destructive: '#c0392b',
+  financial: '#8e44ad',
+  unknown: '#95a5a6',
+  low: '#1f7a3d',
+  medium: '#d4a017',
+  high: '#e8772e',
+  critical: '#b91c1c',
 };
 
 /** Home, browse, changes, search, API and 404: the pages that are not one server's nor a list. */

@@ -257,9 +257,20 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     // 2. Lists, browse, home and the other fixed pages: rendered when their props changed.
     const toolListing = toolLists(tools);
     const serverListing = serverLists(servers);
-    const fixed = await fixedPages(db, { tools, servers, now, classifierVersion, toolFilters: toolListing.filters(''), serverFilters: serverListing.filters('') });
+    const fixed = await fixedPages(db, {
+      tools,
+      servers,
+      now,
+      classifierVersion,
+      toolFilters: toolListing.filters(''),
+      serverFilters: serverListing.filters(''),
+    });
     const pending: Array<Promise<JobResult>> = [];
-    const jobs = [listPageJobs('tools', toolListing.lists, toolListing.filters), listPageJobs('servers', serverListing.lists, serverListing.filters), [fixed.job]];
+    const jobs = [
+      listPageJobs('tools', toolListing.lists, toolListing.filters),
+      listPageJobs('servers', serverListing.lists, serverListing.filters),
+      [fixed.job],
+    ];
     for (const list of jobs) {
       for (const job of list) {
         const changedPages = job.pages.filter((page) => {

@@ -74,8 +74,19 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
   for (const [i, entry] of job.entries.entries()) {
     const id = entry.server.id;
     const previous = job.previous[i];
-    const input = { entry, serverSlug: job.slugs[i], changes: changesBy.get(id) ?? [], attempt: attemptBy.get(id) ?? null, siteUrl: job.siteUrl, base, cutTools: job.cutTools[i] };
-    for (const tool of input.cutTools) result.warnings.push(`Server ${JSON.stringify(id)}: the input schema or annotations of tool ${JSON.stringify(tool)} are nested too deep or too large; shown cut.`);
+    const input = {
+      entry,
+      serverSlug: job.slugs[i],
+      changes: changesBy.get(id) ?? [],
+      attempt: attemptBy.get(id) ?? null,
+      siteUrl: job.siteUrl,
+      base,
+      cutTools: job.cutTools[i],
+    };
+    for (const tool of input.cutTools)
+      result.warnings.push(
+        `Server ${JSON.stringify(id)}: the input schema or annotations of tool ${JSON.stringify(tool)} are nested too deep or too large; shown cut.`,
+      );
     // One bad server costs only its own pages: it is skipped and reported, the rest of the site is built.
     let rendered: RenderedServer;
     try {
@@ -102,13 +113,31 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
     }
     const search: ServerRecord['search'] = [
       {
-        doc: { kind: 'server', name: id, server: id, url: rebaseUrl(bundle.server.url, base), category: '', severity: bundle.server.worstSeverity ?? '', flags: [], snippet: snippet(entry.server.description ?? entry.server.title) },
+        doc: {
+          kind: 'server',
+          name: id,
+          server: id,
+          url: rebaseUrl(bundle.server.url, base),
+          category: '',
+          severity: bundle.server.worstSeverity ?? '',
+          flags: [],
+          snippet: snippet(entry.server.description ?? entry.server.title),
+        },
         terms: documentTerms(`${id} ${entry.server.title ?? ''}`, entry.server.description ?? ''),
       },
     ];
     for (const tool of bundle.tools) {
       search.push({
-        doc: { kind: 'tool', name: tool.name, server: id, url: rebaseUrl(tool.url, base), category: tool.classification.category, severity: tool.classification.severity, flags: tool.classification.flags, snippet: snippet(tool.description) },
+        doc: {
+          kind: 'tool',
+          name: tool.name,
+          server: id,
+          url: rebaseUrl(tool.url, base),
+          category: tool.classification.category,
+          severity: tool.classification.severity,
+          flags: tool.classification.flags,
+          snippet: snippet(tool.description),
+        },
         terms: documentTerms(`${tool.name} ${tool.title ?? ''}`, `${tool.description ?? ''} ${id}`),
       });
     }
@@ -168,7 +197,9 @@ async function renderServer(
         await page(tool.url, 'ToolView', { tool });
       } catch (error) {
         failed.add(tool.name);
-        warnings.push(`Server ${JSON.stringify(input.entry.server.id)}: tool ${JSON.stringify(tool.name)} left out: its page failed to render: ${error instanceof Error ? error.message : String(error)}`);
+        warnings.push(
+          `Server ${JSON.stringify(input.entry.server.id)}: tool ${JSON.stringify(tool.name)} left out: its page failed to render: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     if (failed.size > 0) {
@@ -184,7 +215,16 @@ async function renderServer(
 }
 
 function serverRow(s: ServerPageModel): ServerRowModel {
-  return { id: s.id, title: s.title, url: s.url, grade: s.grade, lethalTrifecta: s.lethalTrifecta, toolCount: s.toolCount, worstSeverity: s.worstSeverity, lastOutcome: s.lastOutcome };
+  return {
+    id: s.id,
+    title: s.title,
+    url: s.url,
+    grade: s.grade,
+    lethalTrifecta: s.lethalTrifecta,
+    toolCount: s.toolCount,
+    worstSeverity: s.worstSeverity,
+    lastOutcome: s.lastOutcome,
+  };
 }
 
 function snippet(text: string | null | undefined): string {

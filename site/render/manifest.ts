@@ -80,7 +80,12 @@ export class PreviousManifest {
       const tab = lines.indexOf(9, start);
       const tab2 = lines.indexOf(9, tab + 1);
       const tab3 = lines.indexOf(9, tab2 + 1);
-      index.set(JSON.parse(lines.toString('utf8', start, tab)) as string, { fingerprint: lines.toString('latin1', tab + 1, tab2), slug: lines.toString('latin1', tab2 + 1, tab3), start: tab3 + 1, end });
+      index.set(JSON.parse(lines.toString('utf8', start, tab)) as string, {
+        fingerprint: lines.toString('latin1', tab + 1, tab2),
+        slug: lines.toString('latin1', tab2 + 1, tab3),
+        start: tab3 + 1,
+        end,
+      });
       start = end + 1;
     }
     return new PreviousManifest(parsed.data.files, lines, index);

@@ -205,7 +205,16 @@ export function buildServerBundle(input: BundleInput): ServerBundle {
     .sort(bySeverityThenName);
   const cut = new Set(input.cutTools ?? []);
   const tools = classified.map(({ tool, slug, classification }) =>
-    toolPage({ tool, slug, classification, server: ref, history: historyByTool.get(tool.name) ?? [], rows, siteUrl: new URL(input.base ?? '/', siteUrl).href, jsonCut: cut.has(tool.name) }),
+    toolPage({
+      tool,
+      slug,
+      classification,
+      server: ref,
+      history: historyByTool.get(tool.name) ?? [],
+      rows,
+      siteUrl: new URL(input.base ?? '/', siteUrl).href,
+      jsonCut: cut.has(tool.name),
+    }),
   );
   const summary = summarizeServer(classified.map((t) => ({ name: t.tool.name, classification: t.classification })));
   const policyTools = classified.map((t) => policyTool(t.tool.name, t.classification));

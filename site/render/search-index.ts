@@ -134,7 +134,11 @@ class TopTermsByPrefix {
 
   /** Writes each prefix's terms, most frequent first; returns how many files. */
   write(file: (key: string, terms: string[]) => void): number {
-    for (const [key, list] of this.lists) file(key, list.map(([term]) => term));
+    for (const [key, list] of this.lists)
+      file(
+        key,
+        list.map(([term]) => term),
+      );
     return this.lists.size;
   }
 }
@@ -148,9 +152,11 @@ function push(map: Map<string, number[]>, term: string, id: number): void {
 /** Ascending ids as base-36 gaps: "0,5,1a" means 0, 5, 51. */
 function encode(ids: number[]): string {
   let previous = 0;
-  return ids.map((id) => {
-    const gap = (id - previous).toString(36);
-    previous = id;
-    return gap;
-  }).join(',');
+  return ids
+    .map((id) => {
+      const gap = (id - previous).toString(36);
+      previous = id;
+      return gap;
+    })
+    .join(',');
 }

@@ -45,13 +45,23 @@ describe.each(testBackends())('storeSnapshots on $name', (backend) => {
       [first, T0],
       [recrawl(first), T1],
     ];
-    for (const db of [oneByOne, batched]) await upsertServers(db.orm, first.map((entry) => entry.server), T0);
+    for (const db of [oneByOne, batched])
+      await upsertServers(
+        db.orm,
+        first.map((entry) => entry.server),
+        T0,
+      );
     const resultsAlone = [];
     const resultsBatched = [];
     for (const [catalogue, at] of crawls) {
       for (const entry of catalogue) resultsAlone.push(await storeSnapshot(oneByOne.orm, { serverId: entry.server.id, tools: entry.tools, at }));
       for (const batch of batches(catalogue, 37)) {
-        resultsBatched.push(...(await storeSnapshots(batched.orm, batch.map((entry) => ({ serverId: entry.server.id, tools: entry.tools, at })))));
+        resultsBatched.push(
+          ...(await storeSnapshots(
+            batched.orm,
+            batch.map((entry) => ({ serverId: entry.server.id, tools: entry.tools, at })),
+          )),
+        );
       }
     }
     expect(resultsBatched).toEqual(resultsAlone);
@@ -63,11 +73,17 @@ describe.each(testBackends())('storeSnapshots on $name', (backend) => {
     const [a, b] = [...generateCatalogue({ servers: 2, seed: 'fail' })];
     await upsertServers(batched.orm, [a.server, b.server], T0);
     await expect(
-      storeSnapshots(batched.orm, [{ serverId: a.server.id, tools: a.tools, at: T0 }, { serverId: a.server.id, tools: b.tools, at: T0 }]),
+      storeSnapshots(batched.orm, [
+        { serverId: a.server.id, tools: a.tools, at: T0 },
+        { serverId: a.server.id, tools: b.tools, at: T0 },
+      ]),
     ).rejects.toThrow(/more than once/);
     const bad = [{ name: 'nul', description: 'bad \u0000 text' }];
     await expect(
-      storeSnapshots(batched.orm, [{ serverId: a.server.id, tools: a.tools, at: T0 }, { serverId: b.server.id, tools: bad, at: T0 }]),
+      storeSnapshots(batched.orm, [
+        { serverId: a.server.id, tools: a.tools, at: T0 },
+        { serverId: b.server.id, tools: bad, at: T0 },
+      ]),
     ).rejects.toThrow();
     expect(await contents(batched.orm)).toMatchObject({ definitions: [], serverTools: [], changes: [] });
   });

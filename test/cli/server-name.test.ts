@@ -30,7 +30,10 @@ describe('resolveServerName', () => {
     expect(slugs.get('io.github.other/Files')).toBe('io-github-other-files');
     for (const server of catalogue) expect(found(slugs.get(server.id)!)).toEqual({ kind: 'found', id: server.id });
     // Two ids with one readable slug: the site tells them apart with a hash, and so does the lookup.
-    const twins = [{ id: 'acme/Tools', packages: [] }, { id: 'acme/tools', packages: [] }];
+    const twins = [
+      { id: 'acme/Tools', packages: [] },
+      { id: 'acme/tools', packages: [] },
+    ];
     const hashed = assignSlugs(twins.map((s) => s.id)).get('acme/Tools')!;
     expect(hashed).toMatch(/^acme-tools-[0-9a-f]{10}$/);
     expect(resolveServerName(hashed, twins)).toEqual({ kind: 'found', id: 'acme/Tools' });

@@ -23,7 +23,8 @@ describe.each(testBackends())('toolrisk crawl on $name', (backend) => {
   let dir: string;
   let env: Record<string, string>;
   let postgres: TestDatabase | undefined;
-  const open = (): Promise<Database> => (postgres ? openDatabase({ url: postgres.url, env: {} }) : openDatabase({ dataDir: path.join(dir, 'data', 'db'), env: {} }));
+  const open = (): Promise<Database> =>
+    postgres ? openDatabase({ url: postgres.url, env: {} }) : openDatabase({ dataDir: path.join(dir, 'data', 'db'), env: {} });
 
   beforeEach(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-cli-'));
@@ -67,7 +68,14 @@ describe.each(testBackends())('toolrisk crawl on $name', (backend) => {
     const mcp = await startStreamableHttp(() => buildNotesServer());
     const entry = (name: string, url: string) => ({
       server: { name, description: `The ${name} server`, version: '1.0.0', remotes: [{ type: 'streamable-http', url }] },
-      _meta: { 'io.modelcontextprotocol.registry/official': { status: 'active', publishedAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', isLatest: true } },
+      _meta: {
+        'io.modelcontextprotocol.registry/official': {
+          status: 'active',
+          publishedAt: '2026-01-01T00:00:00Z',
+          updatedAt: '2026-01-01T00:00:00Z',
+          isLatest: true,
+        },
+      },
     });
     const registry = await startRegistry(() => [entry('test/local-notes', mcp.url), entry('test/public', 'https://mcp.example.com/mcp')]);
     try {

@@ -22,7 +22,12 @@ describe('crawling servers over HTTP on 127.0.0.1', () => {
     const result = await crawlTarget(remote(streamable.url, 'auto'), LOOPBACK_ONLY);
     expect(result.error).toBeUndefined();
     expect(result).toMatchObject({ outcome: 'ok', transport: 'streamable-http', label: `auto:${streamable.url}` });
-    expect(result.server).toMatchObject({ name: 'fixture-notes', version: '1.0.0', instructions: 'Keeps notes for tests.', protocolVersion: expect.any(String) });
+    expect(result.server).toMatchObject({
+      name: 'fixture-notes',
+      version: '1.0.0',
+      instructions: 'Keeps notes for tests.',
+      protocolVersion: expect.any(String),
+    });
     expect(result.tools!.map((t) => t.name)).toEqual(['list_notes', 'add_note', 'delete_note']);
     expect(result.tools![0]).toMatchObject({ title: 'List notes', annotations: { readOnlyHint: true } });
     expect(result.details.fallback).toBeUndefined();

@@ -61,7 +61,10 @@ describe.each(testBackends())('re-crawling on $name', (backend) => {
           { kind: 'unrunnable', serverId: 'two-ways', label: 'pypi:x@1', outcome: 'unsupported_runtime', reason: 'no uvx' },
         ],
       },
-      { server: { id: 'pypi-only', sources: ['test'] }, targets: [{ kind: 'unrunnable', serverId: 'pypi-only', label: 'pypi:y@1', outcome: 'unsupported_runtime', reason: 'no uvx' }] },
+      {
+        server: { id: 'pypi-only', sources: ['test'] },
+        targets: [{ kind: 'unrunnable', serverId: 'pypi-only', label: 'pypi:y@1', outcome: 'unsupported_runtime', reason: 'no uvx' }],
+      },
       { server: { id: 'gone', sources: ['test'], status: 'deleted' }, targets: [] },
     ];
     const summary = await runCrawl(db.orm, sourced);

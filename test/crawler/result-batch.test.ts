@@ -14,7 +14,8 @@ function result(outcome: 'ok' | 'timeout', tools: Array<{ name: string; descript
     transient: false,
     startedAt: at,
     durationMs: 5,
-    tools: outcome === 'ok' ? tools.map((t) => ({ name: t.name, description: t.description ?? `Reads ${t.name}.`, inputSchema: { type: 'object' } })) : undefined,
+    tools:
+      outcome === 'ok' ? tools.map((t) => ({ name: t.name, description: t.description ?? `Reads ${t.name}.`, inputSchema: { type: 'object' } })) : undefined,
     details: {},
   };
 }
@@ -36,7 +37,11 @@ describe.each(testBackends())('ResultBatcher on $name', (backend) => {
   let runId: number;
   beforeEach(async () => {
     db = await backend.create();
-    await upsertServers(db.orm, Array.from({ length: 10 }, (_, i) => ({ id: `s${i}`, sources: ['test'] })), at);
+    await upsertServers(
+      db.orm,
+      Array.from({ length: 10 }, (_, i) => ({ id: `s${i}`, sources: ['test'] })),
+      at,
+    );
     runId = (await openRun(db.orm, at)).id;
   });
   afterEach(async () => db.dispose());

@@ -40,11 +40,15 @@ describe('CrawlQueue', () => {
     let running = 0;
     let most = 0;
     const hosts = Array.from({ length: 100 }, (_, i) => `h${i}`);
-    await Promise.all(hosts.map((h) => queue.run(h, async () => {
-      most = Math.max(most, ++running);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      running -= 1;
-    })));
+    await Promise.all(
+      hosts.map((h) =>
+        queue.run(h, async () => {
+          most = Math.max(most, ++running);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          running -= 1;
+        }),
+      ),
+    );
     expect(most).toBe(DEFAULT_QUEUE_LIMITS.remoteConcurrency);
   });
 });
@@ -101,7 +105,11 @@ describe.each(testBackends())('runCrawl on $name', (backend) => {
     servers.push(hanging);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 300);
-    const summary = await runCrawl(db.orm, [remote('hangs', hanging.url)], { ...LOOPBACK_ONLY, signal: controller.signal, limits: { requestTimeoutMs: 60_000 } });
+    const summary = await runCrawl(db.orm, [remote('hangs', hanging.url)], {
+      ...LOOPBACK_ONLY,
+      signal: controller.signal,
+      limits: { requestTimeoutMs: 60_000 },
+    });
     expect(summary).toMatchObject({ status: 'interrupted', outcomes: { interrupted: 1 } });
     expect((await getRun(db.orm, summary.runId))!.status).toBe('interrupted');
     expect(await db.orm.select().from(crawlAttempts)).toEqual([expect.objectContaining({ serverId: 'hangs', outcome: 'interrupted' })]);

@@ -41,7 +41,16 @@ describe('the servers file', () => {
     expect(servers.map((s) => s.server.id)).toEqual(['memory', 'npm:@modelcontextprotocol/server-memory', 'url:mcp.example.com/mcp']);
     expect(servers[0]).toEqual({
       server: { id: 'memory', title: 'Memory', description: null, sources: ['servers-file'] },
-      targets: [{ kind: 'stdio', serverId: 'memory', command: 'node', args: [path.join(dir, 'server.js'), '--verbose', 'missing/file.js', 'plain'], env: { MEMORY_FILE: '/tmp/memory.json' }, cwd: path.join(dir, 'sub') }],
+      targets: [
+        {
+          kind: 'stdio',
+          serverId: 'memory',
+          command: 'node',
+          args: [path.join(dir, 'server.js'), '--verbose', 'missing/file.js', 'plain'],
+          env: { MEMORY_FILE: '/tmp/memory.json' },
+          cwd: path.join(dir, 'sub'),
+        },
+      ],
     });
     expect(servers[1].targets[0]).toMatchObject({ kind: 'npm', package: '@modelcontextprotocol/server-memory', version: '2026.8.31', args: ['--flag'] });
     expect(servers[2].targets[0]).toMatchObject({ kind: 'remote', url: 'https://mcp.example.com/mcp/', transport: 'auto', headers: { 'X-Test': 'yes' } });

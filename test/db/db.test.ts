@@ -149,7 +149,10 @@ describe.each(testBackends())('db on $name', (backend) => {
   it('keeps the previous tool set when a snapshot fails half-way', async () => {
     await storeSnapshot(db.orm, { serverId: 'io.github.acme/tracker', tools: [listIssues], at: T0 });
     // PostgreSQL cannot store a NUL character: the second definition's insert fails inside the transaction.
-    const tools: ListedTool[] = [deleteRepo, ...Array.from({ length: 600 }, (_, i) => ({ name: `tool_${i}`, description: i === 599 ? 'bad \u0000 text' : `Tool ${i}` }))];
+    const tools: ListedTool[] = [
+      deleteRepo,
+      ...Array.from({ length: 600 }, (_, i) => ({ name: `tool_${i}`, description: i === 599 ? 'bad \u0000 text' : `Tool ${i}` })),
+    ];
     await expect(storeSnapshot(db.orm, { serverId: 'io.github.acme/tracker', tools, at: T1 })).rejects.toThrow();
     const current = await serverToolSet(db.orm, 'io.github.acme/tracker');
     expect(current.map((t) => t.name)).toEqual(['list_issues']);

@@ -10,7 +10,6 @@ const folder = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-lock-'));
 const lockPath = path.join(folder, 'toolrisk.lock');
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-
 describe('the PGlite folder lock', () => {
   it('refuses a folder held by a live process, naming its PID, and releases on unlock', () => {
     const unlock = lockFolder(folder);
@@ -50,19 +49,23 @@ describe('the PGlite folder lock', () => {
       await Promise.all(racers.map(next));
       for (let round = 0; round < 12; round++) {
         if (round % 2 === 1) writeFileSync(lockPath, `${deadPid()} 1\n`);
-        const answers = await Promise.all(racers.map((child) => {
-          const answer = next(child);
-          child.send({ op: 'take', folder });
-          return answer;
-        }));
+        const answers = await Promise.all(
+          racers.map((child) => {
+            const answer = next(child);
+            child.send({ op: 'take', folder });
+            return answer;
+          }),
+        );
         const holders = answers.filter((a) => a.got);
         expect(holders, `round ${round}: ${JSON.stringify(answers)}`).toHaveLength(1);
         expect(answers.filter((a) => !a.got).every((a) => a.locked)).toBe(true);
-        await Promise.all(racers.map((child) => {
-          const answer = next(child);
-          child.send({ op: 'release', folder });
-          return answer;
-        }));
+        await Promise.all(
+          racers.map((child) => {
+            const answer = next(child);
+            child.send({ op: 'release', folder });
+            return answer;
+          }),
+        );
         expect(existsSync(lockPath)).toBe(false);
       }
     } finally {

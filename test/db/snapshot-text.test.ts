@@ -5,7 +5,13 @@ import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 const at = new Date('2026-11-01T00:00:00Z');
 /** Text with tabs, newlines, backslashes and non-BMP characters, and JSON that is not an object. */
 const awkward = [
-  { name: 'tabs\tand\nnewlines', title: 'back\\slash \\N \\t', description: 'line one\r\nline two\ttabbed \\ \u00e9 \u{1F600} "quoted"', inputSchema: { type: 'object', properties: { 'p\\q': { description: 'a\tb\nc\\d' } } }, annotations: { title: 'x\\y' } },
+  {
+    name: 'tabs\tand\nnewlines',
+    title: 'back\\slash \\N \\t',
+    description: 'line one\r\nline two\ttabbed \\ \u00e9 \u{1F600} "quoted"',
+    inputSchema: { type: 'object', properties: { 'p\\q': { description: 'a\tb\nc\\d' } } },
+    annotations: { title: 'x\\y' },
+  },
   { name: 'string_schema', description: null, inputSchema: 'just a string', outputSchema: ['a', 1, null, true] },
   { name: 'nulls', title: null, description: '', inputSchema: null, annotations: null },
 ];
@@ -14,7 +20,14 @@ describe.each(testBackends())('storing definitions with awkward text ($name)', (
   let db: TestDatabase;
   beforeEach(async () => {
     db = await backend.create();
-    await upsertServers(db.orm, [{ id: 'a', sources: ['test'] }, { id: 'b', sources: ['test'] }], at);
+    await upsertServers(
+      db.orm,
+      [
+        { id: 'a', sources: ['test'] },
+        { id: 'b', sources: ['test'] },
+      ],
+      at,
+    );
   });
   afterEach(async () => db.dispose());
 

@@ -108,7 +108,11 @@ function installRouting(): void {
 function routeStream(stream: NodeJS.WriteStream, append: (command: Command, text: string) => void): void {
   const write = stream.write.bind(stream);
   const isTTY = stream.isTTY;
-  stream.write = ((chunk: string | Uint8Array, encodingOrCallback?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void) => {
+  stream.write = ((
+    chunk: string | Uint8Array,
+    encodingOrCallback?: BufferEncoding | ((error?: Error | null) => void),
+    callback?: (error?: Error | null) => void,
+  ) => {
     const command = current.getStore();
     if (!command) return write(chunk, encodingOrCallback as BufferEncoding, callback);
     append(command, typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));

@@ -112,12 +112,14 @@ function lend(pool: PooledPglite): TestDatabase {
 
 /** Deletes every row of every table (migrations are kept: drizzle keeps them in its own schema). */
 async function emptyDatabase(db: Database): Promise<void> {
-  await db.orm.execute(sql.raw(`do $$
+  await db.orm.execute(
+    sql.raw(`do $$
     declare tables text;
     begin
       select string_agg(format('%I.%I', schemaname, tablename), ', ') into tables from pg_tables where schemaname = 'public';
       if tables is not null then execute 'truncate table ' || tables || ' restart identity cascade'; end if;
-    end $$`));
+    end $$`),
+  );
 }
 
 /** A new PostgreSQL database beside TEST_DATABASE_URL's, copied from the migrated template unless `migrated` is false. */
@@ -136,11 +138,7 @@ export async function createPostgres(adminUrl: string, { migrated = true } = {})
   });
 }
 
-function withDispose(
-  db: Database,
-  extra: Pick<TestDatabase, 'openOptions' | 'url' | 'dataDir'>,
-  remove: () => Promise<void>,
-): TestDatabase {
+function withDispose(db: Database, extra: Pick<TestDatabase, 'openOptions' | 'url' | 'dataDir'>, remove: () => Promise<void>): TestDatabase {
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= db.close());
   return {

@@ -51,9 +51,23 @@ describe.each(testBackends())('hostile servers in one crawl run on $name', (back
       const serverId = `hostile:${mode}`;
       return { serverId, good: () => stdioTarget(serverId, 'ok', mark), hostile: () => stdioTarget(serverId, mode, mark, argument), outcome, error };
     };
-    const remote = (name: string, path: string, transport: RemoteTarget['transport'], outcome: Outcome, error?: RegExp, details?: Record<string, unknown>): Case => {
+    const remote = (
+      name: string,
+      path: string,
+      transport: RemoteTarget['transport'],
+      outcome: Outcome,
+      error?: RegExp,
+      details?: Record<string, unknown>,
+    ): Case => {
       const serverId = `hostile:http-${name}`;
-      return { serverId, good: () => remoteTarget(serverId, http.url('/mcp'), 'streamable-http'), hostile: () => remoteTarget(serverId, http.url(path), transport), outcome, error, details };
+      return {
+        serverId,
+        good: () => remoteTarget(serverId, http.url('/mcp'), 'streamable-http'),
+        hostile: () => remoteTarget(serverId, http.url(path), transport),
+        outcome,
+        error,
+        details,
+      };
     };
     cases = [
       stdio('hang-initialize', 'timeout', /timed out/i),
@@ -91,11 +105,18 @@ describe.each(testBackends())('hostile servers in one crawl run on $name', (back
   });
 
   it('crawls every hostile case, stores the good servers and keeps earlier snapshots', async () => {
-    const first = await runCrawl(db.orm, cases.map((c) => sourced(c.serverId, c.good())), crawlOptions());
+    const first = await runCrawl(
+      db.orm,
+      cases.map((c) => sourced(c.serverId, c.good())),
+      crawlOptions(),
+    );
     expect(first.outcomes).toEqual({ ok: cases.length });
     const before = new Map(await Promise.all(cases.map(async (c) => [c.serverId, (await getServer(db.orm, c.serverId))!.toolsetHash] as const)));
 
-    const wellBehaved = [sourced('good:stdio', stdioTarget('good:stdio', 'ok', mark)), sourced('good:http', remoteTarget('good:http', http.url('/mcp'), 'streamable-http'))];
+    const wellBehaved = [
+      sourced('good:stdio', stdioTarget('good:stdio', 'ok', mark)),
+      sourced('good:http', remoteTarget('good:http', http.url('/mcp'), 'streamable-http')),
+    ];
     const second = await runCrawl(db.orm, [...cases.map((c) => sourced(c.serverId, c.hostile())), ...wellBehaved], crawlOptions());
     expect(second.status).toBe('completed');
 

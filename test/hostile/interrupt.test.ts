@@ -112,11 +112,13 @@ describe.each(testBackends())('toolrisk crawl interrupted by SIGTERM on $name', 
     writeServersFile(file, mark, false);
     const second = await crawl(file, env);
     expect(second.code).toBe(0);
-    expect(second.stderr.split('\n').filter((line) => /^\d+\/\d+ /.test(line)).map((line) => line.split(' ').slice(1).join(' ')).sort()).toEqual([
-      'ok interrupt:c',
-      'ok interrupt:d',
-      'ok interrupt:e',
-    ]);
+    expect(
+      second.stderr
+        .split('\n')
+        .filter((line) => /^\d+\/\d+ /.test(line))
+        .map((line) => line.split(' ').slice(1).join(' '))
+        .sort(),
+    ).toEqual(['ok interrupt:c', 'ok interrupt:d', 'ok interrupt:e']);
     expect(second.stdout).toMatch(/completing interrupted run 1: 2 servers were already done/);
     expect(second.stdout).toMatch(/run 1 completed: 5 servers, 5 listed/);
 

@@ -2,7 +2,15 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRemoteUrl, guardedFetch, nonPublicReason, refusalIn, RefusedByPolicyError, ResponseTooLargeError, type NetworkPolicy } from '../../crawler/net/index.ts';
+import {
+  checkRemoteUrl,
+  guardedFetch,
+  nonPublicReason,
+  refusalIn,
+  RefusedByPolicyError,
+  ResponseTooLargeError,
+  type NetworkPolicy,
+} from '../../crawler/net/index.ts';
 import { startHostileHttp, type HostileHttp } from '../fixtures/hostile/http-server.ts';
 
 // A documentation-range-free public address (example.com's); tests never connect to it.
@@ -52,7 +60,9 @@ describe('checkRemoteUrl', () => {
   ])('refuses %s', async (url) => {
     const verdict = await checkRemoteUrl(url, publicOnly);
     expect(verdict.allowed).toBe(false);
-    expect(verdict.allowed === false && verdict.reason).toMatch(/loopback|private|link-local|metadata|this machine|unspecified|multicast|broadcast|NAT|standing for/);
+    expect(verdict.allowed === false && verdict.reason).toMatch(
+      /loopback|private|link-local|metadata|this machine|unspecified|multicast|broadcast|NAT|standing for/,
+    );
   });
 
   it('refuses names that resolve to a non-public address, checking every address', async () => {
@@ -61,7 +71,10 @@ describe('checkRemoteUrl', () => {
       allowed: false,
       reason: 'sneaky.example.com resolves to 10.0.0.7, a private network (10/8)',
     });
-    expect(await checkRemoteUrl('https://rebind.example.com/mcp', policy)).toMatchObject({ allowed: false, reason: expect.stringContaining('127.0.0.1, loopback') });
+    expect(await checkRemoteUrl('https://rebind.example.com/mcp', policy)).toMatchObject({
+      allowed: false,
+      reason: expect.stringContaining('127.0.0.1, loopback'),
+    });
   });
 
   it('allows public hosts and returns the checked addresses', async () => {
@@ -81,7 +94,9 @@ describe('checkRemoteUrl', () => {
 
   it('lets --allow-private-network through, and a failed lookup is an error, not a refusal', async () => {
     expect(await checkRemoteUrl('http://127.0.0.1:9/', { allowPrivateNetwork: true })).toEqual({ allowed: true, addresses: ['127.0.0.1'] });
-    expect(await checkRemoteUrl('http://localhost:9/', { allowPrivateNetwork: true, resolve: fakeDns({ localhost: ['127.0.0.1'] }) })).toMatchObject({ allowed: true });
+    expect(await checkRemoteUrl('http://localhost:9/', { allowPrivateNetwork: true, resolve: fakeDns({ localhost: ['127.0.0.1'] }) })).toMatchObject({
+      allowed: true,
+    });
     await expect(checkRemoteUrl('https://nowhere.example.com/', publicOnly)).rejects.toThrow(/ENOTFOUND/);
   });
 
@@ -152,7 +167,11 @@ describe('guardedFetch', () => {
     await expect((await fetch(http.url('/huge'))).arrayBuffer()).rejects.toBeInstanceOf(ResponseTooLargeError);
     const stream = await fetch(http.url('/sse-endless'));
     const reader = stream.body!.getReader();
-    await expect((async () => { for (;;) if ((await reader.read()).done) return; })()).rejects.toThrow(/passed 1048576 bytes/);
+    await expect(
+      (async () => {
+        for (;;) if ((await reader.read()).done) return;
+      })(),
+    ).rejects.toThrow(/passed 1048576 bytes/);
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
 
     const total = guardedFetch(loopback, { maxResponseBytes: 1024 * 1024, maxTotalBytes: 10 });
@@ -176,7 +195,9 @@ describe('guardedFetch', () => {
     expect(refusalIn(error)).toBeInstanceOf(RefusedByPolicyError);
     const sseHits = http.hits.get('/sse-endless') ?? 0;
     const sse = new Client({ name: 'net-test', version: '1' });
-    const sseError = await sse.connect(new SSEClientTransport(new URL(http.url('/sse-endless')), { fetch: guardedFetch({}, { maxResponseBytes: 1024 }) })).catch((e: unknown) => e);
+    const sseError = await sse
+      .connect(new SSEClientTransport(new URL(http.url('/sse-endless')), { fetch: guardedFetch({}, { maxResponseBytes: 1024 }) }))
+      .catch((e: unknown) => e);
     expect(String(sseError)).toMatch(/refused by network policy/);
     expect(http.hits.get('/sse-endless') ?? 0).toBe(sseHits);
   });

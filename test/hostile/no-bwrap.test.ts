@@ -26,7 +26,11 @@ it('says once that bwrap is missing, and still runs allowed servers with a clean
   const warnings: string[] = [];
   for (const run of [1, 2]) {
     const { command, args } = stdioTarget('no-bwrap', 'print-env', `no-bwrap-${run}`);
-    const sandbox = launchSandboxed({ command, args, env: {}, readablePaths: [FIXTURES] }, { maxMessageBytes: 1024 * 1024 }, { unsandboxed: 'warn', warn: (w) => warnings.push(w) });
+    const sandbox = launchSandboxed(
+      { command, args, env: {}, readablePaths: [FIXTURES] },
+      { maxMessageBytes: 1024 * 1024 },
+      { unsandboxed: 'warn', warn: (w) => warnings.push(w) },
+    );
     const client = new Client({ name: 'no-bwrap', version: '1' });
     await client.connect(sandbox.transport);
     const { tools } = await client.listTools();
@@ -38,7 +42,9 @@ it('says once that bwrap is missing, and still runs allowed servers with a clean
   }
   const aboutBwrap = warnings.filter((w) => w.includes('bwrap'));
   expect(aboutBwrap).toHaveLength(1);
-  expect(aboutBwrap[0]).toMatch(/bwrap is not installed \(Debian\/Ubuntu package "bubblewrap"\); stdio servers run WITHOUT filesystem, network and PID isolation/);
+  expect(aboutBwrap[0]).toMatch(
+    /bwrap is not installed \(Debian\/Ubuntu package "bubblewrap"\); stdio servers run WITHOUT filesystem, network and PID isolation/,
+  );
 });
 
 it('refuses to run a server unisolated, naming the fix, unless told otherwise', async () => {
@@ -94,7 +100,9 @@ it('`check` refuses without bwrap, naming the fix, and runs with --unsafe-no-san
   const check = (...flags: string[]) => toolrisk(['check', ...flags, '--', process.execPath, join(FIXTURES, 'stdio-server.mjs'), 'ok']);
   const refused = await check();
   expect(refused.code).toBe(1);
-  expect(refused.out).toMatch(/^refused_by_policy: Refusing to run this server without a sandbox: bwrap is not installed .*apt-get install bubblewrap.*--unsafe-no-sandbox/);
+  expect(refused.out).toMatch(
+    /^refused_by_policy: Refusing to run this server without a sandbox: bwrap is not installed .*apt-get install bubblewrap.*--unsafe-no-sandbox/,
+  );
   const allowed = await check('--unsafe-no-sandbox');
   expect(allowed.code).toBe(0);
   expect(allowed.out).toContain('delete_thing');

@@ -19,7 +19,11 @@ for (const isolation of ['auto', 'none'] as const) {
   await client.close();
   await sandbox.kill();
 
-  const limits = launchSandboxed({ command: '/bin/sh', args: ['-c', 'cat /proc/self/limits >&2'], env: {} }, { maxMessageBytes: 1024, maxProcesses: 100 }, { isolation, warn: () => {} });
+  const limits = launchSandboxed(
+    { command: '/bin/sh', args: ['-c', 'cat /proc/self/limits >&2'], env: {} },
+    { maxMessageBytes: 1024, maxProcesses: 100 },
+    { isolation, warn: () => {} },
+  );
   await limits.transport.start();
   await new Promise((resolve) => (limits.transport.onclose = () => resolve(undefined)));
   report[isolation] = {

@@ -49,7 +49,10 @@ beforeAll(async () => {
 
 afterAll(() => {
   delete process.env.TOOLRISK_FAKE_SECRET;
-  for (const [key, value] of [['TOOLRISK_DATA_DIR', saved.dataDir], [ISOLATION_ENV, saved.isolation]] as const) {
+  for (const [key, value] of [
+    ['TOOLRISK_DATA_DIR', saved.dataDir],
+    [ISOLATION_ENV, saved.isolation],
+  ] as const) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
@@ -108,10 +111,22 @@ describe.skipIf(!bwrapWorks)('inside bwrap', () => {
     const hostOnly = readdirSync('/').filter((entry) => !SANDBOX_SKELETON.includes(entry) && entry !== FIXTURES.split('/')[1]);
     expect(hostOnly.length).toBeGreaterThan(0);
     expect(seen.pgSocket).toEqual(refused);
-    expect(seen.root.replace(/^ok: /, '').split(',').filter((entry) => hostOnly.includes(entry))).toEqual([]);
+    expect(
+      seen.root
+        .replace(/^ok: /, '')
+        .split(',')
+        .filter((entry) => hostOnly.includes(entry)),
+    ).toEqual([]);
     // /tmp is a fresh folder holding only the server's own sandbox folder (HOME, TMPDIR).
     expect(seen.tmp).toMatch(/^ok: toolrisk-sandbox-[\w-]+$/);
-    expect(seen).toMatchObject({ dataFolder: refused, dataFile: refused, dataWrite: refused, otherPrivate: refused, otherShared: refused, crawlerEnviron: refused });
+    expect(seen).toMatchObject({
+      dataFolder: refused,
+      dataFile: refused,
+      dataWrite: refused,
+      otherPrivate: refused,
+      otherShared: refused,
+      crawlerEnviron: refused,
+    });
     // Of the current folder (the server's package folder here) only its dependencies and the way to the
     // server's own folder are there: none of its other files, not its data folder.
     expect(seen.currentFolder).toBe('ok: node_modules,package.json,test');
@@ -121,7 +136,14 @@ describe.skipIf(!bwrapWorks)('inside bwrap', () => {
 describe.skipIf(!isRoot)('without bwrap, as a throwaway uid', () => {
   it('cannot read or write the data folder, another user’s private files or other processes’ environments', async () => {
     const seen = await reach('none');
-    expect(seen).toMatchObject({ dataFolder: refused, dataFile: refused, dataWrite: refused, otherPrivate: refused, initEnviron: refused, crawlerEnviron: refused });
+    expect(seen).toMatchObject({
+      dataFolder: refused,
+      dataFile: refused,
+      dataWrite: refused,
+      otherPrivate: refused,
+      initEnviron: refused,
+      crawlerEnviron: refused,
+    });
   });
 });
 
@@ -129,8 +151,17 @@ it.skipIf(!bwrapWorks)('refuses to bind `/`, a shared folder, the current folder
   delete process.env[ISOLATION_ENV];
   const outcomes: string[] = [];
   for (const path of ['/', '/tmp', process.cwd(), dataDir, join(dataDir, 'db')]) {
-    const sandbox = launchSandboxed({ command: process.execPath, args: ['-e', ''], env: {}, readablePaths: [path] }, { maxMessageBytes: 1024 }, { warn: () => {} });
-    outcomes.push(await sandbox.transport.start().then(() => 'started', (error: Error) => error.message));
+    const sandbox = launchSandboxed(
+      { command: process.execPath, args: ['-e', ''], env: {}, readablePaths: [path] },
+      { maxMessageBytes: 1024 },
+      { warn: () => {} },
+    );
+    outcomes.push(
+      await sandbox.transport.start().then(
+        () => 'started',
+        (error: Error) => error.message,
+      ),
+    );
     await sandbox.kill();
   }
   expect(outcomes).toEqual([

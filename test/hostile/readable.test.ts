@@ -19,7 +19,10 @@ function file(path: string): string {
 it('shows a script’s package folder, never an argument’s parent: `/tmp` and `/` get scratch folders', () => {
   const script = file(join(root, 'server', 'dist', 'index.js'));
   file(join(root, 'server', 'package.json'));
-  expect(stdioView({ command: 'node', args: [script, '/tmp', '/', '--flag'] }, env)).toEqual({ readablePaths: [join(root, 'server')], scratchPaths: ['/tmp', '/'] });
+  expect(stdioView({ command: 'node', args: [script, '/tmp', '/', '--flag'] }, env)).toEqual({
+    readablePaths: [join(root, 'server')],
+    scratchPaths: ['/tmp', '/'],
+  });
   // Before: `/tmp` as an argument made `/` readable.
   expect(stdioView({ command: 'node', args: ['/tmp'] }, env)).toEqual({ readablePaths: [], scratchPaths: ['/tmp'] });
 });

@@ -42,7 +42,7 @@ describe.each(testBackends())('stale runs and resuming on $name', (backend) => {
     for (const run of [live, elsewhereFresh]) await closeRun(db.orm, run.id, 'completed', NOW);
   });
 
-  it("keeps a distributed run open while workers renew its lease after its coordinator died, and completes it once every server is done", async () => {
+  it('keeps a distributed run open while workers renew its lease after its coordinator died, and completes it once every server is done', async () => {
     await upsertServers(db.orm, [{ id: 'lease:a', sources: ['test'] }], NOW);
     const run = await runOwnedBy({ host: os.hostname(), pid: deadPid() }, later(60_000), { distributed: true });
     expect(await sweepStaleRuns(db.orm, { now: () => NOW })).toEqual([]);
@@ -65,6 +65,11 @@ describe.each(testBackends())('stale runs and resuming on $name', (backend) => {
     expect(summary).toMatchObject({ runId: run.id, status: 'completed', attempts: 2, outcomes: { ok: 1 }, resumed: { runId: run.id, alreadyDone: 0 } });
     const attempts = await db.orm.select().from(crawlAttempts);
     const ofRun = attempts.filter((a) => a.runId === run.id).map((a) => [a.target, a.outcome, a.startedAt.getTime() === NOW.getTime()]);
-    expect(ofRun.sort()).toEqual([[targetLabel(first), 'crashed', true], [targetLabel(second), 'ok', false]].sort());
+    expect(ofRun.sort()).toEqual(
+      [
+        [targetLabel(first), 'crashed', true],
+        [targetLabel(second), 'ok', false],
+      ].sort(),
+    );
   });
 });

@@ -31,7 +31,10 @@ function folder(prefix: string, mode: number): string {
 /** A crawler process holding one sandboxed server, its sandbox folders in `parent`. */
 async function startHolder(parent: string, mark: string) {
   const isolation = bwrapWorks ? 'auto' : 'none';
-  const holder = spawn(process.execPath, ['--import', 'tsx', HOLDER, isolation, mark], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TMPDIR: parent } });
+  const holder = spawn(process.execPath, ['--import', 'tsx', HOLDER, isolation, mark], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, TMPDIR: parent },
+  });
   await new Promise<void>((resolve, reject) => {
     holder.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('started') && resolve());
     holder.once('exit', (code) => reject(new Error(`holder exited with ${code}`)));

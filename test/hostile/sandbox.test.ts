@@ -16,7 +16,12 @@ const server = join(fixtures, 'stdio-server.mjs');
 const limits: SandboxLimits = { maxMessageBytes: 1024 * 1024, deadlineMs: 20_000 };
 const bwrapWorks = (await probeBwrap(process.getuid?.() === 0 ? 1_999_999_999 : undefined)).ok;
 
-function launch(mode: string, extra: { argument?: string; env?: Record<string, string>; allowNetwork?: boolean } = {}, options: SandboxOptions = {}, overrides: Partial<SandboxLimits> = {}) {
+function launch(
+  mode: string,
+  extra: { argument?: string; env?: Record<string, string>; allowNetwork?: boolean } = {},
+  options: SandboxOptions = {},
+  overrides: Partial<SandboxLimits> = {},
+) {
   return launchSandboxed(
     {
       command: process.execPath,
@@ -65,7 +70,11 @@ describe.each(['auto', 'none'] as const)('launchSandboxed (isolation %s)', (isol
       const { tools } = await listWith(sandbox);
       const env = JSON.parse(tools[0].description!.replace('My environment: ', ''));
       // bwrap adds PWD for its --chdir; nothing else may appear.
-      expect(Object.keys(env).filter((k) => k !== 'PWD').sort()).toEqual(['API_KEY', 'HOME', 'PATH', 'TMPDIR']);
+      expect(
+        Object.keys(env)
+          .filter((k) => k !== 'PWD')
+          .sort(),
+      ).toEqual(['API_KEY', 'HOME', 'PATH', 'TMPDIR']);
       expect(env.API_KEY).toBe('<placeholder:API_KEY>');
       expect(env.HOME).toMatch(/toolrisk-sandbox-/);
       expect(JSON.stringify(tools) + sandbox.stderr()).not.toContain('sk-live-do-not-leak-4242');
@@ -111,7 +120,9 @@ describe.each(['auto', 'none'] as const)('launchSandboxed (isolation %s)', (isol
 
   it('dies with the crawler, even when the crawler is killed with SIGKILL', async () => {
     const mark = randomUUID();
-    const holder = spawn(process.execPath, ['--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'sandbox-holder.ts'), isolation, mark], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const holder = spawn(process.execPath, ['--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'sandbox-holder.ts'), isolation, mark], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve) => holder.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('started') && resolve()));
     // Wait until the server itself runs: before setpriv/bwrap have set their parent-death signal, a
     // crawler killed in that first millisecond would leave them running (see README).
@@ -196,7 +207,13 @@ describe.skipIf(process.getuid?.() !== 0)('as an ordinary user', () => {
       timeout: 60_000,
     });
     const report = JSON.parse(stdout.trim().split('\n').pop()!);
-    const expected = (isolation: string, maxProcesses: RegExp) => ({ isolation, serverUid: null, tools: ['read_thing', 'delete_thing'], left: 0, maxProcesses: expect.stringMatching(maxProcesses) });
+    const expected = (isolation: string, maxProcesses: RegExp) => ({
+      isolation,
+      serverUid: null,
+      tools: ['read_thing', 'delete_thing'],
+      left: 0,
+      maxProcesses: expect.stringMatching(maxProcesses),
+    });
     expect(report.uid).toBe(65534);
     if (bwrapWorks) expect(report.auto).toEqual(expected('bwrap', /^100$/));
     expect(report.none).toEqual(expected('none', /^(?!100$)/));

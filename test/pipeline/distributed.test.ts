@@ -17,7 +17,11 @@ const SERVERS = 60;
 async function startFixtures(dir: string): Promise<{ process: Running; file: string }> {
   const fixture = startTs(path.join(ROOT, 'test/pipeline/fixtures/many-servers.ts'), [String(SERVERS), '1500']);
   const [, base] = await fixture.waitFor(/"base":"([^"]+)"/);
-  const servers = Array.from({ length: SERVERS }, (_, i) => ({ id: `fixture-${String(i).padStart(2, '0')}`, url: `${base}${i}`, transport: 'streamable-http' }));
+  const servers = Array.from({ length: SERVERS }, (_, i) => ({
+    id: `fixture-${String(i).padStart(2, '0')}`,
+    url: `${base}${i}`,
+    transport: 'streamable-http',
+  }));
   const file = path.join(dir, 'servers.json');
   writeFileSync(file, JSON.stringify({ servers }));
   return { process: fixture, file };
@@ -44,7 +48,9 @@ describe.skipIf(!adminUrl)('distributed crawl on PostgreSQL (pg-boss)', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('two workers and a coordinator crawl 60 servers; one worker is SIGKILLed part-way and nothing is lost; run --distributed uses the workers', { timeout: 180_000 }, async () => {
+  it('two workers and a coordinator crawl 60 servers; one worker is SIGKILLed part-way and nothing is lost; run --distributed uses the workers', {
+    timeout: 180_000,
+  }, async () => {
     const env = { DATABASE_URL: db.url };
     const timing = ['--maintenance-seconds', '1', '--poll-seconds', '1'];
     workers.push(startCli(['worker', '--concurrency', '3', '--name', 'worker-a', ...timing], env));
@@ -53,11 +59,30 @@ describe.skipIf(!adminUrl)('distributed crawl on PostgreSQL (pg-boss)', () => {
     const [victim, survivor] = workers;
 
     // The coordinator: enqueues one job per server, follows the run, closes it.
-    const coordinator = track(startCli(
-      ['crawl', '--distributed', '--servers', fixtures.file, '--allow-private-network', '--allow-host', '127.0.0.1', '--deadline', '20',
-        '--lease', '15', '--retries', '3', '--retry-delay', '1', '--maintenance-seconds', '1'],
-      env,
-    ));
+    const coordinator = track(
+      startCli(
+        [
+          'crawl',
+          '--distributed',
+          '--servers',
+          fixtures.file,
+          '--allow-private-network',
+          '--allow-host',
+          '127.0.0.1',
+          '--deadline',
+          '20',
+          '--lease',
+          '15',
+          '--retries',
+          '3',
+          '--retry-delay',
+          '1',
+          '--maintenance-seconds',
+          '1',
+        ],
+        env,
+      ),
+    );
     await coordinator.waitFor(/: (1[5-9]|[2-5]\d)\/60 servers done/, 120_000);
     victim.child.kill('SIGKILL');
     expect(await coordinator.exited, coordinator.output()).toBe(0);
@@ -99,11 +124,26 @@ describe.skipIf(!adminUrl)('distributed crawl on PostgreSQL (pg-boss)', () => {
 
     // `toolrisk run --distributed`: the whole pipeline, its crawl done by the surviving worker.
     const some = ['fixture-00', 'fixture-01', 'fixture-02', 'fixture-03', 'fixture-04', 'fixture-05'];
-    const pipeline = track(startCli(
-      ['run', '--distributed', '--servers', fixtures.file, '--only', ...some, '--allow-private-network', '--allow-host', '127.0.0.1',
-        '--fresh-for', '0', '--no-build', '--json'],
-      env,
-    ));
+    const pipeline = track(
+      startCli(
+        [
+          'run',
+          '--distributed',
+          '--servers',
+          fixtures.file,
+          '--only',
+          ...some,
+          '--allow-private-network',
+          '--allow-host',
+          '127.0.0.1',
+          '--fresh-for',
+          '0',
+          '--no-build',
+          '--json',
+        ],
+        env,
+      ),
+    );
     expect(await pipeline.exited, pipeline.output()).toBe(0);
     const summary = JSON.parse(pipeline.stdout());
     expect(summary.crawl).toMatchObject({ status: 'completed', servers: 6, outcomes: { ok: 6 }, changes: {} });

@@ -8,7 +8,14 @@ import { ROOT } from './helpers.ts';
 const notes: SourcedServer = {
   server: { id: 'fixture/notes', sources: ['servers-file'] },
   targets: [
-    { kind: 'stdio', serverId: 'fixture/notes', command: process.execPath, args: ['--import', 'tsx', path.join(ROOT, 'test/fixtures/servers/stdio-notes.ts')], env: {}, cwd: ROOT },
+    {
+      kind: 'stdio',
+      serverId: 'fixture/notes',
+      command: process.execPath,
+      args: ['--import', 'tsx', path.join(ROOT, 'test/fixtures/servers/stdio-notes.ts')],
+      env: {},
+      cwd: ROOT,
+    },
   ],
 };
 /** Exits at once: `crashed`, worth trying again next run. */
@@ -19,7 +26,15 @@ const crashing: SourcedServer = {
 /** Needs what only its user has: settled until the freshness window passes. */
 const needsConfig: SourcedServer = {
   server: { id: 'fixture/needs-config', sources: ['registry'] },
-  targets: [{ kind: 'unrunnable', serverId: 'fixture/needs-config', label: 'remote:https://mcp.example/{tenant}', outcome: 'needs_config', reason: 'the URL needs a tenant' }],
+  targets: [
+    {
+      kind: 'unrunnable',
+      serverId: 'fixture/needs-config',
+      label: 'remote:https://mcp.example/{tenant}',
+      outcome: 'needs_config',
+      reason: 'the URL needs a tenant',
+    },
+  ],
 };
 
 describe.each(testBackends())('runPipeline freshness on $name', ({ create }) => {

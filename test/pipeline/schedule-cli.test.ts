@@ -68,7 +68,20 @@ describe('toolrisk schedule', () => {
     const db = await createPostgres(adminUrl!);
     try {
       const file = notesServersFile(dir);
-      const args = ['schedule', '--cron', '* * * * *', '--servers', file, '--no-build', '--fresh-for', '0', '--cron-monitor-seconds', '1', '--poll-seconds', '1'];
+      const args = [
+        'schedule',
+        '--cron',
+        '* * * * *',
+        '--servers',
+        file,
+        '--no-build',
+        '--fresh-for',
+        '0',
+        '--cron-monitor-seconds',
+        '1',
+        '--poll-seconds',
+        '1',
+      ];
       const a = startCli(args, { DATABASE_URL: db.url });
       const b = startCli(args, { DATABASE_URL: db.url });
       processes.push(a, b);

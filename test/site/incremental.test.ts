@@ -66,7 +66,9 @@ describe.each(testBackends())('incremental site build ($name)', (backend) => {
     expect(churn.removed).toBeGreaterThan(0);
     const [gone] = await db.orm.select({ id: servers.id }).from(servers).orderBy(servers.id).limit(1);
     await db.orm.delete(servers).where(eq(servers.id, gone.id));
-    await seedCatalogue(db.orm, [{ server: { id: 'zz/new-server', sources: ['test'] }, tools: [{ name: 'run_query', description: 'Runs a SQL query.' }] }], { at: new Date('2026-11-02T00:00:00Z') });
+    await seedCatalogue(db.orm, [{ server: { id: 'zz/new-server', sources: ['test'] }, tools: [{ name: 'run_query', description: 'Runs a SQL query.' }] }], {
+      at: new Date('2026-11-02T00:00:00Z'),
+    });
     await classifyCatalogue(db.orm, { now: () => new Date('2026-11-02T00:00:00Z') });
 
     const incremental = await build('site');

@@ -129,8 +129,16 @@ describe('one bad tool or server never fails the build', () => {
     const bounded = boundEntry({ ...entries[2], tools: [deep] });
     const result = (await runJob(
       {
-        type: 'servers', seq: 0, entries: [entries[0], entries[1], bounded.entry], cutTools: [[], [], bounded.cutTools], slugs: ['good', 'bad', 'also-good'],
-        fingerprints: ['f1', 'f2', 'f3'], previous: [{}, {}, {}], changes: [], attempts: [], siteUrl: 'https://x.example/',
+        type: 'servers',
+        seq: 0,
+        entries: [entries[0], entries[1], bounded.entry],
+        cutTools: [[], [], bounded.cutTools],
+        slugs: ['good', 'bad', 'also-good'],
+        fingerprints: ['f1', 'f2', 'f3'],
+        previous: [{}, {}, {}],
+        changes: [],
+        attempts: [],
+        siteUrl: 'https://x.example/',
       },
       renderer,
       new OutputWriter(dir),

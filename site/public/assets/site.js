@@ -8,8 +8,12 @@
     var source = document.getElementById(button.getAttribute('data-copy'));
     if (!source) return;
     copyText(source.textContent).then(
-      function () { flash(button, 'Copied'); },
-      function () { flash(button, 'Select and copy'); }
+      function () {
+        flash(button, 'Copied');
+      },
+      function () {
+        flash(button, 'Select and copy');
+      },
     );
   });
 
@@ -24,7 +28,11 @@
       document.body.appendChild(area);
       area.select();
       var ok = false;
-      try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+      try {
+        ok = document.execCommand('copy');
+      } catch (e) {
+        ok = false;
+      }
       document.body.removeChild(area);
       ok ? resolve() : reject(new Error('copy failed'));
     });
@@ -33,7 +41,9 @@
   function flash(button, text) {
     var before = button.textContent;
     button.textContent = text;
-    setTimeout(function () { button.textContent = before; }, 1500);
+    setTimeout(function () {
+      button.textContent = before;
+    }, 1500);
   }
 
   document.querySelectorAll('table[data-sortable]').forEach(function (table) {
@@ -45,7 +55,9 @@
       button.addEventListener('click', function () {
         var numeric = th.getAttribute('data-sort') === 'num';
         var descending = th.getAttribute('aria-sort') === 'ascending';
-        table.querySelectorAll('th[data-sort]').forEach(function (other) { other.removeAttribute('aria-sort'); });
+        table.querySelectorAll('th[data-sort]').forEach(function (other) {
+          other.removeAttribute('aria-sort');
+        });
         th.setAttribute('aria-sort', descending ? 'descending' : 'ascending');
         var body = table.tBodies[0];
         var rows = Array.prototype.slice.call(body.rows);
@@ -55,7 +67,9 @@
           var order = numeric ? x - y : String(x).localeCompare(String(y));
           return descending ? -order : order;
         });
-        rows.forEach(function (row) { body.appendChild(row); });
+        rows.forEach(function (row) {
+          body.appendChild(row);
+        });
       });
     });
   });
