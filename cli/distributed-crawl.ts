@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openBoss, requirePostgres } from '../crawler/distributed/boss.ts';
+import { closeBoss, openBoss, requirePostgres } from '../queue/boss.ts';
 import { runDistributedCrawl } from '../crawler/distributed/coordinator.ts';
 import type { CrawlOptions, SourcedServer } from '../crawler/index.ts';
 import { crawlOrResume, type CrawlRunner, type ResumableCrawlSummary } from '../crawler/run-lifecycle.ts';
@@ -59,6 +59,6 @@ export async function crawlDistributed(
     const { resumeKey, runOptions, signal, log } = options;
     return await crawlOrResume(database.orm, selected, { runOptions, resumeKey, signal, log }, coordinate);
   } finally {
-    await boss.stop({ graceful: false });
+    await closeBoss(boss);
   }
 }

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import type { BossTiming } from '../crawler/distributed/boss.ts';
+import type { BossTiming } from '../queue/boss.ts';
 import type { QueueSettings } from '../crawler/distributed/queue.ts';
 import { DEFAULT_QUEUE_SETTINGS } from '../crawler/distributed/queue.ts';
 import { UsageError } from './errors.ts';

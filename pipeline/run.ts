@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type PgBoss from 'pg-boss';
+import type { Boss } from '../queue/boss.ts';
 import { CLASSIFIER_VERSION } from '../classifier/index.ts';
 import { runDistributedCrawl } from '../crawler/distributed/coordinator.ts';
 import type { QueueSettings } from '../crawler/distributed/queue.ts';
@@ -32,7 +32,7 @@ export interface PipelineOptions {
   /** How the crawl runs (concurrency, limits, network policy, npm cache); stored options go in `runOptions`. */
   crawl?: Omit<RunCrawlOptions, 'onProgress' | 'signal' | 'now'>;
   /** Crawl through `toolrisk worker` processes instead of in this process (PostgreSQL). */
-  distributed?: { boss: PgBoss; queue?: QueueSettings; pollMs?: number };
+  distributed?: { boss: Boss; queue?: QueueSettings; pollMs?: number };
   /** Servers listed (or settled as needing configuration) more recently than this are not crawled again. 0 crawls everything. */
   freshForMs?: number;
   /** Where to build the site; null skips the build. */

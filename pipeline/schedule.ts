@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
-import type PgBoss from 'pg-boss';
-import { ensureQueue, retryOnDeadlock } from '../crawler/distributed/boss.ts';
+import { type Boss, type BossJob, ensureQueue, retryOnDeadlock } from '../queue/boss.ts';
+import { SCHEDULE_QUEUE } from '../queue/names.ts';
 import { getState, setState, type Orm } from '../db/index.ts';
 
 /** One firing of the schedule: when it was due, and who picked it up. */
@@ -79,7 +79,7 @@ export function scheduleInProcess(options: ScheduleOptions): Scheduler {
 }
 
 export interface PgBossScheduleOptions extends ScheduleOptions {
-  boss: PgBoss;
+  boss: Boss;
   /** The catalogue database: the time the last scheduled run finished is kept there. */
   orm: Orm;
   /** The pg-boss queue that carries scheduled runs. */
@@ -89,7 +89,6 @@ export interface PgBossScheduleOptions extends ScheduleOptions {
   pollingIntervalSeconds?: number;
 }
 
-export const SCHEDULE_QUEUE = 'toolrisk-scheduled-run';
 const LAST_FINISHED_KEY = 'schedule:last-finished';
 
 /**
@@ -107,7 +106,7 @@ export async function scheduleWithPgBoss(options: PgBossScheduleOptions): Promis
   await ensureQueue(boss, queue, { policy: 'singleton', retryLimit: 0, expireInSeconds: options.leaseSeconds ?? 12 * 3600 });
   await retryOnDeadlock(() => boss.schedule(queue, options.cron, {}, { tz: options.timezone ?? 'UTC' }));
 
-  const handle = async (job: PgBoss.JobWithMetadata<object>) => {
+  const handle = async (job: BossJob) => {
     // Both times are the database's clock, so instances whose clocks differ still agree.
     const lastFinished = await getState<string>(orm, LAST_FINISHED_KEY);
     if (lastFinished && new Date(lastFinished) > job.createdOn) {

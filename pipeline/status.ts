@@ -1,6 +1,6 @@
 import { getRun, latestRuns, runProgress, type CrawlRunRow, type Database, type RunProgress } from '../db/index.ts';
-import { openBoss } from '../crawler/distributed/boss.ts';
-import { CRAWL_QUEUE, LOST_QUEUE } from '../crawler/distributed/queue.ts';
+import { openBoss } from '../queue/boss.ts';
+import { CRAWL_QUEUE, LOST_QUEUE } from '../queue/names.ts';
 
 export interface QueueCounts {
   /** Jobs waiting for a worker (new or waiting to be retried). */

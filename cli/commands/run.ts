@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openBoss, requirePostgres } from '../../crawler/distributed/boss.ts';
+import { closeBoss, openBoss, requirePostgres } from '../../queue/boss.ts';
 import { sandboxRefusal } from '../../crawler/sandbox/index.ts';
 import { openDatabase, type Database } from '../../db/index.ts';
 import { runPipeline, type PipelineEvent, type PipelineSummary } from '../../pipeline/run.ts';
@@ -91,7 +91,7 @@ export async function prepareRun(flags: RunFlags): Promise<PreparedRun> {
       await gathered.settle(summary.crawl);
       return summary;
     },
-    close: async () => void (await boss?.stop({ graceful: false })),
+    close: async () => void (boss && (await closeBoss(boss))),
   };
 }
 

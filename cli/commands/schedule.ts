@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openBoss } from '../../crawler/distributed/boss.ts';
+import { closeBoss, openBoss } from '../../queue/boss.ts';
 import { openDatabase } from '../../db/index.ts';
 import { parseCron, scheduleInProcess, scheduleWithPgBoss, type Scheduler } from '../../pipeline/schedule.ts';
 import { UsageError } from '../errors.ts';
@@ -61,7 +61,7 @@ async function schedule(flags: ScheduleFlags): Promise<void> {
       pollingIntervalSeconds: pollSeconds(flags),
     });
     close = async () => {
-      await boss.stop({ graceful: false });
+      await closeBoss(boss);
       await db.close();
     };
     log(`scheduled on pg-boss at ${db.location}: "${flags.cron}" (${flags.timezone}); every instance sharing this database fires each run once`);

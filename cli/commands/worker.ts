@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { openDatabase } from '../../db/index.ts';
-import { openBoss, requirePostgres } from '../../crawler/distributed/boss.ts';
+import { openBoss, requirePostgres } from '../../queue/boss.ts';
 import { startCrawlWorker } from '../../crawler/distributed/worker.ts';
 import { printable } from '../output.ts';
 import { bossTiming, pollSeconds, timingOptions, wholeNumber, type TimingFlags } from '../pipeline-options.ts';

@@ -1,10 +1,11 @@
-import type PgBoss from 'pg-boss';
+import type { Boss } from '../../queue/boss.ts';
 import { attemptedServerIds, closeRun, openRun, runChangeCounts, runProgress, upsertServers, type Orm, type RunProgress } from '../../db/index.ts';
 import { sleep } from '../retry.ts';
 import { holdLease, newLease } from '../run-lease.ts';
 import { mergeById, type CrawlRunSummary } from '../run.ts';
 import type { SourcedServer } from '../targets.ts';
-import { CRAWL_QUEUE, crawlJobId, enqueueCrawlJobs, ensureCrawlQueues, type CrawlJobSettings, type QueueSettings } from './queue.ts';
+import { CRAWL_QUEUE } from '../../queue/names.ts';
+import { crawlJobId, enqueueCrawlJobs, ensureCrawlQueues, type CrawlJobSettings, type QueueSettings } from './queue.ts';
 
 export interface DistributedProgress extends RunProgress {
   runId: number;
@@ -16,7 +17,7 @@ export interface DistributedProgress extends RunProgress {
 }
 
 export interface DistributedCrawlOptions {
-  boss: PgBoss;
+  boss: Boss;
   /** The run's limits and host policy, applied by every worker. */
   settings?: CrawlJobSettings;
   queue?: QueueSettings;

@@ -1,15 +1,10 @@
 import { createHash } from 'node:crypto';
-import type PgBoss from 'pg-boss';
 import { z } from 'zod';
 import type { CrawlLimits } from '../limits.ts';
 import type { NetworkPolicy } from '../net/index.ts';
 import type { CrawlTarget, SourcedServer } from '../targets.ts';
-import { ensureQueue } from './boss.ts';
-
-/** One job per server per run: its targets, tried in order, and the run's crawl settings. */
-export const CRAWL_QUEUE = 'toolrisk-crawl';
-/** Where pg-boss puts a crawl job that failed for good (its worker died or threw every time). */
-export const LOST_QUEUE = 'toolrisk-crawl-lost';
+import { type Boss, ensureQueue } from '../../queue/boss.ts';
+import { CRAWL_QUEUE, LOST_QUEUE } from '../../queue/names.ts';
 
 /** What the run decided, applied by every worker alike. */
 export interface CrawlJobSettings {
@@ -62,7 +57,7 @@ export interface QueueSettings {
 export const DEFAULT_QUEUE_SETTINGS: QueueSettings = { leaseSeconds: 15 * 60, retryLimit: 3, retryDelaySeconds: 30 };
 
 /** Creates the queues (once per database): a job out of tries moves to the lost queue. */
-export async function ensureCrawlQueues(boss: PgBoss): Promise<void> {
+export async function ensureCrawlQueues(boss: Boss): Promise<void> {
   await ensureQueue(boss, LOST_QUEUE, { retryLimit: 2, retryDelay: 5 });
   await ensureQueue(boss, CRAWL_QUEUE, { deadLetter: LOST_QUEUE });
 }
@@ -79,7 +74,7 @@ export function crawlJobId(runId: number, serverId: string): string {
 
 /** Enqueues one job per server (a job already queued for the same run and server is left as it is). */
 export async function enqueueCrawlJobs(
-  boss: PgBoss,
+  boss: Boss,
   runId: number,
   servers: readonly SourcedServer[],
   settings: CrawlJobSettings,

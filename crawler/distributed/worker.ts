@@ -1,14 +1,15 @@
 import os from 'node:os';
-import type PgBoss from 'pg-boss';
+import type { Boss, BossJob } from '../../queue/boss.ts';
 import { recordAttempt, renewRunLease, serverAttempted, type Orm } from '../../db/index.ts';
 import { crawlTarget, type CrawlOptions, type CrawlResult } from '../connect/index.ts';
 import { holdLease, leaseMs, sweepStaleRuns, sweptLines } from '../run-lease.ts';
 import { storeResult } from '../run.ts';
 import { targetLabel } from '../targets.ts';
-import { CRAWL_QUEUE, LOST_QUEUE, parseCrawlJob, type CrawlJob } from './queue.ts';
+import { CRAWL_QUEUE, LOST_QUEUE } from '../../queue/names.ts';
+import { parseCrawlJob, type CrawlJob } from './queue.ts';
 
 export interface WorkerOptions {
-  boss: PgBoss;
+  boss: Boss;
   orm: Orm;
   /** Jobs crawled at once by this process. */
   concurrency?: number;
@@ -47,8 +48,8 @@ export async function startCrawlWorker(options: WorkerOptions): Promise<CrawlWor
   let completed = 0;
   let inHand = 0;
   const holding =
-    (handle: (job: PgBoss.JobWithMetadata<object>) => Promise<void>) =>
-    async ([job]: PgBoss.JobWithMetadata<object>[]) => {
+    (handle: (job: BossJob) => Promise<void>) =>
+    async ([job]: BossJob[]) => {
       inHand++;
       try {
         await handle(job);
@@ -57,7 +58,7 @@ export async function startCrawlWorker(options: WorkerOptions): Promise<CrawlWor
       }
     };
 
-  async function crawl(job: PgBoss.JobWithMetadata<object>): Promise<void> {
+  async function crawl(job: BossJob): Promise<void> {
     const data = parseCrawlJob(job.data);
     // While a worker crawls a run's server, the run is still worked on, even if its coordinator is gone.
     await renewRunLease(orm, data.runId, new Date(now().getTime() + leaseMs()));
@@ -78,7 +79,7 @@ export async function startCrawlWorker(options: WorkerOptions): Promise<CrawlWor
     for (const line of sweptLines(swept)) log(line);
   }
 
-  async function crawlAndStore(job: PgBoss.JobWithMetadata<object>, data: CrawlJob): Promise<void> {
+  async function crawlAndStore(job: BossJob, data: CrawlJob): Promise<void> {
     const tries = job.retryCount + 1;
     const results = await crawlServer(data, { now, ...options.crawl, limits: data.settings.limits, network: data.settings.network });
     const last = results.at(-1)!;
@@ -95,7 +96,7 @@ export async function startCrawlWorker(options: WorkerOptions): Promise<CrawlWor
     log(`${data.serverId}: ${last.outcome}${last.tools ? ` (${last.tools.length} tools)` : ''}`);
   }
 
-  async function recordLost(job: PgBoss.JobWithMetadata<object>): Promise<void> {
+  async function recordLost(job: BossJob): Promise<void> {
     const data = parseCrawlJob(job.data);
     if (await serverAttempted(orm, data.runId, data.serverId)) return; // a try got as far as storing its result
     const reason = (job.output as { message?: string; value?: { message?: string } } | null) ?? null;

@@ -1,5 +1,15 @@
 import PgBoss from 'pg-boss';
-import { maskPassword } from '../../db/index.ts';
+import { maskPassword } from '../db/index.ts';
+
+/**
+ * The only module that imports pg-boss: crawler, pipeline and CLI reach the queue through these types and
+ * functions, so its version and settings are decided in one place.
+ */
+export type Boss = PgBoss;
+/** A job as a worker receives it (with its metadata: id, creation and start times). */
+export type BossJob<T extends object = object> = PgBoss.JobWithMetadata<T>;
+/** A job as it is inserted. */
+export type BossJobInsert<T extends object = object> = PgBoss.JobInsert<T>;
 
 /** pg-boss's clocks, in seconds. The defaults suit production; tests shorten them. */
 export interface BossTiming {
@@ -25,7 +35,7 @@ export interface OpenBossOptions {
  * Starts pg-boss on the catalogue's PostgreSQL database. It keeps its tables in its own `pgboss` schema,
  * created (or migrated) on first start, so each database has its own queues.
  */
-export async function openBoss(url: string, options: OpenBossOptions = {}): Promise<PgBoss> {
+export async function openBoss(url: string, options: OpenBossOptions = {}): Promise<Boss> {
   const boss = new PgBoss({
     connectionString: url,
     application_name: 'toolrisk',
@@ -48,7 +58,7 @@ export async function openBoss(url: string, options: OpenBossOptions = {}): Prom
 export type QueueSettings = Omit<PgBoss.Queue, 'name'>;
 
 /** Creates the queue, or brings an existing one's settings up to date; safe when many processes do it at once. */
-export async function ensureQueue(boss: PgBoss, name: string, settings: QueueSettings): Promise<void> {
+export async function ensureQueue(boss: Boss, name: string, settings: QueueSettings): Promise<void> {
   await retryOnDeadlock(() => boss.createQueue(name, { name, ...settings }));
   await retryOnDeadlock(() => boss.updateQueue(name, { name, ...settings }));
 }
@@ -79,4 +89,9 @@ export function requirePostgres(url: string | undefined, feature: string): strin
     );
   }
   return url;
+}
+
+/** Stops a boss opened by openBoss without waiting for jobs in flight (their leases expire and they are retried). */
+export async function closeBoss(boss: Boss): Promise<void> {
+  await boss.stop({ graceful: false });
 }
