@@ -17,6 +17,7 @@ const UNIT = [
   'test/crawler/servers-file.test.ts',
   'test/site/slug.test.ts',
   'test/cli/server-name.test.ts',
+  'test/pipeline/crawl-job.test.ts',
 ];
 
 export default defineConfig({

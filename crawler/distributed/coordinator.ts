@@ -5,7 +5,8 @@ import { holdLease, newLease } from '../run-lease.ts';
 import { mergeById, type CrawlRunSummary } from '../run.ts';
 import type { SourcedServer } from '../targets.ts';
 import { CRAWL_QUEUE } from '../../queue/names.ts';
-import { crawlJobId, enqueueCrawlJobs, ensureCrawlQueues, type CrawlJobSettings, type QueueSettings } from './queue.ts';
+import type { CrawlJobSettings } from './crawl-job.ts';
+import { crawlJobId, enqueueCrawlJobs, ensureCrawlQueues, type QueueSettings } from './queue.ts';
 
 export interface DistributedProgress extends RunProgress {
   runId: number;

@@ -1,49 +1,8 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
-import type { CrawlLimits } from '../limits.ts';
-import type { NetworkPolicy } from '../net/index.ts';
-import type { CrawlTarget, SourcedServer } from '../targets.ts';
+import type { SourcedServer } from '../targets.ts';
+import type { CrawlJob, CrawlJobSettings } from './crawl-job.ts';
 import { type Boss, ensureQueue } from '../../queue/boss.ts';
 import { CRAWL_QUEUE, LOST_QUEUE } from '../../queue/names.ts';
-
-/** What the run decided, applied by every worker alike. */
-export interface CrawlJobSettings {
-  limits?: Partial<CrawlLimits>;
-  /** Which remote hosts may be reached (the resolver is always the worker's own). */
-  network?: Omit<NetworkPolicy, 'resolve'>;
-}
-
-export interface CrawlJob {
-  runId: number;
-  serverId: string;
-  targets: CrawlTarget[];
-  settings: CrawlJobSettings;
-}
-
-/** Job data comes back from the database: check its shape before trusting it. */
-export const crawlJobSchema = z.object({
-  runId: z.number().int().positive(),
-  serverId: z.string().min(1),
-  targets: z.array(z.object({ kind: z.enum(['stdio', 'npm', 'remote', 'unrunnable']), serverId: z.string() }).passthrough()).min(1),
-  settings: z
-    .object({
-      limits: z.record(z.string(), z.number()).optional(),
-      network: z
-        .object({
-          allowPrivateNetwork: z.boolean().optional(),
-          allowHosts: z.array(z.string()).optional(),
-          denyHosts: z.array(z.string()).optional(),
-        })
-        .optional(),
-    })
-    .default({}),
-});
-
-export function parseCrawlJob(data: unknown): CrawlJob {
-  const parsed = crawlJobSchema.safeParse(data);
-  if (!parsed.success) throw new Error(`A crawl job holds data this worker does not understand: ${parsed.error.issues[0]?.message}`);
-  return parsed.data as unknown as CrawlJob;
-}
 
 export interface QueueSettings {
   /** How long a worker may hold a job before it is presumed dead and the job is retried elsewhere. */
@@ -85,7 +44,7 @@ export async function enqueueCrawlJobs(
     return {
       id: crawlJobId(runId, server.id),
       name: CRAWL_QUEUE,
-      data: data as unknown as object,
+      data,
       expireInSeconds: queue.leaseSeconds,
       retryLimit: queue.retryLimit,
       retryDelay: queue.retryDelaySeconds,

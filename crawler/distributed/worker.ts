@@ -6,7 +6,7 @@ import { holdLease, leaseMs, sweepStaleRuns, sweptLines } from '../run-lease.ts'
 import { storeResult } from '../run.ts';
 import { targetLabel } from '../targets.ts';
 import { CRAWL_QUEUE, LOST_QUEUE } from '../../queue/names.ts';
-import { parseCrawlJob, type CrawlJob } from './queue.ts';
+import { type CrawlJob, failureReason, parseCrawlJob } from './crawl-job.ts';
 
 export interface WorkerOptions {
   boss: Boss;
@@ -99,8 +99,7 @@ export async function startCrawlWorker(options: WorkerOptions): Promise<CrawlWor
   async function recordLost(job: BossJob): Promise<void> {
     const data = parseCrawlJob(job.data);
     if (await serverAttempted(orm, data.runId, data.serverId)) return; // a try got as far as storing its result
-    const reason = (job.output as { message?: string; value?: { message?: string } } | null) ?? null;
-    const why = reason?.message ?? reason?.value?.message ?? 'no reason recorded';
+    const why = failureReason(job.output);
     await recordAttempt(orm, {
       runId: data.runId,
       serverId: data.serverId,
