@@ -82,13 +82,13 @@ async function openPglite(dataDir: string): Promise<OpenedDatabase> {
     unlock();
     throw new Error(`Could not open the embedded database at ${dataDir}: ${describeFolderError(error, dataDir)}`, { cause: error });
   }
-  const orm = drizzlePglite({ client, schema }) as unknown as Orm;
+  const orm = drizzlePglite({ client, schema });
   return {
     orm,
     backend: 'pglite',
     location: dataDir,
     migrate: async () => {
-      await migratePglite(orm as never, { migrationsFolder: MIGRATIONS_FOLDER });
+      await migratePglite(orm, { migrationsFolder: MIGRATIONS_FOLDER });
       makePrivate(dataDir);
     },
     async close() {
@@ -118,7 +118,7 @@ function makeFolder(dir: string): void {
 
 function openPostgres(url: string, max: number): OpenedDatabase {
   const client = postgres(url, { max, onnotice: () => {} });
-  const orm = drizzlePostgres({ client, schema }) as unknown as Orm;
+  const orm = drizzlePostgres({ client, schema });
   return {
     orm,
     backend: 'postgres',

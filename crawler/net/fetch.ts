@@ -1,6 +1,6 @@
 import type { LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, type Response as UndiciResponse, fetch as undiciFetch } from 'undici';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { linkedSignal } from './signals.ts';
 import { checkRemoteUrl, normalizeHost, RefusedByPolicyError, resolveChecked, type NetworkPolicy } from './policy.ts';
@@ -52,6 +52,19 @@ function pinnedAgent(policy: NetworkPolicy): Agent {
   return new Agent({ connect: { lookup } as never });
 }
 
+/** undici's body (a node:stream/web stream) as the global ReadableStream that the global Response takes. */
+function globalStream(body: NonNullable<UndiciResponse['body']>): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else if (value) controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
 /**
  * A `fetch` for the MCP SDK's HTTP transports (their `fetch` option) that refuses URLs the policy
  * refuses, before connecting and again at connect time, checks every redirect hop, and caps the
@@ -62,11 +75,15 @@ export function guardedFetch(policy: NetworkPolicy, limits: FetchLimits): FetchL
   const dispatcher = pinnedAgent(policy);
   let totalBytes = 0;
 
-  /** The response with its body counted; `done` runs once the body has been read to its end or failed. */
-  function capped(response: Response, url: string, done: () => void): Response {
+  /**
+   * undici's response as the SDK's (global) Response, its body counted; `done` runs once the body has been
+   * read to its end or failed.
+   */
+  function capped(response: UndiciResponse, url: string, done: () => void): Response {
+    const init = { status: response.status, statusText: response.statusText, headers: [...response.headers] };
     if (!response.body || NULL_BODY.has(response.status)) {
       done();
-      return response;
+      return new Response(null, init);
     }
     let bytes = 0;
     const fail = (controller: TransformStreamDefaultController<Uint8Array>, error: Error) => {
@@ -84,11 +101,7 @@ export function guardedFetch(policy: NetworkPolicy, limits: FetchLimits): FetchL
       },
       flush: done,
     });
-    return new Response(response.body.pipeThrough(counter), {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
+    return new Response(globalStream(response.body).pipeThrough(counter), init);
   }
 
   return async (input, init) => {
@@ -98,11 +111,11 @@ export function guardedFetch(policy: NetworkPolicy, limits: FetchLimits): FetchL
     // it adds, and the attempt's signal and the SDK transport's signal outlive many requests.
     const { signal, unlink } = linkedSignal(limits.signal, init?.signal ?? undefined);
     for (let hop = 0; ; hop++) {
-      let response: Response;
+      let response: UndiciResponse;
       try {
         const verdict = await checkRemoteUrl(url, policy);
         if (!verdict.allowed) throw new RefusedByPolicyError(url.href, verdict.reason);
-        response = (await undiciFetch(url, { ...request, signal, redirect: 'manual', dispatcher } as never)) as unknown as Response;
+        response = await undiciFetch(url, { ...request, signal, redirect: 'manual', dispatcher } as never);
       } catch (error) {
         unlink();
         const refusal = (error as { cause?: unknown }).cause;

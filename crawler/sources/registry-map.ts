@@ -43,13 +43,15 @@ const remoteSchema = z.object({ type: z.string(), url: z.string().min(1) }).pass
 type Remote = z.infer<typeof remoteSchema> & { headers?: EnvVar[] };
 
 /** Scalar and object fields of server.json, each checked alone. */
-const SERVER_FIELDS = {
+type OptionalServerField = 'title' | 'description' | 'version' | 'websiteUrl' | 'repository';
+
+const SERVER_FIELDS: { [K in OptionalServerField]: z.ZodType<CheckedServer[K]> } = {
   title: z.string(),
   description: z.string(),
   version: z.string(),
   websiteUrl: z.string(),
   repository: z.record(z.string(), z.unknown()),
-} as const;
+};
 
 export interface CheckedServer {
   name: string;
@@ -64,17 +66,20 @@ export interface CheckedServer {
   refused: Array<{ label: string; reason: string }>;
 }
 
+/** Copies one optional field of the entry into `checked` if it passes its check; otherwise notes the problem. */
+function checkField<K extends OptionalServerField>(server: Record<string, unknown>, field: K, checked: CheckedServer, problems: string[]): void {
+  const value = server[field];
+  if (value === undefined || value === null) return;
+  const parsed = SERVER_FIELDS[field].safeParse(value);
+  if (parsed.success) checked[field] = parsed.data;
+  else problems.push(`${field}: ${parsed.error.issues[0]?.message}; dropped`);
+}
+
 /** The entry's fields that passed their checks, and a line per field that did not (dropped). */
 export function checkServerFields(server: Record<string, unknown> & { name: string }): { checked: CheckedServer; problems: string[] } {
   const problems: string[] = [];
   const checked: CheckedServer = { name: server.name, packages: [], remotes: [], refused: [] };
-  for (const [field, schema] of Object.entries(SERVER_FIELDS) as Array<[keyof typeof SERVER_FIELDS, z.ZodTypeAny]>) {
-    const value = server[field];
-    if (value === undefined || value === null) continue;
-    const parsed = schema.safeParse(value);
-    if (parsed.success) (checked as unknown as Record<string, unknown>)[field] = parsed.data;
-    else problems.push(`${field}: ${parsed.error.issues[0]?.message}; dropped`);
-  }
+  for (const field of Object.keys(SERVER_FIELDS) as OptionalServerField[]) checkField(server, field, checked, problems);
   checked.packages = checkedList(server.packages, 'packages', problems, (raw, at) => {
     const parsed = packageSchema.safeParse(raw);
     if (!parsed.success) return void problems.push(`${at}: ${describeIssue(parsed.error)}; dropped`);
