@@ -1,58 +1,7 @@
 import { attemptsByServer, closeRun, getRun, latestInterruptedRun, reopenRun, runServerOutcomes, type Orm, type ServerAttempts } from '../db/index.ts';
 import { newLease, sweepStaleRuns, sweptLines } from './run-lease.ts';
 import { mergeById, runCrawl, type CrawlRunSummary, type RunCrawlOptions } from './run.ts';
-import { killAllSandboxes, killAllSandboxesNow } from './sandbox/index.ts';
 import { targetLabel, type SourcedServer } from './targets.ts';
-
-export interface Interrupts {
-  /** Aborted at the first SIGINT/SIGTERM: runCrawl then stops starting attempts, cuts the running ones and marks the run interrupted. */
-  signal: AbortSignal;
-  /** The signal that arrived, if one did. */
-  received(): NodeJS.Signals | undefined;
-  /** The exit code a process interrupted by it should end with (128 + signal number), or undefined. */
-  exitCode(): number | undefined;
-  /** Removes the handlers. */
-  dispose(): void;
-}
-
-const EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
-
-/**
- * Turns Ctrl-C / SIGTERM into an orderly interruption: the first signal aborts `signal` (finished
- * attempts are kept, the run is marked interrupted) and stops every sandboxed server; a second one
- * kills every server at once and exits. On any exit, servers still running are killed.
- */
-export function interruptOnSignals(options: { proc?: NodeJS.Process; signals?: NodeJS.Signals[]; log?: (line: string) => void } = {}): Interrupts {
-  const proc = options.proc ?? process;
-  const signals = options.signals ?? ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  const log = options.log ?? ((line: string) => proc.stderr.write(`${line}\n`));
-  const controller = new AbortController();
-  let received: NodeJS.Signals | undefined;
-
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (received) {
-      log(`toolrisk: ${signal} again: killing every server now.`);
-      killAllSandboxesNow();
-      proc.exit(EXIT_CODES[signal] ?? 1);
-    }
-    received = signal;
-    log(`toolrisk: ${signal}: stopping; finished attempts are kept and the run is marked interrupted (${signal} again to stop at once).`);
-    controller.abort(new Error(`interrupted by ${signal}`));
-    void killAllSandboxes();
-  };
-  const onExit = () => killAllSandboxesNow();
-  for (const signal of signals) proc.on(signal, onSignal);
-  proc.on('exit', onExit);
-  return {
-    signal: controller.signal,
-    received: () => received,
-    exitCode: () => (received ? (EXIT_CODES[received] ?? 1) : undefined),
-    dispose() {
-      for (const signal of signals) proc.off(signal, onSignal);
-      proc.off('exit', onExit);
-    },
-  };
-}
 
 export interface ResumableCrawlOptions extends RunCrawlOptions {
   /**

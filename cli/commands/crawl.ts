@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { crawlOrResume, interruptOnSignals, type ResumableCrawlSummary } from '../../crawler/run-lifecycle.ts';
+import { crawlOrResume, type ResumableCrawlSummary } from '../../crawler/run-lifecycle.ts';
+import { interruptOnSignals } from '../interrupts.ts';
 import { sandboxRefusal } from '../../crawler/sandbox/index.ts';
 import { openDatabase } from '../../db/index.ts';
 import { storageError } from '../errors.ts';

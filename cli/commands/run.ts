@@ -6,6 +6,7 @@ import { runPipeline, type PipelineEvent, type PipelineSummary } from '../../pip
 import { addCrawlFlags, countFlag, crawlOptionsFrom, type CrawlFlags } from '../crawl-flags.ts';
 import { addSourceFlags, gatherSources, parseSources, type SourceFlags } from '../crawl-sources.ts';
 import { UsageError } from '../errors.ts';
+import { interruptOnSignals } from '../interrupts.ts';
 import { printJson } from '../output.ts';
 import { bossTiming, queueOptions, queueSettings, timingOptions, wholeNumber, type QueueFlags, type TimingFlags } from '../pipeline-options.ts';
 import { describeSummary, pipelineProgress } from '../pipeline-report.ts';
@@ -104,20 +105,16 @@ export function registerRun(program: Command): void {
     .action(async (flags: RunFlags & { json?: boolean }) => {
       const prepared = await prepareRun(flags);
       const db = await openDatabase();
-      const controller = new AbortController();
-      const interrupt = () => controller.abort();
-      process.once('SIGINT', interrupt);
-      process.once('SIGTERM', interrupt);
+      const interrupts = interruptOnSignals();
       const progress = pipelineProgress();
       try {
-        const summary = await prepared.run(db, { onEvent: flags.json ? undefined : (e) => progress.event(e), signal: controller.signal });
+        const summary = await prepared.run(db, { onEvent: flags.json ? undefined : (e) => progress.event(e), signal: interrupts.signal });
         progress.done();
         if (flags.json) return printJson(summary);
         console.log(describeSummary(summary).join('\n'));
         if (summary.site.outDir) console.log(`\nBrowse it: toolrisk serve --dir ${summary.site.outDir}`);
       } finally {
-        process.off('SIGINT', interrupt);
-        process.off('SIGTERM', interrupt);
+        interrupts.dispose();
         await prepared.close();
         await db.close();
       }

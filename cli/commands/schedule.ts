@@ -3,6 +3,7 @@ import { closeBoss, openBoss } from '../../queue/boss.ts';
 import { openDatabase } from '../../db/index.ts';
 import { parseCron, scheduleInProcess, scheduleWithPgBoss, type Scheduler } from '../../pipeline/schedule.ts';
 import { UsageError } from '../errors.ts';
+import { interruptOnSignals, untilAborted } from '../interrupts.ts';
 import { printable } from '../output.ts';
 import { bossTiming, pollSeconds } from '../pipeline-options.ts';
 import { oneLineSummary } from '../pipeline-report.ts';
@@ -34,13 +35,26 @@ async function schedule(flags: ScheduleFlags): Promise<void> {
   }
   const prepared = await prepareRun(flags);
   const log = (line: string) => console.log(`${new Date().toISOString()} ${printable(line)}`);
-  const controller = new AbortController();
+  const interrupts = interruptOnSignals({ stopping: 'a run in progress is interrupted' });
+  try {
+    await scheduleUntilStopped(flags, url, prepared, log, interrupts.signal);
+  } finally {
+    interrupts.dispose();
+  }
+}
 
+async function scheduleUntilStopped(
+  flags: ScheduleFlags,
+  url: string | undefined,
+  prepared: Awaited<ReturnType<typeof prepareRun>>,
+  log: (line: string) => void,
+  signal: AbortSignal,
+): Promise<void> {
   // Each run opens the database and closes it after, so the embedded database is free between runs.
   const run = async () => {
     const db = await openDatabase();
     try {
-      return oneLineSummary(await prepared.run(db, { signal: controller.signal }));
+      return oneLineSummary(await prepared.run(db, { signal }));
     } finally {
       await db.close();
     }
@@ -71,12 +85,8 @@ async function schedule(flags: ScheduleFlags): Promise<void> {
   }
   log(`next run at ${scheduler.nextRun()?.toISOString() ?? 'never'}; Ctrl-C stops (a run in progress is interrupted)`);
 
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await untilAborted(signal);
   log('stopping');
-  controller.abort();
   await scheduler.stop();
   await prepared.close();
   await close();

@@ -5,6 +5,7 @@ import { openDatabase } from '../../db/index.ts';
 import { serveSite } from '../../site/render/serve.ts';
 import { unsafeNoSandboxOption } from '../crawl-flags.ts';
 import { formatChecks, runChecks } from '../doctor.ts';
+import { interruptOnSignals, untilAborted } from '../interrupts.ts';
 import { printable } from '../output.ts';
 import { wholeNumber } from '../pipeline-options.ts';
 import { describeSummary, pipelineProgress } from '../pipeline-report.ts';
@@ -39,28 +40,25 @@ export function registerStart(program: Command): void {
       for (const line of formatChecks(await runChecks({ database: false }), true)) console.error(`toolrisk doctor: ${line}`);
       const prepared = await prepareRun(flags);
       const db = await openDatabase();
-      const controller = new AbortController();
-      const interrupt = () => controller.abort();
-      process.once('SIGINT', interrupt);
+      const interrupts = interruptOnSignals();
       const progress = pipelineProgress();
       console.error(`toolrisk: crawling the ${path.basename(DEFAULT_SERVERS_FILE)} servers into ${db.location} (the first run installs them from npm)`);
       try {
-        const summary = await prepared.run(db, { onEvent: (e) => progress.event(e), signal: controller.signal });
+        const summary = await prepared.run(db, { onEvent: (e) => progress.event(e), signal: interrupts.signal });
         progress.done();
         console.log(describeSummary(summary).join('\n'));
       } finally {
-        process.off('SIGINT', interrupt);
+        interrupts.dispose();
         await prepared.close();
         await db.close();
       }
-      if (!options.serve || controller.signal.aborted) return;
+      if (!options.serve || interrupts.signal.aborted) return;
       const { server, url } = await serveSite(outDir, port).catch(() => serveSite(outDir, 0));
       console.log(`\nThe catalogue is at ${printable(url)} (Ctrl-C stops the server).`);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      const stop = interruptOnSignals({ stopping: 'closing the server' });
+      await untilAborted(stop.signal);
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      stop.dispose();
     });
 }

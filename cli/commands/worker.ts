@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { openDatabase } from '../../db/index.ts';
 import { openBoss, requirePostgres } from '../../queue/boss.ts';
 import { startCrawlWorker } from '../../crawler/distributed/worker.ts';
+import { interruptOnSignals, untilAborted } from '../interrupts.ts';
 import { printable } from '../output.ts';
 import { bossTiming, pollSeconds, timingOptions, wholeNumber, type TimingFlags } from '../pipeline-options.ts';
 
@@ -23,14 +24,16 @@ export function registerWorker(program: Command): void {
     const log = (line: string) => console.log(`${new Date().toISOString()} ${printable(line)}`);
     const worker = await startCrawlWorker({ boss, orm: db.orm, concurrency, name: flags.name, pollingIntervalSeconds: pollSeconds(flags), log });
     log(`worker ${worker.name} is taking crawl jobs (${concurrency} at once); Ctrl-C finishes the jobs in hand and stops`);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    const interrupts = interruptOnSignals({ stopping: 'finishing the jobs in hand', letServersFinish: true });
+    await untilAborted(interrupts.signal);
     log('stopping: finishing the jobs in hand');
-    await worker.stop();
-    await boss.stop({ graceful: true, timeout: 30_000 });
-    await db.close();
+    try {
+      await worker.stop();
+      await boss.stop({ graceful: true, timeout: 30_000 });
+      await db.close();
+    } finally {
+      interrupts.dispose();
+    }
     log(`stopped after ${worker.completed()} jobs`);
   });
 }
