@@ -23,6 +23,14 @@ export interface CrawlJob {
 // worker drops it.
 const strings = z.record(z.string(), z.string());
 const targetBase = { serverId: z.string().min(1), label: z.string().optional() };
+/** What an npm and a PyPI target have alike. */
+const packageFields = {
+  package: z.string().min(1),
+  version: z.string().optional(),
+  args: z.array(z.string()),
+  env: strings,
+  placeholders: z.array(z.string()),
+};
 
 const crawlTargetSchema: z.ZodType<CrawlTarget> = z.discriminatedUnion('kind', [
   z.object({
@@ -36,24 +44,12 @@ const crawlTargetSchema: z.ZodType<CrawlTarget> = z.discriminatedUnion('kind', [
   }),
   z.object({
     ...targetBase,
+    ...packageFields,
     kind: z.literal('npm'),
-    package: z.string().min(1),
-    version: z.string().optional(),
-    args: z.array(z.string()),
-    env: strings,
-    placeholders: z.array(z.string()),
     bundled: z.boolean().optional(),
     http: z.object({ transport: z.enum(['streamable-http', 'sse']), port: z.number().int(), path: z.string() }).optional(),
   }),
-  z.object({
-    ...targetBase,
-    kind: z.literal('pypi'),
-    package: z.string().min(1),
-    version: z.string().optional(),
-    args: z.array(z.string()),
-    env: strings,
-    placeholders: z.array(z.string()),
-  }),
+  z.object({ ...targetBase, ...packageFields, kind: z.literal('pypi') }),
   z.object({ ...targetBase, kind: z.literal('remote'), url: z.string().min(1), transport: z.enum(REMOTE_TRANSPORTS), headers: strings }),
   z.object({
     ...targetBase,
