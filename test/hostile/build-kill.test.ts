@@ -25,12 +25,7 @@ function writeServersFile(file: string, mode: string): void {
 }
 
 /** `toolrisk build --out DIR`, SIGKILLed `delayMs` after its `killAfterLines`-th progress line. */
-function killedBuild(
-  out: string,
-  env: Record<string, string>,
-  killAfterLines: number,
-  delayMs: number,
-): Promise<{ signal: string | null; stderr: string }> {
+function killedBuild(out: string, env: Record<string, string>, killAfterLines: number, delayMs: number): Promise<{ signal: string | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, [BIN, 'build', '--out', out, '--workers', '1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
