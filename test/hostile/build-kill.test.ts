@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, spawnCli } from '../helpers/cli.ts';
+import { testBackends, type TestDatabase } from '../helpers/databases.ts';
+import { seededInt, seededRandom } from '../helpers/seeded.ts';
+import { FIXTURES, processesMarked, RUN_MARK } from './cases.ts';
+
+/** Each seed draws where `build` is killed: after so many of its progress lines, then so many milliseconds. */
+const SEEDS = [7, 19, 42];
+/** The catalogue changes before each killed build (the fixture server's tools differ by mode), so the build after it has work to do. */
+const MODES = ['ok', 'hostile-info'];
+
+function writeServersFile(file: string, mode: string): void {
+  const servers = ['a', 'b'].map((name) => ({
+    id: `build-kill:${name}`,
+    command: process.execPath,
+    args: [join(FIXTURES, 'stdio-server.mjs'), mode],
+    cwd: FIXTURES,
+  }));
+  writeFileSync(file, JSON.stringify({ servers }));
+}
+
+/** `toolrisk build --out DIR`, SIGKILLed `delayMs` after its `killAfterLines`-th progress line. */
+function killedBuild(out: string, env: Record<string, string>, killAfterLines: number, delayMs: number): Promise<{ signal: string | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [BIN, 'build', '--out', out, '--workers', '1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let armed = false;
+    proc.stdout.resume();
+    proc.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (armed || stderr.split('\n').length - 1 < killAfterLines) return;
+      armed = true;
+      setTimeout(() => proc.kill('SIGKILL'), delayMs);
+    });
+    proc.on('error', reject);
+    proc.on('close', (_code, signal) => resolve({ signal, stderr }));
+  });
+}
+
+/** Every file of a site folder, by path, with its contents. */
+function siteFiles(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    files.set(relative(dir, path), readFileSync(path).toString('base64'));
+  }
+  return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+describe.each(testBackends())('a build killed with SIGKILL, then the next build, on $name', (backend) => {
+  let db: TestDatabase;
+  let folder: string;
+  let env: Record<string, string>;
+  let site: string;
+  let round = 0;
+
+  const cli = async (args: string[]) => {
+    const result = await spawnCli(args, { env, timeoutMs: 120_000 });
+    expect(result.code, result.stderr).toBe(0);
+  };
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'toolrisk-build-kill-'));
+    db = await backend.create();
+    await db.close();
+    env = {
+      ...process.env,
+      ...(db.url ? { DATABASE_URL: db.url } : { DATABASE_URL: '', TOOLRISK_DATA_DIR: join(folder, 'data') }),
+    } as Record<string, string>;
+    site = join(folder, 'site');
+    writeServersFile(join(folder, 'servers.json'), MODES[0]);
+    await cli(['crawl', '--servers', join(folder, 'servers.json')]);
+    await cli(['build', '--out', site, '--workers', '1']);
+  }, 240_000);
+  afterAll(async () => {
+    await db.dispose();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it.each(SEEDS)(
+    'seed %i: the site after the kill and the next build equals a clean full build; no process left behind',
+    async (seed) => {
+      const random = seededRandom(seed);
+      const killAfterLines = seededInt(random, 1, 4);
+      const delayMs = seededInt(random, 0, 150);
+      round += 1;
+      writeServersFile(join(folder, 'servers.json'), MODES[round % MODES.length]);
+      await cli(['crawl', '--servers', join(folder, 'servers.json')]);
+
+      const mark = randomUUID();
+      const killed = await killedBuild(site, { ...env, [RUN_MARK]: mark }, killAfterLines, delayMs);
+      expect(killed.signal, `killed after line ${killAfterLines} + ${delayMs} ms\n${killed.stderr}`).toBe('SIGKILL');
+      await expect.poll(() => processesMarked(mark), { timeout: 10_000 }).toEqual([]);
+
+      await cli(['build', '--out', site, '--workers', '1']);
+      const clean = join(folder, `clean-${seed}`);
+      await cli(['build', '--out', clean, '--workers', '1', '--full']);
+      const after = siteFiles(site);
+      const expected = siteFiles(clean);
+      expect([...after.keys()]).toEqual([...expected.keys()]);
+      for (const [path, contents] of expected) expect(after.get(path), path).toBe(contents);
+    },
+    240_000,
+  );
+});
