@@ -34,7 +34,10 @@ export function readName(words: string[], field: 'name' | 'title', weight: numbe
       }
     }
   }
-  if (HTTP_METHOD_PREFIXES.has(words[at]) && VERBS.has(words[at + 1])) at++;
+  if (HTTP_METHOD_PREFIXES.has(words[at]) && VERBS.has(words[at + 1])) {
+    // The method is no object of the verb after it (`API-post-search` searches; it posts nothing).
+    words = [...words.slice(0, at), ...words.slice(at + 1)];
+  }
   const verb = words[at];
   const rule = VERBS.get(verb)!;
   const overridden = readObjects(words, at, verb, rule, field, weight, evidence);

@@ -29,16 +29,11 @@ describe('evaluation on the labelled dev set (998 real tools)', () => {
     expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0);
   });
 
-  it('reports per-flag precision and recall; the flags that meet the 80%/60% bar keep meeting it', () => {
-    for (const flag of ['bulk', 'credential_admin', 'freeform_input', 'external_comm']) {
+  it('reports per-flag precision and recall: every flag meets the 80%/60% bar', () => {
+    for (const flag of ['bulk', 'credential_admin', 'freeform_input', 'external_comm', 'private_data', 'untrusted_content']) {
       expect(report.flags[flag].precision, flag).toBeGreaterThanOrEqual(0.8);
       expect(report.flags[flag].recall, flag).toBeGreaterThanOrEqual(0.6);
     }
-    // Below the bar today (docs/classifier.md): kept from getting worse.
-    expect(report.flags.private_data.precision).toBeGreaterThanOrEqual(0.69);
-    expect(report.flags.private_data.recall).toBeGreaterThanOrEqual(0.6);
-    expect(report.flags.untrusted_content.precision).toBeGreaterThanOrEqual(0.69);
-    expect(report.flags.untrusted_content.recall).toBeGreaterThanOrEqual(0.8);
   });
 
   it('reports a per-server table that adds up to the whole', () => {

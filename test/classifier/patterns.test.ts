@@ -182,6 +182,48 @@ describe('flags', () => {
     expect(flagsOf('get_calendar', 'Returns the market calendar for a date range.')).not.toContain('private_data');
   });
 
+  it("private_data is what people wrote or own: a file's contents, not its metadata or a search for its name", () => {
+    expect(flagsOf('read_file', 'Read the complete contents of a file.')).toContain('private_data');
+    expect(flagsOf('get_worker_code', 'Get the source code of a worker.')).toContain('private_data');
+    expect(flagsOf('get_file_info', 'Retrieve metadata about a file.')).not.toContain('private_data');
+    expect(flagsOf('search_files', 'Search for files matching a glob pattern.')).not.toContain('private_data');
+    expect(flagsOf('list_files', 'List the files in a directory.')).not.toContain('private_data');
+  });
+
+  it("private_data is not a system's own accounts, nodes or messages, nor the policies and groups around users", () => {
+    expect(flagsOf('list_customers', 'List the customers of the shop.')).toContain('private_data');
+    expect(flagsOf('list_users', 'List the users of the workspace.')).toContain('private_data');
+    expect(flagsOf('list_db_users', 'List database users.')).not.toContain('private_data');
+    expect(flagsOf('list_console_messages', 'List all console messages.')).not.toContain('private_data');
+    expect(flagsOf('list_user_policies', 'List the inline policies of a user.')).not.toContain('private_data');
+    expect(flagsOf('list_user_groups', 'List all user groups.')).not.toContain('private_data');
+    expect(flagsOf('get_email_status', 'Get the read state of an email.')).not.toContain('private_data');
+  });
+
+  it('private_data is about what a tool hands back: a write that names a conversation returns none', () => {
+    expect(flagsOf('resolve_thread', 'Resolve a review thread.')).not.toContain('private_data');
+    expect(flagsOf('get_thread', 'Get a review thread.')).toContain('private_data');
+  });
+
+  it('untrusted_content from a URL is where the tool goes to it, not a URL it hands back', () => {
+    expect(flagsOf('browser_navigate', 'Navigate to a URL.')).toContain('untrusted_content');
+    expect(flagsOf('fetch', 'Fetches any URL from the internet.')).toContain('untrusted_content');
+    expect(flagsOf('get_project_url', 'Gets the API URL for a project.')).not.toContain('untrusted_content');
+    expect(flagsOf('get_price_list_urls', 'Get download URLs for pricing files.')).not.toContain('untrusted_content');
+  });
+
+  it('untrusted_content is not the lines a system writes about itself: audit, status and commit logs', () => {
+    expect(flagsOf('get_build_logs', 'Get the logs of a build.')).toContain('untrusted_content');
+    expect(flagsOf('find_audit_logs', 'Find all audit logs of an account.')).not.toContain('untrusted_content');
+    expect(flagsOf('fleet_status_logs', 'Retrieve fleet status logs.')).not.toContain('untrusted_content');
+    expect(flagsOf('git_log', 'Shows the commit logs.')).not.toContain('untrusted_content');
+  });
+
+  it('an HTTP method before the verb is no object of it', () => {
+    expect(flagsOf('API-post-search', 'Search by title')).not.toContain('untrusted_content');
+    expect(flagsOf('get_post', 'Get a post of a forum.')).toContain('untrusted_content');
+  });
+
   it('bulk is where one call multiplies the damage', () => {
     expect(classify({ name: 'delete_many' }).flags).toContain('bulk');
     expect(classify({ name: 'git_add', inputSchema: { type: 'object', properties: { files: { type: 'array' } } } }).flags).not.toContain('bulk');
