@@ -109,6 +109,15 @@ export const ARGUMENT_RULES: readonly ArgumentRule[] = [
     weight: 0.4,
   },
   {
+    // A batch call's list of what to delete (`{ create: [...], update: [...], delete: [ids] }`).
+    id: 'delete-list',
+    names: ['delete', 'remove', 'destroy', 'delete_ids', 'deleteids', 'remove_ids', 'removeids', 'ids_to_delete', 'to_delete'],
+    exact: true,
+    types: ['array'],
+    points: 'destructive',
+    weight: 0.7,
+  },
+  {
     id: 'force-switch',
     names: ['force', 'overwrite', 'permanent', 'hard', 'recursive', 'cascade', 'purge'],
     exact: true,

@@ -28,7 +28,7 @@ export interface ObjectRule {
 const WRITES: Category[] = ['write', 'destructive', 'execute', 'financial'];
 
 /** Head nouns that say a tool reads the shape of some data, not the data itself. */
-const METADATA_HEADS = [
+export const METADATA_HEADS = [
   'type',
   'types',
   'field',
@@ -142,14 +142,25 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   {
     id: 'open-a-session',
     verbs: ['initialize', 'init', 'open', 'start', 'establish', 'connect'],
-    objects: ['connection', 'connections', 'session', 'sessions'],
+    // Connecting the client to a data source reads; connecting something to something else changes it.
+    objects: ['connection', 'connections', 'session', 'sessions', 'database', 'databases', 'db', 'cluster', 'instance', 'deployment', 'server', 'servers'],
     category: 'read',
     overridesVerb: true,
     weight: 0.85,
   },
   {
+    // Verifying a domain or sender starts a verification that changes its state; verifying a signature only checks.
+    id: 'start-verification',
+    verbs: ['verify'],
+    objects: ['domain', 'domains', 'identity', 'identities', 'sender', 'senders', 'claim', 'ownership', 'phone', 'number'],
+    headOnly: true,
+    category: 'write',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
     id: 'remove-from',
-    verbs: ['remove', 'unassign', 'detach', 'unlink'],
+    verbs: ['remove', 'unassign', 'detach', 'unlink', 'disconnect'],
     objects: ['from'],
     category: 'write',
     overridesVerb: true,
@@ -242,10 +253,6 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'payouts',
       'transfer',
       'transfers',
-      'order',
-      'orders',
-      'trade',
-      'trades',
       'purchase',
       'purchases',
       'transaction',
@@ -261,6 +268,15 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'money',
       'coins',
     ],
+    headOnly: true,
+    category: 'financial',
+    weight: 0.85,
+  },
+  {
+    // Placing or submitting an order trades; creating or adding one records a sale (a shop's order).
+    id: 'trade-order',
+    verbs: ['place', 'submit', 'execute', 'replace', 'make', 'exercise'],
+    objects: ['order', 'orders', 'trade', 'trades'],
     headOnly: true,
     category: 'financial',
     weight: 0.85,
@@ -570,6 +586,10 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'roles',
       'permission',
       'permissions',
+      'suppression',
+      'suppressions',
+      'exclusion',
+      'exclusions',
     ],
     category: 'write',
     overridesVerb: true,

@@ -211,6 +211,13 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
 ];
 
 /**
+ * The opening of a description that dispatches what it lists: "Select and run one of the following write
+ * operations update-forms, manage-env-vars, …". The operations follow it.
+ */
+export const ROUTER_LEAD =
+  /^(?:select|choose|pick)(?:\s+and\s+(?:run|execute|call|invoke|perform))?\s+one\s+of\s+(?:the\s+following|these)\b[^:.]{0,80}?\b(?:operations?|actions?|commands?|tools?)\b(?:\s*\([^)]{0,40}\))?\s*:?/i;
+
+/**
  * Openers that precede the real verb of a description's first sentence: "This tool will fetch…",
  * "Use this to delete…", "Notion | Create a page".
  */

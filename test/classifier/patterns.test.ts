@@ -230,6 +230,65 @@ describe('flags', () => {
   });
 });
 
+describe('the second fresh set: its error patterns, each with a near miss', () => {
+  const schema = (properties: Record<string, unknown>) => ({ type: 'object', properties });
+
+  it('a router that lists its operations after "Select and run one of the following" takes the worst of them', () => {
+    const lead = 'Select and run one of the following Example write operations';
+    expect(categoryOf('site-services-updater', `${lead} update-site-name, manage-env-vars, create-new-site`)).toBe('destructive');
+    expect(categoryOf('site-extension-updater', `${lead} change-extension-installation, initialize-database`)).toBe('write');
+    expect(categoryOf('site-services-reader', 'Select and run one of the following Example read operations (read-only) get-site, get-site-members')).toBe(
+      'read',
+    );
+    // Near miss: "select" that is not a dispatch still selects.
+    expect(categoryOf('select_rows', 'Select rows from the table that match a filter.')).toBe('read');
+  });
+
+  it('connecting a client to a data source reads; connecting to or disconnecting from a shared space changes it', () => {
+    expect(categoryOf('connect-to-editor', 'Show agent presence in the dashboard editor.')).toBe('write');
+    expect(categoryOf('disconnect-from-editor', 'Remove agent presence from the dashboard editor.')).toBe('write');
+    expect(categoryOf('connect_to_database', 'Connect to a specific database and save the connection.')).toBe('read');
+    expect(categoryOf('connect', 'Connect to a database instance and get back a connection ID.')).toBe('read');
+    expect(categoryOf('disconnect', 'Close the database connection.')).toBe('read');
+  });
+
+  it('verifying a domain or sender starts a verification (write); verifying a signature only checks', () => {
+    expect(categoryOf('verify-domain', 'Trigger domain verification.')).toBe('write');
+    expect(categoryOf('verify_sender_identity')).toBe('write');
+    expect(categoryOf('verify_signature', 'Verify the signature of a payload.')).toBe('read');
+  });
+
+  it('removing an entry from a suppression or exclusion list is a write; removing the entity is destructive', () => {
+    expect(categoryOf('remove-suppression', 'Remove an entry from the suppression list.')).toBe('write');
+    expect(categoryOf('remove_exclusion')).toBe('write');
+    expect(categoryOf('remove_domain', 'Remove a domain.')).toBe('destructive');
+  });
+
+  it('a batch update whose input lists records to delete deletes; one that only creates and updates writes', () => {
+    const batch = schema({ create: { type: 'array' }, update: { type: 'array' }, delete: { type: 'array', items: { type: 'integer' } } });
+    expect(classify({ name: 'products_batch_update', description: 'Batch update products', inputSchema: batch }).category).toBe('destructive');
+    const noDelete = schema({ create: { type: 'array' }, update: { type: 'array' } });
+    expect(classify({ name: 'products_batch_update', description: 'Batch update products', inputSchema: noDelete }).category).toBe('write');
+    // A switch named delete is not a list of what to delete.
+    expect(classify({ name: 'update_branch', inputSchema: schema({ delete: { type: 'boolean' } }) }).category).toBe('write');
+  });
+
+  it('creating an order records a sale (write); placing or submitting one trades (financial)', () => {
+    expect(categoryOf('orders_create', 'Create a new order')).toBe('write');
+    expect(categoryOf('add_order', 'Add an order to the shop.')).toBe('write');
+    expect(categoryOf('place_order', 'Place an order for the items in the cart.')).toBe('financial');
+    expect(categoryOf('submit_order')).toBe('financial');
+    expect(categoryOf('create_order', 'Create a buy order for a stock symbol.')).toBe('financial');
+  });
+
+  it('a noun-like verb before a figure noun is a noun: "Email Metrics" reads figures about emails', () => {
+    expect(classify({ name: 'get-email-metrics', title: 'Email Metrics', description: 'Retrieve email delivery metrics.' }).category).toBe('read');
+    expect(categoryOf('order_status')).toBe('read');
+    // Near miss: the same verb before its object still acts.
+    expect(classify({ name: 'email-report', title: 'Email Report', description: 'Email the report to a recipient.' }).category).toBe('write');
+  });
+});
+
 describe('weak evidence', () => {
   it('never sets a high or critical severity, and asks for review', () => {
     const c = classify({ name: 'widget_thing', inputSchema: { type: 'object', properties: { force: { type: 'boolean' }, amount: { type: 'number' } } } });
