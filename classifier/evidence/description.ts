@@ -5,7 +5,7 @@ import { ROUTER_VERBS, VERBS } from '../rules/verbs.ts';
 import { firstSentence, splitWords } from '../tokenize.ts';
 import { TriggerIndex } from '../triggers.ts';
 import type { Evidence } from '../types.ts';
-import { FLAG_THRESHOLD, OVERRIDDEN_VERB, UNKNOWN_BELOW, WEIGHTS } from '../weights.ts';
+import { FLAG_THRESHOLD, OVERRIDDEN_VERB, WEIGHTS } from '../weights.ts';
 import { readObjects } from './name.ts';
 
 /** One scan of a description finds the candidates of every phrase rule and then every poisoning rule. */
@@ -13,14 +13,13 @@ const TEXT_TRIGGERS = new TriggerIndex([...PHRASE_RULES, ...POISONING_RULES], PO
 const PHRASE_BITS = (1 << PHRASE_RULES.length) - 1;
 const CATEGORY_POINTS: ReadonlySet<string> = new Set(['read', 'write', 'execute', 'destructive', 'financial', 'unknown']);
 /**
- * The phrase rules worth looking for after the first sentence: those whose reduced weight can still
- * matter (reach the unknown bar for a category, the flag bar for a flag). The rest only fire up front.
+ * The phrase rules worth looking for after the first sentence: warnings about the tool itself (`anywhere`:
+ * "cannot be undone") and flag phrases whose reduced weight still reaches the flag bar. Category phrases
+ * are read in the first sentence only: what a tool does is said up front, and later sentences describe
+ * arguments, results and other tools (a DELETE there is weak evidence), so long descriptions cost little.
  */
 const LATER_PHRASE_BITS = PHRASE_RULES.reduce(
-  (bits, rule, i) =>
-    (rule.anywhere ? rule.weight : rule.weight * WEIGHTS.laterSentence) >= (CATEGORY_POINTS.has(rule.points) ? UNKNOWN_BELOW : FLAG_THRESHOLD)
-      ? bits | (1 << i)
-      : bits,
+  (bits, rule, i) => (rule.anywhere || (!CATEGORY_POINTS.has(rule.points) && rule.weight * WEIGHTS.laterSentence >= FLAG_THRESHOLD) ? bits | (1 << i) : bits),
   0,
 );
 

@@ -84,14 +84,14 @@ describe('the fresh set crawled after the rule changes (31 tools, 5 npm servers)
 });
 
 describe('the second fresh set (356 tools, 11 npm servers of mail, CRM, e-commerce, devops, search), scored once', () => {
-  it('keeps its first score: 94.7% three-way (337/356), 94.4% five-way, one dangerous tool read', async () => {
+  it('scored 94.7% once (337/356); as a regression set now 98.0% three-way (349/356), 97.8% five-way, nothing dangerous read', async () => {
     const report = await evaluateFile(UNSEEN_SERVICES);
     expect(report.count).toBe(356);
     expect(report.servers.length).toBe(11);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(337);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(336);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(349);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(348);
     expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.003);
-    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBeLessThanOrEqual(1);
+    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0);
   });
 });
 
