@@ -15,6 +15,8 @@ export interface ArgumentRule {
   headWord?: boolean;
   /** The argument's own description or default shows it is something else (a JSONPath, not a file). */
   unless?: RegExp;
+  /** The argument's enum must hold one of these values (any case): `side: BUY | SELL` is a trade's side. */
+  enumHas?: string[];
   /** A sibling argument shows the value lives elsewhere (`path` beside `owner` and `repo` is a path in a remote repository). */
   unlessBeside?: string[];
   points: Category | Flag;
@@ -94,6 +96,15 @@ export const ARGUMENT_RULES: readonly ArgumentRule[] = [
     types: ['array'],
     points: 'bulk',
     weight: 0.5,
+  },
+  {
+    // Creating an order with a buy/sell side trades, whatever the verb (`create_order` on an exchange).
+    id: 'trade-side',
+    names: ['side', 'order_side', 'orderside', 'trade_side', 'direction'],
+    exact: true,
+    enumHas: ['buy', 'sell'],
+    points: 'financial',
+    weight: 0.75,
   },
   {
     id: 'money-amount',

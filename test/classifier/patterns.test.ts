@@ -279,6 +279,11 @@ describe('the second fresh set: its error patterns, each with a near miss', () =
     expect(categoryOf('place_order', 'Place an order for the items in the cart.')).toBe('financial');
     expect(categoryOf('submit_order')).toBe('financial');
     expect(categoryOf('create_order', 'Create a buy order for a stock symbol.')).toBe('financial');
+    // An order with a buy/sell side is a trade whatever the verb; a sort direction is not.
+    const trade = schema({ symbol: { type: 'string' }, side: { type: 'string', enum: ['BUY', 'SELL'] }, quantity: { type: 'number' } });
+    expect(classify({ name: 'create_order', description: 'Create a new order.', inputSchema: trade }).category).toBe('financial');
+    const sorted = schema({ direction: { type: 'string', enum: ['asc', 'desc'] } });
+    expect(classify({ name: 'create_order', description: 'Create a new order.', inputSchema: sorted }).category).toBe('write');
   });
 
   it('a noun-like verb before a figure noun is a noun: "Email Metrics" reads figures about emails', () => {

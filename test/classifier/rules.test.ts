@@ -117,7 +117,8 @@ describe('phrase rules', () => {
 describe('argument rules', () => {
   for (const rule of ARGUMENT_RULES) {
     it(`${rule.id} fires on an argument named ${rule.names[0]}`, () => {
-      const schema = { type: 'object', properties: { [rule.names[0]]: { type: rule.types?.[0] ?? 'string' } } };
+      const definition = { type: rule.types?.[0] ?? 'string', ...(rule.enumHas ? { enum: rule.enumHas } : {}) };
+      const schema = { type: 'object', properties: { [rule.names[0]]: definition } };
       const c = classify({ name: 'tool', inputSchema: schema });
       expect(c.evidence).toContainEqual(
         expect.objectContaining({ rule: `argument:${rule.id}`, field: 'inputSchema', match: rule.names[0], points: rule.points }),
