@@ -408,6 +408,16 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     weight: 0.9,
   },
   {
+    // Testing a notification, webhook or mail sends a test one: it reaches a desktop, an endpoint, an inbox.
+    id: 'send-a-test',
+    verbs: ['test'],
+    objects: ['notification', 'notifications', 'webhook', 'webhooks', 'email', 'emails', 'alert', 'alerts', 'message', 'sms'],
+    headOnly: true,
+    category: 'write',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
     id: 'give-feedback',
     verbs: ['give', 'provide', 'submit', 'send', 'leave', 'post', 'record'],
     objects: ['feedback', 'rating', 'ratings', 'testimonial'],

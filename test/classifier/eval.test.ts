@@ -84,12 +84,12 @@ describe('the fresh set crawled after the rule changes (31 tools, 5 npm servers)
 });
 
 describe('the second fresh set (356 tools, 11 npm servers of mail, CRM, e-commerce, devops, search), scored once', () => {
-  it('scored 94.7% once (337/356); as a regression set now 98.0% three-way (349/356), 97.8% five-way, nothing dangerous read', async () => {
+  it('scored 94.7% once (337/356); as a regression set now 98.3% three-way (350/356), 98.0% five-way, nothing dangerous read', async () => {
     const report = await evaluateFile(UNSEEN_SERVICES);
     expect(report.count).toBe(356);
     expect(report.servers.length).toBe(11);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(349);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(348);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(350);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(349);
     expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.003);
     expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0);
   });

@@ -286,6 +286,12 @@ describe('the second fresh set: its error patterns, each with a near miss', () =
     expect(classify({ name: 'create_order', description: 'Create a new order.', inputSchema: sorted }).category).toBe('write');
   });
 
+  it('testing a notification or webhook sends a test one (write); testing a connection checks', () => {
+    expect(categoryOf('test_notification', 'Send a test desktop notification.')).toBe('write');
+    expect(categoryOf('test_webhook')).toBe('write');
+    expect(categoryOf('test_connection', 'Test the database connection.')).toBe('read');
+  });
+
   it('a noun-like verb before a figure noun is a noun: "Email Metrics" reads figures about emails', () => {
     expect(classify({ name: 'get-email-metrics', title: 'Email Metrics', description: 'Retrieve email delivery metrics.' }).category).toBe('read');
     expect(categoryOf('order_status')).toBe('read');
