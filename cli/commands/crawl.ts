@@ -3,7 +3,7 @@ import { crawlOrResume, type ResumableCrawlSummary } from '../../crawler/run-lif
 import { interruptOnSignals } from '../interrupts.ts';
 import { sandboxRefusal } from '../../crawler/sandbox/index.ts';
 import { openDatabase } from '../../db/index.ts';
-import { storageError } from '../errors.ts';
+import { storageError } from '../storage-error.ts';
 import { addCrawlFlags, countFlag, crawlOptionsFrom, type CrawlFlags } from '../crawl-flags.ts';
 import { progressReporter } from '../crawl-progress.ts';
 import { addSourceFlags, gatherSources, parseSources, type SourceFlags } from '../crawl-sources.ts';
