@@ -52,7 +52,8 @@ export interface SandboxOptions {
 export const DEFAULT_RESOURCE_LIMITS: ResourceLimits = {
   maxMemoryBytes: 1024 * 1024 * 1024,
   maxCpuSeconds: 120,
-  maxOpenFiles: 512,
+  // Node's ESM loader opens a large package's modules concurrently: 512 failed real servers with EMFILE.
+  maxOpenFiles: 4096,
   maxProcesses: 256,
 };
 const warned = new Set<string>();
