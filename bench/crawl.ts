@@ -5,12 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { crawlTarget, runCrawl, type RunCrawlOptions, type SourcedServer } from '../crawler/index.ts';
-import { createPglite, createPostgres } from '../test/helpers/databases.ts';
 import { endpointHost } from './endpoints.ts';
 import { generateServer } from './generate.ts';
 import { processCpuSeconds } from './measure.ts';
 import { forEachConcurrently } from './seed.ts';
 import { round } from './store.ts';
+import { throwawayDatabase } from './throwaway.ts';
 import type { Figures } from './types.ts';
 import { loadVocabulary } from './vocabulary.ts';
 
@@ -37,7 +37,7 @@ interface Endpoints {
 }
 
 /** Starts `processes` server processes sharing `servers` endpoints between them. */
-async function startEndpoints(servers: number, processes: number, latencyMs: number): Promise<Endpoints> {
+export async function startEndpoints(servers: number, processes: number, latencyMs: number): Promise<Endpoints> {
   const per = Math.ceil(servers / processes);
   const children: ChildProcess[] = [];
   const urls: string[] = [];
@@ -123,12 +123,12 @@ function loopbackOnly(endpoints: Endpoints): RunCrawlOptions['network'] {
  * A whole runCrawl (attempts, snapshots, run records) into a fresh database. Only the crawl is timed:
  * creating and migrating the database, and deleting it, are not. Fails unless every server was listed.
  */
-function runCrawlVariant(label: string, backend: 'pglite' | 'postgres', postgresUrl: string, limits: Partial<RunCrawlOptions>): Variant {
+export function runCrawlVariant(label: string, backend: 'pglite' | 'postgres', postgresUrl: string, limits: Partial<RunCrawlOptions>): Variant {
   return {
     label,
     async run(endpoints) {
       const sourced = sourcedServers(endpoints);
-      const db = backend === 'pglite' ? await createPglite() : await createPostgres(postgresUrl);
+      const db = await throwawayDatabase(backend, postgresUrl);
       try {
         const result = await timed(endpoints, () => runCrawl(db.orm, sourced, { ...limits, network: loopbackOnly(endpoints) }));
         const summary = result.value;
