@@ -12,57 +12,60 @@ export interface ToolDefinition {
 }
 
 /**
- * JSON with object keys sorted at every depth, so equal content always gives equal text. Written straight
- * into one string (no sorted copy of every object): hashing is a large part of storing a crawl. Values JSON
- * cannot come from (functions, class instances, keys that are array indices) take the reference path.
+ * JSON with object keys sorted at every depth, so equal content always gives equal text. Hashing is a large
+ * part of storing a crawl, so only objects whose keys are out of order are copied (see sortedCopy).
  */
 export function canonicalJson(value: unknown): string {
-  try {
-    return writeCanonical(value);
-  } catch (error) {
-    if (error !== UNUSUAL) throw error;
-    return JSON.stringify(sortKeys(value));
-  }
+  return JSON.stringify(sortedCopy(value));
 }
 
-const UNUSUAL = Symbol('not plain JSON data');
 const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
 
-function writeCanonical(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object': {
-      if (value === null) return 'null';
-      if (Array.isArray(value)) {
-        let out = '[';
-        for (let i = 0; i < value.length; i++) {
-          const item = value[i];
-          out += (i === 0 ? '' : ',') + (item === undefined ? 'null' : writeCanonical(item));
-        }
-        return `${out}]`;
-      }
-      const prototype = Object.getPrototypeOf(value);
-      if (prototype !== Object.prototype && prototype !== null) throw UNUSUAL;
-      const keys = Object.keys(value);
-      // Array-index keys are ordered numerically in any object, the sorted copy included: left to sortKeys.
-      if (keys.length > 0 && ARRAY_INDEX.test(keys[0])) throw UNUSUAL;
-      keys.sort();
-      let out = '{';
-      for (const key of keys) {
-        const inner = (value as Record<string, unknown>)[key];
-        if (inner === undefined) continue;
-        out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${writeCanonical(inner)}`;
-      }
-      return `${out}}`;
-    }
-    default:
-      throw UNUSUAL; // undefined at the top, functions, symbols, bigints: as JSON.stringify treats them
+/**
+ * What sortKeys returns, but sharing every part of `value` that is already in canonical form. Anything that
+ * is not plain JSON data (class instances, functions, keys that are array indices, which every object
+ * orders numerically) is left to sortKeys, the reference.
+ */
+function sortedCopy(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) {
+    return typeof value === 'function' ? sortKeys(value) : value;
   }
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      const sorted = sortedCopy(item);
+      if (sorted !== item) (copy ??= value.slice())[i] = sorted;
+    }
+    return copy ?? value;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return sortKeys(value);
+  const keys = Object.keys(value);
+  if (keys.length === 0) return value;
+  if (ARRAY_INDEX.test(keys[0])) return sortKeys(value);
+  const record = value as Record<string, unknown>;
+  let canonical = true;
+  const children: unknown[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const inner = record[keys[i]];
+    const kind = typeof inner;
+    // A function value (a toJSON method, say) is kept by sortKeys and then called or dropped by JSON.stringify.
+    if (kind === 'function' || kind === 'symbol' || kind === 'bigint') return sortKeys(value);
+    const sorted = sortedCopy(inner);
+    children.push(sorted);
+    if (sorted !== inner || inner === undefined || (i > 0 && keys[i - 1] > keys[i])) canonical = false;
+  }
+  if (canonical) return value;
+  const order = keys.map((key, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+  const copy: Record<string, unknown> = {};
+  for (const i of order) {
+    if (children[i] === undefined) continue;
+    // Assigning `__proto__` would set the prototype; defining it keeps it an ordinary key, as fromEntries does.
+    if (keys[i] === '__proto__') Object.defineProperty(copy, '__proto__', { value: children[i], enumerable: true, writable: true, configurable: true });
+    else copy[keys[i]] = children[i];
+  }
+  return copy;
 }
 
 /** The reference: a copy with sorted keys, stringified. */
@@ -92,31 +95,8 @@ export function definitionContent(tool: ToolDefinition): Record<(typeof DEFINITI
   };
 }
 
-/** A definition's hash, and the canonical JSON of its structured fields (reused to store them). */
-export interface HashedDefinition {
-  hash: string;
-  inputSchema: string;
-  outputSchema: string;
-  annotations: string;
-}
-
-/**
- * The hash of canonicalJson(definitionContent(tool)), assembled from the fields' canonical JSON in key
- * order (annotations, description, inputSchema, name, outputSchema, title), so each field is written once.
- */
-export function hashDefinition(tool: ToolDefinition): HashedDefinition {
-  const inputSchema = canonicalJson(tool.inputSchema ?? null);
-  const outputSchema = canonicalJson(tool.outputSchema ?? null);
-  const annotations = canonicalJson(tool.annotations ?? null);
-  const name = tool.name === undefined ? '' : `,"name":${canonicalJson(tool.name)}`;
-  const text =
-    `{"annotations":${annotations},"description":${canonicalJson(tool.description ?? null)},"inputSchema":${inputSchema}` +
-    `${name},"outputSchema":${outputSchema},"title":${canonicalJson(tool.title ?? null)}}`;
-  return { hash: sha256(text), inputSchema, outputSchema, annotations };
-}
-
 export function definitionHash(tool: ToolDefinition): string {
-  return hashDefinition(tool).hash;
+  return sha256(canonicalJson(definitionContent(tool)));
 }
 
 export function sha256(text: string): string {

@@ -1,4 +1,4 @@
-import { canonicalJson, definitionContent, hashDefinition, sha256, type HashedDefinition } from '../hash.ts';
+import { canonicalJson, definitionContent, definitionHash, sha256 } from '../hash.ts';
 import { DEFINITION_FIELDS } from '../schema.ts';
 import type { ListedTool, SnapshotInput, ToolChange } from './snapshots.ts';
 
@@ -11,8 +11,6 @@ export interface ListedEntry {
   tool: ListedTool;
   position: number;
   hash: string;
-  /** The canonical JSON of the structured fields, as hashed. */
-  canonical: HashedDefinition;
 }
 
 export interface PreparedSnapshot {
@@ -37,10 +35,7 @@ export interface ServerToolRow {
 
 /** Hashes every listed tool and the tool set; refuses a listing that names a tool twice. */
 export function prepareSnapshot(input: SnapshotInput): PreparedSnapshot {
-  const listed = input.tools.map((tool, position) => {
-    const canonical = hashDefinition(tool);
-    return { tool, position, hash: canonical.hash, canonical };
-  });
+  const listed = input.tools.map((tool, position) => ({ tool, position, hash: definitionHash(tool) }));
   const duplicate = findDuplicateName(listed.map((t) => t.tool.name));
   if (duplicate !== undefined) {
     throw new Error(`The server listed the tool name ${JSON.stringify(duplicate)} more than once; a tool set needs unique names.`);

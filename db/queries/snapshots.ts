@@ -107,11 +107,7 @@ function textArray(values: readonly string[]): SQL {
  * encoding of a scalar text parameter would; NUL is refused by jsonb just as by a text column.
  */
 function recordset(rows: readonly object[], columns: string): SQL {
-  return recordsetText(JSON.stringify(rows), columns);
-}
-
-function recordsetText(json: string, columns: string): SQL {
-  return sql`jsonb_to_recordset(${json}::jsonb) as r(${sql.raw(columns)})`;
+  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${sql.raw(columns)})`;
 }
 
 function text(value: string | null | undefined): string | null {
@@ -122,33 +118,31 @@ function text(value: string | null | undefined): string | null {
 /**
  * New definitions, first seen at the time of the first snapshot (in batch order) that lists them. Inserted in
  * hash order, so concurrent snapshots that share definitions wait on each other in one order and never deadlock.
- * Each row's JSON is assembled around the canonical JSON its hash was made of (jsonb keeps no key order, so
- * the stored values are the same), so schemas are not written out a second time.
  */
 async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]): Promise<void> {
-  const rows = new Map<string, string>();
+  const rows = new Map<string, object>();
   for (const { input, listed } of prepared) {
-    const firstSeen = JSON.stringify(input.at);
-    for (const { tool, hash, canonical } of listed) {
+    for (const { tool, hash } of listed) {
       if (rows.has(hash)) continue;
-      rows.set(
+      rows.set(hash, {
         hash,
-        `{"hash":"${hash}","name":${JSON.stringify(text(tool.name))},"title":${JSON.stringify(text(tool.title))},` +
-          `"description":${JSON.stringify(text(tool.description))},"input_schema":${canonical.inputSchema},` +
-          `"output_schema":${canonical.outputSchema},"annotations":${canonical.annotations},` +
-          `"description_truncated":${tool.descriptionTruncated === true},"first_seen":${firstSeen}}`,
-      );
+        name: text(tool.name),
+        title: text(tool.title),
+        description: text(tool.description),
+        input_schema: tool.inputSchema ?? null,
+        output_schema: tool.outputSchema ?? null,
+        annotations: tool.annotations ?? null,
+        description_truncated: tool.descriptionTruncated ?? false,
+        first_seen: input.at,
+      });
     }
   }
   if (rows.size === 0) return;
-  const sorted = `[${[...rows.keys()]
-    .sort()
-    .map((hash) => rows.get(hash)!)
-    .join(',')}]`;
+  const sorted = [...rows.keys()].sort().map((hash) => rows.get(hash)!);
   await tx.execute(sql`
     insert into ${toolDefinitions} (hash, name, title, description, input_schema, output_schema, annotations, description_truncated, first_seen)
     select hash, name, title, description, input_schema, output_schema, annotations, description_truncated, first_seen
-    from ${recordsetText(sorted, 'hash text, name text, title text, description text, input_schema jsonb, output_schema jsonb, annotations jsonb, description_truncated boolean, first_seen timestamptz')}
+    from ${recordset(sorted, 'hash text, name text, title text, description text, input_schema jsonb, output_schema jsonb, annotations jsonb, description_truncated boolean, first_seen timestamptz')}
     on conflict do nothing`);
 }
 
