@@ -107,7 +107,7 @@ interface Variant {
   run(endpoints: Endpoints): Promise<Timed<number>>;
 }
 
-function sourcedServers(endpoints: Endpoints): SourcedServer[] {
+export function sourcedServers(endpoints: Endpoints): SourcedServer[] {
   const vocabulary = loadVocabulary();
   return endpoints.urls.map((url, index) => {
     const { server } = generateServer(index, SEED, vocabulary);
@@ -115,7 +115,7 @@ function sourcedServers(endpoints: Endpoints): SourcedServer[] {
   });
 }
 
-function loopbackOnly(endpoints: Endpoints): RunCrawlOptions['network'] {
+export function loopbackOnly(endpoints: Endpoints): RunCrawlOptions['network'] {
   return { allowHosts: endpoints.urls.map((url) => new URL(url).hostname), allowPrivateNetwork: true };
 }
 
