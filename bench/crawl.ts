@@ -37,7 +37,7 @@ interface Endpoints {
 }
 
 /** Starts `processes` server processes sharing `servers` endpoints between them. */
-export async function startEndpoints(servers: number, processes: number, latencyMs: number): Promise<Endpoints> {
+async function startEndpoints(servers: number, processes: number, latencyMs: number): Promise<Endpoints> {
   const per = Math.ceil(servers / processes);
   const children: ChildProcess[] = [];
   const urls: string[] = [];
@@ -107,7 +107,7 @@ interface Variant {
   run(endpoints: Endpoints): Promise<Timed<number>>;
 }
 
-export function sourcedServers(endpoints: Endpoints): SourcedServer[] {
+function sourcedServers(endpoints: Endpoints): SourcedServer[] {
   const vocabulary = loadVocabulary();
   return endpoints.urls.map((url, index) => {
     const { server } = generateServer(index, SEED, vocabulary);
@@ -115,7 +115,7 @@ export function sourcedServers(endpoints: Endpoints): SourcedServer[] {
   });
 }
 
-export function loopbackOnly(endpoints: Endpoints): RunCrawlOptions['network'] {
+function loopbackOnly(endpoints: Endpoints): RunCrawlOptions['network'] {
   return { allowHosts: endpoints.urls.map((url) => new URL(url).hostname), allowPrivateNetwork: true };
 }
 
@@ -123,7 +123,7 @@ export function loopbackOnly(endpoints: Endpoints): RunCrawlOptions['network'] {
  * A whole runCrawl (attempts, snapshots, run records) into a fresh database. Only the crawl is timed:
  * creating and migrating the database, and deleting it, are not. Fails unless every server was listed.
  */
-export function runCrawlVariant(label: string, backend: 'pglite' | 'postgres', postgresUrl: string, limits: Partial<RunCrawlOptions>): Variant {
+function runCrawlVariant(label: string, backend: 'pglite' | 'postgres', postgresUrl: string, limits: Partial<RunCrawlOptions>): Variant {
   return {
     label,
     async run(endpoints) {
