@@ -57,7 +57,7 @@ function sortedCopy(value: unknown): unknown {
     if (sorted !== inner || inner === undefined || (i > 0 && keys[i - 1] > keys[i])) canonical = false;
   }
   if (canonical) return value;
-  const order = keys.map((key, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+  const order = keys.map((_key, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
   const copy: Record<string, unknown> = {};
   for (const i of order) {
     if (children[i] === undefined) continue;
