@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { startingWith } from './test/helpers/sequencer.ts';
 
 /**
  * `unit`: pure code (classifier, parsers, slugs), no database, no process, no socket; runs in seconds
@@ -20,11 +21,34 @@ const UNIT = [
   'test/pipeline/crawl-job.test.ts',
 ];
 
+/**
+ * The files that take longest, mostly waiting (a minute for pg-boss's cron, crawls killed and resumed, site builds,
+ * Chromium): they start first, so the rest runs beside them.
+ */
+const LONGEST = [
+  'test/pipeline/schedule-cli.test.ts',
+  'test/hostile/lifecycle.test.ts',
+  'test/site/site.test.ts',
+  'test/hostile/build-kill.test.ts',
+  'test/pipeline/distributed.test.ts',
+  'test/pipeline/coordinator-kill.test.ts',
+  'test/pipeline/run.test.ts',
+  'test/classifier/config-policy-page.test.ts',
+  'test/hostile/database-errors.test.ts',
+  'test/crawler/pypi.test.ts',
+  'test/hostile/hostile-crawl.test.ts',
+  'test/hostile/interrupt.test.ts',
+];
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Most of an integration test is waiting on processes, servers and timers, so more files run at once than
+    // there are cores (vitest's default on 2 cores is one at a time). `--maxWorkers N` overrides it.
+    maxWorkers: 4,
+    sequence: { sequencer: startingWith(LONGEST) },
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT } },
       {
