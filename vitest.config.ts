@@ -8,6 +8,8 @@ import { startingWith } from './test/helpers/sequencer.ts';
  */
 const UNIT = [
   'test/classifier/classify.test.ts',
+  'test/classifier/consistency.test.ts',
+  'test/classifier/patterns.test.ts',
   'test/classifier/eval.test.ts',
   'test/classifier/poisoning.test.ts',
   'test/classifier/policy*.test.ts',
@@ -18,6 +20,8 @@ const UNIT = [
   'test/crawler/servers-file.test.ts',
   'test/site/slug.test.ts',
   'test/cli/server-name.test.ts',
+  'test/cli/run-config.test.ts',
+  'test/db/hash.test.ts',
   'test/pipeline/crawl-job.test.ts',
 ];
 
