@@ -24,6 +24,19 @@ const sourceLocations = {
   },
 };
 
+/**
+ * Commander is bundled in, not loaded from node_modules: every command, `--help` included, loads it, and one
+ * bundled file loads about 50 ms faster than its CommonJS files and ESM wrapper. Its `require('node:events')`
+ * and the like need a `require` in the chunks (the banner).
+ */
+/** @type {import('esbuild').Plugin} */
+const bundleCommander = {
+  name: 'bundle-commander',
+  setup(builder) {
+    builder.onResolve({ filter: /^commander$/ }, () => ({ path: path.join(ROOT, 'node_modules', 'commander', 'index.js') }));
+  },
+};
+
 const started = Date.now();
 await rm(OUT_DIR, { recursive: true, force: true });
 const result = await build({
@@ -39,7 +52,8 @@ const result = await build({
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
-  plugins: [sourceLocations],
+  plugins: [sourceLocations, bundleCommander],
+  banner: { js: "import { createRequire as __toolriskRequire } from 'node:module'; const require = __toolriskRequire(import.meta.url);" },
 });
 // cli/bin.js runs the build only while every source it was built from is older than the build.
 const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/'));

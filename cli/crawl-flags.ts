@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { Option, type Command } from 'commander';
+import { z } from 'zod';
 import { DEFAULT_LIMITS, type CrawlLimits, type CrawlOptions } from '../crawler/index.ts';
+import type { CrawlSettings } from '../crawler/crawl-entry.ts';
 import { UNSAFE_FLAG } from '../crawler/sandbox/index.ts';
 import { UsageError } from './errors.ts';
+import { count, parseFlags, seconds, url } from './flag-schemas.ts';
 
 /** The flags `crawl`, `check` (and `run`) share: limits of one attempt and where remote servers may be. */
 export interface CrawlFlags {
@@ -20,15 +23,15 @@ export interface CrawlFlags {
   unsafeNoSandbox?: boolean;
 }
 
-const seconds = (ms: number) => `${ms / 1000}`;
+const inSeconds = (ms: number) => `${ms / 1000}`;
 
 export function addCrawlFlags(command: Command): Command {
   return command
-    .addOption(new Option('--timeout <s>', `seconds one MCP request may take (default ${seconds(DEFAULT_LIMITS.requestTimeoutMs)})`))
+    .addOption(new Option('--timeout <s>', `seconds one MCP request may take (default ${inSeconds(DEFAULT_LIMITS.requestTimeoutMs)})`))
     .addOption(
       new Option(
         '--deadline <s>',
-        `seconds one server may take from start to its last tools/list page (an npm install before it has 5 minutes of its own) (default ${seconds(DEFAULT_LIMITS.deadlineMs)})`,
+        `seconds one server may take from start to its last tools/list page (an npm install before it has 5 minutes of its own) (default ${inSeconds(DEFAULT_LIMITS.deadlineMs)})`,
       ),
     )
     .addOption(new Option('--max-pages <n>', `tools/list pages per server (default ${DEFAULT_LIMITS.maxPages})`))
@@ -53,22 +56,63 @@ export function unsafeNoSandboxOption(): Option {
   );
 }
 
-export function crawlOptionsFrom(flags: CrawlFlags): Pick<CrawlOptions, 'limits' | 'network' | 'unsafeNoSandbox' | 'npm' | 'pypi'> {
-  const limits: Partial<CrawlLimits> = {
-    requestTimeoutMs: secondsFlag('--timeout', flags.timeout),
-    deadlineMs: secondsFlag('--deadline', flags.deadline),
-    maxPages: countFlag('--max-pages', flags.maxPages),
-    maxTools: countFlag('--max-tools', flags.maxTools),
-    maxListingBytes: countFlag('--max-listing-bytes', flags.maxListingBytes),
-    maxDescriptionLength: countFlag('--max-description', flags.maxDescription),
-  };
-  return {
-    limits,
+/** The crawl-settings group: one attempt's limits, where remote servers may be, the sandbox, the npm/PyPI runtime. */
+const settingsSchema = z
+  .object({
+    timeout: seconds('--timeout'),
+    deadline: seconds('--deadline'),
+    maxPages: count('--max-pages'),
+    maxTools: count('--max-tools'),
+    maxListingBytes: count('--max-listing-bytes'),
+    maxDescription: count('--max-description'),
+    allowHost: z.array(z.string()).optional(),
+    denyHost: z.array(z.string()).optional(),
+    allowPrivateNetwork: z.boolean().optional(),
+    node: z.string().optional(),
+    pypiIndex: url('--pypi-index', ['http:', 'https:', 'file:'], 'an http(s) or file URL'),
+    unsafeNoSandbox: z.boolean().optional(),
+  })
+  .transform((flags) => ({
+    limits: {
+      requestTimeoutMs: flags.timeout,
+      deadlineMs: flags.deadline,
+      maxPages: flags.maxPages,
+      maxTools: flags.maxTools,
+      maxListingBytes: flags.maxListingBytes,
+      maxDescriptionLength: flags.maxDescription,
+    } satisfies Partial<CrawlLimits>,
     network: { allowHosts: flags.allowHost, denyHosts: flags.denyHost, allowPrivateNetwork: flags.allowPrivateNetwork ?? false },
     unsafeNoSandbox: flags.unsafeNoSandbox ?? false,
+    // Runs the given node: checked only once every other flag is.
     ...(flags.node ? { npm: nodeFlag(flags.node) } : {}),
-    ...(flags.pypiIndex ? { pypi: { indexUrl: urlFlag('--pypi-index', flags.pypiIndex) } } : {}),
-  };
+    ...(flags.pypiIndex ? { pypi: { indexUrl: flags.pypiIndex } } : {}),
+  }));
+
+/** The local pools of `crawl`, `run` and `schedule`. */
+const poolSchema = z
+  .object({ concurrency: count('--concurrency'), perHost: count('--per-host') })
+  .transform((flags) => ({ concurrency: flags.concurrency, perHostConcurrency: flags.perHost }));
+
+/** The crawl-settings flags of `check` and `policy --check-missing`: one attempt's settings. */
+export function crawlOptionsFrom(flags: CrawlFlags): Pick<CrawlOptions, 'limits' | 'network' | 'unsafeNoSandbox' | 'npm' | 'pypi'> {
+  return parseFlags(settingsSchema, flags);
+}
+
+/** The crawl-settings and pool flags of `crawl`, `run` and `schedule`. */
+export function crawlSettingsFrom(flags: CrawlFlags & PoolFlags): CrawlSettings {
+  return { ...parseFlags(settingsSchema, flags), ...parseFlags(poolSchema, flags) };
+}
+
+export interface PoolFlags {
+  concurrency?: string;
+  perHost?: string;
+}
+
+/** `--concurrency` and `--per-host`, for `crawl`, `run` and `schedule`. */
+export function addPoolFlags(command: Command): Command {
+  return command
+    .option('--concurrency <n>', 'local (stdio) attempts at once (default 4; remote targets have their own pool of 64)')
+    .option('--per-host <n>', 'attempts at once against one remote host (default 2)');
 }
 
 /** --node PATH: an absolute path to a Node that runs, with its version. */
@@ -81,30 +125,4 @@ function nodeFlag(value: string): { nodePath: string; nodeVersion: string } {
   } catch (error) {
     throw new UsageError(`--node ${value} is not a working node: ${(error as Error).message.split('\n')[0]}`);
   }
-}
-
-function urlFlag(flag: string, value: string): string {
-  try {
-    const url = new URL(value);
-    if (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'file:') return url.href;
-  } catch {
-    // fall through
-  }
-  throw new UsageError(`${flag} must be an http(s) or file URL, got ${JSON.stringify(value)}`);
-}
-
-/** A whole number of at least 1, or a UsageError naming the flag. */
-export function countFlag(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of at least 1, got ${JSON.stringify(value)}`);
-  return n;
-}
-
-/** Seconds (fractions allowed) as milliseconds, or a UsageError naming the flag. */
-export function secondsFlag(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > 86_400) throw new UsageError(`${flag} must be a number of seconds above 0, got ${JSON.stringify(value)}`);
-  return Math.round(n * 1000);
 }

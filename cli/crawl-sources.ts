@@ -1,9 +1,11 @@
 import { Option, type Command } from 'commander';
+import { z } from 'zod';
 import { DEFAULT_REGISTRY_URL, markSyncListed, readServersFile, settleRegistrySync, syncRegistry, type SourcedServer } from '../crawler/index.ts';
+import { sandboxRefusal } from '../crawler/sandbox/index.ts';
 import { isBundledServersFile, markBundled } from '../crawler/sandbox/policy.ts';
 import type { Orm } from '../db/index.ts';
-import { countFlag } from './crawl-flags.ts';
 import { UsageError } from './errors.ts';
+import { count, parseFlags } from './flag-schemas.ts';
 import { printable } from './output.ts';
 
 /** Where the servers to crawl come from: the flags `crawl` and `run` share. */
@@ -24,35 +26,68 @@ export function addSourceFlags(command: Command): Command {
     .option('--limit <n>', 'crawl at most this many servers');
 }
 
-export interface Sources {
+/** The sources group, checked: where the servers come from, before anything is read or opened. */
+export interface SourceSpec {
   registryUrl?: string;
+  serversFile?: string;
   since?: 'auto' | Date;
   limit?: number;
   only?: string[];
-  /** The servers file, read and checked in full before anything is opened or crawled. */
-  fromFile: SourcedServer[];
   /** What the run stores as its options. */
   described: Record<string, unknown>;
 }
 
+export interface Sources extends SourceSpec {
+  /** The servers file, read and checked in full before anything is opened or crawled. */
+  fromFile: SourcedServer[];
+}
+
+const sourceSchema = z
+  .object({
+    registry: z.union([z.string(), z.boolean()]).optional(),
+    servers: z.string().optional(),
+    since: z.string().optional(),
+    only: z.array(z.string()).optional(),
+    limit: count('--limit'),
+  })
+  .superRefine((flags, ctx) => {
+    if (!flags.registry && !flags.servers) ctx.addIssue({ code: 'custom', message: 'say what to crawl: --registry [URL] and/or --servers FILE', fatal: true });
+    else if (flags.since && !flags.registry) ctx.addIssue({ code: 'custom', message: '--since needs --registry', fatal: true });
+  })
+  .transform((flags): SourceSpec => {
+    const registryUrl = typeof flags.registry === 'string' ? flags.registry : flags.registry ? DEFAULT_REGISTRY_URL : undefined;
+    return {
+      registryUrl,
+      serversFile: flags.servers,
+      since: sinceFlag(flags.since),
+      limit: flags.limit,
+      only: flags.only,
+      described: {
+        registry: registryUrl ?? null,
+        servers: flags.servers ?? null,
+        since: flags.since ?? null,
+        only: flags.only ?? null,
+        limit: flags.limit ?? null,
+      },
+    };
+  });
+
+/** Checks the source flags; reads and opens nothing. */
+export function sourceSpecFrom(flags: SourceFlags): SourceSpec {
+  return parseFlags(sourceSchema, flags);
+}
+
+/** Reads the servers file of a checked spec (again at each call: a long-running schedule sees its edits). */
+export async function readSources(spec: SourceSpec): Promise<Sources> {
+  const read = spec.serversFile ? await readServersFile(spec.serversFile) : [];
+  // The bundled default servers are vetted: where bwrap is missing they may still run, with a warning.
+  const fromFile = spec.serversFile && isBundledServersFile(spec.serversFile) ? markBundled(read) : read;
+  return { ...spec, fromFile };
+}
+
 /** Checks the source flags and reads the servers file; opens nothing. */
 export async function parseSources(flags: SourceFlags): Promise<Sources> {
-  if (!flags.registry && !flags.servers) throw new UsageError('say what to crawl: --registry [URL] and/or --servers FILE');
-  if (flags.since && !flags.registry) throw new UsageError('--since needs --registry');
-  const since = sinceFlag(flags.since);
-  const limit = countFlag('--limit', flags.limit);
-  const registryUrl = typeof flags.registry === 'string' ? flags.registry : flags.registry ? DEFAULT_REGISTRY_URL : undefined;
-  const read = flags.servers ? await readServersFile(flags.servers) : [];
-  // The bundled default servers are vetted: where bwrap is missing they may still run, with a warning.
-  const fromFile = flags.servers && isBundledServersFile(flags.servers) ? markBundled(read) : read;
-  return {
-    registryUrl,
-    since,
-    limit,
-    only: flags.only,
-    fromFile,
-    described: { registry: registryUrl ?? null, servers: flags.servers ?? null, since: flags.since ?? null, only: flags.only ?? null, limit: limit ?? null },
-  };
+  return readSources(sourceSpecFrom(flags));
 }
 
 export interface Gathered {
@@ -85,6 +120,25 @@ export async function gatherSources(sources: Sources, orm: Orm, options: { signa
     };
   }
   return { servers: select([...sources.fromFile, ...fromRegistry], sources.only, sources.limit), settle };
+}
+
+/**
+ * Gathers the servers, refuses them when they would run unsandboxed without consent, crawls them with
+ * `crawl`, and settles the registry's sync with the run `crawl` returns (as `runOf` finds it in its result).
+ */
+export async function crawlGathered<T>(
+  sources: Sources,
+  orm: Orm,
+  options: { unsafeNoSandbox: boolean; signal?: AbortSignal; log?: (line: string) => void },
+  crawl: (servers: SourcedServer[]) => Promise<T>,
+  runOf: (result: T) => { runId: number | null; status: string },
+): Promise<T> {
+  const gathered = await gatherSources(sources, orm, options);
+  const refusal = await sandboxRefusal(gathered.servers, options.unsafeNoSandbox);
+  if (refusal) throw new Error(refusal);
+  const result = await crawl(gathered.servers);
+  await gathered.settle(runOf(result));
+  return result;
 }
 
 function sinceFlag(value: string | undefined): 'auto' | Date | undefined {

@@ -1,4 +1,5 @@
-import { describeDatabaseError, errorCode, messageOf, type Database } from '../db/index.ts';
+// db/errors.ts, not db/index.ts: this module is loaded before every command, and the database's modules are not.
+import { errorCode, messageOf } from '../db/errors.ts';
 
 /** A mistake in the command line: reported with exit code 2. */
 export class UsageError extends Error {}
@@ -15,17 +16,4 @@ export function failureMessage(error: unknown): string {
     return `a database query failed: ${messageOf(cause)}${errorCode(cause) ? ` (${errorCode(cause)})` : ''} [query: ${query}…]`;
   }
   return text;
-}
-
-/**
- * An error met while writing to the catalogue, restated with its cause (no space left, permissions, a
- * lost connection) and the database it concerns; any other error is returned as it is.
- */
-export function storageError(error: unknown, database: Pick<Database, 'backend' | 'location'>): unknown {
-  if (errorCode(error) === undefined) return error;
-  return new Error(
-    `Could not write to the database at ${database.location}: ${describeDatabaseError(error, database)}. ` +
-      'Everything stored before this is kept; the run is closed as failed (or, if even that could not be written, by the next command).',
-    { cause: error },
-  );
 }

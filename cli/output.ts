@@ -37,3 +37,16 @@ export function printable(value: unknown): string {
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+/**
+ * `toolrisk … | head`: once the reader has closed the pipe, nothing more can be shown, so the process ends
+ * quietly with exit code 0 instead of an unhandled EPIPE stack trace, as other Unix tools do.
+ */
+export function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
+}

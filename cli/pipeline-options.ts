@@ -1,16 +1,9 @@
 import { Option } from 'commander';
-import type { BossTiming } from '../queue/boss.ts';
-import type { QueueSettings } from '../crawler/distributed/queue.ts';
-import { DEFAULT_QUEUE_SETTINGS } from '../crawler/distributed/queue.ts';
-import { UsageError } from './errors.ts';
-
-/** A whole number from `min` to `max` given on the command line, or a UsageError naming the flag. */
-export function wholeNumber(flag: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  return n;
-}
+import { z } from 'zod';
+import type { DistributedConfig } from '../crawler/crawl-entry.ts';
+import { DEFAULT_QUEUE_SETTINGS, type QueueSettings } from '../crawler/distributed/queue.ts';
+import { type BossTiming, requirePostgres } from '../queue/boss.ts';
+import { parseFlags, wholeNumber } from './flag-schemas.ts';
 
 /** pg-boss's clocks, shortened by tests; hidden from --help. */
 export const timingOptions = [
@@ -25,17 +18,24 @@ export interface TimingFlags {
   pollSeconds?: string;
 }
 
-export function bossTiming(flags: TimingFlags): BossTiming {
-  const cronMonitor = wholeNumber('--cron-monitor-seconds', flags.cronMonitorSeconds, 1, 45);
-  return {
-    maintenanceIntervalSeconds: wholeNumber('--maintenance-seconds', flags.maintenanceSeconds, 1, 3600),
-    cronMonitorIntervalSeconds: cronMonitor,
-    cronWorkerIntervalSeconds: cronMonitor,
-  };
-}
+const timingSchema = z
+  .object({
+    maintenanceSeconds: wholeNumber('--maintenance-seconds', 1, 3600),
+    cronMonitorSeconds: wholeNumber('--cron-monitor-seconds', 1, 45),
+    pollSeconds: wholeNumber('--poll-seconds', 1, 60),
+  })
+  .transform((flags) => ({
+    boss: {
+      maintenanceIntervalSeconds: flags.maintenanceSeconds,
+      cronMonitorIntervalSeconds: flags.cronMonitorSeconds,
+      cronWorkerIntervalSeconds: flags.cronMonitorSeconds,
+    } satisfies BossTiming,
+    pollSeconds: flags.pollSeconds,
+  }));
 
-export function pollSeconds(flags: TimingFlags): number | undefined {
-  return wholeNumber('--poll-seconds', flags.pollSeconds, 1, 60);
+/** The timing group: pg-boss's clocks, and how often an idle worker polls. */
+export function timingFrom(flags: TimingFlags): { boss: BossTiming; pollSeconds?: number } {
+  return parseFlags(timingSchema, flags);
 }
 
 /** The distributed crawl's lease and retries. */
@@ -54,10 +54,31 @@ export interface QueueFlags {
   retryDelay?: string;
 }
 
-export function queueSettings(flags: QueueFlags): QueueSettings {
-  return {
-    leaseSeconds: wholeNumber('--lease', flags.lease, 5, 23 * 3600) ?? DEFAULT_QUEUE_SETTINGS.leaseSeconds,
-    retryLimit: wholeNumber('--retries', flags.retries, 0, 20) ?? DEFAULT_QUEUE_SETTINGS.retryLimit,
-    retryDelaySeconds: wholeNumber('--retry-delay', flags.retryDelay, 1, 3600) ?? DEFAULT_QUEUE_SETTINGS.retryDelaySeconds,
-  };
+const queueSchema = z
+  .object({
+    lease: wholeNumber('--lease', 5, 23 * 3600),
+    retries: wholeNumber('--retries', 0, 20),
+    retryDelay: wholeNumber('--retry-delay', 1, 3600),
+  })
+  .transform(
+    (flags): QueueSettings => ({
+      leaseSeconds: flags.lease ?? DEFAULT_QUEUE_SETTINGS.leaseSeconds,
+      retryLimit: flags.retries ?? DEFAULT_QUEUE_SETTINGS.retryLimit,
+      retryDelaySeconds: flags.retryDelay ?? DEFAULT_QUEUE_SETTINGS.retryDelaySeconds,
+    }),
+  );
+
+export interface DistributedFlags extends QueueFlags, TimingFlags {
+  distributed?: boolean;
+}
+
+/**
+ * The queue and timing groups as the crawl's `distributed` setting: null without --distributed; with it,
+ * fails at once, before anything is read or opened, when DATABASE_URL is not a PostgreSQL URL.
+ */
+export function distributedFrom(flags: DistributedFlags): DistributedConfig | null {
+  const queue = parseFlags(queueSchema, flags);
+  const timing = timingFrom(flags);
+  if (!flags.distributed) return null;
+  return { databaseUrl: requirePostgres(process.env.DATABASE_URL, '--distributed'), queue, timing: timing.boss };
 }

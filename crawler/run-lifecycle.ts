@@ -1,7 +1,7 @@
 import { attemptsByServer, closeRun, getRun, latestInterruptedRun, reopenRun, runServerOutcomes, type Orm, type ServerAttempts } from '../db/index.ts';
 import { newLease, sweepStaleRuns, sweptLines } from './run-lease.ts';
 import { mergeById, runCrawl, type CrawlRunSummary, type RunCrawlOptions } from './run.ts';
-import { targetLabel, type SourcedServer } from './targets.ts';
+import { targetLabel, targetsToTry, type SourcedServer } from './targets.ts';
 
 export interface ResumableCrawlOptions extends RunCrawlOptions {
   /**
@@ -72,8 +72,7 @@ export function remainingWork(sourced: readonly SourcedServer[], attempts: Reado
       remaining.push(entry);
       continue;
     }
-    const runnable = entry.targets.filter((t) => t.kind !== 'unrunnable');
-    const untried = (runnable.length > 0 ? runnable : entry.targets).filter((t) => !tried.tried.has(targetLabel(t)));
+    const untried = targetsToTry(entry.targets).filter((t) => !tried.tried.has(targetLabel(t)));
     if (tried.listed || untried.length === 0) done++;
     else remaining.push({ server: entry.server, targets: untried });
   }

@@ -8,7 +8,7 @@ import { holdLease, newLease } from './run-lease.ts';
 
 export { storeResult } from './store-result.ts';
 import { DEFAULT_RETRY, withRetries, type RetryOptions } from './retry.ts';
-import { distinctLabels, targetHost, type CrawlTarget, type SourcedServer } from './targets.ts';
+import { distinctLabels, targetHost, targetsToTry, type CrawlTarget, type SourcedServer } from './targets.ts';
 
 export interface RunCrawlOptions extends CrawlOptions {
   /** Local (stdio) attempts at once (default 4). */
@@ -111,9 +111,8 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
   }
 
   async function crawlServer({ server, targets }: SourcedServer): Promise<void> {
-    const runnable = targets.filter((t) => t.kind !== 'unrunnable');
     let last: ServerOutcome | undefined;
-    for (const target of runnable.length > 0 ? runnable : targets) {
+    for (const target of targetsToTry(targets)) {
       if (signal.aborted) break;
       const result = await attempt(target);
       attempts += 1;

@@ -86,6 +86,12 @@ export interface SourcedServer {
 }
 
 /** The text stored as the attempt's `target`: which way of reaching the server was tried. */
+/** The targets a crawl tries, in order: the runnable ones; the unrunnable ones (recorded as such) only when there is nothing else. */
+export function targetsToTry<T extends CrawlTarget>(targets: readonly T[]): readonly T[] {
+  const runnable = targets.filter((t) => t.kind !== 'unrunnable');
+  return runnable.length > 0 ? runnable : targets;
+}
+
 export function targetLabel(target: CrawlTarget): string {
   if (target.label !== undefined) return target.label;
   switch (target.kind) {

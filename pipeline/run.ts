@@ -1,11 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Boss } from '../queue/boss.ts';
 import { CLASSIFIER_VERSION } from '../classifier/index.ts';
-import { runDistributedCrawl } from '../crawler/distributed/coordinator.ts';
-import type { QueueSettings } from '../crawler/distributed/queue.ts';
+import { crawlServers, type CrawlConfig } from '../crawler/crawl-entry.ts';
+import { mergeById, type SourcedServer } from '../crawler/index.ts';
 import { sweepStaleRuns } from '../crawler/run-lease.ts';
-import { mergeById, runCrawl, type CrawlRunSummary, type RunCrawlOptions, type SourcedServer } from '../crawler/index.ts';
 import {
   catalogueCounts,
   catalogueFingerprint,
@@ -26,19 +24,22 @@ export interface SiteOptions {
   workers?: number;
 }
 
-export interface PipelineOptions {
-  /** The servers to crawl, as the sources described them. */
-  sourced: readonly SourcedServer[];
-  /** How the crawl runs (concurrency, limits, network policy, npm cache); stored options go in `runOptions`. */
-  crawl?: Omit<RunCrawlOptions, 'onProgress' | 'signal' | 'now'>;
-  /** Crawl through `toolrisk worker` processes instead of in this process (PostgreSQL). */
-  distributed?: { boss: Boss; queue?: QueueSettings; pollMs?: number };
+/** How the pipeline runs: the typed form of the flags of `run`, `schedule` and `start`. */
+export interface PipelineConfig {
+  /** How the crawl runs (settings, in this process or distributed, what the run stores). */
+  crawl: CrawlConfig;
   /** Servers listed (or settled as needing configuration) more recently than this are not crawled again. 0 crawls everything. */
-  freshForMs?: number;
+  freshForMs: number;
   /** Where to build the site; null skips the build. */
   site: SiteOptions | null;
   /** Build even when the catalogue has not changed since the last build. */
-  forceBuild?: boolean;
+  forceBuild: boolean;
+}
+
+export interface PipelineOptions extends Partial<PipelineConfig> {
+  /** The servers to crawl, as the sources gathered them. */
+  sourced: readonly SourcedServer[];
+  site: SiteOptions | null;
   onEvent?: (event: PipelineEvent) => void;
   signal?: AbortSignal;
   now?: () => Date;
@@ -72,6 +73,8 @@ export interface PipelineSummary {
 }
 
 export const DEFAULT_FRESH_FOR_MS = 60 * 60 * 1000;
+/** A crawl in this process with the default settings. */
+const LOCAL_CRAWL: CrawlConfig = { settings: {}, distributed: null, runOptions: {} };
 const LAST_BUILD_KEY = 'site:last-build';
 
 /**
@@ -119,30 +122,16 @@ async function crawlStep(db: Database, options: PipelineOptions, now: () => Date
     emit({ step: 'crawl', kind: 'done', message: `nothing to crawl: all ${fresh} servers were crawled within ${formatDuration(freshForMs)}` });
     return { ...skipped, status: 'skipped', durationMs: Math.round(performance.now() - began) };
   }
-  emit({ step: 'crawl', kind: 'start', servers: stale.length, fresh, distributed: options.distributed !== undefined });
+  emit({ step: 'crawl', kind: 'start', servers: stale.length, fresh, distributed: Boolean(options.crawl?.distributed) });
 
   const progress = (done: number, total: number, counts: Record<string, number>, elapsedMs: number) =>
     emit({ step: 'crawl', kind: 'progress', done, total, counts, elapsedMs });
-  let summary: CrawlRunSummary;
-  if (options.distributed) {
-    summary = await runDistributedCrawl(db.orm, stale, {
-      boss: options.distributed.boss,
-      queue: options.distributed.queue,
-      pollMs: options.distributed.pollMs,
-      settings: { limits: options.crawl?.limits, network: options.crawl?.network },
-      runOptions: options.crawl?.runOptions,
-      onProgress: (p) => progress(p.serversDone, p.total, p.byOutcome, p.elapsedMs),
-      signal: options.signal,
-      now,
-    });
-  } else {
-    summary = await runCrawl(db.orm, stale, {
-      ...options.crawl,
-      onProgress: (p) => progress(p.done, p.total, p.counts as Record<string, number>, p.elapsedMs),
-      signal: options.signal,
-      now,
-    });
-  }
+  const summary = await crawlServers(db.orm, stale, options.crawl ?? LOCAL_CRAWL, {
+    signal: options.signal,
+    now,
+    onProgress: (p) => progress(p.done, p.total, p.counts as Record<string, number>, p.elapsedMs),
+    onQueueProgress: (p) => progress(p.serversDone, p.total, p.byOutcome, p.elapsedMs),
+  });
   const changes = await runChangeCounts(db.orm, summary.runId);
   emit({ step: 'crawl', kind: 'done', message: `run ${summary.runId} ${summary.status}: ${summary.servers} servers crawled` });
   return {

@@ -5,9 +5,10 @@ import { parseCron, scheduleInProcess, scheduleWithPgBoss, type Scheduler } from
 import { UsageError } from '../errors.ts';
 import { interruptOnSignals, untilAborted } from '../interrupts.ts';
 import { printable } from '../output.ts';
-import { bossTiming, pollSeconds } from '../pipeline-options.ts';
+import { timingFrom } from '../pipeline-options.ts';
 import { oneLineSummary } from '../pipeline-report.ts';
-import { addRunFlags, prepareRun, type RunFlags } from './run.ts';
+import { addRunFlags, runConfigFrom, type RunConfig, type RunFlags } from '../run-config.ts';
+import { runOnce } from './run.ts';
 
 interface ScheduleFlags extends RunFlags {
   cron: string;
@@ -33,11 +34,11 @@ async function schedule(flags: ScheduleFlags): Promise<void> {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const prepared = await prepareRun(flags);
+  const config = await runConfigFrom(flags);
   const log = (line: string) => console.log(`${new Date().toISOString()} ${printable(line)}`);
   const interrupts = interruptOnSignals({ stopping: 'a run in progress is interrupted' });
   try {
-    await scheduleUntilStopped(flags, url, prepared, log, interrupts.signal);
+    await scheduleUntilStopped(flags, url, config, log, interrupts.signal);
   } finally {
     interrupts.dispose();
   }
@@ -46,7 +47,7 @@ async function schedule(flags: ScheduleFlags): Promise<void> {
 async function scheduleUntilStopped(
   flags: ScheduleFlags,
   url: string | undefined,
-  prepared: Awaited<ReturnType<typeof prepareRun>>,
+  config: RunConfig,
   log: (line: string) => void,
   signal: AbortSignal,
 ): Promise<void> {
@@ -54,7 +55,7 @@ async function scheduleUntilStopped(
   const run = async () => {
     const db = await openDatabase();
     try {
-      return oneLineSummary(await prepared.run(db, { signal }));
+      return oneLineSummary(await runOnce(db, config, { signal }));
     } finally {
       await db.close();
     }
@@ -63,7 +64,8 @@ async function scheduleUntilStopped(
   let scheduler: Scheduler;
   let close = async () => {};
   if (url) {
-    const boss = await openBoss(url, { schedule: true, timing: bossTiming(flags), onError: (e) => log(`pg-boss: ${e.message}`) });
+    const timing = timingFrom(flags);
+    const boss = await openBoss(url, { schedule: true, timing: timing.boss, onError: (e) => log(`pg-boss: ${e.message}`) });
     const db = await openDatabase({ url, maxConnections: 2 });
     scheduler = await scheduleWithPgBoss({
       boss,
@@ -72,7 +74,7 @@ async function scheduleUntilStopped(
       timezone: flags.timezone,
       run,
       log,
-      pollingIntervalSeconds: pollSeconds(flags),
+      pollingIntervalSeconds: timing.pollSeconds,
     });
     close = async () => {
       await closeBoss(boss);
@@ -88,7 +90,6 @@ async function scheduleUntilStopped(
   await untilAborted(signal);
   log('stopping');
   await scheduler.stop();
-  await prepared.close();
   await close();
   log('stopped');
 }

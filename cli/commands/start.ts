@@ -7,10 +7,11 @@ import { unsafeNoSandboxOption } from '../crawl-flags.ts';
 import { formatChecks, runChecks } from '../doctor.ts';
 import { interruptOnSignals, untilAborted } from '../interrupts.ts';
 import { printable } from '../output.ts';
-import { wholeNumber } from '../pipeline-options.ts';
+import { wholeNumberFlag } from '../flag-schemas.ts';
 import { describeSummary, pipelineProgress } from '../pipeline-report.ts';
+import { runConfigFrom } from '../run-config.ts';
 import { defaultSiteDir } from './build.ts';
-import { prepareRun, type RunFlags } from './run.ts';
+import { runOnce } from './run.ts';
 
 /** The bundled list of real, credential-free MCP servers published on npm. */
 export const DEFAULT_SERVERS_FILE = fileURLToPath(new URL('../../servers/default.yaml', import.meta.url));
@@ -26,30 +27,23 @@ export function registerStart(program: Command): void {
     .option('--no-serve', 'build the catalogue and exit')
     .addOption(unsafeNoSandboxOption())
     .action(async (options: { port: string; serve: boolean; unsafeNoSandbox?: boolean }) => {
-      const port = wholeNumber('--port', options.port, 0, 65535)!;
+      const port = wholeNumberFlag('--port', options.port, 0, 65535)!;
+      // The defaults of `run`, over the bundled servers, with start's own flags.
       const outDir = defaultSiteDir();
-      const flags: RunFlags = {
-        servers: DEFAULT_SERVERS_FILE,
-        freshFor: '1h',
-        out: outDir,
-        siteUrl: `http://127.0.0.1:${port}/`,
-        build: true,
-        unsafeNoSandbox: options.unsafeNoSandbox,
-      };
+      const siteUrl = `http://127.0.0.1:${port}/`;
+      const config = await runConfigFrom({ servers: DEFAULT_SERVERS_FILE, out: outDir, siteUrl, unsafeNoSandbox: options.unsafeNoSandbox });
       // Quietly: only what is missing is printed, each with the command that installs it.
       for (const line of formatChecks(await runChecks({ database: false }), true)) console.error(`toolrisk doctor: ${line}`);
-      const prepared = await prepareRun(flags);
       const db = await openDatabase();
       const interrupts = interruptOnSignals();
       const progress = pipelineProgress();
       console.error(`toolrisk: crawling the ${path.basename(DEFAULT_SERVERS_FILE)} servers into ${db.location} (the first run installs them from npm)`);
       try {
-        const summary = await prepared.run(db, { onEvent: (e) => progress.event(e), signal: interrupts.signal });
+        const summary = await runOnce(db, config, { onEvent: (e) => progress.event(e), signal: interrupts.signal });
         progress.done();
         console.log(describeSummary(summary).join('\n'));
       } finally {
         interrupts.dispose();
-        await prepared.close();
         await db.close();
       }
       if (!options.serve || interrupts.signal.aborted) return;

@@ -3,7 +3,7 @@ import { sweepStaleRuns, sweptLines } from '../../crawler/run-lease.ts';
 import { openDatabase } from '../../db/index.ts';
 import { runStatus } from '../../pipeline/status.ts';
 import { formatTable, printJson } from '../output.ts';
-import { wholeNumber } from '../pipeline-options.ts';
+import { wholeNumberFlag } from '../flag-schemas.ts';
 
 export function registerStatus(program: Command): void {
   program
@@ -12,7 +12,7 @@ export function registerStatus(program: Command): void {
     .option('--run <id>', 'the run to show')
     .option('--json', 'print JSON')
     .action(async (flags: { run?: string; json?: boolean }) => {
-      const runId = wholeNumber('--run', flags.run, 1, Number.MAX_SAFE_INTEGER);
+      const runId = wholeNumberFlag('--run', flags.run, 1, Number.MAX_SAFE_INTEGER);
       const db = await openDatabase();
       try {
         for (const line of sweptLines(await sweepStaleRuns(db.orm))) console.error(line);

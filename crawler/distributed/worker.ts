@@ -4,7 +4,7 @@ import { recordAttempt, renewRunLease, serverAttempted, type Orm } from '../../d
 import { crawlTarget, type CrawlOptions, type CrawlResult } from '../connect/index.ts';
 import { holdLease, leaseMs, sweepStaleRuns, sweptLines } from '../run-lease.ts';
 import { storeResult } from '../run.ts';
-import { targetLabel } from '../targets.ts';
+import { targetLabel, targetsToTry } from '../targets.ts';
 import { CRAWL_QUEUE, LOST_QUEUE } from '../../queue/names.ts';
 import { type CrawlJob, failureReason, parseCrawlJob } from './crawl-job.ts';
 
@@ -135,11 +135,10 @@ export async function startCrawlWorker(options: WorkerOptions): Promise<CrawlWor
   };
 }
 
-/** Tries the job's targets in order until one lists its tools; unrunnable targets only when nothing else is listed. */
+/** Tries the job's targets in order until one lists its tools, as runCrawl does. */
 async function crawlServer(job: CrawlJob, options: CrawlOptions): Promise<CrawlResult[]> {
-  const runnable = job.targets.filter((t) => t.kind !== 'unrunnable');
   const results: CrawlResult[] = [];
-  for (const target of runnable.length > 0 ? runnable : job.targets) {
+  for (const target of targetsToTry(job.targets)) {
     const result = await crawlTarget(target, options);
     results.push(result);
     if (result.outcome === 'ok') break;
