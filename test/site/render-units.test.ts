@@ -184,7 +184,11 @@ describe('pageBreaks', () => {
 
   it('a row inserted near the top or removed changes only a page or two, not every later one', () => {
     const before = new Set(pageBreaks(rows).map(key));
-    for (const changed of [[row(-1), ...rows], [...rows.slice(0, 10), ...rows.slice(11)], [...rows.slice(0, 2500), row(99_999), ...rows.slice(2500)]]) {
+    for (const changed of [
+      [row(-1), ...rows],
+      [...rows.slice(0, 10), ...rows.slice(11)],
+      [...rows.slice(0, 2500), row(99_999), ...rows.slice(2500)],
+    ]) {
       const after = pageBreaks(changed).map(key);
       expect(after.filter((page) => !before.has(page)).length).toBeLessThanOrEqual(3);
     }
