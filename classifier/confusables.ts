@@ -75,7 +75,7 @@ const LOOK_ALIKE_SCRIPT = /[\u0370-\u03ff\u0400-\u052f]/u;
 const LATIN_LETTER = /[A-Za-z]/;
 
 /** Whether `text` has anything but ASCII (the common case has none, and costs one scan). */
-function hasNonAscii(text: string): boolean {
+export function hasNonAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return true;
   return false;
 }

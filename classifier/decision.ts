@@ -8,8 +8,8 @@ const CATEGORY_SET: Record<string, true> = { read: true, write: true, execute: t
 const WORST_FIRST: readonly Category[] = ['financial', 'destructive', 'execute', 'write', 'read'];
 /** Flags that only mean something for tools that change the world. */
 const CHANGE_ONLY_FLAGS: ReadonlySet<Flag> = new Set(['external_comm', 'bulk']);
-/** Flags about what a tool returns: a tool that only changes something hands back no third-party content. */
-const RETURN_ONLY_FLAGS: ReadonlySet<Flag> = new Set(['untrusted_content']);
+/** Flags about what a tool returns: a tool that only changes something hands back no third-party or private content. */
+const RETURN_ONLY_FLAGS: ReadonlySet<Flag> = new Set(['untrusted_content', 'private_data']);
 const RETURNS_CONTENT: ReadonlySet<Category> = new Set(['read', 'execute', 'unknown']);
 
 export type Scores = Record<Category, number>;

@@ -1,4 +1,4 @@
-import { mixesScripts } from './confusables.ts';
+import { hasNonAscii, mixesScripts } from './confusables.ts';
 import { HIDDEN_SECTION, INVISIBLE_RANGES, POISONING_RULES } from './rules/poisoning.ts';
 import { TriggerIndex } from './triggers.ts';
 import type { Evidence } from './types.ts';
@@ -22,7 +22,8 @@ export interface DescriptionScan {
  * the description is scanned here.
  */
 export function findPoisoning(name: string, title: string, description: string, evidence: Evidence[], scanned: DescriptionScan = scan(description)): void {
-  if (name) fromScan(name, 'name', scan(name), evidence);
+  // A name is only checked for hidden characters, and an ASCII name has none: no scan.
+  if (name && hasNonAscii(name)) fromScan(name, 'name', scan(name), evidence);
   if (title) fromScan(title, 'title', scan(title), evidence);
   for (const [text, field] of [
     [name, 'name'],

@@ -1,11 +1,11 @@
 import { POISONING_SCAN, type DescriptionScan } from '../poisoning.ts';
-import { DESCRIPTION_PREAMBLE, PHRASE_RULES } from '../rules/phrases.ts';
+import { DESCRIPTION_PREAMBLE, PHRASE_RULES, ROUTER_LEAD } from '../rules/phrases.ts';
 import { POISONING_RULES } from '../rules/poisoning.ts';
 import { ROUTER_VERBS, VERBS } from '../rules/verbs.ts';
 import { firstSentence, splitWords } from '../tokenize.ts';
 import { TriggerIndex } from '../triggers.ts';
 import type { Evidence } from '../types.ts';
-import { FLAG_THRESHOLD, OVERRIDDEN_VERB, UNKNOWN_BELOW, WEIGHTS } from '../weights.ts';
+import { FLAG_THRESHOLD, OVERRIDDEN_VERB, WEIGHTS } from '../weights.ts';
 import { readObjects } from './name.ts';
 
 /** One scan of a description finds the candidates of every phrase rule and then every poisoning rule. */
@@ -13,14 +13,13 @@ const TEXT_TRIGGERS = new TriggerIndex([...PHRASE_RULES, ...POISONING_RULES], PO
 const PHRASE_BITS = (1 << PHRASE_RULES.length) - 1;
 const CATEGORY_POINTS: ReadonlySet<string> = new Set(['read', 'write', 'execute', 'destructive', 'financial', 'unknown']);
 /**
- * The phrase rules worth looking for after the first sentence: those whose reduced weight can still
- * matter (reach the unknown bar for a category, the flag bar for a flag). The rest only fire up front.
+ * The phrase rules worth looking for after the first sentence: warnings about the tool itself (`anywhere`:
+ * "cannot be undone") and flag phrases whose reduced weight still reaches the flag bar. Category phrases
+ * are read in the first sentence only: what a tool does is said up front, and later sentences describe
+ * arguments, results and other tools (a DELETE there is weak evidence), so long descriptions cost little.
  */
 const LATER_PHRASE_BITS = PHRASE_RULES.reduce(
-  (bits, rule, i) =>
-    (rule.anywhere ? rule.weight : rule.weight * WEIGHTS.laterSentence) >= (CATEGORY_POINTS.has(rule.points) ? UNKNOWN_BELOW : FLAG_THRESHOLD)
-      ? bits | (1 << i)
-      : bits,
+  (bits, rule, i) => (rule.anywhere || (!CATEGORY_POINTS.has(rule.points) && rule.weight * WEIGHTS.laterSentence >= FLAG_THRESHOLD) ? bits | (1 << i) : bits),
   0,
 );
 
@@ -43,7 +42,7 @@ export function readDescription(description: string, nameVerb: string | undefine
   const scale = nameVerb ? WEIGHTS.descriptionVerbSupporting / WEIGHTS.descriptionVerb : 1;
   for (const e of read.lead) evidence.push({ ...e, weight: e.weight * scale });
   if (read.verb && read.overridden && read.verb === nameVerb) {
-    for (const e of evidence) if (e.rule === `name-verb:${nameVerb}`) e.weight *= OVERRIDDEN_VERB;
+    for (const e of evidence) if (e.rule === `name-verb:${nameVerb}` || e.rule === `title-verb:${nameVerb}`) e.weight *= OVERRIDDEN_VERB;
   }
   for (const e of read.phrases) evidence.push({ ...e });
   return { verb: read.verb !== undefined, router: read.router, poisoning: read.poisoning };
@@ -77,8 +76,10 @@ function factsOf(description: string): DescriptionFacts {
   const { first, rest } = firstSentence(description);
   const lead = first.replace(DESCRIPTION_PREAMBLE, '');
   const firstWord = /^[A-Za-z]+/.exec(lead)?.[0]?.toLowerCase();
-  const router = firstWord !== undefined && ROUTER_VERBS.has(firstWord);
-  const verb = firstWord ? verbOf(firstWord) : undefined;
+  const dispatches = ROUTER_LEAD.test(lead);
+  const router = dispatches || (firstWord !== undefined && ROUTER_VERBS.has(firstWord));
+  // "Select and run one of …" names no action of its own: the operations it lists do.
+  const verb = firstWord && !dispatches ? verbOf(firstWord) : undefined;
   const leadEvidence: Evidence[] = [];
   let overridden = false;
   if (verb) {
@@ -122,6 +123,8 @@ function factsOf(description: string): DescriptionFacts {
 }
 
 const CLAUSE = /[:;,(/]|\s(?:or|and)\s/;
+/** An operation named as an identifier (`manage-env-vars`, `update_forms`), not in prose. */
+const OPERATION_NAME = /^\s*[a-z]+[-_][a-z0-9_-]+\s*$/i;
 /** `action='join'`, `operation: "delete"`: an operation the description names by its argument. */
 const NAMED_OPERATION = /\b(?:action|operation|command|mode|op|method)\s*[=:]\s*['"`]([a-z][a-z_-]{1,30})['"`]/gi;
 
@@ -131,10 +134,25 @@ const NAMED_OPERATION = /\b(?:action|operation|command|mode|op|method)\s*[=:]\s*
  * with what its own object implies. Returns how many it found.
  */
 export function readOperations(description: string, nameWords: readonly string[], evidence: Evidence[]): number {
-  const lead = firstSentence(description).first.replace(DESCRIPTION_PREAMBLE, '');
+  const lead = firstSentence(description).first.replace(DESCRIPTION_PREAMBLE, '').replace(ROUTER_LEAD, '');
   let found = 0;
+  let first = true;
   for (const clause of lead.split(CLAUSE)) {
     const words = splitWords(clause);
+    const leading = first;
+    first = false;
+    // A listed operation that itself manages something (`manage-env-vars`) may delete what it manages.
+    if (!leading && words.length > 1 && ROUTER_VERBS.has(words[0]) && OPERATION_NAME.test(clause)) {
+      found++;
+      evidence.push({
+        rule: 'description-operation:manage',
+        field: 'description',
+        match: clause.trim().slice(0, 60),
+        points: 'destructive',
+        weight: WEIGHTS.actionEnum,
+      });
+      continue;
+    }
     const verb = words.length > 0 ? verbOf(words[0]) : undefined;
     if (!verb) continue;
     found++;

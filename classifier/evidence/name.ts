@@ -1,6 +1,16 @@
 import { DATA_NOUNS, NOT_SENT_OBJECTS, OBJECT_RULES, OBJECT_STOPWORDS, OUTBOUND_VERBS } from '../rules/objects.ts';
 import { OBJECT_RULE_NAMES, OBJECT_RULE_VERBS, OBJECT_RULES_BY_WORD } from '../rules/indexes.ts';
-import { COMPOUND_NOUNS, CONJUNCTIONS, HTTP_METHOD_PREFIXES, LEADING_ONLY_VERBS, NOUN_LIKE_VERBS, ROUTER_VERBS, VERBS, type VerbRule } from '../rules/verbs.ts';
+import {
+  COMPOUND_NOUNS,
+  CONJUNCTIONS,
+  FIGURE_NOUNS,
+  HTTP_METHOD_PREFIXES,
+  LEADING_ONLY_VERBS,
+  NOUN_LIKE_VERBS,
+  ROUTER_VERBS,
+  VERBS,
+  type VerbRule,
+} from '../rules/verbs.ts';
 import type { Evidence } from '../types.ts';
 import { OVERRIDDEN_VERB, WEIGHTS } from '../weights.ts';
 
@@ -34,7 +44,10 @@ export function readName(words: string[], field: 'name' | 'title', weight: numbe
       }
     }
   }
-  if (HTTP_METHOD_PREFIXES.has(words[at]) && VERBS.has(words[at + 1])) at++;
+  if (HTTP_METHOD_PREFIXES.has(words[at]) && VERBS.has(words[at + 1])) {
+    // The method is no object of the verb after it (`API-post-search` searches; it posts nothing).
+    words = [...words.slice(0, at), ...words.slice(at + 1)];
+  }
   const verb = words[at];
   const rule = VERBS.get(verb)!;
   const overridden = readObjects(words, at, verb, rule, field, weight, evidence);
@@ -59,8 +72,18 @@ export function readName(words: string[], field: 'name' | 'title', weight: numbe
 
 function isVerbAt(words: readonly string[], i: number): boolean {
   const word = words[i];
-  return VERBS.has(word) && !COMPOUND_NOUNS.get(word)?.has(words[i + 1]) && (i === 0 || !LEADING_ONLY_VERBS.has(word));
+  return (
+    VERBS.has(word) &&
+    !COMPOUND_NOUNS.get(word)?.has(words[i + 1]) &&
+    (i === 0 || !LEADING_ONLY_VERBS.has(word)) &&
+    // Only where it matters: `test_statistics` reads either way.
+    !(NOUN_LIKE_VERBS.has(word) && FIGURE_NOUNS.has(words[i + 1]) && VERBS.get(word)!.category !== 'read')
+  );
 }
+
+/** Which call of readObjects each object rule last fired in: no clearing between calls. */
+const firedIn = new Float64Array(OBJECT_RULES.length);
+let calls = 0;
 
 /** What the words other than the verb imply with it. Returns whether a rule overrides the verb. */
 export function readObjects(
@@ -82,21 +105,21 @@ export function readObjects(
   // `pods_delete` names its object before the verb; `delete_pod_by_name` after it.
   const head = headEnd > at + 1 ? words[headEnd - 1] : at > 0 ? words[at - 1] : undefined;
   let overrides = false;
-  let fired = 0; // bit i: OBJECT_RULES[i] has fired
+  const call = ++calls; // a rule has fired in this call when firedIn[r] === call
   for (let i = 0; i < words.length; i++) {
     if (i === at) continue;
     const indexes = OBJECT_RULES_BY_WORD.get(words[i]);
     if (!indexes) continue;
     for (const r of indexes) {
       const rule = OBJECT_RULES[r];
-      if (fired & (1 << r)) continue;
+      if (firedIn[r] === call) continue;
       if (rule.headOnly && words[i] !== head) continue;
       if (rule.after && (i === 0 || !rule.after.includes(words[i - 1]))) continue;
       if (rule.notAfter && i > 0 && rule.notAfter.includes(words[i - 1])) continue;
       if (rule.unlessHead && head !== undefined && rule.unlessHead.includes(head)) continue;
       const verbs = OBJECT_RULE_VERBS[r];
       if (verbs ? !verbs.has(verb) : rule.verbCategories ? !rule.verbCategories.includes(verbRule.category) : false) continue;
-      fired |= 1 << r;
+      firedIn[r] = call;
       if (rule.overridesVerb) overrides = true;
       const weight = rule.weight * (scale / WEIGHTS.nameVerb);
       const match = `${verb} … ${words[i]}`;

@@ -79,6 +79,7 @@ function applyArgumentRules(
     if (fired & (1 << r) || (rule.types && (!type || !rule.types.includes(type)))) continue;
     if (rule.unless && isRecord(definition) && (matches(rule.unless, definition.description) || matches(rule.unless, definition.default))) continue;
     if (rule.unlessBeside?.some((sibling) => sibling in properties)) continue;
+    if (rule.enumHas && !enumHolds(definition, rule.enumHas)) continue;
     fired |= 1 << r;
     evidence.push({ rule: ARGUMENT_RULE_NAMES[r], field: 'inputSchema', match: argument, points: rule.points, weight: rule.weight });
   }
@@ -116,6 +117,12 @@ function readActionValues(argument: string, definition: Record<string, unknown>,
     });
   }
   return operations;
+}
+
+function enumHolds(definition: unknown, wanted: readonly string[]): boolean {
+  if (!isRecord(definition) || !Array.isArray(definition.enum)) return false;
+  for (const value of definition.enum) if (typeof value === 'string' && wanted.includes(value.toLowerCase())) return true;
+  return false;
 }
 
 function matches(pattern: RegExp, value: unknown): boolean {

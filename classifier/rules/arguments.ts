@@ -15,6 +15,8 @@ export interface ArgumentRule {
   headWord?: boolean;
   /** The argument's own description or default shows it is something else (a JSONPath, not a file). */
   unless?: RegExp;
+  /** The argument's enum must hold one of these values (any case): `side: BUY | SELL` is a trade's side. */
+  enumHas?: string[];
   /** A sibling argument shows the value lives elsewhere (`path` beside `owner` and `repo` is a path in a remote repository). */
   unlessBeside?: string[];
   points: Category | Flag;
@@ -96,6 +98,15 @@ export const ARGUMENT_RULES: readonly ArgumentRule[] = [
     weight: 0.5,
   },
   {
+    // Creating an order with a buy/sell side trades, whatever the verb (`create_order` on an exchange).
+    id: 'trade-side',
+    names: ['side', 'order_side', 'orderside', 'trade_side', 'direction'],
+    exact: true,
+    enumHas: ['buy', 'sell'],
+    points: 'financial',
+    weight: 0.75,
+  },
+  {
     id: 'money-amount',
     names: ['amount', 'price', 'currency', 'notional', 'qty', 'quantity', 'side', 'limit_price', 'stop_price'],
     points: 'financial',
@@ -107,6 +118,15 @@ export const ARGUMENT_RULES: readonly ArgumentRule[] = [
     exact: true,
     points: 'external_comm',
     weight: 0.4,
+  },
+  {
+    // A batch call's list of what to delete (`{ create: [...], update: [...], delete: [ids] }`).
+    id: 'delete-list',
+    names: ['delete', 'remove', 'destroy', 'delete_ids', 'deleteids', 'remove_ids', 'removeids', 'ids_to_delete', 'to_delete'],
+    exact: true,
+    types: ['array'],
+    points: 'destructive',
+    weight: 0.7,
   },
   {
     id: 'force-switch',

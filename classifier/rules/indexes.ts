@@ -16,7 +16,6 @@ export const ARGUMENT_RULE_NAMES = ARGUMENT_RULES.map((rule) => `argument:${rule
 
 /** Word → indexes of the object rules that name it. */
 function indexObjectRules(rules: readonly ObjectRule[]): Map<string, number[]> {
-  if (rules.length > 31) throw new Error('at most 31 object rules (their firing is tracked in a bit mask)');
   const index = new Map<string, number[]>();
   rules.forEach((rule, r) => {
     for (const word of rule.objects) index.set(word, [...(index.get(word) ?? []), r]);

@@ -28,7 +28,7 @@ export interface ObjectRule {
 const WRITES: Category[] = ['write', 'destructive', 'execute', 'financial'];
 
 /** Head nouns that say a tool reads the shape of some data, not the data itself. */
-const METADATA_HEADS = [
+export const METADATA_HEADS = [
   'type',
   'types',
   'field',
@@ -48,7 +48,32 @@ const METADATA_HEADS = [
   'properties',
   'template',
   'templates',
+  'status',
+  'policy',
+  'policies',
+  'role',
+  'roles',
+  'group',
+  'groups',
+  'folder',
+  'folders',
+  'attributes',
+  'memberships',
+  'import',
+  'imports',
+  'property',
+  'segments',
+  'topics',
+  'metrics',
+  'gateway',
+  'gateways',
+  'searches',
+  'setup',
+  'metadata',
 ];
+
+/** Words that make the next one a part of some machinery, not a person's data: IAM users, cluster nodes, console messages. */
+const INFRASTRUCTURE_QUALIFIERS = ['iam', 'db', 'database', 'broker', 'cluster', 'console', 'webhook', 'traffic', 'system', 'service'];
 
 export const OBJECT_RULES: readonly ObjectRule[] = [
   {
@@ -117,14 +142,25 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   {
     id: 'open-a-session',
     verbs: ['initialize', 'init', 'open', 'start', 'establish', 'connect'],
-    objects: ['connection', 'connections', 'session', 'sessions'],
+    // Connecting the client to a data source reads; connecting something to something else changes it.
+    objects: ['connection', 'connections', 'session', 'sessions', 'database', 'databases', 'db', 'cluster', 'instance', 'deployment', 'server', 'servers'],
     category: 'read',
     overridesVerb: true,
     weight: 0.85,
   },
   {
+    // Verifying a domain or sender starts a verification that changes its state; verifying a signature only checks.
+    id: 'start-verification',
+    verbs: ['verify'],
+    objects: ['domain', 'domains', 'identity', 'identities', 'sender', 'senders', 'claim', 'ownership', 'phone', 'number'],
+    headOnly: true,
+    category: 'write',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
     id: 'remove-from',
-    verbs: ['remove', 'unassign', 'detach', 'unlink'],
+    verbs: ['remove', 'unassign', 'detach', 'unlink', 'disconnect'],
     objects: ['from'],
     category: 'write',
     overridesVerb: true,
@@ -217,10 +253,6 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'payouts',
       'transfer',
       'transfers',
-      'order',
-      'orders',
-      'trade',
-      'trades',
       'purchase',
       'purchases',
       'transaction',
@@ -236,6 +268,15 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'money',
       'coins',
     ],
+    headOnly: true,
+    category: 'financial',
+    weight: 0.85,
+  },
+  {
+    // Placing or submitting an order trades; creating or adding one records a sale (a shop's order).
+    id: 'trade-order',
+    verbs: ['place', 'submit', 'execute', 'replace', 'make', 'exercise'],
+    objects: ['order', 'orders', 'trade', 'trades'],
     headOnly: true,
     category: 'financial',
     weight: 0.85,
@@ -365,6 +406,16 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     category: 'write',
     overridesVerb: true,
     weight: 0.9,
+  },
+  {
+    // Testing a notification, webhook or mail sends a test one: it reaches a desktop, an endpoint, an inbox.
+    id: 'send-a-test',
+    verbs: ['test'],
+    objects: ['notification', 'notifications', 'webhook', 'webhooks', 'email', 'emails', 'alert', 'alerts', 'message', 'sms'],
+    headOnly: true,
+    category: 'write',
+    overridesVerb: true,
+    weight: 0.85,
   },
   {
     id: 'give-feedback',
@@ -545,6 +596,10 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'roles',
       'permission',
       'permissions',
+      'suppression',
+      'suppressions',
+      'exclusion',
+      'exclusions',
     ],
     category: 'write',
     overridesVerb: true,
@@ -697,6 +752,8 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     id: 'personal-data',
     verbCategories: ['read'],
     unlessHead: METADATA_HEADS,
+    // Accounts, users and events of a system rather than of people: `list_db_users`, `console_messages`.
+    notAfter: INFRASTRUCTURE_QUALIFIERS,
     objects: [
       'email',
       'emails',
@@ -723,10 +780,6 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'threads',
       'chat',
       'chats',
-      'file',
-      'files',
-      'document',
-      'documents',
       'note',
       'notes',
       'record',
@@ -761,7 +814,6 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'discussions',
       'diff',
       'env',
-      'graph',
       'nodes',
       'events',
       'stacktrace',
@@ -785,9 +837,39 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     weight: 0.55,
   },
   {
+    // Opening a file, a document or code hands back what people wrote in it; finding, listing or checking one does not.
+    id: 'file-contents',
+    verbs: [
+      'read',
+      'get',
+      'fetch',
+      'retrieve',
+      'download',
+      'open',
+      'cat',
+      'view',
+      'show',
+      'load',
+      'extract',
+      'export',
+      'head',
+      'tail',
+      'blame',
+      'print',
+      'display',
+    ],
+    unlessHead: [...METADATA_HEADS, 'info', 'information', 'alert', 'alerts', 'finding', 'findings', 'log', 'logs', 'history'],
+    notAfter: ['policy'],
+    objects: ['file', 'files', 'document', 'documents', 'code', 'commit'],
+    flags: ['private_data'],
+    weight: 0.55,
+  },
+  {
     id: 'third-party-content',
     verbCategories: ['read'],
     unlessHead: METADATA_HEADS,
+    // Lines a system writes about itself (audit, status, commit logs), a policy's text: not third parties'.
+    notAfter: ['audit', 'commit', 'status', 'policy', 'node', 'nodes', 'system'],
     objects: [
       'web',
       'page',
@@ -840,8 +922,9 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'results',
       'transcript',
       'readme',
-      'log',
       'logs',
+      'block',
+      'blocks',
       'attachment',
       'attachments',
     ],

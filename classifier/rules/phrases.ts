@@ -176,8 +176,11 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
   {
     id: 'web-content',
     example: 'Fetches a web page and converts it to markdown.',
-    triggers: ['web', 'url', 'html', 'scrap', 'crawl', 'search'],
-    pattern: /\b(?:web ?pages?|websites?|urls?|html|scrap(?:e|es|ing)|crawl(?:s|ing)?|search(?:es)? the web|web search)\b/i,
+    // A URL counts where the tool goes to it ("Navigate to a URL", "fetch any URL"), not where it hands one
+    // back or names a kind of link ("Get the dashboard URL", "returns download URLs").
+    triggers: ['web', 'html', 'scrap', 'crawl', 'search', 'url'],
+    pattern:
+      /\b(?:web ?pages?|websites?|html|scrap(?:e|es|ing)|crawl(?:s|ing)?|search(?:es)? the web|web search|(?:to|from|at|by|opens?|loads?|fetch(?:es)?|visits?|navigates?|any|arbitrary|given)\s+(?:(?:a|an|the|one|any|given|specific|remote|web|website|page|target|public|external|single)\s+)*urls?)\b/i,
     points: 'untrusted_content',
     weight: 0.5,
   },
@@ -206,6 +209,13 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     weight: 0.4,
   },
 ];
+
+/**
+ * The opening of a description that dispatches what it lists: "Select and run one of the following write
+ * operations update-forms, manage-env-vars, …". The operations follow it.
+ */
+export const ROUTER_LEAD =
+  /^(?:select|choose|pick)(?:\s+and\s+(?:run|execute|call|invoke|perform))?\s+one\s+of\s+(?:the\s+following|these)\b[^:.]{0,80}?\b(?:operations?|actions?|commands?|tools?)\b(?:\s*\([^)]{0,40}\))?\s*:?/i;
 
 /**
  * Openers that precede the real verb of a description's first sentence: "This tool will fetch…",

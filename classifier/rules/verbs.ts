@@ -122,7 +122,6 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'output',
     'simulate',
     'obtain',
-    'connect',
     'disconnect',
     'summarise',
     'cat',
@@ -233,6 +232,7 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'downgrade',
     'install',
     'enroll',
+    'connect',
     'link',
     'unlink',
     'attach',
@@ -544,6 +544,31 @@ export const NOUN_LIKE_VERBS: ReadonlySet<string> = new Set([
   'sample',
   'seed',
   'deposit',
+]);
+
+/**
+ * Nouns after which a noun-like verb is a noun too: `email_metrics`, `order_status`, `build_history` name
+ * data about emails, orders and builds.
+ */
+export const FIGURE_NOUNS: ReadonlySet<string> = new Set([
+  'metrics',
+  'stats',
+  'statistics',
+  'status',
+  'count',
+  'counts',
+  'summary',
+  'overview',
+  'details',
+  'info',
+  'analytics',
+  'insights',
+  'history',
+  'settings',
+  'config',
+  'types',
+  'fields',
+  'schema',
 ]);
 
 /**

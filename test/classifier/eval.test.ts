@@ -29,16 +29,11 @@ describe('evaluation on the labelled dev set (998 real tools)', () => {
     expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0);
   });
 
-  it('reports per-flag precision and recall; the flags that meet the 80%/60% bar keep meeting it', () => {
-    for (const flag of ['bulk', 'credential_admin', 'freeform_input', 'external_comm']) {
+  it('reports per-flag precision and recall: every flag meets the 80%/60% bar', () => {
+    for (const flag of ['bulk', 'credential_admin', 'freeform_input', 'external_comm', 'private_data', 'untrusted_content']) {
       expect(report.flags[flag].precision, flag).toBeGreaterThanOrEqual(0.8);
       expect(report.flags[flag].recall, flag).toBeGreaterThanOrEqual(0.6);
     }
-    // Below the bar today (docs/classifier.md): kept from getting worse.
-    expect(report.flags.private_data.precision).toBeGreaterThanOrEqual(0.69);
-    expect(report.flags.private_data.recall).toBeGreaterThanOrEqual(0.6);
-    expect(report.flags.untrusted_content.precision).toBeGreaterThanOrEqual(0.69);
-    expect(report.flags.untrusted_content.recall).toBeGreaterThanOrEqual(0.8);
   });
 
   it('reports a per-server table that adds up to the whole', () => {
@@ -89,14 +84,14 @@ describe('the fresh set crawled after the rule changes (31 tools, 5 npm servers)
 });
 
 describe('the second fresh set (356 tools, 11 npm servers of mail, CRM, e-commerce, devops, search), scored once', () => {
-  it('keeps its first score: 94.7% three-way (337/356), 94.4% five-way, one dangerous tool read', async () => {
+  it('scored 94.7% once (337/356); as a regression set now 98.3% three-way (350/356), 98.0% five-way, nothing dangerous read', async () => {
     const report = await evaluateFile(UNSEEN_SERVICES);
     expect(report.count).toBe(356);
     expect(report.servers.length).toBe(11);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(337);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(336);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(350);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(349);
     expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.003);
-    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBeLessThanOrEqual(1);
+    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0);
   });
 });
 

@@ -182,9 +182,121 @@ describe('flags', () => {
     expect(flagsOf('get_calendar', 'Returns the market calendar for a date range.')).not.toContain('private_data');
   });
 
+  it("private_data is what people wrote or own: a file's contents, not its metadata or a search for its name", () => {
+    expect(flagsOf('read_file', 'Read the complete contents of a file.')).toContain('private_data');
+    expect(flagsOf('get_worker_code', 'Get the source code of a worker.')).toContain('private_data');
+    expect(flagsOf('get_file_info', 'Retrieve metadata about a file.')).not.toContain('private_data');
+    expect(flagsOf('search_files', 'Search for files matching a glob pattern.')).not.toContain('private_data');
+    expect(flagsOf('list_files', 'List the files in a directory.')).not.toContain('private_data');
+  });
+
+  it("private_data is not a system's own accounts, nodes or messages, nor the policies and groups around users", () => {
+    expect(flagsOf('list_customers', 'List the customers of the shop.')).toContain('private_data');
+    expect(flagsOf('list_users', 'List the users of the workspace.')).toContain('private_data');
+    expect(flagsOf('list_db_users', 'List database users.')).not.toContain('private_data');
+    expect(flagsOf('list_console_messages', 'List all console messages.')).not.toContain('private_data');
+    expect(flagsOf('list_user_policies', 'List the inline policies of a user.')).not.toContain('private_data');
+    expect(flagsOf('list_user_groups', 'List all user groups.')).not.toContain('private_data');
+    expect(flagsOf('get_email_status', 'Get the read state of an email.')).not.toContain('private_data');
+  });
+
+  it('private_data is about what a tool hands back: a write that names a conversation returns none', () => {
+    expect(flagsOf('resolve_thread', 'Resolve a review thread.')).not.toContain('private_data');
+    expect(flagsOf('get_thread', 'Get a review thread.')).toContain('private_data');
+  });
+
+  it('untrusted_content from a URL is where the tool goes to it, not a URL it hands back', () => {
+    expect(flagsOf('browser_navigate', 'Navigate to a URL.')).toContain('untrusted_content');
+    expect(flagsOf('fetch', 'Fetches any URL from the internet.')).toContain('untrusted_content');
+    expect(flagsOf('get_project_url', 'Gets the API URL for a project.')).not.toContain('untrusted_content');
+    expect(flagsOf('get_price_list_urls', 'Get download URLs for pricing files.')).not.toContain('untrusted_content');
+  });
+
+  it('untrusted_content is not the lines a system writes about itself: audit, status and commit logs', () => {
+    expect(flagsOf('get_build_logs', 'Get the logs of a build.')).toContain('untrusted_content');
+    expect(flagsOf('find_audit_logs', 'Find all audit logs of an account.')).not.toContain('untrusted_content');
+    expect(flagsOf('fleet_status_logs', 'Retrieve fleet status logs.')).not.toContain('untrusted_content');
+    expect(flagsOf('git_log', 'Shows the commit logs.')).not.toContain('untrusted_content');
+  });
+
+  it('an HTTP method before the verb is no object of it', () => {
+    expect(flagsOf('API-post-search', 'Search by title')).not.toContain('untrusted_content');
+    expect(flagsOf('get_post', 'Get a post of a forum.')).toContain('untrusted_content');
+  });
+
   it('bulk is where one call multiplies the damage', () => {
     expect(classify({ name: 'delete_many' }).flags).toContain('bulk');
     expect(classify({ name: 'git_add', inputSchema: { type: 'object', properties: { files: { type: 'array' } } } }).flags).not.toContain('bulk');
+  });
+});
+
+describe('the second fresh set: its error patterns, each with a near miss', () => {
+  const schema = (properties: Record<string, unknown>) => ({ type: 'object', properties });
+
+  it('a router that lists its operations after "Select and run one of the following" takes the worst of them', () => {
+    const lead = 'Select and run one of the following Example write operations';
+    expect(categoryOf('site-services-updater', `${lead} update-site-name, manage-env-vars, create-new-site`)).toBe('destructive');
+    expect(categoryOf('site-extension-updater', `${lead} change-extension-installation, initialize-database`)).toBe('write');
+    expect(categoryOf('site-services-reader', 'Select and run one of the following Example read operations (read-only) get-site, get-site-members')).toBe(
+      'read',
+    );
+    // Near miss: "select" that is not a dispatch still selects.
+    expect(categoryOf('select_rows', 'Select rows from the table that match a filter.')).toBe('read');
+  });
+
+  it('connecting a client to a data source reads; connecting to or disconnecting from a shared space changes it', () => {
+    expect(categoryOf('connect-to-editor', 'Show agent presence in the dashboard editor.')).toBe('write');
+    expect(categoryOf('disconnect-from-editor', 'Remove agent presence from the dashboard editor.')).toBe('write');
+    expect(categoryOf('connect_to_database', 'Connect to a specific database and save the connection.')).toBe('read');
+    expect(categoryOf('connect', 'Connect to a database instance and get back a connection ID.')).toBe('read');
+    expect(categoryOf('disconnect', 'Close the database connection.')).toBe('read');
+  });
+
+  it('verifying a domain or sender starts a verification (write); verifying a signature only checks', () => {
+    expect(categoryOf('verify-domain', 'Trigger domain verification.')).toBe('write');
+    expect(categoryOf('verify_sender_identity')).toBe('write');
+    expect(categoryOf('verify_signature', 'Verify the signature of a payload.')).toBe('read');
+  });
+
+  it('removing an entry from a suppression or exclusion list is a write; removing the entity is destructive', () => {
+    expect(categoryOf('remove-suppression', 'Remove an entry from the suppression list.')).toBe('write');
+    expect(categoryOf('remove_exclusion')).toBe('write');
+    expect(categoryOf('remove_domain', 'Remove a domain.')).toBe('destructive');
+  });
+
+  it('a batch update whose input lists records to delete deletes; one that only creates and updates writes', () => {
+    const batch = schema({ create: { type: 'array' }, update: { type: 'array' }, delete: { type: 'array', items: { type: 'integer' } } });
+    expect(classify({ name: 'products_batch_update', description: 'Batch update products', inputSchema: batch }).category).toBe('destructive');
+    const noDelete = schema({ create: { type: 'array' }, update: { type: 'array' } });
+    expect(classify({ name: 'products_batch_update', description: 'Batch update products', inputSchema: noDelete }).category).toBe('write');
+    // A switch named delete is not a list of what to delete.
+    expect(classify({ name: 'update_branch', inputSchema: schema({ delete: { type: 'boolean' } }) }).category).toBe('write');
+  });
+
+  it('creating an order records a sale (write); placing or submitting one trades (financial)', () => {
+    expect(categoryOf('orders_create', 'Create a new order')).toBe('write');
+    expect(categoryOf('add_order', 'Add an order to the shop.')).toBe('write');
+    expect(categoryOf('place_order', 'Place an order for the items in the cart.')).toBe('financial');
+    expect(categoryOf('submit_order')).toBe('financial');
+    expect(categoryOf('create_order', 'Create a buy order for a stock symbol.')).toBe('financial');
+    // An order with a buy/sell side is a trade whatever the verb; a sort direction is not.
+    const trade = schema({ symbol: { type: 'string' }, side: { type: 'string', enum: ['BUY', 'SELL'] }, quantity: { type: 'number' } });
+    expect(classify({ name: 'create_order', description: 'Create a new order.', inputSchema: trade }).category).toBe('financial');
+    const sorted = schema({ direction: { type: 'string', enum: ['asc', 'desc'] } });
+    expect(classify({ name: 'create_order', description: 'Create a new order.', inputSchema: sorted }).category).toBe('write');
+  });
+
+  it('testing a notification or webhook sends a test one (write); testing a connection checks', () => {
+    expect(categoryOf('test_notification', 'Send a test desktop notification.')).toBe('write');
+    expect(categoryOf('test_webhook')).toBe('write');
+    expect(categoryOf('test_connection', 'Test the database connection.')).toBe('read');
+  });
+
+  it('a noun-like verb before a figure noun is a noun: "Email Metrics" reads figures about emails', () => {
+    expect(classify({ name: 'get-email-metrics', title: 'Email Metrics', description: 'Retrieve email delivery metrics.' }).category).toBe('read');
+    expect(categoryOf('order_status')).toBe('read');
+    // Near miss: the same verb before its object still acts.
+    expect(classify({ name: 'email-report', title: 'Email Report', description: 'Email the report to a recipient.' }).category).toBe('write');
   });
 });
 

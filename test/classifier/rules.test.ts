@@ -94,11 +94,15 @@ describe('phrase rules', () => {
     });
   }
 
-  it('weighs a phrase in the first sentence more than the same phrase later', () => {
+  it('reads phrases in the first sentence (a later one counts half, where that still matters)', () => {
     const early = classify({ name: 'x', description: 'Deletes old items. Returns nothing.' });
     const late = classify({ name: 'x', description: 'Returns the items. A nightly job deletes old items.' });
-    const weight = (c: ReturnType<typeof classify>) => c.evidence.find((e) => e.rule === 'phrase:deletes')!.weight;
-    expect(weight(early)).toBeGreaterThan(weight(late));
+    expect(early.evidence.find((e) => e.rule === 'phrase:deletes')?.weight).toBe(0.6);
+    expect(late.evidence.find((e) => e.rule === 'phrase:deletes')).toBeUndefined();
+    const flagEarly = classify({ name: 'x', description: 'Sends an email to the recipients. Returns its ID.' });
+    const flagLate = classify({ name: 'x', description: 'Returns an ID. The service sends an email to the recipients.' });
+    const sends = (c: ReturnType<typeof classify>) => c.evidence.find((e) => e.rule === 'phrase:sends-to-others')?.weight ?? 0;
+    expect(sends(flagEarly)).toBeGreaterThan(sends(flagLate));
     // except warnings about the tool itself, which count wherever they are
     const warned = classify({ name: 'update_item', description: 'Updates an item. This cannot be undone.' });
     expect(warned.evidence.find((e) => e.rule === 'phrase:irreversible')!.weight).toBe(0.75);
@@ -113,7 +117,8 @@ describe('phrase rules', () => {
 describe('argument rules', () => {
   for (const rule of ARGUMENT_RULES) {
     it(`${rule.id} fires on an argument named ${rule.names[0]}`, () => {
-      const schema = { type: 'object', properties: { [rule.names[0]]: { type: rule.types?.[0] ?? 'string' } } };
+      const definition = { type: rule.types?.[0] ?? 'string', ...(rule.enumHas ? { enum: rule.enumHas } : {}) };
+      const schema = { type: 'object', properties: { [rule.names[0]]: definition } };
       const c = classify({ name: 'tool', inputSchema: schema });
       expect(c.evidence).toContainEqual(
         expect.objectContaining({ rule: `argument:${rule.id}`, field: 'inputSchema', match: rule.names[0], points: rule.points }),
