@@ -665,6 +665,15 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     weight: 0.9,
   },
   {
+    // Signalling a process (TERM, KILL) ends it, as `kill_process` does; signalling a workflow sends it a message.
+    id: 'signal-a-process',
+    verbs: ['signal'],
+    objects: ['process', 'processes', 'pid'],
+    category: 'destructive',
+    overridesVerb: true,
+    weight: 0.9,
+  },
+  {
     // Watching a card, issue or repository subscribes to its notifications; watching logs or files only reads them.
     id: 'watch-an-item',
     verbs: ['watch', 'unwatch'],

@@ -174,6 +174,7 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'style',
     'replay',
     'repair',
+    'signal',
     'upload',
     'append',
     'rename',

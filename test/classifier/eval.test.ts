@@ -96,12 +96,12 @@ describe('the second fresh set (356 tools, 11 npm servers of mail, CRM, e-commer
 });
 
 describe('the third fresh set (707 tools, 20 npm servers), scored once with 2.2.0', () => {
-  it('scored 90.2% once (638/707); as a regression set now 95.0% three-way (672/707), 94.9% five-way, one dangerous tool read', async () => {
+  it('scored 90.2% once (638/707); as a regression set now 95.2% three-way (673/707), 95.0% five-way, one dangerous tool read', async () => {
     const report = await evaluateFile(UNSEEN_FRESH_3);
     expect(report.count).toBe(707);
     expect(report.servers.length).toBe(20);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(672);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(671);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(673);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(672);
     expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.003);
     // `open-session` on a remote host, read as opening a session; see docs/classifier.md's disagreements
     expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBeLessThanOrEqual(1);

@@ -405,6 +405,11 @@ describe('patterns of the third fresh set (2.3.0)', () => {
     expect(categoryOf('set_project_owner', 'Set the owner of a project.')).toBe('write');
   });
 
+  it('signalling a process ends it, as killing it does; signalling a workflow sends it a message', () => {
+    expect(categoryOf('signal_process', 'Send a signal (TERM, KILL) to a process by PID.')).toBe('destructive');
+    expect(categoryOf('signal_workflow', 'Send a signal to a running workflow.')).toBe('write');
+  });
+
   it('replaying an event or repairing something writes', () => {
     expect(categoryOf('replay_event', 'Resend an event to its destination.')).toBe('write');
     expect(categoryOf('repair_index')).toBe('write');
