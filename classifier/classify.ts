@@ -14,7 +14,7 @@ import { DECISION_THRESHOLD, UNKNOWN_BELOW, WEIGHTS } from './weights.ts';
 export { WEIGHTS } from './weights.ts';
 
 /** Bump when rules change: stored classifications of another version are recomputed. */
-export const CLASSIFIER_VERSION = '2.2.0';
+export const CLASSIFIER_VERSION = '2.3.0';
 
 /** Below this confidence a verdict is shown as needing a person's review. */
 export const REVIEW_BELOW = 0.5;
@@ -49,7 +49,7 @@ export function classify(tool: ToolInput): Classification {
   if (title) readName(splitWords(title), 'title', WEIGHTS.titleVerb, evidence);
   const described = readDescription(description, reading.verbs[0], evidence);
   if (reading.verbs.length === 0 && !described.verb) readDataNouns(nameWords, evidence);
-  const schema = readSchema(tool.inputSchema, nameWords, evidence);
+  const schema = readSchema(tool.inputSchema, nameWords, reading.verbs[0], evidence);
   if (reading.router || described.router || (reading.verbs.length === 0 && schema.actionArgument)) {
     const named = readOperations(description, nameWords, evidence) + schema.operations;
     if (named === 0 && !hasCategoryEvidence(evidence))

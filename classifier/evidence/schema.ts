@@ -14,8 +14,11 @@ export interface SchemaReading {
   operations: number;
 }
 
+/** Name verbs that list a collection: an `action` enum on them filters the listing (`list_adjustments` by `action: refund`). */
+const LISTING_VERBS: ReadonlySet<string> = new Set(['list', 'search', 'find', 'filter', 'count']);
+
 /** Argument names and types, and enum/const values of action-like arguments (`action: delete`). */
-export function readSchema(schema: unknown, nameWords: readonly string[], evidence: Evidence[]): SchemaReading {
+export function readSchema(schema: unknown, nameWords: readonly string[], nameVerb: string | undefined, evidence: Evidence[]): SchemaReading {
   const result: SchemaReading = { actionArgument: false, operations: 0 };
   if (!isRecord(schema) || !isRecord(schema.properties)) return result;
   const properties = schema.properties;
@@ -24,7 +27,7 @@ export function readSchema(schema: unknown, nameWords: readonly string[], eviden
     const definition = properties[argument];
     const reading = readArgumentName(argument);
     if (reading.rules.length > 0) fired = applyArgumentRules(reading.rules, argument, definition, properties, fired, evidence);
-    if (reading.isAction && isRecord(definition)) {
+    if (reading.isAction && isRecord(definition) && !(nameVerb && LISTING_VERBS.has(nameVerb))) {
       result.actionArgument = true;
       result.operations += readActionValues(argument, definition, nameWords, evidence);
     }
@@ -79,6 +82,7 @@ function applyArgumentRules(
     if (fired & (1 << r) || (rule.types && (!type || !rule.types.includes(type)))) continue;
     if (rule.unless && isRecord(definition) && (matches(rule.unless, definition.description) || matches(rule.unless, definition.default))) continue;
     if (rule.unlessBeside?.some((sibling) => sibling in properties)) continue;
+    if (rule.onlyBeside && !hasSibling(rule.onlyBeside, properties)) continue;
     if (rule.enumHas && !enumHolds(definition, rule.enumHas)) continue;
     fired |= 1 << r;
     evidence.push({ rule: ARGUMENT_RULE_NAMES[r], field: 'inputSchema', match: argument, points: rule.points, weight: rule.weight });
@@ -117,6 +121,12 @@ function readActionValues(argument: string, definition: Record<string, unknown>,
     });
   }
   return operations;
+}
+
+/** Whether an argument other than the rule's own is named one of `names` (any case). */
+function hasSibling(names: readonly string[], properties: Record<string, unknown>): boolean {
+  for (const sibling in properties) if (names.includes(sibling.toLowerCase())) return true;
+  return false;
 }
 
 function enumHolds(definition: unknown, wanted: readonly string[]): boolean {

@@ -19,6 +19,8 @@ export interface ArgumentRule {
   enumHas?: string[];
   /** A sibling argument shows the value lives elsewhere (`path` beside `owner` and `repo` is a path in a remote repository). */
   unlessBeside?: string[];
+  /** The rule needs one of these sibling arguments (`overwrite` beside a file path replaces a file). */
+  onlyBeside?: string[];
   points: Category | Flag;
   weight: number;
 }
@@ -60,9 +62,28 @@ export const ARGUMENT_RULES: readonly ArgumentRule[] = [
     weight: 0.6,
   },
   {
-    // A tool that computes something and saves it to a local file the caller names has a lasting effect.
+    // A tool that computes or downloads something and saves it to a local file the caller names has a lasting effect.
     id: 'output-file',
-    names: ['output_file', 'output_dir', 'output_path', 'output_directory', 'outputfile', 'outputdir', 'outputpath', 'save_path', 'savepath', 'workspace_dir'],
+    names: [
+      'output_file',
+      'output_dir',
+      'output_path',
+      'output_directory',
+      'outputfile',
+      'outputdir',
+      'outputpath',
+      'save_path',
+      'savepath',
+      'workspace_dir',
+      'local_path',
+      'localpath',
+      'target_path',
+      'targetpath',
+      'download_path',
+      'downloadpath',
+      'destination_path',
+      'destinationpath',
+    ],
     exact: true,
     types: ['string'],
     points: 'write',
@@ -129,6 +150,29 @@ export const ARGUMENT_RULES: readonly ArgumentRule[] = [
     weight: 0.7,
   },
   {
+    // Writing a file with an `overwrite` switch replaces whatever the path held (as `write_file` does).
+    id: 'overwrite-a-file',
+    names: ['overwrite'],
+    exact: true,
+    types: ['boolean'],
+    onlyBeside: [
+      'path',
+      'file_path',
+      'filepath',
+      'local_path',
+      'localpath',
+      'remote_path',
+      'remotepath',
+      'target_path',
+      'targetpath',
+      'destination',
+      'output_path',
+      'outputpath',
+    ],
+    points: 'destructive',
+    weight: 0.7,
+  },
+  {
     id: 'force-switch',
     names: ['force', 'overwrite', 'permanent', 'hard', 'recursive', 'cascade', 'purge'],
     exact: true,
@@ -159,5 +203,29 @@ export const ACTION_ARGUMENTS: ReadonlySet<string> = new Set([
   'cmd',
 ]);
 
-/** An enum of these is a choice of HTTP method, not of action (`method: GET | DELETE` for a monitor's probe). */
-export const HTTP_METHODS: ReadonlySet<string> = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
+/**
+ * An enum of these is a choice of HTTP method, not of action (`method: GET | DELETE` for a monitor's probe,
+ * `COPY | PURGE | LOCK` for a saved WebDAV request).
+ */
+export const HTTP_METHODS: ReadonlySet<string> = new Set([
+  'get',
+  'post',
+  'put',
+  'patch',
+  'delete',
+  'head',
+  'options',
+  'trace',
+  'connect',
+  'copy',
+  'move',
+  'link',
+  'unlink',
+  'purge',
+  'lock',
+  'unlock',
+  'propfind',
+  'proppatch',
+  'mkcol',
+  'view',
+]);

@@ -25,8 +25,9 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     id: 'irreversible',
     example: 'This action cannot be undone.',
     anywhere: true,
-    triggers: ['permanent', 'irreversib', 'undo', 'reversed', 'reversible', 'recovered'],
-    pattern: /\b(?:permanently|irreversibl[ey]|cannot be (?:undone|reversed|recovered)|can ?not be (?:undone|recovered)|not reversible|no way to undo)\b/i,
+    triggers: ['permanent', 'irreversib', 'undo', 'reversed', 'reversible', 'recovered', 'destructive'],
+    pattern:
+      /\b(?:(?:is|are) destructive|permanently|irreversibl[ey]|cannot be (?:undone|reversed|recovered)|can ?not be (?:undone|recovered)|not reversible|no way to undo)\b/i,
     points: 'destructive',
     weight: 0.75,
   },

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateFile, loadLabelledTools, type EvalReport } from '../../classifier/eval/index.ts';
-import { DEV_SET, UNSEEN_BATCH_3, UNSEEN_CRAWLED, UNSEEN_FINAL, UNSEEN_SERVICES, UNSEEN_SET } from './paths.ts';
+import { DEV_SET, UNSEEN_BATCH_3, UNSEEN_CRAWLED, UNSEEN_FINAL, UNSEEN_FRESH_3, UNSEEN_SERVICES, UNSEEN_SET } from './paths.ts';
 
 describe('evaluation on the labelled dev set (998 real tools)', () => {
   let report: EvalReport;
@@ -22,7 +22,7 @@ describe('evaluation on the labelled dev set (998 real tools)', () => {
   });
 
   it('meets the targets: three-way ≥ 96%, five-way ≥ 94%, unknown ≤ 3%, no dangerous tool classified read', () => {
-    expect(report.threeWay.accuracy).toBeGreaterThanOrEqual(0.964);
+    expect(report.threeWay.accuracy).toBeGreaterThanOrEqual(0.966);
     expect(report.fiveWay.accuracy).toBeGreaterThanOrEqual(0.94);
     expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.03);
     expect(report.threeWay.destructiveAsRead).toBe(0);
@@ -84,14 +84,27 @@ describe('the fresh set crawled after the rule changes (31 tools, 5 npm servers)
 });
 
 describe('the second fresh set (356 tools, 11 npm servers of mail, CRM, e-commerce, devops, search), scored once', () => {
-  it('scored 94.7% once (337/356); as a regression set now 98.3% three-way (350/356), 98.0% five-way, nothing dangerous read', async () => {
+  it('scored 94.7% once (337/356); as a regression set now 98.6% three-way (351/356), 98.3% five-way, nothing dangerous read', async () => {
     const report = await evaluateFile(UNSEEN_SERVICES);
     expect(report.count).toBe(356);
     expect(report.servers.length).toBe(11);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(350);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(349);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(351);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(350);
     expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.003);
     expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0);
+  });
+});
+
+describe('the third fresh set (707 tools, 20 npm servers), scored once with 2.2.0', () => {
+  it('scored 90.2% once (638/707); as a regression set now 95.2% three-way (673/707), 95.0% five-way, one dangerous tool read', async () => {
+    const report = await evaluateFile(UNSEEN_FRESH_3);
+    expect(report.count).toBe(707);
+    expect(report.servers.length).toBe(20);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(673);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(672);
+    expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.003);
+    // `open-session` on a remote host, read as opening a session; see docs/classifier.md's disagreements
+    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBeLessThanOrEqual(1);
   });
 });
 

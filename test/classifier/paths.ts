@@ -30,3 +30,10 @@ export const UNSEEN_FINAL = path.join(fixtures, 'unseen-2026-12-02-final.jsonl')
  * while the 2.1.0 rules were changed (on other sets only), and scored once after them: 94.7% three-way, 94.4% five-way. A regression set since (2.2.0 fixed its error patterns as general rules: 98.3%).
  */
 export const UNSEEN_SERVICES = path.join(fixtures, 'unseen-2026-12-02-services.jsonl');
+
+/**
+ * A third fresh set (707 tools, 20 npm servers: Trello, Paddle, Todoist, SSH, Contentful, PostgreSQL,
+ * WordPress, BNB Chain, Postman, CCXT, Google Drive, n8n…), labelled blind and scored once with 2.2.0: 90.2%
+ * three-way. A regression set since: 2.3.0 fixed its recurring error patterns as general rules.
+ */
+export const UNSEEN_FRESH_3 = path.join(fixtures, 'unseen-2026-12-03-fresh.jsonl');

@@ -332,3 +332,91 @@ describe('Unicode confusables', () => {
     expect(classify({ name: 'list_files' }).flags).not.toContain('poisoning_suspect');
   });
 });
+
+describe('patterns of the third fresh set (2.3.0)', () => {
+  const withSchema = (name: string, description: string, properties: Record<string, unknown>) =>
+    classify({ name, description, inputSchema: { type: 'object', properties } }).category;
+
+  it('an enum of HTTP and WebDAV methods is a saved request’s method, not the tool’s operation', () => {
+    const method = { type: 'string', enum: ['GET', 'POST', 'DELETE', 'COPY', 'PURGE', 'LOCK', 'PROPFIND'] };
+    expect(withSchema('create_saved_request', 'Creates a request in a folder.', { method, url: { type: 'string' } })).toBe('write');
+    // near miss: an action enum that names a deletion still counts
+    expect(withSchema('manage_request', 'Manage saved requests.', { action: { type: 'string', enum: ['create', 'delete'] } })).toBe('destructive');
+  });
+
+  it('an action enum on a listing tool filters the list', () => {
+    const action = { type: 'string', enum: ['refund', 'credit', 'chargeback'] };
+    expect(withSchema('list_ledger_entries', 'List ledger entries, filtered by action.', { action })).toBe('read');
+    // near miss: the same enum on a tool without a listing verb picks its operation
+    expect(withSchema('ledger_entry', 'Work with ledger entries.', { action })).toBe('financial');
+  });
+
+  it('dropping database functions, triggers or procedures destroys them; dropping a file onto a page does not', () => {
+    const operation = { type: 'string', enum: ['get', 'create', 'drop'] };
+    expect(withSchema('db_manage_functions', 'Manage functions.', { operation })).toBe('destructive');
+    expect(categoryOf('drop_procedures')).toBe('destructive');
+    expect(categoryOf('browser_drop', 'Drop files onto an element.')).toBe('write');
+  });
+
+  it('a download saved to a local path writes a file, and with an overwrite switch may replace one', () => {
+    const remote = { type: 'string' };
+    expect(withSchema('fetch_blob', 'Download a blob from a bucket.', { blob: remote, targetPath: remote })).toBe('write');
+    expect(withSchema('download_asset', 'Download an asset to disk.', { assetId: remote, localPath: remote, overwrite: { type: 'boolean' } })).toBe(
+      'destructive',
+    );
+    // near misses: a download that returns the contents reads; an overwrite switch without a file path is a mode
+    expect(withSchema('download_asset', 'Download an asset and return its contents.', { assetId: remote })).toBe('read');
+    expect(withSchema('update_board', 'Update a board.', { board: { type: 'object' }, overwrite: { type: 'boolean' } })).toBe('write');
+  });
+
+  it('approving a spender’s allowance is financial; approving a review is not', () => {
+    expect(categoryOf('approve_token_spending', 'Approve another address to spend your tokens.')).toBe('financial');
+    expect(categoryOf('set_token_allowance')).toBe('financial');
+    expect(categoryOf('approve_pull_request', 'Approve a pull request.')).toBe('write');
+  });
+
+  it('writing to or calling a smart contract executes it; reading one reads', () => {
+    expect(categoryOf('write_contract', 'Write data to a smart contract.')).toBe('execute');
+    expect(categoryOf('call_contract')).toBe('execute');
+    expect(categoryOf('read_contract', 'Read a value from a smart contract.')).toBe('read');
+  });
+
+  it('formatting or styling a document, sheet or slide changes it; formatting a value returns text', () => {
+    expect(categoryOf('format_sheet_cells', 'Format cells in a sheet.')).toBe('write');
+    expect(categoryOf('styleSlidesShape', 'Style shapes in a presentation.')).toBe('write');
+    expect(categoryOf('protect_range', 'Protect a range in a spreadsheet.')).toBe('write');
+    expect(categoryOf('format_date', 'Format a date in a locale.')).toBe('read');
+  });
+
+  it('generating or converting into a stored collection, spec or document creates it; converting a time reads', () => {
+    expect(categoryOf('generate_collection', 'Creates a collection from an API specification.')).toBe('write');
+    expect(categoryOf('convert_pdf_to_doc', 'Convert a PDF into an editable document.')).toBe('write');
+    expect(categoryOf('convert_time', 'Convert time between timezones.')).toBe('read');
+  });
+
+  it('watching a card or issue subscribes to it; watching logs reads them', () => {
+    expect(categoryOf('watch_issue', 'Subscribe to notifications for an issue.')).toBe('write');
+    expect(categoryOf('watch_logs', 'Stream the logs of a pod.')).toBe('read');
+  });
+
+  it('choosing the active workspace or the log level is the client’s own setting; setting a record’s field writes', () => {
+    expect(categoryOf('set_active_project', 'Set the active project for future operations.')).toBe('read');
+    expect(categoryOf('set_log_level', 'Set logging level.')).toBe('read');
+    expect(categoryOf('set_project_owner', 'Set the owner of a project.')).toBe('write');
+  });
+
+  it('signalling a process ends it, as killing it does; signalling a workflow sends it a message', () => {
+    expect(categoryOf('signal_process', 'Send a signal (TERM, KILL) to a process by PID.')).toBe('destructive');
+    expect(categoryOf('signal_workflow', 'Send a signal to a running workflow.')).toBe('write');
+  });
+
+  it('replaying an event or repairing something writes', () => {
+    expect(categoryOf('replay_event', 'Resend an event to its destination.')).toBe('write');
+    expect(categoryOf('repair_index')).toBe('write');
+  });
+
+  it('a tool that says it is destructive is, wherever it says so; saying it is not destructive is a near miss', () => {
+    expect(categoryOf('import_dump', 'Imports a dump into a database. This is destructive to existing data.')).toBe('destructive');
+    expect(categoryOf('import_dump', 'Imports a dump into a new database. This is not destructive.')).toBe('write');
+  });
+});

@@ -118,7 +118,9 @@ describe('argument rules', () => {
   for (const rule of ARGUMENT_RULES) {
     it(`${rule.id} fires on an argument named ${rule.names[0]}`, () => {
       const definition = { type: rule.types?.[0] ?? 'string', ...(rule.enumHas ? { enum: rule.enumHas } : {}) };
-      const schema = { type: 'object', properties: { [rule.names[0]]: definition } };
+      // a rule that needs a sibling gets its first one
+      const sibling = rule.onlyBeside ? { [rule.onlyBeside[0]]: { type: 'string' } } : {};
+      const schema = { type: 'object', properties: { [rule.names[0]]: definition, ...sibling } };
       const c = classify({ name: 'tool', inputSchema: schema });
       expect(c.evidence).toContainEqual(
         expect.objectContaining({ rule: `argument:${rule.id}`, field: 'inputSchema', match: rule.names[0], points: rule.points }),
