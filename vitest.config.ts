@@ -1,12 +1,15 @@
 import { defineConfig } from 'vitest/config';
+import { startingWith } from './test/helpers/sequencer.ts';
 
 /**
  * `unit`: pure code (classifier, parsers, slugs), no database, no process, no socket; runs in seconds
- * (`npm run test:unit`). `integration`: everything else, against real databases, servers and processes.
- * A new test file is an integration test until it is listed here.
+ * (`npm run test:unit`). `integration`: everything else (but `lifecycle`, below), against real databases, servers
+ * and processes. A new test file is an integration test until it is listed here. `npm test` runs both.
  */
 const UNIT = [
   'test/classifier/classify.test.ts',
+  'test/classifier/consistency.test.ts',
+  'test/classifier/patterns.test.ts',
   'test/classifier/eval.test.ts',
   'test/classifier/poisoning.test.ts',
   'test/classifier/policy*.test.ts',
@@ -17,7 +20,36 @@ const UNIT = [
   'test/crawler/servers-file.test.ts',
   'test/site/slug.test.ts',
   'test/cli/server-name.test.ts',
+  'test/cli/run-config.test.ts',
+  'test/db/hash.test.ts',
   'test/pipeline/crawl-job.test.ts',
+];
+
+/**
+ * `lifecycle`: processes killed at seeded points and resumed, a disk filled up: minutes of real processes each, so
+ * `npm test` leaves them out and CI runs them right after it (`npm run test:lifecycle`).
+ */
+const LIFECYCLE = [
+  'test/hostile/lifecycle.test.ts',
+  'test/hostile/build-kill.test.ts',
+  'test/hostile/database-errors.test.ts',
+  'test/pipeline/coordinator-kill.test.ts',
+];
+
+/**
+ * The files that take longest, mostly waiting (a minute for pg-boss's cron, many processes, site builds,
+ * Chromium): they start first, so the rest runs beside them.
+ */
+const LONGEST = [
+  ...LIFECYCLE,
+  'test/pipeline/schedule-cli.test.ts',
+  'test/site/site.test.ts',
+  'test/pipeline/distributed.test.ts',
+  'test/pipeline/run.test.ts',
+  'test/classifier/config-policy-page.test.ts',
+  'test/crawler/pypi.test.ts',
+  'test/hostile/hostile-crawl.test.ts',
+  'test/hostile/interrupt.test.ts',
 ];
 
 export default defineConfig({
@@ -25,6 +57,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Most of an integration test is waiting on processes, servers and timers, so more files run at once than
+    // there are cores (vitest's default on 2 cores is one at a time). `--maxWorkers N` overrides it.
+    maxWorkers: 4,
+    sequence: { sequencer: startingWith(LONGEST) },
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT } },
       {
@@ -32,13 +68,14 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: UNIT,
+          exclude: [...UNIT, ...LIFECYCLE],
           // Each file gets its own databases (copies of a migrated PGlite folder, PostgreSQL databases made
           // from a migrated template), so files run in parallel.
           globalSetup: ['test/helpers/global-setup.ts'],
           fileParallelism: true,
         },
       },
+      { extends: true, test: { name: 'lifecycle', include: LIFECYCLE, globalSetup: ['test/helpers/global-setup.ts'], fileParallelism: true } },
     ],
   },
 });

@@ -5,12 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { crawlTarget, runCrawl, type RunCrawlOptions, type SourcedServer } from '../crawler/index.ts';
-import { createPglite, createPostgres } from '../test/helpers/databases.ts';
 import { endpointHost } from './endpoints.ts';
 import { generateServer } from './generate.ts';
 import { processCpuSeconds } from './measure.ts';
 import { forEachConcurrently } from './seed.ts';
 import { round } from './store.ts';
+import { throwawayDatabase } from './throwaway.ts';
 import type { Figures } from './types.ts';
 import { loadVocabulary } from './vocabulary.ts';
 
@@ -128,7 +128,7 @@ function runCrawlVariant(label: string, backend: 'pglite' | 'postgres', postgres
     label,
     async run(endpoints) {
       const sourced = sourcedServers(endpoints);
-      const db = backend === 'pglite' ? await createPglite() : await createPostgres(postgresUrl);
+      const db = await throwawayDatabase(backend, postgresUrl);
       try {
         const result = await timed(endpoints, () => runCrawl(db.orm, sourced, { ...limits, network: loopbackOnly(endpoints) }));
         const summary = result.value;

@@ -21,6 +21,8 @@ export interface SeedProgress {
   tools: number;
   /** Wall time spent storing (upserts and snapshots), excluding the time spent generating. */
   storeMs: number;
+  /** This process's CPU time spent storing (generation alternates with storing, so it is excluded). */
+  storeCpuMs: number;
 }
 
 /**
@@ -28,11 +30,12 @@ export interface SeedProgress {
  * stored as a snapshot. Generation and storing alternate a chunk at a time, so only storing is timed.
  */
 export async function seedCatalogue(orm: Orm, catalogue: Iterable<SyntheticServer>, options: SeedOptions): Promise<SeedProgress> {
-  const progress: SeedProgress = { servers: 0, tools: 0, storeMs: 0 };
+  const progress: SeedProgress = { servers: 0, tools: 0, storeMs: 0, storeCpuMs: 0 };
   const concurrency = options.concurrency ?? 1;
   const batchServers = options.batchServers ?? 200;
   for (const batch of batches(catalogue, batchServers * Math.max(4, concurrency))) {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     await upsertServers(
       orm,
       batch.map((entry) => entry.server),
@@ -42,6 +45,8 @@ export async function seedCatalogue(orm: Orm, catalogue: Iterable<SyntheticServe
     if (options.mode === 'batched') await forEachConcurrently([...batches(snapshots, batchServers)], concurrency, (some) => storeSnapshots(orm, some));
     else await forEachConcurrently(snapshots, concurrency, (snapshot) => storeSnapshot(orm, snapshot));
     progress.storeMs += performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    progress.storeCpuMs += (used.user + used.system) / 1000;
     progress.servers += batch.length;
     progress.tools += batch.reduce((sum, entry) => sum + entry.tools.length, 0);
     options.onBatch?.({ ...progress });

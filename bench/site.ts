@@ -63,6 +63,10 @@ export async function benchSite(params: SiteParams, log: (line: string) => void)
     const outputBytes = Number(execFileSync('du', ['-sb', outDir], { encoding: 'utf8' }).split('\t')[0]);
     const outputFiles = Number(execFileSync('sh', ['-c', 'find "$1" -type f | wc -l', 'sh', outDir], { encoding: 'utf8' }).trim());
     const outputFolders = Number(execFileSync('sh', ['-c', 'find "$1" -type d | wc -l', 'sh', outDir], { encoding: 'utf8' }).trim());
+    // du counts each folder's own block too; the files' bytes alone are what a static host stores and serves.
+    const fileBytes = Number(
+      execFileSync('sh', ['-c', 'find "$1" -type f -printf "%s\\n" | awk "{s+=\\$1} END {printf \\"%d\\", s}"', 'sh', outDir], { encoding: 'utf8' }).trim(),
+    );
     log(`full build: ${seconds.toFixed(1)} s; ${outputFiles} files, ${megabytes(outputBytes)} MB`);
 
     // A crawl that changed `churn` of the tools (and only those servers were crawled), then the nightly case:
@@ -92,7 +96,10 @@ export async function benchSite(params: SiteParams, log: (line: string) => void)
       'output files (all)': outputFiles,
       'output folders': outputFolders,
       'files per tool (all files / tools)': round(outputFiles / stats.tools, 2),
-      'output MB': megabytes(outputBytes),
+      'output MB (du -sb: files and folders)': megabytes(outputBytes),
+      'output file bytes per tool (KB)': round(fileBytes / stats.tools / 1000, 1),
+      'output per tool, folders included (du, KB)': round(outputBytes / stats.tools / 1000, 1),
+      'output at 500,000 tools, extrapolated linearly (du, GB; target ≤ 6)': round(((outputBytes / stats.tools) * 500_000) / 1e9, 1),
       'search documents': stats.searchDocuments,
       'full build seconds (process wall)': round(seconds, 1),
       'full build load average start → end': full.load,

@@ -1,9 +1,9 @@
 import { count, sql } from 'drizzle-orm';
 import { toolDefinitions } from '../db/index.ts';
-import { createPglite, createPostgres, type TestDatabase } from '../test/helpers/databases.ts';
 import { generateCatalogue } from './generate.ts';
 import { processCpuSeconds } from './measure.ts';
 import { seedCatalogue } from './seed.ts';
+import { throwawayDatabase, type ThrowawayDatabase } from './throwaway.ts';
 import type { Figures } from './types.ts';
 
 export interface StoreParams {
@@ -16,11 +16,6 @@ export interface StoreParams {
   postgresUrl: string;
 }
 
-/** A throwaway database: a PGlite folder under the temp dir, or a fresh database on the PostgreSQL server. */
-export function throwawayDatabase(backend: 'pglite' | 'postgres', postgresUrl: string): Promise<TestDatabase> {
-  return backend === 'pglite' ? createPglite() : createPostgres(postgresUrl);
-}
-
 /**
  * Tool definitions a second through storeSnapshot, as a first crawl stores them (every tool new), then a
  * second pass over the first tenth of the servers with identical listings (the daily re-crawl case).
@@ -29,8 +24,6 @@ export async function benchStore(params: StoreParams, log: (line: string) => voi
   const db = await throwawayDatabase(params.backend, params.postgresUrl);
   try {
     const at = new Date('2026-01-01T00:00:00Z');
-    const cpuBefore = process.cpuUsage();
-    const wallBefore = performance.now();
     const first = await seedCatalogue(db.orm, generateCatalogue({ tools: params.tools }), {
       at,
       mode: params.mode,
@@ -39,8 +32,6 @@ export async function benchStore(params: StoreParams, log: (line: string) => voi
         if (p.servers % 8000 === 0) log(`${p.servers} servers, ${p.tools} tools, ${Math.round(p.tools / (p.storeMs / 1000))}/s`);
       },
     });
-    const nodeCpuSeconds = cpuSeconds(process.cpuUsage(cpuBefore));
-    const generateSeconds = (performance.now() - wallBefore - first.storeMs) / 1000;
     const serverCpuSeconds = params.backend === 'postgres' ? await backendCpuSeconds(db) : undefined;
     const again = await seedCatalogue(db.orm, generateCatalogue({ tools: Math.ceil(params.tools / 10) }), {
       at: new Date('2026-01-02T00:00:00Z'),
@@ -56,20 +47,22 @@ export async function benchStore(params: StoreParams, log: (line: string) => voi
       'tools/s (first crawl)': Math.round(first.tools / (first.storeMs / 1000)),
       'tools/s (unchanged re-crawl)': Math.round(again.tools / (again.storeMs / 1000)),
       'ms per server snapshot': round(first.storeMs / first.servers, 2),
-      'node CPU s while storing (first crawl, generation excluded)': round(nodeCpuSeconds - generateSeconds, 1),
-      ...(serverCpuSeconds === undefined ? {} : { 'PostgreSQL backends CPU s (first crawl)': round(serverCpuSeconds, 1) }),
+      'node CPU s while storing (first crawl, generation excluded)': round(first.storeCpuMs / 1000, 1),
+      'node CPU µs a tool': Math.round((first.storeCpuMs * 1000) / first.tools),
+      ...(serverCpuSeconds === undefined
+        ? {}
+        : {
+            'PostgreSQL backends CPU s (first crawl)': round(serverCpuSeconds, 1),
+            'PostgreSQL CPU µs a tool': Math.round((serverCpuSeconds * 1e6) / first.tools),
+          }),
     };
   } finally {
     await db.dispose();
   }
 }
 
-function cpuSeconds(usage: NodeJS.CpuUsage): number {
-  return (usage.user + usage.system) / 1e6;
-}
-
 /** CPU time of the PostgreSQL backends serving this database's connections (the server runs on this machine). */
-async function backendCpuSeconds(db: TestDatabase): Promise<number> {
+async function backendCpuSeconds(db: ThrowawayDatabase): Promise<number> {
   const rows = (await db.orm.execute(sql`select pid from pg_stat_activity where datname = current_database()`)) as unknown as Array<{ pid: number }>;
   return rows.reduce((sum, row) => sum + processCpuSeconds(row.pid), 0);
 }

@@ -4,10 +4,12 @@
 // Packages stay external (loaded from node_modules). Code that finds files next to its own source
 // (`new URL('./migrations', import.meta.url)`) keeps finding them: each module's import.meta.url is
 // rewritten to its source file's URL, relative to the chunk, so the build works wherever the folder is.
+// `--if-stale`: only when a source changed since the last build (the test suite's set-up runs it so).
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { builtAndCurrent } from './built.js';
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const OUT_DIR = path.join(ROOT, 'dist', 'cli');
@@ -36,6 +38,8 @@ const bundleCommander = {
     builder.onResolve({ filter: /^commander$/ }, () => ({ path: path.join(ROOT, 'node_modules', 'commander', 'index.js') }));
   },
 };
+
+if (process.argv.includes('--if-stale') && builtAndCurrent()) process.exit(0);
 
 const started = Date.now();
 await rm(OUT_DIR, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { recordAttempt, storeSnapshots, type Orm } from '../db/index.ts';
+import { recordAttempts, storeSnapshots, type Orm } from '../db/index.ts';
 import { attemptRow, storePackageInfo, storeResult, type StorableResult } from './store-result.ts';
 
 export interface ResultBatchOptions {
@@ -17,7 +17,7 @@ interface Pending {
 
 /**
  * Stores crawl results in batches: the successful listings of a batch with one `storeSnapshots` call and
- * every attempt row, all in one transaction. One transaction per batch instead of two per server is what
+ * every attempt row (one statement), all in one transaction. One transaction per batch instead of two per server is what
  * lets a crawl of many remote servers keep up (on PGlite each transaction syncs files). If a batch fails,
  * its results are stored one by one, so one bad result costs only its own server.
  */
@@ -68,10 +68,11 @@ export class ResultBatcher {
           ok.map((p) => ({ serverId: p.serverId, runId: this.runId, tools: p.result.tools!, at: p.result.startedAt })),
         );
         const byServer = new Map(ok.map((p, i) => [p.serverId, snapshots[i].changes.length]));
-        for (const p of batch) {
-          await storePackageInfo(tx, p.serverId, p.result);
-          await recordAttempt(tx, attemptRow(this.runId, p.serverId, p.result));
-        }
+        for (const p of batch) await storePackageInfo(tx, p.serverId, p.result);
+        await recordAttempts(
+          tx,
+          batch.map((p) => attemptRow(this.runId, p.serverId, p.result)),
+        );
         return batch.map((p) => (p.result.outcome === 'ok' ? byServer.get(p.serverId)! : 0));
       });
     } catch {

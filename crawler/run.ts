@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { closeRun, messageOf, openRun, upsertServers, type Orm, type Outcome } from '../db/index.ts';
 import { linkedSignal } from './net/signals.ts';
 import { crawlTarget, type CrawlOptions } from './connect/index.ts';
@@ -82,6 +83,8 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
   // attempt in flight is cut and its server killed, and nothing more is tried that could not be stored.
   const storage = new AbortController();
   const { signal, unlink } = linkedSignal(options.signal, storage.signal);
+  // Every attempt in flight listens to it (64 remote ones by default): bounded by the pools, not a leak.
+  setMaxListeners(0, signal);
   let storageFailure: unknown;
   async function store(serverId: string, result: StorableResult): Promise<number> {
     if (storageFailure !== undefined) throw storageFailure;

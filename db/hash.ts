@@ -11,12 +11,65 @@ export interface ToolDefinition {
   annotations?: Record<string, unknown> | null;
 }
 
-/** JSON with object keys sorted at every depth, so equal content always gives equal text. */
+/**
+ * JSON with object keys sorted at every depth, so equal content always gives equal text. Hashing is a large
+ * part of storing a crawl, so only objects whose keys are out of order are copied (see sortedCopy).
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  return JSON.stringify(sortedCopy(value));
 }
 
-function sortKeys(value: unknown): unknown {
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
+
+/**
+ * What sortKeys returns, but sharing every part of `value` that is already in canonical form. Anything that
+ * is not plain JSON data (class instances, functions, keys that are array indices, which every object
+ * orders numerically) is left to sortKeys, the reference.
+ */
+function sortedCopy(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) {
+    return typeof value === 'function' ? sortKeys(value) : value;
+  }
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      const sorted = sortedCopy(item);
+      if (sorted !== item) (copy ??= value.slice())[i] = sorted;
+    }
+    return copy ?? value;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return sortKeys(value);
+  const keys = Object.keys(value);
+  if (keys.length === 0) return value;
+  if (ARRAY_INDEX.test(keys[0])) return sortKeys(value);
+  const record = value as Record<string, unknown>;
+  let canonical = true;
+  const children: unknown[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const inner = record[keys[i]];
+    const kind = typeof inner;
+    // A function value (a toJSON method, say) is kept by sortKeys and then called or dropped by JSON.stringify.
+    if (kind === 'function' || kind === 'symbol' || kind === 'bigint') return sortKeys(value);
+    const sorted = sortedCopy(inner);
+    children.push(sorted);
+    if (sorted !== inner || inner === undefined || (i > 0 && keys[i - 1] > keys[i])) canonical = false;
+  }
+  if (canonical) return value;
+  const order = keys.map((_key, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+  const copy: Record<string, unknown> = {};
+  for (const i of order) {
+    if (children[i] === undefined) continue;
+    // Assigning `__proto__` would set the prototype; defining it keeps it an ordinary key, as fromEntries does.
+    if (keys[i] === '__proto__') Object.defineProperty(copy, '__proto__', { value: children[i], enumerable: true, writable: true, configurable: true });
+    else copy[keys[i]] = children[i];
+  }
+  return copy;
+}
+
+/** The reference: a copy with sorted keys, stringified. */
+export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
     // fromEntries defines keys, so `__proto__` stays an ordinary key (assigning it would drop it).

@@ -50,6 +50,40 @@ export async function recordAttempt(orm: Orm, attempt: NewCrawlAttempt): Promise
   });
 }
 
+/**
+ * recordAttempt for many attempts of different servers (each row complete, as crawler/store-result.ts'
+ * attemptRow makes them), in two statements whatever their number: a crawl of many remote servers stores
+ * its results in batches.
+ */
+export async function recordAttempts(orm: Orm, attempts: readonly NewCrawlAttempt[]): Promise<void> {
+  if (attempts.length === 0) return;
+  const excluded = (column: string) => sql.raw(`excluded.${column}`);
+  await orm.transaction(async (tx) => {
+    await tx
+      .insert(crawlAttempts)
+      .values([...attempts])
+      .onConflictDoUpdate({
+        target: [crawlAttempts.runId, crawlAttempts.serverId, crawlAttempts.target],
+        set: {
+          transport: excluded('transport'),
+          outcome: excluded('outcome'),
+          error: excluded('error'),
+          stderr: excluded('stderr'),
+          startedAt: excluded('started_at'),
+          durationMs: excluded('duration_ms'),
+          serverInfo: excluded('server_info'),
+          toolCount: excluded('tool_count'),
+          details: excluded('details'),
+        },
+      });
+    const latest = JSON.stringify(attempts.map((a) => ({ id: a.serverId, at: a.startedAt, outcome: a.outcome })));
+    await tx.execute(sql`
+      update ${servers} set last_attempt_at = r.at, last_outcome = r.outcome
+      from jsonb_to_recordset(${latest}::jsonb) as r(id text, at timestamptz, outcome text)
+      where ${servers.id} = r.id`);
+  });
+}
+
 /** Attempts of a run, counted by outcome. */
 export async function attemptOutcomes(orm: Orm, runId: number): Promise<Record<string, number>> {
   const rows = await orm

@@ -4,7 +4,7 @@ import { cataloguePart } from './jobs.ts';
 import { fileFor, urls } from './urls.ts';
 
 interface Slice {
-  /** A render job's part (its seq), or -1 for the last build's catalogue.jsonl. */
+  /** A render job's part (its seq), or -1 for the last build's catalogue.jsonl.gz. */
   source: number;
   offset: number;
   length: number;
@@ -13,7 +13,7 @@ interface Slice {
 const PREVIOUS = -1;
 
 /**
- * Assembles data/catalogue.jsonl in catalogue order from the servers' lines: those of re-rendered servers from
+ * Assembles data/catalogue.jsonl.gz in catalogue order from the servers' lines: those of re-rendered servers from
  * the render jobs' parts, those of unchanged servers copied from the last build's file. Returns each server's
  * place in the new file for the manifest.
  */
@@ -36,7 +36,7 @@ export class CatalogueJoiner {
 
   /** The next server's lines are where the last build's file had them. */
   fromPrevious([offset, length]: [number, number]): [number, number] {
-    if (this.previousFile === null) throw new Error('No previous catalogue.jsonl to copy from.');
+    if (this.previousFile === null) throw new Error('No previous catalogue.jsonl.gz to copy from.');
     return this.add({ source: PREVIOUS, offset, length });
   }
 
@@ -66,7 +66,7 @@ export class CatalogueJoiner {
         }
         for (let done = 0; done < slice.length; ) {
           const n = readSync(fd, buffer, 0, Math.min(buffer.length, slice.length - done), slice.offset + done);
-          if (n === 0) throw new Error(`catalogue.jsonl: a source ended early (${slice.source})`);
+          if (n === 0) throw new Error(`catalogue.jsonl.gz: a source ended early (${slice.source})`);
           writeSync(out, buffer, 0, n);
           done += n;
         }

@@ -118,7 +118,9 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
 
   const viewsModule = await compileViews(salt);
   const workers = options.workers ?? Math.max(1, os.availableParallelism());
-  const pool = await RenderPool.start(workers, { viewsModule, outDir: target, base, salt });
+  // The workers load (tsx, the compiled views) while this thread classifies and reads the fingerprints.
+  const starting = RenderPool.start(workers, { viewsModule, outDir: target, base, salt });
+  starting.catch(() => {}); // a failed start is thrown where the pool is awaited
   const out = new OutputWriter(target, base);
   const stats = { rendered: 0, files: 0, deleted: 0, pages: 0, changedServers: 0, removedServers: 0, warnings: 0 };
   try {
@@ -134,7 +136,8 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     // After a bulk load the planner may have no statistics (see analyzeForSiteBuild); an incremental build reads by id.
     if (!previous) await analyzeForSiteBuild(db.orm);
     const fingerprints = await serverFingerprints(db.orm, classifierVersion);
-    phase('server fingerprints');
+    const pool = await starting;
+    phase('server fingerprints, workers started');
     log(`${mode === 'full' ? 'Full' : 'Incremental'} build of ${fingerprints.length} servers (classifier ${classifierVersion}).`);
 
     // 1. Servers: carried over when their fingerprint is unchanged, else read and rendered by the workers, in order.
@@ -308,6 +311,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     aggregate(urls.sitemap, sitemapIndex(siteUrl, base, parts));
     // The paste-your-configuration page's script and the policy index it computes from.
     aggregate(policyPageUrls.script, await bundlePolicyScript());
+    aggregate(policyPageUrls.toolScript, await bundlePolicyScript('tool'));
     aggregate(policyPageUrls.index, JSON.stringify({ version: 1, servers: policyServers }));
     aggregate('/robots.txt', `User-agent: *\nAllow: /\nSitemap: ${absoluteUrl(urls.sitemap, siteUrl, base)}\n`);
     const searchStats = search.finish();
@@ -345,6 +349,6 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     throw error;
   } finally {
     clearInterval(sample);
-    await pool.close();
+    await (await starting.catch(() => null))?.close();
   }
 }

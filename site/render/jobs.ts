@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import type { CatalogueServer, CrawlAttemptRow, ToolChangeRow } from '../../db/index.ts';
 import { rebaseUrl } from './base-path.ts';
 import { inputHash, type ServerRecord } from './manifest.ts';
@@ -10,7 +11,7 @@ import type { PageSpec, ViewName, ViewProps } from './views.ts';
 /** A batch of servers to render: pages, policies and per-server JSON. */
 export interface ServersJob {
   type: 'servers';
-  /** The batch's place in the catalogue: its lines of catalogue.jsonl go to `catalogue-parts/<seq>.jsonl`. */
+  /** The batch's place in the catalogue: its lines of catalogue.jsonl.gz go to `catalogue-parts/<seq>.jsonl.gz`. */
   seq: number;
   entries: CatalogueServer[];
   slugs: string[];
@@ -52,10 +53,10 @@ export interface ServersResult {
   files: number;
 }
 
-/** Where a servers job leaves its lines of catalogue.jsonl; the build joins the parts in order. */
+/** Where a servers job leaves its gzip members of catalogue.jsonl.gz; the build joins the parts in order. */
 export const CATALOGUE_PARTS = '/catalogue-parts/';
 export function cataloguePart(seq: number): string {
-  return `${CATALOGUE_PARTS}${seq}.jsonl`;
+  return `${CATALOGUE_PARTS}${seq}.jsonl.gz`;
 }
 
 export type JobResult = ServersResult | { pages: number; files: number };
@@ -67,7 +68,7 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
     return { pages: job.pages.length, files: out.files - filesBefore };
   }
   const result: ServersResult = { records: [], warnings: [], pages: 0, files: 0 };
-  let catalogue = '';
+  const catalogue: Buffer[] = [];
   const changesBy = groupBy(job.changes, (c) => c.serverId);
   const attemptBy = new Map(job.attempts.map((a) => [a.serverId, a]));
   const base = setup.base;
@@ -102,9 +103,11 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
       if (previous[url] !== outputs[url]) out.write(url, content);
     };
     const records = openDataRecords(entry, bundle, base);
-    file(bundle.server.jsonUrl, `${JSON.stringify({ ...records.server, tools: records.tools }, null, 2)}\n`);
-    const lines = [records.server, ...records.tools].map((r) => `${JSON.stringify(r)}\n`).join('');
-    catalogue += lines;
+    file(bundle.server.jsonUrl, `${JSON.stringify({ ...records.server, tools: records.tools })}\n`);
+    // One gzip member per server: members concatenate into one valid gzip file, so the build can copy an
+    // unchanged server's bytes from the last build's catalogue without compressing them again.
+    const member = gzipSync([records.server, ...records.tools].map((r) => `${JSON.stringify(r)}\n`).join(''));
+    catalogue.push(member);
     for (const [url, content] of files) {
       if (content.kind === 'page') {
         out.write(url, content.html);
@@ -149,10 +152,10 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
       server: serverRow(bundle.server),
       tools: bundle.tools.map(toolRow),
       search,
-      catalogueBytes: Buffer.byteLength(lines),
+      catalogueBytes: member.byteLength,
     });
   }
-  out.write(cataloguePart(job.seq), catalogue);
+  out.write(cataloguePart(job.seq), Buffer.concat(catalogue));
   result.files = out.files - filesBefore - 1;
   return result;
 }

@@ -4,7 +4,9 @@ import type { ServerRowModel, ToolRowModel } from './model.ts';
 import type { PagesJob } from './jobs.ts';
 import { urls } from './urls.ts';
 
-export const PAGE_SIZE = 100;
+/** A list page holds at least MIN_PAGE rows and at most MAX_PAGE (about 110 on average), see pageBreaks. */
+export const MIN_PAGE = 50;
+export const MAX_PAGE = 200;
 const GRADES = ['A', 'B', 'C', 'D', 'F'] as const;
 
 export interface Chip {
@@ -13,6 +15,9 @@ export interface Chip {
   on: boolean;
   count?: number;
 }
+/** The filter chips of the list at `base`, with each list's count or without. */
+export type Filters = (base: string, counts?: boolean) => FilterGroup[];
+
 export interface FilterGroup {
   label: string;
   chips: Chip[];
@@ -26,8 +31,37 @@ interface ListSpec<T> {
   rows: T[];
 }
 
+/** What decides a row's page break: the same row always gets the same key. */
+const rowKey = (row: ToolRowModel | ServerRowModel) => ('serverId' in row ? `${row.serverId}\0${row.name}` : row.id);
+
+/**
+ * Where a list's pages end. Content-defined, as in rsync: a page ends after a row whose key hashes to 0
+ * modulo 64 (once the page has MIN_PAGE rows), or at MAX_PAGE rows. A row added, removed or moved then
+ * changes only the page it lands on or leaves (and a break it carries); with fixed-size pages every later
+ * page would shift and be rewritten by an incremental build.
+ */
+export function pageBreaks<T extends ToolRowModel | ServerRowModel>(rows: readonly T[]): T[][] {
+  const pages: T[][] = [];
+  let page: T[] = [];
+  for (const row of rows) {
+    page.push(row);
+    if (page.length >= MAX_PAGE || (page.length >= MIN_PAGE && fnv1a(rowKey(row)) % 64 === 0)) {
+      pages.push(page);
+      page = [];
+    }
+  }
+  if (page.length > 0 || pages.length === 0) pages.push(page);
+  return pages;
+}
+
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
 /** The tool lists: everything, and by category, severity and flag; each sorted worst first. */
-export function toolLists(tools: ToolRowModel[]): { lists: Array<ListSpec<ToolRowModel>>; filters: (base: string) => FilterGroup[] } {
+export function toolLists(tools: ToolRowModel[]): { lists: Array<ListSpec<ToolRowModel>>; filters: Filters } {
   tools.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || cmp(a.serverId, b.serverId) || cmp(a.name, b.name));
   const lists: Array<ListSpec<ToolRowModel>> = [
     {
@@ -60,17 +94,22 @@ export function toolLists(tools: ToolRowModel[]): { lists: Array<ListSpec<ToolRo
     })),
   ];
   const count = new Map(lists.map((l) => [l.base, l.rows.length]));
-  const chip = (label: string, href: string, base: string): Chip => ({ label, href, on: href === base, count: count.get(href) });
-  const filters = (base: string): FilterGroup[] => [
-    { label: 'Category', chips: [chip('all', urls.toolsIndex, base), ...CATEGORIES.map((c) => chip(c, urls.byCategory(c), base))] },
-    { label: 'Severity', chips: SEVERITIES.map((s) => chip(s, urls.bySeverity(s), base)) },
-    { label: 'Flag', chips: FLAGS.map((f) => chip(f.replaceAll('_', ' '), urls.byFlag(f), base)) },
+  const chip = (label: string, href: string, base: string, counts: boolean): Chip => ({
+    label,
+    href,
+    on: href === base,
+    count: counts ? count.get(href) : undefined,
+  });
+  const filters: Filters = (base, counts = true) => [
+    { label: 'Category', chips: [chip('all', urls.toolsIndex, base, counts), ...CATEGORIES.map((c) => chip(c, urls.byCategory(c), base, counts))] },
+    { label: 'Severity', chips: SEVERITIES.map((s) => chip(s, urls.bySeverity(s), base, counts)) },
+    { label: 'Flag', chips: FLAGS.map((f) => chip(f.replaceAll('_', ' '), urls.byFlag(f), base, counts)) },
   ];
   return { lists, filters };
 }
 
 /** The server lists: everything by name, by grade, and those with the lethal trifecta. */
-export function serverLists(servers: ServerRowModel[]): { lists: Array<ListSpec<ServerRowModel>>; filters: (base: string) => FilterGroup[] } {
+export function serverLists(servers: ServerRowModel[]): { lists: Array<ListSpec<ServerRowModel>>; filters: Filters } {
   servers.sort((a, b) => cmp(a.id, b.id));
   const lists: Array<ListSpec<ServerRowModel>> = [
     {
@@ -96,26 +135,39 @@ export function serverLists(servers: ServerRowModel[]): { lists: Array<ListSpec<
     },
   ];
   const count = new Map(lists.map((l) => [l.base, l.rows.length]));
-  const chip = (label: string, href: string, base: string): Chip => ({ label, href, on: href === base, count: count.get(href) });
-  const filters = (base: string): FilterGroup[] => [
+  const chip = (label: string, href: string, base: string, counts: boolean): Chip => ({
+    label,
+    href,
+    on: href === base,
+    count: counts ? count.get(href) : undefined,
+  });
+  const filters: Filters = (base, counts = true) => [
     {
       label: 'Grade',
-      chips: [chip('all', urls.serversIndex, base), ...GRADES.map((g) => chip(g, urls.byGrade(g), base)), chip('lethal trifecta', urls.trifecta, base)],
+      chips: [
+        chip('all', urls.serversIndex, base, counts),
+        ...GRADES.map((g) => chip(g, urls.byGrade(g), base, counts)),
+        chip('lethal trifecta', urls.trifecta, base, counts),
+      ],
     },
   ];
   return { lists, filters };
 }
 
-/** The list pages as render jobs of a few pages each. */
-export function* listPageJobs<T>(
+/**
+ * The list pages as render jobs of a few pages each. Only a list's first page shows counts (its total and
+ * the filters'), so a tool added elsewhere does not rewrite every page of every list.
+ */
+export function* listPageJobs<T extends ToolRowModel | ServerRowModel>(
   kind: 'tools' | 'servers',
   lists: Array<ListSpec<T>>,
-  filters: (base: string) => FilterGroup[],
+  filters: Filters,
   pagesPerJob = 10,
 ): Generator<PagesJob> {
   let job: PagesJob = { type: 'pages', pages: [] };
   for (const list of lists) {
-    const pages = Math.max(1, Math.ceil(list.rows.length / PAGE_SIZE));
+    const chunks = pageBreaks(list.rows);
+    const pages = chunks.length;
     for (let page = 1; page <= pages; page++) {
       job.pages.push({
         url: urls.page(list.base, page),
@@ -127,9 +179,9 @@ export function* listPageJobs<T>(
           base: list.base,
           page,
           pages,
-          total: list.rows.length,
-          filters: filters(list.base),
-          [kind]: list.rows.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),
+          total: page === 1 ? list.rows.length : null,
+          filters: filters(list.base, page === 1),
+          [kind]: chunks[page - 1],
         },
       });
       if (job.pages.length >= pagesPerJob) {

@@ -14,7 +14,7 @@ import type { DocumentTerms, SearchDoc } from './search-index.ts';
  *   sitemaps, search index, assets);
  * - `servers.jsonl`: one line per server in catalogue order, `<id as JSON>\t<fingerprint>\t<slug>\t<record as JSON>`:
  *   its fingerprint (see serverFingerprints), the hash of each of its files' inputs, and what the
- *   catalogue-wide files need from it (its list rows, search documents, where its lines are in catalogue.jsonl).
+ *   catalogue-wide files need from it (its list rows, search documents, where its lines are in catalogue.jsonl.gz).
  *   Only the ids, fingerprints and slugs are read up front; a record is parsed when its server is carried over.
  * `build.json` is removed before an incremental build writes anything and rewritten last, so a build that
  * fails halfway leaves no manifest and the next build is a full one.
@@ -32,7 +32,7 @@ export interface ServerRecord {
   search: Array<{ doc: SearchDoc; terms: DocumentTerms }>;
   /** Its entry in the policy index (null when nothing can match it: no package or URL keys). */
   policy: PolicyIndexServer | null;
-  /** Its lines in catalogue.jsonl: byte offset and length. */
+  /** Its lines in catalogue.jsonl.gz: byte offset and length. */
   catalogue: [number, number];
 }
 

@@ -1,6 +1,6 @@
 import { summarizeServer } from '../../classifier/index.ts';
 import { severityRank } from '../../classifier/index.ts';
-import { POLICY_FORMATS, policyAlternatives, renderPolicy, type PolicyFormat } from '../../classifier/policy/index.ts';
+import { POLICY_FORMATS, renderPolicy, type PolicyFormat } from '../../classifier/policy/index.ts';
 import { CATEGORIES, SEVERITIES, type Category, type Classification, type Flag, type Severity } from '../../classifier/types.ts';
 import { classificationFromRow } from '../../db/classification-row.ts';
 import type { CatalogueServer, CrawlAttemptRow, CurrentTool, ToolChangeRow } from '../../db/index.ts';
@@ -83,8 +83,8 @@ export interface ToolPageModel {
   policyEffect: string;
   /** What this tool's policy does to the server's other tools. */
   restOfServer: string;
-  /** The server's other tools (the first MAX_SIBLINGS of them, worst first). */
-  siblings: ToolRowModel[];
+  /** The server's other tools (the first MAX_SIBLINGS of them, worst first), linked relative to this page. */
+  siblings: SiblingRow[];
   siblingsOmitted: number;
   serverToolCount: number;
   faq: FaqItem[];
@@ -93,10 +93,22 @@ export interface ToolPageModel {
   schema: SchemaTable;
   /** True when the stored schema or annotations were too deep or too large and were cut for display. */
   jsonCut: boolean;
-  policies: PolicyView[];
-  alternatives: Array<{ variant: string; summary: string; documents: Array<{ label: string; text: string }> }>;
+  /**
+   * The tool's policy input as JSON (an attribute value, escaped by the view): the page's script renders every
+   * format and the alternatives from it (classifier/policy, bundled), so the page carries ~100 bytes instead
+   * of every document twice.
+   */
+  policyInput: string;
   attackPatterns: AttackPattern[];
   history: HistoryEntry[];
+}
+
+export interface SiblingRow {
+  name: string;
+  /** "../<slug>/": sibling tool pages share the server's folder. */
+  href: string;
+  category: Category;
+  severity: Severity;
 }
 
 export interface ToolRowModel {
@@ -159,7 +171,7 @@ export interface ServerBundle {
 }
 
 const MAX_HISTORY = 200;
-const MAX_SIBLINGS = 50;
+export const MAX_SIBLINGS = 10;
 const HINTS = ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const;
 
 export interface BundleInput {
@@ -299,7 +311,9 @@ function toolPage({ tool, slug, classification, server, history, rows, siteUrl, 
     verdict: verdictSentence(classification),
     policyEffect: policyEffect(policyInput),
     restOfServer: restOfServer(others.length),
-    siblings: others.slice(0, MAX_SIBLINGS),
+    siblings: others
+      .slice(0, MAX_SIBLINGS)
+      .map((r) => ({ name: r.name, href: `../${r.url.slice(server.url.length)}`, category: r.category, severity: r.severity })),
     siblingsOmitted: Math.max(0, others.length - MAX_SIBLINGS),
     serverToolCount: rows.length,
     faq,
@@ -307,15 +321,7 @@ function toolPage({ tool, slug, classification, server, history, rows, siteUrl, 
     annotations: annotationRows(d.annotations, classification),
     schema: schemaTable(d.inputSchema),
     jsonCut,
-    // Downloaded from the page itself (a data: URL), so a tool costs the site one file, not one per format.
-    policies: policyViews([policyInput], (_f, _ext, text, mediaType) => dataUrl(text, mediaType), slug),
-    alternatives: policyAlternatives(policyInput)
-      .filter((a) => a.variant !== 'recommended')
-      .map((a) => ({
-        variant: a.variant,
-        summary: a.summary,
-        documents: (Object.keys(POLICY_FORMATS) as PolicyFormat[]).map((f) => ({ label: POLICY_FORMATS[f].label, text: a.documents[f] })),
-      })),
+    policyInput: JSON.stringify({ tool: policyInput, file: slug }),
     attackPatterns: attackPatterns(classification.category, classification.flags),
     history,
   };
@@ -335,10 +341,6 @@ function policyViews(
     const text = renderPolicy(tools, format);
     return { format, label, mediaType, text, href: href(format, extension, text, mediaType), filename: `${baseName}.${format}.${extension}` };
   });
-}
-
-function dataUrl(text: string, mediaType: string): string {
-  return `data:${mediaType.split(';')[0]};charset=utf-8,${encodeURIComponent(text)}`;
 }
 
 export function toolRow(tool: ToolPageModel): ToolRowModel {

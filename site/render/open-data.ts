@@ -1,9 +1,12 @@
 import type { CatalogueServer } from '../../db/index.ts';
 import { rebaseUrl } from './base-path.ts';
-import type { ServerBundle, ToolPageModel } from './model.ts';
+import { POLICY_FORMATS, renderPolicy, type PolicyFormat } from '../../classifier/policy/index.ts';
+import { policyTool, type ServerBundle, type ToolPageModel } from './model.ts';
+
+const FORMATS = Object.keys(POLICY_FORMATS) as PolicyFormat[];
 
 /**
- * The open-data records of one server: its JSON file and its lines in catalogue.jsonl. Each tool's policies
+ * The open-data records of one server: its JSON file and its lines in catalogue.jsonl.gz. Each tool's policies
  * are here as text (the site has no file per tool); URLs are under the site's base path.
  */
 export function openDataRecords(entry: CatalogueServer, bundle: ServerBundle, base = '/') {
@@ -52,6 +55,6 @@ function toolRecord(tool: ToolPageModel, d: CatalogueServer['tools'][number]['de
     url: rebaseUrl(tool.url, base),
     classifierVersion: version,
     classification,
-    policies: Object.fromEntries(tool.policies.map((p) => [p.format, { text: p.text }])),
+    policies: Object.fromEntries(FORMATS.map((f) => [f, { text: renderPolicy([policyTool(tool.name, tool.classification)], f) }])),
   };
 }

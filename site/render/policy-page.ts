@@ -10,9 +10,12 @@ export const policyPageUrls = {
   page: '/policy/',
   index: '/data/policy-index.json',
   script: '/assets/policy-config.js',
+  /** The tool page's script: renders the tool's policies from the input the page embeds. */
+  toolScript: '/assets/tool-policy.js',
 } as const;
 
 const BROWSER_ENTRY = fileURLToPath(new URL('./policy-page-browser.ts', import.meta.url));
+const TOOL_ENTRY = fileURLToPath(new URL('./tool-policy-browser.ts', import.meta.url));
 
 export function policyPage() {
   const formats = (Object.keys(EXPORT_FORMATS) as ExportFormat[]).map((format) => ({
@@ -25,11 +28,12 @@ export function policyPage() {
 
 /**
  * Bundles the page's script: the same modules `toolrisk policy --config` runs (classifier/policy), with
- * their few dependencies (jsonc-parser, smol-toml, zod), as one ES module.
+ * their few dependencies (jsonc-parser, smol-toml, zod), as one ES module. `tool`: the tool page's script.
  */
-export async function bundlePolicyScript(): Promise<string> {
+export async function bundlePolicyScript(which: 'config' | 'tool' = 'config'): Promise<string> {
+  const entry = which === 'config' ? BROWSER_ENTRY : TOOL_ENTRY;
   const result = await build({
-    entryPoints: [BROWSER_ENTRY],
+    entryPoints: [entry],
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -38,7 +42,7 @@ export async function bundlePolicyScript(): Promise<string> {
     write: false,
     legalComments: 'none',
     logLevel: 'silent',
-    absWorkingDir: path.dirname(BROWSER_ENTRY),
+    absWorkingDir: path.dirname(entry),
   });
   return result.outputFiles[0].text;
 }

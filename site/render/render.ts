@@ -33,7 +33,7 @@ export class OutputWriter {
   ) {}
 
   /** `url` is a site URL such as `/servers/x/` (written as index.html) or `/data/x.json`. */
-  write(url: string, content: string): void {
+  write(url: string, content: string | Uint8Array): void {
     const file = this.fileOf(url);
     const dir = path.dirname(file);
     if (!this.made.has(dir)) {
@@ -41,10 +41,10 @@ export class OutputWriter {
       if (this.made.size > 50_000) this.made.clear();
       this.made.add(dir);
     }
-    const text = file.endsWith('.html') ? rebaseHtml(content, this.base) : content;
+    const text = typeof content === 'string' && file.endsWith('.html') ? rebaseHtml(content, this.base) : content;
     writeFileSync(file, text);
     this.files++;
-    this.bytes += Buffer.byteLength(text);
+    this.bytes += typeof text === 'string' ? Buffer.byteLength(text) : text.byteLength;
   }
 
   /** Deletes the file of a URL that is no longer produced, and its folders as far up as they are empty. */

@@ -10,6 +10,7 @@ const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
   '.jsonl': 'application/jsonl; charset=utf-8',
+  '.gz': 'application/gzip',
   '.yaml': 'application/yaml; charset=utf-8',
   '.xml': 'application/xml; charset=utf-8',
   '.atom': 'application/atom+xml; charset=utf-8',
@@ -40,7 +41,8 @@ export function serveSite(dir: string, port = 0): Promise<{ server: Server; url:
     }
     const target = found ?? path.join(root, '404.html');
     const type = TYPES[path.extname(target)] ?? 'application/octet-stream';
-    const encoding = TYPES[path.extname(target)] ? chooseEncoding(req.headers) : null;
+    // Known text types are compressed on the fly; .gz (the bulk catalogue) and unknown types go as they are.
+    const encoding = TYPES[path.extname(target)] && path.extname(target) !== '.gz' ? chooseEncoding(req.headers) : null;
     res.writeHead(found ? 200 : 404, {
       'Content-Type': type,
       'X-Content-Type-Options': 'nosniff',

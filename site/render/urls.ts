@@ -10,7 +10,7 @@ export const urls = {
   serverJson: (server: string) => `/data/servers/${server}.json`,
   /** The server's grade as an SVG badge, to embed in a README. */
   badge: (server: string) => `/badges/${server}.svg`,
-  catalogue: '/data/catalogue.jsonl',
+  catalogue: '/data/catalogue.jsonl.gz',
   /** A paginated list: page 1 is `base`, page n is `base` + `n/`. */
   page: (base: string, page: number) => (page <= 1 ? base : `${base}${page}/`),
   toolsIndex: '/list/tools/',

@@ -18,7 +18,8 @@ export interface ListViewProps {
   base: string;
   page: number;
   pages: number;
-  total: number;
+  /** Rows in the whole list: on the first page only. */
+  total: number | null;
   filters: FilterGroup[];
   tools?: ToolRowModel[];
   servers?: ServerRowModel[];

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CrawlResult } from '../../crawler/connect/index.ts';
 import { ResultBatcher } from '../../crawler/result-batch.ts';
-import { crawlAttempts, openRun, serverTools, upsertServers, type Orm } from '../../db/index.ts';
+import { storeResult } from '../../crawler/store-result.ts';
+import { asc } from 'drizzle-orm';
+import { crawlAttempts, openRun, servers, serverTools, upsertServers, type Orm } from '../../db/index.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 
 const at = new Date('2026-12-01T00:00:00Z');
@@ -71,5 +73,50 @@ describe.each(testBackends())('ResultBatcher on $name', (backend) => {
     await batcher.flush();
     expect(stored.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
     expect((await db.orm.select().from(serverTools)).map((t) => t.serverId).sort()).toEqual(['s0', 's2', 's3', 's4']);
+  });
+
+  it('leaves attempt rows and servers exactly as storing each result alone does, a re-stored attempt included', async () => {
+    const other = await backend.create();
+    try {
+      await upsertServers(
+        other.orm,
+        Array.from({ length: 10 }, (_, i) => ({ id: `s${i}`, sources: ['test'] })),
+        at,
+      );
+      const otherRun = (await openRun(other.orm, at)).id;
+      const later = new Date(at.getTime() + 60_000);
+      const rounds: Array<Array<[string, CrawlResult]>> = [
+        [
+          ['s0', { ...result('ok', [{ name: 'a' }]), server: { name: 'zero', version: '1' }, details: { retries: 1 } }],
+          ['s1', { ...result('timeout'), error: 'timed out', stderr: 'late' }],
+          ['s2', result('ok', [{ name: 'b' }, { name: 'c' }])],
+        ],
+        // The same target of s1 stored again in the run (its row is replaced), and s0 with another outcome.
+        [
+          ['s1', { ...result('ok', [{ name: 'd' }]), startedAt: later, durationMs: 9 }],
+          ['s0', { ...result('timeout'), startedAt: later }],
+        ],
+      ];
+      const batcher = new ResultBatcher(db.orm, runId, { maxResults: 100, maxWaitMs: 10 });
+      for (const round of rounds) {
+        await Promise.all(round.map(([id, r]) => batcher.store(id, r)));
+        for (const [id, r] of round) await storeResult(other.orm, otherRun, id, r);
+      }
+      const contents = async (orm: Orm) => ({
+        attempts: (await orm.select().from(crawlAttempts).orderBy(asc(crawlAttempts.serverId), asc(crawlAttempts.target))).map(
+          ({ id: _id, runId: _run, ...row }) => row,
+        ),
+        servers: await orm.select().from(servers).orderBy(asc(servers.id)),
+      });
+      const batched = await contents(db.orm);
+      expect(batched.attempts.map((a) => [a.serverId, a.outcome])).toEqual([
+        ['s0', 'timeout'],
+        ['s1', 'ok'],
+        ['s2', 'ok'],
+      ]);
+      expect(batched).toEqual(await contents(other.orm));
+    } finally {
+      await other.dispose();
+    }
   });
 });

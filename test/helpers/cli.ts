@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { spawn } from 'node:child_process';
 import { Console } from 'node:console';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import { runCli } from '../../cli/program.ts';
+import { definedOnly, runProcess } from './processes.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The installed entry point, `npx toolrisk`: the compiled CLI when it is built and current, the sources otherwise. */
@@ -63,22 +63,14 @@ async function runInProcess(args: readonly string[], options: CliOptions): Promi
   }
 }
 
-/** Runs `toolrisk ARGS…` as its own process (through cli/bin.js) and waits for it to exit. */
-export function spawnCli(args: readonly string[], options: CliOptions & { timeoutMs?: number }): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd ?? ROOT,
-      env: definedOnly(options.env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: options.timeoutMs ?? 60_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr }));
+/** Runs `toolrisk ARGS…` as its own process (through cli/bin.js) and waits for it to exit; a signal's exit is code 128. */
+export async function spawnCli(args: readonly string[], options: CliOptions & { timeoutMs?: number }): Promise<CliResult> {
+  const { code, signal, stdout, stderr } = await runProcess([process.execPath, BIN, ...args], {
+    env: options.env,
+    cwd: options.cwd ?? ROOT,
+    timeoutMs: options.timeoutMs ?? 60_000,
   });
+  return { code: code ?? (signal ? 128 : -1), stdout, stderr };
 }
 
 let routed = false;
@@ -134,8 +126,4 @@ function freshConnectionPool(): { restore(): void } {
       void pool.close();
     },
   };
-}
-
-function definedOnly(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -19,9 +20,11 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * Migrating a new database is most of a database test's set-up (PGlite: seconds), so it is done once:
- * a migrated PGlite folder that tests copy, and on PostgreSQL a migrated template database.
+ * a migrated PGlite folder that tests copy, and on PostgreSQL a migrated template database. The tests that start
+ * `toolrisk` as a process get the compiled CLI, as after `npm ci`, not the sources through tsx (seconds a start).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  execFileSync(process.execPath, [path.join(ROOT, 'cli', 'build.mjs'), '--if-stale'], { stdio: 'inherit' });
   project.provide('pgliteTemplate', await pgliteTemplate());
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {

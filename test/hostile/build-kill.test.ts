@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +5,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, spawnCli } from '../helpers/cli.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
+import { type Exited, runProcess } from '../helpers/processes.ts';
 import { seededInt, seededRandom } from '../helpers/seeded.ts';
 import { FIXTURES, processesMarked, RUN_MARK } from './cases.ts';
 
@@ -25,20 +25,10 @@ function writeServersFile(file: string, mode: string): void {
 }
 
 /** `toolrisk build --out DIR`, SIGKILLed `delayMs` after its `killAfterLines`-th progress line. */
-function killedBuild(out: string, env: Record<string, string>, killAfterLines: number, delayMs: number): Promise<{ signal: string | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [BIN, 'build', '--out', out, '--workers', '1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    let armed = false;
-    proc.stdout.resume();
-    proc.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (armed || stderr.split('\n').length - 1 < killAfterLines) return;
-      armed = true;
-      setTimeout(() => proc.kill('SIGKILL'), delayMs);
-    });
-    proc.on('error', reject);
-    proc.on('close', (_code, signal) => resolve({ signal, stderr }));
+function killedBuild(out: string, env: Record<string, string>, killAfterLines: number, delayMs: number): Promise<Exited> {
+  return runProcess([process.execPath, BIN, 'build', '--out', out, '--workers', '1'], {
+    env,
+    signal: { signal: 'SIGKILL', afterLines: killAfterLines, delayMs },
   });
 }
 

@@ -17,6 +17,9 @@ export const SUITE_LIMITS = {
   maxStderrBytes: 16 * 1024,
 };
 
+/** A line of `toolrisk crawl`'s progress on stderr: one server done (`3/5 ok id`). */
+export const PROGRESS_LINE = /^\d+\/\d+ /;
+
 /** Every sandboxed process of a run carries this variable, so the test can find any left behind. */
 export const RUN_MARK = 'TOOLRISK_HOSTILE_RUN';
 

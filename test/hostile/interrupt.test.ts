@@ -1,15 +1,14 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { crawlAttempts, getRun, openDatabase, type Database, type OpenOptions } from '../../db/index.ts';
+import { BIN } from '../helpers/cli.ts';
 import { copyMigratedPglite, testBackends, type TestDatabase } from '../helpers/databases.ts';
-import { FIXTURES, processesMarked, RUN_MARK } from './cases.ts';
+import { type Exited, runProcess } from '../helpers/processes.ts';
+import { FIXTURES, PROGRESS_LINE, processesMarked, RUN_MARK } from './cases.ts';
 
-const BIN = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
 const NAMES = ['a', 'b', 'c', 'd', 'e'];
 
 /** A servers file of five fixture servers; with `hanging`, all but the first two hang on tools/list. */
@@ -25,27 +24,11 @@ function writeServersFile(file: string, mark: string, hanging: boolean): void {
   writeFileSync(file, JSON.stringify({ servers }));
 }
 
-/** `toolrisk crawl --servers FILE`; sends SIGTERM once `signalAfter` servers are done. */
-function crawl(file: string, env: Record<string, string>, signalAfter?: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [BIN, 'crawl', '--servers', file, '--concurrency', '2', '--timeout', '60'], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let signalled = false;
-    proc.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    proc.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const done = stderr.split('\n').filter((line) => /^\d+\/\d+ /.test(line)).length;
-      if (signalAfter !== undefined && done >= signalAfter && !signalled) {
-        signalled = true;
-        setTimeout(() => proc.kill('SIGTERM'), 300);
-      }
-    });
-    proc.on('error', reject);
-    proc.on('close', (code) => resolve({ code, stdout, stderr }));
+/** `toolrisk crawl --servers FILE`; sends SIGTERM 300 ms after `signalAfter` servers are done. */
+function crawl(file: string, env: Record<string, string>, signalAfter?: number): Promise<Exited> {
+  return runProcess([process.execPath, BIN, 'crawl', '--servers', file, '--concurrency', '2', '--timeout', '60'], {
+    env: { ...process.env, ...env },
+    signal: signalAfter === undefined ? undefined : { signal: 'SIGTERM', afterLines: signalAfter, counting: PROGRESS_LINE, delayMs: 300 },
   });
 }
 
@@ -115,7 +98,7 @@ describe.each(testBackends())('toolrisk crawl interrupted by SIGTERM on $name', 
     expect(
       second.stderr
         .split('\n')
-        .filter((line) => /^\d+\/\d+ /.test(line))
+        .filter((line) => PROGRESS_LINE.test(line))
         .map((line) => line.split(' ').slice(1).join(' '))
         .sort(),
     ).toEqual(['ok interrupt:c', 'ok interrupt:d', 'ok interrupt:e']);

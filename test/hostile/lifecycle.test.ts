@@ -1,17 +1,16 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asc } from 'drizzle-orm';
 import { crawlAttempts, crawlRuns, openDatabase, servers, serverTools, type OpenOptions } from '../../db/index.ts';
+import { BIN } from '../helpers/cli.ts';
 import { testBackends, type TestBackend, type TestDatabase } from '../helpers/databases.ts';
+import { type Exited, runProcess } from '../helpers/processes.ts';
 import { seededInt, seededRandom } from '../helpers/seeded.ts';
-import { FIXTURES, processesMarked, RUN_MARK } from './cases.ts';
+import { FIXTURES, PROGRESS_LINE, processesMarked, RUN_MARK } from './cases.ts';
 
-const BIN = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
 const NAMES = ['a', 'b', 'c', 'd', 'e'];
 /** Where each seed kills the crawl: after this many servers are done. */
 const SEEDS = [1, 3];
@@ -27,31 +26,11 @@ function writeServersFile(file: string, mark: string, mode = 'ok'): void {
   writeFileSync(file, JSON.stringify({ servers }));
 }
 
-/** `toolrisk crawl --servers FILE`, SIGKILLed once `killAfter` servers are done. */
-function crawl(
-  file: string,
-  env: Record<string, string>,
-  killAfter?: number,
-  delayMs = 0,
-): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [BIN, 'crawl', '--servers', file, '--concurrency', '1'], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let armed = false;
-    proc.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    proc.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const done = stderr.split('\n').filter((line) => /^\d+\/\d+ /.test(line)).length;
-      if (killAfter === undefined || armed || done < killAfter) return;
-      armed = true;
-      setTimeout(() => proc.kill('SIGKILL'), delayMs);
-    });
-    proc.on('error', reject);
-    proc.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+/** `toolrisk crawl --servers FILE`, SIGKILLed `delayMs` after `killAfter` servers are done. */
+function crawl(file: string, env: Record<string, string>, killAfter?: number, delayMs = 0): Promise<Exited> {
+  return runProcess([process.execPath, BIN, 'crawl', '--servers', file, '--concurrency', '1'], {
+    env: { ...process.env, ...env },
+    signal: killAfter === undefined ? undefined : { signal: 'SIGKILL', afterLines: killAfter, counting: PROGRESS_LINE, delayMs },
   });
 }
 

@@ -1,30 +1,21 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { InitializeResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { failureOf } from '../../crawler/connect/outcome.ts';
+import { toolrisk as runToolrisk } from '../helpers/cli.ts';
+import { migratedDataDir } from '../helpers/databases.ts';
 import { FIXTURES } from './cases.ts';
 
-const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
 const SERVER = join(FIXTURES, 'stdio-server.mjs');
-const folder = mkdtempSync(join(tmpdir(), 'toolrisk-terminal-'));
+const folder = migratedDataDir('toolrisk-terminal-');
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 /** ESC, BEL, CSI (8-bit), bidi overrides and isolates: none may reach the terminal raw. */
 const RAW = /[\u001b\u0007\u009b\u202a-\u202e\u2066-\u2069]/;
 
 async function toolrisk(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TOOLRISK_DATA_DIR: join(folder, 'data') };
-  try {
-    return await run(process.execPath, [BIN, ...args], { env });
-  } catch (error) {
-    return error as { stdout: string; stderr: string };
-  }
+  return runToolrisk(args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TOOLRISK_DATA_DIR: folder } });
 }
 
 describe('hostile server metadata never reaches the terminal raw', () => {

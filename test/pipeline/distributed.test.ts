@@ -4,6 +4,7 @@ import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crawlAttempts, crawlRuns, getRun, serverTools } from '../../db/index.ts';
+import { toolrisk } from '../helpers/cli.ts';
 import { createPostgres, type TestDatabase } from '../helpers/databases.ts';
 import { ROOT, startCli, startTs, type Running } from './helpers.ts';
 
@@ -162,9 +163,9 @@ describe('distributed features on the embedded database', () => {
   ])('toolrisk %s says to set DATABASE_URL and touches nothing', async (_, args) => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-no-pg-'));
     try {
-      const cli = startCli(args, { DATABASE_URL: '', TOOLRISK_DATA_DIR: dataDir });
-      expect(await cli.exited).toBe(1);
-      expect(cli.output()).toMatch(/needs PostgreSQL: the embedded database \(PGlite\) lives in one process\. Set DATABASE_URL=/);
+      const cli = await toolrisk(args, { env: { ...process.env, DATABASE_URL: '', TOOLRISK_DATA_DIR: dataDir } });
+      expect(cli.code).toBe(1);
+      expect(cli.stdout + cli.stderr).toMatch(/needs PostgreSQL: the embedded database \(PGlite\) lives in one process\. Set DATABASE_URL=/);
       expect(existsSync(path.join(dataDir, 'db'))).toBe(false);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

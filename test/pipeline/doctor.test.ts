@@ -1,26 +1,15 @@
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findOnPath } from '../../crawler/sandbox/command.ts';
+import { toolrisk } from '../helpers/cli.ts';
+import { migratedDataDir } from '../helpers/databases.ts';
 
-const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
-const folder = mkdtempSync(join(tmpdir(), 'toolrisk-doctor-'));
+const folder = migratedDataDir('toolrisk-doctor-');
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-async function doctor(args: string[], path: string): Promise<{ code: number; stdout: string }> {
-  const env = { PATH: path, HOME: process.env.HOME ?? '', TOOLRISK_DATA_DIR: join(folder, 'data') };
-  try {
-    const { stdout } = await run(process.execPath, [BIN, 'doctor', ...args], { env });
-    return { code: 0, stdout };
-  } catch (error) {
-    const e = error as { code: number; stdout: string };
-    return { code: e.code, stdout: e.stdout };
-  }
+function doctor(args: string[], path: string): Promise<{ code: number; stdout: string }> {
+  return toolrisk(['doctor', ...args], { env: { PATH: path, HOME: process.env.HOME ?? '', TOOLRISK_DATA_DIR: folder } });
 }
 
 describe('toolrisk doctor', () => {

@@ -11,6 +11,7 @@ import { buildSite, type BuildStats } from '../../site/render/index.ts';
 import { serveSite } from '../../site/render/serve.ts';
 import { createPglite, type TestDatabase } from '../helpers/databases.ts';
 import { findBrokenLinks } from './links.ts';
+import { catalogueRecords } from './pages.ts';
 
 /** A site hosted under /toolrisk/catalogue/ of a static host whose root is `root`. */
 describe('a site built with --base-url', () => {
@@ -54,7 +55,7 @@ describe('a site built with --base-url', () => {
     }
     expect(readFileSync(path.join(site, 'sitemaps', '1.xml'), 'utf8')).toContain('<loc>https://example.org/toolrisk/catalogue/servers/');
     expect(readFileSync(path.join(site, 'robots.txt'), 'utf8')).toContain('Sitemap: https://example.org/toolrisk/catalogue/sitemap.xml');
-    const line = JSON.parse(readFileSync(path.join(site, 'data', 'catalogue.jsonl'), 'utf8').split('\n')[1]);
+    const line = catalogueRecords(site)[1];
     expect(line.url).toMatch(/^\/toolrisk\/catalogue\/servers\//);
   });
 
@@ -79,7 +80,7 @@ describe('a site built with --base-url', () => {
     page.on('response', (r) => {
       if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
     });
-    const first = JSON.parse(readFileSync(path.join(site, 'data', 'catalogue.jsonl'), 'utf8').split('\n')[1]);
+    const first = catalogueRecords(site)[1];
     await page.goto(`${url}toolrisk/catalogue/`);
     await page.fill('header input[name=q]', first.name);
     await page.press('header input[name=q]', 'Enter');

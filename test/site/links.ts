@@ -39,7 +39,7 @@ function resolves(siteDir: string, pathname: string): boolean {
   return existsSync(file) && statSync(file).isFile();
 }
 
-function decodeEntities(text: string): string {
+export function decodeEntities(text: string): string {
   return text.replace(/&(#x?[0-9a-f]+|amp|lt|gt|quot|apos);/gi, (_, code: string) => {
     const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
     if (named[code.toLowerCase()]) return named[code.toLowerCase()];

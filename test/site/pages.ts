@@ -1,6 +1,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
+
+/** The records of a built site's /data/catalogue.jsonl.gz (one gzip member per server), parsed. */
+export function catalogueRecords(siteDir: string) {
+  return gunzipSync(readFileSync(path.join(siteDir, 'data', 'catalogue.jsonl.gz')))
+    .toString('utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+}
 
 /** One URL of every page type of the site (paths relative to the site root), given the URLs the build published. */
 export function everyPageType(urlOf: (key: string) => string): Record<string, string> {

@@ -8,6 +8,8 @@ import type { CatalogueServer, CurrentTool, ServerRow } from '../../db/index.ts'
 import { boundEntry, boundJson, CUT_MARKER } from '../../site/render/bounded.ts';
 import { installOptions, shellLine } from '../../site/render/install.ts';
 import { runJob, type ServersResult } from '../../site/render/jobs.ts';
+import { MAX_PAGE, MIN_PAGE, pageBreaks } from '../../site/render/lists.ts';
+import type { ToolRowModel } from '../../site/render/model.ts';
 import { OutputWriter, type Renderer } from '../../site/render/render.ts';
 
 function nested(levels: number): unknown {
@@ -154,5 +156,41 @@ describe('one bad tool or server never fails the build', () => {
     expect(readdirSync(path.join(dir, 'servers')).sort()).toEqual(['also-good', 'good']);
     expect(readdirSync(path.join(dir, 'servers', 'good'))).toEqual(expect.arrayContaining(['record', 'index.html']));
     expect(readdirSync(path.join(dir, 'servers', 'good'))).not.toContain('poison');
+  });
+});
+
+describe('pageBreaks', () => {
+  const row = (i: number): ToolRowModel => ({
+    name: `tool_${i}`,
+    url: `/servers/s/tool_${i}/`,
+    serverId: `server-${Math.floor(i / 7)}`,
+    serverUrl: '/servers/s/',
+    category: 'read',
+    severity: 'low',
+    flags: [],
+  });
+  const rows = Array.from({ length: 5000 }, (_, i) => row(i));
+  const key = (page: ToolRowModel[]) => page.map((r) => r.name).join(',');
+
+  it('keeps pages between MIN_PAGE and MAX_PAGE rows (but the last) and loses no row', () => {
+    const pages = pageBreaks(rows);
+    expect(pages.flat()).toEqual(rows);
+    for (const page of pages.slice(0, -1)) {
+      expect(page.length).toBeGreaterThanOrEqual(MIN_PAGE);
+      expect(page.length).toBeLessThanOrEqual(MAX_PAGE);
+    }
+    expect(pages.length).toBeGreaterThan(5000 / MAX_PAGE);
+  });
+
+  it('a row inserted near the top or removed changes only a page or two, not every later one', () => {
+    const before = new Set(pageBreaks(rows).map(key));
+    for (const changed of [
+      [row(-1), ...rows],
+      [...rows.slice(0, 10), ...rows.slice(11)],
+      [...rows.slice(0, 2500), row(99_999), ...rows.slice(2500)],
+    ]) {
+      const after = pageBreaks(changed).map(key);
+      expect(after.filter((page) => !before.has(page)).length).toBeLessThanOrEqual(3);
+    }
   });
 });

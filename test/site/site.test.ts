@@ -18,8 +18,10 @@ import {
   seedDevCatalogue,
   seedEdgeCases,
 } from './seed.ts';
-import { findBrokenLinks } from './links.ts';
-import { badgeContrasts, colouredClasses, everyPageType, STYLESHEET } from './pages.ts';
+import { decodeEntities, findBrokenLinks } from './links.ts';
+import { badgeContrasts, catalogueRecords, colouredClasses, everyPageType, STYLESHEET } from './pages.ts';
+import { renderPolicy } from '../../classifier/policy/index.ts';
+import { MAX_SIBLINGS } from '../../site/render/model.ts';
 import { GRADE_COLORS } from '../../site/render/badge.ts';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
@@ -37,7 +39,7 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
   let baseUrl: string;
   let browser: Browser;
   let buildLog: string;
-  /** Each tool's and server's URL as the build published it in catalogue.jsonl. */
+  /** Each tool's and server's URL as the build published it in catalogue.jsonl.gz. */
   const urlOf = new Map<string, string>();
   const toolKey = (server: string, tool: string) => `${server}\0${tool}`;
 
@@ -56,10 +58,7 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
     buildLog = (
       await run(process.execPath, [CLI, 'build', '--out', siteDir, '--site-url', 'https://toolrisk.example/'], { env, cwd: ROOT, maxBuffer: 1 << 24 })
     ).stderr;
-    for (const line of readFileSync(path.join(siteDir, 'data', 'catalogue.jsonl'), 'utf8')
-      .trim()
-      .split('\n')) {
-      const record = JSON.parse(line);
+    for (const record of catalogueRecords(siteDir)) {
       urlOf.set(record.type === 'server' ? record.id : toolKey(record.server, record.name), record.url);
     }
     ({ serve, baseUrl } = await serveSite(CLI, siteDir, env, ROOT));
@@ -181,21 +180,22 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
     expect(broken.broken).toEqual([]);
   });
 
-  it('publishes every tool with its classification and policies in catalogue.jsonl', () => {
-    const lines = readFileSync(path.join(siteDir, 'data', 'catalogue.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+  it('publishes every tool with its classification and policies in catalogue.jsonl.gz', () => {
+    const lines = catalogueRecords(siteDir);
     const tools = lines.filter((l) => l.type === 'tool');
     const servers = lines.filter((l) => l.type === 'server');
     expect(servers.length).toBe(19);
     expect(tools.length).toBeGreaterThan(990);
     for (const tool of tools) {
       expect(tool.classification.category).toBeTypeOf('string');
-      // The tool page downloads the same policy from itself (a data: URL), not from a file of its own.
+      // The tool page builds its policies from the input it embeds (no file of its own): that input renders
+      // to the published text.
       const page = readFileSync(path.join(siteDir, tool.url, 'index.html'), 'utf8');
-      const href = /<a class="btn" href="data:application\/json;charset=utf-8,([^"]*)"[^>]*data-download="policylayer"/.exec(page)?.[1];
-      expect(decodeURIComponent(href!.replaceAll('&amp;', '&'))).toBe(tool.policies.policylayer.text);
+      const input = /<div id="policies" data-policy="([^"]*)"/.exec(page)?.[1];
+      const embedded = JSON.parse(decodeEntities(input!));
+      expect(embedded.tool.name).toBe(tool.name);
+      expect(renderPolicy([embedded.tool], 'policylayer')).toBe(tool.policies.policylayer.text);
+      expect(renderPolicy([embedded.tool], 'intercept')).toBe(tool.policies.intercept.text);
     }
   });
 
@@ -225,17 +225,13 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
   it('tool page: a verdict sentence, the server’s other tools, what the policy does, FAQ data, canonical and OpenGraph', async () => {
     const { page, problems } = await openPage();
     await page.goto(`${baseUrl}${createIssue().slice(1)}`);
-    const record = readFileSync(path.join(siteDir, 'data', 'catalogue.jsonl'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l))
-      .find((r) => r.type === 'tool' && r.server === PACKAGED_SERVER && r.name === 'create_issue');
-    const { category, severity } = record.classification;
+    const record = catalogueRecords(siteDir).find((r) => r.type === 'tool' && r.server === PACKAGED_SERVER && r.name === 'create_issue');
+    const { category, severity } = record!.classification;
     expect(await page.locator('.verdict strong').textContent()).toBe(`${category[0].toUpperCase()}${category.slice(1)} tool, ${severity} risk.`);
     const serverTools = [...urlOf.keys()].filter((k) => k.startsWith(`${PACKAGED_SERVER}\0`)).length;
     await expect(page.locator('main').textContent()).resolves.toContain(`${serverTools} tools catalogued on ${PACKAGED_SERVER}`);
     const siblings = page.locator('ul.siblings li');
-    expect(await siblings.count()).toBe(Math.min(50, serverTools - 1));
+    expect(await siblings.count()).toBe(Math.min(MAX_SIBLINGS, serverTools - 1));
     const first = siblings.first();
     expect(await first.locator('.badge.cat').count()).toBe(1);
     expect(await first.locator('.badge[class*=sev-]').count()).toBe(1);
@@ -259,11 +255,11 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
     const verdict = await page.locator('.verdict').textContent();
     expect(verdict).toContain('deny every call');
     expect(verdict).not.toMatch(/rate|calls a minute/);
-    // The download is the page's own data: URL (a tool has no policy file of its own).
-    const href = (await page.locator('a[data-download=policylayer]').getAttribute('href'))!;
-    expect(href).toMatch(/^data:application\/json;charset=utf-8,/);
-    const policy = JSON.parse(decodeURIComponent(href.slice(href.indexOf(',') + 1)));
+    // The download is built by the page itself (a tool has no policy file of its own).
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[data-download=policylayer]')]);
+    const policy = JSON.parse(readFileSync((await download.path())!, 'utf8'));
     expect(JSON.stringify(policy)).not.toContain('"max"');
+    expect(JSON.stringify(policy)).toContain('"deny_if"');
     expect(problems).toEqual([]);
   });
 

@@ -1,0 +1,53 @@
+// The tool page's policies, bundled by esbuild into /assets/tool-policy.js. The page embeds only the tool's
+// policy input (name, category, severity, flags); this script renders every format with the same code as
+// `toolrisk policy`, so a download is byte for byte what the CLI prints. Text only, never innerHTML.
+import { POLICY_FORMATS, policyAlternatives, renderPolicy, type PolicyFormat, type PolicyTool } from '../../classifier/policy/index.ts';
+
+interface PolicyInput {
+  tool: PolicyTool;
+  /** Download file names are `<file>.<format>.<extension>`. */
+  file: string;
+}
+
+const input = JSON.parse(document.getElementById('policies')!.dataset.policy!) as PolicyInput;
+const formats = Object.keys(POLICY_FORMATS) as PolicyFormat[];
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: Array<Node | string>) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+}
+
+/** A policy document with its copy button and, for the recommended one, a download. */
+function block(format: PolicyFormat, text: string, id: string, download: boolean): HTMLElement {
+  const info = POLICY_FORMATS[format];
+  const copy = el('button', { className: 'btn', type: 'button', textContent: 'Copy' });
+  copy.dataset.copy = id;
+  const bar = el('div', { className: 'bar' }, el('strong', { textContent: info.label }), copy);
+  if (download) {
+    const link = el('a', { className: 'btn', textContent: 'Download', download: `${input.file}.${format}.${info.extension}` });
+    link.href = URL.createObjectURL(new Blob([text], { type: info.mediaType }));
+    link.dataset.download = format;
+    bar.append(link);
+  }
+  return el('div', { className: 'policy' }, bar, el('pre', {}, el('code', { id, textContent: text })));
+}
+
+document.getElementById('policies')!.replaceChildren(...formats.map((f) => block(f, renderPolicy([input.tool], f), `policy-${f}`, true)));
+
+const alternatives = policyAlternatives(input.tool).filter((a) => a.variant !== 'recommended');
+if (alternatives.length > 0) {
+  document
+    .getElementById('policy-alternatives')!
+    .replaceChildren(
+      el('h3', { textContent: 'Stricter and looser alternatives' }),
+      ...alternatives.map((a, i) =>
+        el(
+          'details',
+          {},
+          el('summary', {}, el('strong', { textContent: a.variant === 'stricter' ? 'Stricter:' : 'Looser:' }), ` ${a.summary}`),
+          ...formats.map((f, j) => block(f, a.documents[f], `alt-${i}-${j}`, false)),
+        ),
+      ),
+    );
+}
