@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateFile, loadLabelledTools, type EvalReport } from '../../classifier/eval/index.ts';
-import { DEV_SET, UNSEEN_BATCH_3, UNSEEN_CRAWLED, UNSEEN_FINAL, UNSEEN_FRESH_3, UNSEEN_SERVICES, UNSEEN_SET } from './paths.ts';
+import { DEV_SET, UNSEEN_BATCH_3, UNSEEN_CRAWLED, UNSEEN_FINAL, UNSEEN_FRESH_3, UNSEEN_FRESH_4, UNSEEN_SERVICES, UNSEEN_SET } from './paths.ts';
 
 describe('evaluation on the labelled dev set (998 real tools)', () => {
   let report: EvalReport;
@@ -105,6 +105,17 @@ describe('the third fresh set (707 tools, 20 npm servers), scored once with 2.2.
     expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.003);
     // `open-session` on a remote host, read as opening a session; see docs/classifier.md's disagreements
     expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('the fourth fresh set (775 tools, 15 npm servers), scored once with 2.3.0 and kept as scored', () => {
+  it('stays at or above its once-scored figures: 88.9% three-way (689/775), 87.9% five-way (681/775)', async () => {
+    const report = await evaluateFile(UNSEEN_FRESH_4);
+    expect(report.count).toBe(775);
+    expect(report.servers.length).toBe(15);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(689);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(681);
+    expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.003);
   });
 });
 
