@@ -57,9 +57,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Most of an integration test is waiting on processes, servers and timers, so more files run at once than
-    // there are cores (vitest's default on 2 cores is one at a time). `--maxWorkers N` overrides it.
-    maxWorkers: 4,
+    // Most of an integration test is waiting on processes, servers and timers, so two files run at once on 2 cores
+    // (vitest's default there is one). Four timed out the hostile cases' deadlines under load. `--maxWorkers N` overrides it.
+    maxWorkers: 2,
     sequence: { sequencer: startingWith(LONGEST) },
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT } },
