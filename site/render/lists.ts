@@ -93,13 +93,7 @@ export function toolLists(tools: ToolRowModel[]): { lists: Array<ListSpec<ToolRo
       rows: tools.filter((t) => t.flags.includes(f)),
     })),
   ];
-  const count = new Map(lists.map((l) => [l.base, l.rows.length]));
-  const chip = (label: string, href: string, base: string, counts: boolean): Chip => ({
-    label,
-    href,
-    on: href === base,
-    count: counts ? count.get(href) : undefined,
-  });
+  const chip = chipMaker(lists);
   const filters: Filters = (base, counts = true) => [
     { label: 'Category', chips: [chip('all', urls.toolsIndex, base, counts), ...CATEGORIES.map((c) => chip(c, urls.byCategory(c), base, counts))] },
     { label: 'Severity', chips: SEVERITIES.map((s) => chip(s, urls.bySeverity(s), base, counts)) },
@@ -134,13 +128,7 @@ export function serverLists(servers: ServerRowModel[]): { lists: Array<ListSpec<
       rows: servers.filter((s) => s.lethalTrifecta),
     },
   ];
-  const count = new Map(lists.map((l) => [l.base, l.rows.length]));
-  const chip = (label: string, href: string, base: string, counts: boolean): Chip => ({
-    label,
-    href,
-    on: href === base,
-    count: counts ? count.get(href) : undefined,
-  });
+  const chip = chipMaker(lists);
   const filters: Filters = (base, counts = true) => [
     {
       label: 'Grade',
@@ -195,4 +183,15 @@ export function* listPageJobs<T extends ToolRowModel | ServerRowModel>(
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A filter chip for one list: on when it is the page's own list, with the list's row count where counts show. */
+function chipMaker(lists: ReadonlyArray<{ base: string; rows: readonly unknown[] }>) {
+  const count = new Map(lists.map((l) => [l.base, l.rows.length]));
+  return (label: string, href: string, base: string, counts: boolean): Chip => ({
+    label,
+    href,
+    on: href === base,
+    count: counts ? count.get(href) : undefined,
+  });
 }
