@@ -1,6 +1,6 @@
 import { foldConfusables } from './confusables.ts';
 import { categoryFromAnnotations, categoryScores, confidenceOf, conflictsWith, decide, flagsFrom, strongest } from './decision.ts';
-import { readDescription, readOperations } from './evidence/description.ts';
+import { leadVerbOf, readDescription, readOperations } from './evidence/description.ts';
 import { readDataNouns, readName } from './evidence/name.ts';
 import { readSchema } from './evidence/schema.ts';
 import { explain } from './explain.ts';
@@ -14,7 +14,7 @@ import { DECISION_THRESHOLD, UNKNOWN_BELOW, WEIGHTS } from './weights.ts';
 export { WEIGHTS } from './weights.ts';
 
 /** Bump when rules change: stored classifications of another version are recomputed. */
-export const CLASSIFIER_VERSION = '2.3.0';
+export const CLASSIFIER_VERSION = '2.4.0';
 
 /** Below this confidence a verdict is shown as needing a person's review. */
 export const REVIEW_BELOW = 0.5;
@@ -45,8 +45,9 @@ export function classify(tool: ToolInput): Classification {
   const description = foldConfusables(rawDescription);
 
   const nameWords = tokenizeName(name);
-  const reading = readName(nameWords, 'name', WEIGHTS.nameVerb, evidence);
-  if (title) readName(splitWords(title), 'title', WEIGHTS.titleVerb, evidence);
+  const descriptionVerb = () => leadVerbOf(description);
+  const reading = readName(nameWords, 'name', WEIGHTS.nameVerb, evidence, descriptionVerb);
+  if (title) readName(splitWords(title), 'title', WEIGHTS.titleVerb, evidence, descriptionVerb);
   const described = readDescription(description, reading.verbs[0], evidence);
   if (reading.verbs.length === 0 && !described.verb) readDataNouns(nameWords, evidence);
   const schema = readSchema(tool.inputSchema, nameWords, reading.verbs[0], evidence);

@@ -41,11 +41,29 @@ export function readDescription(description: string, nameVerb: string | undefine
   // The description's verb supports when the name has a verb of its own: its evidence weighs less.
   const scale = nameVerb ? WEIGHTS.descriptionVerbSupporting / WEIGHTS.descriptionVerb : 1;
   for (const e of read.lead) evidence.push({ ...e, weight: e.weight * scale });
-  if (read.verb && read.overridden && read.verb === nameVerb) {
+  // … and so is a synonym's (`delete_cycle_issue`: "Remove an issue from a cycle").
+  if (read.verb && read.overridden && (read.verb === nameVerb || sameAction(read.verb, nameVerb))) {
     for (const e of evidence) if (e.rule === `name-verb:${nameVerb}` || e.rule === `title-verb:${nameVerb}`) e.weight *= OVERRIDDEN_VERB;
   }
   for (const e of read.phrases) evidence.push({ ...e });
   return { verb: read.verb !== undefined, router: read.router, poisoning: read.poisoning };
+}
+
+/** The verb the description's first sentence starts with, if any ("Lists files" → `list`). */
+export function leadVerbOf(description: string): string | undefined {
+  return remembered(description).verb;
+}
+
+/** Verbs that name one action: a description's `remove` speaks for a name's `delete`. */
+const SAME_ACTION: ReadonlyMap<string, string> = new Map([
+  ['delete', 'delete'],
+  ['remove', 'delete'],
+  ['rm', 'delete'],
+]);
+
+function sameAction(a: string, b: string | undefined): boolean {
+  const action = SAME_ACTION.get(a);
+  return action !== undefined && b !== undefined && SAME_ACTION.get(b) === action;
 }
 
 /** What a description says, whatever tool it belongs to: catalogues repeat descriptions, so each is read once. */

@@ -6,6 +6,7 @@ import {
   FIGURE_NOUNS,
   HTTP_METHOD_PREFIXES,
   LEADING_ONLY_VERBS,
+  NAMESPACE_VERBS,
   NOUN_LIKE_VERBS,
   ROUTER_VERBS,
   VERBS,
@@ -25,7 +26,13 @@ export interface NameReading {
  * The name's (or title's) action verb, a second verb after or/and, and what its object words imply.
  * An object rule that overrides the verb (`run_report`) halves the verb's weight.
  */
-export function readName(words: string[], field: 'name' | 'title', weight: number, evidence: Evidence[]): NameReading {
+export function readName(
+  words: string[],
+  field: 'name' | 'title',
+  weight: number,
+  evidence: Evidence[],
+  descriptionVerb?: () => string | undefined,
+): NameReading {
   let at = -1;
   let router = false;
   for (let i = 0; i < words.length; i++) {
@@ -36,7 +43,9 @@ export function readName(words: string[], field: 'name' | 'title', weight: numbe
     }
   }
   if (at < 0) return { verbs: [], router };
-  if (NOUN_LIKE_VERBS.has(words[at])) {
+  if (NAMESPACE_VERBS.has(words[at])) {
+    at = actionAfterNamespace(words, at, descriptionVerb);
+  } else if (NOUN_LIKE_VERBS.has(words[at])) {
     for (let i = words.length - 1; i > at; i--) {
       if (isVerbAt(words, i) && !NOUN_LIKE_VERBS.has(words[i])) {
         at = i;
@@ -70,15 +79,44 @@ export function readName(words: string[], field: 'name' | 'title', weight: numbe
   return { verbs, router };
 }
 
+/**
+ * The action after a namespace word (`bash_read_file`, `genai-model-eval-create-run`): the later verb the
+ * description's first word agrees with, else the first later verb that is not as often a noun, else the
+ * first later verb. With no later verb the namespace word is the action (`bash`, `bash_exec`).
+ */
+function actionAfterNamespace(words: readonly string[], at: number, descriptionVerb?: () => string | undefined): number {
+  let first = -1;
+  let clear = -1;
+  for (let i = at + 1; i < words.length; i++) {
+    if (NAMESPACE_VERBS.has(words[i]) || !isVerbAt(words, i)) continue;
+    if (first < 0) first = i;
+    if (clear < 0 && !NOUN_LIKE_VERBS.has(words[i])) clear = i;
+  }
+  if (first < 0) return at;
+  const described = descriptionVerb?.();
+  if (described !== undefined) for (let i = first; i < words.length; i++) if (words[i] === described) return i;
+  return clear >= 0 ? clear : first;
+}
+
 function isVerbAt(words: readonly string[], i: number): boolean {
   const word = words[i];
   return (
     VERBS.has(word) &&
     !COMPOUND_NOUNS.get(word)?.has(words[i + 1]) &&
     (i === 0 || !LEADING_ONLY_VERBS.has(word)) &&
+    // A verb after a number is part of a compound noun: `1-click`, `2-step`.
+    (i === 0 || !isNumber(words[i - 1])) &&
     // Only where it matters: `test_statistics` reads either way.
     !(NOUN_LIKE_VERBS.has(word) && FIGURE_NOUNS.has(words[i + 1]) && VERBS.get(word)!.category !== 'read')
   );
+}
+
+function isNumber(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const code = word.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
 }
 
 /** Which call of readObjects each object rule last fired in: no clearing between calls. */
@@ -117,6 +155,7 @@ export function readObjects(
       if (rule.after && (i === 0 || !rule.after.includes(words[i - 1]))) continue;
       if (rule.notAfter && i > 0 && rule.notAfter.includes(words[i - 1])) continue;
       if (rule.unlessHead && head !== undefined && rule.unlessHead.includes(head)) continue;
+      if (rule.unlessWith && words.some((w) => rule.unlessWith!.includes(w))) continue;
       const verbs = OBJECT_RULE_VERBS[r];
       if (verbs ? !verbs.has(verb) : rule.verbCategories ? !rule.verbCategories.includes(verbRule.category) : false) continue;
       firedIn[r] = call;

@@ -153,6 +153,8 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'debug',
     'probe',
     'await',
+    'rerank',
+    'rank',
   ],
   write: [
     'create',
@@ -385,6 +387,12 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'resubmit',
     'redeliver',
     'retrigger',
+    'decline',
+    'expose',
+    'rebuild',
+    'reinstall',
+    'reimage',
+    'invalidate',
   ],
   execute: [
     'run',
@@ -443,6 +451,7 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
   ],
   financial: [
     'pay',
+    'topup',
     'charge',
     'refund',
     'transfer',
@@ -550,6 +559,12 @@ export const NOUN_LIKE_VERBS: ReadonlySet<string> = new Set([
   'sample',
   'seed',
   'deposit',
+  'invoice',
+  'bill',
+  'charge',
+  'refund',
+  'payout',
+  'transfer',
 ]);
 
 /**
@@ -582,6 +597,12 @@ export const FIGURE_NOUNS: ReadonlySet<string> = new Set([
  * name they are nouns (`network_request`, `by_type`, `complete_schema`).
  */
 export const LEADING_ONLY_VERBS: ReadonlySet<string> = new Set(['request', 'type', 'complete']);
+
+/**
+ * Verbs that are as often the name of a program, language or product (`bash_read_file`, `genai-model-eval-get-preset`,
+ * `python_list_packages`): followed by another verb, they are the namespace and the later verb is the action.
+ */
+export const NAMESPACE_VERBS: ReadonlySet<string> = new Set(['bash', 'sh', 'shell', 'python', 'eval', 'exec']);
 
 /** Words that join two verbs in a name (`create_or_update_file`): the second verb counts too. */
 export const CONJUNCTIONS: ReadonlySet<string> = new Set(['or', 'and', 'then']);
