@@ -66,6 +66,11 @@ function sameAction(a: string, b: string | undefined): boolean {
   return action !== undefined && b !== undefined && SAME_ACTION.get(b) === action;
 }
 
+/** A leading adverb, or a light verb and its article, before the word that names the action. */
+const LEAD_SKIP = /^([A-Za-z]+)\s+(?:(a|an|the)\s+)?([A-Za-z]+)/;
+/** Verbs whose object names the action: "Take a snapshot", "Perform a search". */
+const LIGHT_VERBS: ReadonlySet<string> = new Set(['take', 'perform', 'performs', 'takes']);
+
 /** What a description says, whatever tool it belongs to: catalogues repeat descriptions, so each is read once. */
 interface DescriptionFacts {
   verb: string | undefined;
@@ -92,8 +97,17 @@ function remembered(description: string): DescriptionFacts {
 
 function factsOf(description: string): DescriptionFacts {
   const { first, rest } = firstSentence(description);
-  const lead = first.replace(DESCRIPTION_PREAMBLE, '');
-  const firstWord = /^[A-Za-z]+/.exec(lead)?.[0]?.toLowerCase();
+  let lead = first.replace(DESCRIPTION_PREAMBLE, '');
+  let firstWord = /^[A-Za-z]+/.exec(lead)?.[0]?.toLowerCase();
+  // "Permanently deletes …", "Take a snapshot of …": the verb is the next word (after an article).
+  const skip = firstWord && !VERBS.has(firstWord) && verbOf(firstWord) === undefined ? LEAD_SKIP.exec(lead) : null;
+  if (skip && (skip[1].toLowerCase().endsWith('ly') ? skip[2] === undefined : LIGHT_VERBS.has(skip[1].toLowerCase()))) {
+    const next = skip[3].toLowerCase();
+    if (verbOf(next) !== undefined) {
+      lead = lead.slice(skip[0].length - skip[3].length);
+      firstWord = next;
+    }
+  }
   const dispatches = ROUTER_LEAD.test(lead);
   const router = dispatches || (firstWord !== undefined && ROUTER_VERBS.has(firstWord));
   // "Select and run one of …" names no action of its own: the operations it lists do.

@@ -53,6 +53,17 @@ export function readName(
       }
     }
   }
+  // A later verb that the description starts with is the action; the first was a product or namespace
+  // word (`ClickUp_delete_task` → click, up, delete: "Delete a task").
+  const described = descriptionVerb?.();
+  if (described !== undefined && described !== words[at] && !NOUN_LIKE_VERBS.has(described)) {
+    for (let i = at + 1; i < words.length; i++) {
+      if (words[i] === described && isVerbAt(words, i)) {
+        at = i;
+        break;
+      }
+    }
+  }
   if (HTTP_METHOD_PREFIXES.has(words[at]) && VERBS.has(words[at + 1])) {
     // The method is no object of the verb after it (`API-post-search` searches; it posts nothing).
     words = [...words.slice(0, at), ...words.slice(at + 1)];

@@ -391,7 +391,6 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'workers',
       'service',
       'stack',
-      'template',
       'migration',
       'migrations',
       'container',
@@ -407,6 +406,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     id: 'end-membership',
     verbs: ['cancel', 'close', 'stop', 'disable'],
     objects: ['subscription', 'subscriptions', 'account', 'accounts', 'protection', 'cluster', 'clusters', 'database', 'instance', 'instances'],
+    headOnly: true,
     category: 'destructive',
     weight: 0.7,
   },
@@ -613,6 +613,32 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     verbs: ['write', 'send', 'type', 'input', 'create', 'open', 'start', 'spawn', 'new'],
     objects: ['pty', 'tty', 'repl', 'stdin'],
     category: 'execute',
+    weight: 0.85,
+  },
+  {
+    // Releasing a reserved IP address or phone number gives it up: another customer may get it.
+    id: 'release-a-reservation',
+    verbs: ['release'],
+    objects: ['ip', 'ips', 'ipv4', 'ipv6', 'address', 'addresses', 'number', 'numbers'],
+    headOnly: true,
+    category: 'destructive',
+    weight: 0.85,
+  },
+  {
+    // Garbage collection deletes whatever nothing refers to any more.
+    id: 'collect-garbage',
+    verbs: ['run', 'start', 'trigger', 'execute', 'launch', 'schedule'],
+    objects: ['garbage', 'gc'],
+    category: 'destructive',
+    weight: 0.85,
+  },
+  {
+    // Claiming fees, rewards or an airdrop withdraws money to the caller's wallet.
+    id: 'claim-earnings',
+    verbs: ['claim', 'collect', 'harvest'],
+    objects: ['fee', 'fees', 'reward', 'rewards', 'airdrop', 'airdrops', 'earnings', 'yield', 'yields', 'royalties', 'dividends'],
+    headOnly: true,
+    category: 'financial',
     weight: 0.85,
   },
   {

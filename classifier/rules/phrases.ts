@@ -45,7 +45,7 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     example: 'Writes the file, overwriting any existing content.',
     triggers: ['overwrit', 'replac'],
     pattern:
-      /\b(?:overwrit(?:e|es|ing)\b(?!\s+(?:the\s+|a\s+|an\s+|one\s+)?(?:values?|cells?|fields?|settings?|inputs?)\b)|replac(?:e|es|ing) (?:the |any |an? )?(?:entire|whole|existing|all|current|previous)\b(?!(?:\s+\w+)?\s+(?:settings|options|preferences|overrides)\b))/i,
+      /\b(?:overwrit(?:e|es|ing)\b(?!\s+(?:the\s+|a\s+|an\s+|one\s+)?(?:values?|cells?|fields?|settings?|inputs?)\b)|replac(?:e|es|ing) (?:the |any |an? )?(?:entire|whole|existing|all|current|previous)\b(?!(?:\s+\w+)?\s+(?:settings|options|preferences|overrides|links|labels|tags|reactions|relations)\b))/i,
     points: 'destructive',
     weight: 0.7,
   },

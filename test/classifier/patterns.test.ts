@@ -420,3 +420,136 @@ describe('patterns of the third fresh set (2.3.0)', () => {
     expect(categoryOf('import_dump', 'Imports a dump into a new database. This is not destructive.')).toBe('write');
   });
 });
+
+describe('patterns of the fourth fresh set (2.4.0)', () => {
+  it('a program or language name before a later verb is a namespace: the later verb is the action', () => {
+    expect(categoryOf('bash_read_file', 'Read content from a file in the bash environment.')).toBe('read');
+    expect(categoryOf('shell_get_history', 'Get the history of the shell.')).toBe('read');
+    expect(categoryOf('python_list_packages')).toBe('read');
+    expect(categoryOf('ai-model-eval-list-runs', 'List model evaluation runs.')).toBe('read');
+    // the description's verb picks among later verbs: the run here is an object
+    expect(categoryOf('ai-model-eval-create-run', 'Create a model evaluation run.')).toBe('write');
+    expect(categoryOf('ai-model-eval-delete-run', 'Delete a model evaluation run.')).toBe('destructive');
+    // near misses: with no later verb the program word is the action
+    expect(categoryOf('bash', 'Run a bash command.')).toBe('execute');
+    expect(categoryOf('python_exec', 'Execute Python code.')).toBe('execute');
+    expect(categoryOf('run_eval', 'Run an evaluation script.')).toBe('execute');
+  });
+
+  it('a later verb the description starts with is the action, not a product word read as a verb', () => {
+    expect(categoryOf('ClickUp_delete_task', 'Delete a task.')).toBe('destructive');
+    // near miss: without that agreement the first verb stands
+    expect(categoryOf('ClickUp_delete_task')).toBe('write');
+  });
+
+  it('a verb after a number is part of a noun (1-click apps)', () => {
+    expect(categoryOf('marketplace-1-click-list', 'List available 1-click applications.')).toBe('read');
+    expect(categoryOf('click_button', 'Click a button.')).toBe('write');
+  });
+
+  it('a leading adverb or a light verb ("Take a snapshot") does not hide the verb of the description', () => {
+    expect(categoryOf('widget_tool', 'Permanently deletes the widget.')).toBe('destructive');
+    expect(categoryOf('volume_tool', 'Take a snapshot of a volume.')).toBe('write');
+    // near miss: a light verb before a noun that is no verb names nothing
+    expect(categoryOf('volume_tool', 'Take ownership.')).toBe('unknown');
+  });
+
+  it('writing a whole file replaces it (destructive); creating a directory or a file record writes', () => {
+    expect(categoryOf('sandbox_write_file', 'Write a file to a sandbox.')).toBe('destructive');
+    expect(categoryOf('container_file_write')).toBe('destructive');
+    expect(categoryOf('create_directory')).toBe('write');
+    expect(categoryOf('write_comment', 'Write a comment on an issue.')).toBe('write');
+  });
+
+  it('upgrading an engine or version, rebuilding a machine or restoring it from a backup replaces it; upgrading a plan writes', () => {
+    expect(categoryOf('db-cluster-upgrade-major-version', 'Upgrade the major version of a database cluster.')).toBe('destructive');
+    expect(categoryOf('rebuild_server', 'Rebuild a server from an image.')).toBe('destructive');
+    expect(categoryOf('restore_instance', 'Restore an instance from a backup.')).toBe('destructive');
+    expect(categoryOf('upgrade_plan', 'Upgrade the workspace plan.')).toBe('write');
+    expect(categoryOf('restore_revision', 'Restore a page to an earlier revision.')).toBe('write');
+  });
+
+  it('resetting a password sets a new one (write); resetting a database wipes it', () => {
+    expect(categoryOf('reset-server-password', 'Reset the root password of a server.')).toBe('write');
+    expect(categoryOf('reset_database')).toBe('destructive');
+  });
+
+  it('a snapshot of a machine, volume or share stores an image (write); a page snapshot reads', () => {
+    expect(categoryOf('snapshot_volume', 'Take a snapshot of a volume.')).toBe('write');
+    expect(categoryOf('nfs-snapshot', 'Create a snapshot of a file share.')).toBe('write');
+    expect(categoryOf('browser_snapshot', 'Capture an accessibility snapshot of the page.')).toBe('read');
+  });
+
+  it('ledger records are writes: a bank transaction, a draft invoice; sending an invoice or paying bills', () => {
+    expect(categoryOf('create-bank-transaction', 'Create a bank transaction in the ledger.')).toBe('write');
+    expect(categoryOf('update-invoice', 'Update a draft invoice.')).toBe('write');
+    expect(categoryOf('invoice-list', 'List invoices.')).toBe('read');
+    // near misses: a transaction or a sent invoice moves money
+    expect(categoryOf('create_transaction', 'Create a new transaction.')).toBe('financial');
+    expect(categoryOf('send_invoice', 'Send an invoice to the customer.')).toBe('financial');
+    expect(categoryOf('update_subscription', 'Change the plan of a subscription.')).toBe('financial');
+  });
+
+  it('transferring work items or images moves them (write); transferring funds moves money', () => {
+    expect(categoryOf('transfer_issues', 'Transfer issues from one cycle to another.')).toBe('write');
+    expect(categoryOf('image-transfer', 'Transfer an image to another region.')).toBe('write');
+    expect(categoryOf('transfer_funds', 'Transfer funds between accounts.')).toBe('financial');
+  });
+
+  it('registering or renewing a domain buys it; claiming earned fees withdraws them; registering a webhook writes', () => {
+    expect(categoryOf('domain_register', 'Register a new domain.')).toBe('financial');
+    expect(categoryOf('renew_domain')).toBe('financial');
+    expect(categoryOf('claim_fees', 'Claim accrued trading fees.')).toBe('financial');
+    expect(categoryOf('credits_topup', 'Top up credits from the wallet.')).toBe('financial');
+    expect(categoryOf('register_webhook', 'Register a webhook.')).toBe('write');
+    expect(categoryOf('claim_task', 'Claim a task from the queue.')).toBe('write');
+  });
+
+  it('input written to a terminal or PTY runs; resizing one does not', () => {
+    expect(categoryOf('pty_write', 'Write input to a PTY session.')).toBe('execute');
+    expect(categoryOf('pty_create', 'Create a new PTY session.')).toBe('execute');
+    expect(categoryOf('session_write_note', 'Write a note to a session.')).toBe('write');
+  });
+
+  it('removing an item from a container is a write even when the tool is named delete; removing all of them empties it', () => {
+    expect(categoryOf('delete_cycle_issue', 'Remove an issue from a cycle.')).toBe('write');
+    expect(categoryOf('delete_messages', 'Remove all messages from a queue.')).toBe('destructive');
+    expect(categoryOf('delete_issue', 'Delete an issue from a project.')).toBe('destructive');
+  });
+
+  it('releasing a reserved IP gives it up; releasing a version publishes it', () => {
+    expect(categoryOf('reserved-ip-release', 'Release a reserved IPv4 address.')).toBe('destructive');
+    expect(categoryOf('release_version', 'Release a new version.')).not.toBe('destructive');
+  });
+
+  it('garbage collection deletes; starting a build does not', () => {
+    expect(categoryOf('registry-garbage-collection-start', 'Start a garbage collection to free up storage.')).toBe('destructive');
+    expect(categoryOf('start_build', 'Start a build.')).not.toBe('destructive');
+  });
+
+  it('deleting a cache only makes it refill (write); deleting a bucket destroys it', () => {
+    expect(categoryOf('lb-delete-cache', 'Delete the CDN cache of a load balancer.')).toBe('write');
+    expect(categoryOf('delete_bucket', 'Delete a bucket.')).toBe('destructive');
+  });
+
+  it('applying a template fills it in (write); applying a manifest deploys', () => {
+    expect(categoryOf('apply_template', 'Apply a template to create boards.')).toBe('write');
+    expect(categoryOf('apply_manifest', 'Apply a Kubernetes manifest.')).toBe('execute');
+  });
+
+  it('replacing all links or labels of an item is a write; replacing all content is destructive', () => {
+    expect(categoryOf('set-external-links', 'Replace all external links on a story.')).toBe('write');
+    expect(categoryOf('update_doc', 'Replace the entire content of a document.')).toBe('destructive');
+  });
+
+  it('stopping a migration on a cluster stops the migration; stopping the cluster ends it', () => {
+    expect(categoryOf('db-cluster-stop-online-migration', 'Stop an online migration for a database cluster.')).toBe('write');
+    expect(categoryOf('stop_cluster', 'Stop a cluster.')).toBe('destructive');
+  });
+
+  it('new verbs: decline, expose, rerank', () => {
+    expect(categoryOf('decline_pull_request', 'Decline a pull request.')).toBe('write');
+    expect(categoryOf('expose_port', 'Expose a port to get a public URL.')).toBe('write');
+    expect(categoryOf('rerank-documents', 'Rerank documents by relevance to a query.')).toBe('read');
+  });
+});
