@@ -4,6 +4,7 @@ import {
   COMPOUND_NOUNS,
   CONJUNCTIONS,
   FIGURE_NOUNS,
+  GUIDE_NOUNS,
   HTTP_METHOD_PREFIXES,
   LEADING_ONLY_VERBS,
   NAMESPACE_VERBS,
@@ -42,6 +43,8 @@ export function readName(
       break;
     }
   }
+  const guide = guideAt(words);
+  if (guide >= 0) evidence.push({ rule: `${field}-guide`, field, match: words[guide], points: 'read', weight: weight * GUIDE_SHARE });
   if (at < 0) return { verbs: [], router };
   if (NAMESPACE_VERBS.has(words[at])) {
     at = actionAfterNamespace(words, at, descriptionVerb);
@@ -70,7 +73,7 @@ export function readName(
   }
   const verb = words[at];
   const rule = VERBS.get(verb)!;
-  const overridden = readObjects(words, at, verb, rule, field, weight, evidence);
+  const overridden = readObjects(words, at, verb, rule, field, weight, evidence) || (guide > at && hasStopword(words, at, guide));
   evidence.push({ rule: `${field}-verb:${verb}`, field, match: verb, points: rule.category, weight: overridden ? weight * OVERRIDDEN_VERB : weight });
   if (OUTBOUND_VERBS.has(verb) && !NOT_SENT_OBJECTS.has(words[at + 1]))
     evidence.push({ rule: `${field}-outbound-verb:${verb}`, field, match: verb, points: 'external_comm', weight: 0.6 });
@@ -120,6 +123,28 @@ function isVerbAt(words: readonly string[], i: number): boolean {
     // Only where it matters: `test_statistics` reads either way.
     !(NOUN_LIKE_VERBS.has(word) && FIGURE_NOUNS.has(words[i + 1]) && VERBS.get(word)!.category !== 'read')
   );
+}
+
+/** How much of the name's weight a guide noun as the last word carries. */
+const GUIDE_SHARE = 0.95;
+
+/**
+ * Where the name ends in a guide noun that no verb acts on (`deployment_guide`, `migrate_pages_to_workers_guide`,
+ * not `create_guide` or `update_project_docs`), or -1.
+ */
+function guideAt(words: readonly string[]): number {
+  const last = words.length - 1;
+  if (last < 1 || !GUIDE_NOUNS.has(words[last])) return -1;
+  for (let i = last - 1; i >= 0; i--) {
+    if (OBJECT_STOPWORDS.has(words[i])) return last;
+    if (isVerbAt(words, i)) return -1;
+  }
+  return last;
+}
+
+function hasStopword(words: readonly string[], from: number, to: number): boolean {
+  for (let i = from + 1; i < to; i++) if (OBJECT_STOPWORDS.has(words[i])) return true;
+  return false;
 }
 
 function isNumber(word: string): boolean {

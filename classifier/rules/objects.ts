@@ -642,6 +642,16 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     weight: 0.85,
   },
   {
+    // `git fetch` updates the local copy of a remote's branches and tags; fetching a page or a record reads.
+    id: 'fetch-a-remote',
+    verbs: ['fetch'],
+    objects: ['git', 'remote', 'remotes', 'origin', 'upstream', 'refs'],
+    headOnly: true,
+    category: 'write',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
     id: 'permanent-modifier',
     verbCategories: WRITES,
     objects: ['hard', 'permanent', 'permanently'],

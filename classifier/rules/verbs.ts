@@ -604,6 +604,25 @@ export const LEADING_ONLY_VERBS: ReadonlySet<string> = new Set(['request', 'type
  */
 export const NAMESPACE_VERBS: ReadonlySet<string> = new Set(['bash', 'sh', 'shell', 'python', 'eval', 'exec']);
 
+/**
+ * Nouns that, as a name's last word, say the tool hands back text about an action rather than doing it
+ * (`deployment_guide`, `migrate_pages_to_workers_guide`): it reads.
+ */
+export const GUIDE_NOUNS: ReadonlySet<string> = new Set([
+  'guide',
+  'guides',
+  'guidance',
+  'docs',
+  'documentation',
+  'tutorial',
+  'instructions',
+  'manual',
+  'cheatsheet',
+  'howto',
+  'readme',
+  'playbook',
+]);
+
 /** Words that join two verbs in a name (`create_or_update_file`): the second verb counts too. */
 export const CONJUNCTIONS: ReadonlySet<string> = new Set(['or', 'and', 'then']);
 

@@ -547,6 +547,18 @@ describe('patterns of the fourth fresh set (2.4.0)', () => {
     expect(categoryOf('stop_cluster', 'Stop a cluster.')).toBe('destructive');
   });
 
+  it('a name ending in a guide noun no verb acts on hands back a guide (read); creating or updating docs writes', () => {
+    expect(categoryOf('functions-deployment-guide', 'Return the step-by-step guide for deploying a project.')).toBe('read');
+    expect(categoryOf('migrate_pages_to_workers_guide', 'Read this guide before migrating projects.')).toBe('read');
+    expect(categoryOf('create_guide', 'Create a guide.')).toBe('write');
+    expect(categoryOf('update_project_docs')).toBe('write');
+  });
+
+  it('git fetch updates the remote branches (write); fetching a file reads', () => {
+    expect(categoryOf('git_fetch', 'Fetch updates from a remote repository.')).toBe('write');
+    expect(categoryOf('fetch_remote_file', 'Fetch a file from a URL.')).toBe('read');
+  });
+
   it('new verbs: decline, expose, rerank', () => {
     expect(categoryOf('decline_pull_request', 'Decline a pull request.')).toBe('write');
     expect(categoryOf('expose_port', 'Expose a port to get a public URL.')).toBe('write');
