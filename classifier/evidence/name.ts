@@ -58,7 +58,7 @@ export function readName(
   }
   // A later verb that the description starts with is the action; the first was a product or namespace
   // word (`ClickUp_delete_task` → click, up, delete: "Delete a task").
-  const described = descriptionVerb?.();
+  const described = descriptionVerb && hasVerbAfter(words, at) ? descriptionVerb() : undefined;
   if (described !== undefined && described !== words[at] && !NOUN_LIKE_VERBS.has(described)) {
     for (let i = at + 1; i < words.length; i++) {
       if (words[i] === described && isVerbAt(words, i)) {
@@ -140,6 +140,11 @@ function guideAt(words: readonly string[]): number {
     if (isVerbAt(words, i)) return -1;
   }
   return last;
+}
+
+function hasVerbAfter(words: readonly string[], at: number): boolean {
+  for (let i = at + 1; i < words.length; i++) if (VERBS.has(words[i])) return true;
+  return false;
 }
 
 function hasStopword(words: readonly string[], from: number, to: number): boolean {
