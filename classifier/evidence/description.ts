@@ -6,7 +6,7 @@ import { firstSentence, splitWords } from '../tokenize.ts';
 import { TriggerIndex } from '../triggers.ts';
 import type { Evidence } from '../types.ts';
 import { FLAG_THRESHOLD, OVERRIDDEN_VERB, WEIGHTS } from '../weights.ts';
-import { readObjects } from './name.ts';
+import { operationRule, readObjects } from './name.ts';
 
 /** One scan of a description finds the candidates of every phrase rule and then every poisoning rule. */
 const TEXT_TRIGGERS = new TriggerIndex([...PHRASE_RULES, ...POISONING_RULES], POISONING_SCAN);
@@ -200,9 +200,11 @@ export function readOperations(description: string, nameWords: readonly string[]
       weight: overridden ? weight * OVERRIDDEN_VERB : weight,
     });
   }
-  for (const match of description.matchAll(NAMED_OPERATION)) {
+  const named = [...description.matchAll(NAMED_OPERATION)];
+  const membership = named.some((match) => match[1].toLowerCase() === 'add');
+  for (const match of named) {
     const words = splitWords(match[1]);
-    const rule = VERBS.get(words[0]);
+    const rule = operationRule(words, membership);
     if (!rule) continue;
     found++;
     const weight = rule.category === 'read' ? WEIGHTS.readActionEnum : WEIGHTS.actionEnum;

@@ -211,6 +211,19 @@ export function readObjects(
   return overrides;
 }
 
+const MEMBERSHIP_REMOVAL: VerbRule = { category: 'write' };
+
+/**
+ * The rule of an operation a router names (`delete`, `create_rule`). A bare `remove` beside a bare `add`
+ * takes things out of what the tool manages (the accounts of a client, the skills of an agent): a
+ * membership, as `git_remote`'s is; `create`/`delete` is the lifecycle of the thing itself.
+ */
+export function operationRule(words: readonly string[], membership: boolean): VerbRule | undefined {
+  if (words.length === 0) return undefined;
+  if (membership && words.length === 1 && words[0] === 'remove') return MEMBERSHIP_REMOVAL;
+  return VERBS.get(words[0]);
+}
+
 /** A verbless name made only of data words (`db_stats`) reads that data. */
 export function readDataNouns(words: string[], evidence: Evidence[]): void {
   for (const word of words) {

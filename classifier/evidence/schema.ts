@@ -1,11 +1,11 @@
 import { isRecord } from '../record.ts';
 import { ACTION_ARGUMENTS, ARGUMENT_RULES, HTTP_METHODS } from '../rules/arguments.ts';
 import { ARGUMENT_RULE_NAMES, ARGUMENT_RULES_BY_WORD, ARGUMENT_RULES_EXACT } from '../rules/indexes.ts';
-import { VERBS } from '../rules/verbs.ts';
+
 import { splitWords } from '../tokenize.ts';
 import type { Evidence } from '../types.ts';
 import { OVERRIDDEN_VERB, WEIGHTS } from '../weights.ts';
-import { readObjects } from './name.ts';
+import { operationRule, readObjects } from './name.ts';
 
 export interface SchemaReading {
   /** An argument picks the operation (`action`, `operation`, `command`…). */
@@ -99,12 +99,13 @@ function readActionValues(argument: string, definition: Record<string, unknown>,
   if (allHttpMethods(values)) return 0;
   const seen = new Set<string>();
   let operations = 0;
+  const membership = values.some((v) => typeof v === 'string' && v.toLowerCase() === 'add');
   for (const value of values) {
     if (typeof value !== 'string') continue;
     // Action values are imperatives (`delete`, `create_rule`): nouns such as `labels` are not actions.
     const words = splitWords(value);
     const verb = words[0];
-    const rule = verb ? VERBS.get(verb) : undefined;
+    const rule = operationRule(words, membership);
     if (!rule) continue;
     operations++;
     // `remove_member` and `remove_repository` are different operations; `delete` twice is one.

@@ -559,6 +559,22 @@ describe('patterns of the fourth fresh set (2.4.0)', () => {
     expect(categoryOf('fetch_remote_file', 'Fetch a file from a URL.')).toBe('read');
   });
 
+  it('a router whose operations pair a bare add with a bare remove manages a membership (write); create and delete destroy', () => {
+    const router = (values: string[]) =>
+      classify({
+        name: 'manage_agent_tools',
+        description: 'Manage the tools of an agent.',
+        inputSchema: { type: 'object', properties: { action: { type: 'string', enum: values } } },
+      }).category;
+    expect(router(['list', 'add', 'remove'])).toBe('write');
+    expect(classify({ name: 'manage_accounts', description: "Manage accounts. action='add' connects one, action='remove' disconnects it." }).category).toBe(
+      'write',
+    );
+    // near misses: a remove without an add, or a delete beside the add, removes the thing itself
+    expect(router(['list', 'create', 'remove'])).toBe('destructive');
+    expect(router(['list', 'add', 'delete'])).toBe('destructive');
+  });
+
   it('new verbs: decline, expose, rerank', () => {
     expect(categoryOf('decline_pull_request', 'Decline a pull request.')).toBe('write');
     expect(categoryOf('expose_port', 'Expose a port to get a public URL.')).toBe('write');
