@@ -941,7 +941,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     // Generating or converting into a stored artefact (a collection, a spec, a document) creates it.
     id: 'generate-an-artefact',
     verbs: ['generate', 'convert'],
-    objects: ['collection', 'collections', 'spec', 'specification', 'doc', 'docs', 'document', 'documents', 'resources'],
+    objects: ['collection', 'collections', 'spec', 'specification', 'doc', 'docs', 'document', 'documents', 'resources', 'set', 'sets', 'snapshot', 'snapshots'],
     category: 'write',
     overridesVerb: true,
     weight: 0.85,

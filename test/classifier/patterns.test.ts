@@ -575,6 +575,12 @@ describe('patterns of the fourth fresh set (2.4.0)', () => {
     expect(router(['list', 'add', 'delete'])).toBe('destructive');
   });
 
+  it('generating a stored set or converting into a snapshot creates it; converting a unit reads', () => {
+    expect(categoryOf('generate-scenario-set', 'Generate a scenario set from a goal.')).toBe('write');
+    expect(categoryOf('image-convert', 'Convert an image backup to a snapshot.')).toBe('write');
+    expect(categoryOf('convert_units', 'Convert a value between units.')).toBe('read');
+  });
+
   it('new verbs: decline, expose, rerank', () => {
     expect(categoryOf('decline_pull_request', 'Decline a pull request.')).toBe('write');
     expect(categoryOf('expose_port', 'Expose a port to get a public URL.')).toBe('write');
