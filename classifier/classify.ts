@@ -1,7 +1,7 @@
 import { foldConfusables } from './confusables.ts';
 import { categoryFromAnnotations, categoryScores, confidenceOf, conflictsWith, decide, flagsFrom, strongest } from './decision.ts';
 import { leadVerbOf, readDescription, readOperations } from './evidence/description.ts';
-import { readDataNouns, readName } from './evidence/name.ts';
+import { readAgentNoun, readDataNouns, readName } from './evidence/name.ts';
 import { readSchema } from './evidence/schema.ts';
 import { explain } from './explain.ts';
 import { findPoisoning } from './poisoning.ts';
@@ -49,6 +49,7 @@ export function classify(tool: ToolInput): Classification {
   const reading = readName(nameWords, 'name', WEIGHTS.nameVerb, evidence, descriptionVerb);
   if (title) readName(splitWords(title), 'title', WEIGHTS.titleVerb, evidence, descriptionVerb);
   const described = readDescription(description, reading.verbs[0], evidence);
+  if (reading.verbs.length === 0) readAgentNoun(nameWords, evidence);
   if (reading.verbs.length === 0 && !described.verb) readDataNouns(nameWords, evidence);
   const schema = readSchema(tool.inputSchema, nameWords, reading.verbs[0], evidence);
   if (reading.router || described.router || (reading.verbs.length === 0 && schema.actionArgument)) {

@@ -224,12 +224,44 @@ export function operationRule(words: readonly string[], membership: boolean): Ve
   return VERBS.get(words[0]);
 }
 
-/** A verbless name made only of data words (`db_stats`) reads that data. */
+/** A verbless name made only of data words (`db_stats`) or a lookup (`asset_by_id`) reads that data. */
 export function readDataNouns(words: string[], evidence: Evidence[]): void {
-  for (const word of words) {
-    if (DATA_NOUNS.has(word)) {
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    if (DATA_NOUNS.has(word) || (word === 'by' && i > 0 && i < words.length - 1)) {
       evidence.push({ rule: 'name-data-noun', field: 'name', match: word, points: 'read', weight: WEIGHTS.dataNoun });
       return;
     }
   }
+}
+
+/** Categories an agent noun may imply alone: a `buyer` or `cleaner` in a name is too often a person or a thing. */
+const AGENT_NOUN_CATEGORIES: ReadonlySet<string> = new Set(['read', 'write', 'execute']);
+
+/**
+ * A verbless name whose word is the agent noun of a verb (`services-reader`, `db_analyzer`, `code_runner`,
+ * `schema_validator`) does what that verb does, as a description's verb would say it.
+ */
+export function readAgentNoun(words: string[], evidence: Evidence[]): void {
+  for (let i = words.length - 1; i >= 0; i--) {
+    const verb = verbOfAgentNoun(words[i]);
+    if (verb === undefined) continue;
+    const rule = VERBS.get(verb)!;
+    if (!AGENT_NOUN_CATEGORIES.has(rule.category)) continue;
+    evidence.push({ rule: `name-agent-noun:${verb}`, field: 'name', match: words[i], points: rule.category, weight: WEIGHTS.descriptionVerb });
+    return;
+  }
+}
+
+function verbOfAgentNoun(word: string): string | undefined {
+  if (word.length < 5) return undefined;
+  let stem: string;
+  if (word.endsWith('er')) stem = word.slice(0, -2);
+  else if (word.endsWith('or')) stem = word.slice(0, -2);
+  else return undefined;
+  // reader → read, updater → update, runner → run, validator → validate
+  for (const candidate of [stem, `${stem}e`, stem.length > 2 && stem[stem.length - 1] === stem[stem.length - 2] ? stem.slice(0, -1) : '']) {
+    if (candidate && VERBS.has(candidate) && !ROUTER_VERBS.has(candidate)) return candidate;
+  }
+  return undefined;
 }

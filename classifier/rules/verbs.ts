@@ -155,6 +155,7 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'await',
     'rerank',
     'rank',
+    'geocode',
   ],
   write: [
     'create',
@@ -393,6 +394,8 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'reinstall',
     'reimage',
     'invalidate',
+    'compose',
+    'power',
   ],
   execute: [
     'run',
@@ -565,6 +568,7 @@ export const NOUN_LIKE_VERBS: ReadonlySet<string> = new Set([
   'refund',
   'payout',
   'transfer',
+  'power',
 ]);
 
 /**

@@ -581,9 +581,28 @@ describe('patterns of the fourth fresh set (2.4.0)', () => {
     expect(categoryOf('convert_units', 'Convert a value between units.')).toBe('read');
   });
 
-  it('new verbs: decline, expose, rerank', () => {
+  it('new verbs: decline, expose, rerank, compose, power, geocode', () => {
     expect(categoryOf('decline_pull_request', 'Decline a pull request.')).toBe('write');
     expect(categoryOf('expose_port', 'Expose a port to get a public URL.')).toBe('write');
     expect(categoryOf('rerank-documents', 'Rerank documents by relevance to a query.')).toBe('read');
+    expect(categoryOf('compose-broadcast')).toBe('write');
+    expect(categoryOf('power-off-server')).toBe('write');
+    expect(categoryOf('power_usage_get')).toBe('read');
+    expect(categoryOf('maps_geocode')).toBe('read');
+  });
+
+  it('a verbless name reads as the verb of its agent noun (reader, updater, runner); a buyer is no purchase', () => {
+    expect(categoryOf('project-services-reader')).toBe('read');
+    expect(categoryOf('project-services-updater')).toBe('write');
+    expect(categoryOf('code_runner')).toBe('execute');
+    expect(categoryOf('schema_validator')).toBe('read');
+    // near misses: nouns that only look like agent nouns, and money verbs
+    expect(categoryOf('mail_server')).toBe('unknown');
+    expect(categoryOf('buyer_accounts')).toBe('unknown');
+  });
+
+  it('a verbless lookup by a key reads (`asset_by_id`); a bare noun says nothing', () => {
+    expect(categoryOf('jobs_by_account_id')).toBe('read');
+    expect(categoryOf('jobs')).toBe('unknown');
   });
 });
