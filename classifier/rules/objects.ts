@@ -72,6 +72,12 @@ export const METADATA_HEADS = [
   'searches',
   'setup',
   'metadata',
+  // the server's own text about how to do something
+  'guide',
+  'guides',
+  'guidance',
+  'tutorial',
+  'instructions',
 ];
 
 /** Words that make the next one a part of some machinery, not a person's data: IAM users, cluster nodes, console messages. */
