@@ -38,6 +38,8 @@ export function readName(
   let router = false;
   for (let i = 0; i < words.length; i++) {
     if (ROUTER_VERBS.has(words[i])) router = true;
+    // After a dispatching word a noun-like verb is what it manages (`manage_jira_filter`, `manage_tags`).
+    else if (router && NOUN_LIKE_VERBS.has(words[i])) continue;
     if (isVerbAt(words, i)) {
       at = i;
       break;

@@ -601,6 +601,18 @@ describe('patterns of the fourth fresh set (2.4.0)', () => {
     expect(categoryOf('buyer_accounts')).toBe('unknown');
   });
 
+  it('a noun-like verb after a dispatching word is what it manages: the operations decide', () => {
+    const router = (name: string) =>
+      classify({
+        name,
+        description: 'Search for issues, or manage saved filters.',
+        inputSchema: { type: 'object', properties: { operation: { type: 'string', enum: ['list', 'get', 'delete'] } } },
+      }).category;
+    expect(router('manage_saved_filter')).toBe('destructive');
+    // near miss: a clear verb in the name still names the action
+    expect(router('filter_issues')).toBe('read');
+  });
+
   it('a verbless lookup by a key reads (`asset_by_id`); a bare noun says nothing', () => {
     expect(categoryOf('jobs_by_account_id')).toBe('read');
     expect(categoryOf('jobs')).toBe('unknown');
