@@ -155,8 +155,6 @@ function factsOf(description: string): DescriptionFacts {
 }
 
 const CLAUSE = /[:;,(/]|\s(?:or|and)\s/;
-/** An operation named as an identifier (`manage-env-vars`, `update_forms`), not in prose. */
-const OPERATION_NAME = /^\s*[a-z]+[-_][a-z0-9_-]+\s*$/i;
 /** `action='join'`, `operation: "delete"`: an operation the description names by its argument. */
 const NAMED_OPERATION = /\b(?:action|operation|command|mode|op|method)\s*[=:]\s*['"`]([a-z][a-z_-]{1,30})['"`]/gi;
 
@@ -169,12 +167,14 @@ export function readOperations(description: string, nameWords: readonly string[]
   const lead = firstSentence(description).first.replace(DESCRIPTION_PREAMBLE, '').replace(ROUTER_LEAD, '');
   let found = 0;
   let first = true;
+  let runs = false;
   for (const clause of lead.split(CLAUSE)) {
     const words = splitWords(clause);
     const leading = first;
     first = false;
-    // A listed operation that itself manages something (`manage-env-vars`) may delete what it manages.
-    if (!leading && words.length > 1 && ROUTER_VERBS.has(words[0]) && OPERATION_NAME.test(clause)) {
+    // A listed operation that itself manages something (`manage-env-vars`, "or manage saved filters") may
+    // delete what it manages; after "Execute SQL queries: …, manage data" it is what the code it runs does.
+    if (!leading && !runs && words.length > 1 && ROUTER_VERBS.has(words[0])) {
       found++;
       evidence.push({
         rule: 'description-operation:manage',
@@ -189,6 +189,7 @@ export function readOperations(description: string, nameWords: readonly string[]
     if (!verb) continue;
     found++;
     const rule = VERBS.get(verb)!;
+    if (leading && rule.category === 'execute') runs = true;
     const weight = rule.category === 'read' ? WEIGHTS.readActionEnum : WEIGHTS.actionEnum;
     // The operation's object may be the name's (`manage_index`: "create, drop, inspect").
     const overridden = readObjects(words.length > 1 ? words : [verb, ...nameWords], 0, verb, rule, 'description', weight, evidence);

@@ -613,6 +613,12 @@ describe('patterns of the fourth fresh set (2.4.0)', () => {
     expect(router('filter_issues')).toBe('read');
   });
 
+  it('a router clause in prose that manages something may delete it ("…, or manage saved filters")', () => {
+    expect(categoryOf('manage_issue_filter', 'Search for issues, or manage saved filters.')).toBe('destructive');
+    // near miss: the leading clause is the router's own word, its operations decide
+    expect(categoryOf('manage_filters', 'Manage saved filters: list or get them.')).toBe('read');
+  });
+
   it('a verbless lookup by a key reads (`asset_by_id`); a bare noun says nothing', () => {
     expect(categoryOf('jobs_by_account_id')).toBe('read');
     expect(categoryOf('jobs')).toBe('unknown');
