@@ -114,6 +114,16 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     weight: 0.7,
   },
   {
+    // Since 2.4.0: a tool that pays for what it is asked to do (a paywalled fetch, a top-up from a wallet).
+    id: 'pays-on-its-own',
+    example: 'If the endpoint requires payment, it will be paid automatically.',
+    anywhere: true,
+    triggers: ['paid', 'pay'],
+    pattern: /\b(?:(?:will|would|is|are|gets?) (?:be )?paid automatically|pays? (?:for (?:it|them) )?automatically|automatically pays?|by paying)\b/i,
+    points: 'financial',
+    weight: 0.75,
+  },
+  {
     id: 'moves-money',
     example: 'Refunds a payment to the customer.',
     triggers: ['refund', 'charg', 'pay', 'transfer', 'send', 'initiate'],

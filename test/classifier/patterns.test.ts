@@ -619,6 +619,11 @@ describe('patterns of the fourth fresh set (2.4.0)', () => {
     expect(categoryOf('manage_filters', 'Manage saved filters: list or get them.')).toBe('read');
   });
 
+  it('a tool that pays on its own for what it fetches moves money; a tool that reads payments does not', () => {
+    expect(categoryOf('paid_fetch', 'Fetch a URL. If the endpoint requires payment, it will be paid automatically.')).toBe('financial');
+    expect(categoryOf('list_payments', 'List payments that were paid last month.')).toBe('read');
+  });
+
   it('a verbless lookup by a key reads (`asset_by_id`); a bare noun says nothing', () => {
     expect(categoryOf('jobs_by_account_id')).toBe('read');
     expect(categoryOf('jobs')).toBe('unknown');
