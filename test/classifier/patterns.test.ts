@@ -591,6 +591,22 @@ describe('patterns of the fourth fresh set (2.4.0)', () => {
     expect(categoryOf('maps_geocode')).toBe('read');
   });
 
+  it('vocabulary from a broad view of tool names: reboot, backup, mount, trash, undelete, sudo…; a backup policy is read', () => {
+    for (const name of ['rds_reboot_db_instance', 'backup_database', 'mount_volume', 'trash_email', 'undelete_file', 'accept_invitation', 'escalate_incident'])
+      expect(categoryOf(name), name).toBe('write');
+    expect(categoryOf('sudo')).toBe('execute');
+    expect(categoryOf('droplet-backup-policy', "Get a droplet's backup policy")).toBe('read');
+    expect(categoryOf('backup_list')).toBe('read');
+  });
+
+  it('opening a pull request or ticket files it (write); opening a page reads; capturing a payment takes the money', () => {
+    expect(categoryOf('open_pull_request', 'Open a new pull request.')).toBe('write');
+    expect(categoryOf('open_ticket')).toBe('write');
+    expect(categoryOf('open_page', 'Open a page in the browser.')).toBe('read');
+    expect(categoryOf('capture_payment_intent', 'Capture a payment intent.')).toBe('financial');
+    expect(categoryOf('capture_screenshot')).toBe('read');
+  });
+
   it('a verbless name reads as the verb of its agent noun (reader, updater, runner); a buyer is no purchase', () => {
     expect(categoryOf('project-services-reader')).toBe('read');
     expect(categoryOf('project-services-updater')).toBe('write');
