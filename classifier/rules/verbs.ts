@@ -438,6 +438,7 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'signin',
     'signout',
     'impersonate',
+    'deallocate',
   ],
   execute: [
     'run',

@@ -592,7 +592,16 @@ describe('patterns of the fourth fresh set (2.4.0)', () => {
   });
 
   it('vocabulary from a broad view of tool names: reboot, backup, mount, trash, undelete, sudo…; a backup policy is read', () => {
-    for (const name of ['rds_reboot_db_instance', 'backup_database', 'mount_volume', 'trash_email', 'undelete_file', 'accept_invitation', 'escalate_incident'])
+    for (const name of [
+      'rds_reboot_db_instance',
+      'backup_database',
+      'mount_volume',
+      'trash_email',
+      'undelete_file',
+      'accept_invitation',
+      'escalate_incident',
+      'vm_deallocate',
+    ])
       expect(categoryOf(name), name).toBe('write');
     expect(categoryOf('sudo')).toBe('execute');
     expect(categoryOf('droplet-backup-policy', "Get a droplet's backup policy")).toBe('read');
