@@ -2,11 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { classify, severityRank, type Classification } from '../../classifier/index.ts';
 import { loadLabelledTools, type LabelledTool } from '../../classifier/eval/index.ts';
 import { tokenizeName } from '../../classifier/tokenize.ts';
-import { DEV_SET, UNSEEN_CRAWLED } from './paths.ts';
+import { DEV_SET, UNSEEN_CRAWLED, UNSEEN_FRESH_4 } from './paths.ts';
 
 /**
  * Equivalent tools on different real servers must get one verdict. Each group names real definitions
- * (server, tool name) from the dev set and the crawled unseen set, and the category all of them should get.
+ * (server, tool name) from the dev set, the crawled unseen set and the fourth fresh set, and the category all of them should get.
  */
 type Ref = readonly [server: string, name: string];
 
@@ -26,6 +26,8 @@ const SLACK = 'npm:@modelcontextprotocol/server-slack@2025.4.25';
 const DISCORD = 'npm:mcp-discord@1.3.4';
 const LINEAR = 'npm:linear-mcp-server@0.1.0';
 const SENTRY = 'getsentry/sentry-mcp';
+const JUST_BASH = 'npm:just-bash-mcp@3.1.0';
+const CONWAY = 'npm:conway-terminal@2.0.9';
 
 const GROUPS: ReadonlyArray<{ domain: string; action: string; category: string; tools: readonly Ref[] }> = [
   // browser automation
@@ -134,6 +136,9 @@ const GROUPS: ReadonlyArray<{ domain: string; action: string; category: string; 
       [FILESYSTEM, 'read_file'],
       [DESKTOP, 'read_file'],
       [SANDBOX, 'container_file_read'],
+      // a program's name before the verb is a namespace (2.4.0)
+      [JUST_BASH, 'bash_read_file'],
+      [CONWAY, 'sandbox_read_file'],
     ],
   },
   {
@@ -144,6 +149,7 @@ const GROUPS: ReadonlyArray<{ domain: string; action: string; category: string; 
       [FILESYSTEM, 'list_directory'],
       [DESKTOP, 'list_directory'],
       [SANDBOX, 'container_files_list'],
+      [JUST_BASH, 'bash_list_files'],
     ],
   },
   {
@@ -154,6 +160,8 @@ const GROUPS: ReadonlyArray<{ domain: string; action: string; category: string; 
       [FILESYSTEM, 'write_file'],
       [DESKTOP, 'write_file'],
       [SANDBOX, 'container_file_write'],
+      [JUST_BASH, 'bash_write_file'],
+      [CONWAY, 'sandbox_write_file'],
     ],
   },
   {
@@ -311,7 +319,7 @@ let tools: LabelledTool[];
 let byRef: Map<string, LabelledTool>;
 
 beforeAll(async () => {
-  tools = [...(await loadLabelledTools(DEV_SET)), ...(await loadLabelledTools(UNSEEN_CRAWLED))];
+  tools = [...(await loadLabelledTools(DEV_SET)), ...(await loadLabelledTools(UNSEEN_CRAWLED)), ...(await loadLabelledTools(UNSEEN_FRESH_4))];
   byRef = new Map(tools.map((t) => [`${t.server} ${t.tool.name}`, t]));
 });
 
@@ -335,6 +343,7 @@ describe('equivalent tools on different servers get one verdict', () => {
 
 describe('on one server, severity is monotone in capability', () => {
   const wordsOf = (name: string) => tokenizeName(name);
+  const nameVerbOf = (c: Classification) => c.evidence.find((e) => e.rule.startsWith('name-verb:'))?.match ?? '';
 
   it('no UI action is critical, and code evaluation is never below a UI action of the same server', () => {
     const byServer = new Map<string, Array<{ name: string; c: Classification }>>();
@@ -345,7 +354,8 @@ describe('on one server, severity is monotone in capability', () => {
     }
     let compared = 0;
     for (const [server, list] of byServer) {
-      const ui = list.filter((t) => wordsOf(t.name).some((w) => UI_VERBS.has(w)) && t.c.category !== 'execute');
+      // The name's action, not any word of it: `delete_issue_type` deletes, it does not type.
+      const ui = list.filter((t) => UI_VERBS.has(nameVerbOf(t.c)) && t.c.category !== 'execute');
       const code = list.filter((t) => t.c.category === 'execute' && wordsOf(t.name).some((w) => CODE_WORDS.has(w)));
       for (const t of ui) expect(t.c.severity, `${server} ${t.name}`).not.toBe('critical');
       if (ui.length === 0 || code.length === 0) continue;
