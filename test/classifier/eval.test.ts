@@ -22,7 +22,7 @@ describe('evaluation on the labelled dev set (998 real tools)', () => {
   });
 
   it('meets the targets: three-way ≥ 96%, five-way ≥ 94%, unknown ≤ 3%, no dangerous tool classified read', () => {
-    expect(report.threeWay.accuracy).toBeGreaterThanOrEqual(0.966);
+    expect(report.threeWay.accuracy).toBeGreaterThanOrEqual(0.969);
     expect(report.fiveWay.accuracy).toBeGreaterThanOrEqual(0.94);
     expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.03);
     expect(report.threeWay.destructiveAsRead).toBe(0);
@@ -84,38 +84,39 @@ describe('the fresh set crawled after the rule changes (31 tools, 5 npm servers)
 });
 
 describe('the second fresh set (356 tools, 11 npm servers of mail, CRM, e-commerce, devops, search), scored once', () => {
-  it('scored 94.7% once (337/356); as a regression set now 98.6% three-way (351/356), 98.3% five-way, nothing dangerous read', async () => {
+  it('scored 94.7% once (337/356); as a regression set now 98.9% three-way (352/356), 98.6% five-way, nothing dangerous read', async () => {
     const report = await evaluateFile(UNSEEN_SERVICES);
     expect(report.count).toBe(356);
     expect(report.servers.length).toBe(11);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(351);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(350);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(352);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(351);
     expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.003);
     expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0);
   });
 });
 
 describe('the third fresh set (707 tools, 20 npm servers), scored once with 2.2.0', () => {
-  it('scored 90.2% once (638/707); as a regression set now 95.2% three-way (673/707), 95.0% five-way, one dangerous tool read', async () => {
+  it('scored 90.2% once (638/707); as a regression set now 95.6% three-way (676/707), 95.5% five-way, one dangerous tool read', async () => {
     const report = await evaluateFile(UNSEEN_FRESH_3);
     expect(report.count).toBe(707);
     expect(report.servers.length).toBe(20);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(673);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(672);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(676);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(675);
     expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.003);
     // `open-session` on a remote host, read as opening a session; see docs/classifier.md's disagreements
     expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBeLessThanOrEqual(1);
   });
 });
 
-describe('the fourth fresh set (775 tools, 15 npm servers), scored once with 2.3.0 and kept as scored', () => {
-  it('stays at or above its once-scored figures: 88.9% three-way (689/775), 87.9% five-way (681/775)', async () => {
+describe('the fourth fresh set (775 tools, 15 npm servers), scored once with 2.3.0', () => {
+  it('scored 88.9% once (689/775); as a regression set since 2.4.0: 96.7% three-way (749/775), 96.7% five-way, nothing dangerous read', async () => {
     const report = await evaluateFile(UNSEEN_FRESH_4);
     expect(report.count).toBe(775);
     expect(report.servers.length).toBe(15);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(689);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(681);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(749);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(749);
     expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.003);
+    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0);
   });
 });
 
