@@ -1,6 +1,6 @@
 import { foldConfusables } from './confusables.ts';
 import { categoryFromAnnotations, categoryScores, confidenceOf, conflictsWith, decide, flagsFrom, strongest } from './decision.ts';
-import { leadVerbOf, readDescription, readOperations } from './evidence/description.ts';
+import { descriptionFacts, readDescription, readOperations } from './evidence/description.ts';
 import { readAgentNoun, readDataNouns, readName } from './evidence/name.ts';
 import { readSchema } from './evidence/schema.ts';
 import { explain } from './explain.ts';
@@ -45,10 +45,10 @@ export function classify(tool: ToolInput): Classification {
   const description = foldConfusables(rawDescription);
 
   const nameWords = tokenizeName(name);
-  const descriptionVerb = () => leadVerbOf(description);
-  const reading = readName(nameWords, 'name', WEIGHTS.nameVerb, evidence, descriptionVerb);
-  if (title) readName(splitWords(title), 'title', WEIGHTS.titleVerb, evidence, descriptionVerb);
-  const described = readDescription(description, reading.verbs[0], evidence);
+  const facts = descriptionFacts(description);
+  const reading = readName(nameWords, 'name', WEIGHTS.nameVerb, evidence, facts.verb);
+  if (title) readName(splitWords(title), 'title', WEIGHTS.titleVerb, evidence, facts.verb);
+  const described = readDescription(facts, reading.verbs[0], evidence);
   if (reading.verbs.length === 0) readAgentNoun(nameWords, evidence);
   if (reading.verbs.length === 0 && !described.verb) readDataNouns(nameWords, evidence);
   const schema = readSchema(tool.inputSchema, nameWords, reading.verbs[0], evidence);

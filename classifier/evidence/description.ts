@@ -36,8 +36,7 @@ export interface DescriptionReading {
  * When the leading verb is the name's own and its object here decides instead (`browser_clear`: "Clears
  * the value of an input"), the name's verb is overridden too.
  */
-export function readDescription(description: string, nameVerb: string | undefined, evidence: Evidence[]): DescriptionReading {
-  const read = remembered(description);
+export function readDescription(read: DescriptionFacts, nameVerb: string | undefined, evidence: Evidence[]): DescriptionReading {
   // The description's verb supports when the name has a verb of its own: its evidence weighs less.
   const scale = nameVerb ? WEIGHTS.descriptionVerbSupporting / WEIGHTS.descriptionVerb : 1;
   for (const e of read.lead) evidence.push({ ...e, weight: e.weight * scale });
@@ -47,11 +46,6 @@ export function readDescription(description: string, nameVerb: string | undefine
   }
   for (const e of read.phrases) evidence.push({ ...e });
   return { verb: read.verb !== undefined, router: read.router, poisoning: read.poisoning };
-}
-
-/** The verb the description's first sentence starts with, if any ("Lists files" → `list`). */
-export function leadVerbOf(description: string): string | undefined {
-  return remembered(description).verb;
 }
 
 /** Verbs that name one action: a description's `remove` speaks for a name's `delete`. */
@@ -72,7 +66,8 @@ const LEAD_SKIP = /^([A-Za-z]+)\s+(?:(a|an|the)\s+)?([A-Za-z]+)/;
 const LIGHT_VERBS: ReadonlySet<string> = new Set(['take', 'perform', 'performs', 'takes']);
 
 /** What a description says, whatever tool it belongs to: catalogues repeat descriptions, so each is read once. */
-interface DescriptionFacts {
+export interface DescriptionFacts {
+  /** The verb the first sentence starts with, if any ("Lists files" → `list`). */
   verb: string | undefined;
   /** The leading verb's object decides instead of the verb. */
   overridden: boolean;
@@ -86,7 +81,8 @@ interface DescriptionFacts {
 const descriptions = new Map<string, DescriptionFacts>();
 const DESCRIPTIONS_REMEMBERED = 20_000;
 
-function remembered(description: string): DescriptionFacts {
+/** What a description says (read once per distinct text and remembered, bounded): hand it to readDescription. */
+export function descriptionFacts(description: string): DescriptionFacts {
   let facts = descriptions.get(description);
   if (facts) return facts;
   facts = factsOf(description);
@@ -99,19 +95,25 @@ function factsOf(description: string): DescriptionFacts {
   const { first, rest } = firstSentence(description);
   let lead = first.replace(DESCRIPTION_PREAMBLE, '');
   let firstWord = /^[A-Za-z]+/.exec(lead)?.[0]?.toLowerCase();
+  let verb = firstWord ? verbOf(firstWord) : undefined;
   // "Permanently deletes …", "Take a snapshot of …": the verb is the next word (after an article).
-  const skip = firstWord && !VERBS.has(firstWord) && verbOf(firstWord) === undefined ? LEAD_SKIP.exec(lead) : null;
-  if (skip && (skip[1].toLowerCase().endsWith('ly') ? skip[2] === undefined : LIGHT_VERBS.has(skip[1].toLowerCase()))) {
-    const next = skip[3].toLowerCase();
-    if (verbOf(next) !== undefined) {
-      lead = lead.slice(skip[0].length - skip[3].length);
-      firstWord = next;
+  const adverb = firstWord !== undefined && firstWord.endsWith('ly');
+  if (firstWord && verb === undefined && (adverb || LIGHT_VERBS.has(firstWord))) {
+    const skip = LEAD_SKIP.exec(lead);
+    if (skip && (!adverb || skip[2] === undefined)) {
+      const next = skip[3].toLowerCase();
+      const nextVerb = verbOf(next);
+      if (nextVerb !== undefined) {
+        lead = lead.slice(skip[0].length - skip[3].length);
+        firstWord = next;
+        verb = nextVerb;
+      }
     }
   }
   const dispatches = ROUTER_LEAD.test(lead);
   const router = dispatches || (firstWord !== undefined && ROUTER_VERBS.has(firstWord));
   // "Select and run one of …" names no action of its own: the operations it lists do.
-  const verb = firstWord && !dispatches ? verbOf(firstWord) : undefined;
+  if (dispatches) verb = undefined;
   const leadEvidence: Evidence[] = [];
   let overridden = false;
   if (verb) {

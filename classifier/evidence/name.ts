@@ -32,7 +32,8 @@ export function readName(
   field: 'name' | 'title',
   weight: number,
   evidence: Evidence[],
-  descriptionVerb?: () => string | undefined,
+  /** The verb the description starts with, if any: it picks among the name's verbs. */
+  described?: string,
 ): NameReading {
   let at = -1;
   let router = false;
@@ -49,7 +50,7 @@ export function readName(
   if (guide >= 0) evidence.push({ rule: `${field}-guide`, field, match: words[guide], points: 'read', weight: weight * GUIDE_SHARE });
   if (at < 0) return { verbs: [], router };
   if (NAMESPACE_VERBS.has(words[at])) {
-    at = actionAfterNamespace(words, at, descriptionVerb);
+    at = actionAfterNamespace(words, at, described);
   } else if (NOUN_LIKE_VERBS.has(words[at])) {
     for (let i = words.length - 1; i > at; i--) {
       if (isVerbAt(words, i) && !NOUN_LIKE_VERBS.has(words[i])) {
@@ -60,7 +61,6 @@ export function readName(
   }
   // A later verb that the description starts with is the action; the first was a product or namespace
   // word (`ClickUp_delete_task` → click, up, delete: "Delete a task").
-  const described = descriptionVerb && hasVerbAfter(words, at) ? descriptionVerb() : undefined;
   if (described !== undefined && described !== words[at] && !NOUN_LIKE_VERBS.has(described)) {
     for (let i = at + 1; i < words.length; i++) {
       if (words[i] === described && isVerbAt(words, i)) {
@@ -100,7 +100,7 @@ export function readName(
  * description's first word agrees with, else the first later verb that is not as often a noun, else the
  * first later verb. With no later verb the namespace word is the action (`bash`, `bash_exec`).
  */
-function actionAfterNamespace(words: readonly string[], at: number, descriptionVerb?: () => string | undefined): number {
+function actionAfterNamespace(words: readonly string[], at: number, described: string | undefined): number {
   let first = -1;
   let clear = -1;
   for (let i = at + 1; i < words.length; i++) {
@@ -109,7 +109,6 @@ function actionAfterNamespace(words: readonly string[], at: number, descriptionV
     if (clear < 0 && !NOUN_LIKE_VERBS.has(words[i])) clear = i;
   }
   if (first < 0) return at;
-  const described = descriptionVerb?.();
   if (described !== undefined) for (let i = first; i < words.length; i++) if (words[i] === described) return i;
   return clear >= 0 ? clear : first;
 }
@@ -142,11 +141,6 @@ function guideAt(words: readonly string[]): number {
     if (isVerbAt(words, i)) return -1;
   }
   return last;
-}
-
-function hasVerbAfter(words: readonly string[], at: number): boolean {
-  for (let i = at + 1; i < words.length; i++) if (VERBS.has(words[i])) return true;
-  return false;
 }
 
 function hasStopword(words: readonly string[], from: number, to: number): boolean {
@@ -256,14 +250,14 @@ export function readAgentNoun(words: string[], evidence: Evidence[]): void {
 }
 
 function verbOfAgentNoun(word: string): string | undefined {
-  if (word.length < 5) return undefined;
-  let stem: string;
-  if (word.endsWith('er')) stem = word.slice(0, -2);
-  else if (word.endsWith('or')) stem = word.slice(0, -2);
-  else return undefined;
+  if (word.length < 5 || word.charCodeAt(word.length - 1) !== 114 /* r */) return undefined;
+  const vowel = word.charCodeAt(word.length - 2);
+  if (vowel !== 101 /* e */ && vowel !== 111 /* o */) return undefined;
   // reader → read, updater → update, runner → run, validator → validate
-  for (const candidate of [stem, `${stem}e`, stem.length > 2 && stem[stem.length - 1] === stem[stem.length - 2] ? stem.slice(0, -1) : '']) {
-    if (candidate && VERBS.has(candidate) && !ROUTER_VERBS.has(candidate)) return candidate;
-  }
-  return undefined;
+  const stem = word.slice(0, -2);
+  if (VERBS.has(stem)) return stem;
+  const withE = `${stem}e`;
+  if (VERBS.has(withE)) return withE;
+  const single = stem.length > 2 && stem[stem.length - 1] === stem[stem.length - 2] ? stem.slice(0, -1) : '';
+  return single && VERBS.has(single) ? single : undefined;
 }

@@ -1,7 +1,6 @@
 import { isRecord } from '../record.ts';
 import { ACTION_ARGUMENTS, ARGUMENT_RULES, HTTP_METHODS } from '../rules/arguments.ts';
 import { ARGUMENT_RULE_NAMES, ARGUMENT_RULES_BY_WORD, ARGUMENT_RULES_EXACT } from '../rules/indexes.ts';
-
 import { splitWords } from '../tokenize.ts';
 import type { Evidence } from '../types.ts';
 import { OVERRIDDEN_VERB, WEIGHTS } from '../weights.ts';
@@ -99,13 +98,14 @@ function readActionValues(argument: string, definition: Record<string, unknown>,
   if (allHttpMethods(values)) return 0;
   const seen = new Set<string>();
   let operations = 0;
-  const membership = values.some((v) => typeof v === 'string' && v.toLowerCase() === 'add');
+  let membership: boolean | undefined; // a bare `add` among the values: looked for only beside a bare `remove`
   for (const value of values) {
     if (typeof value !== 'string') continue;
     // Action values are imperatives (`delete`, `create_rule`): nouns such as `labels` are not actions.
     const words = splitWords(value);
     const verb = words[0];
-    const rule = operationRule(words, membership);
+    if (membership === undefined && words.length === 1 && words[0] === 'remove') membership = hasBareAdd(values);
+    const rule = operationRule(words, membership === true);
     if (!rule) continue;
     operations++;
     // `remove_member` and `remove_repository` are different operations; `delete` twice is one.
@@ -122,6 +122,11 @@ function readActionValues(argument: string, definition: Record<string, unknown>,
     });
   }
   return operations;
+}
+
+function hasBareAdd(values: readonly unknown[]): boolean {
+  for (const value of values) if (typeof value === 'string' && value.toLowerCase() === 'add') return true;
+  return false;
 }
 
 /** Whether an argument other than the rule's own is named one of `names` (any case). */

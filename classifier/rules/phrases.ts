@@ -118,8 +118,9 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     id: 'pays-on-its-own',
     example: 'If the endpoint requires payment, it will be paid automatically.',
     anywhere: true,
-    triggers: ['paid', 'pay'],
-    pattern: /\b(?:(?:will|would|is|are|gets?) (?:be )?paid automatically|pays? (?:for (?:it|them) )?automatically|automatically pays?|by paying)\b/i,
+    // Narrow triggers: `pay` would wake the pattern on every "payload".
+    triggers: ['paid', 'pays', 'paying'],
+    pattern: /\b(?:(?:will|would|is|are|gets?) (?:be )?paid automatically|pays (?:for (?:it|them) )?automatically|by paying)\b/i,
     points: 'financial',
     weight: 0.75,
   },
