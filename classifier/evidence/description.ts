@@ -97,7 +97,7 @@ function factsOf(description: string): DescriptionFacts {
   let firstWord = /^[A-Za-z]+/.exec(lead)?.[0]?.toLowerCase();
   let verb = firstWord ? verbOf(firstWord) : undefined;
   // "Permanently deletes …", "Take a snapshot of …": the verb is the next word (after an article).
-  const adverb = firstWord !== undefined && firstWord.endsWith('ly');
+  const adverb = firstWord?.endsWith('ly') === true;
   if (firstWord && verb === undefined && (adverb || LIGHT_VERBS.has(firstWord))) {
     const skip = LEAD_SKIP.exec(lead);
     if (skip && (!adverb || skip[2] === undefined)) {
