@@ -43,7 +43,8 @@ const LIFECYCLE = [
 const LONGEST = [
   ...LIFECYCLE,
   'test/pipeline/schedule-cli.test.ts',
-  'test/site/site.test.ts',
+  'test/site/site-pglite.test.ts',
+  'test/site/site-postgres.test.ts',
   'test/pipeline/distributed.test.ts',
   'test/pipeline/run.test.ts',
   'test/classifier/config-policy-page.test.ts',
@@ -70,9 +71,12 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: [...UNIT, ...LIFECYCLE],
           // Each file gets its own databases (copies of a migrated PGlite folder, PostgreSQL databases made
-          // from a migrated template), so files run in parallel.
+          // from a migrated template), so files run in parallel. Files share their worker's loaded modules
+          // (importing the CLI, the database and the crawler again for every file cost seconds of CPU each), so a
+          // test restores what it changes in process.env and keeps no state in a module between files.
           globalSetup: ['test/helpers/global-setup.ts'],
           fileParallelism: true,
+          isolate: false,
         },
       },
       { extends: true, test: { name: 'lifecycle', include: LIFECYCLE, globalSetup: ['test/helpers/global-setup.ts'], fileParallelism: true } },

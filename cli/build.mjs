@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Compiles the CLI (cli/main.ts and everything it imports from this repository) to JavaScript in dist/cli,
+// Compiles the CLI (cli/main.ts and everything it imports from this repository) and the site's render worker
+// (site/render/worker.ts) to JavaScript in dist/cli,
 // one chunk per command, so `npx toolrisk` starts without compiling TypeScript. `npm ci` runs it (prepare).
 // Packages stay external (loaded from node_modules). Code that finds files next to its own source
 // (`new URL('./migrations', import.meta.url)`) keeps finding them: each module's import.meta.url is
@@ -45,7 +46,8 @@ const started = Date.now();
 await rm(OUT_DIR, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: ROOT,
-  entryPoints: ['cli/main.ts'],
+  // The render worker too: each site build's worker threads would otherwise compile its TypeScript again.
+  entryPoints: { main: 'cli/main.ts', 'render-worker': 'site/render/worker.ts' },
   outdir: OUT_DIR,
   bundle: true,
   splitting: true,

@@ -14,3 +14,18 @@ export function builtAndCurrent() {
     return false; // not built, or a source file is gone
   }
 }
+
+/**
+ * Imports dist/cli/NAME.js while the build is current, or else the TypeScript source at `sourceUrl` through tsx
+ * (seconds slower to load). `onSource` runs before the fallback.
+ */
+export async function importCompiled(name, sourceUrl, { onSource } = {}) {
+  if (builtAndCurrent()) {
+    if (process.env.TOOLRISK_DEBUG) process.setSourceMapsEnabled(true);
+    return import(new URL(`${name}.js`, BUILT).href);
+  }
+  onSource?.();
+  const { register } = await import('tsx/esm/api');
+  register();
+  return import(sourceUrl);
+}

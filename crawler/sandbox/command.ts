@@ -126,11 +126,18 @@ export async function createSandboxDir(parent: string, uid: number | undefined):
   return dir;
 }
 
-let probe: Promise<{ ok: true } | { ok: false; reason: string }> | undefined;
+type Probe = Promise<{ ok: true } | { ok: false; reason: string }>;
+const probes = new Map<string, Probe>();
 
-/** Whether bwrap exists and can create its namespaces here, as the given uid (tested once per process). */
-export function probeBwrap(uid: number | undefined): Promise<{ ok: true } | { ok: false; reason: string }> {
-  probe ??= (async () => {
+/**
+ * Whether bwrap exists and can create its namespaces here, as the given uid: tested once per process for each
+ * PATH, isolation switch and uid (the things the answer depends on).
+ */
+export function probeBwrap(uid: number | undefined): Probe {
+  const key = `${process.env.PATH}\0${forcedIsolation()}\0${uid}`;
+  let probe = probes.get(key);
+  if (probe) return probe;
+  probe = (async () => {
     if (forcedIsolation() === 'none') return { ok: false, reason: `bwrap is switched off (${ISOLATION_ENV}=none)` };
     const bwrap = findOnPath('bwrap');
     if (!bwrap) return { ok: false, reason: 'bwrap is not installed (Debian/Ubuntu package "bubblewrap")' };
@@ -151,5 +158,6 @@ export function probeBwrap(uid: number | undefined): Promise<{ ok: true } | { ok
       await rm(dir.root, { recursive: true, force: true });
     }
   })();
+  probes.set(key, probe);
   return probe;
 }

@@ -118,9 +118,10 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
 
   const viewsModule = await compileViews(salt);
   const workers = options.workers ?? Math.max(1, os.availableParallelism());
-  // The workers load (tsx, the compiled views) while this thread classifies and reads the fingerprints.
-  const starting = RenderPool.start(workers, { viewsModule, outDir: target, base, salt });
-  starting.catch(() => {}); // a failed start is thrown where the pool is awaited
+  const pool = new RenderPool(workers, { viewsModule, outDir: target, base, salt });
+  // A full build renders every page: its workers load the views while this thread classifies and reads the
+  // fingerprints. An incremental one starts them only when a page changed.
+  if (!previous) pool.start();
   const out = new OutputWriter(target, base);
   const stats = { rendered: 0, files: 0, deleted: 0, pages: 0, changedServers: 0, removedServers: 0, warnings: 0 };
   try {
@@ -136,8 +137,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     // After a bulk load the planner may have no statistics (see analyzeForSiteBuild); an incremental build reads by id.
     if (!previous) await analyzeForSiteBuild(db.orm);
     const fingerprints = await serverFingerprints(db.orm, classifierVersion);
-    const pool = await starting;
-    phase('server fingerprints, workers started');
+    phase('server fingerprints');
     log(`${mode === 'full' ? 'Full' : 'Incremental'} build of ${fingerprints.length} servers (classifier ${classifierVersion}).`);
 
     // 1. Servers: carried over when their fingerprint is unchanged, else read and rendered by the workers, in order.
@@ -349,6 +349,6 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     throw error;
   } finally {
     clearInterval(sample);
-    await (await starting.catch(() => null))?.close();
+    await pool.close();
   }
 }

@@ -6,17 +6,26 @@ interface Pending {
   reject(error: Error): void;
 }
 
-/** Render workers: worker threads running worker.ts through tsx. `run` sends a job to the least busy one. */
+/**
+ * Render workers: worker threads running worker.ts (compiled with the CLI, or through tsx). They start with the
+ * first job, so a build with nothing to render starts none; `run` sends a job to the least busy one.
+ */
 export class RenderPool {
   private readonly workers: Array<{ worker: Worker; inFlight: number }> = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private failure: Error | null = null;
+  private started: Promise<void> | null = null;
 
-  static async start(size: number, workerData: WorkerSetup): Promise<RenderPool> {
-    const pool = new RenderPool();
-    await Promise.all(Array.from({ length: size }, () => pool.spawn(workerData)));
-    return pool;
+  constructor(
+    private readonly size: number,
+    private readonly workerData: WorkerSetup,
+  ) {}
+
+  /** Starts the workers now (they load while the caller does other work); `run` waits for them. */
+  start(): void {
+    this.started ??= Promise.all(Array.from({ length: this.size }, () => this.spawn(this.workerData))).then(() => {});
+    this.started.catch(() => {}); // a failed start is thrown by run()
   }
 
   private spawn(workerData: WorkerSetup): Promise<void> {
@@ -43,8 +52,10 @@ export class RenderPool {
     });
   }
 
-  run<R extends JobResult>(job: Job): Promise<R> {
-    if (this.failure) return Promise.reject(this.failure);
+  async run<R extends JobResult>(job: Job): Promise<R> {
+    this.start();
+    await this.started;
+    if (this.failure) throw this.failure;
     const slot = this.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
     slot.inFlight++;
     const id = this.nextId++;
@@ -55,6 +66,7 @@ export class RenderPool {
   }
 
   async close(): Promise<void> {
+    await this.started?.catch(() => {});
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
   }
 }

@@ -1,5 +1,5 @@
-// Worker threads do not inherit the tsx loader: register it here, then run the TypeScript worker.
-import { register } from 'tsx/esm/api';
+// Worker threads do not inherit the CLI's loader: the render worker compiled with the CLI while that build is
+// current, or else the TypeScript one through tsx.
+import { importCompiled } from '../../cli/built.js';
 
-register();
-await import('./worker.ts');
+await importCompiled('render-worker', new URL('./worker.ts', import.meta.url).href);

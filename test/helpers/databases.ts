@@ -63,8 +63,10 @@ export function migratedDataDir(prefix = 'toolrisk-data-'): string {
  */
 export async function createPglite({ migrated = true } = {}): Promise<TestDatabase> {
   if (migrated && pooled?.open && pooled.free) {
-    await emptyDatabase(pooled.db);
-    return lend(pooled);
+    const pool = pooled;
+    pool.free = false; // before the await: a second create() in the same tick must not take it too
+    await emptyDatabase(pool.db);
+    return lend(pool);
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-pglite-'));
   if (migrated) copyMigratedPglite(dataDir);

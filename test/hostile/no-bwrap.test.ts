@@ -9,7 +9,7 @@ import { ISOLATION_ENV, launchSandboxed, livingProcesses } from '../../crawler/s
 import { crawlTarget } from '../../crawler/index.ts';
 import { FIXTURES, stdioTarget, SUITE_LIMITS } from './cases.ts';
 
-// This file runs in a process of its own, so the one-time bwrap probe here sees a PATH without bwrap.
+// The bwrap probe runs once per PATH, so the probe here sees a PATH without bwrap.
 // TOOLRISK_SANDBOX_ISOLATION=none (a CI pass without bwrap) would be an explicit choice: this file tests the default.
 const path = process.env.PATH;
 const isolation = process.env[ISOLATION_ENV];

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testBackends, type TestDatabase } from '../helpers/databases.ts';
+import { testBackends, type TestBackend, type TestDatabase } from '../helpers/databases.ts';
 import { launchChromium, serveSite } from '../helpers/serve-site.ts';
 import {
   COLLIDING_TOOLS,
@@ -30,7 +30,16 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'cli', 'bin.js');
 const SCREENSHOTS = path.join(ROOT, 'test-output', 'screenshots');
 
-describe.each(testBackends())('the built site ($name)', (backend) => {
+/**
+ * The built site on one backend, in a browser. Each backend has a file of its own (site-pglite.test.ts,
+ * site-postgres.test.ts) so that the two builds and browsers run side by side rather than one after the other.
+ */
+export function describeBuiltSite(name: TestBackend['name']): void {
+  const backend = testBackends().find((candidate) => candidate.name === name);
+  describe.skipIf(!backend)(`the built site (${name})`, () => builtSite(backend!));
+}
+
+function builtSite(backend: TestBackend): void {
   let db: TestDatabase;
   let work: string;
   let siteDir: string;
@@ -453,4 +462,4 @@ describe.each(testBackends())('the built site ($name)', (backend) => {
     await page.screenshot({ path: path.join(SCREENSHOTS, `search-filters-${backend.name}.png`) });
     expect(problems).toEqual([]);
   });
-});
+}

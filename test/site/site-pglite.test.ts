@@ -1,0 +1,3 @@
+import { describeBuiltSite } from './built-site.ts';
+
+describeBuiltSite('pglite');
