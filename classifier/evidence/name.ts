@@ -59,19 +59,20 @@ export function readName(
       }
     }
   }
+  if (HTTP_METHOD_PREFIXES.has(words[at]) && VERBS.has(words[at + 1])) {
+    // The method is no object of the verb after it (`API-post-search` searches; it posts nothing).
+    words = [...words.slice(0, at), ...words.slice(at + 1)];
+  }
   // A later verb that the description starts with is the action; the first was a product or namespace
-  // word (`ClickUp_delete_task` → click, up, delete: "Delete a task").
-  if (described !== undefined && described !== words[at] && !NOUN_LIKE_VERBS.has(described)) {
+  // word (`ClickUp_delete_task` → click, up, delete: "Delete a task"). Between two noun-like verbs the
+  // description's picks (`place_search`: "Searches places").
+  if (described !== undefined && described !== words[at] && (!NOUN_LIKE_VERBS.has(described) || NOUN_LIKE_VERBS.has(words[at]))) {
     for (let i = at + 1; i < words.length; i++) {
       if (words[i] === described && isVerbAt(words, i)) {
         at = i;
         break;
       }
     }
-  }
-  if (HTTP_METHOD_PREFIXES.has(words[at]) && VERBS.has(words[at + 1])) {
-    // The method is no object of the verb after it (`API-post-search` searches; it posts nothing).
-    words = [...words.slice(0, at), ...words.slice(at + 1)];
   }
   const verb = words[at];
   const rule = VERBS.get(verb)!;
@@ -121,6 +122,9 @@ function isVerbAt(words: readonly string[], i: number): boolean {
     (i === 0 || !LEADING_ONLY_VERBS.has(word)) &&
     // A verb after a number is part of a compound noun: `1-click`, `2-step`.
     (i === 0 || !isNumber(words[i - 1])) &&
+    // A word after `from` is where something comes from (`import_website_from_archive` imports); after `pre`
+    // it names an event a hook runs before (`hooks_pre-edit`).
+    (i === 0 || (words[i - 1] !== 'from' && words[i - 1] !== 'pre')) &&
     // Only where it matters: `test_statistics` reads either way.
     !(NOUN_LIKE_VERBS.has(word) && FIGURE_NOUNS.has(words[i + 1]) && VERBS.get(word)!.category !== 'read')
   );

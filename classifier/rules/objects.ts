@@ -417,6 +417,50 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     weight: 0.7,
   },
   {
+    // Importing a site over a hosting account, or reinstalling or restoring a site or its certificate, replaces
+    // what was there (as rebuilding a machine does); importing contacts or models adds records (a write).
+    id: 'replace-a-site',
+    verbs: ['import', 'reinstall', 'restore'],
+    objects: ['website', 'websites', 'site', 'sites', 'wordpress', 'ssl', 'certificate', 'certificates'],
+    category: 'destructive',
+    weight: 0.85,
+  },
+  {
+    // Launching an app on a device or simulator opens it (a write); launching code, a job or a token does more.
+    id: 'launch-an-app',
+    verbs: ['launch'],
+    objects: ['app', 'apps', 'application', 'applications'],
+    category: 'write',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
+    // Geometry computed from the input (merging polygons, an optimal route) is handed back, not stored.
+    id: 'compute-a-geometry',
+    verbs: ['merge', 'optimize'],
+    objects: ['polygon', 'polygons', 'geometry', 'geometries', 'isochrone', 'isochrones', 'route', 'routes'],
+    category: 'read',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
+    // Unsetting or clearing a default only stops pre-selecting it (the item stays); resetting _to_ defaults replaces settings.
+    id: 'unset-a-default',
+    verbs: ['unset', 'clear'],
+    objects: ['default', 'defaults'],
+    category: 'write',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
+    // Turning on automatic renewal commits to future payments (renewing is financial); turning it off is a write.
+    id: 'auto-renewal',
+    verbs: ['enable', 'activate'],
+    objects: ['renewal', 'renewals', 'autorenewal', 'autorenew'],
+    category: 'financial',
+    weight: 0.85,
+  },
+  {
     id: 'record-an-observation',
     verbs: ['start', 'stop', 'begin', 'end', 'pause', 'resume', 'toggle'],
     objects: ['trace', 'tracing', 'screencast', 'recording', 'profiling', 'profiler', 'coverage', 'capture', 'sniffing', 'monitoring'],
@@ -765,6 +809,8 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'scratchpad',
       'scope',
     ],
+    // Resetting a configuration or a DNS zone _to its defaults_ replaces all of it (`bash_reset` and `reset_branch` too).
+    unlessWith: ['default', 'defaults'],
     category: 'write',
     overridesVerb: true,
     weight: 0.85,

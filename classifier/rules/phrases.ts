@@ -101,7 +101,7 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     id: 'places-order',
     example: 'Places a market buy order for the given symbol.',
     triggers: ['plac', 'submit'],
-    pattern: /\b(?:plac(?:e|es|ing)|submit(?:s|ting)?)\b(?:\s+\S+){0,4}?\s+(?:(?:buy|sell|market|limit|stock|crypto|option|options)\s+)?orders?\b/i,
+    pattern: /(?<!\b(?:for|before|after|when)\s+)\b(?:plac(?:e|es|ing)|submit(?:s|ting)?)\b(?:\s+\S+){0,4}?\s+(?:(?:buy|sell|market|limit|stock|crypto|option|options)\s+)?orders?\b/i,
     points: 'financial',
     weight: 0.8,
   },

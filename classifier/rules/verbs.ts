@@ -617,6 +617,7 @@ export const NOUN_LIKE_VERBS: ReadonlySet<string> = new Set([
   'draft',
   'index',
   'trash',
+  'place',
 ]);
 
 /**
