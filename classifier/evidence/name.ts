@@ -122,13 +122,15 @@ function isVerbAt(words: readonly string[], i: number): boolean {
     (i === 0 || !LEADING_ONLY_VERBS.has(word)) &&
     // A verb after a number is part of a compound noun: `1-click`, `2-step`.
     (i === 0 || !isNumber(words[i - 1])) &&
-    // A word after `from` is where something comes from (`import_website_from_archive` imports); after `pre`
-    // it names an event a hook runs before (`hooks_pre-edit`).
-    (i === 0 || (words[i - 1] !== 'from' && words[i - 1] !== 'pre')) &&
+    // After an article, `from` or `pre` a verb-like word is a noun: `fulfil_an_order`, `import_site_from_archive`, `hooks_pre-edit`.
+    (i === 0 || !NOT_BEFORE_A_VERB.has(words[i - 1])) &&
     // Only where it matters: `test_statistics` reads either way.
     !(NOUN_LIKE_VERBS.has(word) && FIGURE_NOUNS.has(words[i + 1]) && VERBS.get(word)!.category !== 'read')
   );
 }
+
+/** Words after which a verb-like word is a noun: an article, where something comes from, the event a hook runs before. */
+const NOT_BEFORE_A_VERB: ReadonlySet<string> = new Set(['a', 'an', 'the', 'from', 'pre']);
 
 /** How much of the name's weight a guide noun as the last word carries. */
 const GUIDE_SHARE = 0.95;

@@ -187,6 +187,8 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'duplicate',
     'fork',
     'import',
+    'fulfil',
+    'fulfill',
     'tag',
     'label',
     'assign',

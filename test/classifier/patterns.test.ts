@@ -719,3 +719,12 @@ describe('the fifth fresh set’s patterns (2.5.0)', () => {
     expect(categoryOf('edit_pre_release', 'Edit a pre-release.')).toBe('write');
   });
 });
+
+describe('articles before a verb-like word (2.5.0)', () => {
+  it('a verb-like word after an article is a noun: fulfilling an order is a write', () => {
+    expect(categoryOf('shop_fulfilAnOrder', 'Create a fulfilment for the order and attach tracking.')).toBe('write');
+    expect(categoryOf('fulfill_order', 'Fulfill an order and notify the customer.')).toBe('write');
+    // near miss: an order named as the action still trades
+    expect(categoryOf('order_shares', 'Order shares of a stock at the market price.')).toBe('financial');
+  });
+});
