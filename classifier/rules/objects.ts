@@ -1043,6 +1043,8 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'snapshot',
       'snapshots',
     ],
+    // A chart or diagram of sets (a Venn diagram) is a picture handed back, not a stored set.
+    unlessWith: ['chart', 'charts', 'diagram', 'diagrams', 'graph', 'plot', 'visualization'],
     category: 'write',
     overridesVerb: true,
     weight: 0.85,

@@ -728,3 +728,11 @@ describe('articles before a verb-like word (2.5.0)', () => {
     expect(categoryOf('order_shares', 'Order shares of a stock at the market price.')).toBe('financial');
   });
 });
+
+describe('charts of sets (2.5.0)', () => {
+  it('a chart or diagram of sets is handed back (read); generating a stored set creates it', () => {
+    expect(categoryOf('generate_venn_chart', 'Generate a Venn diagram showing how different sets overlap.')).toBe('read');
+    // near miss
+    expect(categoryOf('generate_test_set', 'Generate a test set from the given goal.')).toBe('write');
+  });
+});
