@@ -84,7 +84,7 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     example: 'Accepts arbitrary SQL from the caller.',
     triggers: ['arbitrary', 'any', 'raw', 'custom'],
     alsoNeeds: ['sql', 'quer', 'command', 'code', 'script', 'shell', 'javascript', 'python', 'expression', 'statement', 'aggregation'],
-    pattern: /\b(?:arbitrary|any|raw|custom)\s+(?:sql|quer(?:y|ies)|commands?|code|scripts?|shell|javascript|python|expressions?|statements?|aggregation)\b/i,
+    pattern: /(?<!\b(?:for|before|after|when)\s+)\b(?:arbitrary|any|raw|custom)\s+(?:sql|quer(?:y|ies)|commands?|code|scripts?|shell|javascript|python|expressions?|statements?|aggregation)\b/i,
     points: 'execute',
     weight: 0.75,
   },

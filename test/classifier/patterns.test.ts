@@ -700,6 +700,12 @@ describe('the fifth fresh set’s patterns (2.5.0)', () => {
     expect(categoryOf('checkout', 'Places a new order with the saved payment method.')).toBe('financial');
   });
 
+  it('"for any queries about maps" names a purpose, not arbitrary queries run', () => {
+    expect(categoryOf('retrieve_map_guidance', 'Retrieve guidance for any queries related to maps and routing.')).toBe('read');
+    // near miss
+    expect(categoryOf('maps_console', 'Runs any queries against the map database.')).toBe('execute');
+  });
+
   it('enabling automatic renewal commits to future payments; disabling it is a write', () => {
     expect(categoryOf('subscription_enableAutoRenewal', 'Enable auto-renewal for a subscription.')).toBe('financial');
     expect(categoryOf('subscription_disableAutoRenewal', 'Disable auto-renewal for a subscription.')).toBe('write');
