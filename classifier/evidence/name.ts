@@ -226,15 +226,22 @@ export function operationRule(words: readonly string[], membership: boolean): Ve
   return VERBS.get(words[0]);
 }
 
-/** A verbless name made only of data words (`db_stats`) or a lookup (`asset_by_id`) reads that data. */
+/**
+ * A verbless name made only of data words (`db_stats`) or a lookup (`asset_by_id`) reads that data. Failing
+ * that, a verbless name of a hook (`hooks_task-completed`) is an event handler: told that something happened,
+ * it records it (a write).
+ */
 export function readDataNouns(words: string[], evidence: Evidence[]): void {
+  let hook = '';
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
     if (DATA_NOUNS.has(word) || (word === 'by' && i > 0 && i < words.length - 1)) {
       evidence.push({ rule: 'name-data-noun', field: 'name', match: word, points: 'read', weight: WEIGHTS.dataNoun });
       return;
     }
+    if (word === 'hook' || word === 'hooks') hook = word;
   }
+  if (hook) evidence.push({ rule: 'name-event-hook', field: 'name', match: hook, points: 'write', weight: WEIGHTS.dataNoun });
 }
 
 /** Categories an agent noun may imply alone: a `buyer` or `cleaner` in a name is too often a person or a thing. */

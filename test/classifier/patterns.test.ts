@@ -742,3 +742,13 @@ describe('charts of sets (2.5.0)', () => {
     expect(categoryOf('generate_test_set', 'Generate a test set from the given goal.')).toBe('write');
   });
 });
+
+describe('event hooks (2.5.0)', () => {
+  it('a verbless hook name whose description names no action either is an event handler: it records (write)', () => {
+    expect(categoryOf('hooks_session-idle', 'Agent hook — fired when a session goes idle.')).toBe('write');
+    // near misses: a data word or a description's verb decides
+    expect(categoryOf('hooks_stats', 'Learning statistics across all sources.')).toBe('read');
+    expect(categoryOf('hooks_pre-edit', 'Get the suggestions to show before editing a file.')).toBe('read');
+    expect(categoryOf('session_idle', 'Agent event — fired when a session goes idle.')).toBe('unknown');
+  });
+});
