@@ -616,7 +616,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     weight: 0.85,
   },
   {
-    // Transferring work items, images or projects moves them between containers; transferring funds moves money.
+    // Transferring work items, images, projects, data or settings moves them between containers; transferring funds moves money.
     id: 'transfer-a-thing',
     verbs: ['transfer'],
     objects: [
@@ -642,6 +642,15 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'conversations',
       'ownership',
       'owner',
+      'pattern',
+      'patterns',
+      'data',
+      'knowledge',
+      'model',
+      'models',
+      'settings',
+      'config',
+      'configuration',
     ],
     headOnly: true,
     category: 'write',

@@ -752,3 +752,12 @@ describe('event hooks (2.5.0)', () => {
     expect(categoryOf('session_idle', 'Agent event — fired when a session goes idle.')).toBe('unknown');
   });
 });
+
+describe('transfers of data (2.5.0)', () => {
+  it('transferring learned patterns, data or settings between projects moves them (write); transferring funds pays', () => {
+    expect(categoryOf('memory_transfer', 'Transfer learned patterns from another project.')).toBe('write');
+    expect(categoryOf('transfer_settings', 'Transfer the settings to a new workspace.')).toBe('write');
+    // near miss
+    expect(categoryOf('transfer_funds', 'Transfer funds to another account.')).toBe('financial');
+  });
+});
