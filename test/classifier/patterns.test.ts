@@ -674,7 +674,9 @@ describe('the fifth fresh set’s patterns (2.5.0)', () => {
 
   it('geometry computed from the input (merged polygons, an optimised route) is read; optimising a stored thing writes', () => {
     expect(categoryOf('polygon_union', 'Merge two or more polygons into one geometry.')).toBe('read');
-    expect(classify({ name: 'routing_tool', title: 'Optimize Delivery Route', description: 'Find the shortest route through the stops.' }).category).toBe('read');
+    expect(classify({ name: 'routing_tool', title: 'Optimize Delivery Route', description: 'Find the shortest route through the stops.' }).category).toBe(
+      'read',
+    );
     // near misses
     expect(categoryOf('merge_branches', 'Merge a branch into another.')).toBe('write');
     expect(categoryOf('optimize_images', 'Optimize the images of a site in place.')).toBe('write');
