@@ -763,3 +763,12 @@ describe('transfers of data (2.5.0)', () => {
     expect(categoryOf('transfer_funds', 'Transfer funds to another account.')).toBe('financial');
   });
 });
+
+describe('a second verb in the description (2.5.0)', () => {
+  it('"Read or replace the clipboard" counts the second verb, as a name’s `read_or_replace` does', () => {
+    expect(categoryOf('device_clipboard', 'Read or replace the device clipboard.')).toBe('write');
+    // near misses: two reads stay a read; a verb later in the sentence is no second verb
+    expect(categoryOf('device_clipboard', 'Read and return the device clipboard.')).toBe('read');
+    expect(categoryOf('device_clipboard', 'Read the clipboard or the text you replace it with.')).toBe('read');
+  });
+});
