@@ -59,8 +59,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     // Most of an integration test is waiting on processes, servers and timers, so three files run at once on 2 cores
-    // (vitest's default there is one): 476 s against 663–741 s with two. Four overran the hostile cases' deadlines
-    // on a loaded machine. `--maxWorkers N` overrides it.
+    // (vitest's default there is one). Four overran the hostile cases' deadlines on a loaded machine.
+    // `--maxWorkers N` overrides it.
     maxWorkers: 3,
     sequence: { sequencer: startingWith(LONGEST) },
     projects: [
