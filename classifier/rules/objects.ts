@@ -83,6 +83,25 @@ export const METADATA_HEADS = [
 /** Words that make the next one a part of some machinery, not a person's data: IAM users, cluster nodes, console messages. */
 const INFRASTRUCTURE_QUALIFIERS = ['iam', 'db', 'database', 'broker', 'cluster', 'console', 'webhook', 'traffic', 'system', 'service'];
 
+/** The verbs that move money when their object is a payment, a transfer or a transaction. */
+const MOVING_MONEY = [
+  'create',
+  'place',
+  'submit',
+  'make',
+  'execute',
+  'send',
+  'issue',
+  'process',
+  'initiate',
+  'new',
+  'add',
+  'replace',
+  'post',
+  'exercise',
+  'capture',
+  'confirm',
+];
 export const OBJECT_RULES: readonly ObjectRule[] = [
   {
     id: 'run-a-lookup',
@@ -233,24 +252,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   },
   {
     id: 'money-movement',
-    verbs: [
-      'create',
-      'place',
-      'submit',
-      'make',
-      'execute',
-      'send',
-      'issue',
-      'process',
-      'initiate',
-      'new',
-      'add',
-      'replace',
-      'post',
-      'exercise',
-      'capture',
-      'confirm',
-    ],
+    verbs: MOVING_MONEY,
     objects: [
       'payment',
       'payments',
@@ -282,24 +284,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   {
     // A bank transaction is a line of a ledger or statement: recording one is bookkeeping, not a payment.
     id: 'money-transaction',
-    verbs: [
-      'create',
-      'place',
-      'submit',
-      'make',
-      'execute',
-      'send',
-      'issue',
-      'process',
-      'initiate',
-      'new',
-      'add',
-      'replace',
-      'post',
-      'exercise',
-      'capture',
-      'confirm',
-    ],
+    verbs: MOVING_MONEY,
     objects: ['transaction', 'transactions'],
     headOnly: true,
     notAfter: ['bank'],
