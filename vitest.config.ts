@@ -58,9 +58,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Most of an integration test is waiting on processes, servers and timers, so two files run at once on 2 cores
-    // (vitest's default there is one). Four timed out the hostile cases' deadlines under load. `--maxWorkers N` overrides it.
-    maxWorkers: 2,
+    // Most of an integration test is waiting on processes, servers and timers, so three files run at once on 2 cores
+    // (vitest's default there is one). Four overran the hostile cases' deadlines on a loaded machine.
+    // `--maxWorkers N` overrides it.
+    maxWorkers: 3,
     sequence: { sequencer: startingWith(LONGEST) },
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT } },

@@ -61,6 +61,8 @@ function sameAction(a: string, b: string | undefined): boolean {
 }
 
 /** A leading adverb, or a light verb and its article, before the word that names the action. */
+/** The verb after the lead verb and `or`/`and` ("Read or replace …", "Create and send …"). */
+const SECOND_VERB = /^[A-Za-z]+\s+(?:or|and)\s+([A-Za-z]+)/;
 const LEAD_SKIP = /^([A-Za-z]+)\s+(?:(a|an|the)\s+)?([A-Za-z]+)/;
 /** Verbs whose object names the action: "Take a snapshot", "Perform a search". */
 const LIGHT_VERBS: ReadonlySet<string> = new Set(['take', 'perform', 'performs', 'takes']);
@@ -127,6 +129,17 @@ function factsOf(description: string): DescriptionFacts {
       points: rule.category,
       weight: overridden ? weight * OVERRIDDEN_VERB : weight,
     });
+    // "Read or replace the clipboard": a second verb joined by or/and counts, as in a name.
+    const joined = SECOND_VERB.exec(lead);
+    const second = joined ? verbOf(joined[1].toLowerCase()) : undefined;
+    if (second !== undefined && second !== verb)
+      leadEvidence.push({
+        rule: `description-verb:${second}`,
+        field: 'description',
+        match: joined![1],
+        points: VERBS.get(second)!.category,
+        weight: weight * (WEIGHTS.nameSecondVerb / WEIGHTS.nameVerb),
+      });
   }
   const phrases: Evidence[] = [];
   TEXT_TRIGGERS.scan(description, description.length - rest.length);

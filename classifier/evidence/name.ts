@@ -59,19 +59,20 @@ export function readName(
       }
     }
   }
+  if (HTTP_METHOD_PREFIXES.has(words[at]) && VERBS.has(words[at + 1])) {
+    // The method is no object of the verb after it (`API-post-search` searches; it posts nothing).
+    words = [...words.slice(0, at), ...words.slice(at + 1)];
+  }
   // A later verb that the description starts with is the action; the first was a product or namespace
-  // word (`ClickUp_delete_task` → click, up, delete: "Delete a task").
-  if (described !== undefined && described !== words[at] && !NOUN_LIKE_VERBS.has(described)) {
+  // word (`ClickUp_delete_task` → click, up, delete: "Delete a task"). Between two noun-like verbs the
+  // description's picks (`place_search`: "Searches places").
+  if (described !== undefined && described !== words[at] && (!NOUN_LIKE_VERBS.has(described) || NOUN_LIKE_VERBS.has(words[at]))) {
     for (let i = at + 1; i < words.length; i++) {
       if (words[i] === described && isVerbAt(words, i)) {
         at = i;
         break;
       }
     }
-  }
-  if (HTTP_METHOD_PREFIXES.has(words[at]) && VERBS.has(words[at + 1])) {
-    // The method is no object of the verb after it (`API-post-search` searches; it posts nothing).
-    words = [...words.slice(0, at), ...words.slice(at + 1)];
   }
   const verb = words[at];
   const rule = VERBS.get(verb)!;
@@ -121,10 +122,15 @@ function isVerbAt(words: readonly string[], i: number): boolean {
     (i === 0 || !LEADING_ONLY_VERBS.has(word)) &&
     // A verb after a number is part of a compound noun: `1-click`, `2-step`.
     (i === 0 || !isNumber(words[i - 1])) &&
+    // After an article, `from` or `pre` a verb-like word is a noun: `fulfil_an_order`, `import_site_from_archive`, `hooks_pre-edit`.
+    (i === 0 || !NOT_BEFORE_A_VERB.has(words[i - 1])) &&
     // Only where it matters: `test_statistics` reads either way.
     !(NOUN_LIKE_VERBS.has(word) && FIGURE_NOUNS.has(words[i + 1]) && VERBS.get(word)!.category !== 'read')
   );
 }
+
+/** Words after which a verb-like word is a noun: an article, where something comes from, the event a hook runs before. */
+const NOT_BEFORE_A_VERB: ReadonlySet<string> = new Set(['a', 'an', 'the', 'from', 'pre']);
 
 /** How much of the name's weight a guide noun as the last word carries. */
 const GUIDE_SHARE = 0.95;
@@ -220,15 +226,22 @@ export function operationRule(words: readonly string[], membership: boolean): Ve
   return VERBS.get(words[0]);
 }
 
-/** A verbless name made only of data words (`db_stats`) or a lookup (`asset_by_id`) reads that data. */
+/**
+ * A verbless name made only of data words (`db_stats`) or a lookup (`asset_by_id`) reads that data. Failing
+ * that, a verbless name of a hook (`hooks_task-completed`) is an event handler: told that something happened,
+ * it records it (a write).
+ */
 export function readDataNouns(words: string[], evidence: Evidence[]): void {
+  let hook = '';
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
     if (DATA_NOUNS.has(word) || (word === 'by' && i > 0 && i < words.length - 1)) {
       evidence.push({ rule: 'name-data-noun', field: 'name', match: word, points: 'read', weight: WEIGHTS.dataNoun });
       return;
     }
+    if (word === 'hook' || word === 'hooks') hook = word;
   }
+  if (hook) evidence.push({ rule: 'name-event-hook', field: 'name', match: hook, points: 'write', weight: WEIGHTS.dataNoun });
 }
 
 /** Categories an agent noun may imply alone: a `buyer` or `cleaner` in a name is too often a person or a thing. */

@@ -83,6 +83,25 @@ export const METADATA_HEADS = [
 /** Words that make the next one a part of some machinery, not a person's data: IAM users, cluster nodes, console messages. */
 const INFRASTRUCTURE_QUALIFIERS = ['iam', 'db', 'database', 'broker', 'cluster', 'console', 'webhook', 'traffic', 'system', 'service'];
 
+/** The verbs that move money when their object is a payment, a transfer or a transaction. */
+const MOVING_MONEY = [
+  'create',
+  'place',
+  'submit',
+  'make',
+  'execute',
+  'send',
+  'issue',
+  'process',
+  'initiate',
+  'new',
+  'add',
+  'replace',
+  'post',
+  'exercise',
+  'capture',
+  'confirm',
+];
 export const OBJECT_RULES: readonly ObjectRule[] = [
   {
     id: 'run-a-lookup',
@@ -233,24 +252,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   },
   {
     id: 'money-movement',
-    verbs: [
-      'create',
-      'place',
-      'submit',
-      'make',
-      'execute',
-      'send',
-      'issue',
-      'process',
-      'initiate',
-      'new',
-      'add',
-      'replace',
-      'post',
-      'exercise',
-      'capture',
-      'confirm',
-    ],
+    verbs: MOVING_MONEY,
     objects: [
       'payment',
       'payments',
@@ -282,24 +284,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   {
     // A bank transaction is a line of a ledger or statement: recording one is bookkeeping, not a payment.
     id: 'money-transaction',
-    verbs: [
-      'create',
-      'place',
-      'submit',
-      'make',
-      'execute',
-      'send',
-      'issue',
-      'process',
-      'initiate',
-      'new',
-      'add',
-      'replace',
-      'post',
-      'exercise',
-      'capture',
-      'confirm',
-    ],
+    verbs: MOVING_MONEY,
     objects: ['transaction', 'transactions'],
     headOnly: true,
     notAfter: ['bank'],
@@ -415,6 +400,50 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     headOnly: true,
     category: 'destructive',
     weight: 0.7,
+  },
+  {
+    // Importing a site over a hosting account, or reinstalling or restoring a site or its certificate, replaces
+    // what was there (as rebuilding a machine does); importing contacts or models adds records (a write).
+    id: 'replace-a-site',
+    verbs: ['import', 'reinstall', 'restore'],
+    objects: ['website', 'websites', 'site', 'sites', 'wordpress', 'ssl', 'certificate', 'certificates'],
+    category: 'destructive',
+    weight: 0.85,
+  },
+  {
+    // Launching an app on a device or simulator opens it (a write); launching code, a job or a token does more.
+    id: 'launch-an-app',
+    verbs: ['launch'],
+    objects: ['app', 'apps', 'application', 'applications'],
+    category: 'write',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
+    // Geometry computed from the input (merging polygons, an optimal route) is handed back, not stored.
+    id: 'compute-a-geometry',
+    verbs: ['merge', 'optimize'],
+    objects: ['polygon', 'polygons', 'geometry', 'geometries', 'isochrone', 'isochrones', 'route', 'routes'],
+    category: 'read',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
+    // Unsetting or clearing a default only stops pre-selecting it (the item stays); resetting _to_ defaults replaces settings.
+    id: 'unset-a-default',
+    verbs: ['unset', 'clear'],
+    objects: ['default', 'defaults'],
+    category: 'write',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
+    // Turning on automatic renewal commits to future payments (renewing is financial); turning it off is a write.
+    id: 'auto-renewal',
+    verbs: ['enable', 'activate'],
+    objects: ['renewal', 'renewals', 'autorenewal', 'autorenew'],
+    category: 'financial',
+    weight: 0.85,
   },
   {
     id: 'record-an-observation',
@@ -572,7 +601,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     weight: 0.85,
   },
   {
-    // Transferring work items, images or projects moves them between containers; transferring funds moves money.
+    // Transferring work items, images, projects, data or settings moves them between containers; transferring funds moves money.
     id: 'transfer-a-thing',
     verbs: ['transfer'],
     objects: [
@@ -598,6 +627,15 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'conversations',
       'ownership',
       'owner',
+      'pattern',
+      'patterns',
+      'data',
+      'knowledge',
+      'model',
+      'models',
+      'settings',
+      'config',
+      'configuration',
     ],
     headOnly: true,
     category: 'write',
@@ -765,6 +803,8 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'scratchpad',
       'scope',
     ],
+    // Resetting a configuration or a DNS zone _to its defaults_ replaces all of it (`bash_reset` and `reset_branch` too).
+    unlessWith: ['default', 'defaults'],
     category: 'write',
     overridesVerb: true,
     weight: 0.85,
@@ -997,6 +1037,8 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'snapshot',
       'snapshots',
     ],
+    // A chart or diagram of sets (a Venn diagram) is a picture handed back, not a stored set.
+    unlessWith: ['chart', 'charts', 'diagram', 'diagrams', 'graph', 'plot', 'visualization'],
     category: 'write',
     overridesVerb: true,
     weight: 0.85,

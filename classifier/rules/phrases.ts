@@ -84,7 +84,8 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     example: 'Accepts arbitrary SQL from the caller.',
     triggers: ['arbitrary', 'any', 'raw', 'custom'],
     alsoNeeds: ['sql', 'quer', 'command', 'code', 'script', 'shell', 'javascript', 'python', 'expression', 'statement', 'aggregation'],
-    pattern: /\b(?:arbitrary|any|raw|custom)\s+(?:sql|quer(?:y|ies)|commands?|code|scripts?|shell|javascript|python|expressions?|statements?|aggregation)\b/i,
+    pattern:
+      /(?<!\b(?:for|before|after|when)\s+)\b(?:arbitrary|any|raw|custom)\s+(?:sql|quer(?:y|ies)|commands?|code|scripts?|shell|javascript|python|expressions?|statements?|aggregation)\b/i,
     points: 'execute',
     weight: 0.75,
   },
@@ -101,7 +102,8 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     id: 'places-order',
     example: 'Places a market buy order for the given symbol.',
     triggers: ['plac', 'submit'],
-    pattern: /\b(?:plac(?:e|es|ing)|submit(?:s|ting)?)\b(?:\s+\S+){0,4}?\s+(?:(?:buy|sell|market|limit|stock|crypto|option|options)\s+)?orders?\b/i,
+    pattern:
+      /(?<!\b(?:for|before|after|when)\s+)\b(?:plac(?:e|es|ing)|submit(?:s|ting)?)\b(?:\s+\S+){0,4}?\s+(?:(?:buy|sell|market|limit|stock|crypto|option|options)\s+)?orders?\b/i,
     points: 'financial',
     weight: 0.8,
   },

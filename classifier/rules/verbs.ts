@@ -187,6 +187,8 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'duplicate',
     'fork',
     'import',
+    'fulfil',
+    'fulfill',
     'tag',
     'label',
     'assign',
@@ -617,6 +619,7 @@ export const NOUN_LIKE_VERBS: ReadonlySet<string> = new Set([
   'draft',
   'index',
   'trash',
+  'place',
 ]);
 
 /**

@@ -26,8 +26,9 @@ describe('toolrisk policy --config', () => {
     expect(claudeCodeDocument.parse(JSON.parse(result.stdout))).toEqual({
       permissions: {
         allow: ['mcp__filesystem__read_file', 'mcp__git__git_status'],
-        ask: ['mcp__filesystem__write_file'],
-        deny: ['mcp__filesystem__delete_file', 'mcp__git__git_reset'],
+        // Writing a file replaces what was at its path (destructive since classifier 2.4.0): denied.
+        ask: [],
+        deny: ['mcp__filesystem__delete_file', 'mcp__filesystem__write_file', 'mcp__git__git_reset'],
       },
     });
     expect(result.stderr).toMatch(
@@ -82,12 +83,12 @@ describe('toolrisk policy --config', () => {
       }),
     );
     const without = await toolrisk(['policy', '--config', config, '--format', 'claude-code']);
-    expect(JSON.parse(without.stdout).permissions.deny).toEqual(['mcp__filesystem__delete_file']);
+    expect(JSON.parse(without.stdout).permissions.deny).toEqual(['mcp__filesystem__delete_file', 'mcp__filesystem__write_file']);
     const result = await toolrisk(['policy', '--config', config, '--format', 'claude-code', '--check-missing']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/notes: 3 tools, classified now/);
     const doc = claudeCodeDocument.parse(JSON.parse(result.stdout));
     expect(doc.permissions.allow).toContain('mcp__notes__list_notes');
-    expect(doc.permissions.deny).toEqual(['mcp__filesystem__delete_file', 'mcp__notes__delete_note']);
+    expect(doc.permissions.deny).toEqual(['mcp__filesystem__delete_file', 'mcp__filesystem__write_file', 'mcp__notes__delete_note']);
   });
 });

@@ -49,6 +49,7 @@ export const UNSEEN_FRESH_4 = path.join(fixtures, 'unseen-2026-12-04-fresh.jsonl
 /**
  * A fifth fresh set (715 tools, 39 npm servers chosen in name order from the registry snapshot: hosting, agent
  * frameworks, browsers and devices, maps, search, charts…), labelled blind while 2.4.0 was written and scored once
- * with it: 89.5% three-way (640/715), 89.2% five-way. Kept as scored, not tuned.
+ * with it: 89.5% three-way (640/715), 89.2% five-way. A regression set since: 2.5.0 fixed its recurring error
+ * patterns as general rules.
  */
 export const UNSEEN_FRESH_5 = path.join(fixtures, 'unseen-2026-12-05-fresh.jsonl');

@@ -654,3 +654,121 @@ describe('patterns of the fourth fresh set (2.4.0)', () => {
     expect(categoryOf('jobs')).toBe('unknown');
   });
 });
+
+describe('the fifth fresh set’s patterns (2.5.0)', () => {
+  it('importing, reinstalling or restoring a site or its certificate replaces it; importing records adds them', () => {
+    expect(categoryOf('import_site', 'Import a site from an uploaded archive into the hosting account.')).toBe('destructive');
+    expect(categoryOf('reinstall_certificate', 'Reinstall the TLS certificate of a domain.')).toBe('destructive');
+    // near misses: an import of records, and a verb after `from` is where the import comes from
+    expect(categoryOf('import_contacts', 'Import contacts from a CSV file.')).toBe('write');
+    expect(categoryOf('shop_importSiteFromArchive', 'Import a shop site from an archive.')).toBe('destructive');
+    expect(categoryOf('create_note_from_archive', 'Create a note from an archived page.')).toBe('write');
+  });
+
+  it('launching an app on a device or simulator opens it (write); launching a job runs it', () => {
+    expect(categoryOf('device_launch_app', 'Launch an installed app on the connected phone.')).toBe('write');
+    expect(categoryOf('launch_application', 'Launch an application on the emulator.')).toBe('write');
+    // near miss
+    expect(categoryOf('launch_job', 'Launch a job with the given script.')).toBe('execute');
+  });
+
+  it('geometry computed from the input (merged polygons, an optimised route) is read; optimising a stored thing writes', () => {
+    expect(categoryOf('polygon_union', 'Merge two or more polygons into one geometry.')).toBe('read');
+    expect(classify({ name: 'routing_tool', title: 'Optimize Delivery Route', description: 'Find the shortest route through the stops.' }).category).toBe(
+      'read',
+    );
+    // near misses
+    expect(categoryOf('merge_branches', 'Merge a branch into another.')).toBe('write');
+    expect(categoryOf('optimize_images', 'Optimize the images of a site in place.')).toBe('write');
+  });
+
+  it('`place` before a noun or a later noun-like verb is a noun (place details, place search); placing an order trades', () => {
+    expect(categoryOf('maps_place_details', 'Get details about a place.')).toBe('read');
+    expect(categoryOf('web_place_search', 'Searches the place index for points of interest.')).toBe('read');
+    // near misses
+    expect(categoryOf('place_stock_order', 'Place an order for a stock.')).toBe('financial');
+    expect(categoryOf('place_marker', 'Place a marker on the map.')).toBe('write');
+  });
+
+  it('between two noun-like verbs the description’s verb is the action', () => {
+    expect(categoryOf('order_search', 'Search orders by customer.')).toBe('read');
+    // near miss: a clear later verb still wins in the noun-then-verb style
+    expect(categoryOf('order_delete', 'Deletes an order.')).toBe('destructive');
+  });
+
+  it('placing orders named as a purpose ("payment methods for placing orders") is no order placed', () => {
+    expect(categoryOf('get_payment_methods', 'Retrieve payment methods that can be used for placing new orders.')).toBe('read');
+    // near miss
+    expect(categoryOf('checkout', 'Places a new order with the saved payment method.')).toBe('financial');
+  });
+
+  it('"for any queries about maps" names a purpose, not arbitrary queries run', () => {
+    expect(categoryOf('retrieve_map_guidance', 'Retrieve guidance for any queries related to maps and routing.')).toBe('read');
+    // near miss
+    expect(categoryOf('maps_console', 'Runs any queries against the map database.')).toBe('execute');
+  });
+
+  it('enabling automatic renewal commits to future payments; disabling it is a write', () => {
+    expect(categoryOf('subscription_enableAutoRenewal', 'Enable auto-renewal for a subscription.')).toBe('financial');
+    expect(categoryOf('subscription_disableAutoRenewal', 'Disable auto-renewal for a subscription.')).toBe('write');
+  });
+
+  it('unsetting a default is a write; resetting something to its defaults replaces it', () => {
+    expect(categoryOf('unset_default_profile', 'Unset the contact profile as default; the profile is kept.')).toBe('write');
+    expect(categoryOf('reset_zone', 'Reset the DNS zone to the default records.')).toBe('destructive');
+    expect(categoryOf('reset_configuration', 'Reset configuration to defaults.')).toBe('destructive');
+    // near miss: resetting a view is a write
+    expect(categoryOf('reset_view', 'Resets the zoom and pan of the view.')).toBe('write');
+  });
+
+  it('a verb after `pre` names the event a hook runs before', () => {
+    expect(categoryOf('hooks_pre-edit', 'Get context and suggestions before editing a file.')).toBe('read');
+    // near miss: `pre` is no verb and a name's own edit verb acts
+    expect(categoryOf('edit_pre_release', 'Edit a pre-release.')).toBe('write');
+  });
+});
+
+describe('articles before a verb-like word (2.5.0)', () => {
+  it('a verb-like word after an article is a noun: fulfilling an order is a write', () => {
+    expect(categoryOf('shop_fulfilAnOrder', 'Create a fulfilment for the order and attach tracking.')).toBe('write');
+    expect(categoryOf('fulfill_order', 'Fulfill an order and notify the customer.')).toBe('write');
+    // near miss: an order named as the action still trades
+    expect(categoryOf('order_shares', 'Order shares of a stock at the market price.')).toBe('financial');
+  });
+});
+
+describe('charts of sets (2.5.0)', () => {
+  it('a chart or diagram of sets is handed back (read); generating a stored set creates it', () => {
+    expect(categoryOf('generate_venn_chart', 'Generate a Venn diagram showing how different sets overlap.')).toBe('read');
+    // near miss
+    expect(categoryOf('generate_test_set', 'Generate a test set from the given goal.')).toBe('write');
+  });
+});
+
+describe('event hooks (2.5.0)', () => {
+  it('a verbless hook name whose description names no action either is an event handler: it records (write)', () => {
+    expect(categoryOf('hooks_session-idle', 'Agent hook — fired when a session goes idle.')).toBe('write');
+    // near misses: a data word or a description's verb decides
+    expect(categoryOf('hooks_stats', 'Learning statistics across all sources.')).toBe('read');
+    expect(categoryOf('hooks_pre-edit', 'Get the suggestions to show before editing a file.')).toBe('read');
+    expect(categoryOf('session_idle', 'Agent event — fired when a session goes idle.')).toBe('unknown');
+  });
+});
+
+describe('transfers of data (2.5.0)', () => {
+  it('transferring learned patterns, data or settings between projects moves them (write); transferring funds pays', () => {
+    expect(categoryOf('memory_transfer', 'Transfer learned patterns from another project.')).toBe('write');
+    expect(categoryOf('transfer_settings', 'Transfer the settings to a new workspace.')).toBe('write');
+    // near miss
+    expect(categoryOf('transfer_funds', 'Transfer funds to another account.')).toBe('financial');
+  });
+});
+
+describe('a second verb in the description (2.5.0)', () => {
+  it('"Read or replace the clipboard" counts the second verb, as a name’s `read_or_replace` does', () => {
+    expect(categoryOf('device_clipboard', 'Read or replace the device clipboard.')).toBe('write');
+    // near misses: two reads stay a read; a verb later in the sentence is no second verb
+    expect(categoryOf('device_clipboard', 'Read and return the device clipboard.')).toBe('read');
+    expect(categoryOf('device_clipboard', 'Read the clipboard or the text you replace it with.')).toBe('read');
+  });
+});
