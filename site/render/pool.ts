@@ -24,13 +24,13 @@ export class RenderPool {
 
   /** Starts the workers now (they load while the caller does other work); `run` waits for them. */
   start(): void {
-    this.started ??= Promise.all(Array.from({ length: this.size }, () => this.spawn(this.workerData))).then(() => {});
+    this.started ??= Promise.all(Array.from({ length: this.size }, () => this.spawn())).then(() => {});
     this.started.catch(() => {}); // a failed start is thrown by run()
   }
 
-  private spawn(workerData: WorkerSetup): Promise<void> {
+  private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData });
+      const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: this.workerData });
       const slot = { worker, inFlight: 0 };
       worker.on('message', (message: { ready?: boolean; id: number; result?: JobResult; error?: string }) => {
         if (message.ready) {
