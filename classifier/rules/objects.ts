@@ -101,6 +101,12 @@ const MACHINES = [
   'disks',
 ];
 
+/** A spreadsheet and its parts: formatting or sorting one changes what the sheet stores. */
+const SHEET_PARTS = ['sheet', 'sheets', 'spreadsheet', 'spreadsheets', 'worksheet', 'worksheets', 'workbook', 'range', 'ranges', 'cell', 'cells'];
+
+/** Ranges that are values, not cells: formatting a date range returns text. */
+const NOT_A_SHEET_RANGE = ['date', 'dates', 'time', 'times', 'ip', 'price', 'prices', 'version', 'versions'];
+
 /** The verbs that move money when their object is a payment, a transfer or a transaction. */
 const MOVING_MONEY = [
   'create',
@@ -473,8 +479,8 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   },
   {
     id: 'open-a-page',
-    verbs: ['new', 'open', 'switch', 'focus', 'select', 'bring'],
-    objects: ['page', 'pages', 'tab', 'tabs', 'window', 'windows', 'frame', 'iframe'],
+    verbs: ['new', 'open', 'switch', 'focus', 'select', 'bring', 'init', 'initialize', 'launch'],
+    objects: ['page', 'pages', 'tab', 'tabs', 'window', 'windows', 'frame', 'iframe', 'browser'],
     headOnly: true,
     category: 'read',
     overridesVerb: true,
@@ -873,6 +879,47 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     weight: 0.85,
   },
   {
+    // A reaction, a permission, a watch, a vote or a star exists only between a person and an item: deleting one
+    // takes that link back, as removing it does (a write). A label, tag or group is a thing of its own: deleting it
+    // stays destructive.
+    id: 'delete-a-relation',
+    verbs: ['delete', 'destroy'],
+    objects: [
+      'reaction',
+      'reactions',
+      'permission',
+      'permissions',
+      'watch',
+      'watching',
+      'watcher',
+      'watchers',
+      'vote',
+      'votes',
+      'like',
+      'likes',
+      'star',
+      'stars',
+      'favorite',
+      'favorites',
+      'favourite',
+      'favourites',
+      'follower',
+      'followers',
+      'membership',
+      'memberships',
+      'collaborator',
+      'collaborators',
+      'assignee',
+      'assignees',
+      'reviewer',
+      'reviewers',
+    ],
+    headOnly: true,
+    category: 'write',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
     id: 'drop-data',
     verbs: ['drop'],
     objects: [
@@ -973,23 +1020,18 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     // Formatting the cells or text of a document changes the document; formatting a value or a query returns text.
     id: 'format-a-document',
     verbs: ['format', 'style'],
-    objects: [
-      'doc',
-      'docs',
-      'document',
-      'documents',
-      'sheet',
-      'sheets',
-      'spreadsheet',
-      'cells',
-      'slide',
-      'slides',
-      'presentation',
-      'shape',
-      'shapes',
-      'paragraph',
-      'paragraphs',
-    ],
+    objects: ['doc', 'docs', 'document', 'documents', 'slide', 'slides', 'presentation', 'shape', 'shapes', 'paragraph', 'paragraphs', ...SHEET_PARTS],
+    unlessWith: NOT_A_SHEET_RANGE,
+    category: 'write',
+    overridesVerb: true,
+    weight: 0.9,
+  },
+  {
+    // Sorting a sheet's range reorders the stored cells; sorting results or documents only orders what is handed back.
+    id: 'sort-a-sheet',
+    verbs: ['sort'],
+    objects: SHEET_PARTS,
+    unlessWith: NOT_A_SHEET_RANGE,
     category: 'write',
     overridesVerb: true,
     weight: 0.9,
