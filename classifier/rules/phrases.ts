@@ -49,7 +49,14 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     points: 'destructive',
     weight: 0.7,
   },
-  { id: 'force-push', example: 'Force-push the branch to the remote.', triggers: ['force'], pattern: /\bforce[- ]push(?!\w*\s+(?:settings?|protection|rules?|permissions?|access|allowed)\b)/i, points: 'destructive', weight: 0.8 },
+  {
+    id: 'force-push',
+    example: 'Force-push the branch to the remote.',
+    triggers: ['force'],
+    pattern: /\bforce[- ]push(?!\w*\s+(?:settings?|protection|rules?|permissions?|access|allowed)\b)/i,
+    points: 'destructive',
+    weight: 0.8,
+  },
   // execute
   {
     id: 'runs-code',

@@ -132,9 +132,7 @@ describe('argument rules', () => {
   it('reads a file-name argument as where a generator saves, not what a reader opens', () => {
     const schema = { type: 'object', properties: { fileName: { type: 'string' } } };
     expect(classify({ name: 'generate_theme', description: 'Generates a theme CSS file.', inputSchema: schema }).category).toBe('write');
-    expect(rulesOf(classify({ name: 'get_file', description: 'Reads a file.', inputSchema: schema }).evidence)).not.toContain(
-      'argument:generated-into-a-file',
-    );
+    expect(rulesOf(classify({ name: 'get_file', description: 'Reads a file.', inputSchema: schema }).evidence)).not.toContain('argument:generated-into-a-file');
   });
 
   it('respects argument types: a boolean called command is no shell command', () => {
