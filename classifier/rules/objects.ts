@@ -101,6 +101,9 @@ const MACHINES = [
   'disks',
 ];
 
+/** Phones, simulators and emulators: where an app is installed for a person or a test to use. */
+const DEVICES = ['device', 'devices', 'mobile', 'phone', 'simulator', 'simulators', 'sim', 'emulator', 'emulators', 'iphone', 'ipad', 'android', 'ios'];
+
 /** A spreadsheet and its parts: formatting or sorting one changes what the sheet stores. */
 const SHEET_PARTS = ['sheet', 'sheets', 'spreadsheet', 'spreadsheets', 'worksheet', 'worksheets', 'workbook', 'range', 'ranges', 'cell', 'cells'];
 
@@ -414,6 +417,8 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'infrastructure',
       'changeset',
     ],
+    // An app installed on a phone, simulator or emulator is a package put there (a write); launching it runs it.
+    unlessWith: DEVICES,
     category: 'execute',
     weight: 0.7,
   },
@@ -439,6 +444,17 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     id: 'launch-an-app',
     verbs: ['launch'],
     objects: ['app', 'apps', 'application', 'applications'],
+    category: 'write',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
+    // Terminating or killing an app stops it, as closing it does: it can be launched again, its data stays (a write).
+    // Terminating an instance or a process is destructive.
+    id: 'stop-an-app',
+    verbs: ['terminate', 'kill', 'quit', 'exit'],
+    objects: ['app', 'apps', 'application', 'applications'],
+    headOnly: true,
     category: 'write',
     overridesVerb: true,
     weight: 0.85,

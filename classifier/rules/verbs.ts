@@ -184,6 +184,7 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'paraphrase',
     'proofread',
     'spellcheck',
+    'learn',
   ],
   write: [
     'create',
@@ -491,6 +492,7 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'teach',
     'ingest',
     'populate',
+    'advance',
     'deprecate',
     'author',
     'scaffold',
@@ -749,9 +751,9 @@ export const FIGURE_NOUNS: ReadonlySet<string> = new Set([
 
 /**
  * Verbs that are the action only as the name's first word (`request_review`, `type_text`, `log_event`); later in a
- * name they are nouns (`network_request`, `by_type`, `complete_schema`, `git_log`).
+ * name they are nouns (`network_request`, `by_type`, `complete_schema`, `git_log`, `intelligence_learn`: a learning cycle).
  */
-export const LEADING_ONLY_VERBS: ReadonlySet<string> = new Set(['request', 'type', 'complete', 'log']);
+export const LEADING_ONLY_VERBS: ReadonlySet<string> = new Set(['request', 'type', 'complete', 'log', 'learn']);
 
 /**
  * Verbs that are as often the name of a program, language or product (`bash_read_file`, `genai-model-eval-get-preset`,

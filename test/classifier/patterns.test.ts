@@ -821,6 +821,24 @@ describe('the sixth fresh set’s patterns (2.6.0)', () => {
     expect(categoryOf('browser_close', 'Close the browser.')).toBe('write');
   });
 
+  it('an app installed on a device or simulator is put there (write); a plugin or a chart installed ships code', () => {
+    expect(categoryOf('install_app_sim', 'Install app on sim.')).toBe('write');
+    expect(categoryOf('device_install_app', 'Install an app on a mobile device')).toBe('write');
+    expect(categoryOf('install_plugin', 'Install a plugin by its ID.')).toBe('execute');
+    expect(categoryOf('install_app', 'Install an application on the cluster.')).toBe('execute');
+  });
+
+  it('terminating an app stops it (write); terminating an instance or killing a process destroys it', () => {
+    expect(categoryOf('device_terminate_app', 'Stop and terminate an app on a device')).toBe('write');
+    expect(categoryOf('terminate_instances', 'Terminates the specified instances.')).toBe('destructive');
+    expect(categoryOf('kill_process', 'Terminate a process by its PID.')).toBe('destructive');
+  });
+
+  it('`learn` first reads what it is taught (`learn_api`); later in a name it is a learning cycle', () => {
+    expect(categoryOf('learn_store_api')).toBe('read');
+    expect(categoryOf('course_advance', 'Advances to the next step.')).toBe('write');
+  });
+
   it('verbs the tables lacked: tap, swipe, bootstrap, feedback, remind, ingest, undeploy, forget, redeem, exploit; `log` leads only', () => {
     expect(categoryOf('device_tap', 'Tap at the given coordinates.')).toBe('write');
     expect(categoryOf('swipe_screen')).toBe('write');
