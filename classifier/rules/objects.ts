@@ -128,6 +128,7 @@ const MOVING_MONEY = [
   'exercise',
   'capture',
   'confirm',
+  'collect',
 ];
 export const OBJECT_RULES: readonly ObjectRule[] = [
   {

@@ -854,6 +854,10 @@ describe('the sixth fresh set’s patterns (2.6.0)', () => {
     expect(categoryOf('visualize_graph')).toBe('read');
     expect(categoryOf('log_workout')).toBe('write');
     expect(categoryOf('git_log', 'Shows the commit logs')).toBe('read');
+    expect(categoryOf('collect_logs')).toBe('read');
+    expect(categoryOf('collect_payment')).toBe('financial');
+    expect(categoryOf('synchronize_calendar')).toBe('write');
+    expect(categoryOf('unmerge_cells')).toBe('write');
     // a noun-like new verb first: the later verb is the action
     expect(categoryOf('zoom_create_meeting')).toBe('write');
     expect(categoryOf('chart_list')).toBe('read');
