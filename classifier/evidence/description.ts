@@ -1,5 +1,5 @@
 import { POISONING_SCAN, type DescriptionScan } from '../poisoning.ts';
-import { DESCRIPTION_PREAMBLE, PHRASE_RULES, ROUTER_LEAD } from '../rules/phrases.ts';
+import { DESCRIPTION_PREAMBLE, DESCRIPTION_TAGS, PHRASE_RULES, ROUTER_LEAD } from '../rules/phrases.ts';
 import { POISONING_RULES } from '../rules/poisoning.ts';
 import { ROUTER_VERBS, VERBS } from '../rules/verbs.ts';
 import { firstSentence, splitWords } from '../tokenize.ts';
@@ -95,7 +95,7 @@ export function descriptionFacts(description: string): DescriptionFacts {
 
 function factsOf(description: string): DescriptionFacts {
   const { first, rest } = firstSentence(description);
-  let lead = first.replace(DESCRIPTION_PREAMBLE, '');
+  let lead = first.replace(DESCRIPTION_TAGS, '').replace(DESCRIPTION_PREAMBLE, '');
   let firstWord = /^[A-Za-z]+/.exec(lead)?.[0]?.toLowerCase();
   let verb = firstWord ? verbOf(firstWord) : undefined;
   // "Permanently deletes …", "Take a snapshot of …": the verb is the next word (after an article).

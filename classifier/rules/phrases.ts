@@ -239,6 +239,12 @@ export const ROUTER_LEAD =
   /^(?:select|choose|pick)(?:\s+and\s+(?:run|execute|call|invoke|perform))?\s+one\s+of\s+(?:the\s+following|these)\b[^:.]{0,80}?\b(?:operations?|actions?|commands?|tools?)\b(?:\s*\([^)]{0,40}\))?\s*:?/i;
 
 /**
+ * Tags before a description's first words: "[🌐 REMOTE] Get…", "[DEPRECATED] Lists…", "🎯 **Purpose:** Replace…",
+ * "IMPORTANT: Deletes…", "(Beta) Creates…". Case matters: a capitalised label ends in a colon, a sentence does not.
+ */
+export const DESCRIPTION_TAGS = /^(?:(?:\[[^\]\n]{1,40}\]|\([^)\n]{1,40}\)|\*\*[^*\n]{1,40}\*\*:?|[A-Z][A-Z ]{2,30}:|[^\p{L}\p{N}\s]{1,6})\s*)+/u;
+
+/**
  * Openers that precede the real verb of a description's first sentence: "This tool will fetch…",
  * "Use this to delete…", "Notion | Create a page".
  */

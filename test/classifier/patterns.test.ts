@@ -839,6 +839,15 @@ describe('the sixth fresh set’s patterns (2.6.0)', () => {
     expect(categoryOf('course_advance', 'Advances to the next step.')).toBe('write');
   });
 
+  it('a tag before the description’s first words is skipped: "[🌐 REMOTE] Get…", "IMPORTANT: Deletes…"', () => {
+    expect(categoryOf('docs_migration', '[🌐 REMOTE] Get migration guidance for version upgrades.')).toBe('read');
+    expect(categoryOf('course_step', '[🎓 COURSE] Advances to the next step in the lesson.')).toBe('write');
+    expect(categoryOf('records', 'IMPORTANT: Deletes every record of the table.')).toBe('destructive');
+    expect(categoryOf('hook', '🎯 **Purpose:** Replace a webhook’s signing secret.')).toBe('write');
+    // a sentence that ends in a colon is no tag
+    expect(categoryOf('records', 'Delete records: pass their ids.')).toBe('destructive');
+  });
+
   it('verbs the tables lacked: tap, swipe, bootstrap, feedback, remind, ingest, undeploy, forget, redeem, exploit; `log` leads only', () => {
     expect(categoryOf('device_tap', 'Tap at the given coordinates.')).toBe('write');
     expect(categoryOf('swipe_screen')).toBe('write');
