@@ -496,8 +496,18 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   },
   {
     id: 'open-a-page',
-    verbs: ['new', 'open', 'switch', 'focus', 'select', 'bring', 'init', 'initialize', 'launch'],
-    objects: ['page', 'pages', 'tab', 'tabs', 'window', 'windows', 'frame', 'iframe', 'browser'],
+    verbs: ['new', 'open', 'switch', 'focus', 'select', 'bring'],
+    objects: ['page', 'pages', 'tab', 'tabs', 'window', 'windows', 'frame', 'iframe'],
+    headOnly: true,
+    category: 'read',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
+    // Starting a browser (on a URL) opens a page to read, as opening a tab does; closing it is a write.
+    id: 'start-a-browser',
+    verbs: ['new', 'open', 'init', 'initialize', 'launch', 'start'],
+    objects: ['browser'],
     headOnly: true,
     category: 'read',
     overridesVerb: true,
