@@ -21,6 +21,7 @@ const UNIT = [
   'test/site/slug.test.ts',
   'test/cli/server-name.test.ts',
   'test/cli/run-config.test.ts',
+  'test/cli/build-time.test.ts',
   'test/db/hash.test.ts',
   'test/pipeline/crawl-job.test.ts',
 ];

@@ -10,6 +10,18 @@ export function defaultSiteDir(): string {
   return path.join(defaultDataDir(), 'site');
 }
 
+/**
+ * When the build happens: now, or the reproducible-builds convention's SOURCE_DATE_EPOCH (whole seconds since
+ * 1970), so that two builds of the same catalogue write the same bytes whatever minute each ran in.
+ */
+export function buildTime(sourceDateEpoch: string | undefined): Date {
+  if (sourceDateEpoch === undefined || sourceDateEpoch === '') return new Date();
+  if (!/^\d{1,12}$/.test(sourceDateEpoch)) {
+    throw new UsageError(`SOURCE_DATE_EPOCH must be whole seconds since 1970, got ${JSON.stringify(sourceDateEpoch)}`);
+  }
+  return new Date(Number(sourceDateEpoch) * 1000);
+}
+
 export function registerBuild(program: Command): void {
   program
     .command('build')
@@ -36,10 +48,12 @@ export function registerBuild(program: Command): void {
       } catch (error) {
         throw new UsageError((error as Error).message);
       }
+      const now = buildTime(process.env.SOURCE_DATE_EPOCH);
       const db = await openDatabase();
       try {
         const stats = await buildSite(db, {
           outDir: options.out ?? defaultSiteDir(),
+          now,
           siteUrl: options.siteUrl,
           basePath: base,
           full: options.full,

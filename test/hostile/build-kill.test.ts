@@ -62,6 +62,8 @@ describe.each(testBackends())('a build killed with SIGKILL, then the next build,
     env = {
       ...process.env,
       ...(db.url ? { DATABASE_URL: db.url } : { DATABASE_URL: '', TOOLRISK_DATA_DIR: join(folder, 'data') }),
+      // The home page shows when the site was built: one fixed time, so builds in different minutes compare equal.
+      SOURCE_DATE_EPOCH: '1764676800',
     } as Record<string, string>;
     site = join(folder, 'site');
     writeServersFile(join(folder, 'servers.json'), MODES[0]);
