@@ -164,7 +164,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   },
   {
     id: 'end-a-session',
-    verbs: ['kill', 'terminate', 'close', 'end', 'stop', 'cancel', 'abort', 'disconnect', 'clear'],
+    verbs: ['kill', 'terminate', 'close', 'end', 'stop', 'cancel', 'abort', 'disconnect', 'clear', 'expire'],
     objects: [
       'session',
       'sessions',
@@ -680,7 +680,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   {
     // Garbage collection deletes whatever nothing refers to any more.
     id: 'collect-garbage',
-    verbs: ['run', 'start', 'trigger', 'execute', 'launch', 'schedule'],
+    verbs: ['run', 'start', 'trigger', 'execute', 'launch', 'schedule', 'collect'],
     objects: ['garbage', 'gc'],
     category: 'destructive',
     weight: 0.85,

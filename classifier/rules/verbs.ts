@@ -189,7 +189,6 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'gather',
     'subtract',
     'simplify',
-    'snap',
   ],
   write: [
     'create',

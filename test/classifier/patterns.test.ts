@@ -865,6 +865,9 @@ describe('the sixth fresh set’s patterns (2.6.0)', () => {
     expect(categoryOf('git_log', 'Shows the commit logs')).toBe('read');
     expect(categoryOf('collect_logs')).toBe('read');
     expect(categoryOf('collect_payment')).toBe('financial');
+    expect(categoryOf('collect_garbage')).toBe('destructive');
+    expect(categoryOf('expire_token')).toBe('destructive');
+    expect(categoryOf('expire_session')).toBe('write');
     expect(categoryOf('synchronize_calendar')).toBe('write');
     expect(categoryOf('unmerge_cells')).toBe('write');
     // a noun-like new verb first: the later verb is the action
