@@ -826,6 +826,8 @@ describe('the sixth fresh set’s patterns (2.6.0)', () => {
     expect(categoryOf('device_install_app', 'Install an app on a mobile device')).toBe('write');
     expect(categoryOf('install_plugin', 'Install a plugin by its ID.')).toBe('execute');
     expect(categoryOf('install_app', 'Install an application on the cluster.')).toBe('execute');
+    // building or deploying an app for a device still ships code
+    expect(categoryOf('deploy_ios_app', 'Deploy the iOS app.')).toBe('execute');
   });
 
   it('terminating an app stops it (write); terminating an instance or killing a process destroys it', () => {
