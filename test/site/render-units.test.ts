@@ -7,6 +7,7 @@ import { classificationRow } from '../../db/classification-row.ts';
 import type { CatalogueServer, CurrentTool, ServerRow } from '../../db/index.ts';
 import { boundEntry, boundJson, CUT_MARKER } from '../../site/render/bounded.ts';
 import { installOptions, shellLine } from '../../site/render/install.ts';
+import { leanText } from '../../site/render/lean-html.ts';
 import { runJob, type ServersResult } from '../../site/render/jobs.ts';
 import { MAX_PAGE, MIN_PAGE, pageBreaks } from '../../site/render/lists.ts';
 import type { ToolRowModel } from '../../site/render/model.ts';
@@ -37,6 +38,20 @@ describe('boundJson', () => {
     const capped = boundJson(wide);
     expect(capped.cut).toBe(true);
     expect(Object.keys((capped.value as { properties: object }).properties).length).toBeLessThan(20_000);
+  });
+});
+
+describe('leanText', () => {
+  it('writes quotes in text as themselves and leaves tags, attribute values, scripts and comments alone', () => {
+    const page =
+      '<p title="a &#34;b&#34; > c &#39;">say &quot;hi&quot; &amp; it&#39;s &lt;b&gt; &amp;quot;</p>' +
+      '<script type="application/ld+json">{"a":"&quot;"}</script><style>a::after{content:"&#39;"}</style><!-- &quot; -->' +
+      '<pre><code id="x">{&quot;k&quot;: &quot;&lt;/pre&gt;&quot;}</code></pre>';
+    expect(leanText(page)).toBe(
+      '<p title="a &#34;b&#34; > c &#39;">say "hi" &amp; it\'s &lt;b&gt; &amp;quot;</p>' +
+        '<script type="application/ld+json">{"a":"&quot;"}</script><style>a::after{content:"&#39;"}</style><!-- &quot; -->' +
+        '<pre><code id="x">{"k": "&lt;/pre&gt;"}</code></pre>',
+    );
   });
 });
 
