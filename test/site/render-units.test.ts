@@ -8,6 +8,7 @@ import type { CatalogueServer, CurrentTool, ServerRow } from '../../db/index.ts'
 import { boundEntry, boundJson, CUT_MARKER } from '../../site/render/bounded.ts';
 import { installOptions, shellLine } from '../../site/render/install.ts';
 import { leanText } from '../../site/render/lean-html.ts';
+import { rebaseHtml } from '../../site/render/base-path.ts';
 import { runJob, type ServersResult } from '../../site/render/jobs.ts';
 import { MAX_PAGE, MIN_PAGE, pageBreaks } from '../../site/render/lists.ts';
 import type { ToolRowModel } from '../../site/render/model.ts';
@@ -52,6 +53,11 @@ describe('leanText', () => {
         '<script type="application/ld+json">{"a":"&quot;"}</script><style>a::after{content:"&#39;"}</style><!-- &quot; -->' +
         '<pre><code id="x">{"k": "&lt;/pre&gt;"}</code></pre>',
     );
+  });
+
+  it('leaves text that looks like an attribute alone when pages are rebased under a path', () => {
+    const page = leanText('<p><a href="/servers/x/">x</a> &lt;img src=&quot;/a.jpg&quot;&gt;</p><script src="/assets/s.js"></script>');
+    expect(rebaseHtml(page, '/sub/')).toBe('<p><a href="/sub/servers/x/">x</a> &lt;img src="/a.jpg"&gt;</p><script src="/sub/assets/s.js"></script>');
   });
 });
 
