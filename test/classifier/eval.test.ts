@@ -12,6 +12,7 @@ import {
   UNSEEN_FRESH_4,
   UNSEEN_FRESH_5,
   UNSEEN_FRESH_6,
+  UNSEEN_FRESH_7,
   UNSEEN_SERVICES,
   UNSEEN_SET,
 } from './paths.ts';
@@ -151,6 +152,18 @@ describe('the sixth fresh set (337 tools, 18 npm servers), scored once with 2.5.
     expect(report.fiveWay.correct).toBeGreaterThanOrEqual(333);
     expect(report.threeWay.unknownRate).toBe(0); // 5 of 337 as scored
     expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0); // 1 as scored
+  });
+});
+
+describe('the seventh fresh set (449 tools, 34 npm servers), scored once with 2.6.0', () => {
+  it('keeps its first score: 89.3% three-way (401/449), 88.2% five-way (396/449), unknown 2.7%, nothing dangerous read', async () => {
+    const report = await evaluateFile(UNSEEN_FRESH_7);
+    expect(report.count).toBe(449);
+    expect(report.servers.length).toBe(34);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(401);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(396);
+    expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.0267); // 12 of 449
+    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0);
   });
 });
 
