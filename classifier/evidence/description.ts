@@ -1,7 +1,7 @@
 import { POISONING_SCAN, type DescriptionScan } from '../poisoning.ts';
 import { DESCRIPTION_PREAMBLE, DESCRIPTION_TAGS, PHRASE_RULES, ROUTER_LEAD } from '../rules/phrases.ts';
 import { POISONING_RULES } from '../rules/poisoning.ts';
-import { ROUTER_VERBS, VERBS } from '../rules/verbs.ts';
+import { CJK_VERBS, ROUTER_VERBS, VERBS } from '../rules/verbs.ts';
 import { firstSentence, splitWords } from '../tokenize.ts';
 import { TriggerIndex } from '../triggers.ts';
 import type { Evidence } from '../types.ts';
@@ -124,6 +124,14 @@ function factsOf(description: string): DescriptionFacts {
       }
     }
   }
+  // A description in Chinese names its action with a verb anywhere in its first clause ("根据城市名称查询…").
+  if (verb === undefined) {
+    const cjk = chineseVerb(lead);
+    if (cjk) {
+      firstWord = cjk.match;
+      verb = cjk.verb;
+    }
+  }
   const dispatches = ROUTER_LEAD.test(lead);
   const router = dispatches || (firstWord !== undefined && ROUTER_VERBS.has(firstWord));
   // "Select and run one of …" names no action of its own: the operations it lists do.
@@ -179,6 +187,38 @@ function factsOf(description: string): DescriptionFacts {
     blank: TEXT_TRIGGERS.blank,
   };
   return { verb, overridden, router, lead: leadEvidence, phrases, poisoning };
+}
+
+/** Where a Chinese sentence ends. */
+const CJK_SENTENCE_END = /[。！？；]/;
+
+/**
+ * The first verb of CJK_VERBS in a Chinese first sentence (Chinese writes no spaces: the verb may follow the
+ * words it is about, as in "根据城市名称查询天气", "by city name, query the weather"); undefined if the lead has no
+ * Chinese character or no such verb.
+ */
+function chineseVerb(lead: string): { verb: string; match: string } | undefined {
+  let han = -1;
+  for (let i = 0; i < lead.length; i++) {
+    const code = lead.charCodeAt(i);
+    if (code >= 0x4e00 && code <= 0x9fff) {
+      han = i;
+      break;
+    }
+  }
+  if (han < 0) return undefined;
+  const end = CJK_SENTENCE_END.exec(lead);
+  const sentence = end ? lead.slice(0, end.index) : lead;
+  let best: { verb: string; match: string } | undefined;
+  let at = sentence.length;
+  for (const [word, verb] of CJK_VERBS) {
+    const i = sentence.indexOf(word, han);
+    if (i >= 0 && i < at) {
+      at = i;
+      best = { verb, match: word };
+    }
+  }
+  return best;
 }
 
 const CLAUSE = /[:;,(/]|\s(?:or|and)\s/;

@@ -801,3 +801,62 @@ export const CONJUNCTIONS: ReadonlySet<string> = new Set(['or', 'and', 'then']);
 
 /** HTTP methods that some servers put first in generated names (`API-post-search`): a verb after them is the real action. */
 export const HTTP_METHOD_PREFIXES: ReadonlySet<string> = new Set(['post', 'put', 'patch']);
+
+/**
+ * Common Chinese action verbs and the verb of the table each one is: descriptions written in Chinese
+ * (`根据城市名称查询指定城市的天气`, "query the weather of a city") name their action with them. Only the
+ * everyday verbs of tool descriptions, each as unambiguous as its English counterpart.
+ */
+export const CJK_VERBS: ReadonlyMap<string, string> = new Map([
+  // read
+  ['查询', 'query'],
+  ['获取', 'get'],
+  ['搜索', 'search'],
+  ['检索', 'retrieve'],
+  ['查看', 'view'],
+  ['查找', 'find'],
+  ['列出', 'list'],
+  ['读取', 'read'],
+  ['转换', 'convert'],
+  ['解析', 'parse'],
+  ['计算', 'calculate'],
+  ['测量', 'calculate'],
+  ['规划', 'calculate'],
+  ['定位', 'locate'],
+  ['推荐', 'recommend'],
+  ['分析', 'analyze'],
+  ['统计', 'count'],
+  ['检查', 'check'],
+  ['预览', 'preview'],
+  ['下载', 'download'],
+  ['导出', 'export'],
+  // write
+  ['创建', 'create'],
+  ['新建', 'create'],
+  ['添加', 'add'],
+  ['新增', 'add'],
+  ['更新', 'update'],
+  ['修改', 'modify'],
+  ['编辑', 'edit'],
+  ['设置', 'set'],
+  ['配置', 'configure'],
+  ['上传', 'upload'],
+  ['保存', 'save'],
+  ['写入', 'write'],
+  ['导入', 'import'],
+  ['发送', 'send'],
+  ['发布', 'publish'],
+  // execute
+  ['执行', 'execute'],
+  ['运行', 'run'],
+  ['部署', 'deploy'],
+  // destructive
+  ['删除', 'delete'],
+  ['移除', 'remove'],
+  ['清空', 'empty'],
+  ['销毁', 'destroy'],
+  // financial
+  ['支付', 'pay'],
+  ['付款', 'pay'],
+  ['转账', 'transfer'],
+]);
