@@ -775,6 +775,8 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'value',
       'text',
       'cache',
+      'cart',
+      'basket',
       'caches',
       'selection',
       'filter',
@@ -1522,6 +1524,12 @@ export const DATA_NOUNS: ReadonlySet<string> = new Set([
   'context',
   'me',
   'profile',
+  'weather',
+  'forecast',
+  'distance',
+  'location',
+  'geo',
+  'users',
 ]);
 
 /** What a sending verb hands to a local program rather than to people: `send_keys`, "Send input to a process". */

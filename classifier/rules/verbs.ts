@@ -145,6 +145,7 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'collapse',
     'highlight',
     'locate',
+    'reconnect',
     'enumerate',
     'recall',
     'forecast',
@@ -277,6 +278,9 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'install',
     'enroll',
     'connect',
+    'cordon',
+    'uncordon',
+    'drain',
     'link',
     'unlink',
     'attach',
@@ -736,6 +740,7 @@ export const NOUN_LIKE_VERBS: ReadonlySet<string> = new Set([
   'reason',
   'author',
   'pair',
+  'exercise',
 ]);
 
 /**
