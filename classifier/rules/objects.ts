@@ -425,10 +425,20 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     weight: 0.7,
   },
   {
+    // Applying a manifest (`kubectl apply`) creates, changes or deletes whatever it declares: a deployment, as a
+    // description's "Apply a Kubernetes YAML manifest" says of a name's bare `apply`.
+    id: 'apply-a-manifest',
+    verbs: ['apply'],
+    objects: ['manifest', 'manifests'],
+    category: 'execute',
+    weight: 0.9,
+    overridesVerb: true,
+  },
+  {
     // Installing a plugin, chart or package into a system ships code it runs; an app installed on a phone, simulator
     // or emulator is a package put there (a write): launching it runs it.
     id: 'install-code',
-    verbs: ['install'],
+    verbs: ['install', 'upgrade'],
     objects: SHIPPED_CODE,
     unlessWith: DEVICES,
     category: 'execute',
