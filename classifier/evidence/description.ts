@@ -152,14 +152,20 @@ function factsOf(description: string): DescriptionFacts {
     // "Read or replace the clipboard": a second verb joined by or/and counts, as in a name.
     const joined = SECOND_VERB.exec(lead);
     const second = joined ? verbOf(joined[1].toLowerCase()) : undefined;
-    if (second !== undefined && second !== verb)
+    if (second !== undefined && second !== verb) {
+      const secondRule = VERBS.get(second)!;
+      const secondWeight = weight * (WEIGHTS.nameSecondVerb / WEIGHTS.nameVerb);
+      // The object both verbs share may decide for the second too ("Add or remove links": a relation).
+      const words = splitWords(lead.slice(0, 80));
+      const secondOverridden = readObjects(words, words.indexOf(joined![1].toLowerCase()), second, secondRule, 'description', secondWeight, leadEvidence);
       leadEvidence.push({
         rule: `description-verb:${second}`,
         field: 'description',
         match: joined![1],
-        points: VERBS.get(second)!.category,
-        weight: weight * (WEIGHTS.nameSecondVerb / WEIGHTS.nameVerb),
+        points: secondRule.category,
+        weight: secondOverridden ? secondWeight * OVERRIDDEN_VERB : secondWeight,
       });
+    }
   }
   const phrases: Evidence[] = [];
   TEXT_TRIGGERS.scan(description, description.length - rest.length);
