@@ -48,7 +48,7 @@ export function readName(
   }
   const guide = guideAt(words);
   if (guide >= 0) evidence.push({ rule: `${field}-guide`, field, match: words[guide], points: 'read', weight: weight * GUIDE_SHARE });
-  if (at < 0) return { verbs: [], router };
+  if (at < 0 || nounAtEnd(words, at, described)) return { verbs: [], router };
   if (NAMESPACE_VERBS.has(words[at])) {
     at = actionAfterNamespace(words, at, described);
   } else if (NOUN_LIKE_VERBS.has(words[at])) {
@@ -95,6 +95,22 @@ export function readName(
     });
   }
   return { verbs, router };
+}
+
+/**
+ * A noun-like verb that ends a name after other words, where the description starts with another verb that
+ * reads, is the noun (`docs_index`: "Fetch the documentation index"; `ds_status`: "Read or update … progress"):
+ * the name names data, and the description says what is done with it.
+ */
+function nounAtEnd(words: readonly string[], at: number, described: string | undefined): boolean {
+  return (
+    at > 0 &&
+    at === words.length - 1 &&
+    described !== undefined &&
+    described !== words[at] &&
+    NOUN_LIKE_VERBS.has(words[at]) &&
+    VERBS.get(described)?.category === 'read'
+  );
 }
 
 /**
