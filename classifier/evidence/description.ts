@@ -218,13 +218,21 @@ function chineseVerb(lead: string): { verb: string; match: string } | undefined 
   let best: { verb: string; match: string } | undefined;
   let at = sentence.length;
   for (const [word, verb] of CJK_VERBS) {
-    const i = sentence.indexOf(word, han);
+    let i = sentence.indexOf(word, han);
+    while (i >= 0 && negated(sentence, i)) i = sentence.indexOf(word, i + word.length);
     if (i >= 0 && i < at) {
       at = i;
       best = { verb, match: word };
     }
   }
   return best;
+}
+
+/** "不会读取本地文件" (does not read local files), "请勿删除": a verb after a negation is not the action. */
+const CJK_NEGATIONS = /(?:不|勿|别|无法|禁止|不要|不会|不能)$/;
+
+function negated(sentence: string, at: number): boolean {
+  return CJK_NEGATIONS.test(sentence.slice(Math.max(0, at - 2), at));
 }
 
 const CLAUSE = /[:;,(/]|\s(?:or|and)\s/;

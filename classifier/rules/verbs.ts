@@ -808,7 +808,7 @@ export const CONJUNCTIONS: ReadonlySet<string> = new Set(['or', 'and', 'then']);
 export const HTTP_METHOD_PREFIXES: ReadonlySet<string> = new Set(['post', 'put', 'patch']);
 
 /**
- * Common Chinese action verbs and the verb of the table each one is: descriptions written in Chinese
+ * Common Chinese (and Japanese kanji) action verbs and the verb of the table each one is: descriptions written in Chinese
  * (`根据城市名称查询指定城市的天气`, "query the weather of a city") name their action with them. Only the
  * everyday verbs of tool descriptions, each as unambiguous as its English counterpart.
  */
@@ -835,6 +835,10 @@ export const CJK_VERBS: ReadonlyMap<string, string> = new Map([
   ['预览', 'preview'],
   ['下载', 'download'],
   ['导出', 'export'],
+  ['显示', 'show'],
+  ['翻译', 'translate'],
+  ['总结', 'summarize'],
+  ['生成', 'generate'],
   // write
   ['创建', 'create'],
   ['新建', 'create'],
@@ -851,6 +855,17 @@ export const CJK_VERBS: ReadonlyMap<string, string> = new Map([
   ['导入', 'import'],
   ['发送', 'send'],
   ['发布', 'publish'],
+  ['提交', 'submit'],
+  ['注册', 'register'],
+  ['登录', 'login'],
+  ['取消', 'cancel'],
+  ['启动', 'start'],
+  ['停止', 'stop'],
+  ['重启', 'restart'],
+  ['移动', 'move'],
+  ['复制', 'copy'],
+  ['重命名', 'rename'],
+  ['安装', 'install'],
   // execute
   ['执行', 'execute'],
   ['运行', 'run'],
@@ -860,8 +875,23 @@ export const CJK_VERBS: ReadonlyMap<string, string> = new Map([
   ['移除', 'remove'],
   ['清空', 'empty'],
   ['销毁', 'destroy'],
+  ['卸载', 'uninstall'],
   // financial
   ['支付', 'pay'],
   ['付款', 'pay'],
   ['转账', 'transfer'],
+  ['购买', 'buy'],
+  ['退款', 'refund'],
+  // Japanese (kanji verbal nouns): 取得 get, 検索 search, 一覧 list, 作成 create, 削除 delete…
+  ['取得', 'get'],
+  ['検索', 'search'],
+  ['一覧', 'list'],
+  ['表示', 'show'],
+  ['作成', 'create'],
+  ['追加', 'add'],
+  ['編集', 'edit'],
+  ['登録', 'register'],
+  ['送信', 'send'],
+  ['実行', 'execute'],
+  ['削除', 'delete'],
 ]);
