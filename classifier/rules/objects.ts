@@ -435,10 +435,19 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     overridesVerb: true,
   },
   {
+    // Upgrading a Helm chart (a release), a plugin or a package deploys its new code; upgrading a plan or a
+    // version of a service is a change of settings.
+    id: 'upgrade-code',
+    verbs: ['upgrade'],
+    objects: ['chart', 'charts', 'helm', 'plugin', 'plugins', 'package', 'packages', 'extension', 'extensions'],
+    category: 'execute',
+    weight: 0.7,
+  },
+  {
     // Installing a plugin, chart or package into a system ships code it runs; an app installed on a phone, simulator
     // or emulator is a package put there (a write): launching it runs it.
     id: 'install-code',
-    verbs: ['install', 'upgrade'],
+    verbs: ['install'],
     objects: SHIPPED_CODE,
     unlessWith: DEVICES,
     category: 'execute',
