@@ -141,7 +141,8 @@ function factsOf(description: string): DescriptionFacts {
   if (verb) {
     const rule = VERBS.get(verb)!;
     const weight = WEIGHTS.descriptionVerb;
-    overridden = readObjects(splitWords(lead.slice(0, 80)), 0, verb, rule, 'description', weight, leadEvidence);
+    const leadWords = splitWords(lead.slice(0, 80));
+    overridden = readObjects(leadWords, 0, verb, rule, 'description', weight, leadEvidence);
     leadEvidence.push({
       rule: `description-verb:${verb}`,
       field: 'description',
@@ -156,8 +157,7 @@ function factsOf(description: string): DescriptionFacts {
       const secondRule = VERBS.get(second)!;
       const secondWeight = weight * (WEIGHTS.nameSecondVerb / WEIGHTS.nameVerb);
       // The object both verbs share may decide for the second too ("Add or remove links": a relation).
-      const words = splitWords(lead.slice(0, 80));
-      const secondOverridden = readObjects(words, words.indexOf(joined![1].toLowerCase()), second, secondRule, 'description', secondWeight, leadEvidence);
+      const secondOverridden = readObjects(leadWords, leadWords.indexOf(joined![1].toLowerCase()), second, secondRule, 'description', secondWeight, leadEvidence);
       leadEvidence.push({
         rule: `description-verb:${second}`,
         field: 'description',
@@ -195,6 +195,8 @@ function factsOf(description: string): DescriptionFacts {
   return { verb, overridden, router, lead: leadEvidence, phrases, poisoning };
 }
 
+/** A Chinese character (CJK unified ideographs, as Japanese kanji too). */
+const HAN = /[\u4e00-\u9fff]/;
 /** Where a Chinese sentence ends. */
 const CJK_SENTENCE_END = /[。！？；]/;
 
@@ -204,14 +206,7 @@ const CJK_SENTENCE_END = /[。！？；]/;
  * Chinese character or no such verb.
  */
 function chineseVerb(lead: string): { verb: string; match: string } | undefined {
-  let han = -1;
-  for (let i = 0; i < lead.length; i++) {
-    const code = lead.charCodeAt(i);
-    if (code >= 0x4e00 && code <= 0x9fff) {
-      han = i;
-      break;
-    }
-  }
+  const han = lead.search(HAN);
   if (han < 0) return undefined;
   const end = CJK_SENTENCE_END.exec(lead);
   const sentence = end ? lead.slice(0, end.index) : lead;
