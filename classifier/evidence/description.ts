@@ -195,10 +195,10 @@ function factsOf(description: string): DescriptionFacts {
   return { verb, overridden, router, lead: leadEvidence, phrases, poisoning };
 }
 
-/** A Chinese character (CJK unified ideographs, as Japanese kanji too). */
-const HAN = /[\u4e00-\u9fff]/;
-/** Where a Chinese sentence ends. */
-const CJK_SENTENCE_END = /[。！？；]/;
+/** A Chinese character (CJK unified ideographs, as Japanese kanji too) or a Korean syllable. */
+const HAN = /[\u4e00-\u9fff\uac00-\ud7af]/;
+/** Where a Chinese or Japanese sentence ends (a Korean one ends with a full stop). */
+const CJK_SENTENCE_END = /[。！？；]|\.\s/;
 
 /**
  * The first verb of CJK_VERBS in a Chinese first sentence (Chinese writes no spaces: the verb may follow the

@@ -808,7 +808,7 @@ export const CONJUNCTIONS: ReadonlySet<string> = new Set(['or', 'and', 'then']);
 export const HTTP_METHOD_PREFIXES: ReadonlySet<string> = new Set(['post', 'put', 'patch']);
 
 /**
- * Common Chinese (and Japanese kanji) action verbs and the verb of the table each one is: descriptions written in Chinese
+ * Common Chinese, Japanese (kanji) and Korean action verbs and the verb of the table each one is: descriptions written in Chinese
  * (`根据城市名称查询指定城市的天气`, "query the weather of a city") name their action with them. Only the
  * everyday verbs of tool descriptions, each as unambiguous as its English counterpart.
  */
@@ -894,4 +894,17 @@ export const CJK_VERBS: ReadonlyMap<string, string> = new Map([
   ['送信', 'send'],
   ['実行', 'execute'],
   ['削除', 'delete'],
+  // Korean: 조회 look up, 검색 search, 목록 list, 생성 create, 추가 add, 수정 modify, 삭제 delete, 실행 execute, 전송 send
+  ['조회', 'query'],
+  ['검색', 'search'],
+  ['목록', 'list'],
+  ['다운로드', 'download'],
+  ['생성', 'create'],
+  ['추가', 'add'],
+  ['수정', 'modify'],
+  ['업데이트', 'update'],
+  ['업로드', 'upload'],
+  ['전송', 'send'],
+  ['실행', 'execute'],
+  ['삭제', 'delete'],
 ]);

@@ -886,6 +886,8 @@ describe('the seventh fresh set’s patterns (2.7.0)', () => {
     expect(categoryOf('kb_entry', '删除指定的知识库记录')).toBe('destructive');
     expect(categoryOf('sandbox', '在沙箱中执行任意代码')).toBe('execute');
     expect(categoryOf('wiki_page', 'ページを削除します')).toBe('destructive');
+    expect(categoryOf('weather', '도시의 날씨를 조회합니다')).toBe('read');
+    expect(categoryOf('board_article', '게시글을 삭제합니다')).toBe('destructive');
     // only the first sentence counts, and a negated verb is no action
     expect(categoryOf('storage_info', '查询存储信息。可以删除旧文件')).toBe('read');
     expect(categoryOf('storage_info', '不会删除任何文件，只返回存储桶列表')).not.toBe('destructive');
