@@ -99,8 +99,8 @@ export function readName(
 
 /**
  * A noun-like verb that ends a name after other words, where the description starts with another verb that
- * reads, is the noun (`docs_index`: "Fetch the documentation index"; `ds_status`: "Read or update … progress"):
- * the name names data, and the description says what is done with it.
+ * reads, is the noun (`docs_index`: "Fetch the documentation index"): the name names data, and the description
+ * says what is done with it. A noun-like read verb there (`browser_snapshot`, `git_status`) reads either way.
  */
 function nounAtEnd(words: readonly string[], at: number, described: string | undefined): boolean {
   return (
@@ -109,6 +109,7 @@ function nounAtEnd(words: readonly string[], at: number, described: string | und
     described !== undefined &&
     described !== words[at] &&
     NOUN_LIKE_VERBS.has(words[at]) &&
+    VERBS.get(words[at])!.category !== 'read' &&
     VERBS.get(described)?.category === 'read'
   );
 }

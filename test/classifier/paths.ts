@@ -66,6 +66,6 @@ export const UNSEEN_FRESH_6 = path.join(fixtures, 'unseen-2026-12-06-fresh.jsonl
  * A seventh fresh set (449 tools, 34 npm servers next in order of monthly downloads: CloudBase, Google Workspace,
  * Figma, Azure DevOps, Kubernetes, Argo CD, Metabase, AMap, food ordering, fitness…), labelled blind while 2.6.0
  * was written and scored once with it: 89.3% three-way (401/449). A regression set since: 2.7.0 fixed its recurring
- * error patterns as general rules (94.4%).
+ * error patterns as general rules (94.2%).
  */
 export const UNSEEN_FRESH_7 = path.join(fixtures, 'unseen-2026-12-07-fresh.jsonl');

@@ -937,7 +937,7 @@ describe('the seventh fresh set’s patterns (2.7.0)', () => {
   it('a noun-like verb ending a name is a noun where the description starts with a read', () => {
     expect(categoryOf('docs_index', 'Fetch the API documentation index, optionally filtered by section')).toBe('read');
     expect(categoryOf('docs_index', 'Index the documentation for search')).toBe('write');
-    expect(categoryOf('progress_status', 'Read or update the progress of a task')).toBe('write');
+    expect(categoryOf('cluster_status', 'Get the status of a cluster')).toBe('read');
   });
 
   it('a verb-like word after `cloud` is a product name (Cloud Run, Cloud Build)', () => {
