@@ -157,7 +157,15 @@ function factsOf(description: string): DescriptionFacts {
       const secondRule = VERBS.get(second)!;
       const secondWeight = weight * (WEIGHTS.nameSecondVerb / WEIGHTS.nameVerb);
       // The object both verbs share may decide for the second too ("Add or remove links": a relation).
-      const secondOverridden = readObjects(leadWords, leadWords.indexOf(joined![1].toLowerCase()), second, secondRule, 'description', secondWeight, leadEvidence);
+      const secondOverridden = readObjects(
+        leadWords,
+        leadWords.indexOf(joined![1].toLowerCase()),
+        second,
+        secondRule,
+        'description',
+        secondWeight,
+        leadEvidence,
+      );
       leadEvidence.push({
         rule: `description-verb:${second}`,
         field: 'description',
