@@ -13,6 +13,7 @@ import {
   UNSEEN_FRESH_5,
   UNSEEN_FRESH_6,
   UNSEEN_FRESH_7,
+  UNSEEN_FRESH_8,
   UNSEEN_SERVICES,
   UNSEEN_SET,
 } from './paths.ts';
@@ -164,6 +165,18 @@ describe('the seventh fresh set (449 tools, 34 npm servers), scored once with 2.
     expect(report.fiveWay.correct).toBeGreaterThanOrEqual(418);
     expect(report.threeWay.unknownRate).toBe(0); // 12 of 449 as scored
     expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0);
+  });
+});
+
+describe('the eighth fresh set (400 tools, 15 npm servers), scored once with 2.7.0', () => {
+  it('keeps its first score: 92.3% three-way and five-way (369/400), unknown 1.0%, one dangerous tool read', async () => {
+    const report = await evaluateFile(UNSEEN_FRESH_8);
+    expect(report.count).toBe(400);
+    expect(report.servers.length).toBe(15);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(369);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(369);
+    expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.01); // 4 of 400
+    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBeLessThanOrEqual(1);
   });
 });
 
