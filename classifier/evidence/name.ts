@@ -153,7 +153,8 @@ function isVerbAt(words: readonly string[], i: number): boolean {
     (i === 0 || !LEADING_ONLY_VERBS.has(word)) &&
     // A verb after a number is part of a compound noun: `1-click`, `2-step`.
     (i === 0 || !isNumber(words[i - 1])) &&
-    // After an article, `from`, `pre` or `cloud` a verb-like word is a noun: `fulfil_an_order`, `import_site_from_archive`, `hooks_pre-edit`, `CloudRun`.
+    // After an article, `from`, `by`, `pre` or `cloud` a verb-like word is a noun: `fulfil_an_order`, `import_site_from_archive`,
+    // `domain_by_compose_id`, `hooks_pre-edit`, `CloudRun`.
     (i === 0 || !NOT_BEFORE_A_VERB.has(words[i - 1])) &&
     // Only where it matters: `test_statistics` reads either way.
     !(NOUN_LIKE_VERBS.has(word) && FIGURE_NOUNS.has(words[i + 1]) && VERBS.get(word)!.category !== 'read')
@@ -161,10 +162,10 @@ function isVerbAt(words: readonly string[], i: number): boolean {
 }
 
 /**
- * Words after which a verb-like word is a noun: an article, where something comes from, the event a hook runs before,
+ * Words after which a verb-like word is a noun: an article, where something comes from, what a lookup goes by, the event a hook runs before,
  * a cloud product (`CloudRun`, `cloud_build`: Cloud Run, Cloud Build).
  */
-const NOT_BEFORE_A_VERB: ReadonlySet<string> = new Set(['a', 'an', 'the', 'from', 'pre', 'cloud']);
+const NOT_BEFORE_A_VERB: ReadonlySet<string> = new Set(['a', 'an', 'the', 'from', 'by', 'pre', 'cloud']);
 
 /** How much of the name's weight a guide noun as the last word carries. */
 const GUIDE_SHARE = 0.95;

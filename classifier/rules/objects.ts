@@ -163,6 +163,8 @@ const MOVING_MONEY = [
   'capture',
   'confirm',
   'collect',
+  // reversing a payment, a charge or a transaction moves the money back
+  'reverse',
 ];
 export const OBJECT_RULES: readonly ObjectRule[] = [
   {

@@ -430,6 +430,8 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'decline',
     'expose',
     'rebuild',
+    // undoing a stored thing changes it; a reversed payment or transaction moves money (objects.ts)
+    'reverse',
     'reinstall',
     'reimage',
     'invalidate',
@@ -636,6 +638,9 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'redeem',
     'cashout',
     'snipe',
+    // crediting or debiting an account moves its balance (a credit note, card or score is a noun: COMPOUND_NOUNS)
+    'credit',
+    'debit',
   ],
   unknown: [],
 };
@@ -662,6 +667,10 @@ export const COMPOUND_NOUNS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
   ['merge', new Set(['request', 'requests'])],
   ['change', new Set(['log', 'logs', 'set', 'sets'])],
   ['drop', new Set(['down', 'downs'])],
+  ['credit', new Set(['card', 'cards', 'note', 'notes', 'memo', 'memos', 'score', 'scores', 'limit', 'limits', 'balance', 'balances', 'usage', 'line'])],
+  ['debit', new Set(['card', 'cards', 'note', 'notes', 'memo', 'memos'])],
+  // reverse geocoding, a reverse DNS lookup, a reverse proxy, reverse chronological order: a kind of lookup or order
+  ['reverse', new Set(['geocode', 'geocoding', 'lookup', 'lookups', 'dns', 'proxy', 'proxies', 'image', 'chronological', 'order'])],
 ]);
 
 /**
@@ -741,6 +750,8 @@ export const NOUN_LIKE_VERBS: ReadonlySet<string> = new Set([
   'author',
   'pair',
   'exercise',
+  'credit',
+  'debit',
 ]);
 
 /**
