@@ -27,7 +27,7 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     anywhere: true,
     triggers: ['permanent', 'irreversib', 'undo', 'reversed', 'reversible', 'recovered', 'destructive'],
     pattern:
-      /\b(?:(?:is|are) destructive|permanently|(?<!\b(?:may|might|could) (?:be |prove )?)irreversibl[ey]|cannot be (?:undone|reversed|recovered)|can ?not be (?:undone|recovered)|not reversible|no way to undo)\b/i,
+      /\b(?:(?:is|are) destructive|(?<!\b(?:rather than|instead of|not|without|never)(?: being| be)? )permanently|(?<!\b(?:may|might|could) (?:be |prove )?)irreversibl[ey]|cannot be (?:undone|reversed|recovered)|can ?not be (?:undone|recovered)|not reversible|no way to undo)\b/i,
     points: 'destructive',
     weight: 0.75,
   },
