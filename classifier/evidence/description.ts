@@ -64,6 +64,12 @@ function sameAction(a: string, b: string | undefined): boolean {
 /** The verb after the lead verb and `or`/`and` ("Read or replace …", "Create and send …"). */
 const SECOND_VERB = /^[A-Za-z]+\s+(?:or|and)\s+([A-Za-z]+)/;
 const LEAD_SKIP = /^([A-Za-z]+)\s+(?:(a|an|the)\s+)?([A-Za-z]+)/;
+/**
+ * "Removes a database from Dokploy.": a product's name, with no article, ending the clause after `from` is the service
+ * the tool manages, where the thing is kept (as "from the system"), not a collection it belongs to.
+ */
+const FROM_A_PRODUCT = /\bfrom [A-Z][A-Za-z0-9]*(?=\s*(?:[.(]|$))/;
+const FROM_THE_SYSTEM = 'from the system';
 /** Verbs whose object names the action: "Take a snapshot", "Perform a search". */
 const LIGHT_VERBS: ReadonlySet<string> = new Set(['take', 'perform', 'performs', 'takes']);
 
@@ -141,7 +147,7 @@ function factsOf(description: string): DescriptionFacts {
   if (verb) {
     const rule = VERBS.get(verb)!;
     const weight = WEIGHTS.descriptionVerb;
-    const leadWords = splitWords(lead.slice(0, 80));
+    const leadWords = splitWords(lead.slice(0, 80).replace(FROM_A_PRODUCT, FROM_THE_SYSTEM));
     overridden = readObjects(leadWords, 0, verb, rule, 'description', weight, leadEvidence);
     leadEvidence.push({
       rule: `description-verb:${verb}`,

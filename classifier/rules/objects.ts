@@ -18,6 +18,11 @@ export interface ObjectRule {
   notAfter?: string[];
   /** The rule does not fire when any of the words is one of these: removing _all_ messages from a queue empties it. */
   unlessWith?: string[];
+  /**
+   * The rule does not fire when the word after the object word (past `the`) is one of these: removing a file from
+   * disk or a flag from the project deletes it; removing it from a list or a group is a relation.
+   */
+  unlessFollowedBy?: string[];
   /** The rule does not fire when the head noun is one of these: `list_issue_types` reads a schema, not issues. */
   unlessHead?: string[];
   category?: Category;
@@ -254,6 +259,8 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     verbs: ['remove', 'unassign', 'detach', 'unlink', 'disconnect'],
     objects: ['from'],
     unlessWith: ['all', 'every'],
+    // where a thing is kept, not a collection it belongs to: taking it out of there deletes it
+    unlessFollowedBy: ['disk', 'disks', 'filesystem', 'storage', 'system', 'server', 'database', 'project', 'workspace', 'account'],
     category: 'write',
     overridesVerb: true,
     weight: 0.85,
