@@ -612,10 +612,10 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     weight: 0.85,
   },
   {
-    // Rebuilding or reinstalling a machine, or restoring one from a backup, replaces its disk.
+    // Rebuilding or reinstalling a machine or a database, or restoring one from a backup, replaces its disk.
     id: 'replace-a-machine',
     verbs: ['rebuild', 'reinstall', 'reimage', 'restore'],
-    objects: [...MACHINES, 'backup', 'backups', 'snapshot', 'snapshots'],
+    objects: [...MACHINES, 'database', 'databases', 'backup', 'backups', 'snapshot', 'snapshots'],
     category: 'destructive',
     weight: 0.85,
   },
