@@ -73,6 +73,7 @@ export const UNSEEN_FRESH_7 = path.join(fixtures, 'unseen-2026-12-07-fresh.jsonl
 /**
  * An eighth fresh set (400 tools, 15 npm servers: Dokploy, Creem, QuickBooks, Shopify admin, Chatwork, draw.io,
  * Codacy, Datadog, LaunchDarkly, NotebookLM, Teams, the iOS simulator, 1Password…), labelled blind while 2.7.0 was
- * written and scored once with it: 92.3% three-way (369/400). Kept as scored.
+ * written and scored once with it: 92.3% three-way (369/400). A regression set since: 2.8.0 fixed its recurring
+ * patterns as general rules.
  */
 export const UNSEEN_FRESH_8 = path.join(fixtures, 'unseen-2026-12-08-fresh.jsonl');

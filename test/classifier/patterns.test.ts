@@ -946,3 +946,58 @@ describe('the seventh fresh set’s patterns (2.7.0)', () => {
     expect(categoryOf('run_job', 'Runs a job')).toBe('execute');
   });
 });
+
+describe('the eighth fresh set’s patterns (2.8.0)', () => {
+  it('crediting, debiting or reversing a transaction moves money; a credit note or card is a noun, a reverse geocode reads', () => {
+    expect(categoryOf('credit_account', 'Add credits to a customer account.')).toBe('financial');
+    expect(categoryOf('wallet_debit', 'Debit a wallet.')).toBe('financial');
+    expect(categoryOf('reverse_transaction', 'Reverse a previous transaction.')).toBe('financial');
+    expect(categoryOf('reverse_payment')).toBe('financial');
+    expect(categoryOf('reverse-transaction-by-id', 'Reverse a transaction.')).toBe('financial');
+    expect(categoryOf('list_credit_notes', 'List credit notes.')).toBe('read');
+    expect(categoryOf('get_credit_card')).toBe('read');
+    expect(categoryOf('create_credit_note', 'Create a credit note.')).toBe('write');
+    expect(categoryOf('maps_reverse_geocode', 'Convert coordinates into an address')).toBe('read');
+    expect(categoryOf('reverse_dns_lookup')).toBe('read');
+  });
+
+  it('a verb-like word after `by` is a noun: a lookup by compose id reads', () => {
+    expect(categoryOf('domain_by_compose_id')).toBe('read');
+    expect(categoryOf('domains_by_compose_id', 'Retrieves the domains of a compose.')).toBe('read');
+    expect(categoryOf('compose_deploy')).not.toBe('read');
+  });
+
+  it('a permanence that is negated is no warning: archiving rather than permanently deleting writes', () => {
+    expect(categoryOf('item_archive', 'Archive an item. It is hidden, rather than being permanently deleted.')).toBe('write');
+    expect(categoryOf('note_archive', 'Archive a note instead of permanently deleting it.')).toBe('write');
+    expect(categoryOf('item_archive', 'Archive an item. Archived items are permanently deleted after 30 days.')).toBe('destructive');
+  });
+
+  it('removing a thing from where it is kept (disk, the project, the service) deletes it; from a collection is a relation', () => {
+    expect(categoryOf('delete-feature-flag', 'Removes a feature flag from the project.')).toBe('destructive');
+    expect(categoryOf('remove_file', 'Remove a file from disk.')).toBe('destructive');
+    expect(categoryOf('database-remove', 'Removes a database from Acme.')).toBe('destructive');
+    expect(categoryOf('delete_cycle_issue', 'Remove an issue from a cycle')).toBe('write');
+    expect(categoryOf('remove_task_from_project', 'Remove a task from a project.')).toBe('write');
+    expect(categoryOf('remove_contact_from_segment', 'Remove a contact from a segment in Acme.')).toBe('write');
+    expect(categoryOf('remove_account', 'Remove an account from the cache.')).toBe('write');
+  });
+
+  it('rebuilding a database replaces it, as rebuilding a machine does; rebuilding an index writes', () => {
+    expect(classify({ name: 'postgres-rebuild', title: 'Rebuild PostgreSQL Database', description: 'Rebuilds a database.' }).category).toBe('destructive');
+    expect(categoryOf('rebuild_database')).toBe('destructive');
+    expect(categoryOf('rebuild_index', 'Rebuild the search index.')).toBe('write');
+  });
+
+  it('a destination or download directory is a local destination: a download into it writes', () => {
+    const withArgument = (name: string) =>
+      classify({
+        name: 'download_audio',
+        description: 'Download the generated audio.',
+        inputSchema: { type: 'object', properties: { [name]: { type: 'string' } } },
+      }).category;
+    expect(withArgument('destination_dir')).toBe('write');
+    expect(withArgument('download_directory')).toBe('write');
+    expect(withArgument('format')).toBe('read');
+  });
+});
