@@ -51,6 +51,8 @@ export const VERB_TABLE: Readonly<Record<Category, readonly string[]>> = {
     'detect',
     'scan',
     'audit',
+    // screening a prompt, a candidate or a transaction checks it (a screen is as often the noun: NOUN_LIKE_VERBS)
+    'screen',
     'monitor',
     'watch',
     'poll',
@@ -752,6 +754,7 @@ export const NOUN_LIKE_VERBS: ReadonlySet<string> = new Set([
   'exercise',
   'credit',
   'debit',
+  'screen',
 ]);
 
 /**

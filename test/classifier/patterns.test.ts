@@ -989,6 +989,12 @@ describe('the eighth fresh set’s patterns (2.8.0)', () => {
     expect(categoryOf('rebuild_index', 'Rebuild the search index.')).toBe('write');
   });
 
+  it('screening a prompt checks it (read); a screen as a noun is no action', () => {
+    expect(categoryOf('moderation-screen-prompt', 'Screen a prompt against content policies.')).toBe('read');
+    expect(categoryOf('lock_screen')).not.toBe('read');
+    expect(categoryOf('screen_record_start', 'Start recording the screen.')).not.toBe('unknown');
+  });
+
   it('a destination or download directory is a local destination: a download into it writes', () => {
     const withArgument = (name: string) =>
       classify({
