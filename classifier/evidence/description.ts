@@ -147,7 +147,8 @@ function factsOf(description: string): DescriptionFacts {
   if (verb) {
     const rule = VERBS.get(verb)!;
     const weight = WEIGHTS.descriptionVerb;
-    const leadWords = splitWords(lead.slice(0, 80).replace(FROM_A_PRODUCT, FROM_THE_SYSTEM));
+    const head = lead.slice(0, 80);
+    const leadWords = splitWords(head.includes('from ') ? head.replace(FROM_A_PRODUCT, FROM_THE_SYSTEM) : head);
     overridden = readObjects(leadWords, 0, verb, rule, 'description', weight, leadEvidence);
     leadEvidence.push({
       rule: `description-verb:${verb}`,
