@@ -234,7 +234,7 @@ export function readObjects(
       if (rule.notAfter && i > 0 && rule.notAfter.includes(words[i - 1])) continue;
       if (rule.unlessHead && head !== undefined && rule.unlessHead.includes(head)) continue;
       if (rule.unlessWith && words.some((w) => rule.unlessWith!.includes(w))) continue;
-      if (rule.unlessFollowedBy && rule.unlessFollowedBy.includes(words[words[i + 1] === 'the' ? i + 2 : i + 1])) continue;
+      if (rule.unlessFollowedBy?.includes(words[words[i + 1] === 'the' ? i + 2 : i + 1])) continue;
       const verbs = OBJECT_RULE_VERBS[r];
       if (verbs ? !verbs.has(verb) : rule.verbCategories ? !rule.verbCategories.includes(verbRule.category) : false) continue;
       firedIn[r] = call;
