@@ -57,7 +57,7 @@ export function documentTerms(nameText: string, descriptionText: string): Docume
  * catalogue alone, so a full build assigns the same ones.
  */
 export class SearchIndexBuilder {
-  /** Per term, the documents (in the order added) whose name or description holds it. */
+  /** Per term, the documents (numbered in the order added) whose name or description holds it. */
   private readonly nameTerms = new Map<string, number[]>();
   private readonly descriptionTerms = new Map<string, number[]>();
   private readonly facets: string[] = [];
@@ -84,8 +84,8 @@ export class SearchIndexBuilder {
     const count = this.docs.length;
     const slots = slotCount(count);
     const id = assignSlots(this.keys, slots);
-    const ids = (added: number[]) => Int32Array.from(added, (n) => id[n]).sort();
     const docFiles = this.writeDocs(id, slots);
+    const { nameTerms, descriptionTerms } = this;
     const shards = new Map<string, Record<string, [string, string]>>();
     const shardOf = (term: string) => {
       const key = shardKey(term);
@@ -94,17 +94,17 @@ export class SearchIndexBuilder {
       return shard;
     };
     const prefixes = new TopTermsByPrefix(TERMS_PER_PREFIX);
-    for (const [term, added] of this.nameTerms) {
-      shardOf(term)[term] = [encode(ids(added)), ''];
-      prefixes.add(term, added.length + (this.descriptionTerms.get(term)?.length ?? 0));
+    for (const [term, added] of nameTerms) {
+      shardOf(term)[term] = [encode(added, id), ''];
+      prefixes.add(term, added.length + (descriptionTerms.get(term)?.length ?? 0));
     }
-    this.nameTerms.clear();
-    for (const [term, added] of this.descriptionTerms) {
+    nameTerms.clear();
+    for (const [term, added] of descriptionTerms) {
       const shard = shardOf(term);
       if (!shard[term]) prefixes.add(term, added.length);
-      shard[term] = [shard[term]?.[0] ?? '', encode(ids(added))];
+      shard[term] = [shard[term]?.[0] ?? '', encode(added, id)];
     }
-    this.descriptionTerms.clear();
+    descriptionTerms.clear();
     for (const [key, shard] of shards) this.write(`terms/${key}.json`, JSON.stringify(shard));
     const prefixFiles = prefixes.write((key, list) => this.write(`prefixes/${key}.json`, JSON.stringify(list)));
     this.write('facets.txt', bySlot(this.facets, id, slots, EMPTY_SLOT).join(''));
@@ -216,13 +216,16 @@ function push(map: Map<string, number[]>, term: string, id: number): void {
   else map.set(term, [id]);
 }
 
-/** Ascending ids as base-36 gaps: "0,5,1a" means 0, 5, 51. */
-function encode(ids: Int32Array): string {
+/** The ids of documents `added` (numbered in the order added), ascending, as base-36 gaps: "0,5,1a" means 0, 5, 51. */
+function encode(added: readonly number[], id: Int32Array): string {
+  const ids = new Int32Array(added.length);
+  for (let i = 0; i < added.length; i++) ids[i] = id[added[i]];
+  ids.sort();
+  const gaps = new Array<string>(ids.length);
   let previous = 0;
-  let text = '';
-  for (const id of ids) {
-    text += `${text ? ',' : ''}${(id - previous).toString(36)}`;
-    previous = id;
+  for (let i = 0; i < ids.length; i++) {
+    gaps[i] = (ids[i] - previous).toString(36);
+    previous = ids[i];
   }
-  return text;
+  return gaps.join(',');
 }
