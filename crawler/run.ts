@@ -69,13 +69,7 @@ export interface CrawlRunSummary {
 export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], options: RunCrawlOptions = {}): Promise<CrawlRunSummary> {
   const now = options.now ?? (() => new Date());
   const began = performance.now();
-  const merged = mergeById(sourced);
-  await upsertServers(
-    orm,
-    merged.map((s) => s.server),
-    now(),
-  );
-  const crawlable = merged.filter((s) => s.server.status !== 'deleted' && s.targets.length > 0);
+  const crawlable = await registerServers(orm, sourced, now());
   const run =
     options.runId !== undefined ? { id: options.runId } : await openRun(orm, now(), { ...options.runOptions, servers: crawlable.length }, newLease(now()));
 
@@ -162,6 +156,20 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
   };
   await closeRun(orm, run.id, status, now(), summary);
   return { runId: run.id, status, ...summary, results };
+}
+
+/**
+ * Stores every sourced server once (merged by id), deleted ones included, and returns those a run can crawl:
+ * not deleted, with at least one way to reach them.
+ */
+export async function registerServers(orm: Orm, sourced: readonly SourcedServer[], at: Date): Promise<SourcedServer[]> {
+  const merged = mergeById(sourced);
+  await upsertServers(
+    orm,
+    merged.map((s) => s.server),
+    at,
+  );
+  return merged.filter((s) => s.server.status !== 'deleted' && s.targets.length > 0);
 }
 
 /**

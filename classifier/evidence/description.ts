@@ -1,5 +1,5 @@
 import { POISONING_SCAN, type DescriptionScan } from '../poisoning.ts';
-import { DESCRIPTION_PREAMBLE, PHRASE_RULES, ROUTER_LEAD } from '../rules/phrases.ts';
+import { DESCRIPTION_PREAMBLE, DESCRIPTION_TAGS, PHRASE_RULES, ROUTER_LEAD } from '../rules/phrases.ts';
 import { POISONING_RULES } from '../rules/poisoning.ts';
 import { ROUTER_VERBS, VERBS } from '../rules/verbs.ts';
 import { firstSentence, splitWords } from '../tokenize.ts';
@@ -93,9 +93,21 @@ export function descriptionFacts(description: string): DescriptionFacts {
   return facts;
 }
 
+/**
+ * Whether a sentence may open with a tag (`[BETA]`, an emoji, `**Purpose:**`, `IMPORTANT:`): it does not start with
+ * a letter, or starts with two capitals. Most start with a capital and a small letter and skip the tag pattern.
+ */
+function mayOpenWithTag(sentence: string): boolean {
+  const first = sentence.charCodeAt(0);
+  const upper = first >= 65 && first <= 90;
+  if (!upper && !(first >= 97 && first <= 122)) return true;
+  const second = sentence.charCodeAt(1);
+  return upper && second >= 65 && second <= 90;
+}
+
 function factsOf(description: string): DescriptionFacts {
   const { first, rest } = firstSentence(description);
-  let lead = first.replace(DESCRIPTION_PREAMBLE, '');
+  let lead = (mayOpenWithTag(first) ? first.replace(DESCRIPTION_TAGS, '') : first).replace(DESCRIPTION_PREAMBLE, '');
   let firstWord = /^[A-Za-z]+/.exec(lead)?.[0]?.toLowerCase();
   let verb = firstWord ? verbOf(firstWord) : undefined;
   // "Permanently deletes …", "Take a snapshot of …": the verb is the next word (after an article).

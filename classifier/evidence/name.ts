@@ -81,8 +81,9 @@ export function readName(
   if (OUTBOUND_VERBS.has(verb) && !NOT_SENT_OBJECTS.has(words[at + 1]))
     evidence.push({ rule: `${field}-outbound-verb:${verb}`, field, match: verb, points: 'external_comm', weight: 0.6 });
   const verbs = [verb];
-  if (CONJUNCTIONS.has(words[at + 1]) && VERBS.has(words[at + 2])) {
-    const second = words[at + 2];
+  const joined = secondVerbAt(words, at);
+  if (joined > 0) {
+    const second = words[joined];
     const secondRule = VERBS.get(second)!;
     verbs.push(second);
     evidence.push({
@@ -94,6 +95,19 @@ export function readName(
     });
   }
   return { verbs, router };
+}
+
+/**
+ * Where a second verb joined by or/and stands: right after the first (`create_or_update_file`) or after the
+ * first verb's object (`generate_code_and_execute`: it runs what it generated). A noun-like word after a
+ * later conjunction is a second object (`get_issue_and_comments`), not a verb. 0 when there is none.
+ */
+function secondVerbAt(words: readonly string[], at: number): number {
+  if (CONJUNCTIONS.has(words[at + 1]) && VERBS.has(words[at + 2])) return at + 2;
+  for (let i = at + 2; i < words.length - 1; i++) {
+    if (CONJUNCTIONS.has(words[i]) && VERBS.has(words[i + 1]) && !NOUN_LIKE_VERBS.has(words[i + 1])) return i + 1;
+  }
+  return 0;
 }
 
 /**

@@ -25,7 +25,7 @@ export function readSchema(schema: unknown, nameWords: readonly string[], nameVe
   for (const argument in properties) {
     const definition = properties[argument];
     const reading = readArgumentName(argument);
-    if (reading.rules.length > 0) fired = applyArgumentRules(reading.rules, argument, definition, properties, fired, evidence);
+    if (reading.rules.length > 0) fired = applyArgumentRules(reading.rules, argument, definition, properties, nameVerb, fired, evidence);
     if (reading.isAction && isRecord(definition) && !(nameVerb && LISTING_VERBS.has(nameVerb))) {
       result.actionArgument = true;
       result.operations += readActionValues(argument, definition, nameWords, evidence);
@@ -72,6 +72,7 @@ function applyArgumentRules(
   argument: string,
   definition: unknown,
   properties: Record<string, unknown>,
+  nameVerb: string | undefined,
   fired: number,
   evidence: Evidence[],
 ): number {
@@ -83,6 +84,7 @@ function applyArgumentRules(
     if (rule.unlessBeside?.some((sibling) => sibling in properties)) continue;
     if (rule.onlyBeside && !hasSibling(rule.onlyBeside, properties)) continue;
     if (rule.enumHas && !enumHolds(definition, rule.enumHas)) continue;
+    if (rule.nameVerbs && !(nameVerb && rule.nameVerbs.includes(nameVerb))) continue;
     fired |= 1 << r;
     evidence.push({ rule: ARGUMENT_RULE_NAMES[r], field: 'inputSchema', match: argument, points: rule.points, weight: rule.weight });
   }

@@ -21,6 +21,8 @@ export interface ArgumentRule {
   unlessBeside?: string[];
   /** The rule needs one of these sibling arguments (`overwrite` beside a file path replaces a file). */
   onlyBeside?: string[];
+  /** The rule needs the name's verb to be one of these (`fileName` is where a generator saves, what a reader opens). */
+  nameVerbs?: string[];
   points: Category | Flag;
   weight: number;
 }
@@ -86,6 +88,29 @@ export const ARGUMENT_RULES: readonly ArgumentRule[] = [
     ],
     exact: true,
     types: ['string'],
+    points: 'write',
+    weight: 0.7,
+  },
+  {
+    // A generator told the file to write or the project to write into leaves its output there (`generate_theme`
+    // with `fileName`, `generate_test_plan` with `projectPath`); a reader given the same argument opens it.
+    id: 'generated-into-a-file',
+    names: [
+      'filename',
+      'file_name',
+      'projectpath',
+      'project_path',
+      'projectroot',
+      'project_root',
+      'projectrootpath',
+      'project_root_path',
+      'projectdir',
+      'project_dir',
+      'project_directory',
+    ],
+    exact: true,
+    types: ['string'],
+    nameVerbs: ['generate'],
     points: 'write',
     weight: 0.7,
   },

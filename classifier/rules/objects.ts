@@ -101,6 +101,49 @@ const MACHINES = [
   'disks',
 ];
 
+/** What deploying, building, releasing or installing ships: code that a system then runs. */
+const SHIPPED_CODE = [
+  'plugin',
+  'plugins',
+  'chart',
+  'helm',
+  'npm',
+  'pip',
+  'brew',
+  'pipeline',
+  'pipelines',
+  'extension',
+  'extensions',
+  'package',
+  'packages',
+  'app',
+  'application',
+  'image',
+  'code',
+  'manifest',
+  'function',
+  'worker',
+  'workers',
+  'service',
+  'stack',
+  'migration',
+  'migrations',
+  'container',
+  'plan',
+  'terraform',
+  'infrastructure',
+  'changeset',
+];
+
+/** Phones, simulators and emulators: where an app is installed for a person or a test to use. */
+const DEVICES = ['device', 'devices', 'mobile', 'phone', 'simulator', 'simulators', 'sim', 'emulator', 'emulators', 'iphone', 'ipad', 'android', 'ios'];
+
+/** A spreadsheet and its parts: formatting or sorting one changes what the sheet stores. */
+const SHEET_PARTS = ['sheet', 'sheets', 'spreadsheet', 'spreadsheets', 'worksheet', 'worksheets', 'workbook', 'range', 'ranges', 'cell', 'cells'];
+
+/** Ranges that are values, not cells: formatting a date range returns text. */
+const NOT_A_SHEET_RANGE = ['date', 'dates', 'time', 'times', 'ip', 'price', 'prices', 'version', 'versions'];
+
 /** The verbs that move money when their object is a payment, a transfer or a transaction. */
 const MOVING_MONEY = [
   'create',
@@ -119,6 +162,7 @@ const MOVING_MONEY = [
   'exercise',
   'capture',
   'confirm',
+  'collect',
 ];
 export const OBJECT_RULES: readonly ObjectRule[] = [
   {
@@ -154,7 +198,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   },
   {
     id: 'end-a-session',
-    verbs: ['kill', 'terminate', 'close', 'end', 'stop', 'cancel', 'abort', 'disconnect', 'clear'],
+    verbs: ['kill', 'terminate', 'close', 'end', 'stop', 'cancel', 'abort', 'disconnect', 'clear', 'expire'],
     objects: [
       'session',
       'sessions',
@@ -375,39 +419,18 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   },
   {
     id: 'ship-code',
-    verbs: ['install', 'deploy', 'build', 'promote', 'release', 'apply'],
-    objects: [
-      'plugin',
-      'plugins',
-      'chart',
-      'helm',
-      'npm',
-      'pip',
-      'brew',
-      'pipeline',
-      'pipelines',
-      'extension',
-      'extensions',
-      'package',
-      'packages',
-      'app',
-      'application',
-      'image',
-      'code',
-      'manifest',
-      'function',
-      'worker',
-      'workers',
-      'service',
-      'stack',
-      'migration',
-      'migrations',
-      'container',
-      'plan',
-      'terraform',
-      'infrastructure',
-      'changeset',
-    ],
+    verbs: ['deploy', 'build', 'promote', 'release', 'apply'],
+    objects: SHIPPED_CODE,
+    category: 'execute',
+    weight: 0.7,
+  },
+  {
+    // Installing a plugin, chart or package into a system ships code it runs; an app installed on a phone, simulator
+    // or emulator is a package put there (a write): launching it runs it.
+    id: 'install-code',
+    verbs: ['install'],
+    objects: SHIPPED_CODE,
+    unlessWith: DEVICES,
     category: 'execute',
     weight: 0.7,
   },
@@ -433,6 +456,17 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     id: 'launch-an-app',
     verbs: ['launch'],
     objects: ['app', 'apps', 'application', 'applications'],
+    category: 'write',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
+    // Terminating or killing an app stops it, as closing it does: it can be launched again, its data stays (a write).
+    // Terminating an instance or a process is destructive.
+    id: 'stop-an-app',
+    verbs: ['terminate', 'kill', 'quit', 'exit'],
+    objects: ['app', 'apps', 'application', 'applications'],
+    headOnly: true,
     category: 'write',
     overridesVerb: true,
     weight: 0.85,
@@ -475,6 +509,16 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     id: 'open-a-page',
     verbs: ['new', 'open', 'switch', 'focus', 'select', 'bring'],
     objects: ['page', 'pages', 'tab', 'tabs', 'window', 'windows', 'frame', 'iframe'],
+    headOnly: true,
+    category: 'read',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
+    // Starting a browser (on a URL) opens a page to read, as opening a tab does; closing it is a write.
+    id: 'start-a-browser',
+    verbs: ['new', 'open', 'init', 'initialize', 'launch', 'start'],
+    objects: ['browser'],
     headOnly: true,
     category: 'read',
     overridesVerb: true,
@@ -647,7 +691,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
   {
     // Garbage collection deletes whatever nothing refers to any more.
     id: 'collect-garbage',
-    verbs: ['run', 'start', 'trigger', 'execute', 'launch', 'schedule'],
+    verbs: ['run', 'start', 'trigger', 'execute', 'launch', 'schedule', 'collect'],
     objects: ['garbage', 'gc'],
     category: 'destructive',
     weight: 0.85,
@@ -873,6 +917,47 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     weight: 0.85,
   },
   {
+    // A reaction, a permission, a watch, a vote or a star exists only between a person and an item: deleting one
+    // takes that link back, as removing it does (a write). A label, tag or group is a thing of its own: deleting it
+    // stays destructive.
+    id: 'delete-a-relation',
+    verbs: ['delete', 'destroy'],
+    objects: [
+      'reaction',
+      'reactions',
+      'permission',
+      'permissions',
+      'watch',
+      'watching',
+      'watcher',
+      'watchers',
+      'vote',
+      'votes',
+      'like',
+      'likes',
+      'star',
+      'stars',
+      'favorite',
+      'favorites',
+      'favourite',
+      'favourites',
+      'follower',
+      'followers',
+      'membership',
+      'memberships',
+      'collaborator',
+      'collaborators',
+      'assignee',
+      'assignees',
+      'reviewer',
+      'reviewers',
+    ],
+    headOnly: true,
+    category: 'write',
+    overridesVerb: true,
+    weight: 0.85,
+  },
+  {
     id: 'drop-data',
     verbs: ['drop'],
     objects: [
@@ -973,23 +1058,18 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     // Formatting the cells or text of a document changes the document; formatting a value or a query returns text.
     id: 'format-a-document',
     verbs: ['format', 'style'],
-    objects: [
-      'doc',
-      'docs',
-      'document',
-      'documents',
-      'sheet',
-      'sheets',
-      'spreadsheet',
-      'cells',
-      'slide',
-      'slides',
-      'presentation',
-      'shape',
-      'shapes',
-      'paragraph',
-      'paragraphs',
-    ],
+    objects: ['doc', 'docs', 'document', 'documents', 'slide', 'slides', 'presentation', 'shape', 'shapes', 'paragraph', 'paragraphs', ...SHEET_PARTS],
+    unlessWith: NOT_A_SHEET_RANGE,
+    category: 'write',
+    overridesVerb: true,
+    weight: 0.9,
+  },
+  {
+    // Sorting a sheet's range reorders the stored cells; sorting results or documents only orders what is handed back.
+    id: 'sort-a-sheet',
+    verbs: ['sort'],
+    objects: SHEET_PARTS,
+    unlessWith: NOT_A_SHEET_RANGE,
     category: 'write',
     overridesVerb: true,
     weight: 0.9,

@@ -27,7 +27,7 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     anywhere: true,
     triggers: ['permanent', 'irreversib', 'undo', 'reversed', 'reversible', 'recovered', 'destructive'],
     pattern:
-      /\b(?:(?:is|are) destructive|permanently|irreversibl[ey]|cannot be (?:undone|reversed|recovered)|can ?not be (?:undone|recovered)|not reversible|no way to undo)\b/i,
+      /\b(?:(?:is|are) destructive|permanently|(?<!\b(?:may|might|could) (?:be |prove )?)irreversibl[ey]|cannot be (?:undone|reversed|recovered)|can ?not be (?:undone|recovered)|not reversible|no way to undo)\b/i,
     points: 'destructive',
     weight: 0.75,
   },
@@ -45,11 +45,18 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
     example: 'Writes the file, overwriting any existing content.',
     triggers: ['overwrit', 'replac'],
     pattern:
-      /\b(?:overwrit(?:e|es|ing)\b(?!\s+(?:the\s+|a\s+|an\s+|one\s+)?(?:values?|cells?|fields?|settings?|inputs?)\b)|replac(?:e|es|ing) (?:the |any |an? )?(?:entire|whole|existing|all|current|previous)\b(?!(?:\s+\w+)?\s+(?:settings|options|preferences|overrides|links|labels|tags|reactions|relations)\b))/i,
+      /\b(?:overwrit(?:e|es|ing)\b(?!\s+(?:the\s+|a\s+|an\s+|one\s+)?(?:values?|cells?|fields?|settings?|inputs?)\b)|replac(?:e|es|ing) (?:the |any |an? )?(?:entire|whole|existing|all|current|previous)\b(?!(?:\s+\w+)?\s+(?:settings|options|preferences|overrides|links|labels|tags|reactions|relations)\b)|replac(?:e|es|ing) (?:all )?(?:the )?contents? of (?!(?:the |an? )?(?:cells?|fields?|inputs?|clipboard|selection)\b))/i,
     points: 'destructive',
     weight: 0.7,
   },
-  { id: 'force-push', example: 'Force-push the branch to the remote.', triggers: ['force'], pattern: /\bforce[- ]push/i, points: 'destructive', weight: 0.8 },
+  {
+    id: 'force-push',
+    example: 'Force-push the branch to the remote.',
+    triggers: ['force'],
+    pattern: /\bforce[- ]push(?!\w*\s+(?:settings?|protection|rules?|permissions?|access|allowed)\b)/i,
+    points: 'destructive',
+    weight: 0.8,
+  },
   // execute
   {
     id: 'runs-code',
@@ -230,6 +237,12 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
  */
 export const ROUTER_LEAD =
   /^(?:select|choose|pick)(?:\s+and\s+(?:run|execute|call|invoke|perform))?\s+one\s+of\s+(?:the\s+following|these)\b[^:.]{0,80}?\b(?:operations?|actions?|commands?|tools?)\b(?:\s*\([^)]{0,40}\))?\s*:?/i;
+
+/**
+ * Tags before a description's first words: "[🌐 REMOTE] Get…", "[DEPRECATED] Lists…", "🎯 **Purpose:** Replace…",
+ * "IMPORTANT: Deletes…", "(Beta) Creates…". Case matters: a capitalised label ends in a colon, a sentence does not.
+ */
+export const DESCRIPTION_TAGS = /^(?:(?:\[[^\]\n]{1,40}\]|\([^)\n]{1,40}\)|\*\*[^*\n]{1,40}\*\*:?|[A-Z][A-Z ]{2,30}:|[^\p{L}\p{N}\s]{1,6})\s*)+/u;
 
 /**
  * Openers that precede the real verb of a description's first sentence: "This tool will fetch…",

@@ -1,8 +1,8 @@
 import type { Boss } from '../../queue/boss.ts';
-import { attemptedServerIds, closeRun, openRun, runChangeCounts, runProgress, upsertServers, type Orm, type RunProgress } from '../../db/index.ts';
+import { attemptedServerIds, closeRun, openRun, runChangeCounts, runProgress, type Orm, type RunProgress } from '../../db/index.ts';
 import { sleep } from '../retry.ts';
 import { holdLease, newLease } from '../run-lease.ts';
-import { mergeById, type CrawlRunSummary } from '../run.ts';
+import { registerServers, type CrawlRunSummary } from '../run.ts';
 import type { SourcedServer } from '../targets.ts';
 import { CRAWL_QUEUE } from '../../queue/names.ts';
 import type { CrawlJobSettings } from './crawl-job.ts';
@@ -42,13 +42,7 @@ export async function runDistributedCrawl(orm: Orm, sourced: readonly SourcedSer
   const { boss } = options;
   const now = options.now ?? (() => new Date());
   const began = performance.now();
-  const merged = mergeById(sourced);
-  await upsertServers(
-    orm,
-    merged.map((s) => s.server),
-    now(),
-  );
-  const crawlable = merged.filter((s) => s.server.status !== 'deleted' && s.targets.length > 0);
+  const crawlable = await registerServers(orm, sourced, now());
   const run =
     options.runId !== undefined
       ? { id: options.runId }

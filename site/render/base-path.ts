@@ -1,3 +1,5 @@
+import { mapHtml } from './lean-html.ts';
+
 /**
  * Hosting under a path (`--base-url /catalogue/`): pages are rendered with root-relative links ("/servers/x/")
  * and every one of them is rebased on the way out, so views and models stay unaware of where the site lives.
@@ -24,10 +26,10 @@ export function rebaseUrl(url: string, base: string): string {
 }
 
 /**
- * Every root-relative href, src and action attribute of a rendered page under the base path. Attribute
- * values are double-quoted and text is escaped by Astro (a `"` in text is `&#34;`), so the pattern only
- * ever meets real attributes.
+ * Every root-relative href, src and action attribute of a rendered page under the base path. Only tags are
+ * rewritten (attribute values are double-quoted, a `"` in them is `&#34;`): page text may hold `href="/…"`.
  */
 export function rebaseHtml(html: string, base: string): string {
-  return base === '/' ? html : html.replace(/(\s(?:href|src|action)=")\/(?!\/)/g, `$1${base}`);
+  if (base === '/') return html;
+  return mapHtml(html, { tag: (tag) => tag.replace(/(\s(?:href|src|action)=")\/(?!\/)/g, `$1${base}`) });
 }

@@ -2,6 +2,7 @@ import { mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { rebaseHtml } from './base-path.ts';
+import { leanHtml } from './lean-html.ts';
 import { fileFor } from './urls.ts';
 
 import type { ViewName, ViewProps } from './views.ts';
@@ -17,7 +18,7 @@ export async function loadRenderer(viewsModule: string): Promise<Renderer> {
   const views = await import(pathToFileURL(viewsModule).href);
   const container = await views.experimental_AstroContainer.create();
   return {
-    render: (view, props) => container.renderToString(views[view], { props, partial: false }),
+    render: async (view, props) => leanHtml(await container.renderToString(views[view], { props, partial: false })),
   };
 }
 

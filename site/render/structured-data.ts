@@ -2,6 +2,12 @@
 export interface FaqItem {
   question: string;
   answer: string;
+  /**
+   * When the page already shows the answer in one of its sections: the page's FAQ shows only `brief` and a link
+   * to that section (`see`), instead of the same text twice; the structured data keeps the whole answer.
+   */
+  brief?: string;
+  see?: { id: string; title: string };
 }
 
 /**

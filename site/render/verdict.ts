@@ -36,12 +36,24 @@ export function restOfServer(otherTools: number): string {
   return `This tool’s policy names only this tool and keeps "default: deny": loaded on its own, it denies ${others} on the server. The server policy covers every tool at once.`;
 }
 
-/** The tool page's questions and answers, shown on the page and published as FAQPage structured data. */
+/** The tool page's sections that FAQ answers point to (the ids of their headings). */
+const WHY = { id: 'why', title: 'Why' };
+const POLICY = { id: 'policy', title: 'Recommended policy' };
+
+/**
+ * The tool page's questions and answers, published as FAQPage structured data and shown on the page; where a
+ * section of the page already says the answer, the page's FAQ gives its first sentence and links there.
+ */
 export function toolFaq(name: string, serverId: string, c: Classification, tool: PolicyTool, otherTools: number): FaqItem[] {
   return [
-    { question: `What does ${name} do to my world?`, answer: `${verdictSentence(c)} ${c.explanation}` },
+    { question: `What does ${name} do to my world?`, answer: `${verdictSentence(c)} ${c.explanation}`, brief: verdictSentence(c), see: WHY },
     { question: `Which server provides ${name}?`, answer: `${serverId}, which has ${otherTools + 1} catalogued ${otherTools === 0 ? 'tool' : 'tools'}.` },
-    { question: `How should a gateway treat ${name}?`, answer: `${policyEffect(tool)} ${restOfServer(otherTools)}` },
+    {
+      question: `How should a gateway treat ${name}?`,
+      answer: `${policyEffect(tool)} ${restOfServer(otherTools)}`,
+      brief: policyEffect(tool),
+      see: POLICY,
+    },
     {
       question: `How do I rate-limit ${name}?`,
       answer: `Give it a limits entry in the PolicyLayer policy (e.g. counter "${name}_rate", window "minute", max ${RATE_LIMITS.high}), or an Intercept rule with rate_limit: ${RATE_LIMITS.high}/minute.`,

@@ -1,16 +1,15 @@
-import { execFile, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { toolrisk } from '../helpers/cli.ts';
 import { launchChromium, serveSite } from '../helpers/serve-site.ts';
 import { seedPolicyCatalogue } from './policy-catalogue.ts';
 
-// The CLI runs once per case (a Node process, tsx, the database): slow on a loaded machine.
+// A site build, a browser and the CLI once per case: slow on a loaded machine.
 vi.setConfig({ testTimeout: 600_000 });
-const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'cli', 'bin.js');
 const FIXTURES = path.join(ROOT, 'test', 'classifier', 'fixtures', 'agent-configs');
@@ -35,7 +34,8 @@ describe('the paste-your-configuration page', () => {
     work = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-policy-page-'));
     await seedPolicyCatalogue(path.join(work, 'data'));
     env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TOOLRISK_DATA_DIR: path.join(work, 'data') };
-    await run(process.execPath, [CLI, 'build', '--out', path.join(work, 'site'), '--workers', '1'], { env, cwd: ROOT, maxBuffer: 1 << 24 });
+    const built = await toolrisk(['build', '--out', path.join(work, 'site'), '--workers', '1'], { env });
+    expect(built.code, built.stderr).toBe(0);
     ({ serve, baseUrl } = await serveSite(CLI, path.join(work, 'site'), env, ROOT));
     browser = await launchChromium();
   }, 600_000);
@@ -64,12 +64,11 @@ describe('the paste-your-configuration page', () => {
     const loaded = requests.length;
     await context.setOffline(true);
 
-    // One at a time: the embedded database admits one process.
     const cliOutputs: Array<{ stdout: string }> = [];
     for (const [file, format] of CASES) {
-      cliOutputs.push(
-        await run(process.execPath, [CLI, 'policy', '--config', path.join(FIXTURES, file), '--format', format], { env, cwd: ROOT, maxBuffer: 1 << 24 }),
-      );
+      const printed = await toolrisk(['policy', '--config', path.join(FIXTURES, file), '--format', format], { env });
+      expect(printed.code, printed.stderr).toBe(0);
+      cliOutputs.push(printed);
     }
     for (const [i, [file, format]] of CASES.entries()) {
       const cli = cliOutputs[i];

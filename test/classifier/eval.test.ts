@@ -12,6 +12,7 @@ import {
   UNSEEN_FRESH_4,
   UNSEEN_FRESH_5,
   UNSEEN_FRESH_6,
+  UNSEEN_FRESH_7,
   UNSEEN_SERVICES,
   UNSEEN_SET,
 } from './paths.ts';
@@ -107,12 +108,12 @@ describe('the second fresh set (356 tools, 11 npm servers of mail, CRM, e-commer
 });
 
 describe('the third fresh set (707 tools, 20 npm servers), scored once with 2.2.0', () => {
-  it('scored 90.2% once (638/707); as a regression set now 95.6% three-way (676/707), 95.5% five-way, one dangerous tool read', async () => {
+  it('scored 90.2% once (638/707); as a regression set now 95.8% three-way (677/707), 95.6% five-way, one dangerous tool read', async () => {
     const report = await evaluateFile(UNSEEN_FRESH_3);
     expect(report.count).toBe(707);
     expect(report.servers.length).toBe(20);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(676);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(675);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(677);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(676);
     expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.003);
     // `open-session` on a remote host, read as opening a session; see docs/classifier.md's disagreements
     expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBeLessThanOrEqual(1);
@@ -120,36 +121,49 @@ describe('the third fresh set (707 tools, 20 npm servers), scored once with 2.2.
 });
 
 describe('the fourth fresh set (775 tools, 15 npm servers), scored once with 2.3.0', () => {
-  it('scored 88.9% once (689/775); as a regression set since 2.4.0: 96.7% three-way (749/775), 96.7% five-way, nothing dangerous read', async () => {
+  it('scored 88.9% once (689/775); as a regression set since 2.4.0: 96.8% three-way (750/775) since 2.6.0, 96.8% five-way, nothing dangerous read', async () => {
     const report = await evaluateFile(UNSEEN_FRESH_4);
     expect(report.count).toBe(775);
     expect(report.servers.length).toBe(15);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(749);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(749);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(750);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(750);
     expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.003);
     expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0);
   });
 });
 
 describe('the fifth fresh set (715 tools, 39 npm servers), scored once with 2.4.0', () => {
-  it('scored 89.5% once (640/715); as a regression set since 2.5.0: 92.7% three-way (663/715), 92.3% five-way (660/715), unknown 0.3%', async () => {
+  it('scored 89.5% once (640/715); as a regression set since 2.5.0, with 2.6.0: 93.4% three-way (668/715), 93.0% five-way (665/715), unknown 0.3%', async () => {
     const report = await evaluateFile(UNSEEN_FRESH_5);
     expect(report.count).toBe(715);
     expect(report.servers.length).toBe(39);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(663);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(660);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(668);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(665);
     expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.0028); // 2 of 715 (6 as scored)
   });
 });
 
-describe('the sixth fresh set (337 tools, 18 npm servers), scored once with 2.5.0 and kept as scored', () => {
-  it('stays at or above its once-scored figures: 91.1% three-way (307/337), 91.1% five-way (307/337)', async () => {
+describe('the sixth fresh set (337 tools, 18 npm servers), scored once with 2.5.0', () => {
+  it('scored 91.1% once (307/337); as a regression set since 2.6.0: 98.8% three-way (333/337), 98.8% five-way, nothing unknown', async () => {
     const report = await evaluateFile(UNSEEN_FRESH_6);
     expect(report.count).toBe(337);
     expect(report.servers.length).toBe(18);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(307);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(307);
-    expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.0148); // 5 of 337
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(333);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(333);
+    expect(report.threeWay.unknownRate).toBe(0); // 5 of 337 as scored
+    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0); // 1 as scored
+  });
+});
+
+describe('the seventh fresh set (449 tools, 34 npm servers), scored once with 2.6.0', () => {
+  it('keeps its first score: 89.3% three-way (401/449), 88.2% five-way (396/449), unknown 2.7%, nothing dangerous read', async () => {
+    const report = await evaluateFile(UNSEEN_FRESH_7);
+    expect(report.count).toBe(449);
+    expect(report.servers.length).toBe(34);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(401);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(396);
+    expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.0267); // 12 of 449
+    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0);
   });
 });
 

@@ -772,3 +772,108 @@ describe('a second verb in the description (2.5.0)', () => {
     expect(categoryOf('device_clipboard', 'Read the clipboard or the text you replace it with.')).toBe('read');
   });
 });
+
+describe('the sixth fresh set’s patterns (2.6.0)', () => {
+  it('deleting a reaction, permission, watch or vote takes back a link (write); deleting a label or a policy destroys it', () => {
+    expect(categoryOf('delete_comment_reaction', 'Delete a reaction from a comment.')).toBe('write');
+    expect(categoryOf('delete-file-permission', 'Delete a permission on a file.')).toBe('write');
+    expect(categoryOf('delete_watch', 'Deletes a watch from a ticket.')).toBe('write');
+    expect(categoryOf('delete_label', 'Delete a label.')).toBe('destructive');
+    expect(categoryOf('delete_role_policy', 'Delete an inline policy from a role.')).toBe('destructive');
+    // the head noun decides: a permission set is a thing of its own
+    expect(categoryOf('delete_permission_set', 'Delete a permission set.')).toBe('destructive');
+  });
+
+  it('a hedged warning ("may be irreversible") is no warning that the call is; a certain one still is', () => {
+    const hedged = 'Remove a reaction from an issue. It changes remote data and may be irreversible.';
+    expect(categoryOf('delete_issue_reaction', hedged)).toBe('write');
+    expect(categoryOf('remove_reaction', 'Remove a reaction. This is irreversible.')).toBe('destructive');
+  });
+
+  it('formatting or sorting a sheet range changes the sheet; formatting a date range or sorting results reads', () => {
+    expect(categoryOf('format-excel-range', 'Format an Excel range.')).toBe('write');
+    expect(categoryOf('format_range_borders', 'Set the borders of a range.')).toBe('write');
+    expect(categoryOf('sort-sheet-range', 'Sort a range of a worksheet.')).toBe('write');
+    expect(categoryOf('format_date_range', 'Format a date range as text.')).toBe('read');
+    expect(categoryOf('sort_results', 'Sort search results by score.')).toBe('read');
+  });
+
+  it('a second verb joined after the first verb’s object counts (`generate_code_and_execute` runs it)', () => {
+    expect(categoryOf('generate_tests_and_execute', 'Generate and execute tests.')).toBe('execute');
+    // a noun-like word after the conjunction is a second object
+    expect(categoryOf('get_issue_and_comment', 'Get an issue and its comments.')).toBe('read');
+  });
+
+  it('replacing the content of a page or collection whole is destructive; replacing a cell’s content writes', () => {
+    expect(categoryOf('set_page', 'Replaces the content of one page in a local diagram file.')).toBe('destructive');
+    expect(categoryOf('put_collection', 'Replaces the contents of a collection.')).toBe('destructive');
+    expect(categoryOf('set_cell', 'Replaces the content of a cell.')).toBe('write');
+  });
+
+  it('force-push settings are a setting read, not a push', () => {
+    expect(categoryOf('get_protected_branch', 'Get a protected branch (access levels, force push settings).')).toBe('read');
+    expect(categoryOf('push_branch', 'Force-push the branch to the remote.')).toBe('destructive');
+  });
+
+  it('starting a browser on a URL opens a page (read); closing it writes', () => {
+    expect(categoryOf('init-browser', 'Initialize a browser with a URL')).toBe('read');
+    expect(categoryOf('launch_browser', 'Launch a browser.')).toBe('read');
+    expect(categoryOf('browser_close', 'Close the browser.')).toBe('write');
+  });
+
+  it('an app installed on a device or simulator is put there (write); a plugin or a chart installed ships code', () => {
+    expect(categoryOf('install_app_sim', 'Install app on sim.')).toBe('write');
+    expect(categoryOf('device_install_app', 'Install an app on a mobile device')).toBe('write');
+    expect(categoryOf('install_plugin', 'Install a plugin by its ID.')).toBe('execute');
+    expect(categoryOf('install_app', 'Install an application on the cluster.')).toBe('execute');
+    // building or deploying an app for a device still ships code
+    expect(categoryOf('deploy_ios_app', 'Deploy the iOS app.')).toBe('execute');
+  });
+
+  it('terminating an app stops it (write); terminating an instance or killing a process destroys it', () => {
+    expect(categoryOf('device_terminate_app', 'Stop and terminate an app on a device')).toBe('write');
+    expect(categoryOf('terminate_instances', 'Terminates the specified instances.')).toBe('destructive');
+    expect(categoryOf('kill_process', 'Terminate a process by its PID.')).toBe('destructive');
+  });
+
+  it('`learn` first reads what it is taught (`learn_api`); later in a name it is a learning cycle', () => {
+    expect(categoryOf('learn_store_api')).toBe('read');
+    expect(categoryOf('course_advance', 'Advances to the next step.')).toBe('write');
+  });
+
+  it('a tag before the description’s first words is skipped: "[🌐 REMOTE] Get…", "IMPORTANT: Deletes…"', () => {
+    expect(categoryOf('docs_migration', '[🌐 REMOTE] Get migration guidance for version upgrades.')).toBe('read');
+    expect(categoryOf('course_step', '[🎓 COURSE] Advances to the next step in the lesson.')).toBe('write');
+    expect(categoryOf('records', 'IMPORTANT: Deletes every record of the table.')).toBe('destructive');
+    expect(categoryOf('hook', '🎯 **Purpose:** Replace a webhook’s signing secret.')).toBe('write');
+    // a sentence that ends in a colon is no tag
+    expect(categoryOf('records', 'Delete records: pass their ids.')).toBe('destructive');
+  });
+
+  it('verbs the tables lacked: tap, swipe, bootstrap, feedback, remind, ingest, undeploy, forget, redeem, exploit; `log` leads only', () => {
+    expect(categoryOf('device_tap', 'Tap at the given coordinates.')).toBe('write');
+    expect(categoryOf('swipe_screen')).toBe('write');
+    expect(categoryOf('project_bootstrap')).toBe('write');
+    expect(categoryOf('feedback')).toBe('write');
+    expect(categoryOf('feedback_list', 'List the feedback on a project.')).toBe('read');
+    expect(categoryOf('remind_me')).toBe('write');
+    expect(categoryOf('ingest_documents')).toBe('write');
+    expect(categoryOf('undeploy_app')).toBe('destructive');
+    expect(categoryOf('forget_memory')).toBe('destructive');
+    expect(categoryOf('redeem_voucher')).toBe('financial');
+    expect(categoryOf('exploit_target')).toBe('execute');
+    expect(categoryOf('visualize_graph')).toBe('read');
+    expect(categoryOf('log_workout')).toBe('write');
+    expect(categoryOf('git_log', 'Shows the commit logs')).toBe('read');
+    expect(categoryOf('collect_logs')).toBe('read');
+    expect(categoryOf('collect_payment')).toBe('financial');
+    expect(categoryOf('collect_garbage')).toBe('destructive');
+    expect(categoryOf('expire_token')).toBe('destructive');
+    expect(categoryOf('expire_session')).toBe('write');
+    expect(categoryOf('synchronize_calendar')).toBe('write');
+    expect(categoryOf('unmerge_cells')).toBe('write');
+    // a noun-like new verb first: the later verb is the action
+    expect(categoryOf('zoom_create_meeting')).toBe('write');
+    expect(categoryOf('chart_list')).toBe('read');
+  });
+});

@@ -121,12 +121,19 @@ describe('argument rules', () => {
       // a rule that needs a sibling gets its first one
       const sibling = rule.onlyBeside ? { [rule.onlyBeside[0]]: { type: 'string' } } : {};
       const schema = { type: 'object', properties: { [rule.names[0]]: definition, ...sibling } };
-      const c = classify({ name: 'tool', inputSchema: schema });
+      // a rule for some verbs only gets a name with its first one
+      const c = classify({ name: rule.nameVerbs ? `${rule.nameVerbs[0]}_tool` : 'tool', inputSchema: schema });
       expect(c.evidence).toContainEqual(
         expect.objectContaining({ rule: `argument:${rule.id}`, field: 'inputSchema', match: rule.names[0], points: rule.points }),
       );
     });
   }
+
+  it('reads a file-name argument as where a generator saves, not what a reader opens', () => {
+    const schema = { type: 'object', properties: { fileName: { type: 'string' } } };
+    expect(classify({ name: 'generate_theme', description: 'Generates a theme CSS file.', inputSchema: schema }).category).toBe('write');
+    expect(rulesOf(classify({ name: 'get_file', description: 'Reads a file.', inputSchema: schema }).evidence)).not.toContain('argument:generated-into-a-file');
+  });
 
   it('respects argument types: a boolean called command is no shell command', () => {
     const c = classify({ name: 'tool', inputSchema: { type: 'object', properties: { command: { type: 'boolean' } } } });

@@ -8,7 +8,9 @@ export function findBrokenLinks(siteDir: string): { checked: number; broken: Arr
   let checked = 0;
   for (const file of htmlFiles(siteDir)) {
     const html = readFileSync(file, 'utf8');
-    for (const match of html.matchAll(/\s(?:href|src)="([^"]*)"/g)) {
+    // Only inside tags: page text writes quotes as themselves, so a description may hold `src="/x.jpg"`.
+    const tags = html.replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1>/gi, '').match(/<[a-z][^>"]*(?:"[^"]*"[^>"]*)*>/gi) ?? [];
+    for (const match of tags.join('\n').matchAll(/\s(?:href|src)="([^"]*)"/g)) {
       const link = decodeEntities(match[1]);
       if (/^[a-z][a-z0-9+.-]*:/i.test(link) || link.startsWith('#') || link.startsWith('//')) continue;
       checked++;

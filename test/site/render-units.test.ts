@@ -7,6 +7,8 @@ import { classificationRow } from '../../db/classification-row.ts';
 import type { CatalogueServer, CurrentTool, ServerRow } from '../../db/index.ts';
 import { boundEntry, boundJson, CUT_MARKER } from '../../site/render/bounded.ts';
 import { installOptions, shellLine } from '../../site/render/install.ts';
+import { leanHtml } from '../../site/render/lean-html.ts';
+import { rebaseHtml } from '../../site/render/base-path.ts';
 import { runJob, type ServersResult } from '../../site/render/jobs.ts';
 import { listPageJobs, MAX_PAGE, MIN_PAGE, pageBreaks } from '../../site/render/lists.ts';
 import type { ToolRowModel } from '../../site/render/model.ts';
@@ -37,6 +39,35 @@ describe('boundJson', () => {
     const capped = boundJson(wide);
     expect(capped.cut).toBe(true);
     expect(Object.keys((capped.value as { properties: object }).properties).length).toBeLessThan(20_000);
+  });
+});
+
+describe('leanHtml', () => {
+  it('leaves out the end tags the parser implies, only where the next tag closes the element', () => {
+    const page =
+      '<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>1</td> <td>2</td></tr>\n<tr><td title="</td><td>">3</td></tr></tbody></table>' +
+      '<ul><li>x</li><li>y</li></ul><ol><li>z</li>, then</ol><dl><dt>q</dt><dd>a</dd> <dt>r</dt><dd>b</dd></dl><div><dd>c</dd></div><p>p</p><h2>h</h2><p>q</p> <a>r</a>';
+    expect(leanHtml(page)).toBe(
+      '<table><thead><tr><th>a<tbody><tr><td>1 <td>2\n<tr><td title="</td><td>">3</tbody></table>' +
+        '<ul><li>x<li>y</ul><ol><li>z</li>, then</ol><dl><dt>q<dd>a <dt>r<dd>b</dl><div><dd>c</dd></div><p>p<h2>h</h2><p>q</p> <a>r</a>',
+    );
+  });
+
+  it('writes quotes in text as themselves and leaves tags, attribute values, scripts and comments alone', () => {
+    const page =
+      '<p title="a &#34;b&#34; > c &#39;">say &quot;hi&quot; &amp; it&#39;s &lt;b&gt; &amp;quot;</p>' +
+      '<script type="application/ld+json">{"a":"&quot;"}</script><style>a::after{content:"&#39;"}</style><!-- &quot; -->' +
+      '<pre><code id="x">{&quot;k&quot;: &quot;&lt;/pre&gt;&quot;}</code></pre>';
+    expect(leanHtml(page)).toBe(
+      '<p title="a &#34;b&#34; > c &#39;">say "hi" &amp; it\'s &lt;b&gt; &amp;quot;</p>' +
+        '<script type="application/ld+json">{"a":"&quot;"}</script><style>a::after{content:"&#39;"}</style><!-- &quot; -->' +
+        '<pre><code id="x">{"k": "&lt;/pre&gt;"}</code></pre>',
+    );
+  });
+
+  it('leaves text that looks like an attribute alone when pages are rebased under a path', () => {
+    const page = leanHtml('<p><a href="/servers/x/">x</a> &lt;img src=&quot;/a.jpg&quot;&gt;</p><script src="/assets/s.js"></script>');
+    expect(rebaseHtml(page, '/sub/')).toBe('<p><a href="/sub/servers/x/">x</a> &lt;img src="/a.jpg"&gt;</p><script src="/sub/assets/s.js"></script>');
   });
 });
 

@@ -80,6 +80,16 @@
     return numeric ? Number(value) || 0 : value.toLowerCase();
   }
 
+  // Cells are written without whitespace between them; a space between cells keeps words of two cells apart.
+  function rowText(row) {
+    return Array.prototype.map
+      .call(row.cells, function (cell) {
+        return cell.textContent;
+      })
+      .join(' ')
+      .toLowerCase();
+  }
+
   document.querySelectorAll('input[data-filter-table]').forEach(function (input) {
     var container = input.closest('.table-tools');
     var next = container && container.nextElementSibling;
@@ -88,7 +98,7 @@
     input.addEventListener('input', function () {
       var needle = input.value.trim().toLowerCase();
       Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-        row.hidden = needle !== '' && row.textContent.toLowerCase().indexOf(needle) === -1;
+        row.hidden = needle !== '' && rowText(row).indexOf(needle) === -1;
       });
     });
   });
