@@ -14,7 +14,7 @@ import { DECISION_THRESHOLD, UNKNOWN_BELOW, WEIGHTS } from './weights.ts';
 export { WEIGHTS } from './weights.ts';
 
 /** Bump when rules change: stored classifications of another version are recomputed. */
-export const CLASSIFIER_VERSION = '2.6.0';
+export const CLASSIFIER_VERSION = '2.7.0';
 
 /** Below this confidence a verdict is shown as needing a person's review. */
 export const REVIEW_BELOW = 0.5;

@@ -1,7 +1,7 @@
 import { POISONING_SCAN, type DescriptionScan } from '../poisoning.ts';
 import { DESCRIPTION_PREAMBLE, DESCRIPTION_TAGS, PHRASE_RULES, ROUTER_LEAD } from '../rules/phrases.ts';
 import { POISONING_RULES } from '../rules/poisoning.ts';
-import { ROUTER_VERBS, VERBS } from '../rules/verbs.ts';
+import { CJK_VERBS, ROUTER_VERBS, VERBS } from '../rules/verbs.ts';
 import { firstSentence, splitWords } from '../tokenize.ts';
 import { TriggerIndex } from '../triggers.ts';
 import type { Evidence } from '../types.ts';
@@ -124,6 +124,14 @@ function factsOf(description: string): DescriptionFacts {
       }
     }
   }
+  // A description in Chinese names its action with a verb anywhere in its first clause ("根据城市名称查询…").
+  if (verb === undefined) {
+    const cjk = chineseVerb(lead);
+    if (cjk) {
+      firstWord = cjk.match;
+      verb = cjk.verb;
+    }
+  }
   const dispatches = ROUTER_LEAD.test(lead);
   const router = dispatches || (firstWord !== undefined && ROUTER_VERBS.has(firstWord));
   // "Select and run one of …" names no action of its own: the operations it lists do.
@@ -133,7 +141,8 @@ function factsOf(description: string): DescriptionFacts {
   if (verb) {
     const rule = VERBS.get(verb)!;
     const weight = WEIGHTS.descriptionVerb;
-    overridden = readObjects(splitWords(lead.slice(0, 80)), 0, verb, rule, 'description', weight, leadEvidence);
+    const leadWords = splitWords(lead.slice(0, 80));
+    overridden = readObjects(leadWords, 0, verb, rule, 'description', weight, leadEvidence);
     leadEvidence.push({
       rule: `description-verb:${verb}`,
       field: 'description',
@@ -144,14 +153,27 @@ function factsOf(description: string): DescriptionFacts {
     // "Read or replace the clipboard": a second verb joined by or/and counts, as in a name.
     const joined = SECOND_VERB.exec(lead);
     const second = joined ? verbOf(joined[1].toLowerCase()) : undefined;
-    if (second !== undefined && second !== verb)
+    if (second !== undefined && second !== verb) {
+      const secondRule = VERBS.get(second)!;
+      const secondWeight = weight * (WEIGHTS.nameSecondVerb / WEIGHTS.nameVerb);
+      // The object both verbs share may decide for the second too ("Add or remove links": a relation).
+      const secondOverridden = readObjects(
+        leadWords,
+        leadWords.indexOf(joined![1].toLowerCase()),
+        second,
+        secondRule,
+        'description',
+        secondWeight,
+        leadEvidence,
+      );
       leadEvidence.push({
         rule: `description-verb:${second}`,
         field: 'description',
         match: joined![1],
-        points: VERBS.get(second)!.category,
-        weight: weight * (WEIGHTS.nameSecondVerb / WEIGHTS.nameVerb),
+        points: secondRule.category,
+        weight: secondOverridden ? secondWeight * OVERRIDDEN_VERB : secondWeight,
       });
+    }
   }
   const phrases: Evidence[] = [];
   TEXT_TRIGGERS.scan(description, description.length - rest.length);
@@ -179,6 +201,41 @@ function factsOf(description: string): DescriptionFacts {
     blank: TEXT_TRIGGERS.blank,
   };
   return { verb, overridden, router, lead: leadEvidence, phrases, poisoning };
+}
+
+/** A Chinese character (CJK unified ideographs, as Japanese kanji too) or a Korean syllable. */
+const HAN = /[\u4e00-\u9fff\uac00-\ud7af]/;
+/** Where a Chinese or Japanese sentence ends (a Korean one ends with a full stop). */
+const CJK_SENTENCE_END = /[。！？；]|\.\s/;
+
+/**
+ * The first verb of CJK_VERBS in a Chinese first sentence (Chinese writes no spaces: the verb may follow the
+ * words it is about, as in "根据城市名称查询天气", "by city name, query the weather"); undefined if the lead has no
+ * Chinese character or no such verb.
+ */
+function chineseVerb(lead: string): { verb: string; match: string } | undefined {
+  const han = lead.search(HAN);
+  if (han < 0) return undefined;
+  const end = CJK_SENTENCE_END.exec(lead);
+  const sentence = end ? lead.slice(0, end.index) : lead;
+  let best: { verb: string; match: string } | undefined;
+  let at = sentence.length;
+  for (const [word, verb] of CJK_VERBS) {
+    let i = sentence.indexOf(word, han);
+    while (i >= 0 && negated(sentence, i)) i = sentence.indexOf(word, i + word.length);
+    if (i >= 0 && i < at) {
+      at = i;
+      best = { verb, match: word };
+    }
+  }
+  return best;
+}
+
+/** "不会读取本地文件" (does not read local files), "请勿删除": a verb after a negation is not the action. */
+const CJK_NEGATIONS = /(?:不|勿|别|无法|禁止|不要|不会|不能)$/;
+
+function negated(sentence: string, at: number): boolean {
+  return CJK_NEGATIONS.test(sentence.slice(Math.max(0, at - 2), at));
 }
 
 const CLAUSE = /[:;,(/]|\s(?:or|and)\s/;

@@ -48,7 +48,7 @@ export function readName(
   }
   const guide = guideAt(words);
   if (guide >= 0) evidence.push({ rule: `${field}-guide`, field, match: words[guide], points: 'read', weight: weight * GUIDE_SHARE });
-  if (at < 0) return { verbs: [], router };
+  if (at < 0 || nounAtEnd(words, at, described)) return { verbs: [], router };
   if (NAMESPACE_VERBS.has(words[at])) {
     at = actionAfterNamespace(words, at, described);
   } else if (NOUN_LIKE_VERBS.has(words[at])) {
@@ -98,6 +98,23 @@ export function readName(
 }
 
 /**
+ * A noun-like verb that ends a name after other words, where the description starts with another verb that
+ * reads, is the noun (`docs_index`: "Fetch the documentation index"): the name names data, and the description
+ * says what is done with it. A noun-like read verb there (`browser_snapshot`, `git_status`) reads either way.
+ */
+function nounAtEnd(words: readonly string[], at: number, described: string | undefined): boolean {
+  return (
+    at > 0 &&
+    at === words.length - 1 &&
+    described !== undefined &&
+    described !== words[at] &&
+    NOUN_LIKE_VERBS.has(words[at]) &&
+    VERBS.get(words[at])!.category !== 'read' &&
+    VERBS.get(described)?.category === 'read'
+  );
+}
+
+/**
  * Where a second verb joined by or/and stands: right after the first (`create_or_update_file`) or after the
  * first verb's object (`generate_code_and_execute`: it runs what it generated). A noun-like word after a
  * later conjunction is a second object (`get_issue_and_comments`), not a verb. 0 when there is none.
@@ -136,15 +153,18 @@ function isVerbAt(words: readonly string[], i: number): boolean {
     (i === 0 || !LEADING_ONLY_VERBS.has(word)) &&
     // A verb after a number is part of a compound noun: `1-click`, `2-step`.
     (i === 0 || !isNumber(words[i - 1])) &&
-    // After an article, `from` or `pre` a verb-like word is a noun: `fulfil_an_order`, `import_site_from_archive`, `hooks_pre-edit`.
+    // After an article, `from`, `pre` or `cloud` a verb-like word is a noun: `fulfil_an_order`, `import_site_from_archive`, `hooks_pre-edit`, `CloudRun`.
     (i === 0 || !NOT_BEFORE_A_VERB.has(words[i - 1])) &&
     // Only where it matters: `test_statistics` reads either way.
     !(NOUN_LIKE_VERBS.has(word) && FIGURE_NOUNS.has(words[i + 1]) && VERBS.get(word)!.category !== 'read')
   );
 }
 
-/** Words after which a verb-like word is a noun: an article, where something comes from, the event a hook runs before. */
-const NOT_BEFORE_A_VERB: ReadonlySet<string> = new Set(['a', 'an', 'the', 'from', 'pre']);
+/**
+ * Words after which a verb-like word is a noun: an article, where something comes from, the event a hook runs before,
+ * a cloud product (`CloudRun`, `cloud_build`: Cloud Run, Cloud Build).
+ */
+const NOT_BEFORE_A_VERB: ReadonlySet<string> = new Set(['a', 'an', 'the', 'from', 'pre', 'cloud']);
 
 /** How much of the name's weight a guide noun as the last word carries. */
 const GUIDE_SHARE = 0.95;

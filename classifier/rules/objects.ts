@@ -425,6 +425,25 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
     weight: 0.7,
   },
   {
+    // Applying a manifest (`kubectl apply`) creates, changes or deletes whatever it declares: a deployment, as a
+    // description's "Apply a Kubernetes YAML manifest" says of a name's bare `apply`.
+    id: 'apply-a-manifest',
+    verbs: ['apply'],
+    objects: ['manifest', 'manifests'],
+    category: 'execute',
+    weight: 0.9,
+    overridesVerb: true,
+  },
+  {
+    // Upgrading a Helm chart (a release), a plugin or a package deploys its new code; upgrading a plan or a
+    // version of a service is a change of settings.
+    id: 'upgrade-code',
+    verbs: ['upgrade'],
+    objects: ['chart', 'charts', 'helm', 'plugin', 'plugins', 'package', 'packages', 'extension', 'extensions'],
+    category: 'execute',
+    weight: 0.7,
+  },
+  {
     // Installing a plugin, chart or package into a system ships code it runs; an app installed on a phone, simulator
     // or emulator is a package put there (a write): launching it runs it.
     id: 'install-code',
@@ -775,6 +794,8 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
       'value',
       'text',
       'cache',
+      'cart',
+      'basket',
       'caches',
       'selection',
       'filter',
@@ -1522,6 +1543,12 @@ export const DATA_NOUNS: ReadonlySet<string> = new Set([
   'context',
   'me',
   'profile',
+  'weather',
+  'forecast',
+  'distance',
+  'location',
+  'geo',
+  'users',
 ]);
 
 /** What a sending verb hands to a local program rather than to people: `send_keys`, "Send input to a process". */

@@ -82,7 +82,7 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
       'migration',
     ],
     pattern:
-      /\b(?:execut(?:e|es|ing)|runs?|evaluat(?:e|es|ing)|invok(?:e|es|ing))\b(?:\s+\S+){0,4}?\s+(?:sql|commands?|scripts?|code|shell|javascript|python|bash|programs?|statements?|workflows?|pipelines?|jobs?|notebooks?|containers?|functions?|migrations?)\b/i,
+      /(?<!\b(?:recent|past|previous|latest|last|all|the|its|their)\s+)\b(?:execut(?:e|es|ing)|runs?|evaluat(?:e|es|ing)|invok(?:e|es|ing))\b(?:\s+\S+){0,4}?\s+(?:sql|commands?|scripts?|code|shell|javascript|python|bash|programs?|statements?|workflows?|pipelines?|jobs?|notebooks?|containers?|functions?|migrations?)\b/i,
     points: 'execute',
     weight: 0.75,
   },

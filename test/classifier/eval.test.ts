@@ -13,6 +13,7 @@ import {
   UNSEEN_FRESH_5,
   UNSEEN_FRESH_6,
   UNSEEN_FRESH_7,
+  UNSEEN_FRESH_8,
   UNSEEN_SERVICES,
   UNSEEN_SET,
 } from './paths.ts';
@@ -133,12 +134,12 @@ describe('the fourth fresh set (775 tools, 15 npm servers), scored once with 2.3
 });
 
 describe('the fifth fresh set (715 tools, 39 npm servers), scored once with 2.4.0', () => {
-  it('scored 89.5% once (640/715); as a regression set since 2.5.0, with 2.6.0: 93.4% three-way (668/715), 93.0% five-way (665/715), unknown 0.3%', async () => {
+  it('scored 89.5% once (640/715); as a regression set since 2.5.0, with 2.7.0: 93.6% three-way (669/715), 93.2% five-way (666/715), unknown 0.3%', async () => {
     const report = await evaluateFile(UNSEEN_FRESH_5);
     expect(report.count).toBe(715);
     expect(report.servers.length).toBe(39);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(668);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(665);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(669);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(666);
     expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.0028); // 2 of 715 (6 as scored)
   });
 });
@@ -156,14 +157,26 @@ describe('the sixth fresh set (337 tools, 18 npm servers), scored once with 2.5.
 });
 
 describe('the seventh fresh set (449 tools, 34 npm servers), scored once with 2.6.0', () => {
-  it('keeps its first score: 89.3% three-way (401/449), 88.2% five-way (396/449), unknown 2.7%, nothing dangerous read', async () => {
+  it('scored 89.3% once (401/449); as a regression set since 2.7.0: 94.2% three-way (423/449), 93.1% five-way (418/449), nothing unknown, nothing dangerous read', async () => {
     const report = await evaluateFile(UNSEEN_FRESH_7);
     expect(report.count).toBe(449);
     expect(report.servers.length).toBe(34);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(401);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(396);
-    expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.0267); // 12 of 449
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(423);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(418);
+    expect(report.threeWay.unknownRate).toBe(0); // 12 of 449 as scored
     expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0);
+  });
+});
+
+describe('the eighth fresh set (400 tools, 15 npm servers), scored once with 2.7.0', () => {
+  it('keeps its first score: 92.3% three-way and five-way (369/400), unknown 1.0%, one dangerous tool read', async () => {
+    const report = await evaluateFile(UNSEEN_FRESH_8);
+    expect(report.count).toBe(400);
+    expect(report.servers.length).toBe(15);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(369);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(369);
+    expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.01); // 4 of 400
+    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBeLessThanOrEqual(1);
   });
 });
 

@@ -65,6 +65,14 @@ export const UNSEEN_FRESH_6 = path.join(fixtures, 'unseen-2026-12-06-fresh.jsonl
 /**
  * A seventh fresh set (449 tools, 34 npm servers next in order of monthly downloads: CloudBase, Google Workspace,
  * Figma, Azure DevOps, Kubernetes, Argo CD, Metabase, AMap, food ordering, fitness…), labelled blind while 2.6.0
- * was written and scored once with it: 89.3% three-way (401/449). Kept as scored.
+ * was written and scored once with it: 89.3% three-way (401/449). A regression set since: 2.7.0 fixed its recurring
+ * error patterns as general rules (94.2%).
  */
 export const UNSEEN_FRESH_7 = path.join(fixtures, 'unseen-2026-12-07-fresh.jsonl');
+
+/**
+ * An eighth fresh set (400 tools, 15 npm servers: Dokploy, Creem, QuickBooks, Shopify admin, Chatwork, draw.io,
+ * Codacy, Datadog, LaunchDarkly, NotebookLM, Teams, the iOS simulator, 1Password…), labelled blind while 2.7.0 was
+ * written and scored once with it: 92.3% three-way (369/400). Kept as scored.
+ */
+export const UNSEEN_FRESH_8 = path.join(fixtures, 'unseen-2026-12-08-fresh.jsonl');

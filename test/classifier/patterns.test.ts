@@ -877,3 +877,72 @@ describe('the sixth fresh set’s patterns (2.6.0)', () => {
     expect(categoryOf('chart_list')).toBe('read');
   });
 });
+
+describe('the seventh fresh set’s patterns (2.7.0)', () => {
+  it('reads the action of a Chinese or Japanese description from its verbs, wherever the first clause puts them', () => {
+    expect(categoryOf('maps_city', '根据城市名称查询指定城市的天气')).toBe('read');
+    expect(categoryOf('maps_convert', '将一个经纬度坐标转换为地址信息')).toBe('read');
+    expect(categoryOf('kb_entry', '创建一条新的知识库记录')).toBe('write');
+    expect(categoryOf('kb_entry', '删除指定的知识库记录')).toBe('destructive');
+    expect(categoryOf('sandbox', '在沙箱中执行任意代码')).toBe('execute');
+    expect(categoryOf('wiki_page', 'ページを削除します')).toBe('destructive');
+    expect(categoryOf('weather', '도시의 날씨를 조회합니다')).toBe('read');
+    expect(categoryOf('board_article', '게시글을 삭제합니다')).toBe('destructive');
+    // only the first sentence counts, and a negated verb is no action
+    expect(categoryOf('storage_info', '查询存储信息。可以删除旧文件')).toBe('read');
+    expect(categoryOf('storage_info', '不会删除任何文件，只返回存储桶列表')).not.toBe('destructive');
+    // a description with no Chinese verb stays without evidence
+    expect(categoryOf('maps_thing', '高德地图')).toBe('unknown');
+  });
+
+  it('a verbless name of plain data words (weather, distance, location, users) is a lookup', () => {
+    expect(categoryOf('maps_weather')).toBe('read');
+    expect(categoryOf('route_distance')).toBe('read');
+    expect(categoryOf('notion_users', 'Perform various user operations (list, get, get bot)')).toBe('read');
+    expect(categoryOf('maps_widget')).toBe('unknown');
+  });
+
+  it('reconnecting is the client’s own connection; cordon, drain and uncordon change a node; exercise is a noun first', () => {
+    expect(categoryOf('cluster_reconnect', 'Reconnect to the API server by recreating the clients.')).toBe('read');
+    expect(categoryOf('node_management', 'Manage nodes with cordon, drain, and uncordon operations')).toBe('write');
+    expect(categoryOf('drain_node')).toBe('write');
+    expect(categoryOf('search-exercise-templates', 'Read-only. Searches templates by title.')).toBe('read');
+    expect(categoryOf('exercise_option', 'Exercise an options contract.')).toBe('financial');
+  });
+
+  it('clearing a cart or basket empties a selection (write); clearing records deletes', () => {
+    expect(categoryOf('clear_basket', 'Clear the entire cart')).toBe('write');
+    expect(categoryOf('clear_cart')).toBe('write');
+    expect(categoryOf('clear_orders')).toBe('destructive');
+  });
+
+  it('applying a manifest and upgrading a chart deploy what they declare (execute); applying a label writes', () => {
+    expect(categoryOf('kubectl_apply', 'Apply a Kubernetes YAML manifest from a string or file')).toBe('execute');
+    expect(categoryOf('apply_manifest')).toBe('execute');
+    expect(categoryOf('upgrade_helm_chart', 'Upgrade an existing Helm chart release')).toBe('execute');
+    expect(categoryOf('apply_label', 'Apply a label to an issue')).toBe('write');
+    expect(categoryOf('upgrade_plan', 'Upgrade the subscription plan of a workspace')).not.toBe('execute');
+  });
+
+  it('a description’s second verb shares the first’s object: removing links is a relation', () => {
+    expect(categoryOf('manage_item_link', 'Add or remove links between work items')).toBe('write');
+    expect(categoryOf('manage_items', 'Add or remove work items')).toBe('destructive');
+  });
+
+  it('"recent runs" is a noun: listing them runs nothing', () => {
+    expect(categoryOf('list_pipeline_runs', 'List recent runs for a pipeline')).toBe('read');
+    expect(categoryOf('pipeline', 'Runs a pipeline with the given parameters')).toBe('execute');
+  });
+
+  it('a noun-like verb ending a name is a noun where the description starts with a read', () => {
+    expect(categoryOf('docs_index', 'Fetch the API documentation index, optionally filtered by section')).toBe('read');
+    expect(categoryOf('docs_index', 'Index the documentation for search')).toBe('write');
+    expect(categoryOf('cluster_status', 'Get the status of a cluster')).toBe('read');
+  });
+
+  it('a verb-like word after `cloud` is a product name (Cloud Run, Cloud Build)', () => {
+    expect(categoryOf('queryCloudRun', 'Query Cloud Run services')).toBe('read');
+    expect(categoryOf('cloud_run_deploy')).toBe('execute');
+    expect(categoryOf('run_job', 'Runs a job')).toBe('execute');
+  });
+});
