@@ -50,6 +50,8 @@ export async function benchSite(params: SiteParams, log: (line: string) => void)
       const loadAtStart = os.loadavg()[0];
       const build = await runMeasured(process.execPath, [CLI, 'build', '--out', outDir, '--json'], { env });
       if (build.exitCode !== 0) throw new Error(`toolrisk build exited with ${build.exitCode}:\n${build.output.slice(-4000)}`);
+      // The build's own phase log ("  server fingerprints: 0.4 s"), so a report shows where the time went.
+      for (const line of build.output.split('\n')) if (/^ {2}\S.*: \d+(\.\d+)? s$/.test(line)) log(`  ${line.trim()}`);
       return {
         stats: JSON.parse(build.stdout) as Record<string, number> & { mode: string },
         seconds: build.wallMs / 1000,

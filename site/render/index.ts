@@ -183,14 +183,15 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
           for (const url of Object.keys(old?.outputs ?? {})) {
             if (!(url in fresh.outputs)) remove(url);
           }
+          manifest.add(record);
         } else if (old && !segment.changed.has(id)) {
-          record = { ...old, catalogue: catalogue.fromPrevious(old.catalogue) };
+          record = old;
+          manifest.carry(record, catalogue.fromPrevious(old.catalogue), last.json(id));
         } else {
           // Re-rendered but skipped (its warning says why): it is not on the site, nor are its old files.
           for (const url of Object.keys(old?.outputs ?? {})) remove(url);
           continue;
         }
-        manifest.add(record);
         if (record.policy) policyServers.push(record.policy);
         servers.push(record.server);
         for (const t of record.tools) tools.push(t);

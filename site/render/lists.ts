@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CATEGORIES, FLAGS, SEVERITIES } from '../../classifier/types.ts';
 import { severityRank } from '../../classifier/index.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
@@ -156,20 +157,25 @@ export function* listPageJobs<T extends ToolRowModel | ServerRowModel>(
   for (const list of lists) {
     const chunks = pageBreaks(list.rows);
     const pages = chunks.length;
-    for (let page = 1; page <= pages; page++) {
+    const url = pageAnchors(chunks).map((anchor) => urls.page(list.base, anchor));
+    for (let i = 0; i < pages; i++) {
+      const first = i === 0;
       job.pages.push({
-        url: urls.page(list.base, page),
+        url: url[i],
         view: 'ListView',
         props: {
           title: list.title,
           description: list.description,
           intro: list.intro,
           base: list.base,
-          page,
-          pages,
-          total: page === 1 ? list.rows.length : null,
-          filters: filters(list.base, page === 1),
-          [kind]: chunks[page - 1],
+          pages: first ? pages : null,
+          last: first ? url[pages - 1] : null,
+          from: first ? null : rowName(chunks[i][0]),
+          previous: url[i - 1] ?? null,
+          next: url[i + 1] ?? null,
+          total: first ? list.rows.length : null,
+          filters: filters(list.base, first),
+          [kind]: chunks[i],
         },
       });
       if (job.pages.length >= pagesPerJob) {
@@ -179,6 +185,29 @@ export function* listPageJobs<T extends ToolRowModel | ServerRowModel>(
     }
   }
   if (job.pages.length > 0) yield job;
+}
+
+/**
+ * Each page's anchor, the last part of its URL: '' for the first page, else a hash of the row that ended the
+ * page before it. Numbered pages would all move when a page is added or removed before them; an anchor stays
+ * while that row ends a page. Two pages of one list never share an anchor (a repeat gets "-2", "-3", …).
+ */
+function pageAnchors(chunks: ReadonlyArray<ReadonlyArray<ToolRowModel | ServerRowModel>>): string[] {
+  const seen = new Map<string, number>();
+  return chunks.map((_, i) => {
+    if (i === 0) return '';
+    const hash = createHash('sha256')
+      .update(rowKey(chunks[i - 1].at(-1)!))
+      .digest();
+    const anchor = hash.readUIntBE(0, 6).toString(36).padStart(10, '0');
+    const n = (seen.get(anchor) ?? 0) + 1;
+    seen.set(anchor, n);
+    return n === 1 ? anchor : `${anchor}-${n}`;
+  });
+}
+
+function rowName(row: ToolRowModel | ServerRowModel): string {
+  return 'serverId' in row ? row.name : row.id;
 }
 
 function cmp(a: string, b: string): number {

@@ -12,14 +12,16 @@ import type { DocumentTerms, SearchDoc } from './search-index.ts';
  * - `build.json`: the format, the build key (options and a hash of the templates and renderer; when it differs
  *   the next build is a full one) and the hash of every file that is not one server's (lists, home, feed,
  *   sitemaps, search index, assets);
- * - `servers.jsonl`: one line per server in catalogue order, `<id as JSON>\t<fingerprint>\t<slug>\t<record as JSON>`:
- *   its fingerprint (see serverFingerprints), the hash of each of its files' inputs, and what the
- *   catalogue-wide files need from it (its list rows, search documents, where its lines are in catalogue.jsonl.gz).
- *   Only the ids, fingerprints and slugs are read up front; a record is parsed when its server is carried over.
+ * - `servers.jsonl`: one line per server in catalogue order,
+ *   `<id as JSON>\t<fingerprint>\t<slug>\t<offset>,<length>\t<record as JSON, but its catalogue place>`:
+ *   its fingerprint (see serverFingerprints), where its lines are in catalogue.jsonl.gz, the hash of each of its
+ *   files' inputs, and what the catalogue-wide files need from it (its list rows, search documents).
+ *   Only the ids, fingerprints, slugs and catalogue places are read up front; a record is parsed when its server
+ *   is carried over, and its JSON copied as it is into the next manifest (only its catalogue place moves).
  * `build.json` is removed before an incremental build writes anything and rewritten last, so a build that
  * fails halfway leaves no manifest and the next build is a full one.
  */
-export const MANIFEST_FORMAT = 1;
+export const MANIFEST_FORMAT = 2;
 
 export interface ServerRecord {
   id: string;
@@ -59,7 +61,7 @@ export class PreviousManifest {
   private constructor(
     readonly files: Record<string, string>,
     private readonly lines: Buffer,
-    private readonly index: Map<string, { fingerprint: string; slug: string; start: number; end: number }>,
+    private readonly index: Map<string, Entry>,
   ) {}
 
   static empty(): PreviousManifest {
@@ -73,17 +75,23 @@ export class PreviousManifest {
     const parsed = BuildFile.safeParse(JSON.parse(readFileSync(buildPath, 'utf8')));
     if (!parsed.success || parsed.data.key !== key) return null;
     const lines = readFileSync(path.join(dir, 'servers.jsonl'));
-    const index = new Map<string, { fingerprint: string; slug: string; start: number; end: number }>();
+    const index = new Map<string, Entry>();
     for (let start = 0; start < lines.length; ) {
       let end = lines.indexOf(10, start);
       if (end < 0) end = lines.length;
       const tab = lines.indexOf(9, start);
       const tab2 = lines.indexOf(9, tab + 1);
       const tab3 = lines.indexOf(9, tab2 + 1);
+      const tab4 = lines.indexOf(9, tab3 + 1);
+      const [offset, length] = lines
+        .toString('latin1', tab3 + 1, tab4)
+        .split(',')
+        .map(Number);
       index.set(JSON.parse(lines.toString('utf8', start, tab)) as string, {
         fingerprint: lines.toString('latin1', tab + 1, tab2),
         slug: lines.toString('latin1', tab2 + 1, tab3),
-        start: tab3 + 1,
+        catalogue: [offset, length],
+        start: tab4 + 1,
         end,
       });
       start = end + 1;
@@ -107,23 +115,63 @@ export class PreviousManifest {
 
   get(id: string): ServerRecord | undefined {
     const at = this.index.get(id);
-    return at && (JSON.parse(this.lines.toString('utf8', at.start, at.end)) as ServerRecord);
+    return at && { ...(JSON.parse(this.lines.toString('utf8', at.start, at.end)) as Omit<ServerRecord, 'catalogue'>), catalogue: at.catalogue };
+  }
+
+  /** The server's record as the last build wrote it, without its catalogue place (see ManifestWriter.carry). */
+  json(id: string): Buffer {
+    const at = this.index.get(id)!;
+    return this.lines.subarray(at.start, at.end);
   }
 }
+
+interface Entry {
+  fingerprint: string;
+  slug: string;
+  catalogue: [number, number];
+  /** Where its record's JSON is in servers.jsonl. */
+  start: number;
+  end: number;
+}
+
+const NEWLINE = Buffer.from('\n');
 
 /** Writes a new manifest line by line, into a folder the caller moves into place once the site is. */
 export class ManifestWriter {
   private readonly fd: number;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   constructor(private readonly dir: string) {
     this.fd = openSync(path.join(dir, 'servers.jsonl'), 'w');
   }
 
   add(record: ServerRecord): void {
-    writeSync(this.fd, `${JSON.stringify(record.id)}\t${record.fingerprint}\t${record.slug}\t${JSON.stringify(record)}\n`);
+    const { catalogue, ...rest } = record;
+    this.line(record, catalogue, JSON.stringify(rest));
+  }
+
+  /** A server carried over from the last build: its record's JSON as it was there, at its new catalogue place. */
+  carry(record: ServerRecord, catalogue: [number, number], json: Buffer): void {
+    this.line(record, catalogue, json);
+  }
+
+  private line(record: ServerRecord, catalogue: [number, number], json: string | Buffer): void {
+    const head = Buffer.from(`${JSON.stringify(record.id)}\t${record.fingerprint}\t${record.slug}\t${catalogue[0]},${catalogue[1]}\t`);
+    const body = typeof json === 'string' ? Buffer.from(json) : json;
+    this.pending.push(head, body, NEWLINE);
+    this.pendingBytes += head.length + body.length + 1;
+    if (this.pendingBytes >= 1 << 20) this.flush();
+  }
+
+  private flush(): void {
+    writeSync(this.fd, Buffer.concat(this.pending));
+    this.pending = [];
+    this.pendingBytes = 0;
   }
 
   finish(build: BuildFile): void {
+    this.flush();
     closeSync(this.fd);
     writeFileSync(path.join(this.dir, 'build.json'), JSON.stringify(build));
   }

@@ -11,8 +11,8 @@ export const urls = {
   /** The server's grade as an SVG badge, to embed in a README. */
   badge: (server: string) => `/badges/${server}.svg`,
   catalogue: '/data/catalogue.jsonl.gz',
-  /** A paginated list: page 1 is `base`, page n is `base` + `n/`. */
-  page: (base: string, page: number) => (page <= 1 ? base : `${base}${page}/`),
+  /** A paginated list: its first page is `base`, a later one `base` + an anchor that names it (see lists.ts). */
+  page: (base: string, anchor: string) => (anchor === '' ? base : `${base}${anchor}/`),
   toolsIndex: '/list/tools/',
   serversIndex: '/list/servers/',
   browse: '/browse/',

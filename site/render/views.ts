@@ -16,8 +16,14 @@ export interface ListViewProps {
   description: string;
   intro: string;
   base: string;
-  page: number;
-  pages: number;
+  /** Pages in the whole list, and the last one's URL: on the first page only (with the counts). */
+  pages: number | null;
+  last: string | null;
+  /** A later page's first row, for its title (null on the first page). */
+  from: string | null;
+  /** The neighbouring pages' URLs (null at either end). */
+  previous: string | null;
+  next: string | null;
   /** Rows in the whole list: on the first page only. */
   total: number | null;
   filters: FilterGroup[];

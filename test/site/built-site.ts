@@ -19,7 +19,7 @@ import {
   seedEdgeCases,
 } from './seed.ts';
 import { decodeEntities, findBrokenLinks } from './links.ts';
-import { badgeContrasts, catalogueRecords, colouredClasses, everyPageType, STYLESHEET } from './pages.ts';
+import { badgeContrasts, catalogueRecords, colouredClasses, everyPageType, nextListPage, STYLESHEET } from './pages.ts';
 import { renderPolicy } from '../../classifier/policy/index.ts';
 import { MAX_SIBLINGS } from '../../site/render/model.ts';
 import { GRADE_COLORS } from '../../site/render/badge.ts';
@@ -333,7 +333,7 @@ function builtSite(backend: TestBackend): void {
   it('fits a 390 px screen without horizontal scrolling on every page type', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
-    const pages = everyPageType((kind) => (kind === 'server' ? github() : createIssue()));
+    const pages = everyPageType((kind) => (kind === 'server' ? github() : kind === 'tool' ? createIssue() : nextListPage(siteDir, 'list/tools')));
     const widths: Record<string, number[]> = {};
     for (const [kind, url] of Object.entries(pages)) {
       await page.goto(`${baseUrl}${url.slice(1)}`);

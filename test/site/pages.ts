@@ -12,6 +12,14 @@ export function catalogueRecords(siteDir: string) {
     .map((line) => JSON.parse(line));
 }
 
+/** The URL a built list page's "Next" link points to (later pages are named by an anchor, not a number). */
+export function nextListPage(siteDir: string, list: string): string {
+  const html = readFileSync(path.join(siteDir, list, 'index.html'), 'utf8');
+  const next = html.match(/<a href="([^"]+)" rel="next">/);
+  if (!next) throw new Error(`${list} has no next page`);
+  return next[1];
+}
+
 /** One URL of every page type of the site (paths relative to the site root), given the URLs the build published. */
 export function everyPageType(urlOf: (key: string) => string): Record<string, string> {
   return {
@@ -19,7 +27,7 @@ export function everyPageType(urlOf: (key: string) => string): Record<string, st
     server: urlOf('server'),
     tool: urlOf('tool'),
     'tool list': '/list/tools/',
-    'tool list page 2': '/list/tools/2/',
+    'tool list page 2': urlOf('tool list page 2'),
     'server list': '/list/servers/',
     browse: '/browse/',
     'browse category': '/browse/category/destructive/',

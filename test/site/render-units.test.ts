@@ -10,7 +10,7 @@ import { installOptions, shellLine } from '../../site/render/install.ts';
 import { leanHtml } from '../../site/render/lean-html.ts';
 import { rebaseHtml } from '../../site/render/base-path.ts';
 import { runJob, type ServersResult } from '../../site/render/jobs.ts';
-import { MAX_PAGE, MIN_PAGE, pageBreaks } from '../../site/render/lists.ts';
+import { listPageJobs, MAX_PAGE, MIN_PAGE, pageBreaks } from '../../site/render/lists.ts';
 import type { ToolRowModel } from '../../site/render/model.ts';
 import { OutputWriter, type Renderer } from '../../site/render/render.ts';
 
@@ -223,5 +223,27 @@ describe('pageBreaks', () => {
       const after = pageBreaks(changed).map(key);
       expect(after.filter((page) => !before.has(page)).length).toBeLessThanOrEqual(3);
     }
+  });
+
+  it('rows that add a page change a few pages (their URLs included), not every later one: only the first counts them', () => {
+    const props = (list: ToolRowModel[]) => {
+      const jobs = [...listPageJobs('tools', [{ base: '/list/tools/', title: 'All', description: '', intro: '', rows: list }], () => [])];
+      return new Map(jobs.flatMap((j) => j.pages).map((p) => [p.url, JSON.stringify(p.props)]));
+    };
+    const before = props(rows);
+    // Rows added near the top until one of them ends a page of its own: the list then has one page more.
+    const added: ToolRowModel[] = [];
+    let after = before;
+    for (let i = 0; after.size === before.size; i++) {
+      added.push(row(100_000 + i));
+      after = props([...rows.slice(0, 300), ...added, ...rows.slice(300)]);
+    }
+    expect(after.size).toBe(before.size + 1);
+    expect(before.size).toBeGreaterThan(25);
+    const changed = [...after].filter(([url, p]) => before.get(url) !== p).map(([url]) => url);
+    // The first page (its counts), the pages the rows landed on, the new page and the one after it (its link back).
+    expect(changed).toContain('/list/tools/');
+    expect(changed.length).toBeLessThanOrEqual(5);
+    for (const url of after.keys()) expect(url).toMatch(/^\/list\/tools\/([0-9a-z]{10}(-\d+)?\/)?$/);
   });
 });
