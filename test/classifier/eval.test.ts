@@ -14,6 +14,7 @@ import {
   UNSEEN_FRESH_6,
   UNSEEN_FRESH_7,
   UNSEEN_FRESH_8,
+  UNSEEN_FRESH_9,
   UNSEEN_SERVICES,
   UNSEEN_SET,
 } from './paths.ts';
@@ -177,6 +178,18 @@ describe('the eighth fresh set (400 tools, 15 npm servers), scored once with 2.7
     expect(report.fiveWay.correct).toBeGreaterThanOrEqual(379);
     expect(report.threeWay.unknownRate).toBe(0); // 4 of 400 as scored
     expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0); // 1 as scored
+  });
+});
+
+describe('the ninth fresh set (331 tools, 15 npm servers), scored once with 2.8.0', () => {
+  it('keeps its first score: 95.8% three-way and five-way (317/331), unknown 0.6%, nothing dangerous read', async () => {
+    const report = await evaluateFile(UNSEEN_FRESH_9);
+    expect(report.count).toBe(331);
+    expect(report.servers.length).toBe(15);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(317);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(317);
+    expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.006); // 2 of 331
+    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0);
   });
 });
 
