@@ -97,99 +97,112 @@ describe('the fresh set crawled after the rule changes (31 tools, 5 npm servers)
   });
 });
 
-describe('the second fresh set (356 tools, 11 npm servers of mail, CRM, e-commerce, devops, search), scored once', () => {
-  it('scored 94.7% once (337/356); as a regression set now 98.9% three-way (352/356), 98.6% five-way, nothing dangerous read', async () => {
-    const report = await evaluateFile(UNSEEN_SERVICES);
-    expect(report.count).toBe(356);
-    expect(report.servers.length).toBe(11);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(352);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(351);
-    expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.003);
-    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0);
-  });
-});
+/**
+ * The fresh sets labelled blind and scored once, each with the classifier version of its day (`scored`: three-way
+ * correct once), then kept as regression sets: each floor is what the set must keep (raised where a later version
+ * fixed its patterns as general rules, never lowered).
+ */
+const FRESH_SETS = [
+  {
+    name: 'second',
+    file: UNSEEN_SERVICES,
+    count: 356,
+    servers: 11,
+    scored: '94.7% (337) with 2.1.0',
+    threeWay: 352,
+    fiveWay: 351,
+    unknownRate: 0.003,
+    dangerousAsRead: 0,
+  },
+  // `open-session` on a remote host, read as opening a session; see docs/classifier.md's disagreements
+  {
+    name: 'third',
+    file: UNSEEN_FRESH_3,
+    count: 707,
+    servers: 20,
+    scored: '90.2% (638) with 2.2.0',
+    threeWay: 677,
+    fiveWay: 676,
+    unknownRate: 0.003,
+    dangerousAsRead: 1,
+  },
+  {
+    name: 'fourth',
+    file: UNSEEN_FRESH_4,
+    count: 775,
+    servers: 15,
+    scored: '88.9% (689) with 2.3.0',
+    threeWay: 750,
+    fiveWay: 750,
+    unknownRate: 0.003,
+    dangerousAsRead: 0,
+  },
+  {
+    name: 'fifth',
+    file: UNSEEN_FRESH_5,
+    count: 715,
+    servers: 39,
+    scored: '89.5% (640) with 2.4.0',
+    threeWay: 669,
+    fiveWay: 666,
+    unknownRate: 0.0028,
+    dangerousAsRead: 4,
+  },
+  {
+    name: 'sixth',
+    file: UNSEEN_FRESH_6,
+    count: 337,
+    servers: 18,
+    scored: '91.1% (307) with 2.5.0',
+    threeWay: 333,
+    fiveWay: 333,
+    unknownRate: 0,
+    dangerousAsRead: 0,
+  },
+  {
+    name: 'seventh',
+    file: UNSEEN_FRESH_7,
+    count: 449,
+    servers: 34,
+    scored: '89.3% (401) with 2.6.0',
+    threeWay: 423,
+    fiveWay: 418,
+    unknownRate: 0,
+    dangerousAsRead: 0,
+  },
+  {
+    name: 'eighth',
+    file: UNSEEN_FRESH_8,
+    count: 400,
+    servers: 15,
+    scored: '92.3% (369) with 2.7.0',
+    threeWay: 381,
+    fiveWay: 379,
+    unknownRate: 0,
+    dangerousAsRead: 0,
+  },
+  {
+    name: 'ninth',
+    file: UNSEEN_FRESH_9,
+    count: 331,
+    servers: 15,
+    scored: '95.8% (317) with 2.8.0',
+    threeWay: 317,
+    fiveWay: 317,
+    unknownRate: 0.006,
+    dangerousAsRead: 0,
+  },
+];
 
-describe('the third fresh set (707 tools, 20 npm servers), scored once with 2.2.0', () => {
-  it('scored 90.2% once (638/707); as a regression set now 95.8% three-way (677/707), 95.6% five-way, one dangerous tool read', async () => {
-    const report = await evaluateFile(UNSEEN_FRESH_3);
-    expect(report.count).toBe(707);
-    expect(report.servers.length).toBe(20);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(677);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(676);
-    expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.003);
-    // `open-session` on a remote host, read as opening a session; see docs/classifier.md's disagreements
-    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBeLessThanOrEqual(1);
-  });
-});
-
-describe('the fourth fresh set (775 tools, 15 npm servers), scored once with 2.3.0', () => {
-  it('scored 88.9% once (689/775); as a regression set since 2.4.0: 96.8% three-way (750/775) since 2.6.0, 96.8% five-way, nothing dangerous read', async () => {
-    const report = await evaluateFile(UNSEEN_FRESH_4);
-    expect(report.count).toBe(775);
-    expect(report.servers.length).toBe(15);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(750);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(750);
-    expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.003);
-    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0);
-  });
-});
-
-describe('the fifth fresh set (715 tools, 39 npm servers), scored once with 2.4.0', () => {
-  it('scored 89.5% once (640/715); as a regression set since 2.5.0, with 2.7.0: 93.6% three-way (669/715), 93.2% five-way (666/715), unknown 0.3%', async () => {
-    const report = await evaluateFile(UNSEEN_FRESH_5);
-    expect(report.count).toBe(715);
-    expect(report.servers.length).toBe(39);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(669);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(666);
-    expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.0028); // 2 of 715 (6 as scored)
-  });
-});
-
-describe('the sixth fresh set (337 tools, 18 npm servers), scored once with 2.5.0', () => {
-  it('scored 91.1% once (307/337); as a regression set since 2.6.0: 98.8% three-way (333/337), 98.8% five-way, nothing unknown', async () => {
-    const report = await evaluateFile(UNSEEN_FRESH_6);
-    expect(report.count).toBe(337);
-    expect(report.servers.length).toBe(18);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(333);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(333);
-    expect(report.threeWay.unknownRate).toBe(0); // 5 of 337 as scored
-    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0); // 1 as scored
-  });
-});
-
-describe('the seventh fresh set (449 tools, 34 npm servers), scored once with 2.6.0', () => {
-  it('scored 89.3% once (401/449); as a regression set since 2.7.0: 94.2% three-way (423/449), 93.1% five-way (418/449), nothing unknown, nothing dangerous read', async () => {
-    const report = await evaluateFile(UNSEEN_FRESH_7);
-    expect(report.count).toBe(449);
-    expect(report.servers.length).toBe(34);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(423);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(418);
-    expect(report.threeWay.unknownRate).toBe(0); // 12 of 449 as scored
-    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0);
-  });
-});
-
-describe('the eighth fresh set (400 tools, 15 npm servers), scored once with 2.7.0', () => {
-  it('scored 92.3% once (369/400); as a regression set since 2.8.0: 95.3% three-way (381/400), 94.8% five-way (379/400), nothing unknown, nothing dangerous read', async () => {
-    const report = await evaluateFile(UNSEEN_FRESH_8);
-    expect(report.count).toBe(400);
-    expect(report.servers.length).toBe(15);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(381);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(379);
-    expect(report.threeWay.unknownRate).toBe(0); // 4 of 400 as scored
-    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0); // 1 as scored
-  });
-});
-
-describe('the ninth fresh set (331 tools, 15 npm servers), scored once with 2.8.0', () => {
-  it('keeps its first score: 95.8% three-way and five-way (317/331), unknown 0.6%, nothing dangerous read', async () => {
-    const report = await evaluateFile(UNSEEN_FRESH_9);
-    expect(report.count).toBe(331);
-    expect(report.servers.length).toBe(15);
-    expect(report.threeWay.correct).toBeGreaterThanOrEqual(317);
-    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(317);
-    expect(report.threeWay.unknownRate).toBeLessThanOrEqual(0.006); // 2 of 331
-    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBe(0);
+describe('the fresh sets, labelled blind and scored once, kept as regression sets', () => {
+  it.each(FRESH_SETS)('the $name set ($count tools, $servers npm servers), scored $scored, keeps ≥ $threeWay three-way', async (set) => {
+    const report = await evaluateFile(set.file);
+    expect(report.count).toBe(set.count);
+    expect(report.servers.length).toBe(set.servers);
+    expect(report.threeWay.correct).toBeGreaterThanOrEqual(set.threeWay);
+    expect(report.fiveWay.correct).toBeGreaterThanOrEqual(set.fiveWay);
+    expect(report.threeWay.unknownRate).toBeLessThanOrEqual(set.unknownRate);
+    expect(report.servers.reduce((n, s) => n + s.dangerousAsRead, 0)).toBeLessThanOrEqual(set.dangerousAsRead);
   });
 });
 
