@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { mapHtml } from '../../site/render/lean-html.ts';
 
 /** Every internal href/src of every HTML page of a built site that does not resolve to a file. */
 export function findBrokenLinks(siteDir: string): { checked: number; broken: Array<{ page: string; link: string }> } {
@@ -8,8 +9,9 @@ export function findBrokenLinks(siteDir: string): { checked: number; broken: Arr
   let checked = 0;
   for (const file of htmlFiles(siteDir)) {
     const html = readFileSync(file, 'utf8');
-    // Only inside tags: page text writes quotes as themselves, so a description may hold `src="/x.jpg"`.
-    const tags = html.replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1>/gi, '').match(/<[a-z][^>"]*(?:"[^"]*"[^>"]*)*>/gi) ?? [];
+    // Only inside tags (<script src> included): page text writes quotes as themselves, so a description may hold `src="/x.jpg"`.
+    const tags: string[] = [];
+    mapHtml(html, { tag: (tag) => (tags.push(tag), tag) });
     for (const match of tags.join('\n').matchAll(/\s(?:href|src)="([^"]*)"/g)) {
       const link = decodeEntities(match[1]);
       if (/^[a-z][a-z0-9+.-]*:/i.test(link) || link.startsWith('#') || link.startsWith('//')) continue;
