@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { getTableName, sql, type SQL, type Table } from 'drizzle-orm';
 import type { Orm } from '../connection.ts';
 import { definitionContent, type ToolDefinition } from '../hash.ts';
 import { serverTools, servers, toolChanges, toolDefinitions, type ChangeKind, type DefinitionField } from '../schema.ts';
@@ -120,40 +120,51 @@ function columnNames(columns: readonly Column[]): string {
 }
 
 /**
- * Inserts rows into `table` with one statement. On PostgreSQL by COPY: straight into the table, or through a
- * temporary staging table when `onConflictDoNothing` (COPY cannot skip rows). On PGlite, or when a row holds what
- * PostgreSQL refuses, as one unnested jsonb parameter, which then fails with PostgreSQL's own error before
- * anything is written. Rows are inserted in their order, or by `orderBy` (a column of the rows, inserted or not)
- * where a statement reads them back.
+ * Below this many rows a table's rows go as one jsonb parameter even on PostgreSQL: a COPY costs more round trips
+ * (and its CopyDone, written on its own, waits out the server's delayed ACK under Nagle: about 40 ms a COPY),
+ * which a small batch does not win back in per-row work.
+ */
+export const COPY_MIN_ROWS = 500;
+
+/**
+ * Inserts rows into `table`, in their order, with one statement. On PostgreSQL, from COPY_MIN_ROWS rows, by COPY:
+ * straight into the table, or, with `skipExisting`, through a temporary staging table read back in its `orderBy`
+ * order (COPY cannot skip rows that conflict). On PGlite, for fewer rows, or when a row holds what PostgreSQL
+ * refuses, as one unnested jsonb parameter (which then fails with PostgreSQL's own error before anything is
+ * written), in the order of `ordinal`, a column of the rows that is not inserted.
  */
 async function insertRows(
   tx: Tx,
-  table: string,
+  into: Table,
   columns: readonly Column[],
   rows: readonly Row[],
-  options: { onConflictDoNothing?: boolean; orderBy?: Column } = {},
+  options: { skipExisting?: { orderBy: Column }; ordinal?: Column } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
-  const { onConflictDoNothing = false, orderBy } = options;
+  const table = getTableName(into);
+  const { skipExisting, ordinal } = options;
   const names = sql.raw(columnNames(columns));
-  const read = orderBy && !columns.some((c) => c.name === orderBy.name) ? [...columns, orderBy] : columns;
-  const tail = sql.raw(`${orderBy ? ` order by ${orderBy.name}` : ''}${onConflictDoNothing ? ' on conflict do nothing' : ''}`);
-  const connection = copyConnection(tx);
-  const chunks = connection && copyChunks(rows, onConflictDoNothing ? read : columns);
+  const conflict = sql.raw(skipExisting ? ' on conflict do nothing' : '');
+  const connection = rows.length >= COPY_MIN_ROWS ? copyConnection(tx) : null;
+  const chunks = connection && copyChunks(rows, columns);
   if (connection && chunks) {
-    if (!onConflictDoNothing) return copyInto(connection, table, columns, chunks);
+    if (!skipExisting) return copyInto(connection, table, columns, chunks);
     const staging = `staging_${table}`;
-    await tx.execute(sql.raw(`create temporary table if not exists ${staging} (${columnDefinitions(read)}) on commit delete rows`));
+    await tx.execute(sql.raw(`create temporary table if not exists ${staging} (${columnDefinitions(columns)}) on commit delete rows`));
     // Long values are compressed once, on their way into the staging table: with lz4 where the server has it
     // (several times cheaper than the default pglz; reading either is transparent).
     await tx.execute(
       sql`select set_config('default_toast_compression', 'lz4', true) from pg_settings where name = 'default_toast_compression' and 'lz4' = any(enumvals)`,
     );
-    await copyInto(connection, staging, read, chunks);
-    await tx.execute(sql`insert into ${sql.raw(table)} (${names}) select ${names} from ${sql.raw(staging)}${tail}`);
+    await copyInto(connection, staging, columns, chunks);
+    await tx.execute(
+      sql`insert into ${sql.raw(table)} (${names}) select ${names} from ${sql.raw(staging)} order by ${sql.raw(skipExisting.orderBy.name)}${conflict}`,
+    );
     return;
   }
-  await tx.execute(sql`insert into ${sql.raw(table)} (${names}) select ${names} from ${recordset(rows, read)}${tail}`);
+  const read = ordinal ? [...columns, ordinal] : columns;
+  const order = sql.raw(ordinal ? ` order by ${ordinal.name}` : '');
+  await tx.execute(sql`insert into ${sql.raw(table)} (${names}) select ${names} from ${recordset(rows, read)}${order}${conflict}`);
 }
 
 function text(value: string | null | undefined): string | null {
@@ -184,7 +195,7 @@ async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]):
     }
   }
   const sorted = [...rows.keys()].sort().map((hash) => rows.get(hash)!);
-  await insertRows(tx, 'tool_definitions', DEFINITION_COLUMNS, sorted, { onConflictDoNothing: true, orderBy: DEFINITION_COLUMNS[0] });
+  await insertRows(tx, toolDefinitions, DEFINITION_COLUMNS, sorted, { skipExisting: { orderBy: DEFINITION_COLUMNS[0] } });
 }
 
 const DEFINITION_COLUMNS = columns(
@@ -205,7 +216,7 @@ function columns(definitions: string): Column[] {
 async function insertServerTools(tx: Tx, rows: readonly ServerToolRow[]): Promise<void> {
   await insertRows(
     tx,
-    'server_tools',
+    serverTools,
     SERVER_TOOL_COLUMNS,
     rows.map((r) => ({ server_id: r.serverId, name: text(r.name), hash: r.hash, position: r.position, since: r.since })),
   );
@@ -223,7 +234,7 @@ async function insertChanges(tx: Tx, rows: readonly ChangeRow[]): Promise<void> 
     fields: r.fields,
     detected_at: r.detectedAt,
   }));
-  await insertRows(tx, 'tool_changes', CHANGE_COLUMNS, records, { orderBy: ORD });
+  await insertRows(tx, toolChanges, CHANGE_COLUMNS, records, { ordinal: ORD });
 }
 
 /** The stored content of every definition a listed tool replaces, by hash. */

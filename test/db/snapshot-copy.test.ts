@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, serverToolSet, storeSnapshots, toolDefinitions, upsertServers, type Database, type ListedTool } from '../../db/index.ts';
+import { COPY_MIN_ROWS, openDatabase, serverToolSet, storeSnapshots, toolDefinitions, upsertServers, type Database, type ListedTool } from '../../db/index.ts';
 import { copyChunks, copyConnection, copyInto, type Column } from '../../db/queries/copy.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 
@@ -102,14 +102,19 @@ describe.each(testBackends().filter((b) => b.name === 'postgres'))('COPY on Post
     expect(await serverToolSet(single.orm, 'c')).toHaveLength(500);
   });
 
-  it('compresses long values with lz4 where the server has it', async () => {
+  it('compresses long values with lz4 where the server has it, in a batch large enough for COPY', async () => {
     const [{ lz4 }] = (await single.orm.execute(
       sql`select 'lz4' = any(enumvals) as lz4 from pg_settings where name = 'default_toast_compression'`,
     )) as unknown as Array<{ lz4: boolean }>;
-    await storeSnapshots(single.orm, [{ serverId: 'a', tools: [{ name: 'long', description: 'words and more words '.repeat(500) }], at }]);
-    const [{ method }] = (await single.orm.execute(sql`select pg_column_compression(description) as method from tool_definitions`)) as unknown as Array<{
-      method: string;
-    }>;
-    expect(method).toBe(lz4 ? 'lz4' : 'pglz');
+    const long = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `long_${i}`, description: `words and more words ${i} `.repeat(200) }));
+    await storeSnapshots(single.orm, [{ serverId: 'a', tools: long(COPY_MIN_ROWS), at }]);
+    await storeSnapshots(single.orm, [{ serverId: 'b', tools: long(COPY_MIN_ROWS - 1).map((t) => ({ ...t, name: `short_batch_${t.name}` })), at }]);
+    const methods = await single.orm.execute(
+      sql`select name like 'short_batch_%' as small, pg_column_compression(description) as method, count(*)::int as n from tool_definitions group by 1, 2 order by 1`,
+    );
+    expect(methods).toEqual([
+      { small: false, method: lz4 ? 'lz4' : 'pglz', n: COPY_MIN_ROWS },
+      { small: true, method: 'pglz', n: COPY_MIN_ROWS - 1 },
+    ]);
   });
 });
