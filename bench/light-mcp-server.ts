@@ -49,7 +49,7 @@ export function handleLightRequest(req: IncomingMessage, res: ServerResponse, se
       (body) => post(req, res, body, server, sessions),
       () => jsonError(res, 400, -32700, 'Parse error'),
     );
-  if (req.method === 'GET') return get(req, res, sessions);
+  if (req.method === 'GET') return void get(req, res, sessions);
   if (req.method === 'DELETE') {
     const session = sessionOf(req, res, sessions);
     if (!session) return;
@@ -63,26 +63,26 @@ export function handleLightRequest(req: IncomingMessage, res: ServerResponse, se
 function post(req: IncomingMessage, res: ServerResponse, body: string | undefined, server: LightServer, sessions: LightSessions): void {
   const accept = req.headers.accept ?? '';
   if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
-    return jsonError(res, 406, -32000, 'Not Acceptable: Client must accept both application/json and text/event-stream');
+    return void jsonError(res, 406, -32000, 'Not Acceptable: Client must accept both application/json and text/event-stream');
   }
   if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
-    return jsonError(res, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
+    return void jsonError(res, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
   }
-  if (body === undefined) return jsonError(res, 413, -32000, 'Payload Too Large');
+  if (body === undefined) return void jsonError(res, 413, -32000, 'Payload Too Large');
   let messages: Message[];
   try {
     const parsed = JSON.parse(body) as Message | Message[];
     messages = Array.isArray(parsed) ? parsed : [parsed];
     if (messages.some((m) => typeof m !== 'object' || m === null || m.jsonrpc !== '2.0')) throw new Error('not JSON-RPC');
   } catch {
-    return jsonError(res, 400, -32700, 'Parse error: Invalid JSON-RPC message');
+    return void jsonError(res, 400, -32700, 'Parse error: Invalid JSON-RPC message');
   }
   const requests = messages.filter((m) => m.method !== undefined && m.id !== undefined);
   const initialize = requests.find((m) => m.method === 'initialize');
   let sessionId: string;
   let session: Session | undefined;
   if (initialize) {
-    if (messages.length > 1) return jsonError(res, 400, -32600, 'Invalid Request: Only one initialization request is allowed');
+    if (messages.length > 1) return void jsonError(res, 400, -32600, 'Invalid Request: Only one initialization request is allowed');
     sessionId = randomUUID();
     session = { server };
     sessions.set(sessionId, session);
@@ -114,10 +114,11 @@ function answer(request: Message, session: Session): string {
 }
 
 function get(req: IncomingMessage, res: ServerResponse, sessions: LightSessions): void {
-  if (!(req.headers.accept ?? '').includes('text/event-stream')) return jsonError(res, 406, -32000, 'Not Acceptable: Client must accept text/event-stream');
+  if (!(req.headers.accept ?? '').includes('text/event-stream'))
+    return void jsonError(res, 406, -32000, 'Not Acceptable: Client must accept text/event-stream');
   const session = sessionOf(req, res, sessions);
   if (!session) return;
-  if (session.standalone) return jsonError(res, 409, -32000, 'Conflict: Only one SSE stream is allowed per session');
+  if (session.standalone) return void jsonError(res, 409, -32000, 'Conflict: Only one SSE stream is allowed per session');
   session.standalone = res;
   res.writeHead(200, { ...SSE_HEADERS, 'mcp-session-id': req.headers['mcp-session-id'] as string });
   res.flushHeaders();
