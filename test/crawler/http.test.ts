@@ -33,6 +33,15 @@ describe('crawling servers over HTTP on 127.0.0.1', () => {
     expect(result.details.fallback).toBeUndefined();
   });
 
+  it('does not open the optional standalone SSE stream: POSTs only, the listing unchanged', async () => {
+    streamable.requests.length = 0;
+    const result = await crawlTarget(remote(streamable.url, 'streamable-http'), LOOPBACK_ONLY);
+    expect(result.outcome).toBe('ok');
+    expect(result.tools!.map((t) => t.name)).toEqual(['list_notes', 'add_note', 'delete_note']);
+    // initialize, the initialized notification, tools/list; the SDK alone would also GET the endpoint.
+    expect(streamable.requests.map((r) => r.split(' ')[0])).toEqual(['POST', 'POST', 'POST']);
+  });
+
   it('falls back to the legacy SSE transport with auto', async () => {
     sse.requests.length = 0;
     const result = await crawlTarget(remote(sse.url, 'auto'), LOOPBACK_ONLY);
