@@ -42,6 +42,11 @@ describe('crawling servers over HTTP on 127.0.0.1', () => {
     expect(streamable.requests.map((r) => r.split(' ')[0])).toEqual(['POST', 'POST', 'POST']);
   });
 
+  it("closes the attempt's connections when it ends, not when they time out", async () => {
+    expect((await crawlTarget(remote(streamable.url, 'streamable-http'), LOOPBACK_ONLY)).outcome).toBe('ok');
+    await expect.poll(() => streamable.openConnections(), { timeout: 1_000 }).toBe(0);
+  });
+
   it('falls back to the legacy SSE transport with auto', async () => {
     sse.requests.length = 0;
     const result = await crawlTarget(remote(sse.url, 'auto'), LOOPBACK_ONLY);
