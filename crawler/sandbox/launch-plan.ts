@@ -107,7 +107,7 @@ export async function planLaunch(
   const argv =
     isolation === 'bwrap'
       ? [
-          ...dieWithCrawler(),
+          ...dieWithCrawler(launch.env),
           findOnPath('bwrap')!,
           ...bwrapArgs({ sandboxDir: dir.root, binds: binds!, allowNetwork: launch.allowNetwork ?? false, cwd }),
           '--',
@@ -115,7 +115,7 @@ export async function planLaunch(
           launch.command,
           ...launch.args,
         ]
-      : [...dieWithCrawler(), ...limited, launch.command, ...launch.args];
+      : [...dieWithCrawler(launch.env), ...limited, launch.command, ...launch.args];
 
   return { isolation, argv, cwd };
 }
@@ -124,18 +124,21 @@ export async function planLaunch(
  * The outermost process gets SIGKILL when the crawler dies, even by SIGKILL (setpriv, util-linux). bwrap's
  * own --die-with-parent only ties the sandbox to bwrap, not bwrap to the crawler.
  */
-function dieWithCrawler(): string[] {
+function dieWithCrawler(env: Record<string, string>): string[] {
   const setpriv = findOnPath('setpriv', sandboxPath());
-  return setpriv ? [setpriv, '--pdeathsig', 'KILL', '--', ...unlessOrphaned(process.pid)] : [];
+  return setpriv ? [setpriv, '--pdeathsig', 'KILL', '--', ...unlessOrphaned(process.pid, env.PWD)] : [];
 }
 
 /**
  * A crawler that dies between the fork and setpriv's prctl sends no signal: its child is already an orphan when
  * the death signal is set. A shell started after the prctl checks that its parent is still `parentPid` and only
- * then execs the rest of the command line, so the server never starts without a crawler to kill it.
+ * then execs the rest of the command line, so the server never starts without a crawler to kill it. The shell
+ * sets PWD to its working folder, so it puts back the PWD of the server's environment, or none.
  */
-export function unlessOrphaned(parentPid: number): string[] {
-  return ['/bin/sh', '-c', 'if [ "$PPID" != "$0" ]; then exit 137; fi; exec "$@"', String(parentPid)];
+export function unlessOrphaned(parentPid: number, pwd: string | undefined): string[] {
+  const restorePwd = pwd === undefined ? 'unset PWD' : 'export PWD="$1"; shift';
+  const script = `if [ "$PPID" != "$0" ]; then exit 137; fi; ${restorePwd}; exec "$@"`;
+  return ['/bin/sh', '-c', script, String(parentPid), ...(pwd === undefined ? [] : [pwd])];
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -222,17 +222,21 @@ describe.skipIf(process.getuid?.() !== 0)('as an ordinary user', () => {
 });
 
 describe('a server whose crawler died before the parent-death signal was set', () => {
-  const run = (parentPid: number) =>
-    promisify(execFile)(unlessOrphaned(parentPid)[0], [...unlessOrphaned(parentPid).slice(1), '/bin/echo', 'started'], { timeout: 10_000 }).then(
+  const run = (parentPid: number, env: Record<string, string> = {}) => {
+    const [shell, ...args] = unlessOrphaned(parentPid, env.PWD);
+    return promisify(execFile)(shell, [...args, '/usr/bin/env'], { timeout: 10_000, env }).then(
       ({ stdout }) => ({ code: 0, stdout }),
       (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
     );
+  };
 
   it('starts the server while its crawler lives', async () => {
-    expect(await run(process.pid)).toEqual({ code: 0, stdout: 'started\n' });
+    expect(await run(process.pid, { A: '1' })).toEqual({ code: 0, stdout: 'A=1\n' });
+    // The check's shell adds nothing to the server's environment, and keeps what it was given.
+    expect(await run(process.pid, { PWD: '/somewhere' })).toEqual({ code: 0, stdout: 'PWD=/somewhere\n' });
   });
 
   it('does not start it once the crawler is gone (the parent is someone else)', async () => {
-    expect(await run(process.ppid)).toEqual({ code: 137, stdout: '' });
+    expect(await run(process.ppid, { A: '1' })).toEqual({ code: 137, stdout: '' });
   });
 });
