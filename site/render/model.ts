@@ -161,7 +161,7 @@ function toolPage({ tool, slug, classification, server, history, siteUrl, jsonCu
     annotations: annotationRows(d.annotations, classification),
     schema: schemaTable(d.inputSchema),
     jsonCut,
-    policyInput: JSON.stringify({ tool: policyInput, file: slug }),
+    policyInput: JSON.stringify(policyInput),
     attackPatterns: attackPatterns(classification.category, classification.flags),
     history,
   };
@@ -198,7 +198,10 @@ function countBy<T>(items: readonly T[], key: (item: T) => string, keys: readonl
   return keys.filter((k) => counts.has(k)).map((k) => ({ key: k, count: counts.get(k)! }));
 }
 
-/** Declared MCP hints next to what our classification implies. */
+/**
+ * Each MCP hint the server declares, next to what our classification implies. Hints it does not declare are left
+ * out: what we imply for them follows from the category and flags the page shows, and there is nothing to compare.
+ */
 function annotationRows(declared: Record<string, unknown> | null, c: Classification): AnnotationRow[] {
   const implied: Record<(typeof HINTS)[number], string> = {
     readOnlyHint: String(c.category === 'read'),
@@ -206,11 +209,11 @@ function annotationRows(declared: Record<string, unknown> | null, c: Classificat
     idempotentHint: '—',
     openWorldHint: String(c.flags.includes('untrusted_content') || c.flags.includes('external_comm')),
   };
-  return HINTS.map((hint) => {
+  return HINTS.filter((hint) => declared && hint in declared).map((hint) => {
     const conflict = c.annotationConflicts.find((x) => x.annotation === hint);
     return {
       hint,
-      declared: declared && hint in declared ? JSON.stringify(declared[hint]) : 'not declared',
+      declared: JSON.stringify(declared![hint]),
       ours: implied[hint],
       conflict: conflict ? conflict.message : null,
     };

@@ -6,10 +6,10 @@ import { policyTool, type ServerBundle, type ToolPageModel } from './model.ts';
 const FORMATS = Object.keys(POLICY_FORMATS) as PolicyFormat[];
 
 /**
- * The open-data records of one server: its lines in catalogue.jsonl.gz (`server` and `tools`) and its JSON file
- * (`server` and `jsonTools`). A tool's line in the catalogue carries its policies as text (the site has no file
- * per tool); its JSON file leaves them out, since they are derived from the classification beside them (and the
- * server's own policy files cover its tools). URLs are under the site's base path.
+ * The open-data records of one server: its lines in catalogue.jsonl.gz (`server` and `tools`, each line standing
+ * alone) and its JSON file (`json`). A tool's catalogue line carries its policies as text (the site has no file per
+ * tool); the JSON file leaves them out, as they are derived from the classification beside them (and the server's
+ * own policy files cover its tools). URLs are under the site's base path.
  */
 export function openDataRecords(entry: CatalogueServer, bundle: ServerBundle, base = '/') {
   const s = entry.server;
@@ -36,9 +36,15 @@ export function openDataRecords(entry: CatalogueServer, bundle: ServerBundle, ba
     policies: Object.fromEntries(bundle.server.policies.map((p) => [p.format, rebaseUrl(p.href, base)])),
   };
   const defs = new Map(entry.tools.map((t) => [t.name, t.definition]));
-  const jsonTools = bundle.tools.map((tool) => toolRecord(tool, defs.get(tool.name)!, base));
-  const tools = jsonTools.map((record, i) => ({ ...record, policies: toolPolicies(bundle.tools[i]) }));
-  return { server, tools, jsonTools };
+  const tools = bundle.tools.map((tool) => ({ ...toolRecord(tool, defs.get(tool.name)!, base), policies: toolPolicies(tool) }));
+  // In the server's JSON a tool sits in its server's `tools`: its type, server and the classifier version (the same
+  // for every tool of a build; given once, on the server) would repeat on every tool.
+  const json = {
+    ...server,
+    classifierVersion: tools[0]?.classifierVersion ?? null,
+    tools: tools.map(({ type, server, classifierVersion, policies, ...rest }) => rest),
+  };
+  return { server, tools, json };
 }
 
 function toolPolicies(tool: ToolPageModel) {

@@ -150,7 +150,12 @@ function builtSite(backend: TestBackend): void {
       await expectNotPwned(page);
     }
     expect(await page.locator('pre.desc').first().textContent()).toContain('<svg onload=alert(1)>');
+    // Only the annotations the server declares are listed, against what the classification implies.
+    expect(await page.locator('table.ann').count()).toBe(0);
+    await expect(page.locator('main').textContent()).resolves.toContain('The server declares no annotations.');
     await page.goto(toolUrl('delete_everything'));
+    expect(await page.locator('table.ann tbody tr td:first-child').allTextContents()).toEqual(['readOnlyHint', 'destructiveHint']);
+    expect(await page.locator('table.ann tr.conflict td:first-child').allTextContents()).toEqual(['readOnlyHint']);
     expect(await page.locator('main').textContent()).toContain('[click me](javascript:window.__pwned=4)');
     expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
     expect(await page.locator('main img, main script, main svg:not(.chart)').count()).toBe(0);
@@ -199,16 +204,20 @@ function builtSite(backend: TestBackend): void {
       const page = readFileSync(path.join(siteDir, tool.url, 'index.html'), 'utf8');
       const input = /<div id="policies" data-policy="([^"]*)"/.exec(page)?.[1];
       const embedded = JSON.parse(decodeEntities(input!));
-      expect(embedded.tool.name).toBe(tool.name);
-      expect(renderPolicy([embedded.tool], 'policylayer')).toBe(tool.policies.policylayer.text);
-      expect(renderPolicy([embedded.tool], 'intercept')).toBe(tool.policies.intercept.text);
+      expect(embedded.name).toBe(tool.name);
+      expect(renderPolicy([embedded], 'policylayer')).toBe(tool.policies.policylayer.text);
+      expect(renderPolicy([embedded], 'intercept')).toBe(tool.policies.intercept.text);
     }
-    // A server's JSON is its catalogue lines but the per-tool policy texts (they follow from the classification).
+    // A server's JSON is its catalogue lines but what repeats there: per tool its policy texts (they follow from the
+    // classification), type, server and classifier version (given once, on the server).
     for (const server of servers) {
       const json = JSON.parse(readFileSync(path.join(siteDir, 'data', 'servers', `${server.url.split('/')[2]}.json`), 'utf8'));
-      const { tools: jsonTools, ...jsonServer } = json;
+      const { tools: jsonTools, classifierVersion, ...jsonServer } = json;
       expect(jsonServer).toEqual(server);
-      expect(jsonTools).toEqual(tools.filter((t) => t.server === server.id).map(({ policies, ...rest }) => rest));
+      const lines = tools.filter((t) => t.server === server.id);
+      expect(classifierVersion).toBe(lines[0]?.classifierVersion ?? null);
+      for (const line of lines) expect(line.classifierVersion).toBe(classifierVersion);
+      expect(jsonTools).toEqual(lines.map(({ policies, type, server: _, classifierVersion: __, ...rest }) => rest));
     }
   });
 
@@ -241,7 +250,7 @@ function builtSite(backend: TestBackend): void {
     const record = catalogueRecords(siteDir).find((r) => r.type === 'tool' && r.server === PACKAGED_SERVER && r.name === 'create_issue');
     const { category, severity } = record!.classification;
     expect(await page.locator('.verdict strong').textContent()).toBe(`${category[0].toUpperCase()}${category.slice(1)} tool, ${severity} risk.`);
-    await expect(page.locator('main').textContent()).resolves.toContain('loaded on its own, it denies the server’s other tools');
+    await expect(page.locator('#policy + p').textContent()).resolves.toContain('loaded on its own, it denies the server’s other tools');
     // Nothing on a tool page depends on the server's other tools: they are on the server page, one link away.
     const main = (await page.locator('main').textContent())!;
     for (const other of catalogueRecords(siteDir).filter((r) => r.type === 'tool' && r.server === PACKAGED_SERVER && r.name !== 'create_issue'))
@@ -257,6 +266,23 @@ function builtSite(backend: TestBackend): void {
     await page.screenshot({ path: path.join(SCREENSHOTS, `tool-verdict-${backend.name}.png`) });
     await page.locator('main a', { hasText: `All tools of ${PACKAGED_SERVER}` }).click();
     await page.waitForURL(`${baseUrl}${github().slice(1)}`);
+    expect(problems).toEqual([]);
+  });
+
+  it('a category’s or a severity’s list leaves out the column its rows all share', async () => {
+    const { page, problems } = await openPage();
+    const headings = () => page.locator('table.tools thead th').allTextContents();
+    await page.goto(`${baseUrl}list/tools/`);
+    expect(await headings()).toEqual(['Tool', 'Server', 'Category', 'Severity', 'Flags']);
+    await page.goto(`${baseUrl}browse/category/destructive/`);
+    expect(await headings()).toEqual(['Tool', 'Server', 'Severity', 'Flags']);
+    expect(await page.locator('table.tools tbody tr').first().locator('td').count()).toBe(4);
+    await page.goto(`${baseUrl}browse/severity/critical/`);
+    expect(await headings()).toEqual(['Tool', 'Server', 'Category', 'Flags']);
+    // Sorting by a column still sorts by that column (the script finds it by its index).
+    await page.locator('table.tools th', { hasText: 'Category' }).locator('button').click();
+    const categories = await page.locator('table.tools tbody tr td:nth-child(3)').allTextContents();
+    expect(categories).toEqual([...categories].sort());
     expect(problems).toEqual([]);
   });
 
