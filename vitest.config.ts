@@ -44,8 +44,7 @@ const LIFECYCLE = [
 const LONGEST = [
   ...LIFECYCLE,
   'test/pipeline/schedule-cli.test.ts',
-  'test/site/site-pglite.test.ts',
-  'test/site/site-postgres.test.ts',
+  'test/site/site.test.ts',
   'test/pipeline/distributed.test.ts',
   'test/pipeline/run.test.ts',
   'test/classifier/config-policy-page.test.ts',

@@ -126,7 +126,16 @@ export async function planLaunch(
  */
 function dieWithCrawler(): string[] {
   const setpriv = findOnPath('setpriv', sandboxPath());
-  return setpriv ? [setpriv, '--pdeathsig', 'KILL', '--'] : [];
+  return setpriv ? [setpriv, '--pdeathsig', 'KILL', '--', ...unlessOrphaned(process.pid)] : [];
+}
+
+/**
+ * A crawler that dies between the fork and setpriv's prctl sends no signal: its child is already an orphan when
+ * the death signal is set. A shell started after the prctl checks that its parent is still `parentPid` and only
+ * then execs the rest of the command line, so the server never starts without a crawler to kill it.
+ */
+export function unlessOrphaned(parentPid: number): string[] {
+  return ['/bin/sh', '-c', 'if [ "$PPID" != "$0" ]; then exit 137; fi; exec "$@"', String(parentPid)];
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

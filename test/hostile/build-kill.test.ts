@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, spawnCli } from '../helpers/cli.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 import { type Exited, runProcess } from '../helpers/processes.ts';
 import { seededInt, seededRandom } from '../helpers/seeded.ts';
+import { siteDifferences } from '../helpers/site-files.ts';
 import { FIXTURES, processesMarked, RUN_MARK } from './cases.ts';
 
 /** Each seed draws where `build` is killed: after so many of its progress lines, then so many milliseconds. */
@@ -30,17 +31,6 @@ function killedBuild(out: string, env: Record<string, string>, killAfterLines: n
     env,
     signal: { signal: 'SIGKILL', afterLines: killAfterLines, delayMs },
   });
-}
-
-/** Every file of a site folder, by path, with its contents. */
-function siteFiles(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    files.set(relative(dir, path), readFileSync(path).toString('base64'));
-  }
-  return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 describe.each(testBackends())('a build killed with SIGKILL, then the next build, on $name', (backend) => {
@@ -93,10 +83,7 @@ describe.each(testBackends())('a build killed with SIGKILL, then the next build,
       await cli(['build', '--out', site, '--workers', '1']);
       const clean = join(folder, `clean-${seed}`);
       await cli(['build', '--out', clean, '--workers', '1', '--full']);
-      const after = siteFiles(site);
-      const expected = siteFiles(clean);
-      expect([...after.keys()]).toEqual([...expected.keys()]);
-      for (const [path, contents] of expected) expect(after.get(path), path).toBe(contents);
+      expect(siteDifferences(site, clean)).toEqual([]);
     },
     240_000,
   );

@@ -9,6 +9,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchSandboxed, livingProcesses, MessageTooLargeError, type SandboxLimits, type SandboxOptions } from '../../crawler/sandbox/index.ts';
 import { probeBwrap } from '../../crawler/sandbox/command.ts';
+import { unlessOrphaned } from '../../crawler/sandbox/launch-plan.ts';
 import { processesMarked } from './cases.ts';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/hostile');
@@ -217,5 +218,21 @@ describe.skipIf(process.getuid?.() !== 0)('as an ordinary user', () => {
     expect(report.uid).toBe(65534);
     if (bwrapWorks) expect(report.auto).toEqual(expected('bwrap', /^100$/));
     expect(report.none).toEqual(expected('none', /^(?!100$)/));
+  });
+});
+
+describe('a server whose crawler died before the parent-death signal was set', () => {
+  const run = (parentPid: number) =>
+    promisify(execFile)(unlessOrphaned(parentPid)[0], [...unlessOrphaned(parentPid).slice(1), '/bin/echo', 'started'], { timeout: 10_000 }).then(
+      ({ stdout }) => ({ code: 0, stdout }),
+      (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+    );
+
+  it('starts the server while its crawler lives', async () => {
+    expect(await run(process.pid)).toEqual({ code: 0, stdout: 'started\n' });
+  });
+
+  it('does not start it once the crawler is gone (the parent is someone else)', async () => {
+    expect(await run(process.ppid)).toEqual({ code: 137, stdout: '' });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
@@ -11,28 +11,8 @@ import { classifications, servers } from '../../db/index.ts';
 import { classifyCatalogue } from '../../pipeline/classify.ts';
 import { buildSite, type BuildOptions } from '../../site/render/index.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
+import { siteDifferences } from '../helpers/site-files.ts';
 import { catalogueRecords } from './pages.ts';
-
-/** Every file under a folder, relative path → content. */
-function tree(dir: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) {
-      const full = path.join(entry.parentPath, entry.name);
-      files.set(path.relative(dir, full), readFileSync(full));
-    }
-  }
-  return files;
-}
-
-/** The paths whose content differs between two folders (or that only one has). */
-function differences(a: string, b: string): string[] {
-  const [left, right] = [tree(a), tree(b)];
-  const out: string[] = [];
-  for (const [file, content] of left) if (!right.get(file)?.equals(content)) out.push(file);
-  for (const file of right.keys()) if (!left.has(file)) out.push(file);
-  return out.sort();
-}
 
 /** Sets every file under a folder to the epoch, so a file with a later mtime afterwards was written since. */
 function ageFiles(dir: string): void {
@@ -113,7 +93,7 @@ describe.each(testBackends())('incremental site build ($name)', (backend) => {
     expect(incremental.rendered).toBeLessThan(incremental.pages / 2);
     const full = await build('full', { full: true });
     expect(full.mode).toBe('full');
-    expect(differences(path.join(work, 'site'), path.join(work, 'full'))).toEqual([]);
+    expect(siteDifferences(path.join(work, 'site'), path.join(work, 'full'))).toEqual([]);
   }, 600_000);
 
   it('after a classifier version bump, writes what a full build writes', async () => {
@@ -127,7 +107,7 @@ describe.each(testBackends())('incremental site build ($name)', (backend) => {
     const incremental = await build('site', { classifierVersion: 'next' });
     expect(incremental.mode).toBe('incremental');
     const full = await build('full', { classifierVersion: 'next', full: true });
-    expect(differences(path.join(work, 'site'), path.join(work, 'full'))).toEqual([]);
+    expect(siteDifferences(path.join(work, 'site'), path.join(work, 'full'))).toEqual([]);
     expect(incremental.rendered).toBeLessThan(full.rendered);
   }, 600_000);
 });

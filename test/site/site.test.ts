@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends, type TestBackend, type TestDatabase } from '../helpers/databases.ts';
+import { siteDifferences } from '../helpers/site-files.ts';
 import { launchChromium, serveSite } from '../helpers/serve-site.ts';
 import {
   COLLIDING_TOOLS,
@@ -29,17 +30,38 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'cli', 'bin.js');
 const SCREENSHOTS = path.join(ROOT, 'test-output', 'screenshots');
 
-/**
- * The built site on one backend, in a browser. Each backend has a file of its own (site-pglite.test.ts,
- * site-postgres.test.ts) so that the two builds and browsers run side by side rather than one after the other.
- */
-export function describeBuiltSite(name: TestBackend['name']): void {
-  const backend = testBackends().find((candidate) => candidate.name === name);
-  describe.skipIf(!backend)(`the built site (${name})`, () => builtSite(backend!));
+/** Fixed, so that builds from the two backends compare byte for byte (the home page shows the build time). */
+const BUILT_AT = '1764676800';
+
+/** The seeded catalogue built into `<work>/<backend>/site` by the CLI, as a user builds it. */
+async function buildFrom(backend: TestBackend, work: string): Promise<{ siteDir: string; env: NodeJS.ProcessEnv; log: string; db: TestDatabase }> {
+  const db = await backend.create();
+  await seedDevCatalogue(db.orm, { at: new Date('2026-11-20T10:00:00Z') });
+  await seedChanges(db.orm, new Date('2026-11-22T10:00:00Z'));
+  await seedEdgeCases(db.orm, new Date('2026-11-23T10:00:00Z'));
+  await db.close();
+  const home = path.join(work, backend.name);
+  mkdirSync(home);
+  // The CLI finds PGlite at $TOOLRISK_DATA_DIR/db: move the test's fresh database there (PGlite cannot follow a symlink).
+  if (db.dataDir) renameSync(db.dataDir, path.join(home, 'db'));
+  const env: NodeJS.ProcessEnv = { ...process.env, TOOLRISK_DATA_DIR: home, DATABASE_URL: db.url ?? '', SOURCE_DATE_EPOCH: BUILT_AT };
+  if (!db.url) delete env.DATABASE_URL;
+  const siteDir = path.join(home, 'site');
+  const { stderr: log } = await run(process.execPath, [CLI, 'build', '--out', siteDir, '--site-url', 'https://toolrisk.example/'], {
+    env,
+    cwd: ROOT,
+    maxBuffer: 1 << 24,
+  });
+  return { siteDir, env, log, db };
 }
 
-function builtSite(backend: TestBackend): void {
-  let db: TestDatabase;
+/**
+ * The built site in a browser. It is built from each backend at once (PGlite, and PostgreSQL when
+ * TEST_DATABASE_URL is set); the two must be the same files byte for byte, so the browser visits one of them.
+ */
+describe('the built site', () => {
+  const backends = testBackends();
+  let builds: Awaited<ReturnType<typeof buildFrom>>[];
   let work: string;
   let siteDir: string;
   let env: NodeJS.ProcessEnv;
@@ -52,20 +74,9 @@ function builtSite(backend: TestBackend): void {
   const toolKey = (server: string, tool: string) => `${server}\0${tool}`;
 
   beforeAll(async () => {
-    db = await backend.create();
-    await seedDevCatalogue(db.orm, { at: new Date('2026-11-20T10:00:00Z') });
-    await seedChanges(db.orm, new Date('2026-11-22T10:00:00Z'));
-    await seedEdgeCases(db.orm, new Date('2026-11-23T10:00:00Z'));
-    await db.close();
     work = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-site-test-'));
-    siteDir = path.join(work, 'site');
-    // The CLI finds PGlite at $TOOLRISK_DATA_DIR/db: move the test's fresh database there (PGlite cannot follow a symlink).
-    if (db.dataDir) renameSync(db.dataDir, path.join(work, 'db'));
-    env = { ...process.env, TOOLRISK_DATA_DIR: work, DATABASE_URL: db.url ?? '' };
-    if (!db.url) delete env.DATABASE_URL;
-    buildLog = (
-      await run(process.execPath, [CLI, 'build', '--out', siteDir, '--site-url', 'https://toolrisk.example/'], { env, cwd: ROOT, maxBuffer: 1 << 24 })
-    ).stderr;
+    builds = await Promise.all(backends.map((backend) => buildFrom(backend, work)));
+    ({ siteDir, env, log: buildLog } = builds[0]);
     for (const record of catalogueRecords(siteDir)) {
       urlOf.set(record.type === 'server' ? record.id : toolKey(record.server, record.name), record.url);
     }
@@ -78,7 +89,15 @@ function builtSite(backend: TestBackend): void {
     await browser?.close();
     serve?.kill();
     if (work) rmSync(work, { recursive: true, force: true });
-    await db?.dispose().catch(() => {});
+    await Promise.all((builds ?? []).map(({ db }) => db.dispose().catch(() => {})));
+  });
+
+  it.skipIf(backends.length < 2)('is built byte for byte the same from PostgreSQL as from PGlite, with the same report', () => {
+    const [pglite, postgres] = builds;
+    expect(siteDifferences(pglite.siteDir, postgres.siteDir)).toEqual([]);
+    const reports = (log: string) => log.split('\n').filter((line) => line.includes('Server "'));
+    expect(reports(postgres.log)).toEqual(reports(pglite.log));
+    expect(reports(pglite.log).length).toBeGreaterThan(0);
   });
 
   /** A page that records console errors, page errors and dialogs, and fails on any request off 127.0.0.1. */
@@ -111,17 +130,17 @@ function builtSite(backend: TestBackend): void {
     const { page, problems } = await openPage();
     await page.goto(baseUrl);
     await expect(page.title()).resolves.toContain('toolrisk');
-    await page.screenshot({ path: path.join(SCREENSHOTS, `home-${backend.name}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `home.png`), fullPage: true });
 
     await page.fill('header input[name=q]', 'create_issue');
     await page.press('header input[name=q]', 'Enter');
     const result = page.locator('#search-results a', { hasText: /^create_issue$/ }).first();
     await result.waitFor();
-    await page.screenshot({ path: path.join(SCREENSHOTS, `search-${backend.name}.png`) });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `search.png`) });
     await result.click();
     await page.waitForURL(/\/servers\/github-github-mcp-server\/create_issue\/$/);
     expect(await page.locator('h1').textContent()).toBe('create_issue');
-    await page.screenshot({ path: path.join(SCREENSHOTS, `tool-${backend.name}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `tool.png`), fullPage: true });
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[data-download=policylayer]')]);
     const downloaded = readFileSync((await download.path())!, 'utf8');
@@ -132,7 +151,7 @@ function builtSite(backend: TestBackend): void {
     await page.click('.crumbs a[href="../"]');
     await page.waitForURL(/\/servers\/github[^/]*\/$/);
     expect(await page.locator('h1').textContent()).toContain('github/github-mcp-server');
-    await page.screenshot({ path: path.join(SCREENSHOTS, `server-${backend.name}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `server.png`), fullPage: true });
     await expectNotPwned(page);
     expect(problems).toEqual([]);
   });
@@ -263,7 +282,7 @@ function builtSite(backend: TestBackend): void {
     expect(await page.locator('meta[property^="og:"]').evaluateAll((tags) => tags.map((t) => t.getAttribute('property')))).toEqual(['og:site_name']);
     expect(await page.title()).toContain('create_issue');
     expect(await page.locator('meta[name=description]').getAttribute('content')).toContain('create_issue');
-    await page.screenshot({ path: path.join(SCREENSHOTS, `tool-verdict-${backend.name}.png`) });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `tool-verdict.png`) });
     await page.locator('main a', { hasText: `All tools of ${PACKAGED_SERVER}` }).click();
     await page.waitForURL(`${baseUrl}${github().slice(1)}`);
     expect(problems).toEqual([]);
@@ -323,7 +342,7 @@ function builtSite(backend: TestBackend): void {
       '[mcp_servers.github-mcp-server]\ncommand = "npx"\nargs = ["-y", "@example/github-github-mcp-server@1.0.0"]',
     );
     expect(JSON.parse(snippets.find((s) => s.includes('"servers"'))!).servers['github-mcp-server'].type).toBe('stdio');
-    await page.screenshot({ path: path.join(SCREENSHOTS, `server-facts-${backend.name}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `server-facts.png`), fullPage: true });
 
     await page.goto(`${baseUrl}${urlOf.get(EDGE_SERVER)!.slice(1)}`);
     const edge = await page.locator('.install pre code').allTextContents();
@@ -367,7 +386,7 @@ function builtSite(backend: TestBackend): void {
       await page.goto(`${baseUrl}${url.slice(1)}`);
       if (kind === 'search') await page.locator('#search-results li').first().waitFor();
       widths[kind] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-      await page.screenshot({ path: path.join(SCREENSHOTS, `390-${kind.replaceAll(' ', '-')}-${backend.name}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(SCREENSHOTS, `390-${kind.replaceAll(' ', '-')}.png`), fullPage: true });
     }
     for (const [kind, [scrollWidth, innerWidth]] of Object.entries(widths))
       expect({ kind, fits: scrollWidth <= innerWidth, scrollWidth }).toEqual({ kind, fits: true, scrollWidth });
@@ -487,7 +506,7 @@ function builtSite(backend: TestBackend): void {
     const order = ['critical', 'high', 'medium', 'low'];
     const severities = (await page.locator('#search-results .badge[class*=sev-]').allTextContents()).map((s) => order.indexOf(s));
     expect(severities).toEqual([...severities].sort((x, y) => x - y));
-    await page.screenshot({ path: path.join(SCREENSHOTS, `search-filters-${backend.name}.png`) });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `search-filters.png`) });
     expect(problems).toEqual([]);
   });
-}
+});

@@ -1,3 +1,0 @@
-import { describeBuiltSite } from './built-site.ts';
-
-describeBuiltSite('postgres');
