@@ -27,31 +27,39 @@ export interface CrawlParams {
   listingConcurrency?: number;
   /** A PostgreSQL server for a run into PostgreSQL (a throwaway database); none without it. */
   postgresUrl?: string;
+  /** The benchmark servers: `light` (default; bench/light-mcp-server.ts) or the SDK's own server. */
+  serverKind?: ServerKind;
 }
 
-interface Endpoints {
+export type ServerKind = 'light' | 'sdk';
+
+export interface Endpoints {
   urls: string[];
   children: ChildProcess[];
   cpuSeconds(): number;
   stop(): void;
 }
 
-/** Starts `processes` server processes sharing `servers` endpoints between them. */
-async function startEndpoints(servers: number, processes: number, latencyMs: number): Promise<Endpoints> {
+/**
+ * Starts `processes` server processes sharing `servers` endpoints between them, each on a loopback address
+ * of its own, or all on `host`.
+ */
+export async function startEndpoints(servers: number, processes: number, latencyMs: number, kind: ServerKind, host?: string): Promise<Endpoints> {
   const per = Math.ceil(servers / processes);
   const children: ChildProcess[] = [];
   const urls: string[] = [];
   try {
     for (let first = 0; first < servers; first += per) {
       const count = Math.min(per, servers - first);
-      const child = spawn(process.execPath, ['--import', 'tsx', SERVER_SCRIPT, String(first), String(count), SEED, String(latencyMs)], {
+      const args = [SERVER_SCRIPT, String(first), String(count), SEED, String(latencyMs), kind, ...(host ? [host] : [])];
+      const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       children.push(child);
       const [line] = (await Promise.race([once(createInterface({ input: child.stdout! }), 'line'), once(child, 'exit').then(() => [`exited`])])) as string[];
       const port = /^LISTENING (\d+)$/.exec(line)?.[1];
       if (!port) throw new Error(`A benchmark server process did not start: ${line}`);
-      for (let i = first; i < first + count; i++) urls.push(`http://${endpointHost(i)}:${port}/mcp/${i}`);
+      for (let i = first; i < first + count; i++) urls.push(`http://${host ?? endpointHost(i)}:${port}/mcp/${i}`);
     }
   } catch (error) {
     for (const child of children) child.kill();
@@ -165,9 +173,10 @@ function listingOnlyVariant(concurrency: number): Variant {
  * server processes.
  */
 export async function benchCrawl(params: CrawlParams, log: (line: string) => void): Promise<Figures> {
-  const endpoints = await startEndpoints(params.servers, params.processes, params.latencyMs ?? 0);
+  const kind = params.serverKind ?? 'light';
+  const endpoints = await startEndpoints(params.servers, params.processes, params.latencyMs ?? 0, kind);
   try {
-    log(`${endpoints.urls.length} endpoints on ${endpoints.children.length} processes; warming up`);
+    log(`${endpoints.urls.length} ${kind} endpoints on ${endpoints.children.length} processes; warming up`);
     await listingOnlyVariant(32).run(endpoints); // every listing generated and every code path compiled before timing
 
     const baseline = await timed(endpoints, () => listOneByOne(endpoints.urls));
@@ -176,6 +185,7 @@ export async function benchCrawl(params: CrawlParams, log: (line: string) => voi
       servers: params.servers,
       'added latency per HTTP response, ms': params.latencyMs ?? 0,
       'server processes': endpoints.children.length,
+      'benchmark servers': kind === 'light' ? "light (bench/light-mcp-server.ts, the SDK server's messages)" : 'SDK Server + StreamableHTTPServerTransport',
       tools: baseline.value,
       'baseline: plain SDK client loop, one by one': describe(baseline, baseline),
     };

@@ -98,6 +98,9 @@ async function crawlOnce(target: CrawlTarget, options: CrawlOptions = {}): Promi
   const interrupt = () => controller.abort(new CrawlError('interrupted', 'The crawl was interrupted.'));
   options.signal?.addEventListener('abort', interrupt, { once: true });
   const cleanups: Array<() => Promise<void>> = [];
+  // The attempt's own connections (kept alive between its requests) are closed with it, not left to time out.
+  const guarded = options.fetch ? undefined : guardedFetch(network, { maxResponseBytes: limits.maxMessageBytes, signal: controller.signal });
+  if (guarded) cleanups.push(guarded.close);
   let readStderr: (() => string) | undefined;
   const transportErrors: Error[] = [];
   let readSandboxFailure: (() => Error | undefined) | undefined;
@@ -105,7 +108,7 @@ async function crawlOnce(target: CrawlTarget, options: CrawlOptions = {}): Promi
   const ctx: SessionContext = {
     limits,
     signal: controller.signal,
-    fetch: options.fetch ?? (guardedFetch(network, { maxResponseBytes: limits.maxMessageBytes, signal: controller.signal }) as typeof fetch),
+    fetch: options.fetch ?? (guarded as typeof fetch),
     npm: options.npm,
     pypi: options.pypi,
     unsafeNoSandbox: options.unsafeNoSandbox,

@@ -1,7 +1,9 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { FetchLike, Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/index.js';
 import { launchSandboxed, scratchPathsOf, stdioView, type SandboxLaunch } from '../sandbox/index.ts';
 import type { CrawlLimits } from '../limits.ts';
 import { preparePackage, type PackageOptions } from '../package-launch.ts';
@@ -79,7 +81,7 @@ export async function openRemoteSession(target: RemoteTarget, ctx: SessionContex
   ctx.startDeadline();
   const url = new URL(target.url);
   const requestInit: RequestInit = { headers: target.headers };
-  const streamable = () => new StreamableHTTPClientTransport(url, { requestInit, fetch: ctx.fetch });
+  const streamable = () => new StreamableHTTPClientTransport(url, { requestInit, fetch: withoutStandaloneStream(ctx.fetch ?? fetch) });
   const sse = () => new SSEClientTransport(url, { requestInit, fetch: ctx.fetch });
   if (target.transport === 'sse') return connect(sse(), 'sse', ctx);
   if (target.transport === 'streamable-http') return connect(streamable(), 'streamable-http', ctx);
@@ -93,8 +95,35 @@ export async function openRemoteSession(target: RemoteTarget, ctx: SessionContex
   }
 }
 
+/**
+ * The Streamable HTTP transport's fetch without the standalone SSE stream: after `initialized` the SDK opens
+ * a GET stream for messages the server may send on its own (requests, notifications), which the spec makes
+ * optional for both sides. The crawler asks for the tool list and leaves, so it answers that GET itself as
+ * a server without the stream does (405, which the SDK takes as "no stream"): one connection, request and
+ * cancelled response fewer per server. A GET that resumes a response stream (`last-event-id`) still goes out.
+ */
+function withoutStandaloneStream(inner: FetchLike): FetchLike {
+  return (input, init) => {
+    const method = init?.method?.toUpperCase() ?? 'GET';
+    if (method === 'GET' && !new Headers(init?.headers).has('last-event-id')) {
+      return Promise.resolve(new Response(null, { status: 405, statusText: 'Method Not Allowed (standalone stream not opened by the crawler)' }));
+    }
+    return inner(input, init);
+  };
+}
+
 function isFallbackStatus(status: number | undefined): boolean {
   return status !== undefined && status >= 400 && status < 500 && status !== 401 && status !== 429;
+}
+
+/**
+ * The SDK client's JSON Schema validator, made on first use. The client builds an Ajv instance for every
+ * session (≈ 1 ms of CPU) and uses it only for tools' output schemas after `listTools()`, which the crawler
+ * does not call (it pages tools/list itself); a shared instance would keep every `$id` it ever saw.
+ */
+function lazyValidator(): jsonSchemaValidator {
+  let validator: AjvJsonSchemaValidator | undefined;
+  return { getValidator: (schema) => (validator ??= new AjvJsonSchemaValidator()).getValidator(schema) };
 }
 
 async function connect(transport: Transport, name: string, ctx: SessionContext): Promise<Session> {
@@ -104,7 +133,7 @@ async function connect(transport: Transport, name: string, ctx: SessionContext):
     protocolVersion = version;
     setProtocolVersion?.(version);
   };
-  const client = new Client(CLIENT_INFO, { capabilities: {} });
+  const client = new Client(CLIENT_INFO, { capabilities: {}, jsonSchemaValidator: lazyValidator() });
   client.onerror = (error) => ctx.onTransportError(error);
   ctx.onCleanup(() => client.close().catch(() => undefined));
   await client.connect(transport, { timeout: ctx.limits.requestTimeoutMs, signal: ctx.signal });

@@ -27,6 +27,9 @@ export class ResponseTooLargeError extends Error {
   }
 }
 
+/** The guarded fetch, and `close()`: its connections closed at once (requests still running fail). */
+export type GuardedFetch = FetchLike & { close(): Promise<void> };
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
@@ -58,7 +61,7 @@ function pinnedAgent(policy: NetworkPolicy): Agent {
  * bytes read. Redirects are never followed blindly: with `redirect: 'manual'` (what the SDK asks
  * for) the redirect response is returned and a follow-up request comes back through this fetch.
  */
-export function guardedFetch(policy: NetworkPolicy, limits: FetchLimits): FetchLike {
+export function guardedFetch(policy: NetworkPolicy, limits: FetchLimits): GuardedFetch {
   const dispatcher = pinnedAgent(policy);
   let totalBytes = 0;
 
@@ -121,7 +124,7 @@ export function guardedFetch(policy: NetworkPolicy, limits: FetchLimits): FetchL
     return new Response(body, init);
   }
 
-  return async (input, init) => {
+  const guarded: FetchLike = async (input, init) => {
     let url = new URL(input instanceof Request ? input.url : input);
     let request: RequestInit = { ...init };
     // A signal of this request's own, let go of once its body is read: fetch never removes the listener
@@ -151,4 +154,5 @@ export function guardedFetch(policy: NetworkPolicy, limits: FetchLimits): FetchL
       }
     }
   };
+  return Object.assign(guarded, { close: () => dispatcher.destroy() });
 }

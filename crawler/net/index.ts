@@ -1,5 +1,5 @@
 export { embeddedIPv4, nonPublicReason } from './address.ts';
-export { guardedFetch, ResponseTooLargeError, type FetchLimits } from './fetch.ts';
+export { guardedFetch, ResponseTooLargeError, type FetchLimits, type GuardedFetch } from './fetch.ts';
 export {
   checkRemoteUrl,
   normalizeHost,

@@ -1,7 +1,8 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { getTableName, sql, type SQL, type Table } from 'drizzle-orm';
 import type { Orm } from '../connection.ts';
 import { definitionContent, type ToolDefinition } from '../hash.ts';
 import { serverTools, servers, toolChanges, toolDefinitions, type ChangeKind, type DefinitionField } from '../schema.ts';
+import { copyChunks, copyConnection, copyInto, type Column, type Row } from './copy.ts';
 import { planSnapshot, prepareSnapshot, replacedHashes, type PreparedSnapshot, type PreviousTool, type ServerToolRow } from './snapshot-diff.ts';
 
 export interface ListedTool extends ToolDefinition {
@@ -82,7 +83,7 @@ export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[])
     const serverRows = prepared.map((p) => ({ id: p.input.serverId, at: p.input.at, tool_count: p.listed.length, toolset_hash: p.toolsetHash }));
     await tx.execute(sql`
       update ${servers} set last_success_at = r.at, last_attempt_at = r.at, last_outcome = 'ok', tool_count = r.tool_count, toolset_hash = r.toolset_hash
-      from ${recordset(serverRows, 'id text, at timestamptz, tool_count int, toolset_hash text')}
+      from ${recordset(serverRows, columns('id text, at timestamptz, tool_count int, toolset_hash text'))}
       where ${servers.id} = r.id`);
     return results;
   });
@@ -102,12 +103,68 @@ function textArray(values: readonly string[]): SQL {
 }
 
 /**
- * Rows as one jsonb parameter, unnested by the given column definition list: a single statement and a single
- * parameter however many rows. Text is made well-formed first (lone surrogates become U+FFFD), as the UTF-8
- * encoding of a scalar text parameter would; NUL is refused by jsonb just as by a text column.
+ * Rows as one jsonb parameter, unnested by the given columns: a single statement and a single parameter however
+ * many rows. Text is made well-formed first (lone surrogates become U+FFFD), as the UTF-8 encoding of a scalar
+ * text parameter would; NUL is refused by jsonb just as by a text column.
  */
-function recordset(rows: readonly object[], columns: string): SQL {
-  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${sql.raw(columns)})`;
+function recordset(rows: readonly object[], columns: readonly Column[]): SQL {
+  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${sql.raw(columnDefinitions(columns))})`;
+}
+
+function columnDefinitions(columns: readonly Column[]): string {
+  return columns.map((c) => `${c.name} ${c.type}`).join(', ');
+}
+
+function columnNames(columns: readonly Column[]): string {
+  return columns.map((c) => c.name).join(', ');
+}
+
+/**
+ * Below this many rows a table's rows go as one jsonb parameter even on PostgreSQL: a COPY costs more round trips
+ * (and its CopyDone, written on its own, waits out the server's delayed ACK under Nagle: about 40 ms a COPY),
+ * which a small batch does not win back in per-row work.
+ */
+export const COPY_MIN_ROWS = 500;
+
+/**
+ * Inserts rows into `table`, in their order, with one statement. On PostgreSQL, from COPY_MIN_ROWS rows, by COPY:
+ * straight into the table, or, with `skipExisting`, through a temporary staging table read back in its `orderBy`
+ * order (COPY cannot skip rows that conflict). On PGlite, for fewer rows, or when a row holds what PostgreSQL
+ * refuses, as one unnested jsonb parameter (which then fails with PostgreSQL's own error before anything is
+ * written), in the order of `ordinal`, a column of the rows that is not inserted.
+ */
+async function insertRows(
+  tx: Tx,
+  into: Table,
+  columns: readonly Column[],
+  rows: readonly Row[],
+  options: { skipExisting?: { orderBy: Column }; ordinal?: Column } = {},
+): Promise<void> {
+  if (rows.length === 0) return;
+  const table = getTableName(into);
+  const { skipExisting, ordinal } = options;
+  const names = sql.raw(columnNames(columns));
+  const conflict = sql.raw(skipExisting ? ' on conflict do nothing' : '');
+  const connection = rows.length >= COPY_MIN_ROWS ? copyConnection(tx) : null;
+  const chunks = connection && copyChunks(rows, columns);
+  if (connection && chunks) {
+    if (!skipExisting) return copyInto(connection, table, columns, chunks);
+    const staging = `staging_${table}`;
+    await tx.execute(sql.raw(`create temporary table if not exists ${staging} (${columnDefinitions(columns)}) on commit delete rows`));
+    // Long values are compressed once, on their way into the staging table: with lz4 where the server has it
+    // (several times cheaper than the default pglz; reading either is transparent).
+    await tx.execute(
+      sql`select set_config('default_toast_compression', 'lz4', true) from pg_settings where name = 'default_toast_compression' and 'lz4' = any(enumvals)`,
+    );
+    await copyInto(connection, staging, columns, chunks);
+    await tx.execute(
+      sql`insert into ${sql.raw(table)} (${names}) select ${names} from ${sql.raw(staging)} order by ${sql.raw(skipExisting.orderBy.name)}${conflict}`,
+    );
+    return;
+  }
+  const read = ordinal ? [...columns, ordinal] : columns;
+  const order = sql.raw(ordinal ? ` order by ${ordinal.name}` : '');
+  await tx.execute(sql`insert into ${sql.raw(table)} (${names}) select ${names} from ${recordset(rows, read)}${order}${conflict}`);
 }
 
 function text(value: string | null | undefined): string | null {
@@ -120,7 +177,7 @@ function text(value: string | null | undefined): string | null {
  * hash order, so concurrent snapshots that share definitions wait on each other in one order and never deadlock.
  */
 async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]): Promise<void> {
-  const rows = new Map<string, object>();
+  const rows = new Map<string, Row>();
   for (const { input, listed } of prepared) {
     for (const { tool, hash } of listed) {
       if (rows.has(hash)) continue;
@@ -137,28 +194,35 @@ async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]):
       });
     }
   }
-  if (rows.size === 0) return;
   const sorted = [...rows.keys()].sort().map((hash) => rows.get(hash)!);
-  await tx.execute(sql`
-    insert into ${toolDefinitions} (hash, name, title, description, input_schema, output_schema, annotations, description_truncated, first_seen)
-    select hash, name, title, description, input_schema, output_schema, annotations, description_truncated, first_seen
-    from ${recordset(sorted, 'hash text, name text, title text, description text, input_schema jsonb, output_schema jsonb, annotations jsonb, description_truncated boolean, first_seen timestamptz')}
-    on conflict do nothing`);
+  await insertRows(tx, toolDefinitions, DEFINITION_COLUMNS, sorted, { skipExisting: { orderBy: DEFINITION_COLUMNS[0] } });
+}
+
+const DEFINITION_COLUMNS = columns(
+  'hash text, name text, title text, description text, input_schema jsonb, output_schema jsonb, annotations jsonb, description_truncated boolean, first_seen timestamptz',
+);
+const SERVER_TOOL_COLUMNS = columns('server_id text, name text, hash text, position int, since timestamptz');
+const CHANGE_COLUMNS = columns('server_id text, run_id int, tool_name text, kind text, old_hash text, new_hash text, fields text[], detected_at timestamptz');
+const [ORD] = columns('ord int');
+
+/** Columns from `name type, …`. */
+function columns(definitions: string): Column[] {
+  return definitions.split(', ').map((definition) => {
+    const [name, type] = definition.split(' ');
+    return { name, type: type as Column['type'] };
+  });
 }
 
 async function insertServerTools(tx: Tx, rows: readonly ServerToolRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.execute(sql`
-    insert into ${serverTools} (server_id, name, hash, position, since)
-    select server_id, name, hash, position, since
-    from ${recordset(
-      rows.map((r) => ({ server_id: r.serverId, name: text(r.name), hash: r.hash, position: r.position, since: r.since })),
-      'server_id text, name text, hash text, position int, since timestamptz',
-    )}`);
+  await insertRows(
+    tx,
+    serverTools,
+    SERVER_TOOL_COLUMNS,
+    rows.map((r) => ({ server_id: r.serverId, name: text(r.name), hash: r.hash, position: r.position, since: r.since })),
+  );
 }
 
 async function insertChanges(tx: Tx, rows: readonly ChangeRow[]): Promise<void> {
-  if (rows.length === 0) return;
   const records = rows.map((r, ord) => ({
     ord,
     server_id: r.serverId,
@@ -170,11 +234,7 @@ async function insertChanges(tx: Tx, rows: readonly ChangeRow[]): Promise<void> 
     fields: r.fields,
     detected_at: r.detectedAt,
   }));
-  await tx.execute(sql`
-    insert into ${toolChanges} (server_id, run_id, tool_name, kind, old_hash, new_hash, fields, detected_at)
-    select server_id, run_id, tool_name, kind, old_hash, new_hash, fields, detected_at
-    from ${recordset(records, 'ord int, server_id text, run_id int, tool_name text, kind text, old_hash text, new_hash text, fields text[], detected_at timestamptz')}
-    order by ord`);
+  await insertRows(tx, toolChanges, CHANGE_COLUMNS, records, { ordinal: ORD });
 }
 
 /** The stored content of every definition a listed tool replaces, by hash. */

@@ -55,7 +55,8 @@ describe.each(testBackends())('storeSnapshots on $name', (backend) => {
     const resultsBatched = [];
     for (const [catalogue, at] of crawls) {
       for (const entry of catalogue) resultsAlone.push(await storeSnapshot(oneByOne.orm, { serverId: entry.server.id, tools: entry.tools, at }));
-      for (const batch of batches(catalogue, 37)) {
+      // Batches of 60 servers (≈ 650 tools): large enough that PostgreSQL takes their rows by COPY (COPY_MIN_ROWS).
+      for (const batch of batches(catalogue, 60)) {
         resultsBatched.push(
           ...(await storeSnapshots(
             batched.orm,

@@ -33,6 +33,20 @@ describe('crawling servers over HTTP on 127.0.0.1', () => {
     expect(result.details.fallback).toBeUndefined();
   });
 
+  it('does not open the optional standalone SSE stream: POSTs only, the listing unchanged', async () => {
+    streamable.requests.length = 0;
+    const result = await crawlTarget(remote(streamable.url, 'streamable-http'), LOOPBACK_ONLY);
+    expect(result.outcome).toBe('ok');
+    expect(result.tools!.map((t) => t.name)).toEqual(['list_notes', 'add_note', 'delete_note']);
+    // initialize, the initialized notification, tools/list; the SDK alone would also GET the endpoint.
+    expect(streamable.requests.map((r) => r.split(' ')[0])).toEqual(['POST', 'POST', 'POST']);
+  });
+
+  it("closes the attempt's connections when it ends, not when they time out", async () => {
+    expect((await crawlTarget(remote(streamable.url, 'streamable-http'), LOOPBACK_ONLY)).outcome).toBe('ok');
+    await expect.poll(() => streamable.openConnections(), { timeout: 1_000 }).toBe(0);
+  });
+
   it('falls back to the legacy SSE transport with auto', async () => {
     sse.requests.length = 0;
     const result = await crawlTarget(remote(sse.url, 'auto'), LOOPBACK_ONLY);

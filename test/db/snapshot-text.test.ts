@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { definitionContent, definitionHash, serverToolSet, storeSnapshots, toolDefinitions, upsertServers } from '../../db/index.ts';
+import { COPY_MIN_ROWS, definitionContent, definitionHash, serverToolSet, storeSnapshots, toolDefinitions, upsertServers } from '../../db/index.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 
 const at = new Date('2026-11-01T00:00:00Z');
@@ -31,14 +31,19 @@ describe.each(testBackends())('storing definitions with awkward text ($name)', (
   });
   afterEach(async () => db.dispose());
 
-  it('reads back exactly what was stored, for every definition of a batch', async () => {
+  // A small batch goes as one jsonb parameter; from COPY_MIN_ROWS rows, PostgreSQL takes them by COPY.
+  it.each([
+    ['a small batch', 0],
+    ['a batch large enough for COPY', COPY_MIN_ROWS],
+  ])('reads back exactly what was stored, for every definition of %s', async (_, padding) => {
+    const plain = Array.from({ length: padding }, (_, i) => ({ name: `plain_${i}`, description: `Plain tool ${i}` }));
     await storeSnapshots(db.orm, [
-      { serverId: 'a', tools: awkward, at },
+      { serverId: 'a', tools: [...awkward, ...plain], at },
       { serverId: 'b', tools: awkward.slice(0, 1), at },
     ]);
-    expect(await db.orm.select().from(toolDefinitions)).toHaveLength(3);
+    expect(await db.orm.select().from(toolDefinitions)).toHaveLength(3 + padding);
     const stored = await serverToolSet(db.orm, 'a');
-    expect(stored.map((t) => t.definition.hash)).toEqual(awkward.map((t) => definitionHash(t)));
+    expect(stored.map((t) => t.definition.hash)).toEqual([...awkward, ...plain].map((t) => definitionHash(t)));
     for (const [i, tool] of awkward.entries()) expect(definitionContent(stored[i].definition)).toEqual(definitionContent(tool));
   });
 });

@@ -1,0 +1,133 @@
+import type { Sql } from 'postgres';
+
+/**
+ * COPY on PostgreSQL (postgres.js), for bulk stores: rows written in COPY's text format instead of one
+ * multi-megabyte jsonb parameter that PostgreSQL parses whole and copies with its plan.
+ *
+ * Two things make it safe for a crawl, where text is written by strangers:
+ * - rows PostgreSQL would refuse (a NUL in text, `\u0000` or a lone surrogate in JSON) are found before the
+ *   stream starts (`copyChunks`), and the caller stores them another way, which fails with PostgreSQL's own error;
+ * - any error PostgreSQL (or the connection) reports once COPY has begun rejects `copyInto`. postgres.js
+ *   resolves the COPY query with its stream as soon as COPY starts and, when the server refuses the data after
+ *   the last byte was sent, only calls the query's (settled) reject and never finishes the stream: waiting on
+ *   the stream alone hangs for ever. So the query's reject is observed too.
+ */
+
+/** A column of a table as the store writes it: its name and its SQL type. */
+export interface Column {
+  name: string;
+  type: 'text' | 'int' | 'boolean' | 'timestamptz' | 'jsonb' | 'text[]';
+}
+
+export type Row = Record<string, unknown>;
+
+/** The postgres.js connection behind a drizzle transaction on PostgreSQL; null on PGlite. */
+export function copyConnection(tx: object): Sql | null {
+  const client = (tx as { session?: { client?: unknown } }).session?.client;
+  return typeof client === 'function' && typeof (client as Partial<Sql>).unsafe === 'function' ? (client as Sql) : null;
+}
+
+/** `\u0000` (refused by jsonb) or an escaped surrogate (paired or not: pairs are rare and only cost the slow path). */
+const REFUSED_JSON = /\\u(?:0000|d[89a-f])/i;
+
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const SPECIAL = /[\\\n\r\t]/;
+const SPECIALS = /[\\\n\r\t]/g;
+
+/** Text as one field of COPY's text format: backslash, newline, carriage return and tab escaped. */
+function escapeField(text: string): string {
+  return SPECIAL.test(text) ? text.replace(SPECIALS, (c) => ESCAPES[c]) : text;
+}
+
+/** An array literal for a text[] column: every element quoted, `"` and `\` escaped. */
+function arrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}
+
+/** Thrown by `field` for a value PostgreSQL would refuse; caught by `copyChunks`. */
+const REFUSED = Symbol('refused');
+
+/** One field of COPY's text format; throws REFUSED for a NUL in text or `\u0000`/a surrogate escape in JSON. */
+function field(value: unknown, type: Column['type']): string {
+  if (value === null || value === undefined) return '\\N';
+  switch (type) {
+    case 'jsonb': {
+      const json = JSON.stringify(value);
+      if (json.includes('\\u') && REFUSED_JSON.test(json)) throw REFUSED;
+      return escapeField(json);
+    }
+    case 'timestamptz':
+      return (value as Date).toISOString();
+    case 'boolean':
+      return value ? 't' : 'f';
+    case 'int':
+      return String(value as number);
+    case 'text[]':
+      return escapeField(arrayLiteral(value as string[]));
+    default:
+      if ((value as string).includes('\u0000')) throw REFUSED;
+      return escapeField(value as string);
+  }
+}
+
+/**
+ * Rows in COPY's text format, in chunks of about `chunkChars` characters (no multi-megabyte strings); null when
+ * PostgreSQL would refuse a value: a NUL in text (text is made well-formed by the caller), `\u0000` or an escaped
+ * surrogate in JSON. Conservative: JSON text holding a literal backslash followed by `u0000` also gives null,
+ * which only sends its batch the slower way.
+ */
+export function copyChunks(rows: readonly Row[], columns: readonly Column[], chunkChars = 256 * 1024): string[] | null {
+  const chunks: string[] = [];
+  let chunk = '';
+  try {
+    for (const row of rows) {
+      let line = '';
+      for (let i = 0; i < columns.length; i++) {
+        const { name, type } = columns[i];
+        line += (i === 0 ? '' : '\t') + field(row[name], type);
+      }
+      chunk += `${line}\n`;
+      if (chunk.length >= chunkChars) {
+        chunks.push(chunk);
+        chunk = '';
+      }
+    }
+  } catch (error) {
+    if (error === REFUSED) return null;
+    throw error;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
+interface CopyQuery extends Promise<unknown> {
+  writable(): Promise<NodeJS.WritableStream & { destroyed: boolean; once(event: string, listener: (...args: unknown[]) => void): void }>;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * COPYs rows (from `copyChunks`) into `table` on the transaction's connection. Resolves when
+ * PostgreSQL has taken them all; rejects with PostgreSQL's error (or the connection's) if anything fails, which
+ * fails the caller's transaction: the connection is out of COPY by then and takes the rollback.
+ */
+export async function copyInto(connection: Sql, table: string, columns: readonly Column[], chunks: readonly string[]): Promise<void> {
+  const query = connection.unsafe(`copy ${table} (${columns.map((c) => c.name).join(', ')}) from stdin`) as unknown as CopyQuery;
+  let fail!: (error: unknown) => void;
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  failed.catch(() => undefined); // observed below; a failure after success has nobody left to tell
+  const reject = query.reject;
+  query.reject = (error) => {
+    fail(error);
+    reject(error);
+  };
+  const stream = await Promise.race([query.writable(), failed]);
+  const done = new Promise<void>((resolve, rejectDone) => {
+    stream.once('finish', () => resolve());
+    stream.once('error', (error) => rejectDone(error));
+  });
+  for (const chunk of chunks) stream.write(chunk);
+  stream.end();
+  await Promise.race([done, failed]);
+}

@@ -1,0 +1,120 @@
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { COPY_MIN_ROWS, openDatabase, serverToolSet, storeSnapshots, toolDefinitions, upsertServers, type Database, type ListedTool } from '../../db/index.ts';
+import { copyChunks, copyConnection, copyInto, type Column } from '../../db/queries/copy.ts';
+import { testBackends, type TestDatabase } from '../helpers/databases.ts';
+
+const at = new Date('2026-11-01T00:00:00Z');
+const tools = (prefix: string, n: number): ListedTool[] =>
+  Array.from({ length: n }, (_, i) => ({ name: `${prefix}_${i}`, description: `${prefix} tool ${i} ${'x'.repeat(200)}`, inputSchema: { type: 'object' } }));
+
+describe('copyChunks', () => {
+  const columns: Column[] = [
+    { name: 't', type: 'text' },
+    { name: 'j', type: 'jsonb' },
+    { name: 'a', type: 'text[]' },
+    { name: 'n', type: 'int' },
+    { name: 'b', type: 'boolean' },
+    { name: 'd', type: 'timestamptz' },
+  ];
+
+  it("writes COPY's text format: escapes, NULL, JSON, arrays", () => {
+    const rows = [
+      { t: 'a\tb\nc\rd\\e \\N', j: { k: 'q"\\' }, a: ['x', 'y"z'], n: 3, b: true, d: at },
+      { t: null, j: 'text', a: [], n: 0, b: false, d: undefined },
+    ];
+    expect(copyChunks(rows, columns)).toEqual([
+      `a\\tb\\nc\\rd\\\\e \\\\N\t{"k":"q\\\\"\\\\\\\\"}\t{"x","y\\\\"z"}\t3\tt\t2026-11-01T00:00:00.000Z\n\\N\t"text"\t{}\t0\tf\t\\N\n`,
+    ]);
+  });
+
+  it('refuses what PostgreSQL would refuse: NUL in text, \\u0000 or a lone surrogate in JSON', () => {
+    expect(copyChunks([{ t: 'a\u0000b' }], columns)).toBeNull();
+    expect(copyChunks([{ j: { d: 'a\u0000b' } }], columns)).toBeNull();
+    expect(copyChunks([{ j: { d: 'lone \ud800' } }], columns)).toBeNull();
+    expect(copyChunks([{ j: { d: 'tab\t, emoji \u{1F600}, \u00e9' } }], columns)).not.toBeNull();
+  });
+});
+
+describe.each(testBackends().filter((b) => b.name === 'postgres'))('COPY on PostgreSQL ($name)', (backend) => {
+  let db: TestDatabase;
+  /** One connection only, so the connection a failed COPY used is the one every later statement gets. */
+  let single: Database;
+  beforeEach(async () => {
+    db = await backend.create();
+    single = await openDatabase({ ...db.openOptions, maxConnections: 1 });
+    await upsertServers(
+      single.orm,
+      ['a', 'b', 'c'].map((id) => ({ id, sources: ['test'] })),
+      at,
+    );
+  });
+  afterEach(async () => {
+    await single.close();
+    await db.dispose();
+  });
+
+  const columns: Column[] = [
+    { name: 'hash', type: 'text' },
+    { name: 'name', type: 'text' },
+    { name: 'input_schema', type: 'jsonb' },
+    { name: 'first_seen', type: 'timestamptz' },
+  ];
+  const rows = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ hash: `h${i}`, name: `tool ${i} ${'y'.repeat(300)}`, input_schema: { i }, first_seen: at }));
+
+  // A row PostgreSQL refuses, written into the stream on purpose (storeSnapshots never lets one in): in the
+  // first chunk (refused while rows still arrive) and at the end of many (refused after the last byte was sent).
+  for (const [where, before] of [
+    ['at the start', 0],
+    ['after many chunks', 20_000],
+  ] as const) {
+    it(`fails the transaction with PostgreSQL's error, and does not hang, when PostgreSQL refuses a row ${where}`, async () => {
+      const chunks = [...copyChunks(rows(before), columns)!, 'bad\tname\t{"unterminated\t2026-11-01T00:00:00Z\n', ...copyChunks(rows(10), columns)!];
+      await expect(
+        single.orm.transaction(async (tx) => {
+          await copyInto(copyConnection(tx)!, 'tool_definitions', columns, chunks);
+        }),
+      ).rejects.toThrow(/invalid input syntax for type json/);
+      // The same connection takes the next statements, and nothing of the failed COPY was kept.
+      expect(await single.orm.select().from(toolDefinitions)).toEqual([]);
+      await storeSnapshots(single.orm, [{ serverId: 'a', tools: tools('a', 3), at }]);
+      expect((await serverToolSet(single.orm, 'a')).map((t) => t.name)).toEqual(['a_0', 'a_1', 'a_2']);
+    });
+  }
+
+  it('stores a batch holding a row PostgreSQL refuses the slow way, failing that batch with a clear error and no other', async () => {
+    const bad: ListedTool = { name: 'bad', description: 'NUL \u0000 is refused by PostgreSQL' };
+    const failure = await storeSnapshots(single.orm, [
+      { serverId: 'a', tools: tools('a', 500), at },
+      { serverId: 'b', tools: [...tools('b', 500), bad], at },
+    ]).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    // drizzle's error names the statement; PostgreSQL's own, its cause, names what it refused.
+    expect((failure?.cause as Error | undefined)?.message).toMatch(/unsupported Unicode escape sequence/);
+    expect(await single.orm.execute(sql`select count(*)::int as n from tool_definitions`)).toEqual([{ n: 0 }]);
+    await storeSnapshots(single.orm, [
+      { serverId: 'a', tools: tools('a', 500), at },
+      { serverId: 'c', tools: tools('c', 500), at },
+    ]);
+    expect(await serverToolSet(single.orm, 'c')).toHaveLength(500);
+  });
+
+  it('compresses long values with lz4 where the server has it, in a batch large enough for COPY', async () => {
+    const [{ lz4 }] = (await single.orm.execute(
+      sql`select 'lz4' = any(enumvals) as lz4 from pg_settings where name = 'default_toast_compression'`,
+    )) as unknown as Array<{ lz4: boolean }>;
+    const long = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `long_${i}`, description: `words and more words ${i} `.repeat(200) }));
+    await storeSnapshots(single.orm, [{ serverId: 'a', tools: long(COPY_MIN_ROWS), at }]);
+    await storeSnapshots(single.orm, [{ serverId: 'b', tools: long(COPY_MIN_ROWS - 1).map((t) => ({ ...t, name: `short_batch_${t.name}` })), at }]);
+    const methods = await single.orm.execute(
+      sql`select name like 'short_batch_%' as small, pg_column_compression(description) as method, count(*)::int as n from tool_definitions group by 1, 2 order by 1`,
+    );
+    expect(methods).toEqual([
+      { small: false, method: lz4 ? 'lz4' : 'pglz', n: COPY_MIN_ROWS },
+      { small: true, method: 'pglz', n: COPY_MIN_ROWS - 1 },
+    ]);
+  });
+});
