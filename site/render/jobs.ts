@@ -103,7 +103,7 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
       if (previous[url] !== outputs[url]) out.write(url, content);
     };
     const records = openDataRecords(entry, bundle, base);
-    file(bundle.server.jsonUrl, `${JSON.stringify({ ...records.server, tools: records.tools })}\n`);
+    file(bundle.server.jsonUrl, `${JSON.stringify(records.json)}\n`);
     // One gzip member per server: members concatenate into one valid gzip file, so the build can copy an
     // unchanged server's bytes from the last build's catalogue without compressing them again.
     const member = gzipSync([records.server, ...records.tools].map((r) => `${JSON.stringify(r)}\n`).join(''));

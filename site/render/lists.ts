@@ -30,6 +30,8 @@ interface ListSpec<T> {
   description: string;
   intro: string;
   rows: T[];
+  /** The column every row of this list has the same value in (a category's or severity's list): not shown. */
+  hide?: 'category' | 'severity';
 }
 
 /** What decides a row's page break: the same row always gets the same key. */
@@ -78,6 +80,7 @@ export function toolLists(tools: ToolRowModel[]): { lists: Array<ListSpec<ToolRo
       description: `MCP tools classified ${c}, worst severity first.`,
       intro: `Tools classified ${c}.`,
       rows: tools.filter((t) => t.category === c),
+      hide: 'category' as const,
     })),
     ...SEVERITIES.map((s) => ({
       base: urls.bySeverity(s),
@@ -85,6 +88,7 @@ export function toolLists(tools: ToolRowModel[]): { lists: Array<ListSpec<ToolRo
       description: `MCP tools of ${s} severity.`,
       intro: `Tools of ${s} severity.`,
       rows: tools.filter((t) => t.severity === s),
+      hide: 'severity' as const,
     })),
     ...FLAGS.map((f) => ({
       base: urls.byFlag(f),
@@ -175,6 +179,7 @@ export function* listPageJobs<T extends ToolRowModel | ServerRowModel>(
           next: url[i + 1] ?? null,
           total: first ? list.rows.length : null,
           filters: filters(list.base, first),
+          ...(list.hide && { hide: list.hide }),
           [kind]: chunks[i],
         },
       });

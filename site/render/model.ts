@@ -11,16 +11,14 @@ import { groupHistory, historyEntry } from './history.ts';
 import { installOptions } from './install.ts';
 import { schemaTable } from './schema-table.ts';
 import { assignSlugs } from './slug.ts';
-import { faqJsonLd } from './structured-data.ts';
 import { safeHttpUrl, urls } from './urls.ts';
-import { policyEffect, restOfServer, serverPolicySummary, toolFaq, verdictSentence } from './verdict.ts';
+import { policyEffect, serverPolicySummary, verdictSentence } from './verdict.ts';
 import type { PolicyView, ServerRef, AnnotationRow, HistoryEntry, ToolPageModel, ToolRowModel, ServerPageModel, ServerBundle } from './view-models.ts';
 
 export { groupHistory } from './history.ts';
 export type * from './view-models.ts';
 
 const MAX_HISTORY = 200;
-export const MAX_SIBLINGS = 10;
 const HINTS = ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const;
 
 export interface BundleInput {
@@ -72,7 +70,6 @@ export function buildServerBundle(input: BundleInput): ServerBundle {
       classification,
       server: ref,
       history: historyByTool.get(tool.name) ?? [],
-      rows,
       siteUrl: new URL(input.base ?? '/', siteUrl).href,
       jsonCut: cut.has(tool.name),
     }),
@@ -123,7 +120,7 @@ export function buildServerBundle(input: BundleInput): ServerBundle {
       markdown: `[![toolrisk grade](${absolute(badgeUrl)})](${absolute(ref.url)})`,
       html: `<a href="${absolute(ref.url)}"><img src="${absolute(badgeUrl)}" alt="toolrisk grade ${grade}"></a>`,
     },
-    meta: { canonical: absolute(ref.url), jsonLd: null },
+    meta: { canonical: absolute(ref.url) },
   };
   return { server, tools, skipped };
 }
@@ -134,18 +131,19 @@ interface ToolPageInput {
   classification: Classification;
   server: ServerRef;
   history: HistoryEntry[];
-  /** Every tool of the server as a row, worst first. */
-  rows: ToolRowModel[];
   siteUrl: string;
   jsonCut: boolean;
 }
 
-function toolPage({ tool, slug, classification, server, history, rows, siteUrl, jsonCut }: ToolPageInput): ToolPageModel {
+/**
+ * A tool page's model: from the tool, its server's own fields and its URL only, never from the server's other
+ * tools, so a tool added, removed or changed on the server leaves its siblings' pages (and their input hashes)
+ * as they were. The server page lists and counts the tools.
+ */
+function toolPage({ tool, slug, classification, server, history, siteUrl, jsonCut }: ToolPageInput): ToolPageModel {
   const d = tool.definition;
   const policyInput = policyTool(d.name, classification);
   const url = urls.tool(server.slug, slug);
-  const others = rows.filter((r) => r.url !== url);
-  const faq = toolFaq(d.name, server.id, classification, policyInput, others.length);
   return {
     name: d.name,
     title: d.title,
@@ -159,18 +157,11 @@ function toolPage({ tool, slug, classification, server, history, rows, siteUrl, 
     classification,
     verdict: verdictSentence(classification),
     policyEffect: policyEffect(policyInput),
-    restOfServer: restOfServer(others.length),
-    siblings: others
-      .slice(0, MAX_SIBLINGS)
-      .map((r) => ({ name: r.name, href: `../${r.url.slice(server.url.length)}`, category: r.category, severity: r.severity })),
-    siblingsOmitted: Math.max(0, others.length - MAX_SIBLINGS),
-    serverToolCount: rows.length,
-    faq,
-    meta: { canonical: new URL(url.slice(1), siteUrl).href, jsonLd: faqJsonLd(faq) }, // siteUrl here ends with the base path
+    meta: { canonical: new URL(url.slice(1), siteUrl).href }, // siteUrl here ends with the base path
     annotations: annotationRows(d.annotations, classification),
     schema: schemaTable(d.inputSchema),
     jsonCut,
-    policyInput: JSON.stringify({ tool: policyInput, file: slug }),
+    policyInput: JSON.stringify(policyInput),
     attackPatterns: attackPatterns(classification.category, classification.flags),
     history,
   };
@@ -207,7 +198,10 @@ function countBy<T>(items: readonly T[], key: (item: T) => string, keys: readonl
   return keys.filter((k) => counts.has(k)).map((k) => ({ key: k, count: counts.get(k)! }));
 }
 
-/** Declared MCP hints next to what our classification implies. */
+/**
+ * Each MCP hint the server declares, next to what our classification implies. Hints it does not declare are left
+ * out: what we imply for them follows from the category and flags the page shows, and there is nothing to compare.
+ */
 function annotationRows(declared: Record<string, unknown> | null, c: Classification): AnnotationRow[] {
   const implied: Record<(typeof HINTS)[number], string> = {
     readOnlyHint: String(c.category === 'read'),
@@ -215,11 +209,11 @@ function annotationRows(declared: Record<string, unknown> | null, c: Classificat
     idempotentHint: '—',
     openWorldHint: String(c.flags.includes('untrusted_content') || c.flags.includes('external_comm')),
   };
-  return HINTS.map((hint) => {
+  return HINTS.filter((hint) => declared && hint in declared).map((hint) => {
     const conflict = c.annotationConflicts.find((x) => x.annotation === hint);
     return {
       hint,
-      declared: declared && hint in declared ? JSON.stringify(declared[hint]) : 'not declared',
+      declared: JSON.stringify(declared![hint]),
       ours: implied[hint],
       conflict: conflict ? conflict.message : null,
     };

@@ -6,8 +6,10 @@ import { policyTool, type ServerBundle, type ToolPageModel } from './model.ts';
 const FORMATS = Object.keys(POLICY_FORMATS) as PolicyFormat[];
 
 /**
- * The open-data records of one server: its JSON file and its lines in catalogue.jsonl.gz. Each tool's policies
- * are here as text (the site has no file per tool); URLs are under the site's base path.
+ * The open-data records of one server: its lines in catalogue.jsonl.gz (`server` and `tools`, each line standing
+ * alone) and its JSON file (`json`). A tool's catalogue line carries its policies as text (the site has no file per
+ * tool); the JSON file leaves them out, as they are derived from the classification beside them (and the server's
+ * own policy files cover its tools). URLs are under the site's base path.
  */
 export function openDataRecords(entry: CatalogueServer, bundle: ServerBundle, base = '/') {
   const s = entry.server;
@@ -34,8 +36,19 @@ export function openDataRecords(entry: CatalogueServer, bundle: ServerBundle, ba
     policies: Object.fromEntries(bundle.server.policies.map((p) => [p.format, rebaseUrl(p.href, base)])),
   };
   const defs = new Map(entry.tools.map((t) => [t.name, t.definition]));
-  const tools = bundle.tools.map((tool) => toolRecord(tool, defs.get(tool.name)!, base));
-  return { server, tools };
+  const tools = bundle.tools.map((tool) => ({ ...toolRecord(tool, defs.get(tool.name)!, base), policies: toolPolicies(tool) }));
+  // In the server's JSON a tool sits in its server's `tools`: its type, server and the classifier version (the same
+  // for every tool of a build; given once, on the server) would repeat on every tool.
+  const json = {
+    ...server,
+    classifierVersion: tools[0]?.classifierVersion ?? null,
+    tools: tools.map(({ type, server, classifierVersion, policies, ...rest }) => rest),
+  };
+  return { server, tools, json };
+}
+
+function toolPolicies(tool: ToolPageModel) {
+  return Object.fromEntries(FORMATS.map((f) => [f, { text: renderPolicy([policyTool(tool.name, tool.classification)], f) }]));
 }
 
 function toolRecord(tool: ToolPageModel, d: CatalogueServer['tools'][number]['definition'], base: string) {
@@ -55,6 +68,5 @@ function toolRecord(tool: ToolPageModel, d: CatalogueServer['tools'][number]['de
     url: rebaseUrl(tool.url, base),
     classifierVersion: version,
     classification,
-    policies: Object.fromEntries(FORMATS.map((f) => [f, { text: renderPolicy([policyTool(tool.name, tool.classification)], f) }])),
   };
 }

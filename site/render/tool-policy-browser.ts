@@ -3,13 +3,11 @@
 // `toolrisk policy`, so a download is byte for byte what the CLI prints. Text only, never innerHTML.
 import { POLICY_FORMATS, policyAlternatives, renderPolicy, type PolicyFormat, type PolicyTool } from '../../classifier/policy/index.ts';
 
-interface PolicyInput {
-  tool: PolicyTool;
-  /** Download file names are `<file>.<format>.<extension>`. */
-  file: string;
-}
-
-const input = JSON.parse(document.getElementById('policies')!.dataset.policy!) as PolicyInput;
+const input = {
+  tool: JSON.parse(document.getElementById('policies')!.dataset.policy!) as PolicyTool,
+  /** Download file names are `<file>.<format>.<extension>`: the tool's slug, the page's folder (/servers/<server>/<tool>/). */
+  file: decodeURIComponent(location.pathname.split('/').at(-2)!),
+};
 const formats = Object.keys(POLICY_FORMATS) as PolicyFormat[];
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: Array<Node | string>) {

@@ -3,7 +3,6 @@ import type { PolicyFormat } from '../../classifier/policy/index.ts';
 import type { AttackPattern } from './attack-patterns.ts';
 import type { InstallOption } from './install.ts';
 import type { SchemaTable } from './schema-table.ts';
-import type { FaqItem } from './structured-data.ts';
 
 /** The view models the Astro components render. Built here, so components only lay out what they are given. */
 
@@ -50,8 +49,6 @@ export interface HistoryEntry {
 export interface PageMeta {
   /** Absolute URL of the page. */
   canonical: string;
-  /** FAQPage JSON-LD, already escaped for a <script> element. */
-  jsonLd: string | null;
 }
 
 export interface ToolPageModel {
@@ -69,13 +66,6 @@ export interface ToolPageModel {
   verdict: string;
   /** What the recommended policy does to this tool, from the policy's own decision. */
   policyEffect: string;
-  /** What this tool's policy does to the server's other tools. */
-  restOfServer: string;
-  /** The server's other tools (the first MAX_SIBLINGS of them, worst first), linked relative to this page. */
-  siblings: SiblingRow[];
-  siblingsOmitted: number;
-  serverToolCount: number;
-  faq: FaqItem[];
   meta: PageMeta;
   annotations: AnnotationRow[];
   schema: SchemaTable;
@@ -84,19 +74,11 @@ export interface ToolPageModel {
   /**
    * The tool's policy input as JSON (an attribute value, escaped by the view): the page's script renders every
    * format and the alternatives from it (classifier/policy, bundled), so the page carries ~100 bytes instead
-   * of every document twice.
+   * of every document twice. Downloads are named after the tool's slug, which the script reads from the URL.
    */
   policyInput: string;
   attackPatterns: AttackPattern[];
   history: HistoryEntry[];
-}
-
-export interface SiblingRow {
-  name: string;
-  /** "../<slug>/": sibling tool pages share the server's folder. */
-  href: string;
-  category: Category;
-  severity: Severity;
 }
 
 export interface ToolRowModel {

@@ -29,6 +29,8 @@ export interface ListViewProps {
   filters: FilterGroup[];
   tools?: ToolRowModel[];
   servers?: ServerRowModel[];
+  /** A tool column the page leaves out because every row has the same value in it (the list's own filter). */
+  hide?: 'category' | 'severity';
 }
 
 /** The props of every view, by view name: the one contract between the renderer and the Astro components. */

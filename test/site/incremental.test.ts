@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
@@ -12,6 +12,24 @@ import { classifyCatalogue } from '../../pipeline/classify.ts';
 import { buildSite, type BuildOptions } from '../../site/render/index.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 import { siteDifferences } from '../helpers/site-files.ts';
+import { catalogueRecords } from './pages.ts';
+
+/** Sets every file under a folder to the epoch, so a file with a later mtime afterwards was written since. */
+function ageFiles(dir: string): void {
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) if (entry.isFile()) utimesSync(path.join(entry.parentPath, entry.name), 0, 0);
+}
+
+const written = (site: string, url: string) => statSync(path.join(site, url, 'index.html')).mtimeMs > 0;
+
+/** A built site's servers by id: the server page's URL, and its tools' definition hashes and URLs by name. */
+function serversOf(site: string): Map<string, { url: string; tools: Map<string, { hash: string; url: string }> }> {
+  const out = new Map<string, { url: string; tools: Map<string, { hash: string; url: string }> }>();
+  for (const r of catalogueRecords(site)) {
+    if (r.type === 'server') out.set(r.id, { url: r.url, tools: new Map() });
+    else out.get(r.server)!.tools.set(r.name, { hash: r.hash, url: r.url });
+  }
+  return out;
+}
 
 describe.each(testBackends())('incremental site build ($name)', (backend) => {
   let db: TestDatabase;
@@ -51,8 +69,25 @@ describe.each(testBackends())('incremental site build ($name)', (backend) => {
     });
     await classifyCatalogue(db.orm, { now: () => new Date('2026-11-02T00:00:00Z') });
 
+    const site = path.join(work, 'site');
+    const before = serversOf(site);
+    ageFiles(site);
     const incremental = await build('site');
     expect(incremental.mode).toBe('incremental');
+    // A tool page shows nothing of its server's other tools: on a server that gained, lost or changed tools, only
+    // the pages of its new and changed tools are rendered (and its server page); the others are not touched.
+    const kept: string[] = [];
+    for (const [id, server] of serversOf(site)) {
+      const was = before.get(id)?.tools;
+      const same = (name: string) => was?.get(name)?.hash === server.tools.get(name)!.hash && was?.get(name)?.url === server.tools.get(name)!.url;
+      if (!was || (was.size === server.tools.size && [...server.tools.keys()].every(same))) continue;
+      expect(written(site, server.url), id).toBe(true);
+      for (const [name, tool] of server.tools) {
+        expect(written(site, tool.url), `${id} ${name}`).toBe(!same(name));
+        if (same(name)) kept.push(tool.url);
+      }
+    }
+    expect(kept.length).toBeGreaterThan(churn.servers);
     expect(incremental.removedServers).toBe(1);
     expect(incremental.deleted).toBeGreaterThan(0);
     expect(incremental.rendered).toBeLessThan(incremental.pages / 2);

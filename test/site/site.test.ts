@@ -22,7 +22,6 @@ import {
 import { decodeEntities, findBrokenLinks } from './links.ts';
 import { badgeContrasts, catalogueRecords, colouredClasses, everyPageType, nextListPage, STYLESHEET } from './pages.ts';
 import { renderPolicy } from '../../classifier/policy/index.ts';
-import { MAX_SIBLINGS } from '../../site/render/model.ts';
 import { GRADE_COLORS } from '../../site/render/badge.ts';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
@@ -149,7 +148,7 @@ describe('the built site', () => {
     expect(downloaded).toBe(cli);
     expect(JSON.parse(downloaded)).toHaveProperty('tools.create_issue');
 
-    await page.click('.crumbs a[href^="/servers/"]');
+    await page.click('.crumbs a[href="../"]');
     await page.waitForURL(/\/servers\/github[^/]*\/$/);
     expect(await page.locator('h1').textContent()).toContain('github/github-mcp-server');
     await page.screenshot({ path: path.join(SCREENSHOTS, `server.png`), fullPage: true });
@@ -170,14 +169,17 @@ describe('the built site', () => {
       await expectNotPwned(page);
     }
     expect(await page.locator('pre.desc').first().textContent()).toContain('<svg onload=alert(1)>');
+    // Only the annotations the server declares are listed, against what the classification implies.
+    expect(await page.locator('table.ann').count()).toBe(0);
+    await expect(page.locator('main').textContent()).resolves.toContain('The server declares no annotations.');
     await page.goto(toolUrl('delete_everything'));
+    expect(await page.locator('table.ann tbody tr td:first-child').allTextContents()).toEqual(['readOnlyHint', 'destructiveHint']);
+    expect(await page.locator('table.ann tr.conflict td:first-child').allTextContents()).toEqual(['readOnlyHint']);
     expect(await page.locator('main').textContent()).toContain('[click me](javascript:window.__pwned=4)');
     expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
     expect(await page.locator('main img, main script, main svg:not(.chart)').count()).toBe(0);
-    // Structured data names the hostile server, escaped so it cannot close its <script> element.
-    const jsonLd = await page.locator('script[type="application/ld+json"]').textContent();
-    expect(jsonLd).not.toMatch(/[<>]/);
-    expect(JSON.stringify(JSON.parse(jsonLd!))).toContain(HOSTILE_SERVER);
+    // The link to the server page names the hostile server as text.
+    expect(await page.locator('main a[href="../"]', { hasText: `All tools of ${HOSTILE_SERVER}` }).count()).toBe(1);
     // A path-traversal name stays inside its server's folder.
     await page.goto(`${baseUrl}search/?q=passwd`);
     await page.locator('#search-results a').first().waitFor();
@@ -221,9 +223,20 @@ describe('the built site', () => {
       const page = readFileSync(path.join(siteDir, tool.url, 'index.html'), 'utf8');
       const input = /<div id="policies" data-policy="([^"]*)"/.exec(page)?.[1];
       const embedded = JSON.parse(decodeEntities(input!));
-      expect(embedded.tool.name).toBe(tool.name);
-      expect(renderPolicy([embedded.tool], 'policylayer')).toBe(tool.policies.policylayer.text);
-      expect(renderPolicy([embedded.tool], 'intercept')).toBe(tool.policies.intercept.text);
+      expect(embedded.name).toBe(tool.name);
+      expect(renderPolicy([embedded], 'policylayer')).toBe(tool.policies.policylayer.text);
+      expect(renderPolicy([embedded], 'intercept')).toBe(tool.policies.intercept.text);
+    }
+    // A server's JSON is its catalogue lines but what repeats there: per tool its policy texts (they follow from the
+    // classification), type, server and classifier version (given once, on the server).
+    for (const server of servers) {
+      const json = JSON.parse(readFileSync(path.join(siteDir, 'data', 'servers', `${server.url.split('/')[2]}.json`), 'utf8'));
+      const { tools: jsonTools, classifierVersion, ...jsonServer } = json;
+      expect(jsonServer).toEqual(server);
+      const lines = tools.filter((t) => t.server === server.id);
+      expect(classifierVersion).toBe(lines[0]?.classifierVersion ?? null);
+      for (const line of lines) expect(line.classifierVersion).toBe(classifierVersion);
+      expect(jsonTools).toEqual(lines.map(({ policies, type, server: _, classifierVersion: __, ...rest }) => rest));
     }
   });
 
@@ -250,30 +263,45 @@ describe('the built site', () => {
     expect(problems).toEqual([]);
   });
 
-  it('tool page: a verdict sentence, the server’s other tools, what the policy does, FAQ data, canonical and OpenGraph', async () => {
+  it('tool page: a verdict sentence, what the policy does, a link to the server’s tools, canonical and OpenGraph; no sibling tools, FAQ or JSON-LD', async () => {
     const { page, problems } = await openPage();
     await page.goto(`${baseUrl}${createIssue().slice(1)}`);
     const record = catalogueRecords(siteDir).find((r) => r.type === 'tool' && r.server === PACKAGED_SERVER && r.name === 'create_issue');
     const { category, severity } = record!.classification;
     expect(await page.locator('.verdict strong').textContent()).toBe(`${category[0].toUpperCase()}${category.slice(1)} tool, ${severity} risk.`);
-    const serverTools = [...urlOf.keys()].filter((k) => k.startsWith(`${PACKAGED_SERVER}\0`)).length;
-    await expect(page.locator('main').textContent()).resolves.toContain(`${serverTools} tools catalogued on ${PACKAGED_SERVER}`);
-    const siblings = page.locator('ul.siblings li');
-    expect(await siblings.count()).toBe(Math.min(MAX_SIBLINGS, serverTools - 1));
-    const first = siblings.first();
-    expect(await first.locator('.badge.cat').count()).toBe(1);
-    expect(await first.locator('.badge[class*=sev-]').count()).toBe(1);
-    await expect(page.locator('main').textContent()).resolves.toContain(`it denies its ${serverTools - 1} other tools on the server`);
-    const jsonLd = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!);
-    expect(jsonLd['@type']).toBe('FAQPage');
-    expect(jsonLd.mainEntity.length).toBeGreaterThanOrEqual(4);
-    for (const q of jsonLd.mainEntity) expect(await page.locator('dl.faq dt', { hasText: q.name }).count()).toBe(1);
+    await expect(page.locator('#policy + p').textContent()).resolves.toContain('loaded on its own, it denies the server’s other tools');
+    // Nothing on a tool page depends on the server's other tools: they are on the server page, one link away.
+    const main = (await page.locator('main').textContent())!;
+    for (const other of catalogueRecords(siteDir).filter((r) => r.type === 'tool' && r.server === PACKAGED_SERVER && r.name !== 'create_issue'))
+      expect(await page.locator(`main a[href="../${other.url.split('/').at(-2)}/"], main a[href="${other.url}"]`).count(), other.name).toBe(0);
+    expect(main).not.toMatch(/tools catalogued on|other tools? on the server,|FAQ/);
+    expect(await page.locator('script[type="application/ld+json"], dl.faq').count()).toBe(0);
     expect(await page.locator('link[rel=canonical]').getAttribute('href')).toBe(`https://toolrisk.example${createIssue()}`);
-    expect(await page.locator('meta[property="og:url"]').getAttribute('content')).toBe(`https://toolrisk.example${createIssue()}`);
-    expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toContain('create_issue');
+    // A link preview takes the title, the description and the URL from <title>, the meta description and the page's
+    // own (canonical) URL; only the site's name is OpenGraph's.
+    expect(await page.locator('meta[property^="og:"]').evaluateAll((tags) => tags.map((t) => t.getAttribute('property')))).toEqual(['og:site_name']);
+    expect(await page.title()).toContain('create_issue');
+    expect(await page.locator('meta[name=description]').getAttribute('content')).toContain('create_issue');
     await page.screenshot({ path: path.join(SCREENSHOTS, `tool-verdict.png`) });
-    await first.locator('a').click();
-    await page.waitForURL(/\/servers\/github-github-mcp-server\/[^/]+\/$/);
+    await page.locator('main a', { hasText: `All tools of ${PACKAGED_SERVER}` }).click();
+    await page.waitForURL(`${baseUrl}${github().slice(1)}`);
+    expect(problems).toEqual([]);
+  });
+
+  it('a category’s or a severity’s list leaves out the column its rows all share', async () => {
+    const { page, problems } = await openPage();
+    const headings = async () => (await page.locator('table.tools thead th').allTextContents()).map((text) => text.trim());
+    await page.goto(`${baseUrl}list/tools/`);
+    expect(await headings()).toEqual(['Tool', 'Server', 'Category', 'Severity', 'Flags']);
+    await page.goto(`${baseUrl}browse/category/destructive/`);
+    expect(await headings()).toEqual(['Tool', 'Server', 'Severity', 'Flags']);
+    expect(await page.locator('table.tools tbody tr').first().locator('td').count()).toBe(4);
+    await page.goto(`${baseUrl}browse/severity/critical/`);
+    expect(await headings()).toEqual(['Tool', 'Server', 'Category', 'Flags']);
+    // Sorting by a column still sorts by that column (the script finds it by its index).
+    await page.locator('table.tools th', { hasText: 'Category' }).locator('button').click();
+    const categories = await page.locator('table.tools tbody tr td:nth-child(3)').allTextContents();
+    expect(categories).toEqual([...categories].sort());
     expect(problems).toEqual([]);
   });
 
