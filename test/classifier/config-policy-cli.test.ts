@@ -5,12 +5,12 @@ import { parse as parseToml } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { claudeCodeDocument, geminiDocument } from '../../classifier/policy/index.ts';
 import { ROOT, toolrisk as runToolrisk } from '../helpers/cli.ts';
+import { NOTES_SERVER as NOTES } from '../helpers/fixtures.ts';
 import { seedPolicyCatalogue } from './policy-catalogue.ts';
 
 // --check-missing starts a server in the sandbox: slow on a loaded machine.
 vi.setConfig({ testTimeout: 180_000 });
 const FIXTURES = path.join(ROOT, 'test', 'classifier', 'fixtures', 'agent-configs');
-const NOTES = path.join(ROOT, 'test', 'fixtures', 'servers', 'stdio-notes.ts');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-policy-cli-'));
 const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TOOLRISK_DATA_DIR: path.join(tmp, 'data') };
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -78,7 +78,7 @@ describe('toolrisk policy --config', () => {
       JSON.stringify({
         mcpServers: {
           filesystem: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/tmp'] },
-          notes: { command: process.execPath, args: ['--import', 'tsx', NOTES], env: { SECRET: 'not passed on' } },
+          notes: { command: process.execPath, args: [NOTES], env: { SECRET: 'not passed on' } },
         },
       }),
     );

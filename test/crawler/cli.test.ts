@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { crawlAttempts, crawlRuns, getServer, openDatabase, type Database } from '../../db/index.ts';
 import { toolrisk as runToolrisk, type CliResult } from '../helpers/cli.ts';
 import { copyMigratedPglite, testBackends, type TestDatabase } from '../helpers/databases.ts';
+import { NOTES_SERVER as NOTES } from '../helpers/fixtures.ts';
 import { startStreamableHttp } from '../fixtures/servers/http.ts';
 import { buildNotesServer } from '../fixtures/servers/notes-server.ts';
 import { startRegistry } from '../fixtures/servers/registry.ts';
@@ -12,7 +13,6 @@ import { ROOT } from './helpers.ts';
 
 // Each test runs the CLI several times (the database, a server each): slow on a loaded machine.
 vi.setConfig({ testTimeout: 180_000 });
-const NOTES = path.join(ROOT, 'test', 'fixtures', 'servers', 'stdio-notes.ts');
 
 /** Runs the toolrisk CLI; resolves with its exit code and output whatever the code. */
 function toolrisk(args: string[], env: Record<string, string>): Promise<CliResult> {
@@ -44,7 +44,7 @@ describe.each(testBackends())('toolrisk crawl on $name', (backend) => {
 
   it('crawls a servers file, prints a summary, and stores the tools', async () => {
     const file = path.join(dir, 'servers.yaml');
-    writeFileSync(file, `servers:\n  - id: notes\n    command: ${process.execPath}\n    args: [--import, tsx, ${NOTES}]\n    cwd: ${ROOT}\n`);
+    writeFileSync(file, `servers:\n  - id: notes\n    command: ${process.execPath}\n    args: [${NOTES}]\n    cwd: ${ROOT}\n`);
     const result = await toolrisk(['crawl', '--servers', file, '--timeout', '20'], env);
     expect(result.stderr).toContain('1/1 ok notes');
     expect(result.code, result.stderr).toBe(0);
@@ -133,7 +133,7 @@ describe.each(testBackends())('toolrisk crawl on $name', (backend) => {
 
 describe('toolrisk check', () => {
   it('prints each tool with its classification', async () => {
-    const result = await toolrisk(['check', '--', process.execPath, '--import', 'tsx', NOTES], {});
+    const result = await toolrisk(['check', '--', process.execPath, NOTES], {});
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^fixture-notes 1\.0\.0 over stdio, protocol [\d-]+: 3 tools/);
     expect(result.stdout).toMatch(/delete_note\s+destructive\s+critical/);
@@ -141,7 +141,7 @@ describe('toolrisk check', () => {
   });
 
   it('prints JSON with the server, every tool as listed, and its classification', async () => {
-    const result = await toolrisk(['check', '--json', '--', process.execPath, '--import', 'tsx', NOTES], {});
+    const result = await toolrisk(['check', '--json', '--', process.execPath, NOTES], {});
     expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout);
     expect(json.server).toMatchObject({ name: 'fixture-notes', version: '1.0.0', instructions: 'Keeps notes for tests.' });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StdioTarget } from '../../crawler/index.ts';
+import { NOTES_SERVER } from '../helpers/fixtures.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -18,13 +19,13 @@ export function publishedServer(pkg: string, serverId: string, args: string[] = 
   };
 }
 
-/** The notes fixture over stdio (TypeScript, through tsx). */
+/** The notes fixture over stdio (bundled by the test set-up: test/helpers/fixtures.ts). */
 export function notesServer(serverId: string, env: Record<string, string> = {}): StdioTarget {
   return {
     kind: 'stdio',
     serverId,
     command: process.execPath,
-    args: ['--import', 'tsx', path.join(ROOT, 'test', 'fixtures', 'servers', 'stdio-notes.ts')],
+    args: [NOTES_SERVER],
     env,
     cwd: ROOT,
   };

@@ -3,9 +3,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { MIGRATIONS_FOLDER, openDatabase } from '../../db/connection.ts';
+import { compiledFixture, FIXTURES_OUT, TS_FIXTURES } from './fixtures.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,10 +23,12 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /**
  * Migrating a new database is most of a database test's set-up (PGlite: seconds), so it is done once:
  * a migrated PGlite folder that tests copy, and on PostgreSQL a migrated template database. The tests that start
- * `toolrisk` as a process get the compiled CLI, as after `npm ci`, not the sources through tsx (seconds a start).
+ * `toolrisk` as a process get the compiled CLI, as after `npm ci`, not the sources through tsx (seconds a start), and
+ * the TypeScript fixtures they start as processes bundled (test/helpers/fixtures.ts).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   execFileSync(process.execPath, [path.join(ROOT, 'cli', 'build.mjs'), '--if-stale'], { stdio: 'inherit' });
+  await bundleFixtures();
   project.provide('pgliteTemplate', await pgliteTemplate());
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
@@ -62,6 +66,33 @@ async function pgliteTemplate(): Promise<string> {
     rmSync(building, { recursive: true, force: true });
   }
   return folder;
+}
+
+/**
+ * Each TypeScript fixture in one self-contained file (packages included), every run: it takes a fraction of a
+ * second. Written beside and renamed, so a file another run is starting is never half written.
+ */
+async function bundleFixtures(): Promise<void> {
+  mkdirSync(FIXTURES_OUT, { recursive: true });
+  const banner = "import { createRequire as __fixtureRequire } from 'node:module'; const require = __fixtureRequire(import.meta.url);";
+  await Promise.all(
+    TS_FIXTURES.map(async (file) => {
+      const out = compiledFixture(file);
+      const building = `${out}.${process.pid}`;
+      await build({
+        absWorkingDir: ROOT,
+        entryPoints: [file],
+        outfile: building,
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        target: 'node20',
+        banner: { js: banner },
+        logLevel: 'warning',
+      });
+      renameSync(building, out);
+    }),
+  );
 }
 
 function templateKey(): string {

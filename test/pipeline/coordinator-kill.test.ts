@@ -5,7 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { crawlAttempts, crawlRuns } from '../../db/index.ts';
 import { createPostgres, type TestDatabase } from '../helpers/databases.ts';
-import { ROOT, startCli, startTs, type Running } from './helpers.ts';
+import { startCli, startFixture, type Running } from './helpers.ts';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 const SERVERS = 24;
@@ -24,7 +24,7 @@ describe.skipIf(!adminUrl)('a distributed coordinator killed with SIGKILL (Postg
     timeout: 180_000,
   }, async () => {
     db = await createPostgres(adminUrl!);
-    const fixture = startTs(path.join(ROOT, 'test/pipeline/fixtures/many-servers.ts'), [String(SERVERS), '1000']);
+    const fixture = startFixture('test/pipeline/fixtures/many-servers.ts', [String(SERVERS), '1000']);
     running.push(fixture);
     const [, base] = await fixture.waitFor(/"base":"([^"]+)"/);
     const file = path.join(dir, 'servers.json');
@@ -70,7 +70,7 @@ describe.skipIf(!adminUrl)('a distributed coordinator killed with SIGKILL (Postg
   }, async () => {
     const resumeDb = await createPostgres(adminUrl!);
     try {
-      const fixture = startTs(path.join(ROOT, 'test/pipeline/fixtures/many-servers.ts'), ['6', '200']);
+      const fixture = startFixture('test/pipeline/fixtures/many-servers.ts', ['6', '200']);
       running.push(fixture);
       const [, base] = await fixture.waitFor(/"base":"([^"]+)"/);
       const file = path.join(dir, 'resume.json');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crawlAttempts, crawlRuns, getRun, serverTools } from '../../db/index.ts';
 import { toolrisk } from '../helpers/cli.ts';
 import { createPostgres, type TestDatabase } from '../helpers/databases.ts';
-import { ROOT, startCli, startTs, type Running } from './helpers.ts';
+import { startCli, startFixture, type Running } from './helpers.ts';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 const SERVERS = 60;
@@ -16,7 +16,7 @@ const SERVERS = 60;
  * worker's polling interval), so a worker always holds jobs while work remains. Returns a servers file for them.
  */
 async function startFixtures(dir: string): Promise<{ process: Running; file: string }> {
-  const fixture = startTs(path.join(ROOT, 'test/pipeline/fixtures/many-servers.ts'), [String(SERVERS), '1500']);
+  const fixture = startFixture('test/pipeline/fixtures/many-servers.ts', [String(SERVERS), '1500']);
   const [, base] = await fixture.waitFor(/"base":"([^"]+)"/);
   const servers = Array.from({ length: SERVERS }, (_, i) => ({
     id: `fixture-${String(i).padStart(2, '0')}`,

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compiledFixture, type TsFixture } from '../helpers/fixtures.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(ROOT, 'cli/bin.js');
@@ -23,9 +24,9 @@ export function startCli(args: string[], env: Record<string, string | undefined>
   return startProcess(process.execPath, [CLI, ...args], env);
 }
 
-/** Starts a TypeScript file with tsx as its own process. */
-export function startTs(file: string, args: string[] = [], env: Record<string, string | undefined> = {}): Running {
-  return startProcess(process.execPath, ['--import', 'tsx', file, ...args], env);
+/** Starts a TypeScript fixture as its own process (bundled by the test set-up: test/helpers/fixtures.ts). */
+export function startFixture(file: TsFixture, args: string[] = [], env: Record<string, string | undefined> = {}): Running {
+  return startProcess(process.execPath, [compiledFixture(file), ...args], env);
 }
 
 function startProcess(command: string, args: string[], env: Record<string, string | undefined>): Running {

@@ -1,8 +1,8 @@
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SourcedServer } from '../../crawler/index.ts';
 import { runPipeline, type PipelineEvent } from '../../pipeline/run.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
+import { NOTES_SERVER } from '../helpers/fixtures.ts';
 import { ROOT } from './helpers.ts';
 
 const notes: SourcedServer = {
@@ -12,7 +12,7 @@ const notes: SourcedServer = {
       kind: 'stdio',
       serverId: 'fixture/notes',
       command: process.execPath,
-      args: ['--import', 'tsx', path.join(ROOT, 'test/fixtures/servers/stdio-notes.ts')],
+      args: [NOTES_SERVER],
       env: {},
       cwd: ROOT,
     },

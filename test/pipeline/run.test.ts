@@ -7,7 +7,8 @@ import { slugify, urls } from '../../site/render/index.ts';
 import { fileFor } from '../../site/render/urls.ts';
 import { toolrisk } from '../helpers/cli.ts';
 import { copyMigratedPglite, createPostgres } from '../helpers/databases.ts';
-import { ROOT, startTs, type Running } from './helpers.ts';
+import { NOTES_SERVER } from '../helpers/fixtures.ts';
+import { ROOT, startFixture, type Running } from './helpers.ts';
 
 /** A database the CLI opens from its environment, and the test opens afterwards to look. */
 interface CliBackend {
@@ -55,7 +56,7 @@ function serversFile(dir: string, httpBase: string): string {
   const file = path.join(dir, 'servers.yaml');
   const stdio = (id: string, args: string[]) => ({ id, command: node, args, cwd: ROOT });
   const servers = [
-    stdio('fixture/notes', ['--import', 'tsx', path.join(ROOT, 'test/fixtures/servers/stdio-notes.ts')]),
+    stdio('fixture/notes', [NOTES_SERVER]),
     stdio('npm/server-memory', [published('server-memory')]),
     stdio('npm/server-everything', [published('server-everything')]),
     stdio('npm/server-sequential-thinking', [published('server-sequential-thinking')]),
@@ -74,7 +75,7 @@ describe.each(cliBackends())('toolrisk run end to end on $name', ({ create }) =>
   beforeAll(async () => {
     backend = await create();
     dir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-run-site-'));
-    http = startTs(path.join(ROOT, 'test/pipeline/fixtures/many-servers.ts'), ['2']);
+    http = startFixture('test/pipeline/fixtures/many-servers.ts', ['2']);
   });
 
   afterAll(async () => {

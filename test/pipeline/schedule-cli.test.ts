@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { latestRuns, openDatabase } from '../../db/index.ts';
 import { toolrisk } from '../helpers/cli.ts';
 import { copyMigratedPglite, createPostgres } from '../helpers/databases.ts';
+import { NOTES_SERVER } from '../helpers/fixtures.ts';
 import { ROOT, startCli, type Running } from './helpers.ts';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
@@ -12,7 +13,7 @@ const adminUrl = process.env.TEST_DATABASE_URL;
 /** A servers file with the notes fixture: quick to crawl. */
 function notesServersFile(dir: string): string {
   const file = path.join(dir, 'servers.yaml');
-  const args = ['--import', 'tsx', path.join(ROOT, 'test/fixtures/servers/stdio-notes.ts')];
+  const args = [NOTES_SERVER];
   writeFileSync(file, JSON.stringify({ servers: [{ id: 'fixture/notes', command: process.execPath, args, cwd: ROOT }] }));
   return file;
 }
