@@ -1,8 +1,13 @@
 import path from 'node:path';
 import { openDatabase, storeSnapshot, upsertServers } from '../../db/index.ts';
+import { copyMigratedPglite } from '../helpers/databases.ts';
 
-/** The catalogue the site and `policy --config` both read: servers matched by id, package and remote. */
+/**
+ * The catalogue the site and `policy --config` both read: servers matched by id, package and remote. Written into
+ * a copy of the migrated database (migrating a new one costs seconds of CPU).
+ */
 export async function seedPolicyCatalogue(dataDir: string): Promise<void> {
+  copyMigratedPglite(path.join(dataDir, 'db'));
   const db = await openDatabase({ dataDir: path.join(dataDir, 'db'), env: {} });
   const at = new Date('2026-01-01T00:00:00Z');
   await upsertServers(

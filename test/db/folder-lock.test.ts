@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compiledFixture } from '../helpers/fixtures.ts';
 import { deadPid } from '../helpers/processes.ts';
 import { currentOwner, formatOwner, lockFolder, processStartTime } from '../../db/folder-lock.ts';
 
@@ -43,7 +44,7 @@ describe('the PGlite folder lock', () => {
     const next = (child: ChildProcess) => new Promise<Record<string, unknown>>((resolve) => child.once('message', resolve));
     try {
       for (let i = 0; i < 8; i++) {
-        const child = fork(path.resolve('test/db/lock-racer.ts'), { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+        const child = fork(compiledFixture('test/db/lock-racer.ts'), { stdio: 'inherit' });
         racers.push(child);
       }
       await Promise.all(racers.map(next));

@@ -8,7 +8,14 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * about 1.5 s of CPU (more in the sandbox, where tsx finds no cache); test/helpers/global-setup.ts bundles them
  * once a run into dist/test-fixtures, and a start costs about 0.3 s.
  */
-export const TS_FIXTURES = ['test/fixtures/servers/stdio-notes.ts', 'test/pipeline/fixtures/many-servers.ts'] as const;
+export const TS_FIXTURES = [
+  'test/fixtures/servers/stdio-notes.ts',
+  'test/pipeline/fixtures/many-servers.ts',
+  'test/db/lock-racer.ts',
+  'test/hostile/memory-probe.ts',
+  'test/hostile/non-root-probe.ts',
+  'test/hostile/sandbox-holder.ts',
+] as const;
 
 export type TsFixture = (typeof TS_FIXTURES)[number];
 

@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { compiledFixture } from '../helpers/fixtures.ts';
 
-const probe = fileURLToPath(new URL('./memory-probe.ts', import.meta.url));
+const probe = compiledFixture('test/hostile/memory-probe.ts');
 const MB = 1024 * 1024;
 
 async function crawlInOwnProcess(mode: string, argument?: string) {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', probe, mode, ...(argument ? [argument] : [])], {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', probe, mode, ...(argument ? [argument] : [])], {
     timeout: 60_000,
   });
   return JSON.parse(stdout.trim().split('\n').pop()!) as { outcome: string; error?: string; peakGrowthBytes: number };

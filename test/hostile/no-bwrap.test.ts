@@ -7,6 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ISOLATION_ENV, launchSandboxed, livingProcesses } from '../../crawler/sandbox/index.ts';
 import { crawlTarget } from '../../crawler/index.ts';
+import { copyMigratedPglite } from '../helpers/databases.ts';
 import { FIXTURES, stdioTarget, SUITE_LIMITS } from './cases.ts';
 
 // The bwrap probe runs once per PATH, so the probe here sees a PATH without bwrap.
@@ -85,6 +86,7 @@ it('`crawl` refuses before it opens a run, naming the fix; with --unsafe-no-sand
   try {
     const file = join(folder, 'servers.yaml');
     writeFileSync(file, `servers:\n  - id: local\n    command: ${process.execPath}\n    args: [${join(FIXTURES, 'stdio-server.mjs')}, ok]\n`);
+    copyMigratedPglite(join(folder, 'data', 'db')); // migrating a new database would cost the process seconds
     const refused = await toolrisk(['crawl', '--servers', file], join(folder, 'data'));
     expect(refused.code).toBe(1);
     expect(refused.out).toMatch(/Refusing to run this server without a sandbox: bwrap is not installed .*apt-get install bubblewrap.*--unsafe-no-sandbox/);

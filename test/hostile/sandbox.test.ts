@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchSandboxed, livingProcesses, MessageTooLargeError, type SandboxLimits, type SandboxOptions } from '../../crawler/sandbox/index.ts';
 import { probeBwrap } from '../../crawler/sandbox/command.ts';
 import { unlessOrphaned } from '../../crawler/sandbox/launch-plan.ts';
+import { compiledFixture } from '../helpers/fixtures.ts';
 import { processesMarked } from './cases.ts';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/hostile');
@@ -121,7 +122,7 @@ describe.each(['auto', 'none'] as const)('launchSandboxed (isolation %s)', (isol
 
   it('dies with the crawler, even when the crawler is killed with SIGKILL', async () => {
     const mark = randomUUID();
-    const holder = spawn(process.execPath, ['--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'sandbox-holder.ts'), isolation, mark], {
+    const holder = spawn(process.execPath, [compiledFixture('test/hostile/sandbox-holder.ts'), isolation, mark], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve) => holder.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('started') && resolve()));
@@ -201,10 +202,10 @@ describe.skipIf(!bwrapWorks)('inside bwrap', () => {
 
 describe.skipIf(process.getuid?.() !== 0)('as an ordinary user', () => {
   it('runs servers with the crawler’s uid, and limits processes only where it can count them alone (bwrap)', async () => {
-    const probe = join(dirname(fileURLToPath(import.meta.url)), 'non-root-probe.ts');
-    const { stdout } = await promisify(execFile)('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', probe], {
+    const probe = compiledFixture('test/hostile/non-root-probe.ts');
+    const { stdout } = await promisify(execFile)('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, probe], {
       env: { PATH: process.env.PATH, HOME: '/tmp' },
-      cwd: dirname(probe),
+      cwd: dirname(fileURLToPath(import.meta.url)),
       timeout: 60_000,
     });
     const report = JSON.parse(stdout.trim().split('\n').pop()!);
