@@ -285,7 +285,9 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
           return last.files[page.url] !== files[page.url];
         });
         if (changedPages.length === 0) continue;
-        pending.push(pool.run({ type: 'pages', pages: changedPages } satisfies PagesJob));
+        const rendering = pool.run({ type: 'pages', pages: changedPages } satisfies PagesJob);
+        rendering.catch(() => {}); // awaited below, after the main thread's own work: a failure is thrown there
+        pending.push(rendering);
         while (pending.length >= maxInFlight) tally(await pending.shift()!);
       }
     }
@@ -293,10 +295,10 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
       stats.rendered += r.pages;
       stats.files += r.files;
     }
-    for (const p of pending.splice(0)) tally(await p);
-    phase('lists and fixed pages');
+    phase('lists and fixed pages (their last pages still rendering)');
 
-    // 3. Feed, sitemaps, robots.txt, search index: rewritten when their content changed.
+    // 3. Feed, sitemaps, robots.txt, search index: rewritten when their content changed. The main thread does
+    // this while the workers render the last list pages (they write other files), then waits for those.
     aggregate(urls.feed, atomFeed(siteUrl, base, fixed.changes, now));
     const sitemapPaths = [
       ...fixed.job.pages.map((p) => p.url).filter((u) => u !== urls.notFound),
@@ -319,8 +321,9 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     aggregate('/robots.txt', `User-agent: *\nAllow: /\nSitemap: ${absoluteUrl(urls.sitemap, siteUrl, base)}\n`);
     const searchStats = search.finish();
     for (const url of Object.keys(last.files)) if (!(url in files)) remove(url);
-
     phase('feed, sitemaps, search index');
+    for (const p of pending.splice(0)) tally(await p);
+    phase('the last list pages');
 
     // 4. The manifest, and for a full build the swap of the finished site into place.
     manifest.finish({ format: MANIFEST_FORMAT, key, files });
