@@ -7,10 +7,15 @@ import type { RemoteTarget, SourcedServer, StdioTarget } from '../../crawler/ind
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/hostile');
 const STDIO_SERVER = join(FIXTURES, 'stdio-server.mjs');
 
-/** Limits small enough that every hostile case ends in seconds. */
+/**
+ * Limits small enough that every hostile case ends in seconds, with room for a loaded machine: a well-behaved
+ * server's start and handshake must fit well inside one request timeout (at load 10+ a sandboxed node server
+ * took over 6 s), and the deadline is twice the request timeout so a hang after a slow start still ends as a
+ * timeout.
+ */
 export const SUITE_LIMITS = {
-  requestTimeoutMs: 6_000,
-  deadlineMs: 12_000,
+  requestTimeoutMs: 10_000,
+  deadlineMs: 20_000,
   maxPages: 20,
   maxTools: 2_000,
   maxMessageBytes: 2 * 1024 * 1024,
