@@ -39,7 +39,15 @@ async function bwrapCheck(): Promise<Check> {
   if (!missing.ok) return missing;
   const probe = await probeBwrap(process.getuid?.() === 0 ? 65534 : undefined);
   return probe.ok
-    ? { name: 'bwrap namespaces', ok: true, detail: 'bwrap can create its user, mount, PID and network namespaces' }
+    ? {
+        name: 'bwrap namespaces',
+        ok: true,
+        detail: `bwrap can create its user, mount, PID and network namespaces${
+          probe.ownPidNamespace
+            ? ', inside a PID namespace that dies with the crawler (unshare)'
+            : '; unshare cannot wrap it, so a crawler killed by SIGKILL while a server starts may leave that server running'
+        }`,
+      }
     : {
         name: 'bwrap namespaces',
         ok: false,

@@ -56,6 +56,15 @@ export function prlimitArgs(limits: ResourceLimits, countsOwnProcesses: boolean)
   ];
 }
 
+/**
+ * `unshare` making the rest of the command line the first process of a new PID namespace (in a user namespace
+ * of its own, so no privilege is needed) that gets SIGKILL when unshare dies. Undefined without unshare.
+ */
+export function pidNamespaceArgs(): string[] | undefined {
+  const unshare = findOnPath('unshare', sandboxPath());
+  return unshare ? [unshare, '--user', '--map-current-user', '--pid', '--kill-child', '--'] : undefined;
+}
+
 const SYSTEM_DIRS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
 // Enough of /etc for name resolution, TLS and shared libraries; not the rest (no shadow, no host config).
 const ETC_FILES = [
@@ -126,33 +135,30 @@ export async function createSandboxDir(parent: string, uid: number | undefined):
   return dir;
 }
 
-type Probe = Promise<{ ok: true } | { ok: false; reason: string }>;
-const probes = new Map<string, Probe>();
+export type BwrapProbe = { ok: true; ownPidNamespace: boolean } | { ok: false; reason: string };
+const probes = new Map<string, Promise<BwrapProbe>>();
 
 /**
- * Whether bwrap exists and can create its namespaces here, as the given uid: tested once per process for each
- * PATH, isolation switch and uid (the things the answer depends on).
+ * Whether bwrap exists and can create its namespaces here, as the given uid, and whether it also can inside a
+ * PID namespace of its own (pidNamespaceArgs: what kills it with the crawler, see lifetime.ts): tested once per
+ * process for each PATH, isolation switch and uid (the things the answer depends on).
  */
-export function probeBwrap(uid: number | undefined): Probe {
+export function probeBwrap(uid: number | undefined): Promise<BwrapProbe> {
   const key = `${process.env.PATH}\0${forcedIsolation()}\0${uid}`;
   let probe = probes.get(key);
   if (probe) return probe;
-  probe = (async () => {
+  probe = (async (): Promise<BwrapProbe> => {
     if (forcedIsolation() === 'none') return { ok: false, reason: `bwrap is switched off (${ISOLATION_ENV}=none)` };
     const bwrap = findOnPath('bwrap');
     if (!bwrap) return { ok: false, reason: 'bwrap is not installed (Debian/Ubuntu package "bubblewrap")' };
     const dir = await createSandboxDir(tmpdir(), uid);
     try {
-      const args = [...bwrapArgs({ sandboxDir: dir.root, binds: NO_BINDS, allowNetwork: false, cwd: dir.work }), '--', 'true'];
-      const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(bwrap, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: sandboxPath() }, uid, gid: uid });
-        let stderr = '';
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-        child.on('error', (error) => resolve({ code: -1, stderr: error.message }));
-        child.on('close', (code) => resolve({ code, stderr }));
-      });
+      const argv = [bwrap, ...bwrapArgs({ sandboxDir: dir.root, binds: NO_BINDS, allowNetwork: false, cwd: dir.work }), '--', 'true'];
+      const inNamespace = pidNamespaceArgs();
+      if (inNamespace && (await runAs([...inNamespace, ...argv], uid)).code === 0) return { ok: true, ownPidNamespace: true };
+      const result = await runAs(argv, uid);
       return result.code === 0
-        ? { ok: true }
+        ? { ok: true, ownPidNamespace: false }
         : { ok: false, reason: `bwrap cannot create its namespaces here: ${result.stderr.trim() || `exit ${result.code}`}` };
     } finally {
       await rm(dir.root, { recursive: true, force: true });
@@ -160,4 +166,14 @@ export function probeBwrap(uid: number | undefined): Probe {
   })();
   probes.set(key, probe);
   return probe;
+}
+
+function runAs([command, ...args]: string[], uid: number | undefined): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: sandboxPath() }, uid, gid: uid });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', (error) => resolve({ code: -1, stderr: error.message }));
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
 }

@@ -1,6 +1,7 @@
 import { CrawlError } from '../errors.ts';
 import { assertReachable, planBinds } from './binds.ts';
 import { bwrapArgs, findOnPath, prlimitArgs, probeBwrap, sandboxPath, type ResourceLimits, type SandboxDir } from './command.ts';
+import { dieWithCrawler } from './lifetime.ts';
 import { forcedIsolation, refusalWithoutSandbox, type UnsandboxedPolicy } from './policy.ts';
 import { isWithin } from './readable.ts';
 
@@ -70,6 +71,12 @@ export interface LaunchPlan {
   argv: string[];
   /** The server's working folder, as the server sees it. */
   cwd: string;
+  /**
+   * The first signal for the process group when the server is stopped: SIGKILL when bwrap runs in a PID
+   * namespace of its own (unshare blocks SIGTERM and that namespace's first process ignores it; bwrap's
+   * sandbox, in a session of its own, never got the group's signals anyway), else SIGTERM.
+   */
+  stopSignal: 'SIGTERM' | 'SIGKILL';
 }
 
 /**
@@ -84,9 +91,11 @@ export async function planLaunch(
 ): Promise<LaunchPlan> {
   const warn = options.warn ?? ((message: string) => process.stderr.write(`toolrisk: warning: ${message}\n`));
   let isolation: Isolation = options.isolation === 'none' || forcedIsolation() === 'none' ? 'none' : 'bwrap';
+  let ownPidNamespace = false;
   if (isolation === 'bwrap') {
     const probe = await probeBwrap(uid);
-    if (!probe.ok) {
+    if (probe.ok) ownPidNamespace = probe.ownPidNamespace;
+    else {
       if (options.isolation === 'bwrap' || forcedIsolation() === 'bwrap') throw new Error(`sandbox: ${probe.reason}`);
       if ((options.unsandboxed ?? 'refuse') === 'refuse') throw new CrawlError('refused_by_policy', refusalWithoutSandbox(probe.reason));
       warnOnce(`${probe.reason}; stdio servers run WITHOUT filesystem, network and PID isolation (clean environment and resource limits still apply)`, warn);
@@ -107,7 +116,7 @@ export async function planLaunch(
   const argv =
     isolation === 'bwrap'
       ? [
-          ...dieWithCrawler(launch.env),
+          ...dieWithCrawler(launch.env, ownPidNamespace),
           findOnPath('bwrap')!,
           ...bwrapArgs({ sandboxDir: dir.root, binds: binds!, allowNetwork: launch.allowNetwork ?? false, cwd }),
           '--',
@@ -115,30 +124,9 @@ export async function planLaunch(
           launch.command,
           ...launch.args,
         ]
-      : [...dieWithCrawler(launch.env), ...limited, launch.command, ...launch.args];
+      : [...dieWithCrawler(launch.env, false), ...limited, launch.command, ...launch.args];
 
-  return { isolation, argv, cwd };
-}
-
-/**
- * The outermost process gets SIGKILL when the crawler dies, even by SIGKILL (setpriv, util-linux). bwrap's
- * own --die-with-parent only ties the sandbox to bwrap, not bwrap to the crawler.
- */
-function dieWithCrawler(env: Record<string, string>): string[] {
-  const setpriv = findOnPath('setpriv', sandboxPath());
-  return setpriv ? [setpriv, '--pdeathsig', 'KILL', '--', ...unlessOrphaned(process.pid, env.PWD)] : [];
-}
-
-/**
- * A crawler that dies between the fork and setpriv's prctl sends no signal: its child is already an orphan when
- * the death signal is set. A shell started after the prctl checks that its parent is still `parentPid` and only
- * then execs the rest of the command line, so the server never starts without a crawler to kill it. The shell
- * sets PWD to its working folder, so it puts back the PWD of the server's environment, or none.
- */
-export function unlessOrphaned(parentPid: number, pwd: string | undefined): string[] {
-  const restorePwd = pwd === undefined ? 'unset PWD' : 'export PWD="$1"; shift';
-  const script = `if [ "$PPID" != "$0" ]; then exit 137; fi; ${restorePwd}; exec "$@"`;
-  return ['/bin/sh', '-c', script, String(parentPid), ...(pwd === undefined ? [] : [pwd])];
+  return { isolation, argv, cwd, stopSignal: ownPidNamespace ? 'SIGKILL' : 'SIGTERM' };
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

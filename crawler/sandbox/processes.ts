@@ -59,7 +59,19 @@ export function killAllOfUid(uid: number): void {
   spawnSync('/bin/sh', ['-c', 'kill -KILL -1'], { uid, gid: uid, stdio: 'ignore', env: {}, cwd: '/' });
 }
 
+const THROWAWAY_UIDS = { min: 1_000_000_000, max: 2_000_000_000 };
+
 /** A uid no account uses, for one sandboxed server when the crawler runs as root. */
 export function pickThrowawayUid(): number {
-  return randomInt(1_000_000_000, 2_000_000_000);
+  return randomInt(THROWAWAY_UIDS.min, THROWAWAY_UIDS.max);
+}
+
+/**
+ * Whether `uid` is one pickThrowawayUid picks (never 0 or a system account) and no account of this machine has,
+ * as `getent passwd` says (directory services such as sssd may map real accounts that high).
+ */
+export function isThrowawayUid(uid: number): boolean {
+  if (!Number.isInteger(uid) || uid < THROWAWAY_UIDS.min || uid >= THROWAWAY_UIDS.max) return false;
+  // getent exits 2 when no account has the key; anything else (found, or no getent) is not proof.
+  return spawnSync('getent', ['passwd', String(uid)], { stdio: 'ignore' }).status === 2;
 }

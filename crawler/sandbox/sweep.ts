@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isThrowawayUid, killAllOfUid } from './processes.ts';
 
 export const SANDBOX_PREFIX = 'toolrisk-sandbox-';
 /** `toolrisk-sandbox-<pid>-<start time in clock ticks>-<random>`: the crawler that owns the folder. */
@@ -23,7 +24,8 @@ function startTimeOf(pid: number): string | undefined {
 
 /**
  * Removes the sandbox folders in `parent` whose owning crawler is gone (killed with SIGKILL, or the machine
- * lost power): folders of live crawlers, and folders without an owner in their name, are left alone.
+ * lost power): folders of live crawlers, and folders without an owner in their name, are left alone. As root,
+ * every process of a removed folder's throwaway uid is killed first: whatever the dead crawler's server left.
  * Returns the folders removed.
  */
 export async function sweepStaleSandboxDirs(parent: string): Promise<string[]> {
@@ -38,12 +40,26 @@ export async function sweepStaleSandboxDirs(parent: string): Promise<string[]> {
     const owner = OWNED.exec(entry);
     if (!owner || startTimeOf(Number(owner[1])) === owner[2]) continue;
     const folder = join(parent, entry);
+    await killLeftovers(folder);
     await rm(folder, { recursive: true, force: true }).then(
       () => removed.push(folder),
       () => undefined, // another user's folder, or one being removed by another crawler
     );
   }
   return removed;
+}
+
+/**
+ * As root: SIGKILL to every process of the uid that owns the folder's home/ (its server's throwaway uid; the folder
+ * itself is root's), when that uid is a throwaway one. Not as another user: its servers share its own uid.
+ */
+async function killLeftovers(folder: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  const uid = await lstat(join(folder, 'home')).then(
+    (home) => (home.isDirectory() ? home.uid : undefined),
+    () => undefined,
+  );
+  if (uid !== undefined && isThrowawayUid(uid)) killAllOfUid(uid);
 }
 
 const swept = new Map<string, Promise<string[]>>();

@@ -39,6 +39,7 @@ export class SandboxedTransport implements Transport {
   private closing: Promise<void> | undefined;
   private exited: Promise<void> | undefined;
   private started = false;
+  private stopSignal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM';
   private fatal: Error | undefined;
   private garbageLines = 0;
   private firstGarbage: InvalidLineError | undefined;
@@ -79,8 +80,9 @@ export class SandboxedTransport implements Transport {
     this.uid = process.getuid?.() === 0 ? (options.pickUid ?? pickThrowawayUid)() : undefined;
     const dir = await createSandboxDir(options.tmpRoot ?? tmpdir(), this.uid);
     this.dir = dir;
-    const { isolation, argv, cwd } = await planLaunch(launch, limits, options, { uid: this.uid, dir });
+    const { isolation, argv, cwd, stopSignal } = await planLaunch(launch, limits, options, { uid: this.uid, dir });
     this.isolation = isolation;
+    this.stopSignal = stopSignal;
 
     // Closed while it was being prepared (its attempt was cut, e.g. by a full disk or a signal): a server
     // spawned now would outlive the attempt, and keep the crawler from exiting.
@@ -174,7 +176,7 @@ export class SandboxedTransport implements Transport {
       child.stdout.removeAllListeners('data');
       child.stdout.resume();
       // Even when the server itself has exited, processes it started may live on in its group.
-      signalGroup(child.pid!, 'SIGTERM');
+      signalGroup(child.pid!, this.stopSignal);
       await Promise.race([this.exited, sleep(this.limits.killGraceMs ?? DEFAULT_KILL_GRACE_MS)]);
       this.killNow();
       // A process in uninterruptible sleep can outlast SIGKILL for a while: never wait on it forever.

@@ -13,12 +13,16 @@ export interface ServerFingerprint {
  * current tools (name, definition hash, position, since) with their classification for `classifierVersion`,
  * its tool changes (count and newest id) and its latest crawl attempt. An incremental site build reloads and
  * re-renders only the servers whose fingerprint moved; reading these is one aggregate query, not the catalogue.
+ * A classification stands in by its row version (`xmin`, the transaction that last wrote the row: any insert or
+ * update moves it, freezing does not), not by a hash of its text: hashing every classification's JSON evidence
+ * was most of the query's cost. A row rewritten with the same content moves it too (the server is re-read, and
+ * pages whose inputs did not change are not rewritten); a restored dump moves all of them.
  */
 export async function serverFingerprints(orm: Orm, classifierVersion: string): Promise<ServerFingerprint[]> {
   const result = await orm.execute(sql`
     with tool_sets as (
       select st.server_id,
-        md5(string_agg(st.name || chr(31) || st.hash || chr(31) || st.position || chr(31) || st.since::text || chr(31) || coalesce(md5(row(c.*)::text), ''), chr(30) order by st.position)) as fp
+        md5(string_agg(st.name || chr(31) || st.hash || chr(31) || st.position || chr(31) || st.since::text || chr(31) || coalesce(c.xmin::text, ''), chr(30) order by st.position)) as fp
       from server_tools st
       left join classifications c on c.hash = st.hash and c.classifier_version = ${classifierVersion}
       group by st.server_id),

@@ -209,14 +209,16 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     const batchSize = options.batchSize ?? 100;
     let seq = 0;
     let lastLog = performance.now();
-    for (let i = 0; i < fingerprints.length; i += batchSize) {
-      const batch = fingerprints.slice(i, i + batchSize);
-      // A server is re-rendered when its fingerprint moved, or its slug did (slugs are assigned over all ids).
-      const changed = batch.filter((f) => last.fingerprint(f.id) !== f.fingerprint || last.slug(f.id) !== slugOf(f.id));
+    for (const { batch, changed } of changeBatches(
+      fingerprints,
+      batchSize,
+      (f) => last.fingerprint(f.id) !== f.fingerprint || last.slug(f.id) !== slugOf(f.id),
+    )) {
       const segment: Segment = { ids: batch.map((f) => f.id), changed: new Set(changed.map((f) => f.id)), job: null, seq };
       if (changed.length > 0) {
         stats.changedServers += changed.length;
         const ids = changed.map((f) => f.id);
+        const fingerprintOf = new Map(changed.map((f) => [f.id, f.fingerprint]));
         const [entries, changes, attempts] = await Promise.all([
           catalogueOfServers(db.orm, ids, classifierVersion),
           changesOfServers(db.orm, ids),
@@ -234,7 +236,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
           cutTools: bounded.map((b) => b.cutTools),
           siteUrl,
           slugs: entries.map((e) => slugOf(e.server.id)),
-          fingerprints: entries.map((e) => changed.find((f) => f.id === e.server.id)!.fingerprint),
+          fingerprints: entries.map((e) => fingerprintOf.get(e.server.id)!),
           previous: entries.map((e) => last.get(e.server.id)?.outputs ?? {}),
           changes,
           attempts,
@@ -283,7 +285,9 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
           return last.files[page.url] !== files[page.url];
         });
         if (changedPages.length === 0) continue;
-        pending.push(pool.run({ type: 'pages', pages: changedPages } satisfies PagesJob));
+        const rendering = pool.run({ type: 'pages', pages: changedPages } satisfies PagesJob);
+        rendering.catch(() => {}); // awaited below, after the main thread's own work: a failure is thrown there
+        pending.push(rendering);
         while (pending.length >= maxInFlight) tally(await pending.shift()!);
       }
     }
@@ -291,10 +295,10 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
       stats.rendered += r.pages;
       stats.files += r.files;
     }
-    for (const p of pending.splice(0)) tally(await p);
-    phase('lists and fixed pages');
+    phase('lists and fixed pages (their last pages still rendering)');
 
-    // 3. Feed, sitemaps, robots.txt, search index: rewritten when their content changed.
+    // 3. Feed, sitemaps, robots.txt, search index: rewritten when their content changed. The main thread does
+    // this while the workers render the last list pages (they write other files), then waits for those.
     aggregate(urls.feed, atomFeed(siteUrl, base, fixed.changes, now));
     const sitemapPaths = [
       ...fixed.job.pages.map((p) => p.url).filter((u) => u !== urls.notFound),
@@ -317,8 +321,9 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     aggregate('/robots.txt', `User-agent: *\nAllow: /\nSitemap: ${absoluteUrl(urls.sitemap, siteUrl, base)}\n`);
     const searchStats = search.finish();
     for (const url of Object.keys(last.files)) if (!(url in files)) remove(url);
-
     phase('feed, sitemaps, search index');
+    for (const p of pending.splice(0)) tally(await p);
+    phase('the last list pages');
 
     // 4. The manifest, and for a full build the swap of the finished site into place.
     manifest.finish({ format: MANIFEST_FORMAT, key, files });
@@ -351,5 +356,24 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
   } finally {
     clearInterval(sample);
     await pool.close();
+  }
+}
+
+/**
+ * The catalogue in order, cut into segments of `size` servers to re-render (whether a server is, `changed` says):
+ * a full build reads and renders `size` servers a batch; an incremental one reads its few changed servers `size`
+ * at a time as well (one query each for servers, tools, changes and attempts), not a handful per query, and
+ * carries the unchanged servers between them over.
+ */
+export function* changeBatches<T>(items: readonly T[], size: number, changed: (item: T) => boolean): Generator<{ batch: T[]; changed: T[] }> {
+  let start = 0;
+  let picked: T[] = [];
+  for (let i = 0; i < items.length; i++) {
+    if (changed(items[i])) picked.push(items[i]);
+    if (picked.length >= size || i === items.length - 1) {
+      yield { batch: items.slice(start, i + 1), changed: picked };
+      start = i + 1;
+      picked = [];
+    }
   }
 }

@@ -8,15 +8,16 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchSandboxed, livingProcesses, MessageTooLargeError, type SandboxLimits, type SandboxOptions } from '../../crawler/sandbox/index.ts';
-import { probeBwrap } from '../../crawler/sandbox/command.ts';
-import { unlessOrphaned } from '../../crawler/sandbox/launch-plan.ts';
+import { pidNamespaceArgs, probeBwrap } from '../../crawler/sandbox/command.ts';
+import { unlessOrphaned, unlessOrphanedInNamespace } from '../../crawler/sandbox/lifetime.ts';
 import { compiledFixture } from '../helpers/fixtures.ts';
 import { processesMarked } from './cases.ts';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/hostile');
 const server = join(fixtures, 'stdio-server.mjs');
 const limits: SandboxLimits = { maxMessageBytes: 1024 * 1024, deadlineMs: 20_000 };
-const bwrapWorks = (await probeBwrap(process.getuid?.() === 0 ? 1_999_999_999 : undefined)).ok;
+const probe = await probeBwrap(process.getuid?.() === 0 ? 1_999_999_999 : undefined);
+const bwrapWorks = probe.ok;
 
 function launch(
   mode: string,
@@ -126,8 +127,8 @@ describe.each(['auto', 'none'] as const)('launchSandboxed (isolation %s)', (isol
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve) => holder.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('started') && resolve()));
-    // Wait until the server itself runs: before setpriv/bwrap have set their parent-death signal, a
-    // crawler killed in that first millisecond would leave them running (see README).
+    // Wait until the server itself runs: this is the steady state (a crawler killed while the sandbox
+    // starts is sandbox-folders.test.ts's).
     const isServer = (pid: number) => {
       try {
         return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sleep';
@@ -139,8 +140,8 @@ describe.each(['auto', 'none'] as const)('launchSandboxed (isolation %s)', (isol
     holder.kill('SIGKILL');
     const until = Date.now() + 5000;
     while (processesMarked(mark).length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-    // bwrap: --die-with-parent and the PID namespace; without bwrap: setpriv --pdeathsig (the server only,
-    // not processes it started: those need a live crawler's group and uid sweep).
+    // bwrap: unshare's PID namespace around it; without bwrap: setpriv --pdeathsig (the server only, not
+    // processes it started: those need a live crawler's group and uid kill, or the next crawler's sweep).
     expect(processesMarked(mark)).toEqual([]);
   });
 
@@ -223,12 +224,16 @@ describe.skipIf(process.getuid?.() !== 0)('as an ordinary user', () => {
 });
 
 describe('a server whose crawler died before the parent-death signal was set', () => {
+  type Outcome = { code: number; stdout: string };
+  const outcome = (child: ReturnType<typeof spawn>) =>
+    new Promise<Outcome>((resolve) => {
+      let stdout = '';
+      child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.once('close', (code) => resolve({ code: code ?? -1, stdout }));
+    });
   const run = (parentPid: number, env: Record<string, string> = {}) => {
     const [shell, ...args] = unlessOrphaned(parentPid, env.PWD);
-    return promisify(execFile)(shell, [...args, '/usr/bin/env'], { timeout: 10_000, env }).then(
-      ({ stdout }) => ({ code: 0, stdout }),
-      (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
-    );
+    return outcome(spawn(shell, [...args, '/usr/bin/env'], { env, stdio: ['ignore', 'pipe', 'inherit'] }));
   };
 
   it('starts the server while its crawler lives', async () => {
@@ -239,5 +244,25 @@ describe('a server whose crawler died before the parent-death signal was set', (
 
   it('does not start it once the crawler is gone (the parent is someone else)', async () => {
     expect(await run(process.ppid, { A: '1' })).toEqual({ code: 137, stdout: '' });
+  });
+
+  describe.skipIf(!(probe.ok && probe.ownPidNamespace))('in a PID namespace of its own (unshare)', () => {
+    // unshare is spawned as the transport spawns it, leading its own process group (detached).
+    const runInNamespace = (parentPid: number, env: Record<string, string>, detached = true) => {
+      const [shell, ...args] = unlessOrphanedInNamespace(parentPid, env.PWD);
+      const [unshare, ...unshareArgs] = pidNamespaceArgs()!;
+      return outcome(spawn(unshare, [...unshareArgs, shell, ...args, '/usr/bin/env'], { env, detached, stdio: ['ignore', 'pipe', 'inherit'] }));
+    };
+
+    it('starts the server while unshare and, above it, the crawler live', async () => {
+      expect(await runInNamespace(process.pid, { A: '1' })).toEqual({ code: 0, stdout: 'A=1\n' });
+      expect(await runInNamespace(process.pid, { PWD: '/somewhere' })).toEqual({ code: 0, stdout: 'PWD=/somewhere\n' });
+    });
+
+    it('does not start it when unshare’s parent is not the crawler, or its own parent is not unshare', async () => {
+      expect(await runInNamespace(process.ppid, { A: '1' })).toEqual({ code: 137, stdout: '' });
+      // Not detached: unshare is not the leader of the group, so the shell's parent cannot be shown to be it.
+      expect(await runInNamespace(process.pid, { A: '1' }, false)).toEqual({ code: 137, stdout: '' });
+    });
   });
 });

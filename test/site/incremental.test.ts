@@ -7,7 +7,7 @@ import { churnCatalogue } from '../../bench/churn.ts';
 import { generateCatalogue } from '../../bench/generate.ts';
 import { seedCatalogue } from '../../bench/seed.ts';
 import { CLASSIFIER_VERSION } from '../../classifier/index.ts';
-import { classifications, servers } from '../../db/index.ts';
+import { classifications, rowsOf, servers } from '../../db/index.ts';
 import { classifyCatalogue } from '../../pipeline/classify.ts';
 import { buildSite, type BuildOptions } from '../../site/render/index.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
@@ -93,6 +93,25 @@ describe.each(testBackends())('incremental site build ($name)', (backend) => {
     expect(incremental.rendered).toBeLessThan(incremental.pages / 2);
     const full = await build('full', { full: true });
     expect(full.mode).toBe('full');
+    expect(siteDifferences(path.join(work, 'site'), path.join(work, 'full'))).toEqual([]);
+  }, 600_000);
+
+  it('after a classification is rewritten in place (same version, same classified_at), writes what a full build writes', async () => {
+    // The fingerprint stands in for a classification by its row version, not its text: a rewrite that keeps
+    // every column the fingerprint could have used as a marker (hash, version, classified_at) must still be seen.
+    const [one] = rowsOf<{ hash: string }>(
+      await db.orm.execute(sql`
+        select c.hash from classifications c join server_tools st on st.hash = c.hash
+        where c.classifier_version = ${CLASSIFIER_VERSION} and c.severity <> 'critical' order by c.hash limit 1`),
+    );
+    await build('site');
+    await db.orm.execute(sql`
+      update classifications set severity = 'critical', explanation = explanation || ' Rewritten.'
+      where hash = ${one.hash} and classifier_version = ${CLASSIFIER_VERSION}`);
+    const incremental = await build('site');
+    expect(incremental).toMatchObject({ mode: 'incremental' });
+    expect(incremental.changedServers).toBeGreaterThan(0);
+    await build('full', { full: true });
     expect(siteDifferences(path.join(work, 'site'), path.join(work, 'full'))).toEqual([]);
   }, 600_000);
 
