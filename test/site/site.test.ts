@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends, type TestBackend, type TestDatabase } from '../helpers/databases.ts';
 import { siteDifferences } from '../helpers/site-files.ts';
 import { launchChromium, serveSite } from '../helpers/serve-site.ts';
@@ -100,9 +100,16 @@ describe('the built site', () => {
     expect(reports(pglite.log).length).toBeGreaterThan(0);
   });
 
+  /** Each test's browser contexts, closed after it: an open one keeps its renderer process busy for the whole file. */
+  const contexts: BrowserContext[] = [];
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+  });
+
   /** A page that records console errors, page errors and dialogs, and fails on any request off 127.0.0.1. */
   async function openPage(): Promise<{ page: Page; problems: string[] }> {
     const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('console', (message) => {
@@ -379,6 +386,7 @@ describe('the built site', () => {
 
   it('fits a 390 px screen without horizontal scrolling on every page type', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    contexts.push(context);
     const page = await context.newPage();
     const pages = everyPageType((kind) => (kind === 'server' ? github() : kind === 'tool' ? createIssue() : nextListPage(siteDir, 'list/tools')));
     const widths: Record<string, number[]> = {};
@@ -390,7 +398,6 @@ describe('the built site', () => {
     }
     for (const [kind, [scrollWidth, innerWidth]] of Object.entries(widths))
       expect({ kind, fits: scrollWidth <= innerWidth, scrollWidth }).toEqual({ kind, fits: true, scrollWidth });
-    await context.close();
   });
 
   it('sorts tables from the keyboard and skips to the content', async () => {
