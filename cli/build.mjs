@@ -2,30 +2,18 @@
 // Compiles the CLI (cli/main.ts and everything it imports from this repository) and the site's render worker
 // (site/render/worker.ts) to JavaScript in dist/cli,
 // one chunk per command, so `npx toolrisk` starts without compiling TypeScript. `npm ci` runs it (prepare).
-// Packages stay external (loaded from node_modules). Code that finds files next to its own source
-// (`new URL('./migrations', import.meta.url)`) keeps finding them: each module's import.meta.url is
-// rewritten to its source file's URL, relative to the chunk, so the build works wherever the folder is.
+// Packages stay external (loaded from node_modules). Code that finds files next to its own source keeps
+// finding them (cli/bundle-source-urls.mjs).
 // `--if-stale`: only when a source changed since the last build (the test suite's set-up runs it so).
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { builtAndCurrent } from './built.js';
+import { REQUIRE_BANNER, sourceLocations } from './bundle-source-urls.mjs';
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const OUT_DIR = path.join(ROOT, 'dist', 'cli');
-
-/** @type {import('esbuild').Plugin} */
-const sourceLocations = {
-  name: 'source-import-meta-url',
-  setup(builder) {
-    builder.onLoad({ filter: /\.ts$/ }, async ({ path: file }) => {
-      const source = await readFile(file, 'utf8');
-      const relative = path.relative(OUT_DIR, file).split(path.sep).join('/');
-      return { contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(relative)}, import.meta.url).href`), loader: 'ts' };
-    });
-  },
-};
 
 /**
  * Commander is bundled in, not loaded from node_modules: every command, `--help` included, loads it, and one
@@ -58,8 +46,8 @@ const result = await build({
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
-  plugins: [sourceLocations, bundleCommander],
-  banner: { js: "import { createRequire as __toolriskRequire } from 'node:module'; const require = __toolriskRequire(import.meta.url);" },
+  plugins: [sourceLocations(OUT_DIR), bundleCommander],
+  banner: { js: REQUIRE_BANNER },
 });
 // cli/bin.js runs the build only while every source it was built from is older than the build.
 const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/'));

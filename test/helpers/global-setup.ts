@@ -2,10 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
+import { REQUIRE_BANNER, sourceLocations } from '../../cli/bundle-source-urls.mjs';
 import { MIGRATIONS_FOLDER, openDatabase } from '../../db/connection.ts';
 import { compiledFixture, FIXTURES_OUT, TS_FIXTURES } from './fixtures.ts';
 
@@ -70,22 +71,12 @@ async function pgliteTemplate(): Promise<string> {
 
 /**
  * Each TypeScript fixture in one self-contained file (packages included), every run: it takes a fraction of a
- * second. `import.meta.url` stays its source file's URL, so code that finds files beside its source (the migrations,
- * the bundled servers file) still does. Written beside and renamed, so a file another run is starting is never
- * half written.
+ * second. `import.meta.url` stays its source file's URL (cli/bundle-source-urls.mjs), so code that finds files
+ * beside its source (the migrations, the bundled servers file) still does. Written beside and renamed, so a file
+ * another run is starting is never half written.
  */
 async function bundleFixtures(): Promise<void> {
   mkdirSync(FIXTURES_OUT, { recursive: true });
-  const sourceUrls: Plugin = {
-    name: 'source-import-meta-url',
-    setup(builder) {
-      builder.onLoad({ filter: /\.ts$/ }, ({ path: file }) => ({
-        contents: readFileSync(file, 'utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(file).href)),
-        loader: 'ts',
-      }));
-    },
-  };
-  const banner = "import { createRequire as __fixtureRequire } from 'node:module'; const require = __fixtureRequire(import.meta.url);";
   await Promise.all(
     TS_FIXTURES.map(async (file) => {
       const out = compiledFixture(file);
@@ -98,8 +89,8 @@ async function bundleFixtures(): Promise<void> {
         format: 'esm',
         platform: 'node',
         target: 'node20',
-        banner: { js: banner },
-        plugins: [sourceUrls],
+        banner: { js: REQUIRE_BANNER },
+        plugins: [sourceLocations(FIXTURES_OUT)],
         logLevel: 'warning',
       });
       renameSync(building, out);
