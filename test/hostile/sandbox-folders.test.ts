@@ -5,20 +5,20 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { crawlTarget } from '../../crawler/index.ts';
 import { probeBwrap } from '../../crawler/sandbox/command.ts';
 import { ISOLATION_ENV, livingProcesses, sweepStaleSandboxDirs } from '../../crawler/sandbox/index.ts';
+import { compiledFixture } from '../helpers/fixtures.ts';
 import { FIXTURES, processesMarked, RUN_MARK, stdioTarget, SUITE_LIMITS } from './cases.ts';
 
 const isRoot = process.getuid?.() === 0;
 const bwrapWorks = (await probeBwrap(isRoot ? 1_999_999_996 : undefined)).ok;
-const HOLDER = join(dirname(fileURLToPath(import.meta.url)), 'sandbox-holder.ts');
+const HOLDER = compiledFixture('test/hostile/sandbox-holder.ts');
 const made: string[] = [];
 const marks: string[] = [];
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 afterAll(() => {
   // What a failed assertion found alive is not left running.
@@ -48,7 +48,7 @@ function folder(prefix: string, mode: number): string {
 /** A crawler process holding one sandboxed server, its sandbox folders in `parent`. */
 function spawnHolder(parent: string, mark: string, dieWhen?: string) {
   const isolation = bwrapWorks ? 'auto' : 'none';
-  const args = ['--import', 'tsx', HOLDER, isolation, mark, ...(dieWhen === undefined ? [] : [dieWhen])];
+  const args = [HOLDER, isolation, mark, ...(dieWhen === undefined ? [] : [dieWhen])];
   return spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TMPDIR: parent } });
 }
 
