@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, servers } from '../../db/index.ts';
+import { compiledFixture } from '../helpers/fixtures.ts';
 import { FIXTURES, processesMarked, RUN_MARK } from './cases.ts';
 
 const BIN = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
@@ -73,7 +74,7 @@ describe.runIf(asRoot)('the embedded database names the cause of a failure', () 
     const folder = mkdtempSync(join(tmpdir(), 'toolrisk-locked-'));
     cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
     mkdirSync(join(folder, 'db'));
-    const holder = fork(fileURLToPath(new URL('../db/lock-racer.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] });
+    const holder = fork(compiledFixture('test/db/lock-racer.ts'));
     try {
       await new Promise((resolve) => holder.once('message', resolve));
       holder.send({ op: 'take', folder: join(folder, 'db') });
