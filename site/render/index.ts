@@ -21,7 +21,7 @@ import { absoluteUrl, atomFeed, sitemap, sitemapIndex, URLS_PER_SITEMAP } from '
 import { fixedPages } from './fixed-pages.ts';
 import { CATALOGUE_PARTS, type JobResult, type PagesJob, type ServersResult } from './jobs.ts';
 import { listPageJobs, serverLists, toolLists } from './lists.ts';
-import { inputHash, MANIFEST_FORMAT, ManifestWriter, PreviousManifest, stateDir, type ServerRecord } from './manifest.ts';
+import { inputHash, MANIFEST_FORMAT, ManifestWriter, pageCount, PreviousManifest, stateDir, type ServerRecord } from './manifest.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
 import { policyIndexEntry } from './policy-index.ts';
 import { bundlePolicyScript, policyPageUrls } from './policy-page.ts';
@@ -143,7 +143,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     // 1. Servers: carried over when their fingerprint is unchanged, else read and rendered by the workers, in order.
     const manifest = new ManifestWriter(newState);
     const catalogue = new CatalogueJoiner(target, previous ? path.join(outDir, urls.catalogue) : null);
-    const search = new SearchIndexBuilder((name, content) => aggregate(`/search-index/${name}`, content));
+    const search = new SearchIndexBuilder((name, content) => aggregate(`/search-index/${name}`, content), base);
     const serverSlugs = assignSlugs(await allServerIds(db.orm));
     const slugOf = (id: string) => serverSlugs.get(id) ?? slugify(id);
     const policyServers: NonNullable<ServerRecord['policy']>[] = [];
@@ -151,9 +151,6 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     const tools: ToolRowModel[] = [];
     const servers: ServerRowModel[] = [];
     const files: Record<string, string> = {};
-    const countPages = (outputs: Record<string, string>) => {
-      for (const url of Object.keys(outputs)) if (url.endsWith('/')) stats.pages++;
-    };
     /** Writes a catalogue-wide file unless it has the content it was last written with. */
     const aggregate = (url: string, content: string) => {
       files[url] = inputHash(salt, content);
@@ -174,29 +171,32 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
       const rendered = new Map((result?.records ?? []).map((r) => [r.id, r]));
       for (const id of segment.ids) {
         const fresh = rendered.get(id);
-        const old = last.get(id); // parsed only here, once per server
-        let record: ServerRecord;
+        // A carried-over server's record is parsed only here, once, and without its outputs.
+        const carried = fresh || segment.changed.has(id) ? undefined : last.carried(id);
+        let record: Omit<ServerRecord, 'outputs'>;
         if (fresh) {
           const { catalogueBytes, ...rest } = fresh;
-          record = { ...rest, policy: policyOf.get(id) ?? null, catalogue: catalogue.fromPart(segment.seq, catalogueBytes) };
+          const added = { ...rest, policy: policyOf.get(id) ?? null, catalogue: catalogue.fromPart(segment.seq, catalogueBytes) };
           policyOf.delete(id);
-          for (const url of Object.keys(old?.outputs ?? {})) {
+          for (const url of Object.keys(last.outputs(id))) {
             if (!(url in fresh.outputs)) remove(url);
           }
-          manifest.add(record);
-        } else if (old && !segment.changed.has(id)) {
-          record = old;
-          manifest.carry(record, catalogue.fromPrevious(old.catalogue), last.json(id));
+          manifest.add(added);
+          stats.pages += pageCount(fresh.outputs);
+          record = added;
+        } else if (carried) {
+          manifest.carry(carried, catalogue.fromPrevious(carried.catalogue), last.json(id));
+          stats.pages += carried.pages;
+          record = carried;
         } else {
           // Re-rendered but skipped (its warning says why): it is not on the site, nor are its old files.
-          for (const url of Object.keys(old?.outputs ?? {})) remove(url);
+          for (const url of Object.keys(last.outputs(id))) remove(url);
           continue;
         }
         if (record.policy) policyServers.push(record.policy);
         servers.push(record.server);
         for (const t of record.tools) tools.push(t);
-        for (const s of record.search) search.add(s.doc, s.terms);
-        countPages(record.outputs);
+        search.addServer(record.server, record.tools, record.search);
       }
     };
     const remove = (url: string) => {
@@ -237,7 +237,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
           siteUrl,
           slugs: entries.map((e) => slugOf(e.server.id)),
           fingerprints: entries.map((e) => fingerprintOf.get(e.server.id)!),
-          previous: entries.map((e) => last.get(e.server.id)?.outputs ?? {}),
+          previous: entries.map((e) => last.outputs(e.server.id)),
           changes,
           attempts,
         });
@@ -254,7 +254,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     for (const id of last.ids()) {
       if (current.has(id)) continue;
       stats.removedServers++;
-      for (const url of Object.keys(last.get(id)!.outputs)) remove(url);
+      for (const url of Object.keys(last.outputs(id))) remove(url);
     }
     catalogue.finish();
     rmSync(path.join(target, CATALOGUE_PARTS), { recursive: true, force: true });

@@ -1,11 +1,10 @@
 import { gzipSync } from 'node:zlib';
 import type { CatalogueServer, CrawlAttemptRow, ToolChangeRow } from '../../db/index.ts';
-import { rebaseUrl } from './base-path.ts';
 import { inputHash, type ServerRecord } from './manifest.ts';
 import { buildServerBundle, toolRow, type BundleInput, type ServerBundle, type ServerPageModel, type ServerRowModel } from './model.ts';
 import { openDataRecords } from './open-data.ts';
 import type { OutputWriter, Renderer } from './render.ts';
-import { documentTerms } from './search-index.ts';
+import { documentTerms, type DocumentTerms, type StoredDocument } from './search-index.ts';
 import type { PageSpec, ViewName, ViewProps } from './views.ts';
 
 /** A batch of servers to render: pages, policies and per-server JSON. */
@@ -114,36 +113,11 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
         result.pages++;
       } else file(url, content.text);
     }
+    // The server's search document, then its tools' (the rest of each document is its list row: see addServer).
     const search: ServerRecord['search'] = [
-      {
-        doc: {
-          kind: 'server',
-          name: id,
-          server: id,
-          url: rebaseUrl(bundle.server.url, base),
-          category: '',
-          severity: bundle.server.worstSeverity ?? '',
-          flags: [],
-          snippet: snippet(entry.server.description ?? entry.server.title),
-        },
-        terms: documentTerms(`${id} ${entry.server.title ?? ''}`, entry.server.description ?? ''),
-      },
+      stored(snippet(entry.server.description ?? entry.server.title), documentTerms(`${id} ${entry.server.title ?? ''}`, entry.server.description ?? '')),
+      ...bundle.tools.map((tool) => stored(snippet(tool.description), documentTerms(`${tool.name} ${tool.title ?? ''}`, `${tool.description ?? ''} ${id}`))),
     ];
-    for (const tool of bundle.tools) {
-      search.push({
-        doc: {
-          kind: 'tool',
-          name: tool.name,
-          server: id,
-          url: rebaseUrl(tool.url, base),
-          category: tool.classification.category,
-          severity: tool.classification.severity,
-          flags: tool.classification.flags,
-          snippet: snippet(tool.description),
-        },
-        terms: documentTerms(`${tool.name} ${tool.title ?? ''}`, `${tool.description ?? ''} ${id}`),
-      });
-    }
     result.records.push({
       id,
       fingerprint: job.fingerprints[i],
@@ -228,6 +202,10 @@ function serverRow(s: ServerPageModel): ServerRowModel {
     worstSeverity: s.worstSeverity,
     lastOutcome: s.lastOutcome,
   };
+}
+
+function stored(snippet: string, terms: DocumentTerms): StoredDocument {
+  return [snippet, terms.name, terms.description];
 }
 
 function snippet(text: string | null | undefined): string {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { PolicyIndexServer } from '../../classifier/policy/config-policy.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
-import type { DocumentTerms, SearchDoc } from './search-index.ts';
+import type { StoredDocument } from './search-index.ts';
 
 /**
  * The build manifest: what the last build made and from what, so the next build re-renders only what changed.
@@ -13,15 +13,19 @@ import type { DocumentTerms, SearchDoc } from './search-index.ts';
  *   the next build is a full one) and the hash of every file that is not one server's (lists, home, feed,
  *   sitemaps, search index, assets);
  * - `servers.jsonl`: one line per server in catalogue order,
- *   `<id as JSON>\t<fingerprint>\t<slug>\t<offset>,<length>\t<record as JSON, but its catalogue place>`:
- *   its fingerprint (see serverFingerprints), where its lines are in catalogue.jsonl.gz, the hash of each of its
- *   files' inputs, and what the catalogue-wide files need from it (its list rows, search documents).
- *   Only the ids, fingerprints, slugs and catalogue places are read up front; a record is parsed when its server
- *   is carried over, and its JSON copied as it is into the next manifest (only its catalogue place moves).
+ *   `<id as JSON>\t<fingerprint>\t<slug>\t<offset>,<length>\t<pages>\t<outputs as JSON>\t<the rest as JSON>`:
+ *   its fingerprint (see serverFingerprints), where its lines are in catalogue.jsonl.gz, how many pages it has,
+ *   the hash of each of its files' inputs, and what the catalogue-wide files need from it (its list rows, search
+ *   documents, policy-index entry). Only the ids, fingerprints, slugs, catalogue places and page counts are read
+ *   up front; the rest is parsed when its server is carried over (its outputs only when the server changed or
+ *   went), and copied as it is into the next manifest (only its catalogue place moves).
  * `build.json` is removed before an incremental build writes anything and rewritten last, so a build that
  * fails halfway leaves no manifest and the next build is a full one.
  */
-export const MANIFEST_FORMAT = 2;
+export const MANIFEST_FORMAT = 3;
+
+/** A server's record without its outputs, as a build carrying the server over reads it, with its page count. */
+export type CarriedRecord = Omit<ServerRecord, 'outputs'> & { pages: number };
 
 export interface ServerRecord {
   id: string;
@@ -31,7 +35,8 @@ export interface ServerRecord {
   outputs: Record<string, string>;
   server: ServerRowModel;
   tools: ToolRowModel[];
-  search: Array<{ doc: SearchDoc; terms: DocumentTerms }>;
+  /** Its search documents, the server's first, then its tools' in `tools` order. */
+  search: StoredDocument[];
   /** Its entry in the policy index (null when nothing can match it: no package or URL keys). */
   policy: PolicyIndexServer | null;
   /** Its lines in catalogue.jsonl.gz: byte offset and length. */
@@ -83,6 +88,8 @@ export class PreviousManifest {
       const tab2 = lines.indexOf(9, tab + 1);
       const tab3 = lines.indexOf(9, tab2 + 1);
       const tab4 = lines.indexOf(9, tab3 + 1);
+      const tab5 = lines.indexOf(9, tab4 + 1);
+      const tab6 = lines.indexOf(9, tab5 + 1);
       const [offset, length] = lines
         .toString('latin1', tab3 + 1, tab4)
         .split(',')
@@ -91,7 +98,9 @@ export class PreviousManifest {
         fingerprint: lines.toString('latin1', tab + 1, tab2),
         slug: lines.toString('latin1', tab2 + 1, tab3),
         catalogue: [offset, length],
-        start: tab4 + 1,
+        pages: Number(lines.toString('latin1', tab4 + 1, tab5)),
+        start: tab5 + 1,
+        split: tab6,
         end,
       });
       start = end + 1;
@@ -113,9 +122,18 @@ export class PreviousManifest {
     return this.index.keys();
   }
 
-  get(id: string): ServerRecord | undefined {
+  /** The server's files at the last build, with the hash of their inputs (none if it was not in it). */
+  outputs(id: string): Record<string, string> {
     const at = this.index.get(id);
-    return at && { ...(JSON.parse(this.lines.toString('utf8', at.start, at.end)) as Omit<ServerRecord, 'catalogue'>), catalogue: at.catalogue };
+    return at ? (JSON.parse(this.lines.toString('utf8', at.start, at.split)) as Record<string, string>) : {};
+  }
+
+  /** The server's record but its outputs, to carry it over; undefined if it was not in the last build. */
+  carried(id: string): CarriedRecord | undefined {
+    const at = this.index.get(id);
+    if (!at) return undefined;
+    const rest = JSON.parse(this.lines.toString('utf8', at.split + 1, at.end)) as Omit<ServerRecord, 'outputs' | 'catalogue'>;
+    return { ...rest, catalogue: at.catalogue, pages: at.pages };
   }
 
   /** The server's record as the last build wrote it, without its catalogue place (see ManifestWriter.carry). */
@@ -129,12 +147,21 @@ interface Entry {
   fingerprint: string;
   slug: string;
   catalogue: [number, number];
-  /** Where its record's JSON is in servers.jsonl. */
+  pages: number;
+  /** Where its outputs' JSON (from `start` to `split`) and its record's other fields (to `end`) are in servers.jsonl. */
   start: number;
+  split: number;
   end: number;
 }
 
 const NEWLINE = Buffer.from('\n');
+
+/** How many of a server's outputs are pages (their URLs end in "/"; its other files' do not). */
+export function pageCount(outputs: Record<string, string>): number {
+  let pages = 0;
+  for (const url of Object.keys(outputs)) if (url.endsWith('/')) pages++;
+  return pages;
+}
 
 /** Writes a new manifest line by line, into a folder the caller moves into place once the site is. */
 export class ManifestWriter {
@@ -147,17 +174,17 @@ export class ManifestWriter {
   }
 
   add(record: ServerRecord): void {
-    const { catalogue, ...rest } = record;
-    this.line(record, catalogue, JSON.stringify(rest));
+    const { catalogue, outputs, ...rest } = record;
+    this.line(record, catalogue, pageCount(outputs), `${JSON.stringify(outputs)}\t${JSON.stringify(rest)}`);
   }
 
   /** A server carried over from the last build: its record's JSON as it was there, at its new catalogue place. */
-  carry(record: ServerRecord, catalogue: [number, number], json: Buffer): void {
-    this.line(record, catalogue, json);
+  carry(record: CarriedRecord, catalogue: [number, number], json: Buffer): void {
+    this.line(record, catalogue, record.pages, json);
   }
 
-  private line(record: ServerRecord, catalogue: [number, number], json: string | Buffer): void {
-    const head = Buffer.from(`${JSON.stringify(record.id)}\t${record.fingerprint}\t${record.slug}\t${catalogue[0]},${catalogue[1]}\t`);
+  private line(record: Pick<ServerRecord, 'id' | 'fingerprint' | 'slug'>, catalogue: [number, number], pages: number, json: string | Buffer): void {
+    const head = Buffer.from(`${JSON.stringify(record.id)}\t${record.fingerprint}\t${record.slug}\t${catalogue[0]},${catalogue[1]}\t${pages}\t`);
     const body = typeof json === 'string' ? Buffer.from(json) : json;
     this.pending.push(head, body, NEWLINE);
     this.pendingBytes += head.length + body.length + 1;

@@ -1,5 +1,7 @@
 import { stemmer } from 'stemmer';
 import { facetChar, flagsChar, prefixKey, shardKey, tokenizer } from '../public/assets/tokenize.js';
+import { rebaseUrl } from './base-path.ts';
+import type { ServerRowModel, ToolRowModel } from './model.ts';
 
 const { terms } = tokenizer(stemmer);
 
@@ -26,6 +28,12 @@ export interface DocumentTerms {
   name: string[];
   description: string[];
 }
+
+/**
+ * A document as the build manifest keeps it: its snippet and its terms. The rest of it (name, URL, classification)
+ * is its server's or tool's list row, which the manifest holds already (see `SearchIndexBuilder.addServer`).
+ */
+export type StoredDocument = [snippet: string, name: string[], description: string[]];
 
 /** The distinct stemmed terms of a document's name, and those of its description that are not in its name or stopwords. */
 export function documentTerms(nameText: string, descriptionText: string): DocumentTerms {
@@ -65,8 +73,45 @@ export class SearchIndexBuilder {
   private readonly docs: unknown[] = [];
   private readonly keys: string[] = [];
 
-  /** `write` gets each file's name under the index folder ("docs/0.json") and its content. */
-  constructor(private readonly write: (name: string, content: string) => void) {}
+  /**
+   * `write` gets each file's name under the index folder ("docs/0.json") and its content; `base` is the path the
+   * site is hosted under (documents' URLs are rebased to it).
+   */
+  constructor(
+    private readonly write: (name: string, content: string) => void,
+    private readonly base = '/',
+  ) {}
+
+  /** Adds a server's document and its tools' (`stored`: the server's first, then one per tool, in `tools` order). */
+  addServer(server: ServerRowModel, tools: readonly ToolRowModel[], stored: readonly StoredDocument[]): void {
+    const { base } = this;
+    for (let i = 0; i < stored.length; i++) {
+      const [snippet, name, description] = stored[i];
+      const tool = i === 0 ? null : tools[i - 1];
+      const doc: SearchDoc = tool
+        ? {
+            kind: 'tool',
+            name: tool.name,
+            server: tool.serverId,
+            url: rebaseUrl(tool.url, base),
+            category: tool.category,
+            severity: tool.severity,
+            flags: tool.flags,
+            snippet,
+          }
+        : {
+            kind: 'server',
+            name: server.id,
+            server: server.id,
+            url: rebaseUrl(server.url, base),
+            category: '',
+            severity: server.worstSeverity ?? '',
+            flags: [],
+            snippet,
+          };
+      this.add(doc, { name, description });
+    }
+  }
 
   /** Adds a document with the terms `documentTerms` found for it (computed where the text is, in a worker). */
   add(doc: SearchDoc, terms: DocumentTerms): void {
