@@ -51,6 +51,10 @@ const LONGEST = [
   'test/crawler/pypi.test.ts',
   'test/hostile/hostile-crawl.test.ts',
   'test/hostile/interrupt.test.ts',
+  'test/site/incremental.test.ts',
+  'test/db/db.test.ts',
+  'test/hostile/no-bwrap.test.ts',
+  'test/hostile/memory.test.ts',
 ];
 
 export default defineConfig({
