@@ -68,6 +68,13 @@ export function describeDatabaseError(error: unknown, db: Pick<Database, 'backen
   return db.backend === 'postgres' ? describePostgresError(error, db.location) : describeFolderError(error, db.location);
 }
 
+/**
+ * PGlite's own defaults but 16 MB of shared buffers instead of 128 MB: its WebAssembly memory is touched at every
+ * open, so the default cost each open (every CLI command, every test database) a few hundred ms of CPU, and the
+ * catalogue's pages are in the operating system's file cache anyway (bench/RESULTS.md, the embedded database).
+ */
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
 async function openPglite(dataDir: string): Promise<OpenedDatabase> {
   let unlock = () => {};
   let client: PGlite;
@@ -75,7 +82,7 @@ async function openPglite(dataDir: string): Promise<OpenedDatabase> {
     makeFolder(dataDir);
     makePrivate(dataDir);
     unlock = lockFolder(dataDir);
-    client = new PGlite(dataDir);
+    client = new PGlite(dataDir, { startParams: PGLITE_START_PARAMS });
     await client.waitReady;
     makePrivate(dataDir);
   } catch (error) {
