@@ -8,6 +8,7 @@ import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { REQUIRE_BANNER, sourceLocations } from '../../cli/bundle-source-urls.mjs';
 import { MIGRATIONS_FOLDER, openDatabase } from '../../db/connection.ts';
+import { compileViews } from '../../site/render/compile.ts';
 import { compiledFixture, FIXTURES_OUT, TS_FIXTURES } from './fixtures.ts';
 
 declare module 'vitest' {
@@ -22,22 +23,19 @@ declare module 'vitest' {
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * Migrating a new database is most of a database test's set-up (PGlite: seconds), so it is done once:
- * a migrated PGlite folder that tests copy, and on PostgreSQL a migrated template database. The tests that start
+ * Migrating a new database is most of a database test's set-up (PGlite: seconds), so it is done once: a migrated
+ * PGlite folder that tests copy, and on PostgreSQL a migrated template database; so is compiling the site's views
+ * (site/render/compile.ts), which every site build of a fresh clone would otherwise do at once. The tests that start
  * `toolrisk` as a process get the compiled CLI, as after `npm ci`, not the sources through tsx (seconds a start), and
  * the TypeScript fixtures they start as processes bundled (test/helpers/fixtures.ts).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   execFileSync(process.execPath, [path.join(ROOT, 'cli', 'build.mjs'), '--if-stale'], { stdio: 'inherit' });
-  await bundleFixtures();
-  project.provide('pgliteTemplate', await pgliteTemplate());
   const adminUrl = process.env.TEST_DATABASE_URL;
-  if (!adminUrl) {
-    project.provide('postgresTemplate', '');
-    return async () => {};
-  }
-  const template = await postgresTemplate(adminUrl);
+  const [pglite, template] = await Promise.all([pgliteTemplate(), adminUrl ? postgresTemplate(adminUrl) : '', bundleFixtures(), compileViews()]);
+  project.provide('pgliteTemplate', pglite);
   project.provide('postgresTemplate', template);
+  if (!adminUrl) return async () => {};
   return async () => {
     const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
     try {
