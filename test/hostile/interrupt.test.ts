@@ -32,7 +32,8 @@ function crawl(file: string, env: Record<string, string>, signalAfter?: number):
   });
 }
 
-describe.each(testBackends())('toolrisk crawl interrupted by SIGTERM on $name', (backend) => {
+// The backends' crawls go on at once: most of each is waiting on processes.
+describe.concurrent.each(testBackends())('toolrisk crawl interrupted by SIGTERM on $name', (backend) => {
   let db: TestDatabase;
   let folder: string;
   let openOptions: OpenOptions;
