@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -132,10 +133,11 @@ describe('failures become outcomes', () => {
   });
 
   it('an npm package that cannot be installed is install_failed', async () => {
+    const cacheDir = readableTempDir('toolrisk-npm-');
     const result = await crawlTarget(
       { kind: 'npm', serverId: 'npm-fails', package: 'toolrisk-never-installed', version: '1.0.0', args: [], env: {}, placeholders: [] },
-      { npm: { cacheDir: readableTempDir('toolrisk-npm-'), npmCommand: 'false' } },
-    );
+      { npm: { cacheDir, npmCommand: 'false' } },
+    ).finally(() => rmSync(cacheDir, { recursive: true, force: true }));
     expect(result.outcome).toBe('install_failed');
     expect(result.error).toMatch(/npm install toolrisk-never-installed@1.0.0 failed/);
   });

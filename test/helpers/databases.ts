@@ -68,17 +68,18 @@ export async function createPglite({ migrated = true } = {}): Promise<TestDataba
     await emptyDatabase(pool.db);
     return lend(pool);
   }
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-pglite-'));
+  const pooling = migrated && !pooled?.open;
+  // A worker is ended without its exit handlers running: its pooled folder is in the run's folder, deleted at the end.
+  const dataDir = mkdtempSync(path.join(pooling ? inject('runFolder') : os.tmpdir(), 'toolrisk-pglite-'));
   if (migrated) copyMigratedPglite(dataDir);
   const openOptions: OpenOptions = { dataDir, env: {} };
   const db = await openDatabase(openOptions);
-  if (!migrated || pooled?.open) {
+  if (!pooling) {
     return withDispose(db, { openOptions, dataDir }, async () => {
       rmSync(dataDir, { recursive: true, force: true });
     });
   }
   pooled = { db, dataDir, open: true, free: false };
-  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   return lend(pooled);
 }
 

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -17,6 +18,8 @@ declare module 'vitest' {
     pgliteTemplate: string;
     /** A migrated PostgreSQL database to create test databases from (CREATE DATABASE … TEMPLATE); '' without TEST_DATABASE_URL. */
     postgresTemplate: string;
+    /** A folder for what outlives a test file (a worker's pooled database), deleted when the run ends. */
+    runFolder: string;
   }
 }
 
@@ -33,10 +36,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   execFileSync(process.execPath, [path.join(ROOT, 'cli', 'build.mjs'), '--if-stale'], { stdio: 'inherit' });
   const adminUrl = process.env.TEST_DATABASE_URL;
   const [pglite, template] = await Promise.all([pgliteTemplate(), adminUrl ? postgresTemplate(adminUrl) : '', bundleFixtures(), compileViews()]);
+  const runFolder = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-test-run-'));
   project.provide('pgliteTemplate', pglite);
   project.provide('postgresTemplate', template);
-  if (!adminUrl) return async () => {};
+  project.provide('runFolder', runFolder);
   return async () => {
+    rmSync(runFolder, { recursive: true, force: true });
+    if (!adminUrl) return;
     const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
     try {
       await admin.unsafe(`drop database if exists "${template}" with (force)`);
