@@ -50,11 +50,23 @@ export function normalizeHost(hostname: string): string {
     .replace(/\.$/, '');
 }
 
-function matchesHost(host: string, patterns: string[]): boolean {
-  return patterns.some((pattern) => {
-    const p = normalizeHost(pattern);
-    return p.startsWith('*.') ? host.endsWith(p.slice(1)) : host === p;
-  });
+type HostMatcher = (host: string) => boolean;
+// An allowlist may name a thousand hosts and is checked for every request: normalised once per list.
+const hostMatchers = new WeakMap<readonly string[], HostMatcher>();
+
+function matchesHost(host: string, patterns: readonly string[]): boolean {
+  let matches = hostMatchers.get(patterns);
+  if (!matches) {
+    const names = new Set<string>();
+    const suffixes: string[] = [];
+    for (const pattern of patterns.map(normalizeHost)) {
+      if (pattern.startsWith('*.')) suffixes.push(pattern.slice(1));
+      else names.add(pattern);
+    }
+    matches = (candidate) => names.has(candidate) || suffixes.some((suffix) => candidate.endsWith(suffix));
+    hostMatchers.set(patterns, matches);
+  }
+  return matches(host);
 }
 
 /**
