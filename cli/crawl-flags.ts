@@ -111,7 +111,7 @@ export interface PoolFlags {
 /** `--concurrency` and `--per-host`, for `crawl`, `run` and `schedule`. */
 export function addPoolFlags(command: Command): Command {
   return command
-    .option('--concurrency <n>', 'local (stdio) attempts at once (default 4; remote targets have their own pool of 64)')
+    .option('--concurrency <n>', 'local (stdio) attempts at once (default 4; remote targets have their own pool of 128)')
     .option('--per-host <n>', 'attempts at once against one remote host (default 2)');
 }
 

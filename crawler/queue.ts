@@ -11,9 +11,9 @@ export interface QueueLimits {
 
 /**
  * Defaults that fit both kinds of target: a stdio attempt costs a process and its CPU, a remote one costs a
- * socket and waits on someone else's server, so remote targets get a pool of their own, 16 times larger.
+ * socket and waits on someone else's server, so remote targets get a pool of their own, 32 times larger.
  */
-export const DEFAULT_QUEUE_LIMITS: QueueLimits = { concurrency: 4, remoteConcurrency: 64, perHost: 2 };
+export const DEFAULT_QUEUE_LIMITS: QueueLimits = { concurrency: 4, remoteConcurrency: 128, perHost: 2 };
 
 /**
  * One limit for local (stdio) attempts, a separate and higher one for remote attempts, and a per-host limit

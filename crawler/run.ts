@@ -14,7 +14,7 @@ import { distinctLabels, targetHost, targetsToTry, type CrawlTarget, type Source
 export interface RunCrawlOptions extends CrawlOptions {
   /** Local (stdio) attempts at once (default 4). */
   concurrency?: number;
-  /** Remote attempts at once (default 64). */
+  /** Remote attempts at once (default 128). */
   remoteConcurrency?: number;
   perHostConcurrency?: number;
   /** Retries of transient failures (429, 5xx, connection reset), with exponential backoff. */
@@ -77,7 +77,7 @@ export async function runCrawl(orm: Orm, sourced: readonly SourcedServer[], opti
   // attempt in flight is cut and its server killed, and nothing more is tried that could not be stored.
   const storage = new AbortController();
   const { signal, unlink } = linkedSignal(options.signal, storage.signal);
-  // Every attempt in flight listens to it (64 remote ones by default): bounded by the pools, not a leak.
+  // Every attempt in flight listens to it (128 remote ones by default): bounded by the pools, not a leak.
   setMaxListeners(0, signal);
   let storageFailure: unknown;
   async function store(serverId: string, result: StorableResult): Promise<number> {

@@ -39,7 +39,7 @@ describe('CrawlQueue', () => {
     const queue = new CrawlQueue();
     let running = 0;
     let most = 0;
-    const hosts = Array.from({ length: 100 }, (_, i) => `h${i}`);
+    const hosts = Array.from({ length: DEFAULT_QUEUE_LIMITS.remoteConcurrency + 50 }, (_, i) => `h${i}`);
     await Promise.all(
       hosts.map((h) =>
         queue.run(h, async () => {
