@@ -2,6 +2,7 @@ import { getTableName, sql, type SQL, type Table } from 'drizzle-orm';
 import type { Orm } from '../connection.ts';
 import { definitionContent, type ToolDefinition } from '../hash.ts';
 import { serverTools, servers, toolChanges, toolDefinitions, type ChangeKind, type DefinitionField } from '../schema.ts';
+import { rowsOf } from './status.ts';
 import { copyChunks, copyConnection, copyInto, type Column, type Row } from './copy.ts';
 import { planSnapshot, prepareSnapshot, replacedHashes, type PreparedSnapshot, type PreviousTool, type ServerToolRow } from './snapshot-diff.ts';
 
@@ -32,8 +33,8 @@ export interface SnapshotResult {
 }
 
 /**
- * Stores a successful listing as the server's current tool set, in one transaction: new definitions, the
- * tool set itself, and the changes against the previous set. If anything fails, the previous set stays.
+ * Stores a successful listing as the server's current tool set: its new definitions, then in one transaction the
+ * tool set itself and the changes against the previous set. If anything fails, the previous set stays.
  */
 export async function storeSnapshot(orm: Orm, input: SnapshotInput): Promise<SnapshotResult> {
   const [result] = await storeSnapshots(orm, [input]);
@@ -41,9 +42,10 @@ export async function storeSnapshot(orm: Orm, input: SnapshotInput): Promise<Sna
 }
 
 /**
- * Stores the listings of several servers as storeSnapshot would one after another, in one transaction and a
- * fixed number of statements whatever the batch size (arrays passed as single parameters and unnested), so a
- * bulk load is not bound by round trips. If anything fails, every server keeps its previous set.
+ * Stores the listings of several servers as storeSnapshot would one after another, in two transactions (the new
+ * definitions, then every server's tool set and changes) and a fixed number of statements whatever the batch size
+ * (rows by COPY, or arrays passed as single parameters and unnested), so a bulk load is not bound by round trips.
+ * If anything fails, every server keeps its previous set.
  */
 export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[]): Promise<SnapshotResult[]> {
   const prepared = inputs.map(prepareSnapshot);
@@ -53,15 +55,13 @@ export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[])
   }
   if (inputs.length === 0) return [];
 
+  // New definitions first, in a transaction of their own: a definition is immutable and named by its hash, so one
+  // stored for a snapshot that then fails is an unreferenced row and harms nothing. Inside the snapshot's
+  // transaction, a concurrent batch listing the same definition would wait for that whole transaction to commit.
+  await orm.transaction((tx) => insertDefinitions(tx, prepared));
   return orm.transaction(async (tx) => {
-    await insertDefinitions(tx, prepared);
-
-    const previousRows = await tx
-      .select({ serverId: serverTools.serverId, name: serverTools.name, hash: serverTools.hash, position: serverTools.position, since: serverTools.since })
-      .from(serverTools)
-      .where(sql`${serverTools.serverId} = any(${textArray(serverIds)})`);
     const previousByServer = new Map<string, Map<string, PreviousTool>>(serverIds.map((id) => [id, new Map()]));
-    for (const row of previousRows) previousByServer.get(row.serverId)!.set(row.name, row);
+    for (const row of await previousTools(tx, serverIds)) previousByServer.get(row.serverId)!.set(row.name, row);
     const oldDefinitions = await readChangedDefinitions(tx, prepared, previousByServer);
 
     const results: SnapshotResult[] = [];
@@ -90,6 +90,26 @@ export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[])
 }
 
 type Tx = Parameters<Parameters<Orm['transaction']>[0]>[0];
+
+/**
+ * The current tools of these servers, read server by server through the primary key. Written as
+ * `server_id = any(…)`, PostgreSQL estimates each id at 0.5% of the table until the table has statistics (the
+ * first minute of a first crawl, before autovacuum analyses it), so a batch of 200 servers read the whole table;
+ * the lateral subquery (kept apart by `offset 0`) is an index lookup per id whatever the estimates.
+ */
+async function previousTools(tx: Tx, serverIds: readonly string[]): Promise<Array<PreviousTool & { serverId: string; name: string }>> {
+  const result = await tx.execute(sql`
+    select t.server_id, t.name, t.hash, t.position, t.since
+    from unnest(${textArray(serverIds)}) as ids(id)
+    cross join lateral (select * from ${serverTools} where ${serverTools.serverId} = ids.id offset 0) t`);
+  return rowsOf<Record<string, unknown>>(result).map((r) => ({
+    serverId: r.server_id as string,
+    name: r.name as string,
+    hash: r.hash as string,
+    position: Number(r.position),
+    since: new Date(r.since as string | Date),
+  }));
+}
 
 interface ChangeRow extends ToolChange {
   serverId: string;
@@ -121,8 +141,7 @@ function columnNames(columns: readonly Column[]): string {
 
 /**
  * Below this many rows a table's rows go as one jsonb parameter even on PostgreSQL: a COPY costs more round trips
- * (and its CopyDone, written on its own, waits out the server's delayed ACK under Nagle: about 40 ms a COPY),
- * which a small batch does not win back in per-row work.
+ * (a staging table, the COPY, then the insert), which a small batch does not win back in per-row work.
  */
 export const COPY_MIN_ROWS = 500;
 

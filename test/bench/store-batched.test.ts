@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serverTools, servers, storeSnapshot, storeSnapshots, toolChanges, toolDefinitions, upsertServers, type Orm } from '../../db/index.ts';
 import { generateCatalogue, type SyntheticServer } from '../../bench/generate.ts';
 import { batches } from '../../bench/seed.ts';
+import { classifyCatalogue } from '../../pipeline/classify.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 
 const T0 = new Date('2026-01-01T00:00:00Z');
@@ -87,5 +88,25 @@ describe.each(testBackends())('storeSnapshots on $name', (backend) => {
       ]),
     ).rejects.toThrow();
     expect(await contents(batched.orm)).toMatchObject({ definitions: [], serverTools: [], changes: [] });
+  });
+
+  it("keeps a failed batch's new definitions only as unreferenced rows, which nothing classifies, and stores the listing later", async () => {
+    // Definitions go in first, in a transaction of their own; the snapshot then fails: its server was never upserted.
+    const [a] = [...generateCatalogue({ servers: 1, seed: 'orphans' })];
+    await expect(storeSnapshots(batched.orm, [{ serverId: a.server.id, tools: a.tools, at: T0 }])).rejects.toThrow();
+    const afterFailure = await contents(batched.orm);
+    expect(afterFailure).toMatchObject({ serverTools: [], changes: [], servers: [] });
+    expect(afterFailure.definitions.length).toBe(new Set(a.tools.map((t) => t.name)).size);
+    expect((await classifyCatalogue(batched.orm)).classified).toBe(0);
+
+    await upsertServers(batched.orm, [a.server], T0);
+    await storeSnapshots(batched.orm, [{ serverId: a.server.id, tools: a.tools, at: T1 }]);
+    await upsertServers(oneByOne.orm, [a.server], T0);
+    await storeSnapshot(oneByOne.orm, { serverId: a.server.id, tools: a.tools, at: T1 });
+    const [stored, alone] = [await contents(batched.orm), await contents(oneByOne.orm)];
+    // The same rows as storing it once, but for when each definition was first seen: at the failed attempt.
+    expect(stored.definitions.map((d) => d.firstSeen)).toEqual(stored.definitions.map(() => T0));
+    expect({ ...stored, definitions: stored.definitions.map((d) => ({ ...d, firstSeen: T1 })) }).toEqual(alone);
+    expect((await classifyCatalogue(batched.orm)).classified).toBe(alone.definitions.length);
   });
 });
