@@ -11,6 +11,7 @@ import postgres from 'postgres';
 import { defaultDataDir } from './data-dir.ts';
 import { describeFolderError, describePostgresError } from './errors.ts';
 import { lockFolder } from './folder-lock.ts';
+import { noDelaySockets } from './no-delay-socket.ts';
 import { makePrivate } from './private-folder.ts';
 import * as schema from './schema.ts';
 
@@ -123,8 +124,13 @@ function makeFolder(dir: string): void {
   }
 }
 
+/** A pool whose sockets have Nagle's algorithm off (`socket`, postgres.js's socket factory, is not in its types). */
+function postgresClient(url: string, max: number) {
+  return postgres(url, { max, onnotice: () => {}, socket: noDelaySockets() } as Parameters<typeof postgres>[1]);
+}
+
 function openPostgres(url: string, max: number): OpenedDatabase {
-  const client = postgres(url, { max, onnotice: () => {} });
+  const client = postgresClient(url, max);
   const orm = drizzlePostgres({ client, schema });
   return {
     orm,
@@ -133,7 +139,7 @@ function openPostgres(url: string, max: number): OpenedDatabase {
     // Many workers may open the database at once: one migrates while the others wait on the lock,
     // held on a connection of its own so the lock and the migration share a session.
     async migrate() {
-      const single = postgres(url, { max: 1, onnotice: () => {} });
+      const single = postgresClient(url, 1);
       try {
         await single`select pg_advisory_lock(7400123)`;
         await migratePostgres(drizzlePostgres({ client: single }), { migrationsFolder: MIGRATIONS_FOLDER });
