@@ -55,9 +55,10 @@ export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[])
   }
   if (inputs.length === 0) return [];
 
-  // New definitions first, in a transaction of their own: a definition is immutable and named by its hash, so one
-  // stored for a snapshot that then fails is an unreferenced row and harms nothing. Inside the snapshot's
-  // transaction, a concurrent batch listing the same definition would wait for that whole transaction to commit.
+  // New definitions first, in a transaction of their own (a savepoint inside a caller's transaction): a definition
+  // is immutable and named by its hash, so one stored for a snapshot that then fails is an unreferenced row and
+  // harms nothing. Inside the snapshot's transaction, a concurrent batch listing the same definition would wait for
+  // that whole transaction to commit.
   await orm.transaction((tx) => insertDefinitions(tx, prepared));
   return orm.transaction(async (tx) => {
     const previousByServer = new Map<string, Map<string, PreviousTool>>(serverIds.map((id) => [id, new Map()]));
