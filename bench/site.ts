@@ -100,6 +100,7 @@ export async function benchSite(params: SiteParams, log: (line: string) => void)
       'files per tool (all files / tools)': round(outputFiles / stats.tools, 2),
       'output MB (du -sb: files and folders)': megabytes(outputBytes),
       'output file bytes per tool (KB)': round(fileBytes / stats.tools / 1000, 1),
+      'output file bytes (GB, what a static host stores; target ≤ 6 at 500,000 tools)': round(fileBytes / 1e9, 3),
       'output per tool, folders included (du, KB)': round(outputBytes / stats.tools / 1000, 1),
       'output at 500,000 tools, extrapolated linearly (du, GB; target ≤ 6)': round(((outputBytes / stats.tools) * 500_000) / 1e9, 1),
       'search documents': stats.searchDocuments,
