@@ -73,6 +73,9 @@ export function scheduleInProcess(options: ScheduleOptions): Scheduler {
     nextRun: () => job.nextRun(),
     async stop() {
       job.stop();
+      // croner logs a skipped tick from a timer of its own, queued when the tick came during a run: let one that
+      // is already queued log before stop() resolves, not after the caller has said the schedule stopped.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       await current;
     },
   };

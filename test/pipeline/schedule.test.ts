@@ -50,6 +50,42 @@ describe('scheduleInProcess (croner, the embedded-database path)', () => {
     expect(log.some((l) => l.includes('run finished') && l.includes('run 2 ok'))).toBe(true);
   });
 
+  it('logs nothing after stop(): a skip notice already due comes before stop() resolves', async () => {
+    // croner logs a skipped tick from a setTimeout of its own, queued when the tick fires during a run. Here the
+    // loop is held past the tick; when it resumes, the tick fires (its notice queued), then a timer due just after
+    // it ends the run and stops the schedule, before the queued notice has run.
+    const log: string[] = [];
+    let endRun = () => {};
+    let stopped: Promise<void> | null = null;
+    const scheduler = scheduleInProcess({
+      cron: '* * * * * *',
+      log: (line) => log.push(line),
+      run: (tick) => {
+        if (stopped) return Promise.resolve('a run after stop');
+        const nextTick = tick.at.getTime() + 1_000;
+        setTimeout(
+          () => {
+            endRun();
+            stopped = scheduler.stop().then(() => void log.push('stopped'));
+          },
+          nextTick + 50 - Date.now(),
+        );
+        setTimeout(
+          () => {
+            while (Date.now() < nextTick + 200) {} // holds the loop past the tick and the timer above
+          },
+          nextTick - 100 - Date.now(),
+        );
+        return new Promise((resolve) => (endRun = () => resolve('run done')));
+      },
+    });
+    await expect.poll(() => stopped, { timeout: 5_000 }).not.toBeNull();
+    await stopped;
+    await sleep(50);
+    expect(log.filter((l) => l.includes('skipped')).length).toBeGreaterThanOrEqual(1);
+    expect(log.at(-1)).toBe('stopped');
+  });
+
   it('stop() waits for the run in progress', async () => {
     let started = false;
     let finished = false;
