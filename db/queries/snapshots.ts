@@ -96,7 +96,8 @@ type Tx = Parameters<Parameters<Orm['transaction']>[0]>[0];
  * The current tools of these servers, read server by server through the primary key. Written as
  * `server_id = any(…)`, PostgreSQL estimates each id at 0.5% of the table until the table has statistics (the
  * first minute of a first crawl, before autovacuum analyses it), so a batch of 200 servers read the whole table;
- * the lateral subquery (kept apart by `offset 0`) is an index lookup per id whatever the estimates.
+ * the lateral subquery (kept apart by `offset 0`) is an index lookup per id whatever the estimates. In SQL because
+ * drizzle's query builder leaves an offset of 0 out, and without it PostgreSQL makes the subquery a plain join.
  */
 async function previousTools(tx: Tx, serverIds: readonly string[]): Promise<Array<PreviousTool & { serverId: string; name: string }>> {
   const result = await tx.execute(sql`
