@@ -6,6 +6,7 @@ import { classify } from '../../classifier/index.ts';
 import { classificationRow } from '../../db/classification-row.ts';
 import type { CatalogueServer, CurrentTool, ServerRow } from '../../db/index.ts';
 import { boundEntry, boundJson, CUT_MARKER } from '../../site/render/bounded.ts';
+import { badgesHtml, serverRowsHtml, toolRowsHtml } from '../../site/src/html.ts';
 import { installOptions, shellLine } from '../../site/render/install.ts';
 import { leanHtml } from '../../site/render/lean-html.ts';
 import { rebaseHtml } from '../../site/render/base-path.ts';
@@ -68,6 +69,44 @@ describe('leanHtml', () => {
   it('leaves text that looks like an attribute alone when pages are rebased under a path', () => {
     const page = leanHtml('<p><a href="/servers/x/">x</a> &lt;img src=&quot;/a.jpg&quot;&gt;</p><script src="/assets/s.js"></script>');
     expect(rebaseHtml(page, '/sub/')).toBe('<p><a href="/sub/servers/x/">x</a> &lt;img src="/a.jpg"&gt;</p><script src="/sub/assets/s.js"></script>');
+  });
+});
+
+describe('table rows as HTML strings', () => {
+  const hostile = '<img src=x onerror=alert(1)>"\'&';
+  const tool: ToolRowModel = {
+    name: hostile,
+    url: '/servers/s/"onmouseover="alert(1)/',
+    serverId: `evil/${hostile}`,
+    serverUrl: '/servers/s/',
+    category: 'destructive',
+    severity: 'critical',
+    flags: ['private_data', 'external_comm'],
+  };
+
+  it('escape crawled names in text and in attributes as Astro does', () => {
+    const html = toolRowsHtml([tool], { showServer: true });
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;');
+    expect(html).toContain('href="/servers/s/&#34;onmouseover=&#34;alert(1)/"');
+    const servers = serverRowsHtml([
+      { id: hostile, title: hostile, url: '/servers/s/', grade: '?', lethalTrifecta: true, toolCount: 3, worstSeverity: null, lastOutcome: hostile },
+    ]);
+    expect(servers).not.toContain('<img');
+    expect(servers.match(/&lt;img/g)).toHaveLength(3);
+    expect(servers).toContain('class="grade grade-none"');
+    expect(servers).toContain('<span class="badge flag flag-lethal_trifecta">lethal trifecta</span>');
+  });
+
+  it('leave out a hidden column and make links relative to the page they are on', () => {
+    const html = toolRowsHtml([{ ...tool, url: '/servers/s/t/' }], { showServer: false, hide: 'severity', relativeTo: '/servers/s/' });
+    expect(html).toBe(
+      '<tr><td><a href="t/">&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;</a></td><td><span class="badge cat">destructive</span></td>' +
+        '<td><span class="badge flag flag-private_data">private data</span><span class="badge flag flag-external_comm">external comm</span></td></tr>',
+    );
+    expect(badgesHtml({ severity: 'high', flags: ['external_comm'], link: true })).toBe(
+      '<a class="badge sev-high" href="/browse/severity/high/">high</a><a class="badge flag flag-external_comm" href="/browse/flag/external-comm/">external comm</a>',
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { execFile, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -187,6 +187,22 @@ describe('the built site', () => {
     expect(await page.locator('main img, main script, main svg:not(.chart)').count()).toBe(0);
     // The link to the server page names the hostile server as text.
     expect(await page.locator('main a[href="../"]', { hasText: `All tools of ${HOSTILE_SERVER}` }).count()).toBe(1);
+    // The lists name the hostile server, its title and its tools as text too (their rows are one escaped string).
+    const passwd = '../../etc/passwd';
+    for (const [list, href, name] of [
+      ['list/servers', urlOf.get(HOSTILE_SERVER)!, HOSTILE_SERVER],
+      ['list/tools', urlOf.get(toolKey(HOSTILE_SERVER, passwd))!, passwd],
+    ]) {
+      const pages = readdirSync(path.join(siteDir, list), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('index.html'));
+      const listed = pages.find((f) => readFileSync(path.join(siteDir, list, f), 'utf8').includes(`href="${href}"`));
+      expect(listed, `a page of /${list}/ links ${href}`).toBeDefined();
+      await page.goto(`${baseUrl}${list}/${path.dirname(listed!)}/`.replace('/./', '/'));
+      expect(await page.locator(`main a[href="${href}"]`).first().textContent()).toBe(name);
+      if (list === 'list/servers') expect(await page.locator('main').textContent()).toContain('<script>alert("title")</script>');
+      else expect(await page.locator(`main a[href="${urlOf.get(HOSTILE_SERVER)}"]`).first().textContent()).toBe(HOSTILE_SERVER);
+      expect(await page.locator('main img, main script').count()).toBe(0);
+      await expectNotPwned(page);
+    }
     // A path-traversal name stays inside its server's folder.
     await page.goto(`${baseUrl}search/?q=passwd`);
     await page.locator('#search-results a').first().waitFor();
