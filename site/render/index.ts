@@ -20,7 +20,7 @@ import { compileViews, rendererHash, SITE_ROOT } from './compile.ts';
 import { absoluteUrl, atomFeed, sitemap, sitemapIndex, URLS_PER_SITEMAP } from './feeds.ts';
 import { fixedPages } from './fixed-pages.ts';
 import { CATALOGUE_PARTS, type JobResult, type PagesJob, type ServersResult } from './jobs.ts';
-import { listPageJobs, serverLists, toolLists } from './lists.ts';
+import { listPageJobs, pageInputs, serverLists, toolLists } from './lists.ts';
 import { inputHash, MANIFEST_FORMAT, ManifestWriter, pageCount, PreviousManifest, stateDir, type ServerRecord } from './manifest.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
 import { policyIndexEntry } from './policy-index.ts';
@@ -272,6 +272,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
       serverFilters: serverListing.filters(''),
     });
     const pending: Array<Promise<JobResult>> = [];
+    const inputsOf = pageInputs();
     const jobs = [
       listPageJobs('tools', toolListing.lists, toolListing.filters),
       listPageJobs('servers', serverListing.lists, serverListing.filters),
@@ -280,7 +281,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     for (const list of jobs) {
       for (const job of list) {
         const changedPages = job.pages.filter((page) => {
-          files[page.url] = inputHash(salt, page.view, JSON.stringify(page.props));
+          files[page.url] = inputHash(salt, ...inputsOf(page));
           stats.pages++;
           return last.files[page.url] !== files[page.url];
         });

@@ -115,6 +115,16 @@ describe.each(testBackends())('incremental site build ($name)', (backend) => {
     expect(siteDifferences(path.join(work, 'site'), path.join(work, 'full'))).toEqual([]);
   }, 600_000);
 
+  it('after a change that shows in a list row and in no count (a server renamed), writes what a full build writes', async () => {
+    await build('site');
+    const [one] = await db.orm.select({ id: servers.id }).from(servers).orderBy(servers.id).limit(1);
+    await db.orm.update(servers).set({ title: 'A title no list showed before' }).where(eq(servers.id, one.id));
+    const incremental = await build('site');
+    expect(incremental).toMatchObject({ mode: 'incremental', changedServers: 1 });
+    await build('full', { full: true });
+    expect(siteDifferences(path.join(work, 'site'), path.join(work, 'full'))).toEqual([]);
+  }, 600_000);
+
   it('after a classifier version bump, writes what a full build writes', async () => {
     // The next classifier version: the same classifications, except that one tool in seven reads as critical now.
     await db.orm.execute(sql`
