@@ -70,6 +70,8 @@ export interface BuildStats {
   deleted: number;
   searchDocuments: number;
   seconds: number;
+  /** CPU time of the build's process, all threads (render workers included), user and system. */
+  cpuSeconds: number;
   pagesPerSecond: number;
   peakRssMb: number;
   outDir: string;
@@ -90,6 +92,7 @@ type Segment = { ids: string[]; changed: Set<string>; job: Promise<ServersResult
  */
 export async function buildSite(db: Database, options: BuildOptions): Promise<BuildStats> {
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   const now = options.now ?? new Date();
   const siteUrl = options.siteUrl ?? 'http://127.0.0.1:4321/';
   const base = basePath(options.basePath);
@@ -346,6 +349,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
       ...stats,
       searchDocuments: searchStats.documents,
       seconds: Math.round(seconds * 10) / 10,
+      cpuSeconds: cpuSecondsSince(cpuAtStart),
       pagesPerSecond: Math.round(stats.rendered / seconds),
       peakRssMb: Math.round(peakRss / 1e6),
       outDir,
@@ -358,6 +362,11 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     clearInterval(sample);
     await pool.close();
   }
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return Math.round((user + system) / 1e5) / 10;
 }
 
 /**
