@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify } from '../../classifier/index.ts';
 import { classificationRow } from '../../db/classification-row.ts';
 import type { CatalogueServer, CurrentTool, ServerRow } from '../../db/index.ts';
@@ -142,8 +142,14 @@ describe('install snippets', () => {
 });
 
 describe('one bad tool or server never fails the build', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-runjob-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // Made before the tests, not when the file is collected, so a run that filters them out leaves nothing behind.
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-runjob-'));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   const at = new Date('2026-11-20T10:00:00Z');
   const server = (id: string): ServerRow => ({
