@@ -5,8 +5,8 @@ import type { ServerRowModel, ToolRowModel } from '../render/view-models.ts';
  * Table rows and badges as HTML strings, for the components to insert with `set:html`. A list page has up to 200
  * rows of five cells and three badges: as Astro expressions and components, each one a render call of its own, it
  * took ≈ 6.6 ms to render; as one string, ≈ 0.9 ms (bench/RESULTS.md). The escaping is Astro's own, so the page is
- * byte for byte the one the components wrote: text as Astro's `escapeHTML` (html-escaper), attribute values as its
- * `addAttribute` (`&` and `"`). Every value from a server goes through one of the two.
+ * the one the components wrote but for whitespace inside `<tbody>`: text as Astro's `escapeHTML` (html-escaper),
+ * attribute values as its `addAttribute` (`&` and `"`). Every value from a server goes through one of the two.
  */
 
 const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&#39;', '"': '&quot;' };
