@@ -91,3 +91,24 @@ describe('search index ids', () => {
     expect(idsOf(changed, 'wor', 'word17x2')).toEqual(idsOf(files, 'wor', 'word17x2'));
   });
 });
+
+describe('document terms', () => {
+  const expected = {
+    name: ['createissu', 'creat', 'issu', 'javascript', 'java', 'script'],
+    description: ['delet', 'file', 'github', 'git', 'hub', 'repositori'],
+  };
+
+  it('are the same however often their words were seen before, even when a caller changed an earlier result', () => {
+    const first = documentTerms('createIssue JavaScript', 'Deleting files from the GitHub repository');
+    expect(first).toEqual(expected);
+    first.name.length = 0;
+    first.description.push('changed');
+    expect(documentTerms('createIssue JavaScript', 'Deleting files from the GitHub repository')).toEqual(expected);
+  });
+
+  it('split a word too long to remember as they split any other', () => {
+    const long = 'x'.repeat(70);
+    for (let i = 0; i < 2; i++)
+      expect(documentTerms(`${long}_deleteAll`, `${long}Archiving`)).toEqual({ name: ['deleteal', 'delet', 'all'], description: ['archiv'] });
+  });
+});

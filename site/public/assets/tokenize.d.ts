@@ -1,7 +1,8 @@
 export const STOPWORDS: Set<string>;
 export interface Compound {
-  whole: string | null;
-  parts: string[];
+  readonly whole: string | null;
+  /** Shared between calls (remembered per word): never change it. */
+  readonly parts: readonly string[];
 }
 export interface QueryGroup {
   whole: string | null;

@@ -16,26 +16,53 @@ const COMPOUND = /[\p{L}\p{N}]+(?:[_-][\p{L}\p{N}]+)*/gu;
 export function compounds(text) {
   const out = [];
   for (const match of String(text).matchAll(COMPOUND)) {
-    const parts = match[0]
-      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-      .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-      .toLowerCase()
-      .split(/[\s_-]+/)
-      .filter((w) => w.length >= 2 && w.length <= 40);
-    if (parts.length === 0) continue;
-    const whole = parts.join('');
-    // A very long compound is indexed by its parts alone.
-    out.push({ whole: whole.length <= 40 ? whole : null, parts });
+    const compound = compoundOf(match[0]);
+    if (compound !== null) out.push(compound);
   }
   return out;
 }
+
+/**
+ * Words repeat across a catalogue's descriptions far more than they vary, so each word's split (and below, each
+ * stem) is computed once and remembered. Descriptions are untrusted: a table holds words of at most MEMO_KEY
+ * characters and starts again past MEMO_SIZE entries, so a catalogue of huge or endless distinct words cannot
+ * make it grow without bound.
+ */
+const MEMO_SIZE = 100_000;
+const MEMO_KEY = 64;
+function memoize(compute) {
+  let memo = new Map();
+  return (key) => {
+    if (key.length > MEMO_KEY) return compute(key);
+    let value = memo.get(key);
+    if (value === undefined) {
+      if (memo.size >= MEMO_SIZE) memo = new Map();
+      value = compute(key);
+      memo.set(key, value);
+    }
+    return value;
+  };
+}
+
+const compoundOf = memoize((word) => {
+  const parts = word
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[\s_-]+/)
+    .filter((w) => w.length >= 2 && w.length <= 40);
+  if (parts.length === 0) return null;
+  const whole = parts.join('');
+  // A very long compound is indexed by its parts alone.
+  return Object.freeze({ whole: whole.length <= 40 ? whole : null, parts: Object.freeze(parts) });
+});
 
 /**
  * A tokenizer with one stemmer: documents are indexed under every part and every whole compound, stemmed,
  * so "JavaScript" is found by "javascript", "java" and "script", and "deleting" by "deletion".
  */
 export function tokenizer(stem) {
-  const stemmed = (word) => (/^[a-z]+$/.test(word) ? stem(word) : word);
+  const stemmed = memoize((word) => (/^[a-z]+$/.test(word) ? stem(word) : word));
   return {
     /** The distinct stemmed terms of a text, stopwords left out when `skipStopwords`. */
     terms(text, skipStopwords = false) {
