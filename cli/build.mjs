@@ -34,8 +34,8 @@ const started = Date.now();
 await rm(OUT_DIR, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: ROOT,
-  // The render worker too: each site build's worker threads would otherwise compile its TypeScript again.
-  entryPoints: { main: 'cli/main.ts', 'render-worker': 'site/render/worker.ts' },
+  // The site build's threads too: each build's threads would otherwise compile their TypeScript again.
+  entryPoints: { main: 'cli/main.ts', 'render-worker': 'site/render/worker.ts', 'search-worker': 'site/render/search-worker.ts' },
   outdir: OUT_DIR,
   bundle: true,
   splitting: true,

@@ -27,7 +27,7 @@ import { policyIndexEntry } from './policy-index.ts';
 import { bundlePolicyScript, policyPageUrls } from './policy-page.ts';
 import { RenderPool } from './pool.ts';
 import { OutputWriter } from './render.ts';
-import { SearchIndexBuilder } from './search-index.ts';
+import { SearchIndexThread } from './search-thread.ts';
 import { assignSlugs, slugify } from './slug.ts';
 import { urls } from './urls.ts';
 
@@ -126,6 +126,8 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
   // fingerprints. An incremental one starts them only when a page changed.
   if (!previous) pool.start();
   const out = new OutputWriter(target, base);
+  const searchFiles = Object.entries(last.files).filter(([url]) => url.startsWith('/search-index/'));
+  const search = new SearchIndexThread({ outDir: target, base, salt, last: Object.fromEntries(searchFiles) });
   const stats = { rendered: 0, files: 0, deleted: 0, pages: 0, changedServers: 0, removedServers: 0, warnings: 0 };
   try {
     if (!previous) {
@@ -146,7 +148,6 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     // 1. Servers: carried over when their fingerprint is unchanged, else read and rendered by the workers, in order.
     const manifest = new ManifestWriter(newState);
     const catalogue = new CatalogueJoiner(target, previous ? path.join(outDir, urls.catalogue) : null);
-    const search = new SearchIndexBuilder((name, content) => aggregate(`/search-index/${name}`, content), base);
     const serverSlugs = assignSlugs(await allServerIds(db.orm));
     const slugOf = (id: string) => serverSlugs.get(id) ?? slugify(id);
     const policyServers: NonNullable<ServerRecord['policy']>[] = [];
@@ -172,9 +173,10 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
       for (const w of result?.warnings ?? []) log(`Warning: ${w}`);
       stats.warnings += result?.warnings.length ?? 0;
       const rendered = new Map((result?.records ?? []).map((r) => [r.id, r]));
+      const carriedJson: Buffer[] = [];
       for (const id of segment.ids) {
         const fresh = rendered.get(id);
-        // A carried-over server's record is parsed only here, once, and without its outputs.
+        // A carried-over server's record is parsed without its outputs (here, and for the search index in its thread).
         const carried = fresh || segment.changed.has(id) ? undefined : last.carried(id);
         let record: Omit<ServerRecord, 'outputs'>;
         if (fresh) {
@@ -189,6 +191,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
           record = added;
         } else if (carried) {
           manifest.carry(carried, catalogue.fromPrevious(carried.catalogue), last.json(id));
+          carriedJson.push(last.recordJson(id)!);
           stats.pages += carried.pages;
           record = carried;
         } else {
@@ -199,8 +202,9 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
         if (record.policy) policyServers.push(record.policy);
         servers.push(record.server);
         for (const t of record.tools) tools.push(t);
-        search.addServer(record.server, record.tools, record.search);
       }
+      search.add(result?.records ?? []);
+      search.addCarried(carriedJson);
     };
     const remove = (url: string) => {
       out.remove(url);
@@ -261,6 +265,8 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     }
     catalogue.finish();
     rmSync(path.join(target, CATALOGUE_PARTS), { recursive: true, force: true });
+    // The search index is built and written while this thread lays out the lists.
+    const searchDone = search.finish();
     phase(`servers (${stats.changedServers} re-read, ${stats.removedServers} removed)`);
 
     // 2. Lists, browse, home and the other fixed pages: rendered when their props changed.
@@ -323,7 +329,9 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     aggregate(policyPageUrls.toolScript, await bundlePolicyScript('tool'));
     aggregate(policyPageUrls.index, JSON.stringify({ version: 1, servers: policyServers }));
     aggregate('/robots.txt', `User-agent: *\nAllow: /\nSitemap: ${absoluteUrl(urls.sitemap, siteUrl, base)}\n`);
-    const searchStats = search.finish();
+    const searchStats = await searchDone;
+    Object.assign(files, searchStats.files);
+    stats.files += searchStats.written;
     for (const url of Object.keys(last.files)) if (!(url in files)) remove(url);
     phase('feed, sitemaps, search index');
     for (const p of pending.splice(0)) tally(await p);
@@ -360,7 +368,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     throw error;
   } finally {
     clearInterval(sample);
-    await pool.close();
+    await Promise.all([pool.close(), search.close()]);
   }
 }
 

@@ -33,6 +33,15 @@ export interface PagesJob {
 
 export type Job = ServersJob | PagesJob;
 
+/**
+ * Which module a thread started through worker-entry.mjs runs (its `workerData.entry`): dist/cli/<compiled>.js
+ * (see cli/build.mjs) while that build is current, or else its TypeScript source, relative to worker-entry.mjs.
+ */
+export interface WorkerEntry {
+  compiled: string;
+  source: string;
+}
+
 /** What a render worker was started with. */
 export interface WorkerSetup {
   viewsModule: string;

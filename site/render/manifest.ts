@@ -132,8 +132,14 @@ export class PreviousManifest {
   carried(id: string): CarriedRecord | undefined {
     const at = this.index.get(id);
     if (!at) return undefined;
-    const rest = JSON.parse(this.lines.toString('utf8', at.split + 1, at.end)) as Omit<ServerRecord, 'outputs' | 'catalogue'>;
+    const rest = JSON.parse(this.recordJson(id)!.toString('utf8')) as Omit<ServerRecord, 'outputs' | 'catalogue'>;
     return { ...rest, catalogue: at.catalogue, pages: at.pages };
+  }
+
+  /** The JSON of the server's record but its outputs and catalogue place; undefined if it was not in the last build. */
+  recordJson(id: string): Buffer | undefined {
+    const at = this.index.get(id);
+    return at && this.lines.subarray(at.split + 1, at.end);
   }
 
   /** The server's record as the last build wrote it, without its catalogue place (see ManifestWriter.carry). */

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { Job, JobResult, WorkerSetup } from './jobs.ts';
+import type { Job, JobResult, WorkerEntry, WorkerSetup } from './jobs.ts';
 
 interface Pending {
   resolve(result: JobResult): void;
@@ -30,7 +30,9 @@ export class RenderPool {
 
   private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: this.workerData });
+      const entry: WorkerEntry = { compiled: 'render-worker', source: './worker.ts' };
+      const workerData = { ...this.workerData, entry };
+      const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData });
       const slot = { worker, inFlight: 0 };
       worker.on('message', (message: { ready?: boolean; id: number; result?: JobResult; error?: string }) => {
         if (message.ready) {

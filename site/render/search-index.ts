@@ -139,16 +139,15 @@ export class SearchIndexBuilder {
       return shard;
     };
     const prefixes = new TopTermsByPrefix(TERMS_PER_PREFIX);
-    for (const [term, added] of nameTerms) {
-      shardOf(term)[term] = [encode(added, id), ''];
-      prefixes.add(term, added.length + (descriptionTerms.get(term)?.length ?? 0));
+    // In term order, so that a shard's content depends on the documents, not on the order they were added in.
+    const terms = new Set([...nameTerms.keys(), ...descriptionTerms.keys()]);
+    for (const term of [...terms].sort()) {
+      const inNames = nameTerms.get(term);
+      const inDescriptions = descriptionTerms.get(term);
+      shardOf(term)[term] = [inNames ? encode(inNames, id) : '', inDescriptions ? encode(inDescriptions, id) : ''];
+      prefixes.add(term, (inNames?.length ?? 0) + (inDescriptions?.length ?? 0));
     }
     nameTerms.clear();
-    for (const [term, added] of descriptionTerms) {
-      const shard = shardOf(term);
-      if (!shard[term]) prefixes.add(term, added.length);
-      shard[term] = [shard[term]?.[0] ?? '', encode(added, id)];
-    }
     descriptionTerms.clear();
     for (const [key, shard] of shards) this.write(`terms/${key}.json`, JSON.stringify(shard));
     const prefixFiles = prefixes.write((key, list) => this.write(`prefixes/${key}.json`, JSON.stringify(list)));

@@ -55,6 +55,12 @@ describe('search index ids', () => {
     expect([...reversed].reverse()).toEqual([...ids]);
   });
 
+  it('make the same files from the same documents added in any order (the build adds them from two sources)', () => {
+    const docs = catalogue(200);
+    const shuffled = docs.map((d, i) => ({ d, key: (i * 7919) % docs.length })).sort((a, b) => a.key - b.key).map(({ d }) => d);
+    expect(build(shuffled)).toEqual(build(docs));
+  });
+
   it('a document lists under its terms and is found at its id; adding tools rewrites few files, not every later shard', () => {
     const before = catalogue(300);
     const files = build(before);
