@@ -57,7 +57,10 @@ describe('search index ids', () => {
 
   it('make the same files from the same documents added in any order (the build adds them from two sources)', () => {
     const docs = catalogue(200);
-    const shuffled = docs.map((d, i) => ({ d, key: (i * 7919) % docs.length })).sort((a, b) => a.key - b.key).map(({ d }) => d);
+    const shuffled = docs
+      .map((d, i) => ({ d, key: (i * 7919) % docs.length }))
+      .sort((a, b) => a.key - b.key)
+      .map(({ d }) => d);
     expect(build(shuffled)).toEqual(build(docs));
   });
 
