@@ -113,5 +113,7 @@ describe.concurrent.each(testBackends())('toolrisk crawl interrupted by SIGTERM 
       expect(attempts.map((a) => [a.serverId, a.outcome]).sort()).toEqual(NAMES.map((n) => [`interrupt:${n}`, 'ok']));
     });
     expect(processesMarked(mark)).toEqual([]);
-  });
+    // Two crawls of five servers, each a CLI process: ≈ 23 s alone, and three times that beside the whole suite on a
+    // slow disk (a CI run on 2026-12-03 timed out at the default 60 s).
+  }, 180_000);
 });
