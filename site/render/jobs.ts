@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { CatalogueServer, CrawlAttemptRow, ToolChangeRow } from '../../db/index.ts';
-import { inputHash, type ServerRecord } from './manifest.ts';
+import { inputHash, viewInputs, type ServerRecord } from './manifest.ts';
 import { buildServerBundle, toolRow, type BundleInput, type ServerBundle, type ServerPageModel, type ServerRowModel } from './model.ts';
 import { openDataRecords } from './open-data.ts';
 import type { OutputWriter, Renderer } from './render.ts';
@@ -32,15 +32,6 @@ export interface PagesJob {
 }
 
 export type Job = ServersJob | PagesJob;
-
-/**
- * Which module a thread started through worker-entry.mjs runs (its `workerData.entry`): dist/cli/<compiled>.js
- * (see cli/build.mjs) while that build is current, or else its TypeScript source, relative to worker-entry.mjs.
- */
-export interface WorkerEntry {
-  compiled: string;
-  source: string;
-}
 
 /** What a render worker was started with. */
 export interface WorkerSetup {
@@ -173,7 +164,7 @@ async function renderServer(
     const files: RenderedServer['files'] = [];
     const outputs: Record<string, string> = {};
     const page = async <V extends ViewName>(url: string, view: V, props: ViewProps[V]) => {
-      outputs[url] = inputHash(last.salt, view, JSON.stringify(props));
+      outputs[url] = inputHash(last.salt, ...viewInputs(view, props));
       if (last.previous[url] !== outputs[url]) files.push([url, { kind: 'page', html: await renderer.render(view, props) }]);
     };
     const failed = new Set<string>();

@@ -3,6 +3,7 @@ import { CATEGORIES, FLAGS, SEVERITIES } from '../../classifier/types.ts';
 import { severityRank } from '../../classifier/index.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
 import type { PagesJob } from './jobs.ts';
+import { viewInputs } from './manifest.ts';
 import type { PageSpec } from './views.ts';
 import { urls } from './urls.ts';
 
@@ -206,7 +207,7 @@ export function pageInputs(): (page: PageSpec) => string[] {
     return text;
   };
   return (page) => {
-    if (page.view !== 'ListView') return [page.view, JSON.stringify(page.props)];
+    if (page.view !== 'ListView') return viewInputs(page.view, page.props);
     const { tools, servers, ...rest } = page.props;
     const rows: readonly object[] = tools ?? servers ?? [];
     return [page.view, JSON.stringify(rest), tools ? 'tools' : 'servers', rows.map(digest).join(',')];

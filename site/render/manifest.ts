@@ -54,6 +54,11 @@ export function stateDir(outDir: string): string {
   return `${outDir}.build-state`;
 }
 
+/** What a page's input hash covers: its view and its props as JSON (a list page's rows are digested: see pageInputs). */
+export function viewInputs(view: string, props: unknown): string[] {
+  return [view, JSON.stringify(props)];
+}
+
 /** The hash that decides whether a file must be written again: of a page's view and props, or of a file's content. */
 export function inputHash(salt: string, ...parts: string[]): string {
   const hash = createHash('sha1').update(salt);

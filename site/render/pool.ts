@@ -1,5 +1,6 @@
-import { Worker } from 'node:worker_threads';
-import type { Job, JobResult, WorkerEntry, WorkerSetup } from './jobs.ts';
+import type { Worker } from 'node:worker_threads';
+import type { Job, JobResult, WorkerSetup } from './jobs.ts';
+import { startThread } from './threads.ts';
 
 interface Pending {
   resolve(result: JobResult): void;
@@ -30,9 +31,7 @@ export class RenderPool {
 
   private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const entry: WorkerEntry = { compiled: 'render-worker', source: './worker.ts' };
-      const workerData = { ...this.workerData, entry };
-      const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData });
+      const worker = startThread({ compiled: 'render-worker', source: './worker.ts' }, this.workerData);
       const slot = { worker, inFlight: 0 };
       worker.on('message', (message: { ready?: boolean; id: number; result?: JobResult; error?: string }) => {
         if (message.ready) {

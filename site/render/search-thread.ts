@@ -1,6 +1,6 @@
-import { Worker } from 'node:worker_threads';
-import type { WorkerEntry } from './jobs.ts';
+import type { Worker } from 'node:worker_threads';
 import type { ServerRecord } from './manifest.ts';
+import { startThread } from './threads.ts';
 
 /** What the search-index thread is started with. */
 export interface SearchSetup {
@@ -37,8 +37,7 @@ export class SearchIndexThread {
   private readonly result: Promise<SearchThreadResult>;
 
   constructor(setup: SearchSetup) {
-    const entry: WorkerEntry = { compiled: 'search-worker', source: './search-worker.ts' };
-    this.worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: { ...setup, entry } });
+    this.worker = startThread({ compiled: 'search-worker', source: './search-worker.ts' }, setup);
     this.result = new Promise((resolve, reject) => {
       this.worker.on('message', (message: SearchThreadResult | { error: string }) =>
         'error' in message ? reject(new Error(`Building the search index failed: ${message.error}`)) : resolve(message),

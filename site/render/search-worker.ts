@@ -4,6 +4,7 @@ import { inputHash } from './manifest.ts';
 import { OutputWriter } from './render.ts';
 import { SearchIndexBuilder } from './search-index.ts';
 import type { SearchMessage, SearchSetup, SearchThreadResult } from './search-thread.ts';
+import { threadErrorText } from './threads.ts';
 
 const setup = workerData as SearchSetup;
 const out = new OutputWriter(setup.outDir, setup.base);
@@ -30,6 +31,6 @@ parentPort!.on('message', (message: SearchMessage) => {
       parentPort!.postMessage({ files, written: out.files, documents } satisfies SearchThreadResult);
     }
   } catch (error) {
-    parentPort!.postMessage({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    parentPort!.postMessage({ error: threadErrorText(error) });
   }
 });

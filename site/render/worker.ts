@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runJob, type Job, type WorkerSetup } from './jobs.ts';
 import { loadRenderer, OutputWriter } from './render.ts';
+import { threadErrorText } from './threads.ts';
 
 const setup = workerData as WorkerSetup;
 const renderer = await loadRenderer(setup.viewsModule);
@@ -11,7 +12,7 @@ parentPort!.on('message', async ({ id, job }: { id: number; job: Job }) => {
   try {
     parentPort!.postMessage({ id, result: await runJob(job, renderer, out, setup) });
   } catch (error) {
-    parentPort!.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    parentPort!.postMessage({ id, error: threadErrorText(error) });
   }
 });
 parentPort!.postMessage({ ready: true });
