@@ -4,15 +4,20 @@ import { rowsOf } from './status.ts';
 
 export interface ServerFingerprint {
   id: string;
-  /** Changes whenever anything the site shows about the server or its tools changes. */
+  /** Changes whenever anything the site shows about the server or its tools changes, but when it was last crawled and seen. */
   fingerprint: string;
+  /** Changes whenever its crawl status changes: when it was last seen, its last crawl attempt, its last success. */
+  status: string;
 }
 
 /**
- * One hash per server, in catalogue order (by id), over everything its pages are made of: the server row, its
- * current tools (name, definition hash, position, since) with their classification for `classifierVersion`,
- * its tool changes (count and newest id) and its latest crawl attempt. An incremental site build reloads and
- * re-renders only the servers whose fingerprint moved; reading these is one aggregate query, not the catalogue.
+ * Two hashes per server, in catalogue order (by id). `fingerprint` covers everything its pages are made of but its
+ * crawl status: the server row without its status columns (but whether it ever had a success, which decides
+ * whether it is graded), its current tools (name, definition hash, position, since) with their classification for
+ * `classifierVersion`, and its tool changes (count and newest id). `status` covers the status columns and its
+ * latest crawl attempt. A nightly crawl of everything moves every `status` and few fingerprints: an incremental
+ * site build re-reads and re-renders only the servers whose fingerprint moved, and patches the crawl status into
+ * the server page and open data of those whose status alone moved. Reading these is one aggregate query.
  * A classification stands in by its row version (`xmin`, the transaction that last wrote the row: any insert or
  * update moves it, freezing does not), not by a hash of its text: hashing every classification's JSON evidence
  * was most of the query's cost. A row rewritten with the same content moves it too (the server is re-read, and
@@ -31,7 +36,10 @@ export async function serverFingerprints(orm: Orm, classifierVersion: string): P
     attempts as (
       select distinct on (server_id) server_id, md5(row(crawl_attempts.*)::text) as fp
       from crawl_attempts order by server_id, started_at desc, id desc)
-    select s.id, md5(row(s.*)::text || chr(31) || coalesce(t.fp, '') || chr(31) || coalesce(ch.fp, '') || chr(31) || coalesce(a.fp, '')) as fingerprint
+    select s.id,
+      md5((to_jsonb(s) - 'last_seen' - 'last_attempt_at' - 'last_outcome' - 'last_success_at')::text || chr(31) || (s.last_success_at is null)::text
+        || chr(31) || coalesce(t.fp, '') || chr(31) || coalesce(ch.fp, '')) as fingerprint,
+      md5(row(s.last_seen, s.last_attempt_at, s.last_outcome, s.last_success_at)::text || chr(31) || coalesce(a.fp, '')) as status
     from servers s
     left join tool_sets t on t.server_id = s.id
     left join changes ch on ch.server_id = s.id

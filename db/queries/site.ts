@@ -9,6 +9,7 @@ import {
   toolChanges,
   type CrawlAttemptRow,
   type CrawlRunRow,
+  type ServerRow,
   type ToolChangeRow,
 } from '../schema.ts';
 
@@ -30,6 +31,17 @@ export async function latestAttemptsOfServers(orm: Orm, serverIds: readonly stri
     .from(crawlAttempts)
     .where(inArray(crawlAttempts.serverId, [...serverIds]))
     .orderBy(crawlAttempts.serverId, desc(crawlAttempts.startedAt), desc(crawlAttempts.id));
+}
+
+/** What the site shows of a server's crawl status (with its latest attempt): see serverFingerprints' `status`. */
+export type ServerCrawlStatus = Pick<ServerRow, 'id' | 'lastSeen' | 'lastOutcome' | 'lastSuccessAt'>;
+
+export async function crawlStatusesOfServers(orm: Orm, serverIds: readonly string[]): Promise<ServerCrawlStatus[]> {
+  if (serverIds.length === 0) return [];
+  return orm
+    .select({ id: servers.id, lastSeen: servers.lastSeen, lastOutcome: servers.lastOutcome, lastSuccessAt: servers.lastSuccessAt })
+    .from(servers)
+    .where(inArray(servers.id, [...serverIds]));
 }
 
 /** Every server id, for giving each a URL slug that no other id shares. */

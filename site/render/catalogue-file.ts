@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { cataloguePart } from './jobs.ts';
+import type { CataloguePlace } from './manifest.ts';
 import { fileFor, urls } from './urls.ts';
 
 interface Slice {
@@ -27,26 +28,26 @@ export class CatalogueJoiner {
     private readonly previousFile: string | null,
   ) {}
 
-  /** The next server's lines are the next `length` bytes of part `seq`. */
-  fromPart(seq: number, length: number): [number, number] {
+  /** The next server's lines (or the next of them) are the next `length` bytes of part `seq`. */
+  fromPart(seq: number, length: number, head: number): CataloguePlace {
     const offset = this.partOffsets.get(seq) ?? 0;
     this.partOffsets.set(seq, offset + length);
-    return this.add({ source: seq, offset, length });
+    return this.add({ source: seq, offset, length }, head);
   }
 
-  /** The next server's lines are where the last build's file had them. */
-  fromPrevious([offset, length]: [number, number]): [number, number] {
+  /** The next server's lines (or the next of them) are where the last build's file had them. */
+  fromPrevious([offset, length, head]: CataloguePlace): CataloguePlace {
     if (this.previousFile === null) throw new Error('No previous catalogue.jsonl.gz to copy from.');
-    return this.add({ source: PREVIOUS, offset, length });
+    return this.add({ source: PREVIOUS, offset, length }, head);
   }
 
-  private add(slice: Slice): [number, number] {
+  private add(slice: Slice, head: number): CataloguePlace {
     const at = this.size;
     this.size += slice.length;
     const tail = this.slices.at(-1);
     if (tail && tail.source === slice.source && tail.offset + tail.length === slice.offset) tail.length += slice.length;
-    else this.slices.push(slice);
-    return [at, slice.length];
+    else if (slice.length > 0) this.slices.push(slice);
+    return [at, slice.length, head];
   }
 
   /** Writes the file (beside the old one, then renamed over it). */

@@ -8,9 +8,11 @@ import {
   analyzeForSiteBuild,
   catalogueOfServers,
   changesOfServers,
+  crawlStatusesOfServers,
   latestAttemptsOfServers,
   serverFingerprints,
   type Database,
+  type ServerFingerprint,
 } from '../../db/index.ts';
 import { classifyCatalogue } from '../../pipeline/classify.ts';
 import { basePath } from './base-path.ts';
@@ -19,7 +21,7 @@ import { CatalogueJoiner } from './catalogue-file.ts';
 import { compileViews, rendererHash, SITE_ROOT } from './compile.ts';
 import { absoluteUrl, atomFeed, sitemap, sitemapIndex, URLS_PER_SITEMAP } from './feeds.ts';
 import { fixedPages } from './fixed-pages.ts';
-import { CATALOGUE_PARTS, type JobResult, type PagesJob, type ServersResult } from './jobs.ts';
+import { CATALOGUE_PARTS, type JobResult, type PagesJob, type ServersResult, type StatusJob, type StatusResult } from './jobs.ts';
 import { listPageJobs, pageInputs, serverLists, toolLists } from './lists.ts';
 import { inputHash, MANIFEST_FORMAT, ManifestWriter, pageCount, PreviousManifest, stateDir, type ServerRecord } from './manifest.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
@@ -64,6 +66,8 @@ export interface BuildStats {
   rendered: number;
   /** Servers re-read and re-modelled because their fingerprint changed (all of them in a full build), and removed. */
   changedServers: number;
+  /** Servers whose crawl status alone changed: patched into their server page and open data, nothing else read. */
+  restatedServers: number;
   removedServers: number;
   /** Files written by this build, and deleted because nothing produces them any more. */
   files: number;
@@ -79,8 +83,19 @@ export interface BuildStats {
   warnings: number;
 }
 
-/** Carried over from the last build (fingerprint unchanged), or rendered by a job whose result is pending. */
-type Segment = { ids: string[]; changed: Set<string>; job: Promise<ServersResult> | null; seq: number };
+/**
+ * Servers in catalogue order: carried over from the last build (nothing changed), rendered by a job (fingerprint
+ * changed), or restated by a job (crawl status alone changed); the jobs' results are pending.
+ */
+type Segment = {
+  ids: string[];
+  changed: Set<string>;
+  job: Promise<ServersResult> | null;
+  seq: number;
+  restated: Set<string>;
+  statusJob: Promise<StatusResult> | null;
+  statusSeq: number;
+};
 
 /**
  * Renders the site from the catalogue database. With the manifest of an earlier build made by the same
@@ -128,7 +143,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
   const out = new OutputWriter(target, base);
   const searchFiles = Object.entries(last.files).filter(([url]) => url.startsWith('/search-index/'));
   const search = new SearchIndexThread({ outDir: target, base, salt, last: Object.fromEntries(searchFiles) });
-  const stats = { rendered: 0, files: 0, deleted: 0, pages: 0, changedServers: 0, removedServers: 0, warnings: 0 };
+  const stats = { rendered: 0, files: 0, deleted: 0, pages: 0, changedServers: 0, restatedServers: 0, removedServers: 0, warnings: 0 };
   try {
     if (!previous) {
       cpSync(path.join(SITE_ROOT, 'public'), target, { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
@@ -165,23 +180,25 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     };
 
     const consume = async (segment: Segment) => {
-      const result = segment.job ? await segment.job : null;
-      if (result) {
-        stats.rendered += result.pages;
-        stats.files += result.files;
+      const [result, restating] = await Promise.all([segment.job, segment.statusJob]);
+      for (const r of [result, restating]) {
+        stats.rendered += r?.pages ?? 0;
+        stats.files += r?.files ?? 0;
       }
       for (const w of result?.warnings ?? []) log(`Warning: ${w}`);
       stats.warnings += result?.warnings.length ?? 0;
       const rendered = new Map((result?.records ?? []).map((r) => [r.id, r]));
+      const restated = restating?.records.values();
       const carriedJson: Buffer[] = [];
+      const restatedRecords: ServerRecord[] = [];
       for (const id of segment.ids) {
         const fresh = rendered.get(id);
         // A carried-over server's record is parsed without its outputs (here, and for the search index in its thread).
         const carried = fresh || segment.changed.has(id) ? undefined : last.carried(id);
-        let record: Omit<ServerRecord, 'outputs'>;
+        let record: Omit<ServerRecord, 'outputs' | 'page'>;
         if (fresh) {
-          const { catalogueBytes, ...rest } = fresh;
-          const added = { ...rest, policy: policyOf.get(id) ?? null, catalogue: catalogue.fromPart(segment.seq, catalogueBytes) };
+          const { catalogueBytes, catalogueHead, ...rest } = fresh;
+          const added = { ...rest, policy: policyOf.get(id) ?? null, catalogue: catalogue.fromPart(segment.seq, catalogueBytes, catalogueHead) };
           policyOf.delete(id);
           for (const url of Object.keys(last.outputs(id))) {
             if (!(url in fresh.outputs)) remove(url);
@@ -189,6 +206,27 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
           manifest.add(added);
           stats.pages += pageCount(fresh.outputs);
           record = added;
+        } else if (carried && segment.restated.has(id)) {
+          // Its server line from the job's part, its tools' lines from where the last build's catalogue had them.
+          const { page, outputs, catalogueHead } = restated!.next().value!;
+          const [offset, length, head] = carried.catalogue;
+          const place = catalogue.fromPart(segment.statusSeq, catalogueHead, catalogueHead);
+          const tools = catalogue.fromPrevious([offset + head, length - head, 0]);
+          const status = statusOf.get(id)!;
+          statusOf.delete(id);
+          const { pages, ...kept } = carried;
+          const patched: ServerRecord = {
+            ...kept,
+            status: status.hash,
+            server: { ...carried.server, lastOutcome: status.lastOutcome ?? null },
+            page,
+            outputs,
+            catalogue: [place[0], place[1] + tools[1], catalogueHead],
+          };
+          manifest.add(patched);
+          restatedRecords.push(patched);
+          stats.pages += pages;
+          record = patched;
         } else if (carried) {
           manifest.carry(carried, catalogue.fromPrevious(carried.catalogue), last.json(id));
           carriedJson.push(last.recordJson(id)!);
@@ -203,7 +241,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
         servers.push(record.server);
         for (const t of record.tools) tools.push(t);
       }
-      search.add(result?.records ?? []);
+      search.add([...(result?.records ?? []), ...restatedRecords]);
       search.addCarried(carriedJson);
     };
     const remove = (url: string) => {
@@ -214,18 +252,24 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     const segments: Segment[] = [];
     const maxInFlight = 2 * workers;
     const batchSize = options.batchSize ?? 100;
+    const statusOf = new Map<string, { hash: string; lastOutcome: string | null }>();
     let seq = 0;
     let lastLog = performance.now();
-    for (const { batch, changed } of changeBatches(
-      fingerprints,
-      batchSize,
-      (f) => last.fingerprint(f.id) !== f.fingerprint || last.slug(f.id) !== slugOf(f.id),
-    )) {
-      const segment: Segment = { ids: batch.map((f) => f.id), changed: new Set(changed.map((f) => f.id)), job: null, seq };
+    const changeOf = (f: ServerFingerprint) =>
+      last.fingerprint(f.id) !== f.fingerprint || last.slug(f.id) !== slugOf(f.id) ? 'content' : last.status(f.id) !== f.status ? 'status' : null;
+    for (const { batch, changed, restated } of changeBatches(fingerprints, batchSize, changeOf)) {
+      const segment: Segment = {
+        ids: batch.map((f) => f.id),
+        changed: new Set(changed.map((f) => f.id)),
+        job: null,
+        seq: -1,
+        restated: new Set(restated.map((f) => f.id)),
+        statusJob: null,
+        statusSeq: -1,
+      };
       if (changed.length > 0) {
         stats.changedServers += changed.length;
         const ids = changed.map((f) => f.id);
-        const fingerprintOf = new Map(changed.map((f) => [f.id, f.fingerprint]));
         const [entries, changes, attempts] = await Promise.all([
           catalogueOfServers(db.orm, ids, classifierVersion),
           changesOfServers(db.orm, ids),
@@ -235,22 +279,45 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
           const policy = policyIndexEntry(entry);
           policyOf.set(entry.server.id, policy.keys.length > 0 ? policy : null);
         }
+        const byId = new Map(changed.map((f) => [f.id, f]));
         const bounded = entries.map(boundEntry);
+        segment.seq = seq++;
         segment.job = pool.run<ServersResult>({
           type: 'servers',
-          seq: seq++,
+          seq: segment.seq,
           entries: bounded.map((b) => b.entry),
           cutTools: bounded.map((b) => b.cutTools),
           siteUrl,
           slugs: entries.map((e) => slugOf(e.server.id)),
-          fingerprints: entries.map((e) => fingerprintOf.get(e.server.id)!),
+          fingerprints: entries.map((e) => byId.get(e.server.id)!.fingerprint),
+          statuses: entries.map((e) => byId.get(e.server.id)!.status),
           previous: entries.map((e) => last.outputs(e.server.id)),
           changes,
           attempts,
         });
       }
+      if (restated.length > 0) {
+        stats.restatedServers += restated.length;
+        const ids = restated.map((f) => f.id);
+        const [statuses, attempts] = await Promise.all([crawlStatusesOfServers(db.orm, ids), latestAttemptsOfServers(db.orm, ids)]);
+        const statusById = new Map(statuses.map((st) => [st.id, st]));
+        const attemptById = new Map(attempts.map((a) => [a.serverId, a]));
+        for (const f of restated) statusOf.set(f.id, { hash: f.status, lastOutcome: statusById.get(f.id)!.lastOutcome ?? null });
+        segment.statusSeq = seq++;
+        segment.statusJob = pool.run<StatusResult>({
+          type: 'statuses',
+          seq: segment.statusSeq,
+          servers: restated.map((f) => ({
+            status: statusById.get(f.id)!,
+            attempt: attemptById.get(f.id) ?? null,
+            page: last.page(f.id),
+            previous: last.outputs(f.id),
+          })),
+        } satisfies StatusJob);
+        segment.statusJob.catch(() => {}); // awaited in consume
+      }
       segments.push(segment);
-      while (segments.filter((s) => s.job).length >= maxInFlight) await consume(segments.shift()!);
+      while (segments.filter((s) => s.job || s.statusJob).length >= maxInFlight) await consume(segments.shift()!);
       if (performance.now() - lastLog > 10_000) {
         lastLog = performance.now();
         log(`  ${servers.length} servers done, ${stats.rendered} pages rendered`);
@@ -267,7 +334,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     rmSync(path.join(target, CATALOGUE_PARTS), { recursive: true, force: true });
     // The search index is built and written while this thread lays out the lists.
     const searchDone = search.finish();
-    phase(`servers (${stats.changedServers} re-read, ${stats.removedServers} removed)`);
+    phase(`servers (${stats.changedServers} re-read, ${stats.restatedServers} restated, ${stats.removedServers} removed)`);
 
     // 2. Lists, browse, home and the other fixed pages: rendered when their props changed.
     const toolListing = toolLists(tools);
@@ -378,20 +445,28 @@ function cpuSecondsSince(start: NodeJS.CpuUsage): number {
 }
 
 /**
- * The catalogue in order, cut into segments of `size` servers to re-render (whether a server is, `changed` says):
- * a full build reads and renders `size` servers a batch; an incremental one reads its few changed servers `size`
- * at a time as well (one query each for servers, tools, changes and attempts), not a handful per query, and
+ * The catalogue in order, cut into segments of `size` servers to re-read or restate (whether a server is, `changeOf`
+ * says): a full build reads and renders `size` servers a batch; an incremental one reads its few changed servers
+ * `size` at a time as well (one query each for servers, tools, changes and attempts), not a handful per query, and
  * carries the unchanged servers between them over.
  */
-export function* changeBatches<T>(items: readonly T[], size: number, changed: (item: T) => boolean): Generator<{ batch: T[]; changed: T[] }> {
+export function* changeBatches<T>(
+  items: readonly T[],
+  size: number,
+  changeOf: (item: T) => 'content' | 'status' | null,
+): Generator<{ batch: T[]; changed: T[]; restated: T[] }> {
   let start = 0;
-  let picked: T[] = [];
+  let changed: T[] = [];
+  let restated: T[] = [];
   for (let i = 0; i < items.length; i++) {
-    if (changed(items[i])) picked.push(items[i]);
-    if (picked.length >= size || i === items.length - 1) {
-      yield { batch: items.slice(start, i + 1), changed: picked };
+    const change = changeOf(items[i]);
+    if (change === 'content') changed.push(items[i]);
+    else if (change === 'status') restated.push(items[i]);
+    if (changed.length + restated.length >= size || i === items.length - 1) {
+      yield { batch: items.slice(start, i + 1), changed, restated };
       start = i + 1;
-      picked = [];
+      changed = [];
+      restated = [];
     }
   }
 }

@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
-import type { CatalogueServer, CrawlAttemptRow, ToolChangeRow } from '../../db/index.ts';
-import { inputHash, viewInputs, type ServerRecord } from './manifest.ts';
-import { buildServerBundle, toolRow, type BundleInput, type ServerBundle, type ServerPageModel, type ServerRowModel } from './model.ts';
-import { openDataRecords } from './open-data.ts';
+import type { CatalogueServer, CrawlAttemptRow, ServerCrawlStatus, ToolChangeRow } from '../../db/index.ts';
+import { inputHash, packPage, unpackPage, viewInputs, type ServerRecord } from './manifest.ts';
+import { buildServerBundle, pageCrawlStatus, toolRow, type BundleInput, type ServerBundle, type ServerPageModel, type ServerRowModel } from './model.ts';
+import { crawlStatusRecord, openDataRecords } from './open-data.ts';
 import type { OutputWriter, Renderer } from './render.ts';
 import { documentTerms, type DocumentTerms, type StoredDocument } from './search-index.ts';
 import type { PageSpec, ViewName, ViewProps } from './views.ts';
@@ -15,6 +15,7 @@ export interface ServersJob {
   entries: CatalogueServer[];
   slugs: string[];
   fingerprints: string[];
+  statuses: string[];
   /** Each server's files at the last build, with the hash of their inputs: a file whose hash is unchanged is not written. */
   previous: Array<Record<string, string>>;
   changes: ToolChangeRow[];
@@ -25,13 +26,29 @@ export interface ServersJob {
   cutTools: string[][];
 }
 
+/**
+ * Servers whose crawl status alone changed since the last build (see serverFingerprints): their new status is
+ * patched into the last build's server page props and open data, and nothing else of theirs is read or rendered.
+ */
+export interface StatusJob {
+  type: 'statuses';
+  seq: number;
+  servers: Array<{
+    status: ServerCrawlStatus;
+    attempt: CrawlAttemptRow | null;
+    /** Its page props as the last build packed them, and its files then. */
+    page: string;
+    previous: Record<string, string>;
+  }>;
+}
+
 /** Pages whose props are ready, e.g. list pages. */
 export interface PagesJob {
   type: 'pages';
   pages: PageSpec[];
 }
 
-export type Job = ServersJob | PagesJob;
+export type Job = ServersJob | StatusJob | PagesJob;
 
 /** What a render worker was started with. */
 export interface WorkerSetup {
@@ -43,8 +60,14 @@ export interface WorkerSetup {
   salt: string;
 }
 
+/** A server's lines in its job's catalogue part: their length, and the length of the server line's gzip member. */
+interface CatalogueBytes {
+  catalogueBytes: number;
+  catalogueHead: number;
+}
+
 export interface ServersResult {
-  records: Array<Omit<ServerRecord, 'catalogue' | 'policy'> & { catalogueBytes: number }>;
+  records: Array<Omit<ServerRecord, 'catalogue' | 'policy'> & CatalogueBytes>;
   /** Servers and tools skipped or shown cut, each naming the server. */
   warnings: string[];
   /** Pages rendered (pages whose inputs did not change are not). */
@@ -58,7 +81,14 @@ export function cataloguePart(seq: number): string {
   return `${CATALOGUE_PARTS}${seq}.jsonl.gz`;
 }
 
-export type JobResult = ServersResult | { pages: number; files: number };
+export interface StatusResult {
+  /** In the job's order; only its server line is in the job's catalogue part (`catalogueBytes` = `catalogueHead`). */
+  records: Array<Pick<ServerRecord, 'page' | 'outputs'> & CatalogueBytes>;
+  pages: number;
+  files: number;
+}
+
+export type JobResult = ServersResult | StatusResult | { pages: number; files: number };
 
 export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, setup: WorkerSetup): Promise<JobResult> {
   const filesBefore = out.files;
@@ -66,6 +96,7 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
     for (const page of job.pages) out.write(page.url, await renderPage(renderer, page));
     return { pages: job.pages.length, files: out.files - filesBefore };
   }
+  if (job.type === 'statuses') return restateServers(job, renderer, out, setup);
   const result: ServersResult = { records: [], warnings: [], pages: 0, files: 0 };
   const catalogue: Buffer[] = [];
   const changesBy = groupBy(job.changes, (c) => c.serverId);
@@ -95,7 +126,7 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
       result.warnings.push(`Server ${JSON.stringify(id)} skipped: ${error instanceof Error ? error.message : String(error)}`);
       continue;
     }
-    const { bundle, files, outputs } = rendered;
+    const { bundle, files, outputs, pageProps } = rendered;
     /** Writes a file unless the hash of its content is the one it was last written with. */
     const file = (url: string, content: string) => {
       outputs[url] = inputHash(setup.salt, content);
@@ -103,10 +134,12 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
     };
     const records = openDataRecords(entry, bundle, base);
     file(bundle.server.jsonUrl, `${JSON.stringify(records.json)}\n`);
-    // One gzip member per server: members concatenate into one valid gzip file, so the build can copy an
-    // unchanged server's bytes from the last build's catalogue without compressing them again.
-    const member = gzipSync([records.server, ...records.tools].map((r) => `${JSON.stringify(r)}\n`).join(''));
-    catalogue.push(member);
+    // Gzip members concatenate into one valid gzip file, so the build can copy an unchanged server's bytes from the
+    // last build's catalogue without compressing them again. The server line is a member of its own, so a new
+    // crawl status replaces that member alone (see restateServers).
+    const head = serverLineMember(records.server);
+    const member = records.tools.length > 0 ? gzipSync(records.tools.map((r) => `${JSON.stringify(r)}\n`).join('')) : Buffer.alloc(0);
+    catalogue.push(head, member);
     for (const [url, content] of files) {
       if (content.kind === 'page') {
         out.write(url, content.html);
@@ -121,13 +154,59 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
     result.records.push({
       id,
       fingerprint: job.fingerprints[i],
+      status: job.statuses[i],
       slug: job.slugs[i],
+      page: packPage(pageProps),
       outputs,
       server: serverRow(bundle.server),
       tools: bundle.tools.map(toolRow),
       search,
-      catalogueBytes: member.byteLength,
+      catalogueBytes: head.byteLength + member.byteLength,
+      catalogueHead: head.byteLength,
     });
+  }
+  out.write(cataloguePart(job.seq), Buffer.concat(catalogue));
+  result.files = out.files - filesBefore - 1;
+  return result;
+}
+
+function serverLineMember(server: object): Buffer {
+  return gzipSync(`${JSON.stringify(server)}\n`);
+}
+
+/**
+ * Patches each server's new crawl status into its page props and open data as the last build left them: the
+ * server page (rendered again only if its props changed), its JSON file (read back from the site, which must be
+ * what the last build wrote) and its catalogue line. The result is what rendering the server afresh writes.
+ */
+async function restateServers(job: StatusJob, renderer: Renderer, out: OutputWriter, setup: WorkerSetup): Promise<StatusResult> {
+  const filesBefore = out.files;
+  const result: StatusResult = { records: [], pages: 0, files: 0 };
+  const catalogue: Buffer[] = [];
+  for (const { status, attempt, page, previous } of job.servers) {
+    const outputs = { ...previous };
+    const props = unpackPage<ViewProps['ServerView']>(page);
+    Object.assign(props.server, pageCrawlStatus(status, attempt));
+    const inputs = viewInputs('ServerView', props);
+    outputs[props.server.url] = inputHash(setup.salt, ...inputs);
+    if (outputs[props.server.url] !== previous[props.server.url]) {
+      out.write(props.server.url, await renderer.render('ServerView', props));
+      result.pages++;
+    }
+    const jsonUrl = props.server.jsonUrl;
+    const last = out.read(jsonUrl);
+    if (inputHash(setup.salt, last) !== previous[jsonUrl]) {
+      throw new Error(`The site folder changed since the last build: ${jsonUrl} is not the file that build wrote. The next build will be a full one.`);
+    }
+    const json = Object.assign(JSON.parse(last) as Record<string, unknown>, crawlStatusRecord(status));
+    const text = `${JSON.stringify(json)}\n`;
+    outputs[jsonUrl] = inputHash(setup.salt, text);
+    if (outputs[jsonUrl] !== previous[jsonUrl]) out.write(jsonUrl, text);
+    // The server's catalogue line is its JSON file but for what it says once for all its tools.
+    const { classifierVersion, tools, ...line } = json;
+    const head = serverLineMember(line);
+    catalogue.push(head);
+    result.records.push({ page: packPage(inputs[1]), outputs, catalogueBytes: head.byteLength, catalogueHead: head.byteLength });
   }
   out.write(cataloguePart(job.seq), Buffer.concat(catalogue));
   result.files = out.files - filesBefore - 1;
@@ -144,6 +223,8 @@ interface RenderedServer {
   files: Array<[url: string, content: { kind: 'page'; html: string } | { kind: 'file'; text: string }]>;
   /** Every page's input hash, by URL (files are added by the caller as it writes them). */
   outputs: Record<string, string>;
+  /** The server page's props as JSON. */
+  pageProps: string;
 }
 
 /**
@@ -163,9 +244,12 @@ async function renderServer(
     for (const s of bundle.skipped) warnings.push(`Server ${JSON.stringify(input.entry.server.id)}: tool ${JSON.stringify(s.tool)} left out: ${s.reason}.`);
     const files: RenderedServer['files'] = [];
     const outputs: Record<string, string> = {};
+    /** Renders a page unless its inputs are unchanged; returns its props as JSON. */
     const page = async <V extends ViewName>(url: string, view: V, props: ViewProps[V]) => {
-      outputs[url] = inputHash(last.salt, ...viewInputs(view, props));
+      const inputs = viewInputs(view, props);
+      outputs[url] = inputHash(last.salt, ...inputs);
       if (last.previous[url] !== outputs[url]) files.push([url, { kind: 'page', html: await renderer.render(view, props) }]);
+      return inputs[1];
     };
     const failed = new Set<string>();
     for (const tool of bundle.tools) {
@@ -184,10 +268,10 @@ async function renderServer(
       input = { ...input, entry: { ...input.entry, tools } };
       continue;
     }
-    await page(bundle.server.url, 'ServerView', { server: bundle.server });
+    const pageProps = await page(bundle.server.url, 'ServerView', { server: bundle.server });
     for (const p of bundle.server.policies) files.push([p.href, { kind: 'file', text: p.text }]);
     files.push([bundle.server.badge.url, { kind: 'file', text: bundle.server.badge.svg }]);
-    return { bundle, files, outputs };
+    return { bundle, files, outputs, pageProps };
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
 import type { PolicyIndexServer } from '../../classifier/policy/config-policy.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
@@ -12,25 +13,30 @@ import type { StoredDocument } from './search-index.ts';
  * - `build.json`: the format, the build key (options and a hash of the templates and renderer; when it differs
  *   the next build is a full one) and the hash of every file that is not one server's (lists, home, feed,
  *   sitemaps, search index, assets);
- * - `servers.jsonl`: one line per server in catalogue order,
- *   `<id as JSON>\t<fingerprint>\t<slug>\t<offset>,<length>\t<pages>\t<outputs as JSON>\t<the rest as JSON>`:
- *   its fingerprint (see serverFingerprints), where its lines are in catalogue.jsonl.gz, how many pages it has,
- *   the hash of each of its files' inputs, and what the catalogue-wide files need from it (its list rows, search
- *   documents, policy-index entry). Only the ids, fingerprints, slugs, catalogue places and page counts are read
- *   up front; the rest is parsed when its server is carried over (its outputs only when the server changed or
- *   went), and copied as it is into the next manifest (only its catalogue place moves).
+ * - `servers.jsonl`: one line per server in catalogue order, `<id as JSON>\t<fingerprint>\t<status>\t<slug>\t
+ *   <offset>,<length>,<head>\t<pages>\t<page>\t<outputs as JSON>\t<the rest as JSON>`: its fingerprint and crawl
+ *   status hash (see serverFingerprints), where its lines are in catalogue.jsonl.gz (the first `head` bytes are
+ *   its server line's gzip member, the rest its tools'), how many pages it has, its server page's props (JSON,
+ *   deflated, base64: a crawl that changed only its status is patched into them), the hash of each of its files'
+ *   inputs, and what the catalogue-wide files need from it (its list rows, search documents, policy-index entry).
+ *   Only the ids, hashes, slugs, catalogue places and page counts are read up front; the rest is parsed when its
+ *   server is carried over (its outputs and page only when the server changed or went), and copied as it is into
+ *   the next manifest (only its catalogue place moves).
  * `build.json` is removed before an incremental build writes anything and rewritten last, so a build that
  * fails halfway leaves no manifest and the next build is a full one.
  */
-export const MANIFEST_FORMAT = 3;
+export const MANIFEST_FORMAT = 4;
 
-/** A server's record without its outputs, as a build carrying the server over reads it, with its page count. */
-export type CarriedRecord = Omit<ServerRecord, 'outputs'> & { pages: number };
+/** A server's record without its outputs and page, as a build carrying the server over reads it, with its page count. */
+export type CarriedRecord = Omit<ServerRecord, 'outputs' | 'page'> & { pages: number };
 
 export interface ServerRecord {
   id: string;
   fingerprint: string;
+  status: string;
   slug: string;
+  /** Its server page's props, deflated and in base64 (see serverPageProps). */
+  page: string;
   /** Every file the server's pages and data are written to (site URL), with the hash of its inputs. */
   outputs: Record<string, string>;
   server: ServerRowModel;
@@ -39,8 +45,19 @@ export interface ServerRecord {
   search: StoredDocument[];
   /** Its entry in the policy index (null when nothing can match it: no package or URL keys). */
   policy: PolicyIndexServer | null;
-  /** Its lines in catalogue.jsonl.gz: byte offset and length. */
-  catalogue: [number, number];
+  catalogue: CataloguePlace;
+}
+
+/** A server's lines in catalogue.jsonl.gz: byte offset, length, and the length of its server line's gzip member. */
+export type CataloguePlace = [offset: number, length: number, head: number];
+
+/** A server page's props as the manifest keeps them. */
+export function packPage(propsJson: string): string {
+  return deflateRawSync(propsJson).toString('base64');
+}
+
+export function unpackPage<T>(page: string): T {
+  return JSON.parse(inflateRawSync(Buffer.from(page, 'base64')).toString('utf8')) as T;
 }
 
 const BuildFile = z.object({
@@ -95,17 +112,21 @@ export class PreviousManifest {
       const tab4 = lines.indexOf(9, tab3 + 1);
       const tab5 = lines.indexOf(9, tab4 + 1);
       const tab6 = lines.indexOf(9, tab5 + 1);
-      const [offset, length] = lines
-        .toString('latin1', tab3 + 1, tab4)
+      const tab7 = lines.indexOf(9, tab6 + 1);
+      const tab8 = lines.indexOf(9, tab7 + 1);
+      const [offset, length, head] = lines
+        .toString('latin1', tab4 + 1, tab5)
         .split(',')
         .map(Number);
       index.set(JSON.parse(lines.toString('utf8', start, tab)) as string, {
         fingerprint: lines.toString('latin1', tab + 1, tab2),
-        slug: lines.toString('latin1', tab2 + 1, tab3),
-        catalogue: [offset, length],
-        pages: Number(lines.toString('latin1', tab4 + 1, tab5)),
-        start: tab5 + 1,
-        split: tab6,
+        status: lines.toString('latin1', tab2 + 1, tab3),
+        slug: lines.toString('latin1', tab3 + 1, tab4),
+        catalogue: [offset, length, head],
+        pages: Number(lines.toString('latin1', tab5 + 1, tab6)),
+        start: tab6 + 1,
+        pageEnd: tab7,
+        split: tab8,
         end,
       });
       start = end + 1;
@@ -116,6 +137,11 @@ export class PreviousManifest {
   /** The server's fingerprint at the last build; undefined if it was not in it. */
   fingerprint(id: string): string | undefined {
     return this.index.get(id)?.fingerprint;
+  }
+
+  /** The hash of the server's crawl status at the last build; undefined if it was not in it. */
+  status(id: string): string | undefined {
+    return this.index.get(id)?.status;
   }
 
   /** The server's slug at the last build (slugs are ASCII). */
@@ -130,14 +156,20 @@ export class PreviousManifest {
   /** The server's files at the last build, with the hash of their inputs (none if it was not in it). */
   outputs(id: string): Record<string, string> {
     const at = this.index.get(id);
-    return at ? (JSON.parse(this.lines.toString('utf8', at.start, at.split)) as Record<string, string>) : {};
+    return at ? (JSON.parse(this.lines.toString('utf8', at.pageEnd + 1, at.split)) as Record<string, string>) : {};
+  }
+
+  /** The server's page props as packed at the last build (see packPage). */
+  page(id: string): string {
+    const at = this.index.get(id)!;
+    return this.lines.toString('latin1', at.start, at.pageEnd);
   }
 
   /** The server's record but its outputs, to carry it over; undefined if it was not in the last build. */
   carried(id: string): CarriedRecord | undefined {
     const at = this.index.get(id);
     if (!at) return undefined;
-    const rest = JSON.parse(this.recordJson(id)!.toString('utf8')) as Omit<ServerRecord, 'outputs' | 'catalogue'>;
+    const rest = JSON.parse(this.recordJson(id)!.toString('utf8')) as Omit<CarriedRecord, 'catalogue' | 'pages'>;
     return { ...rest, catalogue: at.catalogue, pages: at.pages };
   }
 
@@ -156,11 +188,13 @@ export class PreviousManifest {
 
 interface Entry {
   fingerprint: string;
+  status: string;
   slug: string;
-  catalogue: [number, number];
+  catalogue: CataloguePlace;
   pages: number;
-  /** Where its outputs' JSON (from `start` to `split`) and its record's other fields (to `end`) are in servers.jsonl. */
+  /** Where its page (from `start` to `pageEnd`), its outputs' JSON (to `split`) and its record's other fields (to `end`) are in servers.jsonl. */
   start: number;
+  pageEnd: number;
   split: number;
   end: number;
 }
@@ -185,17 +219,17 @@ export class ManifestWriter {
   }
 
   add(record: ServerRecord): void {
-    const { catalogue, outputs, ...rest } = record;
-    this.line(record, catalogue, pageCount(outputs), `${JSON.stringify(outputs)}\t${JSON.stringify(rest)}`);
+    const { catalogue, outputs, page, ...rest } = record;
+    this.line(record, catalogue, pageCount(outputs), `${page}\t${JSON.stringify(outputs)}\t${JSON.stringify(rest)}`);
   }
 
-  /** A server carried over from the last build: its record's JSON as it was there, at its new catalogue place. */
-  carry(record: CarriedRecord, catalogue: [number, number], json: Buffer): void {
+  /** A server carried over from the last build: its record as it was there (see PreviousManifest.json), at its new catalogue place. */
+  carry(record: CarriedRecord, catalogue: CataloguePlace, json: Buffer): void {
     this.line(record, catalogue, record.pages, json);
   }
 
-  private line(record: Pick<ServerRecord, 'id' | 'fingerprint' | 'slug'>, catalogue: [number, number], pages: number, json: string | Buffer): void {
-    const head = Buffer.from(`${JSON.stringify(record.id)}\t${record.fingerprint}\t${record.slug}\t${catalogue[0]},${catalogue[1]}\t${pages}\t`);
+  private line(record: Pick<ServerRecord, 'id' | 'fingerprint' | 'status' | 'slug'>, catalogue: CataloguePlace, pages: number, json: string | Buffer): void {
+    const head = Buffer.from(`${JSON.stringify(record.id)}\t${record.fingerprint}\t${record.status}\t${record.slug}\t${catalogue.join(',')}\t${pages}\t`);
     const body = typeof json === 'string' ? Buffer.from(json) : json;
     this.pending.push(head, body, NEWLINE);
     this.pendingBytes += head.length + body.length + 1;

@@ -3,7 +3,7 @@ import { severityRank } from '../../classifier/index.ts';
 import { POLICY_FORMATS, renderPolicy, type PolicyFormat } from '../../classifier/policy/index.ts';
 import { CATEGORIES, SEVERITIES, type Classification } from '../../classifier/types.ts';
 import { classificationFromRow } from '../../db/classification-row.ts';
-import type { CatalogueServer, CrawlAttemptRow, CurrentTool, ToolChangeRow } from '../../db/index.ts';
+import type { CatalogueServer, CrawlAttemptRow, CurrentTool, ServerCrawlStatus, ToolChangeRow } from '../../db/index.ts';
 import { attackPatterns } from './attack-patterns.ts';
 import { rebaseUrl } from './base-path.ts';
 import { gradeBadgeSvg } from './badge.ts';
@@ -80,7 +80,6 @@ export function buildServerBundle(input: BundleInput): ServerBundle {
   const grade = known ? summary.grade : '?';
   const badgeUrl = urls.badge(serverSlug);
   const absolute = (path: string) => new URL(rebaseUrl(path, input.base ?? '/'), siteUrl).href;
-  const attempt = input.attempt;
   const server: ServerPageModel = {
     id: s.id,
     slug: serverSlug,
@@ -92,21 +91,11 @@ export function buildServerBundle(input: BundleInput): ServerBundle {
     lethalTrifecta: summary.lethalTrifecta,
     toolCount: classified.length,
     worstSeverity: rows[0]?.severity ?? null,
-    lastOutcome: s.lastOutcome ?? null,
+    ...pageCrawlStatus(s, input.attempt),
     packageFacts: packageFacts(s),
     install: installOptions(s.id, s.packages, s.remotes),
     links: serverLinks(s.repository, s.website),
     status: s.status,
-    lastAttempt: attempt
-      ? {
-          outcome: attempt.outcome,
-          at: attempt.startedAt.toISOString(),
-          durationMs: attempt.durationMs ?? null,
-          toolCount: attempt.toolCount ?? null,
-          error: attempt.error,
-        }
-      : null,
-    lastSuccessAt: s.lastSuccessAt?.toISOString() ?? null,
     categoryCounts: countBy(rows, (r) => r.category, CATEGORIES),
     severityCounts: countBy(rows, (r) => r.severity, [...SEVERITIES].reverse()),
     tools: rows,
@@ -123,6 +112,28 @@ export function buildServerBundle(input: BundleInput): ServerBundle {
     meta: { canonical: absolute(ref.url) },
   };
   return { server, tools, skipped };
+}
+
+/**
+ * What a server page shows of the server's crawl status. Nothing else on the site depends on it but its list row's
+ * `lastOutcome` and its open data (see crawlStatusRecord), so a crawl that changed nothing else is patched into the
+ * last build's page props (see restateServers in jobs.ts). Whether the server is graded depends on whether it ever
+ * had a success: serverFingerprints counts that as content.
+ */
+export function pageCrawlStatus(s: Omit<ServerCrawlStatus, 'id' | 'lastSeen'>, attempt: CrawlAttemptRow | null) {
+  return {
+    lastOutcome: s.lastOutcome ?? null,
+    lastAttempt: attempt
+      ? {
+          outcome: attempt.outcome,
+          at: attempt.startedAt.toISOString(),
+          durationMs: attempt.durationMs ?? null,
+          toolCount: attempt.toolCount ?? null,
+          error: attempt.error,
+        }
+      : null,
+    lastSuccessAt: s.lastSuccessAt?.toISOString() ?? null,
+  } satisfies Pick<ServerPageModel, 'lastOutcome' | 'lastAttempt' | 'lastSuccessAt'>;
 }
 
 interface ToolPageInput {

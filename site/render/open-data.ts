@@ -1,4 +1,4 @@
-import type { CatalogueServer } from '../../db/index.ts';
+import type { CatalogueServer, ServerCrawlStatus } from '../../db/index.ts';
 import { rebaseUrl } from './base-path.ts';
 import { POLICY_FORMATS, renderPolicy, type PolicyFormat } from '../../classifier/policy/index.ts';
 import { policyTool, type ServerBundle, type ToolPageModel } from './model.ts';
@@ -26,9 +26,7 @@ export function openDataRecords(entry: CatalogueServer, bundle: ServerBundle, ba
     packageInfo: s.packageInfo,
     status: s.status,
     firstSeen: s.firstSeen.toISOString(),
-    lastSeen: s.lastSeen.toISOString(),
-    lastOutcome: s.lastOutcome,
-    lastSuccessAt: s.lastSuccessAt?.toISOString() ?? null,
+    ...crawlStatusRecord(s),
     grade: bundle.server.grade,
     gradeReason: bundle.server.gradeReason,
     lethalTrifecta: bundle.server.lethalTrifecta,
@@ -45,6 +43,11 @@ export function openDataRecords(entry: CatalogueServer, bundle: ServerBundle, ba
     tools: tools.map(({ type, server, classifierVersion, policies, ...rest }) => rest),
   };
   return { server, tools, json };
+}
+
+/** The crawl status in a server's open data: patched into the last build's records when nothing else changed. */
+export function crawlStatusRecord(s: Omit<ServerCrawlStatus, 'id'>) {
+  return { lastSeen: s.lastSeen.toISOString(), lastOutcome: s.lastOutcome, lastSuccessAt: s.lastSuccessAt?.toISOString() ?? null };
 }
 
 function toolPolicies(tool: ToolPageModel) {

@@ -1,4 +1,4 @@
-import { mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { rebaseHtml } from './base-path.ts';
@@ -58,6 +58,11 @@ export class OutputWriter {
     writeFileSync(file, text);
     this.files++;
     this.bytes += typeof text === 'string' ? Buffer.byteLength(text) : text.byteLength;
+  }
+
+  /** The content of a file written earlier, e.g. by the last build. */
+  read(url: string): string {
+    return readFileSync(this.fileOf(url), 'utf8');
   }
 
   /** Deletes the file of a URL that is no longer produced, and its folders as far up as they are empty. */

@@ -1,13 +1,13 @@
-import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { eq, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { churnCatalogue } from '../../bench/churn.ts';
 import { generateCatalogue } from '../../bench/generate.ts';
 import { seedCatalogue } from '../../bench/seed.ts';
 import { CLASSIFIER_VERSION } from '../../classifier/index.ts';
-import { classifications, rowsOf, servers } from '../../db/index.ts';
+import { classifications, crawlRuns, recordAttempt, rowsOf, servers } from '../../db/index.ts';
 import { classifyCatalogue } from '../../pipeline/classify.ts';
 import { buildSite, type BuildOptions } from '../../site/render/index.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
@@ -94,6 +94,58 @@ describe.each(testBackends())('incremental site build ($name)', (backend) => {
     const full = await build('full', { full: true });
     expect(full.mode).toBe('full');
     expect(siteDifferences(path.join(work, 'site'), path.join(work, 'full'))).toEqual([]);
+  }, 600_000);
+
+  it('after a crawl of every server, patches the crawl status of those whose tools did not change and writes what a full build writes', async () => {
+    await build('site');
+    const at = new Date('2026-11-03T00:00:00Z');
+    const churn = await churnCatalogue(db.orm, { fraction: 0.02, at, recrawlAll: true });
+    // The same night, one server's crawl failed (its list row says so) and one was seen by the registry sync alone.
+    const [failed, seen] = await db.orm.select({ id: servers.id }).from(servers).orderBy(servers.id).offset(3).limit(2);
+    const [run] = await db.orm.select({ id: crawlRuns.id }).from(crawlRuns).orderBy(desc(crawlRuns.id)).limit(1);
+    await recordAttempt(db.orm, {
+      runId: run.id,
+      serverId: failed.id,
+      target: 'again',
+      outcome: 'timeout',
+      error: 'timed out',
+      startedAt: new Date(at.getTime() + 60_000),
+      durationMs: 30_000,
+    });
+    await db.orm
+      .update(servers)
+      .set({ lastSeen: new Date(at.getTime() + 120_000) })
+      .where(eq(servers.id, seen.id));
+
+    const site = path.join(work, 'site');
+    const before = serversOf(site);
+    ageFiles(site);
+    const incremental = await build('site');
+    expect(incremental.mode).toBe('incremental');
+    expect(incremental.changedServers).toBe(churn.servers);
+    expect(incremental.restatedServers).toBe(before.size - churn.servers);
+    // A restated server's tool pages are not touched; its server page shows the new crawl.
+    const failedServer = serversOf(site).get(failed.id)!;
+    expect(written(site, failedServer.url)).toBe(true);
+    expect(readFileSync(path.join(site, failedServer.url, 'index.html'), 'utf8')).toContain('timeout');
+    for (const tool of failedServer.tools.values()) expect(written(site, tool.url)).toBe(false);
+    expect(incremental.rendered).toBeLessThan(incremental.pages / 2);
+    await build('full', { full: true });
+    expect(siteDifferences(path.join(work, 'site'), path.join(work, 'full'))).toEqual([]);
+  }, 600_000);
+
+  it('refuses to patch a server whose open data was changed since the last build, and the next build is a full one', async () => {
+    await build('site');
+    const [one] = await db.orm.select({ id: servers.id }).from(servers).orderBy(servers.id).offset(5).limit(1);
+    const site = path.join(work, 'site');
+    const slug = serversOf(site).get(one.id)!.url.split('/').at(-2)!;
+    appendFileSync(path.join(site, 'data', 'servers', `${slug}.json`), ' ');
+    await db.orm
+      .update(servers)
+      .set({ lastSeen: new Date('2026-11-04T00:00:00Z') })
+      .where(eq(servers.id, one.id));
+    await expect(build('site')).rejects.toThrow(`The site folder changed since the last build: /data/servers/${slug}.json is not the file that build wrote.`);
+    expect((await build('site')).mode).toBe('full');
   }, 600_000);
 
   it('after a classification is rewritten in place (same version, same classified_at), writes what a full build writes', async () => {
