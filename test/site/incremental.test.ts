@@ -7,7 +7,7 @@ import { churnCatalogue } from '../../bench/churn.ts';
 import { generateCatalogue } from '../../bench/generate.ts';
 import { seedCatalogue } from '../../bench/seed.ts';
 import { CLASSIFIER_VERSION } from '../../classifier/index.ts';
-import { classifications, crawlRuns, recordAttempt, rowsOf, servers } from '../../db/index.ts';
+import { classifications, crawlRuns, recordAttempt, rowsOf, servers, upsertServers } from '../../db/index.ts';
 import { classifyCatalogue } from '../../pipeline/classify.ts';
 import { buildSite, type BuildOptions } from '../../site/render/index.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
@@ -130,6 +130,19 @@ describe.each(testBackends())('incremental site build ($name)', (backend) => {
     expect(readFileSync(path.join(site, failedServer.url, 'index.html'), 'utf8')).toContain('timeout');
     for (const tool of failedServer.tools.values()) expect(written(site, tool.url)).toBe(false);
     expect(incremental.rendered).toBeLessThan(incremental.pages / 2);
+    await build('full', { full: true });
+    expect(siteDifferences(path.join(work, 'site'), path.join(work, 'full'))).toEqual([]);
+  }, 600_000);
+
+  it('re-reads a server without tools whose first success makes it graded, rather than patching its status', async () => {
+    await upsertServers(db.orm, [{ id: 'zz/never-listed', sources: ['test'] }], new Date('2026-11-03T00:00:00Z'));
+    await build('site');
+    await db.orm
+      .update(servers)
+      .set({ lastSuccessAt: new Date('2026-11-03T01:00:00Z') })
+      .where(eq(servers.id, 'zz/never-listed'));
+    const incremental = await build('site');
+    expect(incremental).toMatchObject({ mode: 'incremental', changedServers: 1, restatedServers: 0 });
     await build('full', { full: true });
     expect(siteDifferences(path.join(work, 'site'), path.join(work, 'full'))).toEqual([]);
   }, 600_000);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -291,5 +291,23 @@ describe('pageBreaks', () => {
     expect(changed).toContain('/list/tools/');
     expect(changed.length).toBeLessThanOrEqual(5);
     for (const url of after.keys()) expect(url).toMatch(/^\/list\/tools\/([0-9a-z]{10}(-\d+)?\/)?$/);
+  });
+});
+
+describe('OutputWriter', () => {
+  it('writes a file over a longer one in place and leaves nothing of the old content', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-output-'));
+    try {
+      const out = new OutputWriter(dir);
+      out.write('/data/x.json', 'a much longer first content\n');
+      const inode = statSync(path.join(dir, 'data', 'x.json')).ino;
+      out.write('/data/x.json', 'short\n');
+      expect(readFileSync(path.join(dir, 'data', 'x.json'), 'utf8')).toBe('short\n');
+      expect(statSync(path.join(dir, 'data', 'x.json')).ino).toBe(inode);
+      out.write('/data/x.json', new Uint8Array(0));
+      expect(readFileSync(path.join(dir, 'data', 'x.json'), 'utf8')).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
