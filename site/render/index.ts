@@ -92,7 +92,8 @@ type Segment = {
   changed: Set<string>;
   job: Promise<ServersResult> | null;
   seq: number;
-  restated: Set<string>;
+  /** By id: its new status hash and last outcome (its list row shows the outcome). */
+  restated: Map<string, { hash: string; lastOutcome: string | null }>;
   statusJob: Promise<StatusResult> | null;
   statusSeq: number;
 };
@@ -212,8 +213,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
           const [offset, length, head] = carried.catalogue;
           const place = catalogue.fromPart(segment.statusSeq, catalogueHead, catalogueHead);
           const tools = catalogue.fromPrevious([offset + head, length - head, 0]);
-          const status = statusOf.get(id)!;
-          statusOf.delete(id);
+          const status = segment.restated.get(id)!;
           const { pages, ...kept } = carried;
           const patched: ServerRecord = {
             ...kept,
@@ -252,7 +252,6 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     const segments: Segment[] = [];
     const maxInFlight = 2 * workers;
     const batchSize = options.batchSize ?? 100;
-    const statusOf = new Map<string, { hash: string; lastOutcome: string | null }>();
     let seq = 0;
     let lastLog = performance.now();
     const changeOf = (f: ServerFingerprint) =>
@@ -263,7 +262,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
         changed: new Set(changed.map((f) => f.id)),
         job: null,
         seq: -1,
-        restated: new Set(restated.map((f) => f.id)),
+        restated: new Map(),
         statusJob: null,
         statusSeq: -1,
       };
@@ -302,7 +301,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
         const [statuses, attempts] = await Promise.all([crawlStatusesOfServers(db.orm, ids), latestAttemptsOfServers(db.orm, ids)]);
         const statusById = new Map(statuses.map((st) => [st.id, st]));
         const attemptById = new Map(attempts.map((a) => [a.serverId, a]));
-        for (const f of restated) statusOf.set(f.id, { hash: f.status, lastOutcome: statusById.get(f.id)!.lastOutcome ?? null });
+        for (const f of restated) segment.restated.set(f.id, { hash: f.status, lastOutcome: statusById.get(f.id)!.lastOutcome ?? null });
         segment.statusSeq = seq++;
         segment.statusJob = pool.run<StatusResult>({
           type: 'statuses',

@@ -82,8 +82,8 @@ export function cataloguePart(seq: number): string {
 }
 
 export interface StatusResult {
-  /** In the job's order; only its server line is in the job's catalogue part (`catalogueBytes` = `catalogueHead`). */
-  records: Array<Pick<ServerRecord, 'page' | 'outputs'> & CatalogueBytes>;
+  /** In the job's order; only its server line is in the job's catalogue part. */
+  records: Array<Pick<ServerRecord, 'page' | 'outputs'> & Pick<CatalogueBytes, 'catalogueHead'>>;
   pages: number;
   files: number;
 }
@@ -206,7 +206,7 @@ async function restateServers(job: StatusJob, renderer: Renderer, out: OutputWri
     const { classifierVersion, tools, ...line } = json;
     const head = serverLineMember(line);
     catalogue.push(head);
-    result.records.push({ page: packPage(inputs[1]), outputs, catalogueBytes: head.byteLength, catalogueHead: head.byteLength });
+    result.records.push({ page: packPage(inputs[1]), outputs, catalogueHead: head.byteLength });
   }
   out.write(cataloguePart(job.seq), Buffer.concat(catalogue));
   result.files = out.files - filesBefore - 1;
