@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { PolicyIndexServer } from '../../classifier/policy/config-policy.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
 import type { StoredDocument } from './search-index.ts';
+import { isPage } from './urls.ts';
 
 /**
  * The build manifest: what the last build made and from what, so the next build re-renders only what changed.
@@ -201,10 +202,10 @@ interface Entry {
 
 const NEWLINE = Buffer.from('\n');
 
-/** How many of a server's outputs are pages (their URLs end in "/"; its other files' do not). */
+/** How many of a server's outputs are pages (the rest are its JSON, badge and policy files). */
 export function pageCount(outputs: Record<string, string>): number {
   let pages = 0;
-  for (const url of Object.keys(outputs)) if (url.endsWith('/')) pages++;
+  for (const url of Object.keys(outputs)) if (isPage(url)) pages++;
   return pages;
 }
 

@@ -11,7 +11,7 @@ import { groupHistory, historyEntry } from './history.ts';
 import { installOptions } from './install.ts';
 import { schemaTable } from './schema-table.ts';
 import { assignSlugs } from './slug.ts';
-import { safeHttpUrl, urls } from './urls.ts';
+import { RESERVED_TOOL_SLUGS, safeHttpUrl, urls } from './urls.ts';
 import { policyEffect, serverPolicySummary, verdictSentence } from './verdict.ts';
 import type { PolicyView, ServerRef, AnnotationRow, HistoryEntry, ToolPageModel, ToolRowModel, ServerPageModel, ServerBundle } from './view-models.ts';
 
@@ -48,7 +48,10 @@ export function buildServerBundle(input: BundleInput): ServerBundle {
     skipped.push({ tool: tool.name, reason: 'no stored classification for this classifier version' });
     return false;
   });
-  const slugs = assignSlugs(classifiedTools.map((t) => t.name));
+  const slugs = assignSlugs(
+    classifiedTools.map((t) => t.name),
+    RESERVED_TOOL_SLUGS,
+  );
   const classified = classifiedTools.map((tool) => ({ tool, slug: slugs.get(tool.name)!, classification: classificationFromRow(tool.classification!) }));
   const toolUrls = new Map(classified.map((t) => [t.tool.name, urls.tool(serverSlug, t.slug)]));
   const history = groupHistory(input.changes.slice(0, MAX_HISTORY).map((c) => historyEntry(c, toolUrls)));
@@ -153,7 +156,6 @@ interface ToolPageInput {
  */
 function toolPage({ tool, slug, classification, server, history, siteUrl, jsonCut }: ToolPageInput): ToolPageModel {
   const d = tool.definition;
-  const policyInput = policyTool(d.name, classification);
   const url = urls.tool(server.slug, slug);
   return {
     name: d.name,
@@ -167,12 +169,11 @@ function toolPage({ tool, slug, classification, server, history, siteUrl, jsonCu
     server,
     classification,
     verdict: verdictSentence(classification),
-    policyEffect: policyEffect(policyInput),
+    policyEffect: policyEffect(policyTool(d.name, classification)),
     meta: { canonical: new URL(url.slice(1), siteUrl).href }, // siteUrl here ends with the base path
     annotations: annotationRows(d.annotations, classification),
     schema: schemaTable(d.inputSchema),
     jsonCut,
-    policyInput: JSON.stringify(policyInput),
     attackPatterns: attackPatterns(classification.category, classification.flags),
     history,
   };

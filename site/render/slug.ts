@@ -38,9 +38,11 @@ export function slugify(name: string): string {
  *   gets the readable part plus ten hex digits of its SHA-256 (`fetch_page-1a2b3c4d5e`);
  * - where ten hex digits are not enough to tell two names apart (or would equal another name's bare slug),
  *   those names get 16, then 24, 32 and 64 digits.
+ * - a readable part in `reserved` is never bare: every name of its group is hashed (a tool named `index` would
+ *   otherwise be written over its server's page, `index.html`).
  * Segments hold only `[a-z0-9_-]`, so `..`, `/` or `%` can never reach a path.
  */
-export function assignSlugs(names: Iterable<string>): Map<string, string> {
+export function assignSlugs(names: Iterable<string>, reserved: ReadonlySet<string> = new Set()): Map<string, string> {
   const groups = new Map<string, string[]>();
   for (const name of new Set(names)) {
     const readable = readableSlug(name);
@@ -51,8 +53,9 @@ export function assignSlugs(names: Iterable<string>): Map<string, string> {
   const slugs = new Map<string, string>();
   const needHash: Array<{ readable: string; names: string[] }> = [];
   for (const [readable, group] of groups) {
-    if (readable && group.length === 1) slugs.set(group[0], readable);
-    else if (readable && group.includes(readable)) {
+    if (!readable || reserved.has(readable)) needHash.push({ readable, names: group });
+    else if (group.length === 1) slugs.set(group[0], readable);
+    else if (group.includes(readable)) {
       slugs.set(readable, readable);
       needHash.push({ readable, names: group.filter((n) => n !== readable) });
     } else needHash.push({ readable, names: group });

@@ -1,12 +1,18 @@
-// The tool page's policies, bundled by esbuild into /assets/tool-policy.js. The page embeds only the tool's
-// policy input (name, category, severity, flags); this script renders every format with the same code as
+// The tool page's policies, bundled by esbuild into /assets/tool-policy.js. The page carries only the tool's
+// policy input (name, category, severity, flags) as attributes of #policies; this script renders every format with the same code as
 // `toolrisk policy`, so a download is byte for byte what the CLI prints. Text only, never innerHTML.
 import { POLICY_FORMATS, policyAlternatives, renderPolicy, type PolicyFormat, type PolicyTool } from '../../classifier/policy/index.ts';
 
+const data = document.getElementById('policies')!.dataset;
 const input = {
-  tool: JSON.parse(document.getElementById('policies')!.dataset.policy!) as PolicyTool,
-  /** Download file names are `<file>.<format>.<extension>`: the tool's slug, the page's folder (/servers/<server>/<tool>/). */
-  file: decodeURIComponent(location.pathname.split('/').at(-2)!),
+  tool: { name: data.name, category: data.category, severity: data.severity, flags: data.flags ? data.flags.split(' ') : [] } as PolicyTool,
+  /** Download file names are `<file>.<format>.<extension>`: the tool's slug, the page's name (/servers/<server>/<tool>.html; hosts that serve pages without `.html` drop it). */
+  file: decodeURIComponent(
+    location.pathname
+      .split('/')
+      .at(-1)!
+      .replace(/\.html$/, ''),
+  ),
 };
 const formats = Object.keys(POLICY_FORMATS) as PolicyFormat[];
 
@@ -31,7 +37,12 @@ function block(format: PolicyFormat, text: string, id: string, download: boolean
   return el('div', { className: 'policy' }, bar, el('pre', {}, el('code', { id, textContent: text })));
 }
 
-document.getElementById('policies')!.replaceChildren(...formats.map((f) => block(f, renderPolicy([input.tool], f), `policy-${f}`, true)));
+// The paragraph comes with the files it describes: without scripts the page shows neither, only a link to the server's.
+const about =
+  'The files below are the policy above in two gateway formats. It names only this tool and keeps "default: deny": loaded on its own, it denies the server’s other tools, and any it adds later; the server policy covers them all.';
+document
+  .getElementById('policies')!
+  .replaceChildren(el('p', { textContent: about }), ...formats.map((f) => block(f, renderPolicy([input.tool], f), `policy-${f}`, true)));
 
 const alternatives = policyAlternatives(input.tool).filter((a) => a.variant !== 'recommended');
 if (alternatives.length > 0) {

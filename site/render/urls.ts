@@ -1,18 +1,23 @@
 import type { PolicyFormat } from '../../classifier/policy/index.ts';
 
-/** Every URL of the site, root-relative. Pages end in `/` and are written as `<path>index.html`. */
+/**
+ * Every URL of the site, root-relative. Pages end in `/` and are written as `<path>index.html`, except a tool's
+ * page: a file beside its server's page (`/servers/<server>/<tool>.html`), not a folder of its own, so the site
+ * has one folder a server rather than one a tool (500,000 folders at the catalogue's size) and the URL works on
+ * every static host as it is.
+ */
 export const urls = {
   home: '/',
   server: (server: string) => `/servers/${server}/`,
-  tool: (server: string, tool: string) => `/servers/${server}/${tool}/`,
-  serverPolicy: (server: string, format: PolicyFormat, extension: string) => `/policies/${server}/server.${format}.${extension}`,
-  toolPolicy: (server: string, tool: string, format: PolicyFormat, extension: string) => `/policies/${server}/tools/${tool}.${format}.${extension}`,
+  tool: (server: string, tool: string) => `/servers/${server}/${tool}.html`,
+  /** Named after the server, not in a folder of its own: a download of several servers' policies keeps them apart. */
+  serverPolicy: (server: string, format: PolicyFormat, extension: string) => `/policies/${server}.${format}.${extension}`,
   serverJson: (server: string) => `/data/servers/${server}.json`,
   /** The server's grade as an SVG badge, to embed in a README. */
   badge: (server: string) => `/badges/${server}.svg`,
   catalogue: '/data/catalogue.jsonl.gz',
-  /** A paginated list: its first page is `base`, a later one `base` + an anchor that names it (see lists.ts). */
-  page: (base: string, anchor: string) => (anchor === '' ? base : `${base}${anchor}/`),
+  /** A paginated list: its first page is `base`, a later one the file `base` + an anchor that names it + `.html` (see lists.ts). */
+  page: (base: string, anchor: string) => (anchor === '' ? base : `${base}${anchor}.html`),
   toolsIndex: '/list/tools/',
   serversIndex: '/list/servers/',
   browse: '/browse/',
@@ -28,6 +33,14 @@ export const urls = {
   sitemap: '/sitemap.xml',
   notFound: '/404.html',
 } as const;
+
+/** Tool slugs that would name a server folder's own file (`index.html`): `assignSlugs` hashes them. */
+export const RESERVED_TOOL_SLUGS: ReadonlySet<string> = new Set(['index']);
+
+/** Whether a URL is a page (HTML) rather than a data file, badge or policy. */
+export function isPage(url: string): boolean {
+  return url.endsWith('/') || url.endsWith('.html');
+}
 
 /** The file that serves a URL inside the output folder. */
 export function fileFor(url: string): string {

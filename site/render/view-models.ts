@@ -71,12 +71,6 @@ export interface ToolPageModel {
   schema: SchemaTable;
   /** True when the stored schema or annotations were too deep or too large and were cut for display. */
   jsonCut: boolean;
-  /**
-   * The tool's policy input as JSON (an attribute value, escaped by the view): the page's script renders every
-   * format and the alternatives from it (classifier/policy, bundled), so the page carries ~100 bytes instead
-   * of every document twice. Downloads are named after the tool's slug, which the script reads from the URL.
-   */
-  policyInput: string;
   attackPatterns: AttackPattern[];
   history: HistoryEntry[];
 }

@@ -1,3 +1,4 @@
+import type { PolicyFormat } from '../../classifier/policy/index.ts';
 import type { FilterGroup } from './lists.ts';
 import type { HistoryEntry, ServerPageModel, ServerRowModel, ToolPageModel, ToolRowModel } from './model.ts';
 
@@ -49,7 +50,7 @@ export interface ViewProps {
   BrowseView: { groups: FilterGroup[] };
   ChangesView: { changes: SiteChange[] };
   SearchView: { categories: string[]; severities: string[]; flags: string[] };
-  ApiView: { formats: Array<{ format: string; extension: string; label: string; mediaType: string }>; example: { server: string; tool: string } | null };
+  ApiView: { formats: Array<{ format: PolicyFormat; extension: string; label: string; mediaType: string }>; example: { server: string; tool: string } | null };
   NotFoundView: Record<string, never>;
   PolicyConfigView: { formats: Array<{ format: string; label: string; extension: string }>; indexUrl: string; script: string };
 }

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCatalogue } from '../../bench/generate.ts';
@@ -53,24 +54,32 @@ describe('a site built with --base-url', () => {
       expect(rootRelative.length).toBeGreaterThan(5);
       expect(rootRelative.filter((link) => !link.startsWith('/toolrisk/catalogue/'))).toEqual([]);
     }
-    expect(readFileSync(path.join(site, 'sitemaps', '1.xml'), 'utf8')).toContain('<loc>https://example.org/toolrisk/catalogue/servers/');
+    expect(readFileSync(path.join(site, 'sitemap.xml'), 'utf8')).toContain('<loc>https://example.org/toolrisk/catalogue/sitemaps/1.xml.gz</loc>');
+    expect(gunzipSync(readFileSync(path.join(site, 'sitemaps', '1.xml.gz'))).toString('utf8')).toContain(
+      '<loc>https://example.org/toolrisk/catalogue/servers/',
+    );
     expect(readFileSync(path.join(site, 'robots.txt'), 'utf8')).toContain('Sitemap: https://example.org/toolrisk/catalogue/sitemap.xml');
     const line = catalogueRecords(site)[1];
     expect(line.url).toMatch(/^\/toolrisk\/catalogue\/servers\//);
   });
 
-  it('writes one file per tool: its page, and no policy files of its own', () => {
+  it('writes one file per tool, beside its server page: no folder and no policy files of its own', () => {
     const servers = readdirSync(path.join(site, 'servers'));
     let tools = 0;
     for (const server of servers) {
-      for (const entry of readdirSync(path.join(site, 'servers', server), { withFileTypes: true })) {
-        if (!entry.isDirectory()) continue;
-        tools++;
-        expect(readdirSync(path.join(site, 'servers', server, entry.name))).toEqual(['index.html']);
-      }
+      const entries = readdirSync(path.join(site, 'servers', server), { withFileTypes: true });
+      expect(entries.filter((e) => !e.isFile())).toEqual([]);
+      expect(entries.map((e) => e.name)).toContain('index.html');
+      tools += entries.length - 1;
     }
     expect(tools).toBe(stats.tools);
-    expect(existsSync(path.join(site, 'policies', servers[0], 'tools'))).toBe(false);
+    // Policies are one file per server and format, named after the server: none for a tool, no folders.
+    const policies = readdirSync(path.join(site, 'policies'), { withFileTypes: true });
+    expect(policies.length).toBeGreaterThan(0);
+    for (const file of policies) {
+      expect(file.isFile()).toBe(true);
+      expect(servers).toContain(/^([a-z0-9_-]+)\.[a-z]+\.(json|yaml)$/.exec(file.name)?.[1]);
+    }
   });
 
   it('searches under the base path in a browser', async () => {
@@ -89,7 +98,7 @@ describe('a site built with --base-url', () => {
     await hit.waitFor();
     expect(await hit.getAttribute('href')).toMatch(/^\/toolrisk\/catalogue\/servers\//);
     await hit.click();
-    await page.waitForURL(/\/toolrisk\/catalogue\/servers\/[^/]+\/[^/]+\/$/);
+    await page.waitForURL(/\/toolrisk\/catalogue\/servers\/[^/]+\/[^/]+\.html$/);
     expect(errors).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { CLASSIFIER_VERSION } from '../../classifier/index.ts';
 import { classifications, crawlRuns, recordAttempt, rowsOf, servers, upsertServers } from '../../db/index.ts';
 import { classifyCatalogue } from '../../pipeline/classify.ts';
 import { buildSite, type BuildOptions } from '../../site/render/index.ts';
+import { fileFor } from '../../site/render/urls.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 import { siteDifferences } from '../helpers/site-files.ts';
 import { catalogueRecords } from './pages.ts';
@@ -19,7 +20,7 @@ function ageFiles(dir: string): void {
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) if (entry.isFile()) utimesSync(path.join(entry.parentPath, entry.name), 0, 0);
 }
 
-const written = (site: string, url: string) => statSync(path.join(site, url, 'index.html')).mtimeMs > 0;
+const written = (site: string, url: string) => statSync(path.join(site, fileFor(url))).mtimeMs > 0;
 
 /** A built site's servers by id: the server page's URL, and its tools' definition hashes and URLs by name. */
 function serversOf(site: string): Map<string, { url: string; tools: Map<string, { hash: string; url: string }> }> {
@@ -127,7 +128,7 @@ describe.each(testBackends())('incremental site build ($name)', (backend) => {
     // A restated server's tool pages are not touched; its server page shows the new crawl.
     const failedServer = serversOf(site).get(failed.id)!;
     expect(written(site, failedServer.url)).toBe(true);
-    expect(readFileSync(path.join(site, failedServer.url, 'index.html'), 'utf8')).toContain('timeout');
+    expect(readFileSync(path.join(site, fileFor(failedServer.url)), 'utf8')).toContain('timeout');
     for (const tool of failedServer.tools.values()) expect(written(site, tool.url)).toBe(false);
     expect(incremental.rendered).toBeLessThan(incremental.pages / 2);
     await build('full', { full: true });

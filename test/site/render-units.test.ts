@@ -231,15 +231,15 @@ describe('one bad tool or server never fails the build', () => {
       'Server "also-good/server": the input schema or annotations of tool "record" are nested too deep or too large; shown cut.',
     ]);
     expect(readdirSync(path.join(dir, 'servers')).sort()).toEqual(['also-good', 'good']);
-    expect(readdirSync(path.join(dir, 'servers', 'good'))).toEqual(expect.arrayContaining(['record', 'index.html']));
-    expect(readdirSync(path.join(dir, 'servers', 'good'))).not.toContain('poison');
+    expect(readdirSync(path.join(dir, 'servers', 'good'))).toEqual(expect.arrayContaining(['record.html', 'index.html']));
+    expect(readdirSync(path.join(dir, 'servers', 'good'))).not.toContain('poison.html');
   });
 });
 
 describe('pageBreaks', () => {
   const row = (i: number): ToolRowModel => ({
     name: `tool_${i}`,
-    url: `/servers/s/tool_${i}/`,
+    url: `/servers/s/tool_${i}.html`,
     serverId: `server-${Math.floor(i / 7)}`,
     serverUrl: '/servers/s/',
     category: 'read',
@@ -290,7 +290,7 @@ describe('pageBreaks', () => {
     // The first page (its counts), the pages the rows landed on, the new page and the one after it (its link back).
     expect(changed).toContain('/list/tools/');
     expect(changed.length).toBeLessThanOrEqual(5);
-    for (const url of after.keys()) expect(url).toMatch(/^\/list\/tools\/([0-9a-z]{10}(-\d+)?\/)?$/);
+    for (const url of after.keys()) expect(url).toMatch(/^\/list\/tools\/([0-9a-z]{10}(-\d+)?\.html)?$/);
   });
 });
 

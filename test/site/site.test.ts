@@ -21,8 +21,9 @@ import {
 } from './seed.ts';
 import { decodeEntities, findBrokenLinks } from './links.ts';
 import { badgeContrasts, catalogueRecords, colouredClasses, everyPageType, nextListPage, STYLESHEET } from './pages.ts';
-import { renderPolicy } from '../../classifier/policy/index.ts';
+import { renderPolicy, type PolicyTool } from '../../classifier/policy/index.ts';
 import { GRADE_COLORS } from '../../site/render/badge.ts';
+import { fileFor } from '../../site/render/urls.ts';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
 const run = promisify(execFile);
@@ -145,17 +146,18 @@ describe('the built site', () => {
     await result.waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, `search.png`) });
     await result.click();
-    await page.waitForURL(/\/servers\/github-github-mcp-server\/create_issue\/$/);
+    await page.waitForURL(/\/servers\/github-github-mcp-server\/create_issue\.html$/);
     expect(await page.locator('h1').textContent()).toBe('create_issue');
     await page.screenshot({ path: path.join(SCREENSHOTS, `tool.png`), fullPage: true });
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[data-download=policylayer]')]);
+    expect(download.suggestedFilename()).toBe('create_issue.policylayer.json');
     const downloaded = readFileSync((await download.path())!, 'utf8');
     const { stdout: cli } = await run(process.execPath, [CLI, 'policy', 'github/github-mcp-server', 'create_issue'], { env, cwd: ROOT });
     expect(downloaded).toBe(cli);
     expect(JSON.parse(downloaded)).toHaveProperty('tools.create_issue');
 
-    await page.click('.crumbs a[href="../"]');
+    await page.click('.crumbs a[href="./"]');
     await page.waitForURL(/\/servers\/github[^/]*\/$/);
     expect(await page.locator('h1').textContent()).toContain('github/github-mcp-server');
     await page.screenshot({ path: path.join(SCREENSHOTS, `server.png`), fullPage: true });
@@ -186,7 +188,7 @@ describe('the built site', () => {
     expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
     expect(await page.locator('main img, main script, main svg:not(.chart)').count()).toBe(0);
     // The link to the server page names the hostile server as text.
-    expect(await page.locator('main a[href="../"]', { hasText: `All tools of ${HOSTILE_SERVER}` }).count()).toBe(1);
+    expect(await page.locator('main a[href="./"]', { hasText: `All tools of ${HOSTILE_SERVER}` }).count()).toBe(1);
     // The lists name the hostile server, its title and its tools as text too (their rows are one escaped string).
     const passwd = '../../etc/passwd';
     const serverHref = urlOf.get(HOSTILE_SERVER)!;
@@ -194,10 +196,10 @@ describe('the built site', () => {
       ['list/servers', serverHref, HOSTILE_SERVER],
       ['list/tools', urlOf.get(toolKey(HOSTILE_SERVER, passwd))!, passwd],
     ]) {
-      const pages = readdirSync(path.join(siteDir, list), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('index.html'));
+      const pages = readdirSync(path.join(siteDir, list)).filter((f) => f.endsWith('.html'));
       const listed = pages.find((f) => readFileSync(path.join(siteDir, list, f), 'utf8').includes(`href="${href}"`));
       expect(listed, `a page of /${list}/ links ${href}`).toBeDefined();
-      await page.goto(`${baseUrl}${list}/${path.dirname(listed!)}/`.replace('/./', '/'));
+      await page.goto(`${baseUrl}${list}/${listed === 'index.html' ? '' : listed}`);
       expect(await page.locator(`main a[href="${href}"]`).first().textContent()).toBe(name);
       if (list === 'list/servers') expect(await page.locator('main').textContent()).toContain('<script>alert("title")</script>');
       else expect(await page.locator(`main a[href="${serverHref}"]`).first().textContent()).toBe(HOSTILE_SERVER);
@@ -240,17 +242,24 @@ describe('the built site', () => {
     const servers = lines.filter((l) => l.type === 'server');
     expect(servers.length).toBe(19);
     expect(tools.length).toBeGreaterThan(990);
+    const historyShapes = new Set<string>();
     for (const tool of tools) {
       expect(tool.classification.category).toBeTypeOf('string');
       // The tool page builds its policies from the input it embeds (no file of its own): that input renders
       // to the published text.
-      const page = readFileSync(path.join(siteDir, tool.url, 'index.html'), 'utf8');
-      const input = /<div id="policies" data-policy="([^"]*)"/.exec(page)?.[1];
-      const embedded = JSON.parse(decodeEntities(input!));
+      const page = readFileSync(path.join(siteDir, fileFor(tool.url)), 'utf8');
+      const [, name, category, severity, flags] =
+        /<div id="policies" data-name="([^"]*)" data-category="([^"]*)" data-severity="([^"]*)" data-flags(?:="([^"]*)")?/.exec(page)!;
+      const embedded = { name: decodeEntities(name), category, severity, flags: flags ? flags.split(' ') : [] } as PolicyTool;
       expect(embedded.name).toBe(tool.name);
       expect(renderPolicy([embedded], 'policylayer')).toBe(tool.policies.policylayer.text);
       expect(renderPolicy([embedded], 'intercept')).toBe(tool.policies.intercept.text);
+      historyShapes.add(
+        page.includes('<table class="hist">') ? 'table' : /Added \d{4}-\d\d-\d\d \d\d:\d\d, unchanged since\./.test(page) ? 'added' : 'neither',
+      );
     }
+    // A tool changed since it was added shows its history as a table; one that never changed, as one sentence.
+    expect([...historyShapes].sort()).toEqual(['added', 'table']);
     // A server's JSON is its catalogue lines but what repeats there: per tool its policy texts (they follow from the
     // classification), type, server and classifier version (given once, on the server).
     for (const server of servers) {
@@ -269,8 +278,8 @@ describe('the built site', () => {
 
   it('builds despite colliding slugs and a 1,000-level schema, and reports them naming the server', async () => {
     const [a, b] = COLLIDING_TOOLS.map((name) => urlOf.get(toolKey(EDGE_SERVER, name))!);
-    expect(a).toMatch(/^\/servers\/edge-example-edge-cases\/tool-4760fa809f[0-9a-f]{6}\/$/);
-    expect(b).toMatch(/^\/servers\/edge-example-edge-cases\/tool-4760fa809f[0-9a-f]{6}\/$/);
+    expect(a).toMatch(/^\/servers\/edge-example-edge-cases\/tool-4760fa809f[0-9a-f]{6}\.html$/);
+    expect(b).toMatch(/^\/servers\/edge-example-edge-cases\/tool-4760fa809f[0-9a-f]{6}\.html$/);
     expect(a).not.toBe(b);
     expect(buildLog).toContain(`Server ${JSON.stringify(EDGE_SERVER)}: the input schema or annotations of tool ${JSON.stringify(DEEP_TOOL)}`);
     const { page, problems } = await openPage();
@@ -293,7 +302,8 @@ describe('the built site', () => {
     const record = catalogueRecords(siteDir).find((r) => r.type === 'tool' && r.server === PACKAGED_SERVER && r.name === 'create_issue');
     const { category, severity } = record!.classification;
     expect(await page.locator('.verdict strong').textContent()).toBe(`${category[0].toUpperCase()}${category.slice(1)} tool, ${severity} risk.`);
-    await expect(page.locator('#policy + p').textContent()).resolves.toContain('loaded on its own, it denies the server’s other tools');
+    // Said by the script that renders the policy files, beside them.
+    await expect(page.locator('#policies > p').textContent()).resolves.toContain('loaded on its own, it denies the server’s other tools');
     // Nothing on a tool page depends on the server's other tools: they are on the server page, one link away.
     const main = (await page.locator('main').textContent())!;
     for (const other of catalogueRecords(siteDir).filter((r) => r.type === 'tool' && r.server === PACKAGED_SERVER && r.name !== 'create_issue'))

@@ -75,6 +75,17 @@ describe('assignSlugs', () => {
     expect(slugs.get('tool||=^#')).toMatch(/^tool-4760fa809f[0-9a-f]{6}$/);
   });
 
+  it('hashes every name whose readable part is reserved, even a lone one', () => {
+    // A tool page is <tool>.html beside its server's index.html: a tool named "index" must not take that name.
+    const slugs = assignSlugs(['index', 'INDEX', 'indexer'], new Set(['index']));
+    expect(slugs.get('index')).toMatch(/^index-[0-9a-f]{10}$/);
+    expect(slugs.get('INDEX')).toMatch(/^index-[0-9a-f]{10}$/);
+    expect(slugs.get('index')).not.toBe(slugs.get('INDEX'));
+    expect(slugs.get('indexer')).toBe('indexer');
+    expect(assignSlugs(['Index'], new Set(['index'])).get('Index')).toMatch(/^index-[0-9a-f]{10}$/);
+    expect(assignSlugs(['index']).get('index')).toBe('index');
+  });
+
   it('is the same for the same set of names in any order', () => {
     const expected = assignSlugs(AWKWARD);
     let seed = 7;
