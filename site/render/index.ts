@@ -172,8 +172,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     const tools: ToolRowModel[] = [];
     const servers: ServerRowModel[] = [];
     const files: Record<string, string> = {};
-    /** Writes a catalogue-wide file unless it has the content it was last written with. */
-    /** A catalogue-wide file, written when its content changed (`encode`: the bytes written, e.g. compressed). */
+    /** Writes a catalogue-wide file unless it has the content it was last written with (`encode`: the bytes to write, e.g. compressed). */
     const aggregate = (url: string, content: string, encode?: (content: string) => Uint8Array) => {
       files[url] = inputHash(salt, content);
       if (last.files[url] !== files[url]) {

@@ -3,7 +3,8 @@
 // `toolrisk policy`, so a download is byte for byte what the CLI prints. Text only, never innerHTML.
 import { POLICY_FORMATS, policyAlternatives, renderPolicy, type PolicyFormat, type PolicyTool } from '../../classifier/policy/index.ts';
 
-const data = document.getElementById('policies')!.dataset;
+const root = document.getElementById('policies')!;
+const data = root.dataset;
 const input = {
   tool: { name: data.name, category: data.category, severity: data.severity, flags: data.flags ? data.flags.split(' ') : [] } as PolicyTool,
   /** Download file names are `<file>.<format>.<extension>`: the tool's slug, the page's name (/servers/<server>/<tool>.html; hosts that serve pages without `.html` drop it). */
@@ -40,9 +41,7 @@ function block(format: PolicyFormat, text: string, id: string, download: boolean
 // The paragraph comes with the files it describes: without scripts the page shows neither, only a link to the server's.
 const about =
   'The files below are the policy above in two gateway formats. It names only this tool and keeps "default: deny": loaded on its own, it denies the server’s other tools, and any it adds later; the server policy covers them all.';
-document
-  .getElementById('policies')!
-  .replaceChildren(el('p', { textContent: about }), ...formats.map((f) => block(f, renderPolicy([input.tool], f), `policy-${f}`, true)));
+root.replaceChildren(el('p', { textContent: about }), ...formats.map((f) => block(f, renderPolicy([input.tool], f), `policy-${f}`, true)));
 
 const alternatives = policyAlternatives(input.tool).filter((a) => a.variant !== 'recommended');
 if (alternatives.length > 0) {

@@ -2,9 +2,9 @@ import type { PolicyFormat } from '../../classifier/policy/index.ts';
 
 /**
  * Every URL of the site, root-relative. Pages end in `/` and are written as `<path>index.html`, except a tool's
- * page: a file beside its server's page (`/servers/<server>/<tool>.html`), not a folder of its own, so the site
- * has one folder a server rather than one a tool (500,000 folders at the catalogue's size) and the URL works on
- * every static host as it is.
+ * page and a list's later page: files beside their server's or list's first page (`/servers/<server>/<tool>.html`),
+ * not folders of their own, so the site has one folder a server rather than one a page (500,000 more at the
+ * catalogue's size) and the URL works on every static host as it is.
  */
 export const urls = {
   home: '/',
