@@ -197,27 +197,44 @@ function text(value: string | null | undefined): string | null {
 /**
  * New definitions, first seen at the time of the first snapshot (in batch order) that lists them. Inserted in
  * hash order, so concurrent snapshots that share definitions wait on each other in one order and never deadlock.
+ * Definitions already stored are left out before anything is sent: a re-crawl lists mostly what is stored, and
+ * sending it again (staged, compressed, then skipped on conflict) was most of what storing it cost.
  */
 async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]): Promise<void> {
-  const rows = new Map<string, Row>();
+  const firstListed = new Map<string, { tool: ListedTool; at: Date }>();
   for (const { input, listed } of prepared) {
-    for (const { tool, hash } of listed) {
-      if (rows.has(hash)) continue;
-      rows.set(hash, {
-        hash,
-        name: text(tool.name),
-        title: text(tool.title),
-        description: text(tool.description),
-        input_schema: tool.inputSchema ?? null,
-        output_schema: tool.outputSchema ?? null,
-        annotations: tool.annotations ?? null,
-        description_truncated: tool.descriptionTruncated ?? false,
-        first_seen: input.at,
-      });
-    }
+    for (const { tool, hash } of listed) if (!firstListed.has(hash)) firstListed.set(hash, { tool, at: input.at });
   }
-  const sorted = [...rows.keys()].sort().map((hash) => rows.get(hash)!);
-  await insertRows(tx, toolDefinitions, DEFINITION_COLUMNS, sorted, { skipExisting: { orderBy: DEFINITION_COLUMNS[0] } });
+  const stored = await storedHashes(tx, [...firstListed.keys()]);
+  const rows: Row[] = [];
+  for (const hash of [...firstListed.keys()].sort()) {
+    if (stored.has(hash)) continue;
+    const { tool, at } = firstListed.get(hash)!;
+    rows.push({
+      hash,
+      name: text(tool.name),
+      title: text(tool.title),
+      description: text(tool.description),
+      input_schema: tool.inputSchema ?? null,
+      output_schema: tool.outputSchema ?? null,
+      annotations: tool.annotations ?? null,
+      description_truncated: tool.descriptionTruncated ?? false,
+      first_seen: at,
+    });
+  }
+  await insertRows(tx, toolDefinitions, DEFINITION_COLUMNS, rows, { skipExisting: { orderBy: DEFINITION_COLUMNS[0] } });
+}
+
+/**
+ * Which of these definition hashes are stored. Definitions are never deleted, so one found here is still there
+ * when the snapshot that lists it is stored; one stored meanwhile by a concurrent batch is skipped on conflict.
+ */
+async function storedHashes(tx: Tx, hashes: readonly string[]): Promise<Set<string>> {
+  if (hashes.length === 0) return new Set();
+  const result = await tx.execute(
+    sql`select ${toolDefinitions.hash} as hash from ${toolDefinitions} where ${toolDefinitions.hash} = any(${textArray(hashes)})`,
+  );
+  return new Set(rowsOf<{ hash: string }>(result).map((r) => r.hash));
 }
 
 const DEFINITION_COLUMNS = columns(

@@ -1,3 +1,4 @@
+import { asc } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { classify } from '../../classifier/index.ts';
 import {
@@ -17,6 +18,7 @@ import {
   setState,
   storeSnapshot,
   toolChanges,
+  toolDefinitions,
   upsertServers,
   writeClassifications,
   getServer,
@@ -113,6 +115,25 @@ describe.each(testBackends())('db on $name', (backend) => {
     ]);
     const server = await getServer(db.orm, 'io.github.acme/tracker');
     expect(server?.lastSuccessAt).toEqual(T1);
+  });
+
+  it('keeps when a definition was first seen when another server lists it later, beside a new one', async () => {
+    await upsertServers(db.orm, [{ id: 'io.github.acme/mirror', title: 'Mirror', sources: ['registry'] }], T1);
+    await storeSnapshot(db.orm, { serverId: 'io.github.acme/tracker', tools: [listIssues], at: T0 });
+    await storeSnapshot(db.orm, { serverId: 'io.github.acme/mirror', tools: [deleteRepo, listIssues], at: T1 });
+    const definitions = await db.orm
+      .select({ name: toolDefinitions.name, firstSeen: toolDefinitions.firstSeen })
+      .from(toolDefinitions)
+      .orderBy(asc(toolDefinitions.name));
+    expect(definitions).toEqual([
+      { name: 'delete_repo', firstSeen: T1 },
+      { name: 'list_issues', firstSeen: T0 },
+    ]);
+    const mirrored = await serverToolSet(db.orm, 'io.github.acme/mirror');
+    expect(mirrored.map((t) => [t.name, t.definition.description, t.since])).toEqual([
+      ['delete_repo', deleteRepo.description, T1],
+      ['list_issues', listIssues.description, T1],
+    ]);
   });
 
   it('detects a removed tool, and a change of description only or of schema only', async () => {
