@@ -9,6 +9,7 @@ import { generateCatalogue } from './generate.ts';
 import { megabytes, runMeasured } from './measure.ts';
 import { classifyCatalogue } from '../pipeline/classify.ts';
 import { seedCatalogue } from './seed.ts';
+import { throwawayDatabase } from './throwaway.ts';
 import { round } from './store.ts';
 import type { Figures } from './types.ts';
 
@@ -16,9 +17,12 @@ const CLI = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
 
 export interface SiteParams {
   tools: number;
+  /** Where the catalogue is: the embedded database (the default, as a user starts) or a new database on `postgresUrl`. */
+  backend?: 'pglite' | 'postgres';
+  postgresUrl?: string;
   /** After the full build, a crawl that changes this share of the tools, then an incremental build (default 0.01). */
   churn?: number;
-  /** Keep the built site and its database (printed) instead of deleting them. */
+  /** Keep the built site and its database, embedded or PostgreSQL (printed), instead of deleting them. */
   keep?: boolean;
 }
 
@@ -29,10 +33,13 @@ export interface SiteParams {
  */
 export async function benchSite(params: SiteParams, log: (line: string) => void): Promise<Figures> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-bench-site-'));
+  if (params.backend === 'postgres' && !params.postgresUrl) throw new Error('The site case on PostgreSQL needs postgresUrl.');
+  const postgres = params.backend === 'postgres' ? await throwawayDatabase('postgres', params.postgresUrl!) : null;
+  const open = () => openDatabase({ ...(postgres ? { url: postgres.url } : { dataDir: path.join(dataDir, 'db') }), env: {} });
   try {
     const at = new Date('2026-01-01T00:00:00Z');
     const seedStarted = performance.now();
-    const db = await openDatabase({ dataDir: path.join(dataDir, 'db'), env: {} });
+    const db = await open();
     let classified = 0;
     try {
       await seedCatalogue(db.orm, generateCatalogue({ tools: params.tools }), { at, mode: 'batched', batchServers: 500 });
@@ -45,7 +52,8 @@ export async function benchSite(params: SiteParams, log: (line: string) => void)
 
     const outDir = path.join(dataDir, 'site');
     const env: NodeJS.ProcessEnv = { ...process.env, TOOLRISK_DATA_DIR: dataDir };
-    delete env.DATABASE_URL;
+    if (postgres) env.DATABASE_URL = postgres.url;
+    else delete env.DATABASE_URL;
     const runBuild = async () => {
       const loadAtStart = os.loadavg()[0];
       const build = await runMeasured(process.execPath, [CLI, 'build', '--out', outDir, '--json'], { env });
@@ -74,7 +82,7 @@ export async function benchSite(params: SiteParams, log: (line: string) => void)
     // A crawl that changed `churn` of the tools (and only those servers were crawled), then the nightly case:
     // the same share changed, but every server crawled again (each server page shows its last crawl).
     const incremental = async (recrawlAll: boolean, day: number) => {
-      const db: Database = await openDatabase({ dataDir: path.join(dataDir, 'db'), env: {} });
+      const db: Database = await open();
       try {
         await churnCatalogue(db.orm, { fraction: params.churn ?? 0.01, at: new Date(at.getTime() + day * 86_400_000), recrawlAll });
       } finally {
@@ -88,7 +96,7 @@ export async function benchSite(params: SiteParams, log: (line: string) => void)
     const changedOnly = await incremental(false, 1);
     const nightly = await incremental(true, 2);
     const share = `${Math.round((params.churn ?? 0.01) * 1000) / 10}%`;
-    if (params.keep) log(`kept ${dataDir}`);
+    if (params.keep) log(`kept ${dataDir}${postgres ? ` and ${postgres.url}` : ''}`);
     return {
       tools: stats.tools,
       servers: stats.servers,
@@ -124,6 +132,10 @@ export async function benchSite(params: SiteParams, log: (line: string) => void)
     };
   } finally {
     // rm is many times faster than a recursive rmSync over a million small files.
-    if (!params.keep) execFileSync('rm', ['-rf', dataDir]);
+    if (params.keep) await postgres?.close();
+    else {
+      execFileSync('rm', ['-rf', dataDir]);
+      await postgres?.dispose();
+    }
   }
 }

@@ -5,6 +5,8 @@ import postgres from 'postgres';
 import { openDatabase, type Database } from '../db/index.ts';
 
 export interface ThrowawayDatabase extends Database {
+  /** The PostgreSQL database's URL (none for PGlite). */
+  url?: string;
   /** Closes the database and deletes it: the PGlite folder, or the PostgreSQL database. */
   dispose(): Promise<void>;
 }
@@ -23,10 +25,11 @@ export async function throwawayDatabase(backend: 'pglite' | 'postgres', postgres
   await admin.unsafe(`create database "${name}"`);
   const url = new URL(postgresUrl);
   url.pathname = `/${name}`;
-  return disposable(await openDatabase({ url: url.toString(), env: {} }), async () => {
+  const db = disposable(await openDatabase({ url: url.toString(), env: {} }), async () => {
     await admin.unsafe(`drop database if exists "${name}" with (force)`);
     await admin.end({ timeout: 5 });
   });
+  return { ...db, url: url.toString() };
 }
 
 function disposable(db: Database, remove: () => Promise<void>): ThrowawayDatabase {
