@@ -303,7 +303,9 @@ describe('the built site', () => {
     const { category, severity } = record!.classification;
     expect(await page.locator('.verdict strong').textContent()).toBe(`${category[0].toUpperCase()}${category.slice(1)} tool, ${severity} risk.`);
     // Said by the script that renders the policy files, beside them.
-    await expect(page.locator('#policies > p').textContent()).resolves.toContain('loaded on its own, it denies the server’s other tools');
+    const about = await page.locator('#policies > p').textContent();
+    expect(about).toContain('loaded on its own, it denies the server’s other tools');
+    expect(about).toContain('for PolicyLayer (JSON) and Intercept (YAML).');
     // Nothing on a tool page depends on the server's other tools: they are on the server page, one link away.
     const main = (await page.locator('main').textContent())!;
     for (const other of catalogueRecords(siteDir).filter((r) => r.type === 'tool' && r.server === PACKAGED_SERVER && r.name !== 'create_issue'))
