@@ -205,9 +205,10 @@ async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]):
   for (const { input, listed } of prepared) {
     for (const { tool, hash } of listed) if (!firstListed.has(hash)) firstListed.set(hash, { tool, at: input.at });
   }
-  const stored = await storedHashes(tx, [...firstListed.keys()]);
+  const hashes = [...firstListed.keys()].sort();
+  const stored = await storedHashes(tx, hashes);
   const rows: Row[] = [];
-  for (const hash of [...firstListed.keys()].sort()) {
+  for (const hash of hashes) {
     if (stored.has(hash)) continue;
     const { tool, at } = firstListed.get(hash)!;
     rows.push({
@@ -231,10 +232,11 @@ async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]):
  */
 async function storedHashes(tx: Tx, hashes: readonly string[]): Promise<Set<string>> {
   if (hashes.length === 0) return new Set();
-  const result = await tx.execute(
-    sql`select ${toolDefinitions.hash} as hash from ${toolDefinitions} where ${toolDefinitions.hash} = any(${textArray(hashes)})`,
-  );
-  return new Set(rowsOf<{ hash: string }>(result).map((r) => r.hash));
+  const rows = await tx
+    .select({ hash: toolDefinitions.hash })
+    .from(toolDefinitions)
+    .where(sql`${toolDefinitions.hash} = any(${textArray(hashes)})`);
+  return new Set(rows.map((r) => r.hash));
 }
 
 const DEFINITION_COLUMNS = columns(

@@ -39,8 +39,8 @@ function block(format: PolicyFormat, text: string, id: string, download: boolean
 }
 
 // The paragraph comes with the files it describes: without scripts the page shows neither, only a link to the server's.
-const labels = formats.map((f) => POLICY_FORMATS[f].label);
-const about = `The files below are the policy above for ${labels.length === 1 ? labels[0] : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`}. It names only this tool and keeps "default: deny": loaded on its own, it denies the server’s other tools, and any it adds later; the server policy covers them all.`;
+const labels = new Intl.ListFormat('en').format(formats.map((f) => POLICY_FORMATS[f].label));
+const about = `The files below are the policy above for ${labels}. It names only this tool and keeps "default: deny": loaded on its own, it denies the server’s other tools, and any it adds later; the server policy covers them all.`;
 root.replaceChildren(el('p', { textContent: about }), ...formats.map((f) => block(f, renderPolicy([input.tool], f), `policy-${f}`, true)));
 
 const alternatives = policyAlternatives(input.tool).filter((a) => a.variant !== 'recommended');
