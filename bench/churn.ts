@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { closeRun, iterateCatalogue, openRun, recordAttempt, storeSnapshots, type ListedTool, type Orm, type SnapshotInput } from '../db/index.ts';
 import { classifyCatalogue } from '../pipeline/classify.ts';
 
@@ -85,4 +86,20 @@ export async function churnCatalogue(orm: Orm, options: ChurnOptions): Promise<C
   await closeRun(orm, run.id, 'completed', options.at);
   await classifyCatalogue(orm, { now: () => options.at });
   return result;
+}
+
+/**
+ * The crawl history of `nights` nightly crawls before `until`: a run a night with one attempt for every server,
+ * as a platform team's catalogue gathers them. Older than anything stored since, so no page shows them; only
+ * queries that read the history pay for it.
+ */
+export async function addCrawlHistory(orm: Orm, nights: number, until: Date): Promise<void> {
+  for (let night = nights; night >= 1; night--) {
+    const at = new Date(until.getTime() - night * 86_400_000);
+    const run = await openRun(orm, at, { source: 'bench: crawl history' });
+    await orm.execute(sql`
+      insert into crawl_attempts (run_id, server_id, target, outcome, started_at, duration_ms)
+      select ${run.id}, id, 'history', 'ok', ${at.toISOString()}::timestamptz, 100 from servers`);
+    await closeRun(orm, run.id, 'completed', at, {});
+  }
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type Database } from '../db/index.ts';
-import { churnCatalogue } from './churn.ts';
+import { addCrawlHistory, churnCatalogue } from './churn.ts';
 import { generateCatalogue } from './generate.ts';
 import { megabytes, runMeasured } from './measure.ts';
 import { classifyCatalogue } from '../pipeline/classify.ts';
@@ -22,6 +22,8 @@ export interface SiteParams {
   postgresUrl?: string;
   /** After the full build, a crawl that changes this share of the tools, then an incremental build (default 0.01). */
   churn?: number;
+  /** Nights of crawl history (a run a night, an attempt a server) stored before the catalogue's own crawl (default 0). */
+  history?: number;
   /** Keep the built site and its database, embedded or PostgreSQL (printed), instead of deleting them. */
   keep?: boolean;
 }
@@ -43,6 +45,7 @@ export async function benchSite(params: SiteParams, log: (line: string) => void)
     let classified = 0;
     try {
       await seedCatalogue(db.orm, generateCatalogue({ tools: params.tools }), { at, mode: 'batched', batchServers: 500 });
+      if (params.history) await addCrawlHistory(db.orm, params.history, at);
       ({ classified } = await classifyCatalogue(db.orm, { now: () => at }));
     } finally {
       await db.close();
@@ -100,6 +103,7 @@ export async function benchSite(params: SiteParams, log: (line: string) => void)
     return {
       tools: stats.tools,
       servers: stats.servers,
+      'crawl history stored first (nights, an attempt a server each)': params.history ?? 0,
       'classifications stored': classified,
       pages: stats.pages,
       'files written by the full build': stats.files,

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Orm } from '../connection.ts';
+import { latestAttempt } from './site.ts';
 import { rowsOf } from './status.ts';
 
 export interface ServerFingerprint {
@@ -18,6 +19,7 @@ export interface ServerFingerprint {
  * latest crawl attempt. A nightly crawl of everything moves every `status` and few fingerprints: an incremental
  * site build re-reads and re-renders only the servers whose fingerprint moved, and patches the crawl status into
  * the server page and open data of those whose status alone moved. Reading these is one aggregate query.
+ * The latest attempt is one index read per server (see latestAttempt), whatever the crawl history.
  * A classification stands in by its row version (`xmin`, the transaction that last wrote the row: any insert or
  * update moves it, freezing does not), not by a hash of its text: hashing every classification's JSON evidence
  * was most of the query's cost. A row rewritten with the same content moves it too (the server is re-read, and
@@ -32,10 +34,7 @@ export async function serverFingerprints(orm: Orm, classifierVersion: string): P
       left join classifications c on c.hash = st.hash and c.classifier_version = ${classifierVersion}
       group by st.server_id),
     changes as (
-      select server_id, count(*)::text || ':' || max(id)::text as fp from tool_changes group by server_id),
-    attempts as (
-      select distinct on (server_id) server_id, md5(row(crawl_attempts.*)::text) as fp
-      from crawl_attempts order by server_id, started_at desc, id desc)
+      select server_id, count(*)::text || ':' || max(id)::text as fp from tool_changes group by server_id)
     select s.id,
       md5((to_jsonb(s) - 'last_seen' - 'last_attempt_at' - 'last_outcome' - 'last_success_at')::text || chr(31) || (s.last_success_at is null)::text
         || chr(31) || coalesce(t.fp, '') || chr(31) || coalesce(ch.fp, '')) as fingerprint,
@@ -43,7 +42,7 @@ export async function serverFingerprints(orm: Orm, classifierVersion: string): P
     from servers s
     left join tool_sets t on t.server_id = s.id
     left join changes ch on ch.server_id = s.id
-    left join attempts a on a.server_id = s.id
+    left join lateral (select md5(row(latest.*)::text) as fp from (${latestAttempt(sql`s.id`)}) latest) a on true
     order by s.id`);
   return rowsOf<ServerFingerprint>(result);
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Orm } from '../connection.ts';
 import {
   classifications,
@@ -26,11 +26,18 @@ export async function changesOfServers(orm: Orm, serverIds: readonly string[]): 
 /** Each server's most recent crawl attempt. */
 export async function latestAttemptsOfServers(orm: Orm, serverIds: readonly string[]): Promise<CrawlAttemptRow[]> {
   if (serverIds.length === 0) return [];
-  return orm
-    .selectDistinctOn([crawlAttempts.serverId])
-    .from(crawlAttempts)
-    .where(inArray(crawlAttempts.serverId, [...serverIds]))
-    .orderBy(crawlAttempts.serverId, desc(crawlAttempts.startedAt), desc(crawlAttempts.id));
+  const latestIds = sql`select latest.id from unnest(${sql.param([...serverIds])}::text[]) as ids(id) cross join lateral (${latestAttempt(sql`ids.id`)}) latest`;
+  return orm.select().from(crawlAttempts).where(sql`${crawlAttempts.id} = any(array(${latestIds}))`);
+}
+
+/**
+ * The latest crawl attempt of the server `serverId` (an SQL expression), every column, as a subquery to join
+ * laterally. It is read through the (server_id, started_at) index, so its cost does not grow with the crawl
+ * history: a nightly crawl adds an attempt per server every night, and sorting them all (`distinct on`) made a
+ * site build's fingerprints grow with it (at 100,000 tools, 1.0 s with 10,000 attempts, 2.5 s after 60 nights).
+ */
+export function latestAttempt(serverId: SQL): SQL {
+  return sql`select * from ${crawlAttempts} where ${crawlAttempts.serverId} = ${serverId} order by ${crawlAttempts.startedAt} desc, ${crawlAttempts.id} desc limit 1`;
 }
 
 /** What the site shows of a server's crawl status (with its latest attempt): see serverFingerprints' `status`. */

@@ -17,6 +17,8 @@ import {
   serverToolSet,
   setState,
   storeSnapshot,
+  serverFingerprints,
+  latestAttemptsOfServers,
   toolChanges,
   toolDefinitions,
   upsertServers,
@@ -294,6 +296,24 @@ describe.each(testBackends())('db on $name', (backend) => {
     expect(closed?.status).toBe('completed');
     expect(closed?.summary).toEqual({ ok: 1 });
     expect((await getServer(db.orm, 'io.github.acme/tracker'))?.lastOutcome).toBe('ok');
+  });
+
+  it("finds each server's latest attempt, and the site's fingerprint of its status moves with it", async () => {
+    await upsertServers(db.orm, [{ id: 'io.github.acme/mirror', title: 'Mirror', sources: ['registry'] }], T0);
+    const [night1, night2, night3] = [await openRun(db.orm, T0, {}), await openRun(db.orm, T1, {}), await openRun(db.orm, T1, {})];
+    const attempt = { serverId: 'io.github.acme/tracker', target: 'npm:@acme/tracker@1.0.0', durationMs: 100 };
+    await recordAttempt(db.orm, { ...attempt, runId: night1.id, outcome: 'ok', startedAt: T0 });
+    await recordAttempt(db.orm, { ...attempt, runId: night2.id, outcome: 'timeout', startedAt: T1 });
+    const statusOf = async (id: string) => (await serverFingerprints(db.orm, 'v-test')).find((f) => f.id === id)!.status;
+    const before = await statusOf('io.github.acme/tracker');
+    // Same start as night 2's: the one recorded last (the higher id) is the latest.
+    await recordAttempt(db.orm, { ...attempt, runId: night3.id, outcome: 'crashed', startedAt: T1 });
+    const latest = await latestAttemptsOfServers(db.orm, ['io.github.acme/tracker', 'io.github.acme/mirror', 'io.github.acme/unknown']);
+    expect(latest.map((a) => [a.serverId, a.runId, a.outcome])).toEqual([['io.github.acme/tracker', night3.id, 'crashed']]);
+    expect(await statusOf('io.github.acme/tracker')).not.toBe(before);
+    // An older attempt recorded late is not the latest.
+    await recordAttempt(db.orm, { ...attempt, runId: night1.id, target: 'streamable-http:http://127.0.0.1:1/mcp', outcome: 'unreachable', startedAt: T0 });
+    expect((await latestAttemptsOfServers(db.orm, ['io.github.acme/tracker'])).map((a) => a.runId)).toEqual([night3.id]);
   });
 
   it('keeps named state', async () => {
