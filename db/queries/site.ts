@@ -34,7 +34,7 @@ export async function latestAttemptsOfServers(orm: Orm, serverIds: readonly stri
  * The latest crawl attempt of the server `serverId` (an SQL expression), every column, as a subquery to join
  * laterally. It is read through the (server_id, started_at) index, so its cost does not grow with the crawl
  * history: a nightly crawl adds an attempt per server every night, and sorting them all (`distinct on`) made a
- * site build's fingerprints grow with it (at 100,000 tools, 1.0 s with 10,000 attempts, 2.5 s after 60 nights).
+ * site build's fingerprints grow with it (at 100,000 tools, 0.9 s without history, 6.4 s after 60 nights; 1.1 s now).
  */
 export function latestAttempt(serverId: SQL): SQL {
   return sql`select * from ${crawlAttempts} where ${crawlAttempts.serverId} = ${serverId} order by ${crawlAttempts.startedAt} desc, ${crawlAttempts.id} desc limit 1`;
