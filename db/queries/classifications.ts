@@ -1,28 +1,30 @@
-import { and, asc, eq, exists, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Orm } from '../connection.ts';
 import { classifications, serverTools, toolDefinitions, type NewClassification, type ToolDefinitionRow } from '../schema.ts';
 import { chunks } from './chunks.ts';
 
 /**
  * Current tool definitions (in some server's tool set) with no classification for this classifier version,
- * in batches ordered by hash. Write each batch's classifications before asking for the next.
+ * in batches ordered by hash. Write each batch's classifications before asking for the next. The search starts
+ * from the current tool sets, not from every definition ever stored: definitions are never deleted, so a
+ * catalogue crawled nightly holds more of them every night, and a site build asks this before every build.
  */
 export async function* iterateUnclassified(orm: Orm, classifierVersion: string, batchSize = 1000): AsyncGenerator<ToolDefinitionRow[]> {
   let after: string | undefined;
   for (;;) {
+    const unclassified = orm
+      .selectDistinct({ hash: serverTools.hash })
+      .from(serverTools)
+      .leftJoin(classifications, and(eq(classifications.hash, serverTools.hash), eq(classifications.classifierVersion, classifierVersion)))
+      .where(and(isNull(classifications.hash), after === undefined ? undefined : gt(serverTools.hash, after)))
+      .orderBy(asc(serverTools.hash))
+      .limit(batchSize)
+      .as('unclassified');
     const rows = await orm
       .select({ definition: toolDefinitions })
-      .from(toolDefinitions)
-      .leftJoin(classifications, and(eq(classifications.hash, toolDefinitions.hash), eq(classifications.classifierVersion, classifierVersion)))
-      .where(
-        and(
-          isNull(classifications.hash),
-          exists(orm.select({ one: sql`1` }).from(serverTools).where(eq(serverTools.hash, toolDefinitions.hash))),
-          after === undefined ? undefined : gt(toolDefinitions.hash, after),
-        ),
-      )
-      .orderBy(asc(toolDefinitions.hash))
-      .limit(batchSize);
+      .from(unclassified)
+      .innerJoin(toolDefinitions, eq(toolDefinitions.hash, unclassified.hash))
+      .orderBy(asc(toolDefinitions.hash));
     if (rows.length === 0) return;
     yield rows.map((r) => r.definition);
     after = rows[rows.length - 1].definition.hash;

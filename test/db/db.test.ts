@@ -222,7 +222,11 @@ describe.each(testBackends())('db on $name', (backend) => {
   });
 
   it('lists unclassified current definitions per classifier version and stores classifications in bulk', async () => {
+    // A definition no server lists any more is not listed; one that two servers list is listed once.
+    await storeSnapshot(db.orm, { serverId: 'io.github.acme/tracker', tools: [{ ...listIssues, description: 'Older words.' }], at: T0 });
     await storeSnapshot(db.orm, { serverId: 'io.github.acme/tracker', tools: [listIssues, deleteRepo], at: T0 });
+    await upsertServers(db.orm, [{ id: 'io.github.acme/mirror', title: 'Mirror', sources: ['registry'] }], T0);
+    await storeSnapshot(db.orm, { serverId: 'io.github.acme/mirror', tools: [listIssues], at: T0 });
     const pending: string[] = [];
     for await (const batch of iterateUnclassified(db.orm, 'v1', 1)) {
       pending.push(...batch.map((d) => d.name));
