@@ -6,8 +6,8 @@
 const MARKUP = /(<(script|style)\b[^>"]*(?:"[^"]*"[^>"]*)*>)([\s\S]*?)(<\/\2\s*>)|<!--[\s\S]*?-->|<[^>"]*(?:"[^"]*"[^>"]*)*>/gi;
 
 export interface HtmlEdit {
-  /** Each tag (start tags of <script> and <style> too); `next` is the start of what follows it, whitespace skipped. */
-  tag?: (tag: string, next: string) => string;
+  /** Each tag (start tags of <script> and <style> too); `next()` is the start of what follows it, whitespace skipped. */
+  tag?: (tag: string, next: () => string) => string;
   /** Each run of text outside tags, comments and raw text. */
   text?: (text: string) => string;
 }
@@ -21,15 +21,18 @@ export function mapHtml(html: string, edit: HtmlEdit): string {
   for (const m of html.matchAll(MARKUP)) {
     if (m.index > last) out += text(html.slice(last, m.index));
     last = m.index + m[0].length;
-    if (m[1] !== undefined) out += tag(m[1], m[3].trimStart().slice(0, 8)) + m[3] + m[4];
+    if (m[1] !== undefined) out += tag(m[1], () => m[3].trimStart().slice(0, 8)) + m[3] + m[4];
     else if (m[0].startsWith('<!--')) out += m[0];
-    else {
-      let next = last;
-      while (next < html.length && /\s/.test(html[next])) next++;
-      out += tag(m[0], html.slice(next, next + 8));
-    }
+    else out += tag(m[0], () => following(html, last));
   }
   return last < html.length ? out + text(html.slice(last)) : out;
+}
+
+/** The first characters from `from` on, whitespace skipped. */
+function following(html: string, from: number): string {
+  let next = from;
+  while (next < html.length && /\s/.test(html[next])) next++;
+  return html.slice(next, next + 8);
 }
 
 /**
@@ -57,7 +60,7 @@ const IMPLIED: Record<string, RegExp> = {
  */
 export function leanHtml(html: string): string {
   return mapHtml(html, {
-    text: (t) => t.replaceAll('&quot;', '"').replaceAll('&#39;', "'"),
-    tag: (t, next) => (IMPLIED[t]?.test(next) ? '' : t),
+    text: (t) => (t.includes('&') ? t.replaceAll('&quot;', '"').replaceAll('&#39;', "'") : t),
+    tag: (t, next) => (IMPLIED[t]?.test(next()) ? '' : t),
   });
 }
