@@ -12,6 +12,7 @@ import {
   type ServerRow,
   type ToolChangeRow,
 } from '../schema.ts';
+import { textArray } from './text-array.ts';
 
 /** The tool changes of these servers, newest first. */
 export async function changesOfServers(orm: Orm, serverIds: readonly string[]): Promise<ToolChangeRow[]> {
@@ -26,7 +27,7 @@ export async function changesOfServers(orm: Orm, serverIds: readonly string[]): 
 /** Each server's most recent crawl attempt. */
 export async function latestAttemptsOfServers(orm: Orm, serverIds: readonly string[]): Promise<CrawlAttemptRow[]> {
   if (serverIds.length === 0) return [];
-  const latestIds = sql`select latest.id from unnest(${sql.param([...serverIds])}::text[]) as ids(id) cross join lateral (${latestAttempt(sql`ids.id`)}) latest`;
+  const latestIds = sql`select latest.id from unnest(${textArray(serverIds)}) as ids(id) cross join lateral (${latestAttempt(sql`ids.id`)}) latest`;
   return orm.select().from(crawlAttempts).where(sql`${crawlAttempts.id} = any(array(${latestIds}))`);
 }
 

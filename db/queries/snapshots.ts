@@ -3,6 +3,7 @@ import type { Orm } from '../connection.ts';
 import { definitionContent, type ToolDefinition } from '../hash.ts';
 import { serverTools, servers, toolChanges, toolDefinitions, type ChangeKind, type DefinitionField } from '../schema.ts';
 import { rowsOf } from './status.ts';
+import { textArray } from './text-array.ts';
 import { copyChunks, copyConnection, copyInto, type Column, type Row } from './copy.ts';
 import { planSnapshot, prepareSnapshot, replacedHashes, type PreparedSnapshot, type PreviousTool, type ServerToolRow } from './snapshot-diff.ts';
 
@@ -117,11 +118,6 @@ interface ChangeRow extends ToolChange {
   serverId: string;
   runId: number | null;
   detectedAt: Date;
-}
-
-/** One array parameter, whatever its length. */
-function textArray(values: readonly string[]): SQL {
-  return sql`${sql.param([...values])}::text[]`;
 }
 
 /**
