@@ -24,7 +24,7 @@ import { absoluteUrl, atomFeed, sitemap, sitemapIndex, URLS_PER_SITEMAP } from '
 import { fixedPages } from './fixed-pages.ts';
 import { CATALOGUE_PARTS, type JobResult, type PagesJob, type ServersResult, type StatusJob, type StatusResult } from './jobs.ts';
 import { listPageJobs, pageInputs, serverLists, toolLists } from './lists.ts';
-import { inputHash, MANIFEST_FORMAT, ManifestWriter, pageCount, PreviousManifest, stateDir, type ServerRecord } from './manifest.ts';
+import { inputHash, MANIFEST_FORMAT, ManifestWriter, pageCount, PreviousManifest, serversFile, stateDir, type ServerRecord } from './manifest.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
 import { policyIndexEntry } from './policy-index.ts';
 import { bundlePolicyScript, policyPageUrls } from './policy-page.ts';
@@ -74,6 +74,8 @@ export interface BuildStats {
   files: number;
   deleted: number;
   searchDocuments: number;
+  /** Whether the search index was patched from the last build's (see updateSearchIndex) or built whole. */
+  searchIndex: 'patched' | 'built';
   seconds: number;
   /** CPU time of the build's process, all threads (render workers included), user and system. */
   cpuSeconds: number;
@@ -144,7 +146,13 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
   if (!previous) pool.start();
   const out = new OutputWriter(target, base);
   const searchFiles = Object.entries(last.files).filter(([url]) => url.startsWith('/search-index/'));
-  const search = new SearchIndexThread({ outDir: target, base, salt, last: Object.fromEntries(searchFiles) });
+  const search = new SearchIndexThread({
+    outDir: target,
+    base,
+    salt,
+    last: Object.fromEntries(searchFiles),
+    previous: previous ? { manifest: serversFile(stateDir(outDir)), records: previous.recordRanges() } : null,
+  });
   const stats = { rendered: 0, files: 0, deleted: 0, pages: 0, changedServers: 0, restatedServers: 0, removedServers: 0, warnings: 0 };
   try {
     if (!previous) {
@@ -191,8 +199,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
       stats.warnings += result?.warnings.length ?? 0;
       const rendered = new Map((result?.records ?? []).map((r) => [r.id, r]));
       const restated = restating?.records.values();
-      const carriedJson: Buffer[] = [];
-      const restatedRecords: ServerRecord[] = [];
+      const gone: string[] = [];
       for (const id of segment.ids) {
         const fresh = rendered.get(id);
         // A carried-over server's record is parsed without its outputs (here, and for the search index in its thread).
@@ -225,25 +232,24 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
             catalogue: [place[0], place[1] + tools[1], catalogueHead],
           };
           manifest.add(patched);
-          restatedRecords.push(patched);
           stats.pages += pages;
           record = patched;
         } else if (carried) {
           manifest.carry(carried, catalogue.fromPrevious(carried.catalogue), last.json(id));
-          carriedJson.push(last.recordJson(id)!);
           stats.pages += carried.pages;
           record = carried;
         } else {
           // Re-rendered but skipped (its warning says why): it is not on the site, nor are its old files.
           for (const url of Object.keys(last.outputs(id))) remove(url);
+          gone.push(id);
           continue;
         }
         if (record.policy) policyServers.push(record.policy);
         servers.push(record.server);
         for (const t of record.tools) tools.push(t);
       }
-      search.add([...(result?.records ?? []), ...restatedRecords]);
-      search.addCarried(carriedJson);
+      search.add(result?.records ?? []);
+      search.gone(gone);
     };
     const remove = (url: string) => {
       out.remove(url);
@@ -325,11 +331,10 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     }
     for (const segment of segments.splice(0)) await consume(segment);
     const current = new Set(fingerprints.map((f) => f.id));
-    for (const id of last.ids()) {
-      if (current.has(id)) continue;
-      stats.removedServers++;
-      for (const url of Object.keys(last.outputs(id))) remove(url);
-    }
+    const removed = [...last.ids()].filter((id) => !current.has(id));
+    for (const id of removed) for (const url of Object.keys(last.outputs(id))) remove(url);
+    stats.removedServers = removed.length;
+    search.gone(removed);
     catalogue.finish();
     rmSync(path.join(target, CATALOGUE_PARTS), { recursive: true, force: true });
     // The search index is built and written while this thread lays out the lists.
@@ -424,6 +429,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
       tools: tools.length,
       ...stats,
       searchDocuments: searchStats.documents,
+      searchIndex: searchStats.patched ? 'patched' : 'built',
       seconds: Math.round(seconds * 10) / 10,
       cpuSeconds: cpuSecondsSince(cpuAtStart),
       pagesPerSecond: Math.round(stats.rendered / seconds),

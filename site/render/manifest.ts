@@ -72,6 +72,11 @@ export function stateDir(outDir: string): string {
   return `${outDir}.build-state`;
 }
 
+/** The servers' lines of the manifest in a state folder. */
+export function serversFile(dir: string): string {
+  return path.join(dir, 'servers.jsonl');
+}
+
 /** What a page's input hash covers: its view and its props as JSON (a list page's rows are digested: see pageInputs). */
 export function viewInputs(view: string, props: unknown): string[] {
   return [view, JSON.stringify(props)];
@@ -102,7 +107,7 @@ export class PreviousManifest {
     if (!existsSync(outDir) || !existsSync(buildPath)) return null;
     const parsed = BuildFile.safeParse(JSON.parse(readFileSync(buildPath, 'utf8')));
     if (!parsed.success || parsed.data.key !== key) return null;
-    const lines = readFileSync(path.join(dir, 'servers.jsonl'));
+    const lines = readFileSync(serversFile(dir));
     const index = new Map<string, Entry>();
     for (let start = 0; start < lines.length; ) {
       let end = lines.indexOf(10, start);
@@ -175,9 +180,14 @@ export class PreviousManifest {
   }
 
   /** The JSON of the server's record but its outputs and catalogue place; undefined if it was not in the last build. */
-  recordJson(id: string): Buffer | undefined {
+  private recordJson(id: string): Buffer | undefined {
     const at = this.index.get(id);
     return at && this.lines.subarray(at.split + 1, at.end);
+  }
+
+  /** Where each server's record (see recordJson) is in servers.jsonl: its id, first byte and end. */
+  recordRanges(): Array<[id: string, start: number, end: number]> {
+    return Array.from(this.index, ([id, at]) => [id, at.split + 1, at.end]);
   }
 
   /** The server's record as the last build wrote it, without its catalogue place (see ManifestWriter.carry). */
@@ -216,7 +226,7 @@ export class ManifestWriter {
   private pendingBytes = 0;
 
   constructor(private readonly dir: string) {
-    this.fd = openSync(path.join(dir, 'servers.jsonl'), 'w');
+    this.fd = openSync(serversFile(dir), 'w');
   }
 
   add(record: ServerRecord): void {

@@ -19,7 +19,7 @@ export interface SearchDoc {
 }
 
 /** Document slots per `docs/<n>.json` file (a third to two thirds of them hold a document, see `slotCount`). */
-const DOCS_PER_SHARD = 1024;
+export const DOCS_PER_SHARD = 1024;
 const MAX_DESCRIPTION_TERMS = 200;
 /** How many of the most frequent terms a two-character prefix file lists (what a two-letter query expands to). */
 const TERMS_PER_PREFIX = 24;
@@ -48,30 +48,82 @@ export function documentTerms(nameText: string, descriptionText: string): Docume
   return { name, description };
 }
 
+/** A document as the index stores it: its key (its id is a slot chosen by a hash of it), its row in `docs/<n>.json`, its facet and flag characters, and its terms. */
+export interface IndexedDocument {
+  key: string;
+  row: unknown[];
+  facet: string;
+  flags: string;
+  terms: DocumentTerms;
+}
+
+/** A server's document and its tools' (`stored`: the server's first, then one per tool, in `tools` order), as the index stores them. */
+export function serverDocuments(server: ServerRowModel, tools: readonly ToolRowModel[], stored: readonly StoredDocument[], base = '/'): IndexedDocument[] {
+  const documents: IndexedDocument[] = [];
+  for (let i = 0; i < stored.length; i++) {
+    const [snippet, name, description] = stored[i];
+    const tool = i === 0 ? null : tools[i - 1];
+    const doc: SearchDoc = tool
+      ? {
+          kind: 'tool',
+          name: tool.name,
+          server: tool.serverId,
+          url: rebaseUrl(tool.url, base),
+          category: tool.category,
+          severity: tool.severity,
+          flags: tool.flags,
+          snippet,
+        }
+      : {
+          kind: 'server',
+          name: server.id,
+          server: server.id,
+          url: rebaseUrl(server.url, base),
+          category: '',
+          severity: server.worstSeverity ?? '',
+          flags: [],
+          snippet,
+        };
+    documents.push(indexedDocument(doc, { name, description }));
+  }
+  return documents;
+}
+
+/** A document with the terms `documentTerms` found for it (computed where the text is, in a worker), as the index stores it. */
+export function indexedDocument(doc: SearchDoc, terms: DocumentTerms): IndexedDocument {
+  return {
+    key: documentKey(doc.kind === 'server', doc.server, doc.name),
+    row: [doc.kind === 'server' ? 1 : 0, doc.name, doc.server, doc.url, doc.category, doc.severity, doc.snippet],
+    facet: facetChar(doc.kind, doc.category, doc.severity),
+    flags: flagsChar(doc.flags),
+    terms,
+  };
+}
+
+function documentKey(isServer: boolean, server: string, name: string): string {
+  return isServer ? `s\0${server}` : `t\0${server}\0${name}`;
+}
+
+/** The key of a document from its row in a docs file. */
+export function rowKey(row: readonly unknown[]): string {
+  return documentKey(row[0] === 1, row[2] as string, row[1] as string);
+}
+
+/** The server a document key belongs to. */
+export function keyServer(key: string): string {
+  return key.split('\0')[1];
+}
+
 /**
- * A static full-text index in small files, built in one pass:
- * - `docs/<n>.json`: documents by id, `docsPerShard` slots a file (an empty slot is null);
- * - `terms/<key>.json`: for every term, the ids of documents whose name holds it and of those whose
- *   description holds it (delta-encoded base-36), sharded by the term's first three characters;
- * - `facets.txt`: one character per id (kind, category, severity), so filters need no document fetch;
- * - `flags.txt`: one character per id, a bit per flag;
- * - `prefixes/<key>.json`: for every two-character prefix, its most frequent terms (two-letter queries);
- * - `meta.json`.
- * The browser loads only the shards of the words typed.
- *
- * A document's id is a slot chosen by a hash of its server and name (see `assignSlots`), not its position in the
- * catalogue: a tool added, removed or changed changes only the shards of its own terms and its docs file, so an
- * incremental build rewrites those and not every shard whose ids would have shifted. Ids are a function of the
- * catalogue alone, so a full build assigns the same ones.
+ * A static full-text index in small files, built in one pass (see `writeIndex` for the files). A document's id
+ * is a slot chosen by a hash of its server and name (see `assignSlots`), not its position in the catalogue: a
+ * tool added, removed or changed changes only the shards of its own terms and its docs file, so an incremental
+ * build rewrites those and not every shard whose ids would have shifted (and `updateSearchIndex` patches them
+ * without building the whole index again). Ids are a function of the catalogue alone, so a full build assigns
+ * the same ones.
  */
 export class SearchIndexBuilder {
-  /** Per term, the documents (numbered in the order added) whose name or description holds it. */
-  private readonly nameTerms = new Map<string, number[]>();
-  private readonly descriptionTerms = new Map<string, number[]>();
-  private readonly facets: string[] = [];
-  private readonly flags: string[] = [];
-  private readonly docs: unknown[] = [];
-  private readonly keys: string[] = [];
+  private readonly documents: IndexedDocument[] = [];
 
   /**
    * `write` gets each file's name under the index folder ("docs/0.json") and its content; `base` is the path the
@@ -82,100 +134,125 @@ export class SearchIndexBuilder {
     private readonly base = '/',
   ) {}
 
-  /** Adds a server's document and its tools' (`stored`: the server's first, then one per tool, in `tools` order). */
   addServer(server: ServerRowModel, tools: readonly ToolRowModel[], stored: readonly StoredDocument[]): void {
-    const { base } = this;
-    for (let i = 0; i < stored.length; i++) {
-      const [snippet, name, description] = stored[i];
-      const tool = i === 0 ? null : tools[i - 1];
-      const doc: SearchDoc = tool
-        ? {
-            kind: 'tool',
-            name: tool.name,
-            server: tool.serverId,
-            url: rebaseUrl(tool.url, base),
-            category: tool.category,
-            severity: tool.severity,
-            flags: tool.flags,
-            snippet,
-          }
-        : {
-            kind: 'server',
-            name: server.id,
-            server: server.id,
-            url: rebaseUrl(server.url, base),
-            category: '',
-            severity: server.worstSeverity ?? '',
-            flags: [],
-            snippet,
-          };
-      this.add(doc, { name, description });
-    }
+    for (const document of serverDocuments(server, tools, stored, this.base)) this.documents.push(document);
   }
 
-  /** Adds a document with the terms `documentTerms` found for it (computed where the text is, in a worker). */
   add(doc: SearchDoc, terms: DocumentTerms): void {
-    const n = this.docs.length;
-    for (const term of terms.name) push(this.nameTerms, term, n);
-    for (const term of terms.description) push(this.descriptionTerms, term, n);
-    this.facets.push(facetChar(doc.kind, doc.category, doc.severity));
-    this.flags.push(flagsChar(doc.flags));
-    this.docs.push([doc.kind === 'server' ? 1 : 0, doc.name, doc.server, doc.url, doc.category, doc.severity, doc.snippet]);
-    this.keys.push(doc.kind === 'server' ? `s\0${doc.server}` : `t\0${doc.server}\0${doc.name}`);
+    this.documents.push(indexedDocument(doc, terms));
+  }
+
+  addDocument(document: IndexedDocument): void {
+    this.documents.push(document);
   }
 
   /** Writes every file. */
-  finish(): { documents: number; shards: number; files: number } {
-    const count = this.docs.length;
-    const slots = slotCount(count);
-    const id = assignSlots(this.keys, slots);
-    const docFiles = this.writeDocs(id, slots);
-    const { nameTerms, descriptionTerms } = this;
-    const shards = new Map<string, Record<string, [string, string]>>();
-    const shardOf = (term: string) => {
-      const key = shardKey(term);
-      let shard = shards.get(key);
-      if (!shard) shards.set(key, (shard = Object.create(null) as Record<string, [string, string]>));
-      return shard;
-    };
-    const prefixes = new TopTermsByPrefix(TERMS_PER_PREFIX);
-    // In term order, so that a shard's content depends on the documents, not on the order they were added in.
-    const terms = new Set([...nameTerms.keys(), ...descriptionTerms.keys()]);
-    for (const term of [...terms].sort()) {
-      const inNames = nameTerms.get(term);
-      const inDescriptions = descriptionTerms.get(term);
-      shardOf(term)[term] = [inNames ? encode(inNames, id) : '', inDescriptions ? encode(inDescriptions, id) : ''];
-      prefixes.add(term, (inNames?.length ?? 0) + (inDescriptions?.length ?? 0));
+  finish(): IndexStats {
+    const { documents } = this;
+    const slots = slotCount(documents.length);
+    const id = assignSlots(
+      documents.map((d) => d.key),
+      slots,
+    );
+    const nameTerms = new Map<string, number[]>();
+    const descriptionTerms = new Map<string, number[]>();
+    const rows = new Array<unknown[] | null>(slots).fill(null);
+    const facets = new Array<string>(slots).fill(EMPTY_SLOT);
+    const flags = new Array<string>(slots).fill(EMPTY_SLOT);
+    for (let n = 0; n < documents.length; n++) {
+      const { terms, row, facet, flags: flag } = documents[n];
+      for (const term of terms.name) push(nameTerms, term, id[n]);
+      for (const term of terms.description) push(descriptionTerms, term, id[n]);
+      rows[id[n]] = row;
+      facets[id[n]] = facet;
+      flags[id[n]] = flag;
     }
-    nameTerms.clear();
-    descriptionTerms.clear();
-    for (const [key, shard] of shards) this.write(`terms/${key}.json`, JSON.stringify(shard));
-    const prefixFiles = prefixes.write((key, list) => this.write(`prefixes/${key}.json`, JSON.stringify(list)));
-    this.write('facets.txt', bySlot(this.facets, id, slots, EMPTY_SLOT).join(''));
-    this.write('flags.txt', bySlot(this.flags, id, slots, EMPTY_SLOT).join(''));
-    // The shard and prefix keys that exist, so the browser never asks for a file that is not there.
-    const meta = { version: 3, documents: count, slots, docsPerShard: DOCS_PER_SHARD, shards: [...shards.keys()].sort(), prefixes: prefixes.keys() };
-    this.write('meta.json', JSON.stringify(meta));
-    return { documents: count, shards: shards.size, files: shards.size + prefixFiles + docFiles + 3 };
-  }
-
-  /** Writes the docs files that hold at least one document; returns how many. */
-  private writeDocs(id: Int32Array, slots: number): number {
-    const bySlots = bySlot(this.docs, id, slots, null);
-    let files = 0;
-    for (let start = 0; start < slots; start += DOCS_PER_SHARD) {
-      const shard = bySlots.slice(start, start + DOCS_PER_SHARD);
-      while (shard.length > 0 && shard[shard.length - 1] === null) shard.pop();
-      if (shard.length === 0) continue;
-      this.write(`docs/${start / DOCS_PER_SHARD}.json`, JSON.stringify(shard));
-      files++;
+    const postings = new Map<string, Posting>();
+    for (const term of new Set([...nameTerms.keys(), ...descriptionTerms.keys()])) {
+      postings.set(term, [encodeIds(nameTerms.get(term) ?? []), encodeIds(descriptionTerms.get(term) ?? [])]);
     }
-    return files;
+    return writeIndex(this.write, { documents: documents.length, slots, rows, facets, flags, postings });
   }
 }
 
+/** A term's documents: the ids of those whose name holds it and of those whose description does, each encoded (see encodeIds). */
+export type Posting = [names: string, descriptions: string];
+
+export interface IndexContent {
+  documents: number;
+  slots: number;
+  /** By id: the document's row, facet and flag characters (null and EMPTY_SLOT where no document is). */
+  rows: Array<unknown[] | null>;
+  facets: string[];
+  flags: string[];
+  postings: Map<string, Posting>;
+}
+
+export interface IndexStats {
+  documents: number;
+  shards: number;
+  files: number;
+}
+
+/**
+ * Writes the index's files:
+ * - `docs/<n>.json`: documents by id, `DOCS_PER_SHARD` slots a file (an empty slot is null);
+ * - `terms/<key>.json`: for every term, the ids of documents whose name holds it and of those whose
+ *   description holds it (delta-encoded base-36), sharded by the term's first three characters;
+ * - `facets.txt`: one character per id (kind, category, severity), so filters need no document fetch;
+ * - `flags.txt`: one character per id, a bit per flag;
+ * - `prefixes/<key>.json`: for every two-character prefix, its most frequent terms (two-letter queries);
+ * - `meta.json`.
+ * The browser loads only the shards of the words typed.
+ */
+export function writeIndex(write: (name: string, content: string) => void, index: IndexContent): IndexStats {
+  const { documents, slots, rows, postings } = index;
+  const docFiles = writeDocs(write, rows);
+  const shards = new Map<string, Record<string, Posting>>();
+  const prefixes = new TopTermsByPrefix(TERMS_PER_PREFIX);
+  // In term order, so that a shard's content depends on the documents, not on the order they were added in.
+  for (const term of [...postings.keys()].sort()) {
+    const posting = postings.get(term)!;
+    const key = shardKey(term);
+    let shard = shards.get(key);
+    if (!shard) shards.set(key, (shard = Object.create(null) as Record<string, Posting>));
+    shard[term] = posting;
+    prefixes.add(term, idCount(posting[0]) + idCount(posting[1]));
+  }
+  for (const [key, shard] of shards) write(`terms/${key}.json`, JSON.stringify(shard));
+  const prefixFiles = prefixes.write((key, list) => write(`prefixes/${key}.json`, JSON.stringify(list)));
+  write('facets.txt', index.facets.join(''));
+  write('flags.txt', index.flags.join(''));
+  // The shard and prefix keys that exist, so the browser never asks for a file that is not there.
+  const meta: IndexMeta = { version: 3, documents, slots, docsPerShard: DOCS_PER_SHARD, shards: [...shards.keys()].sort(), prefixes: prefixes.keys() };
+  write('meta.json', JSON.stringify(meta));
+  return { documents, shards: shards.size, files: shards.size + prefixFiles + docFiles + 3 };
+}
+
+export interface IndexMeta {
+  version: number;
+  documents: number;
+  slots: number;
+  docsPerShard: number;
+  shards: string[];
+  prefixes: string[];
+}
+
+/** Writes the docs files that hold at least one document; returns how many. */
+function writeDocs(write: (name: string, content: string) => void, bySlots: ReadonlyArray<unknown[] | null>): number {
+  let files = 0;
+  for (let start = 0; start < bySlots.length; start += DOCS_PER_SHARD) {
+    const shard = bySlots.slice(start, start + DOCS_PER_SHARD);
+    while (shard.length > 0 && shard[shard.length - 1] === null) shard.pop();
+    if (shard.length === 0) continue;
+    write(`docs/${start / DOCS_PER_SHARD}.json`, JSON.stringify(shard));
+    files++;
+  }
+  return files;
+}
+
 /** What facets.txt and flags.txt hold for an id no document has (never read: no term lists it). */
-const EMPTY_SLOT = '.';
+export const EMPTY_SLOT = '.';
 
 /** The id space for `count` documents: a power of two, at least one docs file, a third to two thirds full. */
 export function slotCount(count: number): number {
@@ -216,13 +293,6 @@ function slotHash(text: string): number {
   return h >>> 0;
 }
 
-/** `items` (in the order added) laid out by id, `empty` where no document is. */
-function bySlot<T>(items: readonly T[], id: Int32Array, slots: number, empty: T): T[] {
-  const out = new Array<T>(slots).fill(empty);
-  for (let n = 0; n < items.length; n++) out[id[n]] = items[n];
-  return out;
-}
-
 /** For every two-character prefix, the `limit` terms with the most documents (ties: alphabetical). */
 class TopTermsByPrefix {
   private readonly lists = new Map<string, Array<[term: string, count: number]>>();
@@ -260,16 +330,30 @@ function push(map: Map<string, number[]>, term: string, id: number): void {
   else map.set(term, [id]);
 }
 
-/** The ids of documents `added` (numbered in the order added), ascending, as base-36 gaps: "0,5,1a" means 0, 5, 51. */
-function encode(added: readonly number[], id: Int32Array): string {
-  const ids = new Int32Array(added.length);
-  for (let i = 0; i < added.length; i++) ids[i] = id[added[i]];
-  ids.sort();
-  const gaps = new Array<string>(ids.length);
+/** Ids as base-36 gaps in ascending order: "0,5,1a" means 0, 5, 51 (sorts `ids`). */
+export function encodeIds(ids: number[]): string {
+  if (ids.length === 0) return '';
+  const sorted = Int32Array.from(ids).sort();
+  const gaps = new Array<string>(sorted.length);
   let previous = 0;
-  for (let i = 0; i < ids.length; i++) {
-    gaps[i] = (ids[i] - previous).toString(36);
-    previous = ids[i];
+  for (let i = 0; i < sorted.length; i++) {
+    gaps[i] = (sorted[i] - previous).toString(36);
+    previous = sorted[i];
   }
   return gaps.join(',');
+}
+
+/** The ids `encodeIds` encoded, ascending. */
+export function decodeIds(encoded: string): number[] {
+  if (encoded === '') return [];
+  let id = 0;
+  return encoded.split(',').map((gap) => (id += Number.parseInt(gap, 36)));
+}
+
+/** How many ids an encoded list holds. */
+function idCount(encoded: string): number {
+  if (encoded === '') return 0;
+  let n = 1;
+  for (let i = encoded.indexOf(','); i >= 0; i = encoded.indexOf(',', i + 1)) n++;
+  return n;
 }

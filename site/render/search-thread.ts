@@ -9,15 +9,17 @@ export interface SearchSetup {
   salt: string;
   /** The search-index files of the last build, with the hash of their content: an unchanged file is not written. */
   last: Record<string, string>;
+  /**
+   * For an incremental build, the last build's manifest (servers.jsonl) and where each server's record is in it
+   * (see PreviousManifest.recordRanges): the index is patched with the servers sent and gone, and a server's
+   * documents as they were are read from there.
+   */
+  previous: { manifest: string; records: Array<[id: string, start: number, end: number]> } | null;
 }
 
-type Searchable = Pick<ServerRecord, 'server' | 'tools' | 'search'>;
+export type Searchable = Pick<ServerRecord, 'server' | 'tools' | 'search'>;
 
-export type SearchMessage =
-  | { type: 'servers'; servers: Searchable[] }
-  /** Records of the last build's manifest as JSON, one after another: record i ends at ends[i]. */
-  | { type: 'carried'; bytes: Uint8Array; ends: number[] }
-  | { type: 'finish' };
+export type SearchMessage = { type: 'servers'; servers: Searchable[] } | { type: 'gone'; ids: string[] } | { type: 'finish' };
 
 export interface SearchThreadResult {
   /** Every search-index file, with the hash of its content. */
@@ -25,12 +27,15 @@ export interface SearchThreadResult {
   /** How many of them were written (the others had not changed). */
   written: number;
   documents: number;
+  /** The last build's index was patched, not built whole. */
+  patched: boolean;
 }
 
 /**
  * The search index, built in a thread of its own while the main thread carries servers over and lays out the
- * lists: in an incremental build the main thread is the critical path, and the index was a fifth of its work.
- * Documents may come in any order (a document's id is a function of the set of keys, see SearchIndexBuilder).
+ * lists. A full build sends it every server; an incremental one only the servers it re-rendered and those that
+ * went, and the thread patches the last build's index (see updateSearchIndex). Documents may come in any order
+ * (a document's id is a function of the set of keys, see SearchIndexBuilder).
  */
 export class SearchIndexThread {
   private readonly worker: Worker;
@@ -48,22 +53,15 @@ export class SearchIndexThread {
     this.result.catch(() => {}); // thrown by finish()
   }
 
-  /** Servers rendered by this build. */
+  /** Servers rendered by this build (restated ones need not be: their documents do not show their crawl status). */
   add(servers: readonly Searchable[]): void {
     // Only what the index needs crosses to the thread (a record's outputs are most of it).
     if (servers.length > 0) this.post({ type: 'servers', servers: servers.map(({ server, tools, search }) => ({ server, tools, search })) });
   }
 
-  /** Servers carried over: their records' JSON as the last build's manifest holds it. */
-  addCarried(records: Uint8Array[]): void {
-    if (records.length === 0) return;
-    const ends: number[] = [];
-    let length = 0;
-    for (const r of records) ends.push((length += r.byteLength));
-    // One new buffer, moved to the thread: a view into the manifest would copy all of the manifest's memory.
-    const bytes = new Uint8Array(length);
-    for (let i = 0; i < records.length; i++) bytes.set(records[i], i === 0 ? 0 : ends[i - 1]);
-    this.post({ type: 'carried', bytes, ends }, [bytes.buffer]);
+  /** Servers of the last build that are no longer on the site. */
+  gone(ids: readonly string[]): void {
+    if (ids.length > 0) this.post({ type: 'gone', ids: [...ids] });
   }
 
   /** Writes the index's changed files; resolves with every file's hash. */
@@ -76,7 +74,7 @@ export class SearchIndexThread {
     return this.worker.terminate();
   }
 
-  private post(message: SearchMessage, transfer: ArrayBuffer[] = []): void {
-    this.worker.postMessage(message, transfer);
+  private post(message: SearchMessage): void {
+    this.worker.postMessage(message);
   }
 }

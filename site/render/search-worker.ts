@@ -1,36 +1,94 @@
-// The search-index thread: builds the index from the servers the build sends it, and writes the files that changed.
+// The search-index thread: builds the index from the servers the build sends it, or patches the last build's index
+// with them, and writes the files that changed.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { inputHash } from './manifest.ts';
 import { OutputWriter } from './render.ts';
-import { SearchIndexBuilder } from './search-index.ts';
-import type { SearchMessage, SearchSetup, SearchThreadResult } from './search-thread.ts';
+import { SearchIndexBuilder, serverDocuments, type IndexedDocument, type IndexStats } from './search-index.ts';
+import type { Searchable, SearchMessage, SearchSetup, SearchThreadResult } from './search-thread.ts';
+import { readIndex, updateSearchIndex } from './search-update.ts';
 import { threadErrorText } from './threads.ts';
 
 const setup = workerData as SearchSetup;
 const out = new OutputWriter(setup.outDir, setup.base);
 const files: Record<string, string> = {};
-const search = new SearchIndexBuilder((name, content) => {
+const write = (name: string, content: string) => {
   const url = `/search-index/${name}`;
   files[url] = inputHash(setup.salt, content);
   if (setup.last[url] !== files[url]) out.write(url, content);
-}, setup.base);
-const decoder = new TextDecoder();
+};
+const fresh = new Map<string, Searchable>();
+const gone = new Set<string>();
+const documentsOf = (s: Searchable): IndexedDocument[] => serverDocuments(s.server, s.tools, s.search, setup.base);
+// An incremental build reads the last build's index back now, while the main thread works through the servers.
+const lastIndex = setup.previous ? readIndex(readWritten) : null;
 
 parentPort!.on('message', (message: SearchMessage) => {
   try {
     if (message.type === 'servers') {
-      for (const s of message.servers) search.addServer(s.server, s.tools, s.search);
-    } else if (message.type === 'carried') {
-      const { bytes, ends } = message;
-      for (let i = 0, start = 0; i < ends.length; start = ends[i++]) {
-        const s = JSON.parse(decoder.decode(bytes.subarray(start, ends[i])));
-        search.addServer(s.server, s.tools, s.search);
-      }
+      for (const s of message.servers) fresh.set(s.server.id, s);
+    } else if (message.type === 'gone') {
+      for (const id of message.ids) gone.add(id);
     } else {
-      const { documents } = search.finish();
-      parentPort!.postMessage({ files, written: out.files, documents } satisfies SearchThreadResult);
+      const { documents, patched } = setup.previous ? update(setup.previous) : { ...buildWhole([]), patched: false };
+      parentPort!.postMessage({ files, written: out.files, documents, patched } satisfies SearchThreadResult);
     }
   } catch (error) {
     parentPort!.postMessage({ error: threadErrorText(error) });
   }
 });
+
+/**
+ * A file of the last build's index, only if it is the file that build wrote (the manifest holds its hash): one
+ * changed since is written again, and the index is built whole if it needed it.
+ */
+function readWritten(name: string): string | null {
+  const url = `/search-index/${name}`;
+  if (setup.last[url] === undefined) return null;
+  let text: string | null = null;
+  try {
+    text = out.read(url);
+  } catch {}
+  if (text !== null && inputHash(setup.salt, text) === setup.last[url]) return text;
+  delete setup.last[url];
+  return null;
+}
+
+/** The index built from every server sent, and from `previous` (the last build's servers that were not sent). */
+function buildWhole(previous: Iterable<Searchable>): IndexStats {
+  const builder = new SearchIndexBuilder(write);
+  for (const s of fresh.values()) for (const document of documentsOf(s)) builder.addDocument(document);
+  for (const s of previous) for (const document of documentsOf(s)) builder.addDocument(document);
+  return builder.finish();
+}
+
+/** The last build's index patched with the servers sent and gone; built whole when it cannot be patched. */
+function update(previous: NonNullable<SearchSetup['previous']>): IndexStats & { patched: boolean } {
+  const ranges = new Map(previous.records.map(([id, start, end]) => [id, [start, end] as const]));
+  const fd = openSync(previous.manifest, 'r');
+  try {
+    const record = (id: string): Searchable | null => {
+      const range = ranges.get(id);
+      if (!range) return null;
+      const bytes = Buffer.allocUnsafe(range[1] - range[0]);
+      readSync(fd, bytes, 0, bytes.length, range[0]);
+      return JSON.parse(bytes.toString('utf8')) as Searchable;
+    };
+    const servers = new Set([...fresh.keys(), ...gone]);
+    const patched =
+      lastIndex &&
+      updateSearchIndex(lastIndex, write, {
+        servers,
+        fresh: [...fresh.values()].flatMap(documentsOf),
+        previous: (id) => {
+          const s = record(id);
+          return s ? documentsOf(s) : [];
+        },
+      });
+    if (patched) return { ...patched, patched: true };
+    const kept = [...ranges.keys()].filter((id) => !servers.has(id));
+    return { ...buildWhole(kept.map((id) => record(id)!)), patched: false };
+  } finally {
+    closeSync(fd);
+  }
+}

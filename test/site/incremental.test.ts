@@ -58,7 +58,7 @@ describe.each(testBackends())('incremental site build ($name)', (backend) => {
 
     const unchanged = await build('site');
     expect(unchanged).toMatchObject({ mode: 'incremental', changedServers: 0, removedServers: 0, deleted: 0 });
-    expect(unchanged).toMatchObject({ rendered: 0, files: 0, pages: first.pages });
+    expect(unchanged).toMatchObject({ rendered: 0, files: 0, pages: first.pages, searchIndex: 'patched' });
 
     const churn = await churnCatalogue(db.orm, { fraction: 0.04, at: new Date('2026-11-02T00:00:00Z') });
     expect(churn.added).toBeGreaterThan(0);
@@ -74,7 +74,7 @@ describe.each(testBackends())('incremental site build ($name)', (backend) => {
     const before = serversOf(site);
     ageFiles(site);
     const incremental = await build('site');
-    expect(incremental.mode).toBe('incremental');
+    expect(incremental).toMatchObject({ mode: 'incremental', searchIndex: 'patched' });
     // A tool page shows nothing of its server's other tools: on a server that gained, lost or changed tools, only
     // the pages of its new and changed tools are rendered (and its server page); the others are not touched.
     const kept: string[] = [];
@@ -93,7 +93,7 @@ describe.each(testBackends())('incremental site build ($name)', (backend) => {
     expect(incremental.deleted).toBeGreaterThan(0);
     expect(incremental.rendered).toBeLessThan(incremental.pages / 2);
     const full = await build('full', { full: true });
-    expect(full.mode).toBe('full');
+    expect(full).toMatchObject({ mode: 'full', searchIndex: 'built' });
     expect(siteDifferences(path.join(work, 'site'), path.join(work, 'full'))).toEqual([]);
   }, 600_000);
 
@@ -160,6 +160,17 @@ describe.each(testBackends())('incremental site build ($name)', (backend) => {
       .where(eq(servers.id, one.id));
     await expect(build('site')).rejects.toThrow(`The site folder changed since the last build: /data/servers/${slug}.json is not the file that build wrote.`);
     expect((await build('site')).mode).toBe('full');
+  }, 600_000);
+
+  it('builds the search index whole when a file of it was changed since the last build, and writes what a full build writes', async () => {
+    await build('site');
+    const site = path.join(work, 'site');
+    appendFileSync(path.join(site, 'search-index', 'facets.txt'), ' ');
+    const [one] = await db.orm.select({ id: servers.id }).from(servers).orderBy(servers.id).offset(2).limit(1);
+    await db.orm.update(servers).set({ description: 'Now described anew.' }).where(eq(servers.id, one.id));
+    expect(await build('site')).toMatchObject({ mode: 'incremental', changedServers: 1, searchIndex: 'built' });
+    await build('full', { full: true });
+    expect(siteDifferences(site, path.join(work, 'full'))).toEqual([]);
   }, 600_000);
 
   it('after a classification is rewritten in place (same version, same classified_at), writes what a full build writes', async () => {

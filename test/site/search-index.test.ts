@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { assignSlots, documentTerms, SearchIndexBuilder, slotCount, type SearchDoc } from '../../site/render/search-index.ts';
+import {
+  assignSlots,
+  documentTerms,
+  indexedDocument,
+  SearchIndexBuilder,
+  slotCount,
+  type IndexedDocument,
+  type SearchDoc,
+} from '../../site/render/search-index.ts';
+import { readIndex, updateSearchIndex } from '../../site/render/search-update.ts';
 
 const VERBS = ['create', 'delete', 'list', 'read', 'update', 'send', 'search', 'archive'];
 const OBJECTS = ['issue', 'file', 'record', 'message', 'invoice', 'user', 'branch', 'table', 'ticket', 'bucket'];
@@ -98,6 +107,91 @@ describe('search index ids', () => {
     expect(rewritten).toContain('facets.txt');
     // An unchanged document keeps its id.
     expect(idsOf(changed, 'wor', 'word17x2')).toEqual(idsOf(files, 'wor', 'word17x2'));
+  });
+});
+
+/** The catalogue's documents as the index stores them, by server. */
+function documentsByServer(docs: ReturnType<typeof catalogue>): Map<string, IndexedDocument[]> {
+  const byServer = new Map<string, IndexedDocument[]>();
+  for (const d of docs) {
+    const list = byServer.get(d.doc.server) ?? [];
+    list.push(indexedDocument(d.doc, documentTerms(d.name, d.description)));
+    byServer.set(d.doc.server, list);
+  }
+  return byServer;
+}
+
+/** The index of `before` patched into that of `after` (null if it could not be), and the files a full build of `after` writes. */
+function update(before: ReturnType<typeof catalogue>, after: ReturnType<typeof catalogue>) {
+  const files = build(before);
+  const old = documentsByServer(before);
+  const now = documentsByServer(after);
+  const servers = new Set<string>();
+  for (const server of new Set([...old.keys(), ...now.keys()])) {
+    if (JSON.stringify(old.get(server)) !== JSON.stringify(now.get(server))) servers.add(server);
+  }
+  const patched = new Map(files);
+  const written = new Map<string, string>();
+  const index = readIndex((name) => files.get(name) ?? null);
+  expect(index).not.toBeNull();
+  const stats = updateSearchIndex(index!, (name, content) => written.set(name, content), {
+    servers,
+    fresh: [...servers].flatMap((s) => now.get(s) ?? []),
+    previous: (s) => old.get(s) ?? [],
+  });
+  for (const name of written.keys()) patched.set(name, written.get(name)!);
+  // A file the full build no longer writes is one the caller deletes.
+  for (const name of files.keys()) if (!written.has(name)) patched.delete(name);
+  return { stats, files, patched, full: build(after), servers };
+}
+
+describe('search index update', () => {
+  it('patches an index into the one a full build writes: tools added, removed and changed, a server gone and a new one', () => {
+    const before = catalogue(400);
+    const servers = [...new Set(before.map((d) => d.doc.server))];
+    const after = before
+      // a server gone, and every tool of another
+      .filter((d) => d.doc.server !== servers[10] && !(d.doc.server === servers[20] && d.doc.kind === 'tool'))
+      // a tool removed from each of a few servers, a description changed on others
+      .filter((d) => !(d.doc.kind === 'tool' && [30, 31, 32].some((i) => d.doc.server === servers[i]) && d.name.endsWith('_0')))
+      .map((d) =>
+        [40, 41].some((i) => d.doc.server === servers[i]) && d.doc.kind === 'tool' ? { ...d, description: `${d.description} Now also deletes.` } : d,
+      );
+    for (let s = 0; s < 40; s++) {
+      const server = servers[50 + s * 7];
+      const name = `added_tool_${s}`;
+      after.push({ doc: doc('tool', server, name), name, description: `Brings gadget${s} along.` });
+    }
+    const fresh = 'io.example/new-server';
+    after.push({ doc: doc('server', fresh, fresh), name: fresh, description: 'A new server.' });
+    after.push({ doc: doc('tool', fresh, 'fresh_tool'), name: 'fresh_tool', description: 'Something else entirely.' });
+
+    const { stats, files, patched, full, servers: changed } = update(before, after);
+    expect(stats).not.toBeNull();
+    expect(slotCount(after.length)).toBe(slotCount(before.length));
+    expect(patched).toEqual(full);
+    // Some documents of servers that did not change moved to another id (their run of taken slots changed).
+    const meta = JSON.parse(files.get('meta.json')!) as { slots: number };
+    const key = (d: (typeof before)[number]) => (d.doc.kind === 'server' ? `s\0${d.doc.server}` : `t\0${d.doc.server}\0${d.name}`);
+    const idsBefore = assignSlots(before.map(key), meta.slots);
+    const idsAfter = new Map(Array.from(assignSlots(after.map(key), meta.slots), (id, i) => [key(after[i]), id]));
+    const untouched = new Set(servers.filter((s) => !changed.has(s)));
+    expect(before.some((d, i) => untouched.has(d.doc.server) && idsAfter.get(key(d)) !== idsBefore[i])).toBe(true);
+  });
+
+  it('leaves an index alone when nothing changed, and gives up when the catalogue crosses a slot-count boundary', () => {
+    const before = catalogue(100);
+    const same = update(before, before);
+    expect(same.patched).toEqual(same.files);
+    expect(slotCount(before.length)).toBeLessThan(slotCount(before.length * 3));
+    const grown = [
+      ...before,
+      ...catalogue(300).map((d) => ({
+        ...d,
+        doc: { ...d.doc, server: `${d.doc.server}-b`, name: d.doc.kind === 'server' ? `${d.doc.server}-b` : d.doc.name },
+      })),
+    ];
+    expect(update(before, grown).stats).toBeNull();
   });
 });
 

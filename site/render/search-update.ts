@@ -1,0 +1,218 @@
+import {
+  assignSlots,
+  decodeIds,
+  DOCS_PER_SHARD,
+  EMPTY_SLOT,
+  encodeIds,
+  keyServer,
+  rowKey,
+  slotCount,
+  writeIndex,
+  type IndexedDocument,
+  type IndexMeta,
+  type IndexStats,
+  type Posting,
+} from './search-index.ts';
+
+/** What changed in the catalogue's documents since the index was written. */
+export interface IndexChange {
+  /** Servers whose documents may have changed or gone: every document of theirs the index holds is replaced by `fresh`. */
+  servers: ReadonlySet<string>;
+  /** The current documents of those servers (none for a server that went). */
+  fresh: readonly IndexedDocument[];
+  /** A server's documents as the index was written from them (its terms are not in the files in a usable form). */
+  previous: (serverId: string) => readonly IndexedDocument[];
+}
+
+/** A search index as `writeIndex` wrote it, read back. */
+export interface WrittenIndex {
+  meta: IndexMeta;
+  rows: Array<unknown[] | null>;
+  facets: string;
+  flags: string;
+  postings: Map<string, Posting>;
+}
+
+/**
+ * Reads back a search index written by `writeIndex` (`read`: a file's content, or null); null when it cannot be
+ * patched (a file missing or not JSON, another format).
+ */
+export function readIndex(read: (name: string) => string | null): WrittenIndex | null {
+  const meta = parseJson<IndexMeta>(read('meta.json'));
+  if (meta?.version !== 3 || meta.docsPerShard !== DOCS_PER_SHARD || !Array.isArray(meta.shards)) return null;
+  const rows = readRows(read, meta);
+  const facets = read('facets.txt');
+  const flags = read('flags.txt');
+  if (!rows || facets?.length !== meta.slots || flags?.length !== meta.slots) return null;
+  const postings = readPostings(read, meta);
+  return postings && { meta, rows, facets, flags, postings };
+}
+
+/**
+ * Patches a search index read back by `readIndex` into the index of the catalogue after `change`, writing every
+ * file through `write` as a full build would (the caller skips the unchanged ones): the same bytes as
+ * `SearchIndexBuilder` over the whole new catalogue, without the work of building it. A document's postings move
+ * only when it was added, removed or changed, or when another's arrival or departure moved it to another slot (its
+ * probe run, see assignSlots). Returns null, having written nothing, when the index cannot be patched (it does not
+ * hold what the change says it held, or the catalogue grew or shrank past a slot-count boundary, which moves every
+ * id): the caller builds the index whole. Takes `index` over.
+ */
+export function updateSearchIndex(index: WrittenIndex, write: (name: string, content: string) => void, change: IndexChange): IndexStats | null {
+  const { meta, rows, postings } = index;
+  // The documents after the change, and the slots they take.
+  const oldSlot = new Map<string, number>();
+  const keys: string[] = [];
+  for (let slot = 0; slot < rows.length; slot++) {
+    const row = rows[slot];
+    if (row === null) continue;
+    const key = rowKey(row);
+    oldSlot.set(key, slot);
+    if (!change.servers.has(keyServer(key))) keys.push(key);
+  }
+  const kept = keys.length;
+  const fresh = new Map<string, IndexedDocument>();
+  for (const document of change.fresh) {
+    fresh.set(document.key, document);
+    keys.push(document.key);
+  }
+  const slots = slotCount(keys.length);
+  if (oldSlot.size !== meta.documents || slots !== meta.slots || fresh.size !== change.fresh.length) return null;
+  const newSlots = assignSlots(keys, slots);
+
+  const previousOf = new Map<string, Map<string, IndexedDocument>>();
+  const previous = (server: string): Map<string, IndexedDocument> => {
+    let documents = previousOf.get(server);
+    if (!documents) previousOf.set(server, (documents = new Map(change.previous(server).map((d) => [d.key, d]))));
+    return documents;
+  };
+
+  const facets = index.facets.split('');
+  const flags = index.flags.split('');
+  const edits = new PostingEdits();
+  const arriving: Array<[document: IndexedDocument, slot: number]> = [];
+  const leave = (document: IndexedDocument, slot: number) => {
+    edits.remove(document, slot);
+    rows[slot] = null;
+    facets[slot] = EMPTY_SLOT;
+    flags[slot] = EMPTY_SLOT;
+  };
+  // Every document leaves the slot it changes, then every one arrives (a slot one leaves may be another's new one).
+  for (let i = 0; i < kept; i++) {
+    const from = oldSlot.get(keys[i])!;
+    if (newSlots[i] === from) continue;
+    // Moved by another's arrival or departure: the same document at another id.
+    const document = previous(keyServer(keys[i])).get(keys[i]);
+    if (!document) return null;
+    arriving.push([{ ...document, row: rows[from]!, facet: facets[from], flags: flags[from] }, newSlots[i]]);
+    leave(document, from);
+  }
+  const unchanged = new Set<string>();
+  let next = kept;
+  for (const document of fresh.values()) {
+    const slot = newSlots[next++];
+    const before = oldSlot.get(document.key) === slot ? previous(keyServer(document.key)).get(document.key) : undefined;
+    if (before && sameDocument(before, document)) unchanged.add(document.key);
+    else arriving.push([document, slot]);
+  }
+  let replaced = 0;
+  for (const server of change.servers) {
+    for (const document of previous(server).values()) {
+      const slot = oldSlot.get(document.key);
+      if (slot === undefined) continue;
+      replaced++;
+      if (!unchanged.has(document.key)) leave(document, slot);
+    }
+  }
+  // The index held a document of a changed server that its previous documents do not name: it cannot be patched.
+  if (replaced !== oldSlot.size - kept) return null;
+  for (const [document, slot] of arriving) {
+    edits.add(document, slot);
+    rows[slot] = document.row;
+    facets[slot] = document.facet;
+    flags[slot] = document.flags;
+  }
+  edits.apply(postings);
+  return writeIndex(write, { documents: keys.length, slots, rows, facets, flags, postings });
+}
+
+/** Every term's posting, from the term shards the index lists; null if one is missing. */
+function readPostings(read: (name: string) => string | null, meta: IndexMeta): Map<string, Posting> | null {
+  const postings = new Map<string, Posting>();
+  for (const key of meta.shards) {
+    const shard = parseJson<Record<string, Posting>>(read(`terms/${key}.json`));
+    if (shard === null || typeof shard !== 'object') return null;
+    for (const term in shard) postings.set(term, shard[term]);
+  }
+  return postings;
+}
+
+/** The rows of every docs file, by slot; null if a file the slot count calls for is unreadable. */
+function readRows(read: (name: string) => string | null, meta: IndexMeta): Array<unknown[] | null> | null {
+  const rows = new Array<unknown[] | null>(meta.slots).fill(null);
+  for (let file = 0; file * DOCS_PER_SHARD < meta.slots; file++) {
+    const text = read(`docs/${file}.json`);
+    if (text === null) continue; // a docs file with no document is not written
+    const shard = parseJson<Array<unknown[] | null>>(text);
+    if (!Array.isArray(shard)) return null;
+    for (let i = 0; i < shard.length; i++) rows[file * DOCS_PER_SHARD + i] = shard[i];
+  }
+  return rows;
+}
+
+/** A file's JSON, or null when it is missing or not JSON (a file changed by hand: the index is built whole). */
+function parseJson<T>(text: string | null): T | null {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
+  }
+}
+
+function sameDocument(a: IndexedDocument, b: IndexedDocument): boolean {
+  return (
+    a.facet === b.facet &&
+    a.flags === b.flags &&
+    JSON.stringify(a.row) === JSON.stringify(b.row) &&
+    sameTerms(a.terms.name, b.terms.name) &&
+    sameTerms(a.terms.description, b.terms.description)
+  );
+}
+
+function sameTerms(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((term, i) => term === b[i]);
+}
+
+/** Ids to take out of and put into terms' postings. */
+class PostingEdits {
+  readonly byTerm = new Map<string, { removed: [Set<number>, Set<number>]; added: [number[], number[]] }>();
+
+  remove(document: IndexedDocument, slot: number): void {
+    for (const term of document.terms.name) this.edit(term).removed[0].add(slot);
+    for (const term of document.terms.description) this.edit(term).removed[1].add(slot);
+  }
+
+  add(document: IndexedDocument, slot: number): void {
+    for (const term of document.terms.name) this.edit(term).added[0].push(slot);
+    for (const term of document.terms.description) this.edit(term).added[1].push(slot);
+  }
+
+  private edit(term: string) {
+    let edit = this.byTerm.get(term);
+    if (!edit) this.byTerm.set(term, (edit = { removed: [new Set(), new Set()], added: [[], []] }));
+    return edit;
+  }
+
+  /** Applies the edits to `postings` (terms left with no document are dropped). */
+  apply(postings: Map<string, Posting>): void {
+    for (const [term, { removed, added }] of this.byTerm) {
+      const before = postings.get(term) ?? ['', ''];
+      const after: Posting = [0, 1].map((field) => {
+        const ids = decodeIds(before[field]).filter((id) => !removed[field].has(id));
+        return encodeIds(ids.concat(added[field]));
+      }) as Posting;
+      if (after[0] === '' && after[1] === '') postings.delete(term);
+      else postings.set(term, after);
+    }
+  }
+}
