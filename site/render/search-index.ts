@@ -171,7 +171,7 @@ export class SearchIndexBuilder {
     for (const term of new Set([...nameTerms.keys(), ...descriptionTerms.keys()])) {
       postings.set(term, [encodeIds(nameTerms.get(term) ?? []), encodeIds(descriptionTerms.get(term) ?? [])]);
     }
-    return writeIndex(this.write, { documents: documents.length, slots, rows, facets, flags, postings });
+    return writeIndex({ write: this.write }, { documents: documents.length, slots, rows, facets, flags, postings });
   }
 }
 
@@ -205,8 +205,11 @@ export interface IndexStats {
  * - `meta.json`.
  * The browser loads only the shards of the words typed.
  */
-export function writeIndex(write: (name: string, content: string) => void, index: IndexContent): IndexStats {
+export function writeIndex(output: IndexOutput, index: IndexContent): IndexStats {
   const { documents, slots, rows, postings } = index;
+  const write = (name: string, content: () => string) => {
+    if (!output.keep?.(name)) output.write(name, content());
+  };
   const docFiles = writeDocs(write, rows);
   const shards = new Map<string, Record<string, Posting>>();
   const prefixes = new TopTermsByPrefix(TERMS_PER_PREFIX);
@@ -219,14 +222,21 @@ export function writeIndex(write: (name: string, content: string) => void, index
     shard[term] = posting;
     prefixes.add(term, idCount(posting[0]) + idCount(posting[1]));
   }
-  for (const [key, shard] of shards) write(`terms/${key}.json`, JSON.stringify(shard));
-  const prefixFiles = prefixes.write((key, list) => write(`prefixes/${key}.json`, JSON.stringify(list)));
-  write('facets.txt', index.facets.join(''));
-  write('flags.txt', index.flags.join(''));
+  for (const [key, shard] of shards) write(`terms/${key}.json`, () => JSON.stringify(shard));
+  const prefixFiles = prefixes.write((key, list) => write(`prefixes/${key}.json`, () => JSON.stringify(list)));
+  write('facets.txt', () => index.facets.join(''));
+  write('flags.txt', () => index.flags.join(''));
   // The shard and prefix keys that exist, so the browser never asks for a file that is not there.
   const meta: IndexMeta = { version: 3, documents, slots, docsPerShard: DOCS_PER_SHARD, shards: [...shards.keys()].sort(), prefixes: prefixes.keys() };
-  write('meta.json', JSON.stringify(meta));
+  write('meta.json', () => JSON.stringify(meta));
   return { documents, shards: shards.size, files: shards.size + prefixFiles + docFiles + 3 };
+}
+
+/** Where the index's files go: `write` gets each file's name under the index folder ("docs/0.json") and content. */
+export interface IndexOutput {
+  write(name: string, content: string): void;
+  /** True for a file the caller knows holds what it would be written with, and keeps: its content is not made. */
+  keep?(name: string): boolean;
 }
 
 export interface IndexMeta {
@@ -239,13 +249,13 @@ export interface IndexMeta {
 }
 
 /** Writes the docs files that hold at least one document; returns how many. */
-function writeDocs(write: (name: string, content: string) => void, bySlots: ReadonlyArray<unknown[] | null>): number {
+function writeDocs(write: (name: string, content: () => string) => void, bySlots: ReadonlyArray<unknown[] | null>): number {
   let files = 0;
   for (let start = 0; start < bySlots.length; start += DOCS_PER_SHARD) {
     const shard = bySlots.slice(start, start + DOCS_PER_SHARD);
     while (shard.length > 0 && shard[shard.length - 1] === null) shard.pop();
     if (shard.length === 0) continue;
-    write(`docs/${start / DOCS_PER_SHARD}.json`, JSON.stringify(shard));
+    write(`docs/${start / DOCS_PER_SHARD}.json`, () => JSON.stringify(shard));
     files++;
   }
   return files;
@@ -348,6 +358,51 @@ export function decodeIds(encoded: string): number[] {
   if (encoded === '') return [];
   let id = 0;
   return encoded.split(',').map((gap) => (id += Number.parseInt(gap, 36)));
+}
+
+/**
+ * An encoded id list (see encodeIds) with `removed` taken out and `added` put in, both ascending, without decoding
+ * and encoding it whole: the gaps between ids no edit touches are copied as they are, so editing a term that
+ * thousands of documents hold costs a scan of its text, not a number a document.
+ */
+export function editIds(encoded: string, removed: readonly number[], added: readonly number[]): string {
+  const parts: string[] = [];
+  // The run of gaps being copied as they are, from `runStart` to `runEnd` in `encoded`.
+  let runStart = -1;
+  let runEnd = -1;
+  const flush = () => {
+    if (runStart >= 0) parts.push(encoded.slice(runStart, runEnd));
+    runStart = -1;
+  };
+  let written = 0;
+  const write = (id: number) => {
+    flush();
+    parts.push((id - written).toString(36));
+    written = id;
+  };
+  let id = 0;
+  let r = 0;
+  let a = 0;
+  for (let start = 0; start < encoded.length; ) {
+    let end = start;
+    let gap = 0;
+    for (let c = encoded.charCodeAt(end); end < encoded.length && c !== 44; c = encoded.charCodeAt(++end)) gap = gap * 36 + (c <= 57 ? c - 48 : c - 87);
+    const before = id;
+    id += gap;
+    while (a < added.length && added[a] < id) write(added[a++]);
+    while (r < removed.length && removed[r] < id) r++;
+    if (r < removed.length && removed[r] === id) r++;
+    else if (written === before) {
+      // Its gap from the last id written is the gap it has: copied.
+      if (runStart < 0) runStart = start;
+      runEnd = end;
+      written = id;
+    } else write(id);
+    start = end + 1;
+  }
+  while (a < added.length) write(added[a++]);
+  flush();
+  return parts.join(',');
 }
 
 /** How many ids an encoded list holds. */

@@ -1,15 +1,16 @@
+import { shardKey } from '../public/assets/tokenize.js';
 import {
   assignSlots,
-  decodeIds,
   DOCS_PER_SHARD,
   EMPTY_SLOT,
-  encodeIds,
+  editIds,
   keyServer,
   rowKey,
   slotCount,
   writeIndex,
   type IndexedDocument,
   type IndexMeta,
+  type IndexOutput,
   type IndexStats,
   type Posting,
 } from './search-index.ts';
@@ -57,7 +58,7 @@ export function readIndex(read: (name: string) => string | null): WrittenIndex |
  * hold what the change says it held, or the catalogue grew or shrank past a slot-count boundary, which moves every
  * id): the caller builds the index whole. Takes `index` over.
  */
-export function updateSearchIndex(index: WrittenIndex, write: (name: string, content: string) => void, change: IndexChange): IndexStats | null {
+export function updateSearchIndex(index: WrittenIndex, output: Required<IndexOutput>, change: IndexChange): IndexStats | null {
   const { meta, rows, postings } = index;
   // The documents after the change, and the slots they take.
   const oldSlot = new Map<string, number>();
@@ -90,8 +91,10 @@ export function updateSearchIndex(index: WrittenIndex, write: (name: string, con
   const flags = index.flags.split('');
   const edits = new PostingEdits();
   const arriving: Array<[document: IndexedDocument, slot: number]> = [];
+  const touchedDocs = new Set<number>();
   const leave = (document: IndexedDocument, slot: number) => {
     edits.remove(document, slot);
+    touchedDocs.add(Math.floor(slot / DOCS_PER_SHARD));
     rows[slot] = null;
     facets[slot] = EMPTY_SLOT;
     flags[slot] = EMPTY_SLOT;
@@ -127,12 +130,22 @@ export function updateSearchIndex(index: WrittenIndex, write: (name: string, con
   if (replaced !== oldSlot.size - kept) return null;
   for (const [document, slot] of arriving) {
     edits.add(document, slot);
+    touchedDocs.add(Math.floor(slot / DOCS_PER_SHARD));
     rows[slot] = document.row;
     facets[slot] = document.facet;
     flags[slot] = document.flags;
   }
   edits.apply(postings);
-  return writeIndex(write, { documents: keys.length, slots, rows, facets, flags, postings });
+  // A docs file or term shard no document left or entered, and no edited term is in, is what it was: kept.
+  const touchedShards = new Set([...edits.byTerm.keys()].map(shardKey));
+  const untouched = (name: string) => {
+    const [, folder, key] = /^(docs|terms)\/(.+)\.json$/.exec(name) ?? [];
+    return folder === 'docs' ? !touchedDocs.has(Number(key)) : folder === 'terms' && !touchedShards.has(key);
+  };
+  return writeIndex(
+    { write: output.write, keep: (name) => untouched(name) && output.keep(name) },
+    { documents: keys.length, slots, rows, facets, flags, postings },
+  );
 }
 
 /** Every term's posting, from the term shards the index lists; null if one is missing. */
@@ -183,6 +196,8 @@ function sameTerms(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((term, i) => term === b[i]);
 }
 
+const ascending = (a: number, b: number) => a - b;
+
 /** Ids to take out of and put into terms' postings. */
 class PostingEdits {
   readonly byTerm = new Map<string, { removed: [Set<number>, Set<number>]; added: [number[], number[]] }>();
@@ -207,10 +222,7 @@ class PostingEdits {
   apply(postings: Map<string, Posting>): void {
     for (const [term, { removed, added }] of this.byTerm) {
       const before = postings.get(term) ?? ['', ''];
-      const after: Posting = [0, 1].map((field) => {
-        const ids = decodeIds(before[field]).filter((id) => !removed[field].has(id));
-        return encodeIds(ids.concat(added[field]));
-      }) as Posting;
+      const after: Posting = [0, 1].map((field) => editIds(before[field], [...removed[field]].sort(ascending), added[field].sort(ascending))) as Posting;
       if (after[0] === '' && after[1] === '') postings.delete(term);
       else postings.set(term, after);
     }

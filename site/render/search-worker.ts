@@ -54,6 +54,14 @@ function readWritten(name: string): string | null {
   return null;
 }
 
+/** Keeps a file of the last build's index as it is (true), if that build wrote it. */
+function keep(name: string): boolean {
+  const url = `/search-index/${name}`;
+  if (setup.last[url] === undefined) return false;
+  files[url] = setup.last[url];
+  return true;
+}
+
 /** The index built from every server sent, and from `previous` (the last build's servers that were not sent). */
 function buildWhole(previous: Iterable<Searchable>): IndexStats {
   const builder = new SearchIndexBuilder(write);
@@ -77,14 +85,18 @@ function update(previous: NonNullable<SearchSetup['previous']>): IndexStats & { 
     const servers = new Set([...fresh.keys(), ...gone]);
     const patched =
       lastIndex &&
-      updateSearchIndex(lastIndex, write, {
-        servers,
-        fresh: [...fresh.values()].flatMap(documentsOf),
-        previous: (id) => {
-          const s = record(id);
-          return s ? documentsOf(s) : [];
+      updateSearchIndex(
+        lastIndex,
+        { write, keep },
+        {
+          servers,
+          fresh: [...fresh.values()].flatMap(documentsOf),
+          previous: (id) => {
+            const s = record(id);
+            return s ? documentsOf(s) : [];
+          },
         },
-      });
+      );
     if (patched) return { ...patched, patched: true };
     const kept = [...ranges.keys()].filter((id) => !servers.has(id));
     return { ...buildWhole(kept.map((id) => record(id)!)), patched: false };

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   assignSlots,
+  decodeIds,
+  editIds,
+  encodeIds,
   documentTerms,
   indexedDocument,
   SearchIndexBuilder,
@@ -134,7 +137,12 @@ function update(before: ReturnType<typeof catalogue>, after: ReturnType<typeof c
   const written = new Map<string, string>();
   const index = readIndex((name) => files.get(name) ?? null);
   expect(index).not.toBeNull();
-  const stats = updateSearchIndex(index!, (name, content) => written.set(name, content), {
+  // A file the update keeps is, to the caller, the file as it was.
+  const output = {
+    write: (name: string, content: string) => written.set(name, content),
+    keep: (name: string) => files.has(name) && !!written.set(name, files.get(name)!),
+  };
+  const stats = updateSearchIndex(index!, output, {
     servers,
     fresh: [...servers].flatMap((s) => now.get(s) ?? []),
     previous: (s) => old.get(s) ?? [],
@@ -144,6 +152,27 @@ function update(before: ReturnType<typeof catalogue>, after: ReturnType<typeof c
   for (const name of files.keys()) if (!written.has(name)) patched.delete(name);
   return { stats, files, patched, full: build(after), servers };
 }
+
+describe('encoded id lists', () => {
+  it('edited in place hold what decoding, editing and encoding them again gives', () => {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 500; round++) {
+      const space = 1 + random(5000);
+      const ids = [...new Set(Array.from({ length: random(60) }, () => random(space)))].sort((a, b) => a - b);
+      const removed = ids.filter(() => random(4) === 0);
+      const free = Array.from({ length: space }, (_, i) => i).filter((i) => !ids.includes(i) || removed.includes(i));
+      const added = [...new Set(Array.from({ length: random(8) }, () => free[random(free.length)]).filter((i) => i !== undefined))].sort((a, b) => a - b);
+      const expected = encodeIds(ids.filter((id) => !removed.includes(id)).concat(added));
+      expect(editIds(encodeIds(ids), removed, added), JSON.stringify({ ids, removed, added })).toBe(expected);
+    }
+    expect(decodeIds(editIds('0,5,1a', [5], [3, 100]))).toEqual([0, 3, 51, 100]);
+    expect(editIds('', [], [])).toBe('');
+  });
+});
 
 describe('search index update', () => {
   it('patches an index into the one a full build writes: tools added, removed and changed, a server gone and a new one', () => {
