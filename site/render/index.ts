@@ -23,7 +23,7 @@ import { compileViews, rendererHash, SITE_ROOT } from './compile.ts';
 import { absoluteUrl, atomFeed, sitemap, sitemapIndex, URLS_PER_SITEMAP } from './feeds.ts';
 import { fixedPages } from './fixed-pages.ts';
 import { CATALOGUE_PARTS, type JobResult, type PagesJob, type ServersResult, type StatusJob, type StatusResult } from './jobs.ts';
-import { listPageJobs, pageInputs, serverLists, toolLists } from './lists.ts';
+import { listPageJobs, pageInputs, rowDigest, serverLists, toolLists } from './lists.ts';
 import { inputHash, MANIFEST_FORMAT, ManifestWriter, pageCount, PreviousManifest, serversFile, stateDir, type ServerRecord } from './manifest.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
 import { policyIndexEntry } from './policy-index.ts';
@@ -179,6 +179,8 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     const policyOf = new Map<string, ServerRecord['policy']>();
     const tools: ToolRowModel[] = [];
     const servers: ServerRowModel[] = [];
+    /** Each list row's digest, as its record holds it (see pageInputs). */
+    const digests = new WeakMap<object, string>();
     const files: Record<string, string> = {};
     /** Writes a catalogue-wide file unless it has the content it was last written with (`encode`: the bytes to write, e.g. compressed). */
     const aggregate = (url: string, content: string, encode?: (content: string) => Uint8Array) => {
@@ -202,9 +204,9 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
       const gone: string[] = [];
       for (const id of segment.ids) {
         const fresh = rendered.get(id);
-        // A carried-over server's record is parsed without its outputs (here, and for the search index in its thread).
+        // A carried-over server's record is parsed without its outputs, page and search documents.
         const carried = fresh || segment.changed.has(id) ? undefined : last.carried(id);
-        let record: Omit<ServerRecord, 'outputs' | 'page'>;
+        let record: Omit<ServerRecord, 'outputs' | 'page' | 'search'>;
         if (fresh) {
           const { catalogueBytes, catalogueHead, ...rest } = fresh;
           const added = { ...rest, policy: policyOf.get(id) ?? null, catalogue: catalogue.fromPart(segment.seq, catalogueBytes, catalogueHead) };
@@ -223,10 +225,13 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
           const tools = catalogue.fromPrevious([offset + head, length - head, 0]);
           const status = segment.restated.get(id)!;
           const { pages, ...kept } = carried;
+          const server = { ...carried.server, lastOutcome: status.lastOutcome ?? null };
           const patched: ServerRecord = {
             ...kept,
             status: status.hash,
-            server: { ...carried.server, lastOutcome: status.lastOutcome ?? null },
+            server,
+            digests: [rowDigest(server), ...carried.digests.slice(1)],
+            search: last.search(id),
             page,
             outputs,
             catalogue: [place[0], place[1] + tools[1], catalogueHead],
@@ -246,7 +251,11 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
         }
         if (record.policy) policyServers.push(record.policy);
         servers.push(record.server);
-        for (const t of record.tools) tools.push(t);
+        digests.set(record.server, record.digests[0]);
+        for (const [i, t] of record.tools.entries()) {
+          tools.push(t);
+          digests.set(t, record.digests[i + 1]);
+        }
       }
       search.add(result?.records ?? []);
       search.gone(gone);
@@ -353,7 +362,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
       serverFilters: serverListing.filters(''),
     });
     const pending: Array<Promise<JobResult>> = [];
-    const inputsOf = pageInputs();
+    const inputsOf = pageInputs(digests);
     const jobs = [
       listPageJobs('tools', toolListing.lists, toolListing.filters),
       listPageJobs('servers', serverListing.lists, serverListing.filters),

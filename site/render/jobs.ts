@@ -4,6 +4,7 @@ import { inputHash, packPage, unpackPage, viewInputs, type ServerRecord } from '
 import { buildServerBundle, pageCrawlStatus, toolRow, type BundleInput, type ServerBundle, type ServerPageModel, type ServerRowModel } from './model.ts';
 import { crawlStatusRecord, openDataRecords } from './open-data.ts';
 import type { OutputWriter, Renderer } from './render.ts';
+import { rowDigest } from './lists.ts';
 import { documentTerms, type DocumentTerms, type StoredDocument } from './search-index.ts';
 import type { PageSpec, ViewName, ViewProps } from './views.ts';
 
@@ -151,6 +152,8 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
       stored(snippet(entry.server.description ?? entry.server.title), documentTerms(`${id} ${entry.server.title ?? ''}`, entry.server.description ?? '')),
       ...bundle.tools.map((tool) => stored(snippet(tool.description), documentTerms(`${tool.name} ${tool.title ?? ''}`, `${tool.description ?? ''} ${id}`))),
     ];
+    const server = serverRow(bundle.server);
+    const tools = bundle.tools.map(toolRow);
     result.records.push({
       id,
       fingerprint: job.fingerprints[i],
@@ -158,8 +161,9 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
       slug: job.slugs[i],
       page: packPage(pageProps),
       outputs,
-      server: serverRow(bundle.server),
-      tools: bundle.tools.map(toolRow),
+      server,
+      tools,
+      digests: [server, ...tools].map(rowDigest),
       search,
       catalogueBytes: head.byteLength + member.byteLength,
       catalogueHead: head.byteLength,

@@ -195,15 +195,15 @@ export function* listPageJobs<T extends ToolRowModel | ServerRowModel>(
 }
 
 /**
- * The text a page's input hash covers: its view's props as JSON, but a list page's rows each as the digest of
- * its JSON, made once a build (a row is on four or five lists). Serialising every list page whole made 130 MB of
- * JSON at 100,000 tools, most of the time an incremental build spent deciding which list pages changed.
+ * The text a page's input hash covers: its view's props as JSON, but a list page's rows each as its digest (see
+ * rowDigest), made once a build (a row is on four or five lists) or, for a server carried over, kept from the last
+ * build (`digests`: by row). Serialising every list page whole made 130 MB of JSON at 100,000 tools, most of the
+ * time an incremental build spent deciding which list pages changed.
  */
-export function pageInputs(): (page: PageSpec) => string[] {
-  const rowDigest = new WeakMap<object, string>();
+export function pageInputs(digests = new WeakMap<object, string>()): (page: PageSpec) => string[] {
   const digest = (row: object) => {
-    let text = rowDigest.get(row);
-    if (text === undefined) rowDigest.set(row, (text = createHash('sha1').update(JSON.stringify(row)).digest('base64url')));
+    let text = digests.get(row);
+    if (text === undefined) digests.set(row, (text = rowDigest(row)));
     return text;
   };
   return (page) => {
@@ -212,6 +212,11 @@ export function pageInputs(): (page: PageSpec) => string[] {
     const rows: readonly object[] = tools ?? servers ?? [];
     return [page.view, JSON.stringify(rest), tools ? 'tools' : 'servers', rows.map(digest).join(',')];
   };
+}
+
+/** A list row's digest: of its JSON. */
+export function rowDigest(row: object): string {
+  return createHash('sha1').update(JSON.stringify(row)).digest('base64url');
 }
 
 /**

@@ -15,21 +15,23 @@ import { isPage } from './urls.ts';
  *   the next build is a full one) and the hash of every file that is not one server's (lists, home, feed,
  *   sitemaps, search index, assets);
  * - `servers.jsonl`: one line per server in catalogue order, `<id as JSON>\t<fingerprint>\t<status>\t<slug>\t
- *   <offset>,<length>,<head>\t<pages>\t<page>\t<outputs as JSON>\t<the rest as JSON>`: its fingerprint and crawl
- *   status hash (see serverFingerprints), where its lines are in catalogue.jsonl.gz (the first `head` bytes are
- *   its server line's gzip member, the rest its tools'), how many pages it has, its server page's props (JSON,
- *   deflated, base64: a crawl that changed only its status is patched into them), the hash of each of its files'
- *   inputs, and what the catalogue-wide files need from it (its list rows, search documents, policy-index entry).
- *   Only the ids, hashes, slugs, catalogue places and page counts are read up front; the rest is parsed when its
- *   server is carried over (its outputs and page only when the server changed or went), and copied as it is into
- *   the next manifest (only its catalogue place moves).
+ *   <offset>,<length>,<head>\t<pages>\t<page>\t<outputs as JSON>\t<search documents as JSON>\t<the rest as JSON>`:
+ *   its fingerprint and crawl status hash (see serverFingerprints), where its lines are in catalogue.jsonl.gz (the
+ *   first `head` bytes are its server line's gzip member, the rest its tools'), how many pages it has, its server
+ *   page's props (JSON, deflated, base64: a crawl that changed only its status is patched into them), the hash of
+ *   each of its files' inputs, its search documents (read by the search-index thread for a server that changed
+ *   or went), and what the other catalogue-wide files need from it (its list rows and their digests, its
+ *   policy-index entry). Only the ids, hashes, slugs, catalogue places and page counts are read up front; the rest
+ *   is parsed when its server is carried over (its outputs and page only when the server changed or went, its
+ *   search documents only when it went, changed or was restated), and copied as it is into the next manifest (only
+ *   its catalogue place moves).
  * `build.json` is removed before an incremental build writes anything and rewritten last, so a build that
  * fails halfway leaves no manifest and the next build is a full one.
  */
-export const MANIFEST_FORMAT = 4;
+export const MANIFEST_FORMAT = 5;
 
 /** A server's record without its outputs and page, as a build carrying the server over reads it, with its page count. */
-export type CarriedRecord = Omit<ServerRecord, 'outputs' | 'page'> & { pages: number };
+export type CarriedRecord = Omit<ServerRecord, 'outputs' | 'page' | 'search'> & { pages: number };
 
 export interface ServerRecord {
   id: string;
@@ -42,6 +44,8 @@ export interface ServerRecord {
   outputs: Record<string, string>;
   server: ServerRowModel;
   tools: ToolRowModel[];
+  /** The digests of its list rows (see rowDigest), the server's first, then its tools' in `tools` order. */
+  digests: string[];
   /** Its search documents, the server's first, then its tools' in `tools` order. */
   search: StoredDocument[];
   /** Its entry in the policy index (null when nothing can match it: no package or URL keys). */
@@ -89,6 +93,13 @@ export function inputHash(salt: string, ...parts: string[]): string {
   return hash.digest('base64url');
 }
 
+/** A server's search documents and record (for the search index) from the bytes recordRanges points at. */
+export function readSearchable(bytes: Buffer): Pick<ServerRecord, 'server' | 'tools' | 'search'> {
+  const tab = bytes.indexOf(9);
+  const rest = JSON.parse(bytes.toString('utf8', tab + 1)) as Pick<ServerRecord, 'server' | 'tools'>;
+  return { server: rest.server, tools: rest.tools, search: JSON.parse(bytes.toString('utf8', 0, tab)) as StoredDocument[] };
+}
+
 /** The last build's manifest, if there is a complete one made with the same build key. */
 export class PreviousManifest {
   private constructor(
@@ -120,6 +131,7 @@ export class PreviousManifest {
       const tab6 = lines.indexOf(9, tab5 + 1);
       const tab7 = lines.indexOf(9, tab6 + 1);
       const tab8 = lines.indexOf(9, tab7 + 1);
+      const tab9 = lines.indexOf(9, tab8 + 1);
       const [offset, length, head] = lines
         .toString('latin1', tab4 + 1, tab5)
         .split(',')
@@ -133,6 +145,7 @@ export class PreviousManifest {
         start: tab6 + 1,
         pageEnd: tab7,
         split: tab8,
+        searchEnd: tab9,
         end,
       });
       start = end + 1;
@@ -171,21 +184,21 @@ export class PreviousManifest {
     return this.lines.toString('latin1', at.start, at.pageEnd);
   }
 
-  /** The server's record but its outputs, to carry it over; undefined if it was not in the last build. */
+  /** The server's record but its outputs, page and search documents, to carry it over; undefined if it was not in the last build. */
   carried(id: string): CarriedRecord | undefined {
     const at = this.index.get(id);
     if (!at) return undefined;
-    const rest = JSON.parse(this.recordJson(id)!.toString('utf8')) as Omit<CarriedRecord, 'catalogue' | 'pages'>;
+    const rest = JSON.parse(this.lines.toString('utf8', at.searchEnd + 1, at.end)) as Omit<CarriedRecord, 'catalogue' | 'pages'>;
     return { ...rest, catalogue: at.catalogue, pages: at.pages };
   }
 
-  /** The JSON of the server's record but its outputs and catalogue place; undefined if it was not in the last build. */
-  private recordJson(id: string): Buffer | undefined {
-    const at = this.index.get(id);
-    return at && this.lines.subarray(at.split + 1, at.end);
+  /** The server's search documents at the last build. */
+  search(id: string): StoredDocument[] {
+    const at = this.index.get(id)!;
+    return JSON.parse(this.lines.toString('utf8', at.split + 1, at.searchEnd)) as StoredDocument[];
   }
 
-  /** Where each server's record (see recordJson) is in servers.jsonl: its id, first byte and end. */
+  /** Where each server's search documents and record are in servers.jsonl (see readSearchable): its id, first byte and end. */
   recordRanges(): Array<[id: string, start: number, end: number]> {
     return Array.from(this.index, ([id, at]) => [id, at.split + 1, at.end]);
   }
@@ -203,10 +216,11 @@ interface Entry {
   slug: string;
   catalogue: CataloguePlace;
   pages: number;
-  /** Where its page (from `start` to `pageEnd`), its outputs' JSON (to `split`) and its record's other fields (to `end`) are in servers.jsonl. */
+  /** Where its page (from `start` to `pageEnd`), its outputs' JSON (to `split`), its search documents (to `searchEnd`) and its record's other fields (to `end`) are in servers.jsonl. */
   start: number;
   pageEnd: number;
   split: number;
+  searchEnd: number;
   end: number;
 }
 
@@ -230,8 +244,8 @@ export class ManifestWriter {
   }
 
   add(record: ServerRecord): void {
-    const { catalogue, outputs, page, ...rest } = record;
-    this.line(record, catalogue, pageCount(outputs), `${page}\t${JSON.stringify(outputs)}\t${JSON.stringify(rest)}`);
+    const { catalogue, outputs, page, search, ...rest } = record;
+    this.line(record, catalogue, pageCount(outputs), `${page}\t${JSON.stringify(outputs)}\t${JSON.stringify(search)}\t${JSON.stringify(rest)}`);
   }
 
   /** A server carried over from the last build: its record as it was there (see PreviousManifest.json), at its new catalogue place. */

@@ -2,7 +2,7 @@
 // with them, and writes the files that changed.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { inputHash } from './manifest.ts';
+import { inputHash, readSearchable } from './manifest.ts';
 import { OutputWriter } from './render.ts';
 import { SearchIndexBuilder, serverDocuments, type IndexedDocument, type IndexStats } from './search-index.ts';
 import type { Searchable, SearchMessage, SearchSetup, SearchThreadResult } from './search-thread.ts';
@@ -80,7 +80,7 @@ function update(previous: NonNullable<SearchSetup['previous']>): IndexStats & { 
       if (!range) return null;
       const bytes = Buffer.allocUnsafe(range[1] - range[0]);
       readSync(fd, bytes, 0, bytes.length, range[0]);
-      return JSON.parse(bytes.toString('utf8')) as Searchable;
+      return readSearchable(bytes);
     };
     const servers = new Set([...fresh.keys(), ...gone]);
     const patched =

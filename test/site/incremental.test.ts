@@ -10,6 +10,8 @@ import { CLASSIFIER_VERSION } from '../../classifier/index.ts';
 import { classifications, crawlRuns, recordAttempt, rowsOf, servers, upsertServers } from '../../db/index.ts';
 import { classifyCatalogue } from '../../pipeline/classify.ts';
 import { buildSite, type BuildOptions } from '../../site/render/index.ts';
+import { rowDigest } from '../../site/render/lists.ts';
+import { serversFile, stateDir } from '../../site/render/manifest.ts';
 import { fileFor } from '../../site/render/urls.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 import { siteDifferences } from '../helpers/site-files.ts';
@@ -30,6 +32,17 @@ function serversOf(site: string): Map<string, { url: string; tools: Map<string, 
     else out.get(r.server)!.tools.set(r.name, { hash: r.hash, url: r.url });
   }
   return out;
+}
+
+/** The list-row digests each server's manifest record keeps (the next build hashes list pages with them), made again from its rows. */
+function manifestDigests(site: string): Array<{ kept: string[]; made: string[] }> {
+  return readFileSync(serversFile(stateDir(site)), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const { server, tools, digests } = JSON.parse(line.split('\t').at(-1)!) as { server: object; tools: object[]; digests: string[] };
+      return { kept: digests, made: [server, ...tools].map(rowDigest) };
+    });
 }
 
 describe.each(testBackends())('incremental site build ($name)', (backend) => {
@@ -131,6 +144,10 @@ describe.each(testBackends())('incremental site build ($name)', (backend) => {
     expect(readFileSync(path.join(site, fileFor(failedServer.url)), 'utf8')).toContain('timeout');
     for (const tool of failedServer.tools.values()) expect(written(site, tool.url)).toBe(false);
     expect(incremental.rendered).toBeLessThan(incremental.pages / 2);
+    // The digests of restated servers' rows (their outcome changed) and carried ones' are their rows' digests.
+    const digests = manifestDigests(site);
+    expect(digests.length).toBe(before.size);
+    for (const { kept, made } of digests) expect(kept).toEqual(made);
     await build('full', { full: true });
     expect(siteDifferences(path.join(work, 'site'), path.join(work, 'full'))).toEqual([]);
   }, 600_000);
