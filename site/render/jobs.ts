@@ -147,7 +147,7 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
         result.pages++;
       } else file(url, content.text);
     }
-    // The server's search document, then its tools' (the rest of each document is its list row: see addServer).
+    // The server's search document, then its tools' (the rest of each document is its list row: see serverDocuments).
     const search: ServerRecord['search'] = [
       stored(snippet(entry.server.description ?? entry.server.title), documentTerms(`${id} ${entry.server.title ?? ''}`, entry.server.description ?? '')),
       ...bundle.tools.map((tool) => stored(snippet(tool.description), documentTerms(`${tool.name} ${tool.title ?? ''}`, `${tool.description ?? ''} ${id}`))),

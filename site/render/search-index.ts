@@ -31,7 +31,7 @@ export interface DocumentTerms {
 
 /**
  * A document as the build manifest keeps it: its snippet and its terms. The rest of it (name, URL, classification)
- * is its server's or tool's list row, which the manifest holds already (see `SearchIndexBuilder.addServer`).
+ * is its server's or tool's list row, which the manifest holds already (see `serverDocuments`).
  */
 export type StoredDocument = [snippet: string, name: string[], description: string[]];
 
@@ -125,18 +125,8 @@ export function keyServer(key: string): string {
 export class SearchIndexBuilder {
   private readonly documents: IndexedDocument[] = [];
 
-  /**
-   * `write` gets each file's name under the index folder ("docs/0.json") and its content; `base` is the path the
-   * site is hosted under (documents' URLs are rebased to it).
-   */
-  constructor(
-    private readonly write: (name: string, content: string) => void,
-    private readonly base = '/',
-  ) {}
-
-  addServer(server: ServerRowModel, tools: readonly ToolRowModel[], stored: readonly StoredDocument[]): void {
-    for (const document of serverDocuments(server, tools, stored, this.base)) this.documents.push(document);
-  }
+  /** `write` gets each file's name under the index folder ("docs/0.json") and its content. */
+  constructor(private readonly write: (name: string, content: string) => void) {}
 
   add(doc: SearchDoc, terms: DocumentTerms): void {
     this.documents.push(indexedDocument(doc, terms));
@@ -351,13 +341,6 @@ export function encodeIds(ids: number[]): string {
     previous = sorted[i];
   }
   return gaps.join(',');
-}
-
-/** The ids `encodeIds` encoded, ascending. */
-export function decodeIds(encoded: string): number[] {
-  if (encoded === '') return [];
-  let id = 0;
-  return encoded.split(',').map((gap) => (id += Number.parseInt(gap, 36)));
 }
 
 /**
