@@ -307,6 +307,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
           fingerprints: entries.map((e) => byId.get(e.server.id)!.fingerprint),
           statuses: entries.map((e) => byId.get(e.server.id)!.status),
           previous: entries.map((e) => last.outputs(e.server.id)),
+          pages: entries.map((e) => last.page(e.server.id)),
           changes,
           attempts,
         });
@@ -323,6 +324,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
           type: 'statuses',
           seq: segment.statusSeq,
           servers: restated.map((f) => ({
+            slug: last.slug(f.id)!,
             status: statusById.get(f.id)!,
             attempt: attemptById.get(f.id) ?? null,
             page: last.page(f.id),

@@ -1,11 +1,14 @@
 import { gzipSync } from 'node:zlib';
 import type { CatalogueServer, CrawlAttemptRow, ServerCrawlStatus, ToolChangeRow } from '../../db/index.ts';
-import { inputHash, packPage, unpackPage, viewInputs, type ServerRecord } from './manifest.ts';
+import { rebaseHtml } from './base-path.ts';
+import { inputHash, viewInputs, type ServerRecord } from './manifest.ts';
 import { buildServerBundle, pageCrawlStatus, toolRow, type BundleInput, type ServerBundle, type ServerPageModel, type ServerRowModel } from './model.ts';
 import { crawlStatusRecord, openDataRecords } from './open-data.ts';
 import type { OutputWriter, Renderer } from './render.ts';
+import { crawlStatusOf, packServerPage, serverPageHash, serverPageState, spliceCrawlStatus, statusPageHash, unpackServerPage } from './server-page.ts';
 import { rowDigest } from './lists.ts';
 import { documentTerms, type DocumentTerms, type StoredDocument } from './search-index.ts';
+import { urls } from './urls.ts';
 import type { PageSpec, ViewName, ViewProps } from './views.ts';
 
 /** A batch of servers to render: pages, policies and per-server JSON. */
@@ -19,6 +22,8 @@ export interface ServersJob {
   statuses: string[];
   /** Each server's files at the last build, with the hash of their inputs: a file whose hash is unchanged is not written. */
   previous: Array<Record<string, string>>;
+  /** Each server's page as the last build's manifest keeps it ('' if it was not in that build): kept when its page is not rendered. */
+  pages: string[];
   changes: ToolChangeRow[];
   attempts: CrawlAttemptRow[];
   /** Absolute base URL of the site, for canonical links and badge snippets. */
@@ -29,15 +34,16 @@ export interface ServersJob {
 
 /**
  * Servers whose crawl status alone changed since the last build (see serverFingerprints): their new status is
- * patched into the last build's server page props and open data, and nothing else of theirs is read or rendered.
+ * spliced into the last build's server page and patched into its open data, and nothing else of theirs is read or rendered.
  */
 export interface StatusJob {
   type: 'statuses';
   seq: number;
   servers: Array<{
+    slug: string;
     status: ServerCrawlStatus;
     attempt: CrawlAttemptRow | null;
-    /** Its page props as the last build packed them, and its files then. */
+    /** Its server page as the last build's manifest keeps it (see ServerPageState), and its files then. */
     page: string;
     previous: Record<string, string>;
   }>;
@@ -97,7 +103,7 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
     for (const page of job.pages) out.write(page.url, await renderPage(renderer, page));
     return { pages: job.pages.length, files: out.files - filesBefore };
   }
-  if (job.type === 'statuses') return restateServers(job, renderer, out, setup);
+  if (job.type === 'statuses') return restateServers(job, out, setup);
   const result: ServersResult = { records: [], warnings: [], pages: 0, files: 0 };
   const catalogue: Buffer[] = [];
   const changesBy = groupBy(job.changes, (c) => c.serverId);
@@ -127,7 +133,7 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
       result.warnings.push(`Server ${JSON.stringify(id)} skipped: ${error instanceof Error ? error.message : String(error)}`);
       continue;
     }
-    const { bundle, files, outputs, pageProps } = rendered;
+    const { bundle, files, outputs, serverPage } = rendered;
     /** Writes a file unless the hash of its content is the one it was last written with. */
     const file = (url: string, content: string) => {
       outputs[url] = inputHash(setup.salt, content);
@@ -147,6 +153,10 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
         result.pages++;
       } else file(url, content.text);
     }
+    if (serverPage) {
+      out.write(bundle.server.url, Buffer.from(serverPage.written));
+      result.pages++;
+    }
     // The server's search document, then its tools' (the rest of each document is its list row: see serverDocuments).
     const search: ServerRecord['search'] = [
       stored(snippet(entry.server.description ?? entry.server.title), documentTerms(`${id} ${entry.server.title ?? ''}`, entry.server.description ?? '')),
@@ -159,7 +169,7 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
       fingerprint: job.fingerprints[i],
       status: job.statuses[i],
       slug: job.slugs[i],
-      page: packPage(pageProps),
+      page: serverPage?.state ?? job.pages[i],
       outputs,
       server,
       tools,
@@ -179,25 +189,28 @@ function serverLineMember(server: object): Buffer {
 }
 
 /**
- * Patches each server's new crawl status into its page props and open data as the last build left them: the
- * server page (rendered again only if its props changed), its JSON file (read back from the site, which must be
- * what the last build wrote) and its catalogue line. The result is what rendering the server afresh writes.
+ * Patches each server's new crawl status into its server page and open data as the last build left them (both read
+ * back from the site, and each must be the file that build wrote): the status is spliced into the page (see
+ * server-page.ts), the JSON file's status fields replaced, its catalogue line made again. The result is what
+ * rendering the server afresh writes.
  */
-async function restateServers(job: StatusJob, renderer: Renderer, out: OutputWriter, setup: WorkerSetup): Promise<StatusResult> {
+async function restateServers(job: StatusJob, out: OutputWriter, setup: WorkerSetup): Promise<StatusResult> {
   const filesBefore = out.files;
   const result: StatusResult = { records: [], pages: 0, files: 0 };
   const catalogue: Buffer[] = [];
-  for (const { status, attempt, page, previous } of job.servers) {
+  for (const { slug, status, attempt, page, previous } of job.servers) {
     const outputs = { ...previous };
-    const props = unpackPage<ViewProps['ServerView']>(page);
-    Object.assign(props.server, pageCrawlStatus(status, attempt));
-    const inputs = viewInputs('ServerView', props);
-    outputs[props.server.url] = inputHash(setup.salt, ...inputs);
-    if (outputs[props.server.url] !== previous[props.server.url]) {
-      out.write(props.server.url, await renderer.render('ServerView', props));
+    const url = urls.server(slug);
+    const crawl = pageCrawlStatus(status, attempt);
+    let state = unpackServerPage(page);
+    outputs[url] = statusPageHash(setup.salt, state.rest, crawl);
+    if (outputs[url] !== previous[url]) {
+      const spliced = spliceCrawlStatus(setup.salt, url, out.read(url), state, crawl, setup.base);
+      out.write(url, Buffer.from(spliced.html));
+      state = spliced.state;
       result.pages++;
     }
-    const jsonUrl = props.server.jsonUrl;
+    const jsonUrl = urls.serverJson(slug);
     const last = out.read(jsonUrl);
     if (inputHash(setup.salt, last) !== previous[jsonUrl]) {
       throw new Error(`The site folder changed since the last build: ${jsonUrl} is not the file that build wrote. The next build will be a full one.`);
@@ -210,7 +223,7 @@ async function restateServers(job: StatusJob, renderer: Renderer, out: OutputWri
     const { classifierVersion, tools, ...line } = json;
     const head = serverLineMember(line);
     catalogue.push(head);
-    result.records.push({ page: packPage(inputs[1]), outputs, catalogueHead: head.byteLength });
+    result.records.push({ page: packServerPage(state), outputs, catalogueHead: head.byteLength });
   }
   out.write(cataloguePart(job.seq), Buffer.concat(catalogue));
   result.files = out.files - filesBefore - 1;
@@ -227,8 +240,8 @@ interface RenderedServer {
   files: Array<[url: string, content: { kind: 'page'; html: string } | { kind: 'file'; text: string }]>;
   /** Every page's input hash, by URL (files are added by the caller as it writes them). */
   outputs: Record<string, string>;
-  /** The server page's props as JSON. */
-  pageProps: string;
+  /** The server page unless its inputs are unchanged: as the file is to be written (rebased), and its state for the manifest (see ServerPageState). */
+  serverPage: { written: string; state: string } | null;
 }
 
 /**
@@ -248,12 +261,10 @@ async function renderServer(
     for (const s of bundle.skipped) warnings.push(`Server ${JSON.stringify(input.entry.server.id)}: tool ${JSON.stringify(s.tool)} left out: ${s.reason}.`);
     const files: RenderedServer['files'] = [];
     const outputs: Record<string, string> = {};
-    /** Renders a page unless its inputs are unchanged; returns its props as JSON. */
+    /** Renders a page unless its inputs are unchanged. */
     const page = async <V extends ViewName>(url: string, view: V, props: ViewProps[V]) => {
-      const inputs = viewInputs(view, props);
-      outputs[url] = inputHash(last.salt, ...inputs);
+      outputs[url] = inputHash(last.salt, ...viewInputs(view, props));
       if (last.previous[url] !== outputs[url]) files.push([url, { kind: 'page', html: await renderer.render(view, props) }]);
-      return inputs[1];
     };
     const failed = new Set<string>();
     for (const tool of bundle.tools) {
@@ -272,10 +283,18 @@ async function renderServer(
       input = { ...input, entry: { ...input.entry, tools } };
       continue;
     }
-    const pageProps = await page(bundle.server.url, 'ServerView', { server: bundle.server });
-    for (const p of bundle.server.policies) files.push([p.href, { kind: 'file', text: p.text }]);
-    files.push([bundle.server.badge.url, { kind: 'file', text: bundle.server.badge.svg }]);
-    return { bundle, files, outputs, pageProps };
+    const server = bundle.server;
+    const { rest, hash } = serverPageHash(last.salt, server);
+    outputs[server.url] = hash;
+    let serverPage: RenderedServer['serverPage'] = null;
+    if (last.previous[server.url] !== hash) {
+      // Rebased here rather than by the writer, so that its state describes the file as written.
+      const written = rebaseHtml(await renderer.render('ServerView', { server }), input.base ?? '/');
+      serverPage = { written, state: packServerPage(serverPageState(last.salt, rest, written, crawlStatusOf(server), input.base ?? '/')) };
+    }
+    for (const p of server.policies) files.push([p.href, { kind: 'file', text: p.text }]);
+    files.push([server.badge.url, { kind: 'file', text: server.badge.svg }]);
+    return { bundle, files, outputs, serverPage };
   }
 }
 

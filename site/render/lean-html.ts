@@ -28,6 +28,13 @@ export function mapHtml(html: string, edit: HtmlEdit): string {
   return last < html.length ? out + text(html.slice(last)) : out;
 }
 
+/** Where each comment that is exactly `comment` starts: a token of the page, not text inside a tag's attribute value. */
+export function commentsAt(html: string, comment: string): number[] {
+  const at: number[] = [];
+  for (const m of html.matchAll(MARKUP)) if (m[0] === comment) at.push(m.index);
+  return at;
+}
+
 /** The first characters from `from` on, whitespace skipped. */
 function following(html: string, from: number): string {
   let next = from;

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
 import type { PolicyIndexServer } from '../../classifier/policy/config-policy.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
@@ -18,7 +17,8 @@ import { isPage } from './urls.ts';
  *   <offset>,<length>,<head>\t<pages>\t<page>\t<outputs as JSON>\t<search documents as JSON>\t<the rest as JSON>`:
  *   its fingerprint and crawl status hash (see serverFingerprints), where its lines are in catalogue.jsonl.gz (the
  *   first `head` bytes are its server line's gzip member, the rest its tools'), how many pages it has, its server
- *   page's props (JSON, deflated, base64: a crawl that changed only its status is patched into them), the hash of
+ *   page's state (where its crawl status is in it, see ServerPageState: a crawl that changed only the status is
+ *   spliced into the page), the hash of
  *   each of its files' inputs, its search documents (read by the search-index thread for a server that changed
  *   or went), and what the other catalogue-wide files need from it (its list rows and their digests, its
  *   policy-index entry). Only the ids, hashes, slugs, catalogue places and page counts are read up front; the rest
@@ -28,7 +28,7 @@ import { isPage } from './urls.ts';
  * `build.json` is removed before an incremental build writes anything and rewritten last, so a build that
  * fails halfway leaves no manifest and the next build is a full one.
  */
-export const MANIFEST_FORMAT = 5;
+export const MANIFEST_FORMAT = 6;
 
 /** A server's record without its outputs and page, as a build carrying the server over reads it, with its page count. */
 export type CarriedRecord = Omit<ServerRecord, 'outputs' | 'page' | 'search'> & { pages: number };
@@ -38,7 +38,7 @@ export interface ServerRecord {
   fingerprint: string;
   status: string;
   slug: string;
-  /** Its server page's props, deflated and in base64 (see serverPageProps). */
+  /** Its server page: where its crawl status is, and hashes (see ServerPageState, packServerPage). */
   page: string;
   /** Every file the server's pages and data are written to (site URL), with the hash of its inputs. */
   outputs: Record<string, string>;
@@ -55,15 +55,6 @@ export interface ServerRecord {
 
 /** A server's lines in catalogue.jsonl.gz: byte offset, length, and the length of its server line's gzip member. */
 export type CataloguePlace = [offset: number, length: number, head: number];
-
-/** A server page's props as the manifest keeps them. */
-export function packPage(propsJson: string): string {
-  return deflateRawSync(propsJson).toString('base64');
-}
-
-export function unpackPage<T>(page: string): T {
-  return JSON.parse(inflateRawSync(Buffer.from(page, 'base64')).toString('utf8')) as T;
-}
 
 const BuildFile = z.object({
   format: z.literal(MANIFEST_FORMAT),
@@ -178,10 +169,10 @@ export class PreviousManifest {
     return at ? (JSON.parse(this.lines.toString('utf8', at.pageEnd + 1, at.split)) as Record<string, string>) : {};
   }
 
-  /** The server's page props as packed at the last build (see packPage). */
+  /** The server's page as the last build's manifest keeps it (see ServerPageState); '' if it was not in that build. */
   page(id: string): string {
-    const at = this.index.get(id)!;
-    return this.lines.toString('latin1', at.start, at.pageEnd);
+    const at = this.index.get(id);
+    return at ? this.lines.toString('latin1', at.start, at.pageEnd) : '';
   }
 
   /** The server's record but its outputs, page and search documents, to carry it over; undefined if it was not in the last build. */

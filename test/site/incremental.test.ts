@@ -7,12 +7,13 @@ import { churnCatalogue } from '../../bench/churn.ts';
 import { generateCatalogue } from '../../bench/generate.ts';
 import { seedCatalogue } from '../../bench/seed.ts';
 import { CLASSIFIER_VERSION } from '../../classifier/index.ts';
-import { classifications, crawlRuns, recordAttempt, rowsOf, servers, upsertServers } from '../../db/index.ts';
+import { classifications, crawlRuns, openRun, recordAttempt, rowsOf, servers, upsertServers } from '../../db/index.ts';
 import { classifyCatalogue } from '../../pipeline/classify.ts';
 import { buildSite, type BuildOptions } from '../../site/render/index.ts';
 import { rowDigest } from '../../site/render/lists.ts';
 import { serversFile, stateDir } from '../../site/render/manifest.ts';
 import { fileFor } from '../../site/render/urls.ts';
+import { CRAWL_STATUS_END, CRAWL_STATUS_START } from '../../site/src/crawl-status.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 import { siteDifferences } from '../helpers/site-files.ts';
 import { catalogueRecords } from './pages.ts';
@@ -176,6 +177,80 @@ describe.each(testBackends())('incremental site build ($name)', (backend) => {
       .set({ lastSeen: new Date('2026-11-04T00:00:00Z') })
       .where(eq(servers.id, one.id));
     await expect(build('site')).rejects.toThrow(`The site folder changed since the last build: /data/servers/${slug}.json is not the file that build wrote.`);
+    expect((await build('site')).mode).toBe('full');
+  }, 600_000);
+
+  it('under a base path, splices a new crawl status into server pages whose text is not ASCII and tries to fake the splice comments', async () => {
+    const based = (dir: string, extra: Partial<BuildOptions> = {}) => build(dir, { basePath: '/catalogue/', ...extra });
+    const [tricky, plain] = await db.orm.select({ id: servers.id }).from(servers).orderBy(servers.id).offset(6).limit(2);
+    const fake = `${CRAWL_STATUS_END}Ünïcødé 🛠 ${CRAWL_STATUS_START}`;
+    await db.orm
+      .update(servers)
+      .set({ description: `Fakes ${fake}`, website: `https://example.org/${fake}`, title: `“${fake}”` })
+      .where(eq(servers.id, tricky.id));
+    await based('based');
+    // The next night's crawl: one failed with an error that names the comments too, one succeeded.
+    const at = new Date('2026-11-05T00:00:00Z');
+    const run = await openRun(db.orm, at);
+    await recordAttempt(db.orm, {
+      runId: run.id,
+      serverId: tricky.id,
+      target: 'x',
+      outcome: 'protocol_error',
+      error: `bad ${fake}`,
+      startedAt: at,
+      durationMs: 1200,
+    });
+    await recordAttempt(db.orm, { runId: run.id, serverId: plain.id, target: 'x', outcome: 'ok', startedAt: at, durationMs: 800, toolCount: 3 });
+    const site = path.join(work, 'based');
+    const page = (id: string) =>
+      readFileSync(
+        path.join(
+          site,
+          fileFor(
+            serversOf(site)
+              .get(id)!
+              .url.replace(/^\/catalogue/, ''),
+          ),
+        ),
+        'utf8',
+      );
+    const incremental = await based('based');
+    expect(incremental).toMatchObject({ mode: 'incremental', changedServers: 0, restatedServers: 2 });
+    expect(page(tricky.id)).toContain('protocol error in 1.2 s');
+    expect(page(plain.id)).toContain('succeeded, 3 tools in 0.8 s');
+    // And once more, splicing into the spliced pages.
+    await recordAttempt(db.orm, {
+      runId: run.id,
+      serverId: tricky.id,
+      target: 'y',
+      outcome: 'ok',
+      startedAt: new Date(at.getTime() + 60_000),
+      durationMs: 5,
+      toolCount: 1,
+    });
+    expect(await based('based')).toMatchObject({ mode: 'incremental', restatedServers: 1 });
+    expect(page(tricky.id)).toContain('succeeded, 1 tool in 0.0 s');
+    await based('based-full', { full: true });
+    expect(siteDifferences(site, path.join(work, 'based-full'))).toEqual([]);
+  }, 600_000);
+
+  it('refuses to splice a crawl status into a server page changed since the last build, and the next build is a full one', async () => {
+    await build('site');
+    const [one] = await db.orm.select({ id: servers.id }).from(servers).orderBy(servers.id).offset(8).limit(1);
+    const site = path.join(work, 'site');
+    const url = serversOf(site).get(one.id)!.url;
+    appendFileSync(path.join(site, fileFor(url)), ' ');
+    const run = await openRun(db.orm, new Date('2026-11-06T00:00:00Z'));
+    await recordAttempt(db.orm, {
+      runId: run.id,
+      serverId: one.id,
+      target: 'z',
+      outcome: 'timeout',
+      startedAt: new Date('2026-11-06T00:00:00Z'),
+      durationMs: 30_000,
+    });
+    await expect(build('site')).rejects.toThrow(`The site folder changed since the last build: ${url} is not the page that build wrote.`);
     expect((await build('site')).mode).toBe('full');
   }, 600_000);
 

@@ -6,6 +6,7 @@ import { classify } from '../../classifier/index.ts';
 import { classificationRow } from '../../db/classification-row.ts';
 import type { CatalogueServer, CurrentTool, ServerRow } from '../../db/index.ts';
 import { boundEntry, boundJson, CUT_MARKER } from '../../site/render/bounded.ts';
+import { crawlStatusHtml, type PageCrawlStatus } from '../../site/src/crawl-status.ts';
 import { badgesHtml, serverRowsHtml, toolRowsHtml } from '../../site/src/html.ts';
 import { installOptions, shellLine } from '../../site/render/install.ts';
 import { leanHtml } from '../../site/render/lean-html.ts';
@@ -195,7 +196,8 @@ describe('one bad tool or server never fails the build', () => {
         const p = props as { tool?: { name: string }; server?: { id: string } };
         if (p.tool?.name === 'poison') throw new Error('boom in ToolView');
         if (p.server?.id === 'bad/server') throw new Error('boom in ServerView');
-        return `<html>${view}</html>`;
+        // A server page holds its crawl status between its comments (see server-page.ts).
+        return `<html>${view}${view === 'ServerView' ? crawlStatusHtml((props as { server: PageCrawlStatus }).server).join('') : ''}</html>`;
       },
     };
     const entries: CatalogueServer[] = [
@@ -215,6 +217,7 @@ describe('one bad tool or server never fails the build', () => {
         fingerprints: ['f1', 'f2', 'f3'],
         statuses: ['s1', 's2', 's3'],
         previous: [{}, {}, {}],
+        pages: ['', '', ''],
         changes: [],
         attempts: [],
         siteUrl: 'https://x.example/',

@@ -1,0 +1,103 @@
+import { CRAWL_STATUS_END, CRAWL_STATUS_START, crawlStatusHtml, type PageCrawlStatus } from '../src/crawl-status.ts';
+import { rebaseHtml } from './base-path.ts';
+import { commentsAt, leanHtml } from './lean-html.ts';
+import { inputHash } from './manifest.ts';
+import type { ServerPageModel } from './view-models.ts';
+
+/**
+ * A server page as the build manifest keeps it, so that a crawl which changed only the server's crawl status is
+ * spliced into the page the last build wrote instead of rendering the page again (a nightly crawl of everything
+ * moves every server's status; rendering every server page was most of such a build):
+ * - `rest`: the digest of the page's props but its crawl status;
+ * - `written`: the hash of the page's bytes as written (an edited file is refused, as an edited JSON file is);
+ * - `regions`: where its two crawl-status fragments are (the text between their comments, in UTF-16 code units).
+ */
+export interface ServerPageState {
+  rest: string;
+  written: string;
+  regions: Regions;
+}
+
+type Regions = [summaryStart: number, summaryEnd: number, sectionStart: number, sectionEnd: number];
+
+/** As the manifest's page column holds it (hashes are base64url: no commas). */
+export function packServerPage(state: ServerPageState): string {
+  return [state.rest, state.written, ...state.regions].join(',');
+}
+
+export function unpackServerPage(packed: string): ServerPageState {
+  const [rest, written, ...regions] = packed.split(',');
+  return { rest, written, regions: regions.map(Number) as Regions };
+}
+
+/** The fields of a server page's model that are its crawl status, in pageCrawlStatus's order. */
+export function crawlStatusOf(server: PageCrawlStatus): PageCrawlStatus {
+  return { lastOutcome: server.lastOutcome, lastAttempt: server.lastAttempt, lastSuccessAt: server.lastSuccessAt };
+}
+
+/**
+ * The server page's input hash: of the digest of its props but its crawl status, and of its crawl status, so a
+ * build that knows only the first (from the manifest) and a new status makes the hash a full build makes.
+ */
+export function serverPageHash(salt: string, server: ServerPageModel): { rest: string; hash: string } {
+  const { lastOutcome, lastAttempt, lastSuccessAt, ...rest } = server;
+  const digest = inputHash(salt, 'ServerView', JSON.stringify(rest));
+  return { rest: digest, hash: statusPageHash(salt, digest, server) };
+}
+
+export function statusPageHash(salt: string, rest: string, status: PageCrawlStatus): string {
+  return inputHash(salt, rest, JSON.stringify(crawlStatusOf(status)));
+}
+
+/**
+ * The crawl-status fragments as a page holds them once written: leaned and rebased as the whole page is. Each
+ * fragment's comments make this the same alone as within the page (mapHtml's tokens never span a comment, and the
+ * only look-ahead, an end tag's, sees the closing comment in both).
+ */
+function writtenFragments(status: PageCrawlStatus, base: string): [string, string] {
+  return crawlStatusHtml(status).map((html) => {
+    const written = rebaseHtml(leanHtml(html), base);
+    return written.slice(CRAWL_STATUS_START.length, written.length - CRAWL_STATUS_END.length);
+  }) as [string, string];
+}
+
+/** The state of a server page just written (`written`: its bytes as text), checked to hold its crawl status where it says. */
+export function serverPageState(salt: string, rest: string, written: string, status: PageCrawlStatus, base: string): ServerPageState {
+  const starts = commentsAt(written, CRAWL_STATUS_START);
+  const ends = commentsAt(written, CRAWL_STATUS_END);
+  const regions = [starts[0] + CRAWL_STATUS_START.length, ends[0], starts[1] + CRAWL_STATUS_START.length, ends[1]] as Regions;
+  const fragments = writtenFragments(status, base);
+  if (
+    starts.length !== 2 ||
+    ends.length !== 2 ||
+    !(regions[0] <= regions[1] && regions[1] < regions[2] && regions[2] <= regions[3]) ||
+    written.slice(regions[0], regions[1]) !== fragments[0] ||
+    written.slice(regions[2], regions[3]) !== fragments[1]
+  ) {
+    throw new Error('A server page does not hold its crawl status between its two pairs of crawl-status comments (see crawl-status.ts).');
+  }
+  return { rest, written: inputHash(salt, written), regions };
+}
+
+/**
+ * The last build's server page (`old`: its file as text, which must be the one that build wrote) with a new crawl
+ * status: byte for byte the page a full build renders, since nothing else on it depends on the status.
+ */
+export function spliceCrawlStatus(
+  salt: string,
+  url: string,
+  old: string,
+  state: ServerPageState,
+  status: PageCrawlStatus,
+  base: string,
+): { html: string; state: ServerPageState } {
+  if (inputHash(salt, old) !== state.written) {
+    throw new Error(`The site folder changed since the last build: ${url} is not the page that build wrote. The next build will be a full one.`);
+  }
+  const [summary, section] = writtenFragments(status, base);
+  const [s1, e1, s2, e2] = state.regions;
+  const html = old.slice(0, s1) + summary + old.slice(e1, s2) + section + old.slice(e2);
+  const shift = summary.length - (e1 - s1);
+  const regions: Regions = [s1, s1 + summary.length, s2 + shift, s2 + shift + section.length];
+  return { html, state: { rest: state.rest, written: inputHash(salt, html), regions } };
+}
