@@ -154,7 +154,7 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
       } else file(url, content.text);
     }
     if (serverPage) {
-      out.write(bundle.server.url, Buffer.from(serverPage.written));
+      out.write(bundle.server.url, serverPage.bytes);
       result.pages++;
     }
     // The server's search document, then its tools' (the rest of each document is its list row: see serverDocuments).
@@ -205,8 +205,8 @@ async function restateServers(job: StatusJob, out: OutputWriter, setup: WorkerSe
     let state = unpackServerPage(page);
     outputs[url] = statusPageHash(setup.salt, state.rest, crawl);
     if (outputs[url] !== previous[url]) {
-      const spliced = spliceCrawlStatus(setup.salt, url, out.read(url), state, crawl, setup.base);
-      out.write(url, Buffer.from(spliced.html));
+      const spliced = spliceCrawlStatus(setup.salt, url, out.readBytes(url), state, crawl, setup.base);
+      out.write(url, spliced.bytes);
       state = spliced.state;
       result.pages++;
     }
@@ -240,8 +240,8 @@ interface RenderedServer {
   files: Array<[url: string, content: { kind: 'page'; html: string } | { kind: 'file'; text: string }]>;
   /** Every page's input hash, by URL (files are added by the caller as it writes them). */
   outputs: Record<string, string>;
-  /** The server page unless its inputs are unchanged: as the file is to be written (rebased), and its state for the manifest (see ServerPageState). */
-  serverPage: { written: string; state: string } | null;
+  /** The server page unless its inputs are unchanged: the file's bytes (rebased), and its state for the manifest (see ServerPageState). */
+  serverPage: { bytes: Buffer; state: string } | null;
 }
 
 /**
@@ -290,7 +290,8 @@ async function renderServer(
     if (last.previous[server.url] !== hash) {
       // Rebased here rather than by the writer, so that its state describes the file as written.
       const written = rebaseHtml(await renderer.render('ServerView', { server }), input.base ?? '/');
-      serverPage = { written, state: packServerPage(serverPageState(last.salt, rest, written, crawlStatusOf(server), input.base ?? '/')) };
+      const { bytes, state } = serverPageState(last.salt, rest, written, crawlStatusOf(server), input.base ?? '/');
+      serverPage = { bytes, state: packServerPage(state) };
     }
     for (const p of server.policies) files.push([p.href, { kind: 'file', text: p.text }]);
     files.push([server.badge.url, { kind: 'file', text: server.badge.svg }]);

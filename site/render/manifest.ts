@@ -78,7 +78,7 @@ export function viewInputs(view: string, props: unknown): string[] {
 }
 
 /** The hash that decides whether a file must be written again: of a page's view and props, or of a file's content. */
-export function inputHash(salt: string, ...parts: string[]): string {
+export function inputHash(salt: string, ...parts: Array<string | Uint8Array>): string {
   const hash = createHash('sha1').update(salt);
   for (const part of parts) hash.update('\0').update(part);
   return hash.digest('base64url');

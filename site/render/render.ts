@@ -66,6 +66,10 @@ export class OutputWriter {
     return readFileSync(this.fileOf(url), 'utf8');
   }
 
+  readBytes(url: string): Buffer {
+    return readFileSync(this.fileOf(url));
+  }
+
   /** Deletes the file of a URL that is no longer produced, and its folders as far up as they are empty. */
   remove(url: string): void {
     const file = this.fileOf(url);

@@ -10,7 +10,7 @@ import type { ServerPageModel } from './view-models.ts';
  * moves every server's status; rendering every server page was most of such a build):
  * - `rest`: the digest of the page's props but its crawl status;
  * - `written`: the hash of the page's bytes as written (an edited file is refused, as an edited JSON file is);
- * - `regions`: where its two crawl-status fragments are (the text between their comments, in UTF-16 code units).
+ * - `regions`: where its two crawl-status fragments are in the file (the bytes between their comments).
  */
 export interface ServerPageState {
   rest: string;
@@ -61,22 +61,27 @@ function writtenFragments(status: PageCrawlStatus, base: string): [string, strin
   }) as [string, string];
 }
 
-/** The state of a server page just written (`written`: its bytes as text), checked to hold its crawl status where it says. */
-export function serverPageState(salt: string, rest: string, written: string, status: PageCrawlStatus, base: string): ServerPageState {
+/**
+ * A server page about to be written (`written`: rebased as the file is), as bytes, and its state, checked to hold
+ * its crawl status where the state says.
+ */
+export function serverPageState(salt: string, rest: string, written: string, status: PageCrawlStatus, base: string): { bytes: Buffer; state: ServerPageState } {
   const starts = commentsAt(written, CRAWL_STATUS_START);
   const ends = commentsAt(written, CRAWL_STATUS_END);
-  const regions = [starts[0] + CRAWL_STATUS_START.length, ends[0], starts[1] + CRAWL_STATUS_START.length, ends[1]] as Regions;
+  const at = [starts[0] + CRAWL_STATUS_START.length, ends[0], starts[1] + CRAWL_STATUS_START.length, ends[1]];
   const fragments = writtenFragments(status, base);
   if (
     starts.length !== 2 ||
     ends.length !== 2 ||
-    !(regions[0] <= regions[1] && regions[1] < regions[2] && regions[2] <= regions[3]) ||
-    written.slice(regions[0], regions[1]) !== fragments[0] ||
-    written.slice(regions[2], regions[3]) !== fragments[1]
+    !(at[0] <= at[1] && at[1] < at[2] && at[2] <= at[3]) ||
+    written.slice(at[0], at[1]) !== fragments[0] ||
+    written.slice(at[2], at[3]) !== fragments[1]
   ) {
     throw new Error('A server page does not hold its crawl status between its two pairs of crawl-status comments (see crawl-status.ts).');
   }
-  return { rest, written: inputHash(salt, written), regions };
+  const bytes = Buffer.from(written);
+  const regions = at.map((i) => Buffer.byteLength(written.slice(0, i))) as Regions;
+  return { bytes, state: { rest, written: inputHash(salt, bytes), regions } };
 }
 
 /**
@@ -86,18 +91,18 @@ export function serverPageState(salt: string, rest: string, written: string, sta
 export function spliceCrawlStatus(
   salt: string,
   url: string,
-  old: string,
+  old: Buffer,
   state: ServerPageState,
   status: PageCrawlStatus,
   base: string,
-): { html: string; state: ServerPageState } {
+): { bytes: Buffer; state: ServerPageState } {
   if (inputHash(salt, old) !== state.written) {
     throw new Error(`The site folder changed since the last build: ${url} is not the page that build wrote. The next build will be a full one.`);
   }
-  const [summary, section] = writtenFragments(status, base);
+  const [summary, section] = writtenFragments(status, base).map((html) => Buffer.from(html));
   const [s1, e1, s2, e2] = state.regions;
-  const html = old.slice(0, s1) + summary + old.slice(e1, s2) + section + old.slice(e2);
+  const bytes = Buffer.concat([old.subarray(0, s1), summary, old.subarray(e1, s2), section, old.subarray(e2)]);
   const shift = summary.length - (e1 - s1);
   const regions: Regions = [s1, s1 + summary.length, s2 + shift, s2 + shift + section.length];
-  return { html, state: { rest: state.rest, written: inputHash(salt, html), regions } };
+  return { bytes, state: { rest: state.rest, written: inputHash(salt, bytes), regions } };
 }
