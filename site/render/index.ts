@@ -226,17 +226,16 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
           const status = segment.restated.get(id)!;
           const { pages, ...kept } = carried;
           const server = { ...carried.server, lastOutcome: status.lastOutcome ?? null };
-          const patched: ServerRecord = {
+          const patched: Omit<ServerRecord, 'search'> = {
             ...kept,
             status: status.hash,
             server,
             digests: [rowDigest(server), ...carried.digests.slice(1)],
-            search: last.search(id),
             page,
             outputs,
             catalogue: [place[0], place[1] + tools[1], catalogueHead],
           };
-          manifest.add(patched);
+          manifest.restate(patched, last.searchJson(id));
           stats.pages += pages;
           record = patched;
         } else if (carried) {

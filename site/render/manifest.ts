@@ -23,7 +23,7 @@ import { isPage } from './urls.ts';
  *   or went), and what the other catalogue-wide files need from it (its list rows and their digests, its
  *   policy-index entry). Only the ids, hashes, slugs, catalogue places and page counts are read up front; the rest
  *   is parsed when its server is carried over (its outputs and page only when the server changed or went, its
- *   search documents only when it went, changed or was restated), and copied as it is into the next manifest (only
+ *   search documents only when it went or changed: a restated server's are copied as they are), and copied as it is into the next manifest (only
  *   its catalogue place moves).
  * `build.json` is removed before an incremental build writes anything and rewritten last, so a build that
  * fails halfway leaves no manifest and the next build is a full one.
@@ -183,10 +183,10 @@ export class PreviousManifest {
     return { ...rest, catalogue: at.catalogue, pages: at.pages };
   }
 
-  /** The server's search documents at the last build. */
-  search(id: string): StoredDocument[] {
+  /** The server's search documents at the last build, as JSON. */
+  searchJson(id: string): Buffer {
     const at = this.index.get(id)!;
-    return JSON.parse(this.lines.toString('utf8', at.split + 1, at.searchEnd)) as StoredDocument[];
+    return this.lines.subarray(at.split + 1, at.searchEnd);
   }
 
   /** Where each server's search documents and record are in servers.jsonl (see readSearchable): its id, first byte and end. */
@@ -235,20 +235,37 @@ export class ManifestWriter {
   }
 
   add(record: ServerRecord): void {
-    const { catalogue, outputs, page, search, ...rest } = record;
-    this.line(record, catalogue, pageCount(outputs), `${page}\t${JSON.stringify(outputs)}\t${JSON.stringify(search)}\t${JSON.stringify(rest)}`);
+    const { search, ...rest } = record;
+    this.record(rest, JSON.stringify(search));
+  }
+
+  /** A server whose crawl status alone changed: its search documents copied as the last build wrote them (see PreviousManifest.searchJson). */
+  restate(record: Omit<ServerRecord, 'search'>, searchJson: Buffer): void {
+    this.record(record, searchJson);
+  }
+
+  private record(record: Omit<ServerRecord, 'search'>, searchJson: string | Buffer): void {
+    const { catalogue, outputs, page, ...rest } = record;
+    this.line(record, catalogue, pageCount(outputs), [`${page}\t${JSON.stringify(outputs)}\t`, searchJson, `\t${JSON.stringify(rest)}`]);
   }
 
   /** A server carried over from the last build: its record as it was there (see PreviousManifest.json), at its new catalogue place. */
   carry(record: CarriedRecord, catalogue: CataloguePlace, json: Buffer): void {
-    this.line(record, catalogue, record.pages, json);
+    this.line(record, catalogue, record.pages, [json]);
   }
 
-  private line(record: Pick<ServerRecord, 'id' | 'fingerprint' | 'status' | 'slug'>, catalogue: CataloguePlace, pages: number, json: string | Buffer): void {
-    const head = Buffer.from(`${JSON.stringify(record.id)}\t${record.fingerprint}\t${record.status}\t${record.slug}\t${catalogue.join(',')}\t${pages}\t`);
-    const body = typeof json === 'string' ? Buffer.from(json) : json;
-    this.pending.push(head, body, NEWLINE);
-    this.pendingBytes += head.length + body.length + 1;
+  private line(
+    record: Pick<ServerRecord, 'id' | 'fingerprint' | 'status' | 'slug'>,
+    catalogue: CataloguePlace,
+    pages: number,
+    body: Array<string | Buffer>,
+  ): void {
+    const head = `${JSON.stringify(record.id)}\t${record.fingerprint}\t${record.status}\t${record.slug}\t${catalogue.join(',')}\t${pages}\t`;
+    for (const part of [head, ...body, NEWLINE]) {
+      const bytes = typeof part === 'string' ? Buffer.from(part) : part;
+      this.pending.push(bytes);
+      this.pendingBytes += bytes.length;
+    }
     if (this.pendingBytes >= 1 << 20) this.flush();
   }
 
