@@ -194,7 +194,7 @@ function serverLineMember(server: object): Buffer {
  * server-page.ts), the JSON file's status fields replaced, its catalogue line made again. The result is what
  * rendering the server afresh writes.
  */
-async function restateServers(job: StatusJob, out: OutputWriter, setup: WorkerSetup): Promise<StatusResult> {
+function restateServers(job: StatusJob, out: OutputWriter, setup: WorkerSetup): StatusResult {
   const filesBefore = out.files;
   const result: StatusResult = { records: [], pages: 0, files: 0 };
   const catalogue: Buffer[] = [];

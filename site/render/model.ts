@@ -119,8 +119,8 @@ export function buildServerBundle(input: BundleInput): ServerBundle {
 
 /**
  * What a server page shows of the server's crawl status. Nothing else on the site depends on it but its list row's
- * `lastOutcome` and its open data (see crawlStatusRecord), so a crawl that changed nothing else is patched into the
- * last build's page props (see restateServers in jobs.ts). Whether the server is graded depends on whether it ever
+ * `lastOutcome` and its open data (see crawlStatusRecord), so a crawl that changed nothing else is spliced into the
+ * last build's page (see server-page.ts and restateServers in jobs.ts). Whether the server is graded depends on whether it ever
  * had a success: serverFingerprints counts that as content.
  */
 export function pageCrawlStatus(s: Omit<ServerCrawlStatus, 'id' | 'lastSeen'>, attempt: CrawlAttemptRow | null) {
