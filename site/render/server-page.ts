@@ -62,12 +62,22 @@ function writtenFragments(status: PageCrawlStatus, base: string): [string, strin
 }
 
 /**
+ * Where the page has `comment` as a comment of its own. The template always writes it twice, so two hits of a plain
+ * search are those; more mean a server's text holds it inside a tag, and the page's tokens decide.
+ */
+function findComment(html: string, comment: string): number[] {
+  const at: number[] = [];
+  for (let i = html.indexOf(comment); i >= 0; i = html.indexOf(comment, i + comment.length)) at.push(i);
+  return at.length === 2 ? at : commentsAt(html, comment);
+}
+
+/**
  * A server page about to be written (`written`: rebased as the file is), as bytes, and its state, checked to hold
  * its crawl status where the state says.
  */
 export function serverPageState(salt: string, rest: string, written: string, status: PageCrawlStatus, base: string): { bytes: Buffer; state: ServerPageState } {
-  const starts = commentsAt(written, CRAWL_STATUS_START);
-  const ends = commentsAt(written, CRAWL_STATUS_END);
+  const starts = findComment(written, CRAWL_STATUS_START);
+  const ends = findComment(written, CRAWL_STATUS_END);
   const at = [starts[0] + CRAWL_STATUS_START.length, ends[0], starts[1] + CRAWL_STATUS_START.length, ends[1]];
   const fragments = writtenFragments(status, base);
   if (
@@ -80,7 +90,12 @@ export function serverPageState(salt: string, rest: string, written: string, sta
     throw new Error('A server page does not hold its crawl status between its two pairs of crawl-status comments (see crawl-status.ts).');
   }
   const bytes = Buffer.from(written);
-  const regions = at.map((i) => Buffer.byteLength(written.slice(0, i))) as Regions;
+  let [byte, char] = [0, 0];
+  const regions = at.map((i) => {
+    byte += Buffer.byteLength(written.slice(char, i));
+    char = i;
+    return byte;
+  }) as Regions;
   return { bytes, state: { rest, written: inputHash(salt, bytes), regions } };
 }
 
