@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { CatalogueServer, CrawlAttemptRow, ServerCrawlStatus, ToolChangeRow } from '../../db/index.ts';
 import { rebaseHtml } from './base-path.ts';
-import { inputHash, viewInputs, type ServerRecord } from './manifest.ts';
+import { checkLastWritten, inputHash, viewInputs, type ServerRecord } from './manifest.ts';
 import { buildServerBundle, pageCrawlStatus, toolRow, type BundleInput, type ServerBundle, type ServerPageModel, type ServerRowModel } from './model.ts';
 import { crawlStatusRecord, openDataRecords } from './open-data.ts';
 import type { OutputWriter, Renderer } from './render.ts';
@@ -212,9 +212,7 @@ function restateServers(job: StatusJob, out: OutputWriter, setup: WorkerSetup): 
     }
     const jsonUrl = urls.serverJson(slug);
     const last = out.read(jsonUrl);
-    if (inputHash(setup.salt, last) !== previous[jsonUrl]) {
-      throw new Error(`The site folder changed since the last build: ${jsonUrl} is not the file that build wrote. The next build will be a full one.`);
-    }
+    checkLastWritten(setup.salt, jsonUrl, last, previous[jsonUrl], 'file');
     const json = Object.assign(JSON.parse(last) as Record<string, unknown>, crawlStatusRecord(status));
     const text = `${JSON.stringify(json)}\n`;
     outputs[jsonUrl] = inputHash(setup.salt, text);
@@ -289,8 +287,9 @@ async function renderServer(
     let serverPage: RenderedServer['serverPage'] = null;
     if (last.previous[server.url] !== hash) {
       // Rebased here rather than by the writer, so that its state describes the file as written.
-      const written = rebaseHtml(await renderer.render('ServerView', { server }), input.base ?? '/');
-      const { bytes, state } = serverPageState(last.salt, rest, written, crawlStatusOf(server), input.base ?? '/');
+      const base = input.base ?? '/';
+      const written = rebaseHtml(await renderer.render('ServerView', { server }), base);
+      const { bytes, state } = serverPageState(last.salt, rest, written, crawlStatusOf(server), base);
       serverPage = { bytes, state: packServerPage(state) };
     }
     for (const p of server.policies) files.push([p.href, { kind: 'file', text: p.text }]);

@@ -18,13 +18,12 @@ import { isPage } from './urls.ts';
  *   its fingerprint and crawl status hash (see serverFingerprints), where its lines are in catalogue.jsonl.gz (the
  *   first `head` bytes are its server line's gzip member, the rest its tools'), how many pages it has, its server
  *   page's state (where its crawl status is in it, see ServerPageState: a crawl that changed only the status is
- *   spliced into the page), the hash of
- *   each of its files' inputs, its search documents (read by the search-index thread for a server that changed
- *   or went), and what the other catalogue-wide files need from it (its list rows and their digests, its
- *   policy-index entry). Only the ids, hashes, slugs, catalogue places and page counts are read up front; the rest
- *   is parsed when its server is carried over (its outputs and page only when the server changed or went, its
- *   search documents only when it went or changed: a restated server's are copied as they are), and copied as it is into the next manifest (only
- *   its catalogue place moves).
+ *   spliced into the page), the hash of each of its files' inputs, its search documents (read by the search-index
+ *   thread for a server that changed or went), and what the other catalogue-wide files need from it (its list rows
+ *   and their digests, its policy-index entry). Only the ids, hashes, slugs, catalogue places and page counts are
+ *   read up front; the rest is parsed when its server is carried over (its outputs and page only when the server
+ *   changed, went or was restated, its search documents only when it went or changed: a restated server's are
+ *   copied as they are), and copied as it is into the next manifest (only its catalogue place moves).
  * `build.json` is removed before an incremental build writes anything and rewritten last, so a build that
  * fails halfway leaves no manifest and the next build is a full one.
  */
@@ -82,6 +81,16 @@ export function inputHash(salt: string, ...parts: Array<string | Uint8Array>): s
   const hash = createHash('sha1').update(salt);
   for (const part of parts) hash.update('\0').update(part);
   return hash.digest('base64url');
+}
+
+/**
+ * Throws unless `content`, read back from the site, is what the last build wrote there (`written`: its hash). A build
+ * that patches such a file fails instead; having removed the manifest first, the next build is a full one.
+ */
+export function checkLastWritten(salt: string, url: string, content: string | Uint8Array, written: string | undefined, what: 'file' | 'page'): void {
+  if (inputHash(salt, content) !== written) {
+    throw new Error(`The site folder changed since the last build: ${url} is not the ${what} that build wrote. The next build will be a full one.`);
+  }
 }
 
 /** A server's search documents and record (for the search index) from the bytes recordRanges points at. */

@@ -1,7 +1,7 @@
 import { CRAWL_STATUS_END, CRAWL_STATUS_START, crawlStatusHtml, type PageCrawlStatus } from '../src/crawl-status.ts';
 import { rebaseHtml } from './base-path.ts';
 import { commentsAt, leanHtml } from './lean-html.ts';
-import { inputHash } from './manifest.ts';
+import { checkLastWritten, inputHash } from './manifest.ts';
 import type { ServerPageModel } from './view-models.ts';
 
 /**
@@ -100,7 +100,7 @@ export function serverPageState(salt: string, rest: string, written: string, sta
 }
 
 /**
- * The last build's server page (`old`: its file as text, which must be the one that build wrote) with a new crawl
+ * The last build's server page (`old`: its file's bytes, which must be the ones that build wrote) with a new crawl
  * status: byte for byte the page a full build renders, since nothing else on it depends on the status.
  */
 export function spliceCrawlStatus(
@@ -111,9 +111,7 @@ export function spliceCrawlStatus(
   status: PageCrawlStatus,
   base: string,
 ): { bytes: Buffer; state: ServerPageState } {
-  if (inputHash(salt, old) !== state.written) {
-    throw new Error(`The site folder changed since the last build: ${url} is not the page that build wrote. The next build will be a full one.`);
-  }
+  checkLastWritten(salt, url, old, state.written, 'page');
   const [summary, section] = writtenFragments(status, base).map((html) => Buffer.from(html));
   const [s1, e1, s2, e2] = state.regions;
   const bytes = Buffer.concat([old.subarray(0, s1), summary, old.subarray(e1, s2), section, old.subarray(e2)]);

@@ -203,18 +203,12 @@ describe.each(testBackends())('incremental site build ($name)', (backend) => {
     });
     await recordAttempt(db.orm, { runId: run.id, serverId: plain.id, target: 'x', outcome: 'ok', startedAt: at, durationMs: 800, toolCount: 3 });
     const site = path.join(work, 'based');
-    const page = (id: string) =>
-      readFileSync(
-        path.join(
-          site,
-          fileFor(
-            serversOf(site)
-              .get(id)!
-              .url.replace(/^\/catalogue/, ''),
-          ),
-        ),
-        'utf8',
-      );
+    // The catalogue's URLs are under the base path; the files are not.
+    const urlOf = (id: string) =>
+      serversOf(site)
+        .get(id)!
+        .url.replace(/^\/catalogue/, '');
+    const page = (id: string) => readFileSync(path.join(site, fileFor(urlOf(id))), 'utf8');
     const incremental = await based('based');
     expect(incremental).toMatchObject({ mode: 'incremental', changedServers: 0, restatedServers: 2 });
     expect(page(tricky.id)).toContain('protocol error in 1.2 s');
