@@ -141,9 +141,10 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
   const viewsModule = await compileViews(salt);
   const workers = options.workers ?? Math.max(1, os.availableParallelism());
   const pool = new RenderPool(workers, { viewsModule, outDir: target, base, salt });
-  // A full build renders every page: its workers load the views while this thread classifies and reads the
-  // fingerprints. An incremental one starts them only when a page changed.
-  if (!previous) pool.start();
+  // The workers load the views (≈ 1 s of CPU each) while this thread classifies and reads the fingerprints: a full
+  // build renders every page, and an incremental one after a crawl rarely renders none (a nightly crawl moves
+  // every server's status), so their start is off its critical path. A build with nothing to render stops them.
+  pool.start();
   const out = new OutputWriter(target, base);
   const searchFiles = Object.entries(last.files).filter(([url]) => url.startsWith('/search-index/'));
   const search = new SearchIndexThread({

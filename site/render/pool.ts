@@ -8,11 +8,13 @@ interface Pending {
 }
 
 /**
- * Render workers: worker threads running worker.ts (compiled with the CLI, or through tsx). They start with the
- * first job, so a build with nothing to render starts none; `run` sends a job to the least busy one.
+ * Render workers: worker threads running worker.ts (compiled with the CLI, or through tsx). They start with `start`
+ * or the first job; `run` sends a job to the least busy one.
  */
 export class RenderPool {
   private readonly workers: Array<{ worker: Worker; inFlight: number }> = [];
+  /** Every worker started, ready or still loading. */
+  private readonly spawned: Worker[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private failure: Error | null = null;
@@ -32,6 +34,7 @@ export class RenderPool {
   private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
       const worker = startThread({ compiled: 'render-worker', source: './worker.ts' }, this.workerData);
+      this.spawned.push(worker);
       const slot = { worker, inFlight: 0 };
       worker.on('message', (message: { ready?: boolean; id: number; result?: JobResult; error?: string }) => {
         if (message.ready) {
@@ -66,8 +69,8 @@ export class RenderPool {
     });
   }
 
+  /** Stops the workers, those still loading too: a build that rendered nothing does not wait for them. */
   async close(): Promise<void> {
-    await this.started?.catch(() => {});
-    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    await Promise.all(this.spawned.map((worker) => worker.terminate()));
   }
 }
