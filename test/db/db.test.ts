@@ -1,4 +1,4 @@
-import { asc } from 'drizzle-orm';
+import { asc, getTableColumns, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { classify } from '../../classifier/index.ts';
 import {
@@ -18,6 +18,7 @@ import {
   setState,
   storeSnapshot,
   serverFingerprints,
+  servers,
   latestAttemptsOfServers,
   toolChanges,
   toolDefinitions,
@@ -318,6 +319,34 @@ describe.each(testBackends())('db on $name', (backend) => {
     // An older attempt recorded late is not the latest.
     await recordAttempt(db.orm, { ...attempt, runId: night1.id, target: 'streamable-http:http://127.0.0.1:1/mcp', outcome: 'unreachable', startedAt: T0 });
     expect((await latestAttemptsOfServers(db.orm, ['io.github.acme/tracker'])).map((a) => a.runId)).toEqual([night3.id]);
+  });
+
+  it("moves a server's fingerprint with every column of its row but the crawl status, and its status with those", async () => {
+    const STATUS = ['last_seen', 'last_attempt_at', 'last_outcome', 'last_success_at'];
+    const newValue: Record<string, string> = {
+      text: `'changed'`,
+      jsonb: `'{"changed":1}'::jsonb`,
+      'text[]': `'{changed}'`,
+      timestamptz: `'2030-01-01T00:00:00Z'`,
+    };
+    const hashes = async () => (await serverFingerprints(db.orm, 'v-test')).find((f) => f.id === 'io.github.acme/tracker')!;
+    const setSuccess = (value: string) => db.orm.execute(sql.raw(`update servers set last_success_at = ${value} where id = 'io.github.acme/tracker'`));
+    await setSuccess(`'2026-01-01T00:00:00Z'`); // whether it ever had one is content (it decides the grade): see below
+    const columns = Object.values(getTableColumns(servers)).filter((c) => c.name !== 'id');
+    expect(columns.map((c) => c.name)).toEqual(expect.arrayContaining(STATUS));
+    for (const column of columns) {
+      const before = await hashes();
+      const type = column.getSQLType().replace('timestamp with time zone', 'timestamptz');
+      const value = type === 'integer' ? '42' : newValue[type];
+      expect(value, `a new value for ${column.name} (${type})`).toBeDefined();
+      await db.orm.execute(sql.raw(`update servers set "${column.name}" = ${value} where id = 'io.github.acme/tracker'`));
+      const after = await hashes();
+      const isStatus = STATUS.includes(column.name);
+      expect([column.name, after.fingerprint !== before.fingerprint, after.status !== before.status]).toEqual([column.name, !isStatus, isStatus]);
+    }
+    const before = await hashes();
+    await setSuccess('null');
+    expect((await hashes()).fingerprint).not.toBe(before.fingerprint);
   });
 
   it('keeps named state', async () => {
