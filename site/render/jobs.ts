@@ -3,9 +3,18 @@ import type { CatalogueServer, CrawlAttemptRow, ServerCrawlStatus, ToolChangeRow
 import { rebaseHtml } from './base-path.ts';
 import { checkLastWritten, inputHash, viewInputs, type ServerRecord } from './manifest.ts';
 import { buildServerBundle, pageCrawlStatus, toolRow, type BundleInput, type ServerBundle, type ServerPageModel, type ServerRowModel } from './model.ts';
-import { crawlStatusRecord, openDataRecords } from './open-data.ts';
+import { openDataRecords, restateServerJson } from './open-data.ts';
 import type { OutputWriter, Renderer } from './render.ts';
-import { crawlStatusOf, packServerPage, serverPageHash, serverPageState, spliceCrawlStatus, statusPageHash, unpackServerPage } from './server-page.ts';
+import {
+  crawlStatusOf,
+  packServerPage,
+  serverPageHash,
+  serverPageState,
+  spliceCrawlStatus,
+  statusPageHash,
+  unpackServerPage,
+  type ServerPageState,
+} from './server-page.ts';
 import { rowDigest } from './lists.ts';
 import { documentTerms, type DocumentTerms, type StoredDocument } from './search-index.ts';
 import { urls } from './urls.ts';
@@ -140,7 +149,7 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
       if (previous[url] !== outputs[url]) out.write(url, content);
     };
     const records = openDataRecords(entry, bundle, base);
-    file(bundle.server.jsonUrl, `${JSON.stringify(records.json)}\n`);
+    file(bundle.server.jsonUrl, records.json.text);
     // Gzip members concatenate into one valid gzip file, so the build can copy an unchanged server's bytes from the
     // last build's catalogue without compressing them again. The server line is a member of its own, so a new
     // crawl status replaces that member alone (see restateServers).
@@ -169,7 +178,7 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
       fingerprint: job.fingerprints[i],
       status: job.statuses[i],
       slug: job.slugs[i],
-      page: serverPage?.state ?? job.pages[i],
+      page: packServerPage({ ...(serverPage ? serverPage.state : unpackServerPage(job.pages[i])), json: records.json.regions }),
       outputs,
       server,
       tools,
@@ -191,8 +200,8 @@ function serverLineMember(server: object): Buffer {
 /**
  * Patches each server's new crawl status into its server page and open data as the last build left them (both read
  * back from the site, and each must be the file that build wrote): the status is spliced into the page (see
- * server-page.ts), the JSON file's status fields replaced, its catalogue line made again. The result is what
- * rendering the server afresh writes.
+ * server-page.ts) and into the JSON file (see restateServerJson), whose bytes up to its tools are its catalogue line.
+ * The result is what rendering the server afresh writes.
  */
 function restateServers(job: StatusJob, out: OutputWriter, setup: WorkerSetup): StatusResult {
   const filesBefore = out.files;
@@ -211,15 +220,13 @@ function restateServers(job: StatusJob, out: OutputWriter, setup: WorkerSetup): 
       result.pages++;
     }
     const jsonUrl = urls.serverJson(slug);
-    const last = out.read(jsonUrl);
+    const last = out.readBytes(jsonUrl);
     checkLastWritten(setup.salt, jsonUrl, last, previous[jsonUrl], 'file');
-    const json = Object.assign(JSON.parse(last) as Record<string, unknown>, crawlStatusRecord(status));
-    const text = `${JSON.stringify(json)}\n`;
-    outputs[jsonUrl] = inputHash(setup.salt, text);
-    if (outputs[jsonUrl] !== previous[jsonUrl]) out.write(jsonUrl, text);
-    // The server's catalogue line is its JSON file but for what it says once for all its tools.
-    const { classifierVersion, tools, ...line } = json;
-    const head = serverLineMember(line);
+    const json = restateServerJson(last, state.json, status);
+    outputs[jsonUrl] = inputHash(setup.salt, json.bytes);
+    if (outputs[jsonUrl] !== previous[jsonUrl]) out.write(jsonUrl, json.bytes);
+    state = { ...state, json: json.regions };
+    const head = gzipSync(json.line);
     catalogue.push(head);
     result.records.push({ page: packServerPage(state), outputs, catalogueHead: head.byteLength });
   }
@@ -239,7 +246,7 @@ interface RenderedServer {
   /** Every page's input hash, by URL (files are added by the caller as it writes them). */
   outputs: Record<string, string>;
   /** The server page unless its inputs are unchanged: the file's bytes (rebased), and its state for the manifest (see ServerPageState). */
-  serverPage: { bytes: Buffer; state: string } | null;
+  serverPage: { bytes: Buffer; state: Omit<ServerPageState, 'json'> } | null;
 }
 
 /**
@@ -290,7 +297,7 @@ async function renderServer(
       const base = input.base ?? '/';
       const written = rebaseHtml(await renderer.render('ServerView', { server }), base);
       const { bytes, state } = serverPageState(last.salt, rest, written, crawlStatusOf(server), base);
-      serverPage = { bytes, state: packServerPage(state) };
+      serverPage = { bytes, state };
     }
     for (const p of server.policies) files.push([p.href, { kind: 'file', text: p.text }]);
     files.push([server.badge.url, { kind: 'file', text: server.badge.svg }]);

@@ -27,7 +27,7 @@ import { isPage } from './urls.ts';
  * `build.json` is removed before an incremental build writes anything and rewritten last, so a build that
  * fails halfway leaves no manifest and the next build is a full one.
  */
-export const MANIFEST_FORMAT = 6;
+export const MANIFEST_FORMAT = 7;
 
 /** A server's record without its outputs and page, as a build carrying the server over reads it, with its page count. */
 export type CarriedRecord = Omit<ServerRecord, 'outputs' | 'page' | 'search'> & { pages: number };
@@ -37,7 +37,7 @@ export interface ServerRecord {
   fingerprint: string;
   status: string;
   slug: string;
-  /** Its server page: where its crawl status is, and hashes (see ServerPageState, packServerPage). */
+  /** Where its server page and JSON file hold its crawl status, and hashes (see ServerPageState, packServerPage). */
   page: string;
   /** Every file the server's pages and data are written to (site URL), with the hash of its inputs. */
   outputs: Record<string, string>;

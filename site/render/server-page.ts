@@ -2,6 +2,7 @@ import { CRAWL_STATUS_END, CRAWL_STATUS_START, crawlStatusHtml, type PageCrawlSt
 import { rebaseHtml } from './base-path.ts';
 import { commentsAt, leanHtml } from './lean-html.ts';
 import { checkLastWritten, inputHash } from './manifest.ts';
+import type { JsonRegions } from './open-data.ts';
 import type { ServerPageModel } from './view-models.ts';
 
 /**
@@ -10,24 +11,27 @@ import type { ServerPageModel } from './view-models.ts';
  * moves every server's status; rendering every server page was most of such a build):
  * - `rest`: the digest of the page's props but its crawl status;
  * - `written`: the hash of the page's bytes as written (an edited file is refused, as an edited JSON file is);
- * - `regions`: where its two crawl-status fragments are in the file (the bytes between their comments).
+ * - `regions`: where its two crawl-status fragments are in the file (the bytes between their comments);
+ * - `json`: where the server's JSON file holds its crawl status (see restateServerJson), spliced the same way.
  */
 export interface ServerPageState {
   rest: string;
   written: string;
   regions: Regions;
+  json: JsonRegions;
 }
 
 type Regions = [summaryStart: number, summaryEnd: number, sectionStart: number, sectionEnd: number];
 
 /** As the manifest's page column holds it (hashes are base64url: no commas). */
 export function packServerPage(state: ServerPageState): string {
-  return [state.rest, state.written, ...state.regions].join(',');
+  return [state.rest, state.written, ...state.regions, ...state.json].join(',');
 }
 
 export function unpackServerPage(packed: string): ServerPageState {
-  const [rest, written, ...regions] = packed.split(',');
-  return { rest, written, regions: regions.map(Number) as Regions };
+  const [rest, written, ...offsets] = packed.split(',');
+  const numbers = offsets.map(Number);
+  return { rest, written, regions: numbers.slice(0, 4) as Regions, json: numbers.slice(4) as JsonRegions };
 }
 
 /** The fields of a server page's model that are its crawl status, in pageCrawlStatus's order. */
@@ -75,7 +79,13 @@ function findComment(html: string, comment: string): number[] {
  * A server page about to be written (`written`: rebased as the file is), as bytes, and its state, checked to hold
  * its crawl status where the state says.
  */
-export function serverPageState(salt: string, rest: string, written: string, status: PageCrawlStatus, base: string): { bytes: Buffer; state: ServerPageState } {
+export function serverPageState(
+  salt: string,
+  rest: string,
+  written: string,
+  status: PageCrawlStatus,
+  base: string,
+): { bytes: Buffer; state: Omit<ServerPageState, 'json'> } {
   const starts = findComment(written, CRAWL_STATUS_START);
   const ends = findComment(written, CRAWL_STATUS_END);
   const at = [starts[0] + CRAWL_STATUS_START.length, ends[0], starts[1] + CRAWL_STATUS_START.length, ends[1]];
@@ -117,5 +127,5 @@ export function spliceCrawlStatus(
   const bytes = Buffer.concat([old.subarray(0, s1), summary, old.subarray(e1, s2), section, old.subarray(e2)]);
   const shift = summary.length - (e1 - s1);
   const regions: Regions = [s1, s1 + summary.length, s2 + shift, s2 + shift + section.length];
-  return { bytes, state: { rest: state.rest, written: inputHash(salt, bytes), regions } };
+  return { bytes, state: { ...state, written: inputHash(salt, bytes), regions } };
 }
