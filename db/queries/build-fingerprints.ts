@@ -12,6 +12,17 @@ export interface ServerFingerprint {
   status: string;
 }
 
+/** The columns of a server's row that are its crawl status (its `status` hash), and the others (its fingerprint). */
+const STATUS_COLUMNS = ['last_seen', 'last_attempt_at', 'last_outcome', 'last_success_at'];
+const CONTENT_COLUMNS = Object.values(getTableColumns(servers))
+  .map((column) => column.name)
+  .filter((name) => !STATUS_COLUMNS.includes(name));
+
+/** `s."<column>", …` */
+function columnList(names: readonly string[]): string {
+  return names.map((name) => `s."${name}"`).join(', ');
+}
+
 /**
  * Two hashes per server, in catalogue order (by id). `fingerprint` covers everything its pages are made of but its
  * crawl status: the server row without its status columns (every other column of the schema, as a row: making it
@@ -41,9 +52,9 @@ export async function serverFingerprints(orm: Orm, classifierVersion: string): P
     changes as (
       select server_id, count(*)::text || ':' || max(id)::text as fp from tool_changes group by server_id)
     select s.id,
-      md5(row(${sql.raw(CONTENT_COLUMNS)})::text || chr(31) || (s.last_success_at is null)::text
+      md5(row(${sql.raw(columnList(CONTENT_COLUMNS))})::text || chr(31) || (s.last_success_at is null)::text
         || chr(31) || coalesce(t.fp, '') || chr(31) || coalesce(ch.fp, '')) as fingerprint,
-      md5(row(s.last_seen, s.last_attempt_at, s.last_outcome, s.last_success_at)::text || chr(31) || coalesce(a.fp, '')) as status
+      md5(row(${sql.raw(columnList(STATUS_COLUMNS))})::text || chr(31) || coalesce(a.fp, '')) as status
     from servers s
     left join tool_sets t on t.server_id = s.id
     left join changes ch on ch.server_id = s.id
@@ -52,11 +63,3 @@ export async function serverFingerprints(orm: Orm, classifierVersion: string): P
   });
   return rowsOf<ServerFingerprint>(result);
 }
-
-/** The columns of the server row a fingerprint covers: all but its crawl status, as `s.<column>, …`. */
-const STATUS_COLUMNS = new Set(['last_seen', 'last_attempt_at', 'last_outcome', 'last_success_at']);
-const CONTENT_COLUMNS = Object.values(getTableColumns(servers))
-  .map((column) => column.name)
-  .filter((name) => !STATUS_COLUMNS.has(name))
-  .map((name) => `s."${name}"`)
-  .join(', ');

@@ -153,7 +153,7 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
     // Gzip members concatenate into one valid gzip file, so the build can copy an unchanged server's bytes from the
     // last build's catalogue without compressing them again. The server line is a member of its own, so a new
     // crawl status replaces that member alone (see restateServers).
-    const head = serverLineMember(records.server);
+    const head = gzipSync(records.json.line);
     const member = records.tools.length > 0 ? gzipSync(records.tools.map((r) => `${JSON.stringify(r)}\n`).join('')) : Buffer.alloc(0);
     catalogue.push(head, member);
     for (const [url, content] of files) {
@@ -191,10 +191,6 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
   out.write(cataloguePart(job.seq), Buffer.concat(catalogue));
   result.files = out.files - filesBefore - 1;
   return result;
-}
-
-function serverLineMember(server: object): Buffer {
-  return gzipSync(`${JSON.stringify(server)}\n`);
 }
 
 /**

@@ -6,8 +6,8 @@ import { policyTool, type ServerBundle, type ToolPageModel } from './model.ts';
 const FORMATS = Object.keys(POLICY_FORMATS) as PolicyFormat[];
 
 /**
- * The open-data records of one server: its lines in catalogue.jsonl.gz (`server` and `tools`, each line standing
- * alone) and its JSON file (`json`). A tool's catalogue line carries its policies as text (the site has no file per
+ * The open-data records of one server: its JSON file (`json`, whose `line` is the server's line in catalogue.jsonl.gz)
+ * and its tools' lines there (`tools`), each line standing alone. A tool's catalogue line carries its policies as text (the site has no file per
  * tool); the JSON file leaves them out, as they are derived from the classification beside them (and the server's
  * own policy files cover its tools). URLs are under the site's base path.
  */
@@ -35,7 +35,6 @@ export function openDataRecords(entry: CatalogueServer, bundle: ServerBundle, ba
     url: rebaseUrl(bundle.server.url, base),
     policies: Object.fromEntries(bundle.server.policies.map((p) => [p.format, rebaseUrl(p.href, base)])),
   };
-  const server = { ...head, ...status, ...tail };
   const defs = new Map(entry.tools.map((t) => [t.name, t.definition]));
   const tools = bundle.tools.map((tool) => ({ ...toolRecord(tool, defs.get(tool.name)!, base), policies: toolPolicies(tool) }));
   // In the server's JSON a tool sits in its server's `tools`: its type, server and the classifier version (the same
@@ -44,7 +43,7 @@ export function openDataRecords(entry: CatalogueServer, bundle: ServerBundle, ba
     classifierVersion: tools[0]?.classifierVersion ?? null,
     tools: tools.map(({ type, server, classifierVersion, policies, ...rest }) => rest),
   };
-  return { server, tools, json: serverJsonFile(head, status, tail, rest) };
+  return { tools, json: serverJsonFile(head, status, tail, rest) };
 }
 
 /**
@@ -56,15 +55,17 @@ export type JsonRegions = [status: number, statusEnd: number, toolsAt: number];
 
 /**
  * A server's JSON file: the parts' members, in order, as one object (what JSON.stringify of their spread writes,
- * each part having a member), and where its crawl status is (see restateServerJson).
+ * each part having a member); its catalogue line, the same but for the last part; and where its crawl status is
+ * (see restateServerJson, which makes the line from the file the same way).
  */
-function serverJsonFile(...parts: [object, ReturnType<typeof crawlStatusRecord>, object, object]): { text: string; regions: JsonRegions } {
+function serverJsonFile(...parts: [object, ReturnType<typeof crawlStatusRecord>, object, object]): { text: string; line: string; regions: JsonRegions } {
   const [head, status, tail, rest] = parts.map(members);
   const before = `{${head},`;
   const start = Buffer.byteLength(before);
   const end = start + Buffer.byteLength(status);
   const middle = `,${tail}`;
-  return { text: `${before}${status}${middle},${rest}}\n`, regions: [start, end, end + Buffer.byteLength(middle)] };
+  const server = `${before}${status}${middle}`;
+  return { text: `${server},${rest}}\n`, line: `${server}}\n`, regions: [start, end, end + Buffer.byteLength(middle)] };
 }
 
 /** An object's JSON without its braces. */
