@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -50,12 +50,58 @@ export async function compileViews(hash = rendererHash()): Promise<string> {
   return module;
 }
 
+/**
+ * Packages Astro's runtime imports only for its configuration's defaults and schema (the Markdown defaults, the
+ * names of shiki's themes) or for nothing at all (a bare `import "esbuild"`), none of which rendering a component
+ * calls. Loaded from node_modules, they were most of what a render worker spent loading the views (the Markdown
+ * pipeline alone ≈ 0.6 s of CPU a worker, every build); in the bundle each is replaced by its exports' values.
+ */
+const CONFIGURATION_ONLY_PACKAGES = ['@astrojs/markdown-remark', 'shiki', 'esbuild'];
+
+/**
+ * A module with the package's exports as data: JSON values kept, functions and cycles inside them replaced by null (so
+ * an object of lazy loaders, like shiki's themes, keeps its keys) and exported functions by one that fails naming
+ * itself, should a later Astro call one while rendering.
+ */
+async function valuesModule(name: string): Promise<string> {
+  const exports: Record<string, unknown> = await import(name);
+  const data = (value: unknown) => {
+    const seen = new WeakSet<object>();
+    const replace = (_key: string, inner: unknown) => {
+      if (typeof inner === 'function') return null;
+      if (typeof inner !== 'object' || inner === null) return inner;
+      if (seen.has(inner)) return null; // a CommonJS module's default export holds itself
+      seen.add(inner);
+      return inner;
+    };
+    return JSON.stringify(value, replace) ?? 'undefined';
+  };
+  return Object.entries(exports)
+    .map(([key, value]) => {
+      const binding = key === 'default' ? 'default' : `const ${key} =`;
+      const text =
+        typeof value === 'function'
+          ? `() => { throw new Error(${JSON.stringify(`${name}: ${key} is not in the site's compiled views (see site/render/compile.ts)`)}); }`
+          : data(value);
+      return `export ${binding} ${text};\n`;
+    })
+    .join('');
+}
+
 async function compileInto(outDir: string): Promise<void> {
   const [{ build }, { getViteConfig }] = await Promise.all([import('vite'), import('astro/config')]);
+  const stubs = path.join(outDir, 'stubs');
+  mkdirSync(stubs);
+  const alias: Record<string, string> = {};
+  for (const [i, name] of CONFIGURATION_ONLY_PACKAGES.entries()) {
+    alias[name] = path.join(stubs, `${i}.mjs`);
+    writeFileSync(alias[name], await valuesModule(name));
+  }
   const config = await getViteConfig(
     {
       root: SITE_ROOT,
       logLevel: 'error',
+      resolve: { alias },
       build: {
         ssr: path.join(SITE_ROOT, 'src', 'entry.ts'),
         outDir,
@@ -67,6 +113,7 @@ async function compileInto(outDir: string): Promise<void> {
     { root: SITE_ROOT, logLevel: 'error' },
   )({ mode: 'production', command: 'build' });
   await build({ ...config, configFile: false });
+  rmSync(stubs, { recursive: true });
 }
 
 if (process.argv[1] === THIS_FILE) await compileInto(process.argv[2]);
