@@ -272,6 +272,10 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     let lastLog = performance.now();
     const changeOf = (f: ServerFingerprint) =>
       last.fingerprint(f.id) !== f.fingerprint || last.slug(f.id) !== slugOf(f.id) ? 'content' : last.status(f.id) !== f.status ? 'status' : null;
+    const current = new Set(fingerprints.map((f) => f.id));
+    const removed = [...last.ids()].filter((id) => !current.has(id));
+    // The search index changes only with servers re-rendered or gone (a restated server's documents stay as they were).
+    if (previous && (removed.length > 0 || fingerprints.some((f) => changeOf(f) === 'content'))) search.expectChanges();
     for (const { batch, changed, restated } of changeBatches(fingerprints, batchSize, changeOf)) {
       const segment: Segment = {
         ids: batch.map((f) => f.id),
@@ -341,8 +345,6 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
       }
     }
     for (const segment of segments.splice(0)) await consume(segment);
-    const current = new Set(fingerprints.map((f) => f.id));
-    const removed = [...last.ids()].filter((id) => !current.has(id));
     for (const id of removed) for (const url of Object.keys(last.outputs(id))) remove(url);
     stats.removedServers = removed.length;
     search.gone(removed);

@@ -19,7 +19,7 @@ export interface SearchSetup {
 
 export type Searchable = Pick<ServerRecord, 'server' | 'tools' | 'search'>;
 
-export type SearchMessage = { type: 'servers'; servers: Searchable[] } | { type: 'gone'; ids: string[] } | { type: 'finish' };
+export type SearchMessage = { type: 'read' } | { type: 'servers'; servers: Searchable[] } | { type: 'gone'; ids: string[] } | { type: 'finish' };
 
 export interface SearchThreadResult {
   /** Every search-index file, with the hash of its content. */
@@ -51,6 +51,14 @@ export class SearchIndexThread {
       this.worker.on('exit', (code) => reject(new Error(`The search-index thread exited (code ${code}) before it finished.`)));
     });
     this.result.catch(() => {}); // thrown by finish()
+  }
+
+  /**
+   * Servers will be sent or gone: an incremental build's thread starts reading the last build's index back (without
+   * this, it keeps the index's files unread if none is sent).
+   */
+  expectChanges(): void {
+    this.post({ type: 'read' });
   }
 
   /** Servers rendered by this build (restated ones need not be: their documents do not show their crawl status). */

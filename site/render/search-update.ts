@@ -39,14 +39,20 @@ export interface WrittenIndex {
  * patched (a file missing or not JSON, another format).
  */
 export function readIndex(read: (name: string) => string | null): WrittenIndex | null {
-  const meta = parseJson<IndexMeta>(read('meta.json'));
-  if (meta?.version !== 3 || meta.docsPerShard !== DOCS_PER_SHARD || !Array.isArray(meta.shards)) return null;
+  const meta = parseMeta(read('meta.json'));
+  if (!meta) return null;
   const rows = readRows(read, meta);
   const facets = read('facets.txt');
   const flags = read('flags.txt');
   if (!rows || facets?.length !== meta.slots || flags?.length !== meta.slots) return null;
   const postings = readPostings(read, meta);
   return postings && { meta, rows, facets, flags, postings };
+}
+
+/** An index's meta.json, if it is one of the format `writeIndex` writes. */
+export function parseMeta(text: string | null): IndexMeta | null {
+  const meta = parseJson<IndexMeta>(text);
+  return meta?.version === 3 && meta.docsPerShard === DOCS_PER_SHARD && Array.isArray(meta.shards) ? meta : null;
 }
 
 /**

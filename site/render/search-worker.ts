@@ -6,7 +6,7 @@ import { inputHash, readSearchable } from './manifest.ts';
 import { OutputWriter } from './render.ts';
 import { SearchIndexBuilder, serverDocuments, type IndexedDocument, type IndexStats } from './search-index.ts';
 import type { Searchable, SearchMessage, SearchSetup, SearchThreadResult } from './search-thread.ts';
-import { readIndex, updateSearchIndex } from './search-update.ts';
+import { parseMeta, readIndex, updateSearchIndex, type WrittenIndex } from './search-update.ts';
 import { threadErrorText } from './threads.ts';
 
 const setup = workerData as SearchSetup;
@@ -20,12 +20,19 @@ const write = (name: string, content: string) => {
 const fresh = new Map<string, Searchable>();
 const gone = new Set<string>();
 const documentsOf = (s: Searchable): IndexedDocument[] => serverDocuments(s.server, s.tools, s.search, setup.base);
-// An incremental build reads the last build's index back now, while the main thread works through the servers.
-const lastIndex = setup.previous ? readIndex(readWritten) : null;
+// An incremental build reads the last build's index back once told that servers changed or went (as soon as the main
+// thread knows), while the main thread works through them; when none did, the index's files are kept unread.
+let lastIndex: WrittenIndex | null | undefined;
+const readLastIndex = (): WrittenIndex | null => {
+  if (lastIndex === undefined) lastIndex = setup.previous ? readIndex(readWritten) : null;
+  return lastIndex;
+};
 
 parentPort!.on('message', (message: SearchMessage) => {
   try {
-    if (message.type === 'servers') {
+    if (message.type === 'read') {
+      readLastIndex();
+    } else if (message.type === 'servers') {
       for (const s of message.servers) fresh.set(s.server.id, s);
     } else if (message.type === 'gone') {
       for (const id of message.ids) gone.add(id);
@@ -54,6 +61,15 @@ function readWritten(name: string): string | null {
   return null;
 }
 
+/** No server changed or went: every file of the last build's index is kept as it is (null if that build wrote none). */
+function keepAll(): IndexStats | null {
+  const meta = parseMeta(readWritten('meta.json'));
+  if (!meta) return null;
+  const names = Object.keys(setup.last).map((url) => url.slice('/search-index/'.length));
+  for (const name of names) keep(name);
+  return { documents: meta.documents, shards: meta.shards.length, files: names.length };
+}
+
 /** Keeps a file of the last build's index as it is (true), if that build wrote it. */
 function keep(name: string): boolean {
   const url = `/search-index/${name}`;
@@ -72,6 +88,8 @@ function buildWhole(previous: Iterable<Searchable>): IndexStats {
 
 /** The last build's index patched with the servers sent and gone; built whole when it cannot be patched. */
 function update(previous: NonNullable<SearchSetup['previous']>): IndexStats & { patched: boolean } {
+  const unchanged = fresh.size === 0 && gone.size === 0 ? keepAll() : null;
+  if (unchanged) return { ...unchanged, patched: true };
   const ranges = new Map(previous.records.map(([id, start, end]) => [id, [start, end] as const]));
   const fd = openSync(previous.manifest, 'r');
   try {
@@ -83,10 +101,11 @@ function update(previous: NonNullable<SearchSetup['previous']>): IndexStats & { 
       return readSearchable(bytes);
     };
     const servers = new Set([...fresh.keys(), ...gone]);
+    const index = readLastIndex();
     const patched =
-      lastIndex &&
+      index &&
       updateSearchIndex(
-        lastIndex,
+        index,
         { write, keep },
         {
           servers,

@@ -72,7 +72,7 @@ describe.each(testBackends())('incremental site build ($name)', (backend) => {
 
     const unchanged = await build('site');
     expect(unchanged).toMatchObject({ mode: 'incremental', changedServers: 0, removedServers: 0, deleted: 0 });
-    expect(unchanged).toMatchObject({ rendered: 0, files: 0, pages: first.pages, searchIndex: 'patched' });
+    expect(unchanged).toMatchObject({ rendered: 0, files: 0, pages: first.pages, searchIndex: 'patched', searchDocuments: first.searchDocuments });
 
     const churn = await churnCatalogue(db.orm, { fraction: 0.04, at: new Date('2026-11-02T00:00:00Z') });
     expect(churn.added).toBeGreaterThan(0);
