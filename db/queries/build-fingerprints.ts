@@ -10,6 +10,8 @@ export interface ServerFingerprint {
   fingerprint: string;
   /** Changes whenever its crawl status changes: when it was last seen, its last crawl attempt, its last success. */
   status: string;
+  /** One of its current tools has no classification for the classifier version asked for. */
+  unclassified: boolean;
 }
 
 /** The columns of a server's row that are its crawl status (its `status` hash), and the others (its fingerprint). */
@@ -31,7 +33,8 @@ function columnList(names: readonly string[]): string {
  * `classifierVersion`, and its tool changes (count and newest id). `status` covers the status columns and its
  * latest crawl attempt. A nightly crawl of everything moves every `status` and few fingerprints: an incremental
  * site build re-reads and re-renders only the servers whose fingerprint moved, and patches the crawl status into
- * the server page and open data of those whose status alone moved. Reading these is one aggregate query.
+ * the server page and open data of those whose status alone moved. Reading these is one aggregate query, which
+ * also says whether a server's tool lacks a classification (so a build need not ask that in a query of its own).
  * The latest attempt is one index read per server (see latestAttempt), whatever the crawl history.
  * A classification stands in by its row version (`xmin`, the transaction that last wrote the row: any insert or
  * update moves it, freezing does not), not by a hash of its text: hashing every classification's JSON evidence
@@ -45,7 +48,8 @@ export async function serverFingerprints(orm: Orm, classifierVersion: string): P
     return tx.execute(sql`
     with tool_sets as (
       select st.server_id,
-        md5(string_agg(st.name || chr(31) || st.hash || chr(31) || st.position || chr(31) || st.since::text || chr(31) || coalesce(c.xmin::text, ''), chr(30) order by st.position)) as fp
+        md5(string_agg(st.name || chr(31) || st.hash || chr(31) || st.position || chr(31) || st.since::text || chr(31) || coalesce(c.xmin::text, ''), chr(30) order by st.position)) as fp,
+        bool_or(c.hash is null) as unclassified
       from server_tools st
       left join classifications c on c.hash = st.hash and c.classifier_version = ${classifierVersion}
       group by st.server_id),
@@ -54,7 +58,8 @@ export async function serverFingerprints(orm: Orm, classifierVersion: string): P
     select s.id,
       md5(row(${sql.raw(columnList(CONTENT_COLUMNS))})::text || chr(31) || (s.last_success_at is null)::text
         || chr(31) || coalesce(t.fp, '') || chr(31) || coalesce(ch.fp, '')) as fingerprint,
-      md5(row(${sql.raw(columnList(STATUS_COLUMNS))})::text || chr(31) || coalesce(a.fp, '')) as status
+      md5(row(${sql.raw(columnList(STATUS_COLUMNS))})::text || chr(31) || coalesce(a.fp, '')) as status,
+      coalesce(t.unclassified, false) as unclassified
     from servers s
     left join tool_sets t on t.server_id = s.id
     left join changes ch on ch.server_id = s.id
