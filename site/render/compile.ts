@@ -63,7 +63,7 @@ const CONFIGURATION_ONLY_PACKAGES = ['@astrojs/markdown-remark', 'shiki', 'esbui
  * an object of lazy loaders, like shiki's themes, keeps its keys) and exported functions by one that fails naming
  * itself, should a later Astro call one while rendering.
  */
-async function valuesModule(name: string): Promise<string> {
+export async function valuesModule(name: string): Promise<string> {
   const exports: Record<string, unknown> = await import(name);
   const data = (value: unknown) => {
     const seen = new WeakSet<object>();

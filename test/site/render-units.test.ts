@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { classify } from '../../classifier/index.ts';
 import { classificationRow } from '../../db/classification-row.ts';
 import type { CatalogueServer, CurrentTool, ServerRow } from '../../db/index.ts';
 import { boundEntry, boundJson, CUT_MARKER } from '../../site/render/bounded.ts';
+import { valuesModule } from '../../site/render/compile.ts';
 import { crawlStatusHtml, type PageCrawlStatus } from '../../site/src/crawl-status.ts';
 import { badgesHtml, serverRowsHtml, toolRowsHtml } from '../../site/src/html.ts';
 import { installOptions, shellLine } from '../../site/render/install.ts';
@@ -309,6 +310,32 @@ describe('OutputWriter', () => {
       expect(statSync(path.join(dir, 'data', 'x.json')).ino).toBe(inode);
       out.write('/data/x.json', new Uint8Array(0));
       expect(readFileSync(path.join(dir, 'data', 'x.json'), 'utf8')).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the compiled views: a configuration-only package replaced by its values', () => {
+  it('keeps its data (an object of functions keeps its keys, a module holding itself loses the cycle) and makes its functions fail, naming themselves', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-values-'));
+    try {
+      const real = path.join(dir, 'real.mjs');
+      writeFileSync(
+        real,
+        `export const defaults = { theme: 'dark', langs: [], nested: { on: true } };
+         export const themes = { dark: () => import('./x.mjs'), light: () => import('./y.mjs') };
+         export function highlight() { return 'highlighted'; }
+         const self = { version: '1.2.3' }; self.default = self;
+         export default self;`,
+      );
+      const stub = path.join(dir, 'stub.mjs');
+      writeFileSync(stub, await valuesModule(real));
+      const values = await import(stub);
+      expect(values.defaults).toEqual({ theme: 'dark', langs: [], nested: { on: true } });
+      expect(Object.keys(values.themes)).toEqual(['dark', 'light']);
+      expect(values.default).toEqual({ version: '1.2.3', default: null });
+      expect(() => values.highlight()).toThrow(`${real}: highlight is not in the site's compiled views`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
