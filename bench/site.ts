@@ -96,6 +96,12 @@ export async function benchSite(params: SiteParams, log: (line: string) => void)
       log(`incremental build${recrawlAll ? ' after a crawl of every server' : ''}: ${run.seconds.toFixed(1)} s, ${run.stats.rendered} pages rendered`);
       return run;
     };
+    // The floor of every incremental build: what one costs when nothing changed since the last.
+    const unchanged = await runBuild();
+    if (unchanged.stats.mode !== 'incremental' || unchanged.stats.rendered > 1) {
+      throw new Error(`expected an incremental build rendering the home page alone, got ${unchanged.stats.mode} rendering ${unchanged.stats.rendered}`);
+    }
+    log(`incremental build with nothing changed: ${unchanged.seconds.toFixed(1)} s`);
     const changedOnly = await incremental(false, 1);
     const nightly = await incremental(true, 2);
     const share = `${Math.round((params.churn ?? 0.01) * 1000) / 10}%`;
@@ -123,6 +129,8 @@ export async function benchSite(params: SiteParams, log: (line: string) => void)
       'tools/s': Math.round(stats.tools / seconds),
       'peak RSS of the build process tree, MB': megabytes(full.peakRssBytes),
       'peak RSS the build reports for its main process, MB': stats.peakRssMb,
+      'incremental with nothing changed: seconds (the floor of every incremental build)': round(unchanged.seconds, 1),
+      'incremental with nothing changed / full time': `${round((100 * unchanged.seconds) / seconds, 1)}%`,
       [`incremental after ${share} of tools changed (only those servers crawled): seconds`]: round(changedOnly.seconds, 1),
       [`incremental after ${share} changed: pages rendered, files written, deleted`]: `${changedOnly.stats.rendered}, ${changedOnly.stats.files}, ${changedOnly.stats.deleted}`,
       [`incremental after ${share} changed: load average start → end`]: changedOnly.load,
