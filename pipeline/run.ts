@@ -98,7 +98,7 @@ export async function runPipeline(db: Database, options: PipelineOptions): Promi
   const classify = { ...classified, durationMs: Math.round(performance.now() - classifyBegan) };
 
   const site = crawl.status === 'interrupted' ? skippedSite(options, 'the crawl was interrupted') : await buildStep(db, options, now, emit);
-  const totals = await siteTotals(db.orm, CLASSIFIER_VERSION);
+  const totals = await siteTotals(db.orm);
   const counts = await catalogueCounts(db.orm, CLASSIFIER_VERSION);
   return {
     crawl,

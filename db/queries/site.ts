@@ -1,7 +1,6 @@
-import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { desc, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Orm } from '../connection.ts';
 import {
-  classifications,
   crawlAttempts,
   crawlRuns,
   serverTools,
@@ -67,24 +66,19 @@ export interface SiteTotals {
   servers: number;
   /** Servers with a current tool set. */
   crawledServers: number;
+  /** Current tools (every server's tool set). */
   tools: number;
-  /** Current tools that already have a stored classification for the classifier version asked about. */
-  classifiedTools: number;
   lastRun: CrawlRunRow | null;
 }
 
-export async function siteTotals(orm: Orm, classifierVersion: string): Promise<SiteTotals> {
+export async function siteTotals(orm: Orm): Promise<SiteTotals> {
   const [serverCount] = await orm.select({ n: sql<number>`count(*)::int`, crawled: sql<number>`count(${servers.lastSuccessAt})::int` }).from(servers);
-  const [toolCount] = await orm
-    .select({ n: sql<number>`count(*)::int`, classified: sql<number>`count(${classifications.hash})::int` })
-    .from(serverTools)
-    .leftJoin(classifications, and(eq(classifications.hash, serverTools.hash), eq(classifications.classifierVersion, classifierVersion)));
+  const [toolCount] = await orm.select({ n: sql<number>`count(*)::int` }).from(serverTools);
   const [lastRun] = await orm.select().from(crawlRuns).orderBy(desc(crawlRuns.id)).limit(1);
   return {
     servers: Number(serverCount.n),
     crawledServers: Number(serverCount.crawled),
     tools: Number(toolCount.n),
-    classifiedTools: Number(toolCount.classified),
     lastRun: lastRun ?? null,
   };
 }

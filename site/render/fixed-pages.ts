@@ -28,7 +28,7 @@ export async function fixedPages(
   db: Database,
   ctx: { tools: ToolRowModel[]; servers: ServerRowModel[]; now: Date; classifierVersion: string; toolFilters: FilterGroup[]; serverFilters: FilterGroup[] },
 ) {
-  const totals = await siteTotals(db.orm, ctx.classifierVersion);
+  const totals = await siteTotals(db.orm);
   const toolUrls = new Map(ctx.tools.map((t) => [`${t.serverId}\0${t.name}`, t.url]));
   const serverUrls = new Map(ctx.servers.map((s) => [s.id, s.url]));
   const changes = (await recentToolChanges(db.orm, RECENT_CHANGES)).map((c) => ({
