@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crawlAttempts, crawlRuns } from '../../db/index.ts';
 import { createPostgres, type TestDatabase } from '../helpers/databases.ts';
 import { startCli, startFixture, type Running } from './helpers.ts';
@@ -13,11 +13,15 @@ const SERVERS = 24;
 describe.skipIf(!adminUrl)('a distributed coordinator killed with SIGKILL (PostgreSQL)', () => {
   const running: Running[] = [];
   let db: TestDatabase | undefined;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-coordinator-kill-'));
+  // Made before the tests, not while the file is collected: a skipped suite runs no afterAll to remove it.
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-coordinator-kill-'));
+  });
   afterAll(async () => {
     await Promise.all(running.map((p) => p.stop('SIGKILL')));
     await db?.dispose();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('the workers finish its jobs and the run is closed completed, each server crawled once; `status` never shows it live once done', {
