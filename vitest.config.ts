@@ -71,6 +71,8 @@ export default defineConfig({
     // (vitest's default there is one): three left a core idle a third of the time, five gained little more.
     maxWorkers: 4,
     sequence: { sequencer: startingWith(LONGEST) },
+    // A worker that dies says which file it was running (the report names none).
+    setupFiles: ['test/helpers/worker-exit.ts'],
     projects: [
       // Pure code keeps no state between files, so unit files share their worker's modules too.
       { extends: true, test: { name: 'unit', include: UNIT, isolate: false } },
