@@ -60,7 +60,7 @@ export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[])
   // is immutable and named by its hash, so one stored for a snapshot that then fails is an unreferenced row and
   // harms nothing. Inside the snapshot's transaction, a concurrent batch listing the same definition would wait for
   // that whole transaction to commit.
-  await orm.transaction((tx) => insertDefinitions(tx, prepared));
+  await inTurn(orm, () => orm.transaction((tx) => insertDefinitions(tx, prepared)));
   return orm.transaction(async (tx) => {
     const previousByServer = new Map<string, Map<string, PreviousTool>>(serverIds.map((id) => [id, new Map()]));
     for (const row of await previousTools(tx, serverIds)) previousByServer.get(row.serverId)!.set(row.name, row);
@@ -92,6 +92,22 @@ export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[])
 }
 
 type Tx = Parameters<Parameters<Orm['transaction']>[0]>[0];
+
+/**
+ * The definitions of one batch at a time per database handle: a batch then finds stored every definition an
+ * earlier batch of this process inserted, and its COPY straight into the table meets a duplicate only when another
+ * process stored one meanwhile. Taken before a connection is, so a pool of one cannot deadlock on it.
+ */
+const definitionsTurns = new WeakMap<object, Promise<unknown>>();
+
+function inTurn<T>(orm: object, work: () => Promise<T>): Promise<T> {
+  const mine = (definitionsTurns.get(orm) ?? Promise.resolve()).then(work);
+  definitionsTurns.set(
+    orm,
+    mine.catch(() => undefined),
+  );
+  return mine;
+}
 
 /**
  * The current tools of these servers, read server by server through the primary key. Written as
@@ -144,10 +160,12 @@ function columnNames(columns: readonly Column[]): string {
  */
 export const COPY_MIN_ROWS = 500;
 
+const UNIQUE_VIOLATION = '23505';
+
 /**
- * Inserts rows into `table`, in their order, with one statement. On PostgreSQL, from COPY_MIN_ROWS rows, by COPY:
- * straight into the table, or, with `skipExisting`, through a temporary staging table read back in its `orderBy`
- * order (COPY cannot skip rows that conflict). On PGlite, for fewer rows, or when a row holds what PostgreSQL
+ * Inserts rows into `table`, in their order, with one statement. On PostgreSQL, from COPY_MIN_ROWS rows, by COPY
+ * straight into the table; with `skipExisting`, if a row is there already, through a temporary staging table read
+ * back in its `orderBy` order instead (COPY cannot skip rows that conflict). On PGlite, for fewer rows, or when a row holds what PostgreSQL
  * refuses, as one unnested jsonb parameter (which then fails with PostgreSQL's own error before anything is
  * written), in the order of `ordinal`, a column of the rows that is not inserted.
  */
@@ -167,13 +185,21 @@ async function insertRows(
   const chunks = connection && copyChunks(rows, columns);
   if (connection && chunks) {
     if (!skipExisting) return copyInto(connection, table, columns, chunks);
-    const staging = `staging_${table}`;
-    await tx.execute(sql.raw(`create temporary table if not exists ${staging} (${columnDefinitions(columns)}) on commit delete rows`));
-    // Long values are compressed once, on their way into the staging table: with lz4 where the server has it
-    // (several times cheaper than the default pglz; reading either is transparent).
+    // Long values are compressed once, on their way in: with lz4 where the server has it (several times cheaper
+    // than the default pglz; reading either is transparent).
     await tx.execute(
       sql`select set_config('default_toast_compression', 'lz4', true) from pg_settings where name = 'default_toast_compression' and 'lz4' = any(enumvals)`,
     );
+    // Straight into the table, in a savepoint: the caller checked the rows absent, so only one that another process
+    // stored since makes it fail, and only then do the rows go through a staging table that skips it. Staging every
+    // time cost PostgreSQL a third more a definition (docs/scale.md, "Storing fast").
+    try {
+      return await tx.transaction(() => copyInto(connection, table, columns, chunks));
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    }
+    const staging = `staging_${table}`;
+    await tx.execute(sql.raw(`create temporary table if not exists ${staging} (${columnDefinitions(columns)}) on commit delete rows`));
     await copyInto(connection, staging, columns, chunks);
     await tx.execute(
       sql`insert into ${sql.raw(table)} (${names}) select ${names} from ${sql.raw(staging)} order by ${sql.raw(skipExisting.orderBy.name)}${conflict}`,
@@ -224,7 +250,8 @@ async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]):
 
 /**
  * Which of these definition hashes are stored. Definitions are never deleted, so one found here is still there
- * when the snapshot that lists it is stored; one stored meanwhile by a concurrent batch is skipped on conflict.
+ * when the snapshot that lists it is stored; one stored meanwhile by another process sends the batch through
+ * the staging table, which skips it (insertRows).
  */
 async function storedHashes(tx: Tx, hashes: readonly string[]): Promise<Set<string>> {
   if (hashes.length === 0) return new Set();

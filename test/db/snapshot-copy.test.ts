@@ -1,6 +1,16 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { COPY_MIN_ROWS, openDatabase, serverToolSet, storeSnapshots, toolDefinitions, upsertServers, type Database, type ListedTool } from '../../db/index.ts';
+import {
+  COPY_MIN_ROWS,
+  definitionHash,
+  openDatabase,
+  serverToolSet,
+  storeSnapshots,
+  toolDefinitions,
+  upsertServers,
+  type Database,
+  type ListedTool,
+} from '../../db/index.ts';
 import { copyChunks, copyConnection, copyInto, type Column } from '../../db/queries/copy.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 
@@ -102,6 +112,40 @@ describe.each(testBackends().filter((b) => b.name === 'postgres'))('COPY on Post
     expect(await serverToolSet(single.orm, 'c')).toHaveLength(500);
   });
 
+  it('stores a batch one of whose definitions a concurrent transaction stored meanwhile: each kept once, the first one stored', async () => {
+    const listed = tools('a', COPY_MIN_ROWS);
+    const earlier = new Date('2026-10-01T00:00:00Z');
+    let commit!: () => void;
+    const committed = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    let inserted!: () => void;
+    const held = new Promise<void>((resolve) => {
+      inserted = resolve;
+    });
+    // Another connection inserts one of the batch's definitions and holds its transaction open: the batch finds it
+    // absent (not committed), its COPY then waits on it and, once it commits, meets a duplicate.
+    const concurrent = db.orm.transaction(async (tx) => {
+      await tx.insert(toolDefinitions).values({ hash: definitionHash(listed[250]), name: listed[250].name, firstSeen: earlier });
+      inserted();
+      await committed;
+    });
+    await held;
+    const store = storeSnapshots(single.orm, [{ serverId: 'a', tools: listed, at }]);
+    await expect.poll(() => waitingOnLocks(db), { timeout: 10_000 }).toBe(1);
+    commit();
+    await concurrent;
+    await store;
+    expect((await serverToolSet(single.orm, 'a')).map((t) => t.name)).toEqual(listed.map((t) => t.name));
+    const firstSeen = await single.orm.execute(
+      sql`select first_seen = ${earlier.toISOString()}::timestamptz as earlier, count(*)::int as n from tool_definitions group by 1 order by 1`,
+    );
+    expect(firstSeen).toEqual([
+      { earlier: false, n: COPY_MIN_ROWS - 1 },
+      { earlier: true, n: 1 },
+    ]);
+  });
+
   it('compresses long values with lz4 where the server has it, in a batch large enough for COPY', async () => {
     const [{ lz4 }] = (await single.orm.execute(
       sql`select 'lz4' = any(enumvals) as lz4 from pg_settings where name = 'default_toast_compression'`,
@@ -118,3 +162,11 @@ describe.each(testBackends().filter((b) => b.name === 'postgres'))('COPY on Post
     ]);
   });
 });
+
+/** How many of this database's connections wait on a lock. */
+async function waitingOnLocks(database: Database): Promise<number> {
+  const [{ n }] = (await database.orm.execute(
+    sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+  )) as unknown as Array<{ n: number }>;
+  return n;
+}
