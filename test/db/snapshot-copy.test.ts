@@ -33,9 +33,20 @@ describe('copyChunks', () => {
       { t: 'a\tb\nc\rd\\e \\N', j: { k: 'q"\\' }, a: ['x', 'y"z'], n: 3, b: true, d: at },
       { t: null, j: 'text', a: [], n: 0, b: false, d: undefined },
     ];
-    expect(copyChunks(rows, columns)).toEqual([
+    expect(copyChunks(rows, columns)?.map(String)).toEqual([
       `a\\tb\\nc\\rd\\\\e \\\\N\t{"k":"q\\\\"\\\\\\\\"}\t{"x","y\\\\"z"}\t3\tt\t2026-11-01T00:00:00.000Z\n\\N\t"text"\t{}\t0\tf\t\\N\n`,
     ]);
+  });
+
+  it('cuts its chunks between fields only, so that each is whole UTF-8, and together they are the rows', () => {
+    const rows = Array.from({ length: 50 }, (_, i) => ({ t: `${i} é ${'\u{1F600}'.repeat(i % 7)} ${'x'.repeat(i)}`, j: { i, s: 'ü'.repeat(i % 5) } }));
+    const whole = copyChunks(rows, columns.slice(0, 2), 1 << 20)!;
+    const small = copyChunks(rows, columns.slice(0, 2), 16)!;
+    expect(whole).toHaveLength(1);
+    expect(small.length).toBeGreaterThan(25);
+    for (const chunk of small) expect(Buffer.from(chunk.toString('utf8'), 'utf8').equals(chunk)).toBe(true);
+    expect(Buffer.concat(small).equals(whole[0])).toBe(true);
+    expect(whole[0].toString('utf8').split('\n')[3]).toBe(`3 é ${'\u{1F600}'.repeat(3)} xxx\t{"i":3,"s":"üüü"}`);
   });
 
   it('refuses what PostgreSQL would refuse: NUL in text, \\u0000 or a lone surrogate in JSON', () => {
