@@ -155,8 +155,8 @@ function columnNames(columns: readonly Column[]): string {
 
 /**
  * Below this many rows a table's rows go as one jsonb parameter even on PostgreSQL: a COPY costs more round trips
- * (one more than a statement; for definitions a staging table, the COPY, then the insert), which a small batch
- * does not win back in per-row work.
+ * (one more than a statement, and a savepoint for definitions), which a small batch does not win back in per-row
+ * work.
  */
 export const COPY_MIN_ROWS = 500;
 
