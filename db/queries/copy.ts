@@ -142,7 +142,7 @@ interface CopyQuery extends Promise<unknown> {
  * PostgreSQL has taken them all; rejects with PostgreSQL's error (or the connection's) if anything fails, which
  * fails the caller's transaction: the connection is out of COPY by then and takes the rollback.
  */
-export async function copyInto(connection: Sql, table: string, columns: readonly Column[], chunks: ReadonlyArray<Buffer | string>): Promise<void> {
+export async function copyInto(connection: Sql, table: string, columns: readonly Column[], chunks: readonly Buffer[]): Promise<void> {
   const query = connection.unsafe(`copy ${table} (${columns.map((c) => c.name).join(', ')}) from stdin`) as unknown as CopyQuery;
   let fail!: (error: unknown) => void;
   const failed = new Promise<never>((_, reject) => {

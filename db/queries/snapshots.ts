@@ -165,9 +165,9 @@ const UNIQUE_VIOLATION = '23505';
 /**
  * Inserts rows into `table`, in their order, with one statement. On PostgreSQL, from COPY_MIN_ROWS rows, by COPY
  * straight into the table; with `skipExisting`, if a row is there already, through a temporary staging table read
- * back in its `orderBy` order instead (COPY cannot skip rows that conflict). On PGlite, for fewer rows, or when a row holds what PostgreSQL
- * refuses, as one unnested jsonb parameter (which then fails with PostgreSQL's own error before anything is
- * written), in the order of `ordinal`, a column of the rows that is not inserted.
+ * back in its `orderBy` order instead (COPY cannot skip rows that conflict). On PGlite, for fewer rows, or when a
+ * row holds what PostgreSQL refuses, as one unnested jsonb parameter (which then fails with PostgreSQL's own error
+ * before anything is written), in the order of `ordinal`, a column of the rows that is not inserted.
  */
 async function insertRows(
   tx: Tx,

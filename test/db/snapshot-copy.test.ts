@@ -91,7 +91,11 @@ describe.each(testBackends().filter((b) => b.name === 'postgres'))('COPY on Post
     ['after many chunks', 20_000],
   ] as const) {
     it(`fails the transaction with PostgreSQL's error, and does not hang, when PostgreSQL refuses a row ${where}`, async () => {
-      const chunks = [...copyChunks(rows(before), columns)!, 'bad\tname\t{"unterminated\t2026-11-01T00:00:00Z\n', ...copyChunks(rows(10), columns)!];
+      const chunks = [
+        ...copyChunks(rows(before), columns)!,
+        Buffer.from('bad\tname\t{"unterminated\t2026-11-01T00:00:00Z\n'),
+        ...copyChunks(rows(10), columns)!,
+      ];
       await expect(
         single.orm.transaction(async (tx) => {
           await copyInto(copyConnection(tx)!, 'tool_definitions', columns, chunks);
