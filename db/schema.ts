@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { AnnotationConflict, Category, Evidence, Flag, Severity } from '../classifier/index.ts';
-import { boolean, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** Every way a crawl attempt can end. Stored as text so that new outcomes need no enum migration. */
 export const OUTCOMES = [
@@ -86,6 +86,13 @@ export const servers = pgTable(
     toolCount: integer('tool_count'),
     /** SHA-256 of the sorted definition hashes of the current tool set. */
     toolsetHash: text('toolset_hash'),
+    /**
+     * A new random value whenever a row of the server's tool set or tool changes is written, or a classification
+     * one of its tools has is rewritten or removed (by storeSnapshots, and by the triggers of migration 0003 for any
+     * other writer), so the site build's fingerprint of a server reads this row alone. A new classification needs
+     * none: an unclassified tool is never on a page.
+     */
+    contentVersion: uuid('content_version').notNull().defaultRandom(),
   },
   (t) => [index('servers_status_idx').on(t.status)],
 );

@@ -62,12 +62,16 @@ export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[])
   // that whole transaction to commit.
   await inTurn(orm, () => orm.transaction((tx) => insertDefinitions(tx, prepared)));
   return orm.transaction(async (tx) => {
+    // This transaction moves the content_version of the servers whose tool set or changes it writes, in its update
+    // of their rows below; the insert triggers that would do it row by row stand aside (migration 0003).
+    await tx.execute(sql`select set_config('toolrisk.content_version', 'store', true)`);
     const previousByServer = new Map<string, Map<string, PreviousTool>>(serverIds.map((id) => [id, new Map()]));
     for (const row of await previousTools(tx, serverIds)) previousByServer.get(row.serverId)!.set(row.name, row);
     const oldDefinitions = await readChangedDefinitions(tx, prepared, previousByServer);
 
     const results: SnapshotResult[] = [];
     const rewritten: string[] = [];
+    const moved = new Set<string>();
     const toolRows: ServerToolRow[] = [];
     const changeRows: ChangeRow[] = [];
     for (const snapshot of prepared) {
@@ -76,16 +80,24 @@ export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[])
       results.push({ toolsetHash: snapshot.toolsetHash, changes: plan.changes });
       for (const change of plan.changes) changeRows.push({ ...change, serverId: input.serverId, runId: input.runId ?? null, detectedAt: input.at });
       if (plan.replacesRows) rewritten.push(input.serverId);
+      if (plan.replacesRows || plan.toolRows.length > 0) moved.add(input.serverId); // its tool set written (and changes, if any)
       toolRows.push(...plan.toolRows);
     }
 
     if (rewritten.length > 0) await tx.delete(serverTools).where(sql`${serverTools.serverId} = any(${textArray(rewritten)})`);
     await insertServerTools(tx, toolRows);
     await insertChanges(tx, changeRows);
-    const serverRows = prepared.map((p) => ({ id: p.input.serverId, at: p.input.at, tool_count: p.listed.length, toolset_hash: p.toolsetHash }));
+    const serverRows = prepared.map((p) => ({
+      id: p.input.serverId,
+      at: p.input.at,
+      tool_count: p.listed.length,
+      toolset_hash: p.toolsetHash,
+      moved: moved.has(p.input.serverId),
+    }));
     await tx.execute(sql`
-      update ${servers} set last_success_at = r.at, last_attempt_at = r.at, last_outcome = 'ok', tool_count = r.tool_count, toolset_hash = r.toolset_hash
-      from ${recordset(serverRows, columns('id text, at timestamptz, tool_count int, toolset_hash text'))}
+      update ${servers} set last_success_at = r.at, last_attempt_at = r.at, last_outcome = 'ok', tool_count = r.tool_count, toolset_hash = r.toolset_hash,
+        content_version = case when r.moved then gen_random_uuid() else ${servers.contentVersion} end
+      from ${recordset(serverRows, columns('id text, at timestamptz, tool_count int, toolset_hash text, moved boolean'))}
       where ${servers.id} = r.id`);
     return results;
   });

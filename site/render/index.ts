@@ -10,6 +10,7 @@ import {
   catalogueOfServers,
   changesOfServers,
   crawlStatusesOfServers,
+  hasUnclassifiedTools,
   latestAttemptsOfServers,
   serverFingerprints,
   type Database,
@@ -164,15 +165,14 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
     phase('start (views, workers)');
     // After a bulk load the planner may have no statistics (see analyzeForSiteBuild); an incremental build reads by id.
     if (!previous) await analyzeForSiteBuild(db.orm);
-    // The renderer reads stored classifications only. The fingerprints say whether a current tool has none (asking
-    // in a query of its own cost 0.1–0.4 s at 100,000 tools, every build): only then classify, and read them again.
-    let fingerprints = await serverFingerprints(db.orm, classifierVersion);
-    if (classifierVersion !== CLASSIFIER_VERSION || fingerprints.some((f) => f.unclassified)) {
+    // The renderer reads stored classifications only: a tool without one is classified first. Only a server whose
+    // fingerprint moved can have such a tool (see hasUnclassifiedTools); storing a new classification moves no
+    // fingerprint, so they need not be read again.
+    const fingerprints = await serverFingerprints(db.orm, classifierVersion);
+    const moved = previous ? fingerprints.filter((f) => last.fingerprint(f.id) !== f.fingerprint).map((f) => f.id) : null;
+    if (classifierVersion !== CLASSIFIER_VERSION || (await hasUnclassifiedTools(db.orm, classifierVersion, moved))) {
       const fresh = await classifyCatalogue(db.orm);
-      if (fresh.classified > 0) {
-        log(`Classified ${fresh.classified} tool definitions first.`);
-        fingerprints = await serverFingerprints(db.orm, classifierVersion);
-      }
+      if (fresh.classified > 0) log(`Classified ${fresh.classified} tool definitions first.`);
     }
     phase('server fingerprints (and classification, if a tool had none)');
     log(`${mode === 'full' ? 'Full' : 'Incremental'} build of ${fingerprints.length} servers (classifier ${classifierVersion}).`);

@@ -18,6 +18,7 @@ import {
   setState,
   storeSnapshot,
   serverFingerprints,
+  hasUnclassifiedTools,
   servers,
   latestAttemptsOfServers,
   toolChanges,
@@ -328,6 +329,7 @@ describe.each(testBackends())('db on $name', (backend) => {
       jsonb: `'{"changed":1}'::jsonb`,
       'text[]': `'{changed}'`,
       timestamptz: `'2030-01-01T00:00:00Z'`,
+      uuid: `gen_random_uuid()`,
     };
     const hashes = async () => (await serverFingerprints(db.orm, 'v-test')).find((f) => f.id === 'io.github.acme/tracker')!;
     const setSuccess = (value: string) => db.orm.execute(sql.raw(`update servers set last_success_at = ${value} where id = 'io.github.acme/tracker'`));
@@ -347,6 +349,61 @@ describe.each(testBackends())('db on $name', (backend) => {
     const before = await hashes();
     await setSuccess('null');
     expect((await hashes()).fingerprint).not.toBe(before.fingerprint);
+  });
+
+  it("moves a server's fingerprint when its tools, their changes or a classification they have is written over, and only then", async () => {
+    const ID = 'io.github.acme/tracker';
+    await upsertServers(db.orm, [{ id: 'io.github.acme/mirror', title: 'Mirror', sources: ['registry'] }], T0);
+    const fingerprints = async () => new Map((await serverFingerprints(db.orm, 'v1')).map((f) => [f.id, f.fingerprint]));
+    const moved = async (write: () => Promise<unknown>) => {
+      const before = await fingerprints();
+      await write();
+      const after = await fingerprints();
+      return [...after.keys()].filter((id) => after.get(id) !== before.get(id));
+    };
+    const classification = (hash: string, severity: 'low' | 'high') => ({
+      hash,
+      classifierVersion: 'v1',
+      category: 'read' as const,
+      severity,
+      flags: [],
+      confidence: 0.9,
+      explanation: 'test',
+      classifiedAt: T0,
+    });
+    expect(await moved(() => storeSnapshot(db.orm, { serverId: ID, tools: [listIssues], at: T0 }))).toEqual([ID]);
+    expect(await moved(() => storeSnapshot(db.orm, { serverId: 'io.github.acme/mirror', tools: [listIssues], at: T0 }))).toEqual(['io.github.acme/mirror']);
+    // The same listing again is a crawl status, not content; a tool added is content, with its change.
+    expect(await moved(() => storeSnapshot(db.orm, { serverId: ID, tools: [listIssues], at: T1 }))).toEqual([]);
+    expect(await moved(() => storeSnapshot(db.orm, { serverId: ID, tools: [listIssues, deleteRepo], at: T1 }))).toEqual([ID]);
+    // The same tools in another order: no change recorded, the same set of definitions, but the page lists them so.
+    expect(await moved(() => storeSnapshot(db.orm, { serverId: ID, tools: [deleteRepo, listIssues], at: T1 }))).toEqual([ID]);
+    expect(await hasUnclassifiedTools(db.orm, 'v1', null)).toBe(true);
+    expect(await hasUnclassifiedTools(db.orm, 'v1', ['io.github.acme/mirror'])).toBe(true);
+    expect(await hasUnclassifiedTools(db.orm, 'v1', [])).toBe(false);
+    // A first classification moves nothing (no page showed the tool unclassified); rewriting or removing one moves
+    // every server that has the tool, however it is written.
+    const shared = definitionHash(listIssues);
+    expect(await moved(() => writeClassifications(db.orm, [classification(shared, 'low'), classification(definitionHash(deleteRepo), 'high')]))).toEqual([]);
+    expect(await hasUnclassifiedTools(db.orm, 'v1', null)).toBe(false);
+    expect(await hasUnclassifiedTools(db.orm, 'v2', [ID])).toBe(true);
+    expect((await moved(() => writeClassifications(db.orm, [classification(shared, 'high')]))).sort()).toEqual(['io.github.acme/mirror', ID]);
+    expect(await moved(() => db.orm.execute(sql`update classifications set explanation = 'by hand' where hash = ${definitionHash(deleteRepo)}`))).toEqual([ID]);
+    expect((await moved(() => db.orm.execute(sql`delete from classifications where hash = ${shared}`))).sort()).toEqual(['io.github.acme/mirror', ID]);
+    expect(await moved(() => db.orm.execute(sql`update tool_changes set fields = '{description}' where server_id = ${ID}`))).toEqual([ID]);
+    // Inserted by another writer than the store, row by row.
+    expect(
+      await moved(() =>
+        db.orm.execute(sql`
+          insert into tool_changes (server_id, tool_name, kind, new_hash, detected_at)
+          values ('io.github.acme/mirror', 'list_issues', 'added', ${shared}, ${T2.toISOString()}::timestamptz)`),
+      ),
+    ).toEqual(['io.github.acme/mirror']);
+    expect(await moved(() => db.orm.execute(sql`delete from server_tools where server_id = 'io.github.acme/mirror'`))).toEqual(['io.github.acme/mirror']);
+    expect(await moved(() => db.orm.execute(sql`truncate tool_changes`))).toHaveLength(2);
+    // Another classifier version is another fingerprint.
+    const [v1, v2] = [await serverFingerprints(db.orm, 'v1'), await serverFingerprints(db.orm, 'v2')];
+    expect(v1.map((f) => f.fingerprint)).not.toEqual(expect.arrayContaining([v2[0].fingerprint]));
   });
 
   it('keeps named state', async () => {

@@ -174,6 +174,7 @@ describe('one bad tool or server never fails the build', () => {
     lastSuccessAt: at,
     toolCount: 2,
     toolsetHash: null,
+    contentVersion: '00000000-0000-4000-8000-000000000000',
   });
   const tool = (serverId: string, name: string, position: number): CurrentTool => {
     const definition = {
