@@ -23,23 +23,18 @@ BEGIN
   RETURN NULL;
 END $$;
 --> statement-breakpoint
-CREATE TRIGGER server_tools_inserted AFTER INSERT ON server_tools FOR EACH ROW
-  WHEN (current_setting('toolrisk.content_version', true) IS DISTINCT FROM 'store') EXECUTE FUNCTION servers_content_inserted();
---> statement-breakpoint
-CREATE TRIGGER server_tools_updated AFTER UPDATE ON server_tools REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows FOR EACH STATEMENT
-  WHEN (current_setting('toolrisk.content_version', true) IS DISTINCT FROM 'store') EXECUTE FUNCTION servers_content_rewritten();
---> statement-breakpoint
-CREATE TRIGGER server_tools_deleted AFTER DELETE ON server_tools REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
-  WHEN (current_setting('toolrisk.content_version', true) IS DISTINCT FROM 'store') EXECUTE FUNCTION servers_content_rewritten();
---> statement-breakpoint
-CREATE TRIGGER tool_changes_inserted AFTER INSERT ON tool_changes FOR EACH ROW
-  WHEN (current_setting('toolrisk.content_version', true) IS DISTINCT FROM 'store') EXECUTE FUNCTION servers_content_inserted();
---> statement-breakpoint
-CREATE TRIGGER tool_changes_updated AFTER UPDATE ON tool_changes REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows FOR EACH STATEMENT
-  WHEN (current_setting('toolrisk.content_version', true) IS DISTINCT FROM 'store') EXECUTE FUNCTION servers_content_rewritten();
---> statement-breakpoint
-CREATE TRIGGER tool_changes_deleted AFTER DELETE ON tool_changes REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
-  WHEN (current_setting('toolrisk.content_version', true) IS DISTINCT FROM 'store') EXECUTE FUNCTION servers_content_rewritten();
+-- The same three triggers on both tables: <table>_inserted, <table>_updated, <table>_deleted.
+DO $$
+DECLARE
+  t text;
+  aside text := $w$WHEN (current_setting('toolrisk.content_version', true) IS DISTINCT FROM 'store')$w$;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['server_tools', 'tool_changes'] LOOP
+    EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I FOR EACH ROW %s EXECUTE FUNCTION servers_content_inserted()', t || '_inserted', t, aside);
+    EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows FOR EACH STATEMENT %s EXECUTE FUNCTION servers_content_rewritten()', t || '_updated', t, aside);
+    EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT %s EXECUTE FUNCTION servers_content_rewritten()', t || '_deleted', t, aside);
+  END LOOP;
+END $$;
 --> statement-breakpoint
 -- A classification inserted needs nothing: its tool had none, so no page showed it (a build classifies first).
 CREATE FUNCTION servers_classification_rewritten() RETURNS trigger LANGUAGE plpgsql AS $$
