@@ -37,8 +37,12 @@ BEGIN
 END $$;
 --> statement-breakpoint
 -- A classification inserted needs nothing: its tool had none, so no page showed it (a build classifies first).
+-- Every insert of classifications with ON CONFLICT DO UPDATE fires the update trigger, nearly always with no row.
 CREATE FUNCTION servers_classification_rewritten() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF NOT EXISTS (SELECT 1 FROM old_rows) THEN
+    RETURN NULL;
+  END IF;
   UPDATE servers SET content_version = gen_random_uuid()
   WHERE id IN (SELECT st.server_id FROM server_tools st WHERE st.hash IN (SELECT hash FROM old_rows));
   RETURN NULL;

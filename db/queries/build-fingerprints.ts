@@ -29,13 +29,13 @@ function columnList(names: readonly string[]): string {
  * everything its pages are made of but its crawl status: the server row without its status columns (every other
  * column of the schema, as a row: making it jsonb first cost three times as much), whether it ever had a success
  * (which decides whether it is graded), and `classifierVersion`. Its tools, their classifications and its tool
- * changes enter through the row's `content_version`, which the database's triggers move whenever one of those is
- * written over or removed (migration 0003), so the query does not read the tools: aggregating every tool with its
- * classification was ≈ 1 s of every incremental build at 100,000 tools, before it knew what changed. `status`
- * covers the status columns and its latest crawl attempt (one index read per server, see latestAttempt, whatever
- * the crawl history). A nightly crawl of everything moves every `status` and few fingerprints: an incremental
- * site build re-reads and re-renders only the servers whose fingerprint moved, and patches the crawl status into
- * the server page and open data of those whose status alone moved.
+ * changes enter through the row's `content_version`, which every write to them moves (storeSnapshots in its own
+ * update, the triggers of migration 0003 for any other writer), so the query does not read the tools: aggregating
+ * every tool with its classification was ≈ 1 s of every incremental build at 100,000 tools, before it knew what
+ * changed. `status` covers the status columns and its latest crawl attempt (one index read per server, see
+ * latestAttempt, whatever the crawl history). A nightly crawl of everything moves every `status` and few
+ * fingerprints: an incremental site build re-reads and re-renders only the servers whose fingerprint moved, and
+ * patches the crawl status into the server page and open data of those whose status alone moved.
  */
 export async function serverFingerprints(orm: Orm, classifierVersion: string): Promise<ServerFingerprint[]> {
   const result = await orm.execute(sql`
