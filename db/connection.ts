@@ -12,6 +12,7 @@ import { defaultDataDir } from './data-dir.ts';
 import { describeFolderError, describePostgresError } from './errors.ts';
 import { lockFolder } from './folder-lock.ts';
 import { noDelaySockets } from './no-delay-socket.ts';
+import { exitOnPanic } from './pglite-panic.ts';
 import { makePrivate } from './private-folder.ts';
 import * as schema from './schema.ts';
 
@@ -83,7 +84,7 @@ async function openPglite(dataDir: string): Promise<OpenedDatabase> {
     makeFolder(dataDir);
     makePrivate(dataDir);
     unlock = lockFolder(dataDir);
-    client = new PGlite(dataDir, { startParams: PGLITE_START_PARAMS });
+    client = new PGlite({ ...exitOnPanic(dataDir), startParams: PGLITE_START_PARAMS });
     await client.waitReady;
     makePrivate(dataDir);
   } catch (error) {

@@ -12,6 +12,7 @@ export const TS_FIXTURES = [
   'test/fixtures/servers/stdio-notes.ts',
   'test/pipeline/fixtures/many-servers.ts',
   'test/db/lock-racer.ts',
+  'test/db/panic-writer.ts',
   'test/hostile/memory-probe.ts',
   'test/hostile/non-root-probe.ts',
   'test/hostile/sandbox-holder.ts',

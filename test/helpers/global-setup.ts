@@ -74,7 +74,7 @@ async function pgliteTemplate(): Promise<string> {
 }
 
 /**
- * Each TypeScript fixture in one self-contained file (packages included), every run: it takes a fraction of a
+ * Each TypeScript fixture in one self-contained file (packages included but PGlite), every run: it takes a fraction of a
  * second. `import.meta.url` stays its source file's URL (cli/bundle-source-urls.mjs), so code that finds files
  * beside its source (the migrations, the bundled servers file) still does. Written beside and renamed, so a file
  * another run is starting is never half written.
@@ -94,6 +94,8 @@ async function bundleFixtures(): Promise<void> {
         platform: 'node',
         target: 'node20',
         banner: { js: REQUIRE_BANNER },
+        // PGlite loads its WebAssembly and data files from beside its own module.
+        external: ['@electric-sql/pglite', '@electric-sql/pglite/*'],
         plugins: [sourceLocations(FIXTURES_OUT)],
         logLevel: 'warning',
       });

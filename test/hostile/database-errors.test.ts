@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase, servers } from '../../db/index.ts';
+import { crawlRuns, openDatabase, servers } from '../../db/index.ts';
 import { compiledFixture } from '../helpers/fixtures.ts';
 import { FIXTURES, processesMarked, RUN_MARK } from './cases.ts';
 
@@ -86,6 +86,31 @@ describe.runIf(asRoot)('the embedded database names the cause of a failure', () 
       holder.kill();
     }
   });
+
+  it('a PostgreSQL panic (no room for the next write-ahead-log segment) ends the process with its cause, not a hang; what was stored stays', async () => {
+    const disk = tmpfs('64m');
+    const folder = join(disk, 'db');
+    const writer = spawn(process.execPath, [compiledFixture('test/db/panic-writer.ts'), folder], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    writer.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    writer.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => writer.kill('SIGKILL'), 60_000);
+    const code = await new Promise<number | null>((resolve) => writer.on('close', resolve));
+    clearTimeout(timer);
+    expect(stdout).toBe('');
+    expect(code).toBe(1);
+    expect(stderr).toContain(`the embedded database at ${folder} stopped (PostgreSQL PANIC): no space left on the device that holds ${folder}`);
+
+    rmSync(join(disk, 'filler'));
+    const db = await openDatabase({ dataDir: folder, env: {} });
+    try {
+      const runs = await db.orm.select({ options: crawlRuns.options }).from(crawlRuns);
+      expect(runs.map((r) => r.options.stored)).toEqual(['before the panic']);
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
 
   it('a disk that fills up mid-crawl: stops with "no space left", keeps the snapshots stored before, kills its servers', async () => {
     const disk = tmpfs('44m');
