@@ -3,7 +3,6 @@ import { servers } from '../schema.ts';
 import type { Orm } from '../connection.ts';
 import { latestAttempt } from './site.ts';
 import { rowsOf } from './status.ts';
-import { textArray } from './text-array.ts';
 
 export interface ServerFingerprint {
   id: string;
@@ -46,19 +45,4 @@ export async function serverFingerprints(orm: Orm, classifierVersion: string): P
     left join lateral (select md5(row(latest.*)::text) as fp from (${latestAttempt(sql`s.id`)}) latest) a on true
     order by s.id`);
   return rowsOf<ServerFingerprint>(result);
-}
-
-/**
- * Whether a current tool of these servers (of every server: `null`) has no classification for `classifierVersion`.
- * A build asks it of the servers whose fingerprint moved: any other server's tools are those the last build showed,
- * every one of them classified then, and a classification is not removed without moving its servers' fingerprints.
- */
-export async function hasUnclassifiedTools(orm: Orm, classifierVersion: string, serverIds: readonly string[] | null): Promise<boolean> {
-  if (serverIds?.length === 0) return false;
-  const result = await orm.execute(sql`
-    select exists (
-      select 1 from server_tools st
-      left join classifications c on c.hash = st.hash and c.classifier_version = ${classifierVersion}
-      where c.hash is null ${serverIds ? sql`and st.server_id = any(${textArray(serverIds)})` : sql``}) as unclassified`);
-  return rowsOf<{ unclassified: boolean }>(result)[0].unclassified;
 }

@@ -1,7 +1,8 @@
-import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Orm } from '../connection.ts';
 import { classifications, serverTools, toolDefinitions, type NewClassification, type ToolDefinitionRow } from '../schema.ts';
 import { chunks } from './chunks.ts';
+import { textArray } from './text-array.ts';
 
 /**
  * Current tool definitions (in some server's tool set) with no classification for this classifier version,
@@ -15,7 +16,7 @@ export async function* iterateUnclassified(orm: Orm, classifierVersion: string, 
     const unclassified = orm
       .selectDistinct({ hash: serverTools.hash })
       .from(serverTools)
-      .leftJoin(classifications, and(eq(classifications.hash, serverTools.hash), eq(classifications.classifierVersion, classifierVersion)))
+      .leftJoin(classifications, classificationFor(classifierVersion))
       .where(and(isNull(classifications.hash), after === undefined ? undefined : gt(serverTools.hash, after)))
       .orderBy(asc(serverTools.hash))
       .limit(batchSize)
@@ -30,6 +31,28 @@ export async function* iterateUnclassified(orm: Orm, classifierVersion: string, 
     after = rows[rows.length - 1].definition.hash;
     if (rows.length < batchSize) return;
   }
+}
+
+/**
+ * Whether a current tool of these servers (of every server: `null`) has no classification for `classifierVersion`.
+ * A site build asks it of the servers whose fingerprint moved: any other server's tools are those the last build
+ * showed, every one of them classified then, and a classification is not removed without moving its servers'
+ * fingerprints (see serverFingerprints).
+ */
+export async function hasUnclassifiedTools(orm: Orm, classifierVersion: string, serverIds: readonly string[] | null): Promise<boolean> {
+  if (serverIds?.length === 0) return false;
+  const rows = await orm
+    .select({ hash: serverTools.hash })
+    .from(serverTools)
+    .leftJoin(classifications, classificationFor(classifierVersion))
+    .where(and(isNull(classifications.hash), serverIds ? sql`${serverTools.serverId} = any(${textArray(serverIds)})` : undefined))
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** Joins a current tool (its server_tools row) to its classification for this classifier version. */
+export function classificationFor(classifierVersion: string): SQL {
+  return and(eq(classifications.hash, serverTools.hash), eq(classifications.classifierVersion, classifierVersion))!;
 }
 
 /** Inserts or replaces classifications, keyed by (definition hash, classifier version). */

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Orm } from '../connection.ts';
 import { classifications, crawlAttempts, crawlRuns, servers, serverTools, toolChanges } from '../schema.ts';
 import { rowsOf } from './status.ts';
+import { classificationFor } from './classifications.ts';
 
 export interface RunProgress {
   /** Servers with at least one attempt recorded in the run. */
@@ -44,7 +45,7 @@ export async function catalogueCounts(orm: Orm, classifierVersion: string): Prom
   const rows = await orm
     .select({ category: classifications.category, severity: classifications.severity, n: sql<number>`count(*)::int` })
     .from(serverTools)
-    .leftJoin(classifications, and(eq(classifications.hash, serverTools.hash), eq(classifications.classifierVersion, classifierVersion)))
+    .leftJoin(classifications, classificationFor(classifierVersion))
     .groupBy(classifications.category, classifications.severity);
   const counts: CatalogueCounts = { byCategory: {}, bySeverity: {}, unclassified: 0 };
   for (const row of rows) {

@@ -71,7 +71,7 @@ export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[])
 
     const results: SnapshotResult[] = [];
     const rewritten: string[] = [];
-    const moved = new Set<string>();
+    const serverRows: Array<{ id: string; at: Date; tool_count: number; toolset_hash: string; moved: boolean }> = [];
     const toolRows: ServerToolRow[] = [];
     const changeRows: ChangeRow[] = [];
     for (const snapshot of prepared) {
@@ -80,20 +80,15 @@ export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[])
       results.push({ toolsetHash: snapshot.toolsetHash, changes: plan.changes });
       for (const change of plan.changes) changeRows.push({ ...change, serverId: input.serverId, runId: input.runId ?? null, detectedAt: input.at });
       if (plan.replacesRows) rewritten.push(input.serverId);
-      if (plan.replacesRows || plan.toolRows.length > 0) moved.add(input.serverId); // its tool set written (and changes, if any)
       toolRows.push(...plan.toolRows);
+      // Its tool set written (and changes, if any): its content_version moves.
+      const moved = plan.replacesRows || plan.toolRows.length > 0;
+      serverRows.push({ id: input.serverId, at: input.at, tool_count: snapshot.listed.length, toolset_hash: snapshot.toolsetHash, moved });
     }
 
     if (rewritten.length > 0) await tx.delete(serverTools).where(sql`${serverTools.serverId} = any(${textArray(rewritten)})`);
     await insertServerTools(tx, toolRows);
     await insertChanges(tx, changeRows);
-    const serverRows = prepared.map((p) => ({
-      id: p.input.serverId,
-      at: p.input.at,
-      tool_count: p.listed.length,
-      toolset_hash: p.toolsetHash,
-      moved: moved.has(p.input.serverId),
-    }));
     await tx.execute(sql`
       update ${servers} set last_success_at = r.at, last_attempt_at = r.at, last_outcome = 'ok', tool_count = r.tool_count, toolset_hash = r.toolset_hash,
         content_version = case when r.moved then gen_random_uuid() else ${servers.contentVersion} end
