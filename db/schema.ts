@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { AnnotationConflict, Category, Evidence, Flag, Severity } from '../classifier/index.ts';
-import { boolean, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, customType, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** Every way a crawl attempt can end. Stored as text so that new outcomes need no enum migration. */
 export const OUTCOMES = [
@@ -56,6 +56,17 @@ export interface RunOwner {
 }
 
 const stamp = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * JSON kept as the text it was written as and read back parsed, so that a server's schema is kept as it listed it:
+ * jsonb reorders an object's keys (shorter first), and a tool's parameters came back, and were shown, in that order.
+ * Nothing queries inside these columns (docs/scale.md, "Storing fast").
+ */
+const listedJson = customType<{ data: unknown; driverData: string }>({
+  dataType: () => 'text',
+  toDriver: (value) => JSON.stringify(value),
+  fromDriver: (text) => JSON.parse(text),
+});
 
 export const servers = pgTable(
   'servers',
@@ -148,9 +159,9 @@ export const toolDefinitions = pgTable('tool_definitions', {
   name: text('name').notNull(),
   title: text('title'),
   description: text('description'),
-  inputSchema: jsonb('input_schema'),
-  outputSchema: jsonb('output_schema'),
-  annotations: jsonb('annotations').$type<Record<string, unknown> | null>(),
+  inputSchema: listedJson('input_schema'),
+  outputSchema: listedJson('output_schema'),
+  annotations: listedJson('annotations').$type<Record<string, unknown> | null>(),
   /** True when the crawler cut an over-long description before storing it. */
   descriptionTruncated: boolean('description_truncated').notNull().default(false),
   firstSeen: stamp('first_seen').notNull(),

@@ -5,8 +5,8 @@ import type { Sql } from 'postgres';
  * multi-megabyte jsonb parameter that PostgreSQL parses whole and copies with its plan.
  *
  * Two things make it safe for a crawl, where text is written by strangers:
- * - rows PostgreSQL would refuse (a NUL in text, `\u0000` or a lone surrogate in JSON) are found before the
- *   stream starts (`copyChunks`), and the caller stores them another way, which fails with PostgreSQL's own error;
+ * - rows PostgreSQL would refuse (a NUL in text) are found before the stream starts (`copyChunks`), and the
+ *   caller stores them another way, which fails with PostgreSQL's own error;
  * - any error PostgreSQL (or the connection) reports once COPY has begun rejects `copyInto`. postgres.js
  *   resolves the COPY query with its stream as soon as COPY starts and, when the server refuses the data after
  *   the last byte was sent, only calls the query's (settled) reject and never finishes the stream: waiting on
@@ -16,7 +16,7 @@ import type { Sql } from 'postgres';
 /** A column of a table as the store writes it: its name and its SQL type. */
 export interface Column {
   name: string;
-  type: 'text' | 'int' | 'boolean' | 'timestamptz' | 'jsonb' | 'text[]';
+  type: 'text' | 'int' | 'boolean' | 'timestamptz' | 'text[]';
 }
 
 export type Row = Record<string, unknown>;
@@ -26,9 +26,6 @@ export function copyConnection(tx: object): Sql | null {
   const client = (tx as { session?: { client?: unknown } }).session?.client;
   return typeof client === 'function' && typeof (client as Partial<Sql>).unsafe === 'function' ? (client as Sql) : null;
 }
-
-/** `\u0000` (refused by jsonb) or an escaped surrogate (paired or not: pairs are rare and only cost the slow path). */
-const REFUSED_JSON = /\\u(?:0000|d[89a-f])/i;
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 const SPECIAL = /[\\\n\r\t]/;
@@ -47,15 +44,10 @@ function arrayLiteral(values: readonly string[]): string {
 /** Thrown by `field` for a value PostgreSQL would refuse; caught by `copyChunks`. */
 const REFUSED = Symbol('refused');
 
-/** One field of COPY's text format; throws REFUSED for a NUL in text or `\u0000`/a surrogate escape in JSON. */
+/** One field of COPY's text format; throws REFUSED for a NUL in text. */
 function field(value: unknown, type: Column['type']): string {
   if (value === null || value === undefined) return '\\N';
   switch (type) {
-    case 'jsonb': {
-      const json = JSON.stringify(value);
-      if (json.includes('\\u') && REFUSED_JSON.test(json)) throw REFUSED;
-      return escapeField(json);
-    }
     case 'timestamptz':
       return (value as Date).toISOString();
     case 'boolean':
@@ -72,9 +64,7 @@ function field(value: unknown, type: Column['type']): string {
 
 /**
  * Rows in COPY's text format, UTF-8, in chunks of about `chunkBytes` bytes; null when PostgreSQL would refuse a
- * value: a NUL in text (text is made well-formed by the caller), `\u0000` or an escaped surrogate in JSON.
- * Conservative: JSON text holding a literal backslash followed by `u0000` also gives null, which only sends its
- * batch the slower way. Each field is encoded straight into the chunk: concatenated into lines and chunks as
+ * value: a NUL in text (text is made well-formed by the caller). Each field is encoded straight into the chunk: concatenated into lines and chunks as
  * strings, the text cost three times as much to encode (the strings are flattened first).
  */
 export function copyChunks(rows: readonly Row[], columns: readonly Column[], chunkBytes = 256 * 1024): Buffer[] | null {

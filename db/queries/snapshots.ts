@@ -218,6 +218,11 @@ async function insertRows(
   await tx.execute(sql`insert into ${sql.raw(table)} (${names}) select ${names} from ${recordset(rows, read)}${order}${conflict}`);
 }
 
+/** A schema or annotations as the JSON text the columns keep (see `listedJson` in db/schema.ts). */
+function listedJson(value: unknown): string | null {
+  return value === undefined || value === null ? null : JSON.stringify(value);
+}
+
 function text(value: string | null | undefined): string | null {
   // String.prototype.toWellFormed is in Node 20; the ES2023 lib the project compiles against does not declare it.
   return value === undefined || value === null ? null : (value as string & { toWellFormed(): string }).toWellFormed();
@@ -245,9 +250,9 @@ async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]):
       name: text(tool.name),
       title: text(tool.title),
       description: text(tool.description),
-      input_schema: tool.inputSchema ?? null,
-      output_schema: tool.outputSchema ?? null,
-      annotations: tool.annotations ?? null,
+      input_schema: listedJson(tool.inputSchema),
+      output_schema: listedJson(tool.outputSchema),
+      annotations: listedJson(tool.annotations),
       description_truncated: tool.descriptionTruncated ?? false,
       first_seen: at,
     });
@@ -270,7 +275,7 @@ async function storedHashes(tx: Tx, hashes: readonly string[]): Promise<Set<stri
 }
 
 const DEFINITION_COLUMNS = columns(
-  'hash text, name text, title text, description text, input_schema jsonb, output_schema jsonb, annotations jsonb, description_truncated boolean, first_seen timestamptz',
+  'hash text, name text, title text, description text, input_schema text, output_schema text, annotations text, description_truncated boolean, first_seen timestamptz',
 );
 const SERVER_TOOL_COLUMNS = columns('server_id text, name text, hash text, position int, since timestamptz');
 const CHANGE_COLUMNS = columns('server_id text, run_id int, tool_name text, kind text, old_hash text, new_hash text, fields text[], detected_at timestamptz');

@@ -4,6 +4,7 @@ import { classify } from '../../classifier/index.ts';
 import {
   classificationFromRow,
   classificationRow,
+  COPY_MIN_ROWS,
   databaseStatus,
   openDatabase,
   definitionHash,
@@ -169,6 +170,23 @@ describe.each(testBackends())('db on $name', (backend) => {
     };
     const { changes } = await storeSnapshot(db.orm, { serverId: 'io.github.acme/tracker', tools: [reordered], at: T1 });
     expect(changes).toEqual([]);
+  });
+
+  it('keeps schemas and annotations as the server listed them, key order included, in a small batch and a COPYed one', async () => {
+    const inputSchema = { type: 'object', properties: { content: { type: 'string' }, path: { type: 'string' } }, required: ['path', 'content'] };
+    const annotations = { readOnlyHint: false, title: 'Write a file' };
+    const tool = (name: string): ListedTool => ({ name, inputSchema, outputSchema: 'a string', annotations });
+    await upsertServers(db.orm, [{ id: 'io.github.acme/files', sources: ['registry'] }], T0);
+    await storeSnapshot(db.orm, { serverId: 'io.github.acme/tracker', tools: [tool('one')], at: T0 });
+    await storeSnapshot(db.orm, { serverId: 'io.github.acme/files', tools: Array.from({ length: COPY_MIN_ROWS }, (_, i) => tool(`t${i}`)), at: T0 });
+    const rows = await db.orm.select().from(toolDefinitions);
+    expect(rows).toHaveLength(COPY_MIN_ROWS + 1);
+    for (const row of rows) {
+      // JSON text, not toEqual: the order of keys is what is checked.
+      expect(JSON.stringify(row.inputSchema)).toBe(JSON.stringify(inputSchema));
+      expect(JSON.stringify(row.annotations)).toBe(JSON.stringify(annotations));
+      expect(row.outputSchema).toBe('a string');
+    }
   });
 
   it('keeps the previous tool set when a snapshot fails half-way', async () => {

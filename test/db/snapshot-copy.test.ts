@@ -21,17 +21,17 @@ const tools = (prefix: string, n: number): ListedTool[] =>
 describe('copyChunks', () => {
   const columns: Column[] = [
     { name: 't', type: 'text' },
-    { name: 'j', type: 'jsonb' },
+    { name: 'j', type: 'text' },
     { name: 'a', type: 'text[]' },
     { name: 'n', type: 'int' },
     { name: 'b', type: 'boolean' },
     { name: 'd', type: 'timestamptz' },
   ];
 
-  it("writes COPY's text format: escapes, NULL, JSON, arrays", () => {
+  it("writes COPY's text format: escapes, NULL, arrays", () => {
     const rows = [
-      { t: 'a\tb\nc\rd\\e \\N', j: { k: 'q"\\' }, a: ['x', 'y"z'], n: 3, b: true, d: at },
-      { t: null, j: 'text', a: [], n: 0, b: false, d: undefined },
+      { t: 'a\tb\nc\rd\\e \\N', j: JSON.stringify({ k: 'q"\\' }), a: ['x', 'y"z'], n: 3, b: true, d: at },
+      { t: null, j: '"text"', a: [], n: 0, b: false, d: undefined },
     ];
     expect(copyChunks(rows, columns)?.map(String)).toEqual([
       `a\\tb\\nc\\rd\\\\e \\\\N\t{"k":"q\\\\"\\\\\\\\"}\t{"x","y\\\\"z"}\t3\tt\t2026-11-01T00:00:00.000Z\n\\N\t"text"\t{}\t0\tf\t\\N\n`,
@@ -39,7 +39,10 @@ describe('copyChunks', () => {
   });
 
   it('cuts its chunks between fields only, so that each is whole UTF-8, and together they are the rows', () => {
-    const rows = Array.from({ length: 50 }, (_, i) => ({ t: `${i} é ${'\u{1F600}'.repeat(i % 7)} ${'x'.repeat(i)}`, j: { i, s: 'ü'.repeat(i % 5) } }));
+    const rows = Array.from({ length: 50 }, (_, i) => ({
+      t: `${i} é ${'\u{1F600}'.repeat(i % 7)} ${'x'.repeat(i)}`,
+      j: JSON.stringify({ i, s: 'ü'.repeat(i % 5) }),
+    }));
     const whole = copyChunks(rows, columns.slice(0, 2), 1 << 20)!;
     const small = copyChunks(rows, columns.slice(0, 2), 16)!;
     expect(whole).toHaveLength(1);
@@ -49,11 +52,9 @@ describe('copyChunks', () => {
     expect(whole[0].toString('utf8').split('\n')[3]).toBe(`3 é ${'\u{1F600}'.repeat(3)} xxx\t{"i":3,"s":"üüü"}`);
   });
 
-  it('refuses what PostgreSQL would refuse: NUL in text, \\u0000 or a lone surrogate in JSON', () => {
+  it('refuses what PostgreSQL would refuse: NUL in text', () => {
     expect(copyChunks([{ t: 'a\u0000b' }], columns)).toBeNull();
-    expect(copyChunks([{ j: { d: 'a\u0000b' } }], columns)).toBeNull();
-    expect(copyChunks([{ j: { d: 'lone \ud800' } }], columns)).toBeNull();
-    expect(copyChunks([{ j: { d: 'tab\t, emoji \u{1F600}, \u00e9' } }], columns)).not.toBeNull();
+    expect(copyChunks([{ t: 'tab\t, emoji \u{1F600}, \u00e9' }], columns)).not.toBeNull();
   });
 });
 
@@ -78,11 +79,11 @@ describe.each(testBackends().filter((b) => b.name === 'postgres'))('COPY on Post
   const columns: Column[] = [
     { name: 'hash', type: 'text' },
     { name: 'name', type: 'text' },
-    { name: 'input_schema', type: 'jsonb' },
+    { name: 'input_schema', type: 'text' },
     { name: 'first_seen', type: 'timestamptz' },
   ];
   const rows = (n: number) =>
-    Array.from({ length: n }, (_, i) => ({ hash: `h${i}`, name: `tool ${i} ${'y'.repeat(300)}`, input_schema: { i }, first_seen: at }));
+    Array.from({ length: n }, (_, i) => ({ hash: `h${i}`, name: `tool ${i} ${'y'.repeat(300)}`, input_schema: JSON.stringify({ i }), first_seen: at }));
 
   // A row PostgreSQL refuses, written into the stream on purpose (storeSnapshots never lets one in): in the
   // first chunk (refused while rows still arrive) and at the end of many (refused after the last byte was sent).
@@ -91,16 +92,12 @@ describe.each(testBackends().filter((b) => b.name === 'postgres'))('COPY on Post
     ['after many chunks', 20_000],
   ] as const) {
     it(`fails the transaction with PostgreSQL's error, and does not hang, when PostgreSQL refuses a row ${where}`, async () => {
-      const chunks = [
-        ...copyChunks(rows(before), columns)!,
-        Buffer.from('bad\tname\t{"unterminated\t2026-11-01T00:00:00Z\n'),
-        ...copyChunks(rows(10), columns)!,
-      ];
+      const chunks = [...copyChunks(rows(before), columns)!, Buffer.from('bad\tname\t{}\tnot a time\n'), ...copyChunks(rows(10), columns)!];
       await expect(
         single.orm.transaction(async (tx) => {
           await copyInto(copyConnection(tx)!, 'tool_definitions', columns, chunks);
         }),
-      ).rejects.toThrow(/invalid input syntax for type json/);
+      ).rejects.toThrow(/invalid input syntax for type timestamp/);
       // The same connection takes the next statements, and nothing of the failed COPY was kept.
       expect(await single.orm.select().from(toolDefinitions)).toEqual([]);
       await storeSnapshots(single.orm, [{ serverId: 'a', tools: tools('a', 3), at }]);
