@@ -17,14 +17,15 @@ afterAll(() => {
   for (const cleanup of cleanups.reverse()) cleanup();
 });
 
-function toolrisk(
-  args: string[],
-  env: Record<string, string>,
-  timeoutMs = 120_000,
-): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+function toolrisk(args: string[], env: Record<string, string>, timeoutMs = 120_000) {
+  return runNode([BIN, ...args], env, timeoutMs);
+}
+
+/** `node ARGS` with only PATH, HOME and `env`, killed after `timeoutMs` (its code is then null). */
+function runNode(args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const began = Date.now();
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [BIN, ...args], {
+    const proc = spawn(process.execPath, args, {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -90,14 +91,7 @@ describe.runIf(asRoot)('the embedded database names the cause of a failure', () 
   it('a PostgreSQL panic (no room for the next write-ahead-log segment) ends the process with its cause, not a hang; what was stored stays', async () => {
     const disk = tmpfs('64m');
     const folder = join(disk, 'db');
-    const writer = spawn(process.execPath, [compiledFixture('test/db/panic-writer.ts'), folder], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    writer.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    writer.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => writer.kill('SIGKILL'), 60_000);
-    const code = await new Promise<number | null>((resolve) => writer.on('close', resolve));
-    clearTimeout(timer);
+    const { code, stdout, stderr } = await runNode([compiledFixture('test/db/panic-writer.ts'), folder], {}, 60_000);
     expect(stdout).toBe('');
     expect(code).toBe(1);
     expect(stderr).toContain(`the embedded database at ${folder} stopped (PostgreSQL PANIC): no space left on the device that holds ${folder}`);
