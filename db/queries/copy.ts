@@ -13,10 +13,15 @@ import type { Sql } from 'postgres';
  *   the stream alone hangs for ever. So the query's reject is observed too.
  */
 
-/** A column of a table as the store writes it: its name and its SQL type. */
+/** A column of a table as the store writes it: its name and its SQL type (`json`: a value written as JSON text into a text column). */
 export interface Column {
   name: string;
-  type: 'text' | 'int' | 'boolean' | 'timestamptz' | 'text[]';
+  type: 'text' | 'int' | 'boolean' | 'timestamptz' | 'text[]' | 'json';
+}
+
+/** The column's SQL type: a `json` column is text holding JSON (see `listedJson` in db/schema.ts). */
+export function sqlType(column: Column): string {
+  return column.type === 'json' ? 'text' : column.type;
 }
 
 export type Row = Record<string, unknown>;
@@ -48,6 +53,9 @@ const REFUSED = Symbol('refused');
 function field(value: unknown, type: Column['type']): string {
   if (value === null || value === undefined) return '\\N';
   switch (type) {
+    // Stringified here, as the field is written, rather than kept as text in the row until it is.
+    case 'json':
+      return escapeField(JSON.stringify(value));
     case 'timestamptz':
       return (value as Date).toISOString();
     case 'boolean':

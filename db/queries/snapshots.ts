@@ -4,7 +4,7 @@ import { definitionContent, type ToolDefinition } from '../hash.ts';
 import { serverTools, servers, toolChanges, toolDefinitions, type ChangeKind, type DefinitionField } from '../schema.ts';
 import { rowsOf } from './status.ts';
 import { textArray } from './text-array.ts';
-import { copyChunks, copyConnection, copyInto, type Column, type Row } from './copy.ts';
+import { copyChunks, copyConnection, copyInto, sqlType, type Column, type Row } from './copy.ts';
 import { planSnapshot, prepareSnapshot, replacedHashes, type PreparedSnapshot, type PreviousTool, type ServerToolRow } from './snapshot-diff.ts';
 
 export interface ListedTool extends ToolDefinition {
@@ -144,16 +144,17 @@ interface ChangeRow extends ToolChange {
 }
 
 /**
- * Rows as one jsonb parameter, unnested by the given columns: a single statement and a single parameter however
- * many rows. Text is made well-formed first (lone surrogates become U+FFFD), as the UTF-8 encoding of a scalar
- * text parameter would; NUL is refused by jsonb just as by a text column.
+ * Rows as one json parameter, unnested by the given columns: a single statement and a single parameter however
+ * many rows. json, not jsonb: a `json` column's value then arrives as the very text JSON.stringify wrote (jsonb
+ * would reorder its keys). Text is made well-formed first (lone surrogates become U+FFFD), as the UTF-8 encoding of a
+ * scalar text parameter would; a NUL (`\u0000`) is refused on its way into a text column, just as by a text parameter.
  */
-function recordset(rows: readonly object[], columns: readonly Column[]): SQL {
-  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${sql.raw(columnDefinitions(columns))})`;
+function recordset(rows: readonly Row[], columns: readonly Column[]): SQL {
+  return sql`json_to_recordset(${JSON.stringify(rows)}::json) as r(${sql.raw(columnDefinitions(columns, (c) => c.type))})`;
 }
 
-function columnDefinitions(columns: readonly Column[]): string {
-  return columns.map((c) => `${c.name} ${c.type}`).join(', ');
+function columnDefinitions(columns: readonly Column[], type: (column: Column) => string = sqlType): string {
+  return columns.map((c) => `${c.name} ${type(c)}`).join(', ');
 }
 
 function columnNames(columns: readonly Column[]): string {
@@ -161,7 +162,7 @@ function columnNames(columns: readonly Column[]): string {
 }
 
 /**
- * Below this many rows a table's rows go as one jsonb parameter even on PostgreSQL: a COPY costs more round trips
+ * Below this many rows a table's rows go as one json parameter even on PostgreSQL: a COPY costs more round trips
  * (one more than a statement, and a savepoint for definitions), which a small batch does not win back in per-row
  * work.
  */
@@ -173,7 +174,7 @@ const UNIQUE_VIOLATION = '23505';
  * Inserts rows into `table`, in their order, with one statement. On PostgreSQL, from COPY_MIN_ROWS rows, by COPY
  * straight into the table; with `skipExisting`, if a row is there already, through a temporary staging table read
  * back in its `orderBy` order instead (COPY cannot skip rows that conflict). On PGlite, for fewer rows, or when a
- * row holds what PostgreSQL refuses, as one unnested jsonb parameter (which then fails with PostgreSQL's own error
+ * row holds what PostgreSQL refuses, as one unnested json parameter (which then fails with PostgreSQL's own error
  * before anything is written), in the order of `ordinal`, a column of the rows that is not inserted.
  */
 async function insertRows(
@@ -218,11 +219,6 @@ async function insertRows(
   await tx.execute(sql`insert into ${sql.raw(table)} (${names}) select ${names} from ${recordset(rows, read)}${order}${conflict}`);
 }
 
-/** A schema or annotations as the JSON text the columns keep (see `listedJson` in db/schema.ts). */
-function listedJson(value: unknown): string | null {
-  return value === undefined || value === null ? null : JSON.stringify(value);
-}
-
 function text(value: string | null | undefined): string | null {
   // String.prototype.toWellFormed is in Node 20; the ES2023 lib the project compiles against does not declare it.
   return value === undefined || value === null ? null : (value as string & { toWellFormed(): string }).toWellFormed();
@@ -250,9 +246,9 @@ async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]):
       name: text(tool.name),
       title: text(tool.title),
       description: text(tool.description),
-      input_schema: listedJson(tool.inputSchema),
-      output_schema: listedJson(tool.outputSchema),
-      annotations: listedJson(tool.annotations),
+      input_schema: tool.inputSchema ?? null,
+      output_schema: tool.outputSchema ?? null,
+      annotations: tool.annotations ?? null,
       description_truncated: tool.descriptionTruncated ?? false,
       first_seen: at,
     });
@@ -275,7 +271,7 @@ async function storedHashes(tx: Tx, hashes: readonly string[]): Promise<Set<stri
 }
 
 const DEFINITION_COLUMNS = columns(
-  'hash text, name text, title text, description text, input_schema text, output_schema text, annotations text, description_truncated boolean, first_seen timestamptz',
+  'hash text, name text, title text, description text, input_schema json, output_schema json, annotations json, description_truncated boolean, first_seen timestamptz',
 );
 const SERVER_TOOL_COLUMNS = columns('server_id text, name text, hash text, position int, since timestamptz');
 const CHANGE_COLUMNS = columns('server_id text, run_id int, tool_name text, kind text, old_hash text, new_hash text, fields text[], detected_at timestamptz');

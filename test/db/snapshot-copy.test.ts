@@ -21,17 +21,17 @@ const tools = (prefix: string, n: number): ListedTool[] =>
 describe('copyChunks', () => {
   const columns: Column[] = [
     { name: 't', type: 'text' },
-    { name: 'j', type: 'text' },
+    { name: 'j', type: 'json' },
     { name: 'a', type: 'text[]' },
     { name: 'n', type: 'int' },
     { name: 'b', type: 'boolean' },
     { name: 'd', type: 'timestamptz' },
   ];
 
-  it("writes COPY's text format: escapes, NULL, arrays", () => {
+  it("writes COPY's text format: escapes, NULL, JSON, arrays", () => {
     const rows = [
-      { t: 'a\tb\nc\rd\\e \\N', j: JSON.stringify({ k: 'q"\\' }), a: ['x', 'y"z'], n: 3, b: true, d: at },
-      { t: null, j: '"text"', a: [], n: 0, b: false, d: undefined },
+      { t: 'a\tb\nc\rd\\e \\N', j: { k: 'q"\\' }, a: ['x', 'y"z'], n: 3, b: true, d: at },
+      { t: null, j: 'text', a: [], n: 0, b: false, d: undefined },
     ];
     expect(copyChunks(rows, columns)?.map(String)).toEqual([
       `a\\tb\\nc\\rd\\\\e \\\\N\t{"k":"q\\\\"\\\\\\\\"}\t{"x","y\\\\"z"}\t3\tt\t2026-11-01T00:00:00.000Z\n\\N\t"text"\t{}\t0\tf\t\\N\n`,
@@ -41,7 +41,7 @@ describe('copyChunks', () => {
   it('cuts its chunks between fields only, so that each is whole UTF-8, and together they are the rows', () => {
     const rows = Array.from({ length: 50 }, (_, i) => ({
       t: `${i} é ${'\u{1F600}'.repeat(i % 7)} ${'x'.repeat(i)}`,
-      j: JSON.stringify({ i, s: 'ü'.repeat(i % 5) }),
+      j: { i, s: 'ü'.repeat(i % 5) },
     }));
     const whole = copyChunks(rows, columns.slice(0, 2), 1 << 20)!;
     const small = copyChunks(rows, columns.slice(0, 2), 16)!;
@@ -79,11 +79,11 @@ describe.each(testBackends().filter((b) => b.name === 'postgres'))('COPY on Post
   const columns: Column[] = [
     { name: 'hash', type: 'text' },
     { name: 'name', type: 'text' },
-    { name: 'input_schema', type: 'text' },
+    { name: 'input_schema', type: 'json' },
     { name: 'first_seen', type: 'timestamptz' },
   ];
   const rows = (n: number) =>
-    Array.from({ length: n }, (_, i) => ({ hash: `h${i}`, name: `tool ${i} ${'y'.repeat(300)}`, input_schema: JSON.stringify({ i }), first_seen: at }));
+    Array.from({ length: n }, (_, i) => ({ hash: `h${i}`, name: `tool ${i} ${'y'.repeat(300)}`, input_schema: { i }, first_seen: at }));
 
   // A row PostgreSQL refuses, written into the stream on purpose (storeSnapshots never lets one in): in the
   // first chunk (refused while rows still arrive) and at the end of many (refused after the last byte was sent).
