@@ -2,7 +2,7 @@ import type { Sql } from 'postgres';
 
 /**
  * COPY on PostgreSQL (postgres.js), for bulk stores: rows written in COPY's text format instead of one
- * multi-megabyte jsonb parameter that PostgreSQL parses whole and copies with its plan.
+ * multi-megabyte parameter that PostgreSQL parses whole and copies with its plan.
  *
  * Two things make it safe for a crawl, where text is written by strangers:
  * - rows PostgreSQL would refuse (a NUL in text) are found before the stream starts (`copyChunks`), and the
@@ -13,15 +13,13 @@ import type { Sql } from 'postgres';
  *   the stream alone hangs for ever. So the query's reject is observed too.
  */
 
-/** A column of a table as the store writes it: its name and its SQL type (`json`: a value written as JSON text into a text column). */
+/**
+ * A column of a table as the store writes it: its name and its SQL type (`json`: a value written as JSON text, which
+ * the table keeps in a text column: see `listedJson` in db/schema.ts).
+ */
 export interface Column {
   name: string;
   type: 'text' | 'int' | 'boolean' | 'timestamptz' | 'text[]' | 'json';
-}
-
-/** The column's SQL type: a `json` column is text holding JSON (see `listedJson` in db/schema.ts). */
-export function sqlType(column: Column): string {
-  return column.type === 'json' ? 'text' : column.type;
 }
 
 export type Row = Record<string, unknown>;
@@ -72,8 +70,9 @@ function field(value: unknown, type: Column['type']): string {
 
 /**
  * Rows in COPY's text format, UTF-8, in chunks of about `chunkBytes` bytes; null when PostgreSQL would refuse a
- * value: a NUL in text (text is made well-formed by the caller). Each field is encoded straight into the chunk: concatenated into lines and chunks as
- * strings, the text cost three times as much to encode (the strings are flattened first).
+ * value: a NUL in text (text is made well-formed by the caller). Each field is encoded straight into the chunk:
+ * concatenated into lines and chunks as strings, the text cost three times as much to encode (the strings are
+ * flattened first).
  */
 export function copyChunks(rows: readonly Row[], columns: readonly Column[], chunkBytes = 256 * 1024): Buffer[] | null {
   const out = new ChunkWriter(chunkBytes);

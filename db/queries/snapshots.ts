@@ -4,7 +4,7 @@ import { definitionContent, type ToolDefinition } from '../hash.ts';
 import { serverTools, servers, toolChanges, toolDefinitions, type ChangeKind, type DefinitionField } from '../schema.ts';
 import { rowsOf } from './status.ts';
 import { textArray } from './text-array.ts';
-import { copyChunks, copyConnection, copyInto, sqlType, type Column, type Row } from './copy.ts';
+import { copyChunks, copyConnection, copyInto, type Column, type Row } from './copy.ts';
 import { planSnapshot, prepareSnapshot, replacedHashes, type PreparedSnapshot, type PreviousTool, type ServerToolRow } from './snapshot-diff.ts';
 
 export interface ListedTool extends ToolDefinition {
@@ -150,11 +150,12 @@ interface ChangeRow extends ToolChange {
  * scalar text parameter would; a NUL (`\u0000`) is refused on its way into a text column, just as by a text parameter.
  */
 function recordset(rows: readonly Row[], columns: readonly Column[]): SQL {
-  return sql`json_to_recordset(${JSON.stringify(rows)}::json) as r(${sql.raw(columnDefinitions(columns, (c) => c.type))})`;
+  return sql`json_to_recordset(${JSON.stringify(rows)}::json) as r(${sql.raw(columnDefinitions(columns))})`;
 }
 
-function columnDefinitions(columns: readonly Column[], type: (column: Column) => string = sqlType): string {
-  return columns.map((c) => `${c.name} ${type(c)}`).join(', ');
+/** `name type, …`: a json column's value reaches its text column by assignment, its text as written. */
+function columnDefinitions(columns: readonly Column[]): string {
+  return columns.map((c) => `${c.name} ${c.type}`).join(', ');
 }
 
 function columnNames(columns: readonly Column[]): string {
