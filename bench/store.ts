@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { count, sql } from 'drizzle-orm';
 import { toolDefinitions } from '../db/index.ts';
 import { generateCatalogue } from './generate.ts';
@@ -54,11 +55,24 @@ export async function benchStore(params: StoreParams, log: (line: string) => voi
         : {
             'PostgreSQL backends CPU s (first crawl)': round(serverCpuSeconds, 1),
             'PostgreSQL CPU µs a tool': Math.round((serverCpuSeconds * 1e6) / first.tools),
+            ...cpuCeiling(first.storeCpuMs / 1000 + serverCpuSeconds, first.storeMs / 1000, first.tools),
           }),
     };
   } finally {
     await db.dispose();
   }
+}
+
+/**
+ * How far the store is from what this machine's cores could give (PostgreSQL on the same machine): the throughput
+ * if node and PostgreSQL kept every core busy all the time, and the share of the cores' time they used.
+ */
+function cpuCeiling(cpuSeconds: number, wallSeconds: number, tools: number): Figures {
+  const cores = os.availableParallelism();
+  return {
+    [`tools/s with all ${cores} cores busy (the CPU ceiling of this design here)`]: Math.round((tools * cores) / cpuSeconds),
+    'share of the cores used while storing': `${Math.round((cpuSeconds / (wallSeconds * cores)) * 100)}%`,
+  };
 }
 
 /** CPU time of the PostgreSQL backends serving this database's connections (the server runs on this machine). */
