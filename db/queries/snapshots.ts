@@ -1,8 +1,9 @@
-import { getTableName, sql, type SQL, type Table } from 'drizzle-orm';
+import { getTableName, sql, type Table } from 'drizzle-orm';
 import type { Orm } from '../connection.ts';
 import { definitionContent, type ToolDefinition } from '../hash.ts';
 import { serverTools, servers, toolChanges, toolDefinitions, type ChangeKind, type DefinitionField } from '../schema.ts';
 import { rowsOf } from './status.ts';
+import { jsonRows, wellFormed } from './json-rows.ts';
 import { textArray } from './text-array.ts';
 import { copyChunks, copyConnection, copyInto, type Column, type Row } from './copy.ts';
 import { planSnapshot, prepareSnapshot, replacedHashes, type PreparedSnapshot, type PreviousTool, type ServerToolRow } from './snapshot-diff.ts';
@@ -92,7 +93,7 @@ export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[])
     await tx.execute(sql`
       update ${servers} set last_success_at = r.at, last_attempt_at = r.at, last_outcome = 'ok', tool_count = r.tool_count, toolset_hash = r.toolset_hash,
         content_version = case when r.moved then gen_random_uuid() else ${servers.contentVersion} end
-      from ${recordset(serverRows, columns('id text, at timestamptz, tool_count int, toolset_hash text, moved boolean'))}
+      from ${jsonRows(serverRows, 'id text, at timestamptz, tool_count int, toolset_hash text, moved boolean')}
       where ${servers.id} = r.id`);
     return results;
   });
@@ -141,16 +142,6 @@ interface ChangeRow extends ToolChange {
   serverId: string;
   runId: number | null;
   detectedAt: Date;
-}
-
-/**
- * Rows as one json parameter, unnested by the given columns: a single statement and a single parameter however
- * many rows. json, not jsonb: a `json` column's value then arrives as the very text JSON.stringify wrote (jsonb
- * would reorder its keys). Text is made well-formed first (lone surrogates become U+FFFD), as the UTF-8 encoding of a
- * scalar text parameter would; a NUL (`\u0000`) is refused on its way into a text column, just as by a text parameter.
- */
-function recordset(rows: readonly Row[], columns: readonly Column[]): SQL {
-  return sql`json_to_recordset(${JSON.stringify(rows)}::json) as r(${sql.raw(columnDefinitions(columns))})`;
 }
 
 /** `name type, …`: a json column's value reaches its text column by assignment, its text as written. */
@@ -217,12 +208,7 @@ async function insertRows(
   }
   const read = ordinal ? [...columns, ordinal] : columns;
   const order = sql.raw(ordinal ? ` order by ${ordinal.name}` : '');
-  await tx.execute(sql`insert into ${sql.raw(table)} (${names}) select ${names} from ${recordset(rows, read)}${order}${conflict}`);
-}
-
-function text(value: string | null | undefined): string | null {
-  // String.prototype.toWellFormed is in Node 20; the ES2023 lib the project compiles against does not declare it.
-  return value === undefined || value === null ? null : (value as string & { toWellFormed(): string }).toWellFormed();
+  await tx.execute(sql`insert into ${sql.raw(table)} (${names}) select ${names} from ${jsonRows(rows, columnDefinitions(read))}${order}${conflict}`);
 }
 
 /**
@@ -244,9 +230,9 @@ async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]):
     const { tool, at } = firstListed.get(hash)!;
     rows.push({
       hash,
-      name: text(tool.name),
-      title: text(tool.title),
-      description: text(tool.description),
+      name: wellFormed(tool.name),
+      title: wellFormed(tool.title),
+      description: wellFormed(tool.description),
       input_schema: tool.inputSchema ?? null,
       output_schema: tool.outputSchema ?? null,
       annotations: tool.annotations ?? null,
@@ -291,7 +277,7 @@ async function insertServerTools(tx: Tx, rows: readonly ServerToolRow[]): Promis
     tx,
     serverTools,
     SERVER_TOOL_COLUMNS,
-    rows.map((r) => ({ server_id: r.serverId, name: text(r.name), hash: r.hash, position: r.position, since: r.since })),
+    rows.map((r) => ({ server_id: r.serverId, name: wellFormed(r.name), hash: r.hash, position: r.position, since: r.since })),
   );
 }
 
@@ -300,7 +286,7 @@ async function insertChanges(tx: Tx, rows: readonly ChangeRow[]): Promise<void> 
     ord,
     server_id: r.serverId,
     run_id: r.runId,
-    tool_name: text(r.toolName),
+    tool_name: wellFormed(r.toolName),
     kind: r.kind,
     old_hash: r.oldHash,
     new_hash: r.newHash,

@@ -103,6 +103,42 @@ describe.each(testBackends())('db on $name', (backend) => {
     expect(server?.toolCount).toBe(1);
   });
 
+  it("gives a field a source leaves out its column's default, and stores a source's text as a text parameter would", async () => {
+    const described = {
+      id: 'io.github.acme/described',
+      title: 'Tra\ud800cker ✓',
+      description: 'Tracks "issues"\n\tand <b>more</b>',
+      repository: { url: 'https://github.com/acme/tracker', source: 'github' },
+      website: 'https://acme.example',
+      version: '1.2.3',
+      packages: [{ registryType: 'npm', identifier: '@acme/tracker', environmentVariables: [{ name: 'TOKEN' }] }],
+      remotes: [{ type: 'streamable-http', url: 'https://acme.example/mcp' }],
+      sources: ['registry', 'npm'],
+      status: 'deprecated',
+      sourceMeta: { publishedAt: '2026-01-01' },
+      packageInfo: { registryType: 'npm' as const, identifier: '@acme/tracker', version: '1.2.3', license: 'MIT' },
+    };
+    await upsertServers(db.orm, [described, { id: 'io.github.acme/bare' }], T0);
+    const bare = await getServer(db.orm, 'io.github.acme/bare');
+    expect(bare).toMatchObject({ title: null, packages: [], remotes: [], sources: [], status: 'active', sourceMeta: null, firstSeen: T0, lastSeen: T0 });
+    expect(bare?.contentVersion).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await getServer(db.orm, 'io.github.acme/described')).toMatchObject({ ...described, title: 'Tra\ufffdcker ✓' });
+
+    // Seen again with less: what the source no longer says goes back to the default, as on a first sight.
+    await upsertServers(db.orm, [{ id: 'io.github.acme/described', sources: ['servers-file'] }], T1);
+    expect(await getServer(db.orm, 'io.github.acme/described')).toMatchObject({
+      title: null,
+      packages: [],
+      status: 'active',
+      sources: ['npm', 'registry', 'servers-file'],
+      packageInfo: described.packageInfo,
+      firstSeen: T0,
+      lastSeen: T1,
+    });
+    await expect(upsertServers(db.orm, [{ id: 'io.github.acme/other' }, { id: 'io.github.acme/nul', title: 'a\u0000b' }], T1)).rejects.toThrow();
+    expect(await getServer(db.orm, 'io.github.acme/other')).toBeUndefined();
+  });
+
   it('records added tools on the first snapshot and nothing on an unchanged re-crawl', async () => {
     const first = await storeSnapshot(db.orm, { serverId: 'io.github.acme/tracker', tools: [listIssues, deleteRepo], at: T0 });
     expect(first.changes.map((c) => [c.toolName, c.kind])).toEqual([
