@@ -1,5 +1,4 @@
-import { eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Orm } from '../connection.ts';
 import { servers, type NewServer, type PackageInfo, type ServerRow } from '../schema.ts';
 import { chunks } from './chunks.ts';
@@ -18,39 +17,65 @@ export type ServerInput = Omit<
  * crawl's servers cost ≈ 100 µs a server, most of it building and parsing the statement (bench/RESULTS.md).
  */
 export async function upsertServers(orm: Orm, inputs: readonly ServerInput[], at: Date): Promise<void> {
-  const since = at.toISOString();
-  const withDefault = (field: SQL, column: PgColumn) => sql`coalesce(${field}, ${column.default})`;
+  const since = sql`${at.toISOString()}::timestamptz`;
+  const columns = SOURCE_FIELDS.map(([field]) => sql.identifier(servers[field].name));
+  const values = SOURCE_FIELDS.map(([field]) => {
+    const column = servers[field];
+    return column.hasDefault ? sql`coalesce(r.${sql.identifier(column.name)}, ${column.default})` : sql`r.${sql.identifier(column.name)}`;
+  });
+  const refreshed = SOURCE_FIELDS.filter(([field]) => !KEPT_WHEN_SEEN_AGAIN.has(field)).map(([field]) => {
+    const name = sql.identifier(servers[field].name);
+    return field === 'sources'
+      ? sql`${name} = array(select distinct unnest(${servers.sources} || excluded.${name}) order by 1)`
+      : sql`${name} = excluded.${name}`;
+  });
   for (const chunk of chunks(inputs, 1000)) {
-    const rows = chunk.map((s) => ({
-      id: wellFormed(s.id),
-      title: wellFormed(s.title),
-      description: wellFormed(s.description),
-      repository: s.repository ?? null,
-      website: wellFormed(s.website),
-      version: wellFormed(s.version),
-      packages: s.packages ?? null,
-      remotes: s.remotes ?? null,
-      sources: s.sources?.map((source) => wellFormed(source)) ?? null,
-      status: wellFormed(s.status),
-      source_meta: s.sourceMeta ?? null,
-      package_info: s.packageInfo ?? null,
-    }));
     await orm.execute(sql`
-      insert into ${servers} (id, title, description, repository, website, version, packages, remotes, sources, status, source_meta, package_info, first_seen, last_seen)
-      select id, title, description, repository, website, version, ${withDefault(sql`packages`, servers.packages)}, ${withDefault(sql`remotes`, servers.remotes)},
-        ${withDefault(sql`sources`, servers.sources)}, ${withDefault(sql`status`, servers.status)}, source_meta, package_info, ${since}::timestamptz, ${since}::timestamptz
-      from ${jsonRows(rows, SOURCE_COLUMNS)}
-      on conflict (id) do update set
-        title = excluded.title, description = excluded.description, repository = excluded.repository, website = excluded.website,
-        version = excluded.version, packages = excluded.packages, remotes = excluded.remotes, status = excluded.status,
-        source_meta = excluded.source_meta, last_seen = excluded.last_seen,
-        sources = array(select distinct unnest(${servers.sources} || excluded.sources) order by 1)`);
+      insert into ${servers} (${sql.join(columns, sql`, `)}, first_seen, last_seen)
+      select ${sql.join(values, sql`, `)}, ${since}, ${since} from ${jsonRows(chunk.map(sourceRow), SOURCE_COLUMNS)}
+      on conflict (id) do update set ${sql.join(refreshed, sql`, `)}, last_seen = excluded.last_seen`);
   }
 }
 
-/** What a source says of a server, as the rows of upsertServers carry it. */
-const SOURCE_COLUMNS =
-  'id text, title text, description text, repository jsonb, website text, version text, packages jsonb, remotes jsonb, sources text[], status text, source_meta jsonb, package_info jsonb';
+/**
+ * Every field a source sets, and its column's type as the rows carry it. Typed by ServerInput, so a field added to
+ * the schema cannot be left out.
+ */
+const SOURCE_FIELD_TYPES: Record<keyof ServerInput, 'text' | 'text[]' | 'jsonb'> = {
+  id: 'text',
+  title: 'text',
+  description: 'text',
+  repository: 'jsonb',
+  website: 'text',
+  version: 'text',
+  packages: 'jsonb',
+  remotes: 'jsonb',
+  sources: 'text[]',
+  status: 'text',
+  sourceMeta: 'jsonb',
+  packageInfo: 'jsonb',
+};
+const SOURCE_FIELDS = Object.entries(SOURCE_FIELD_TYPES) as Array<[keyof ServerInput, 'text' | 'text[]' | 'jsonb']>;
+const SOURCE_COLUMNS = SOURCE_FIELDS.map(([field, type]) => `${servers[field].name} ${type}`).join(', ');
+/** A known server keeps its id, and the package information its last crawl recorded. */
+const KEPT_WHEN_SEEN_AGAIN = new Set<keyof ServerInput>(['id', 'packageInfo']);
+
+/** A server's row for jsonRows: text well-formed, as a text parameter would bring it; an absent field null. */
+function sourceRow(input: ServerInput): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [field, type] of SOURCE_FIELDS) {
+    const value = input[field];
+    row[servers[field].name] =
+      value === undefined || value === null
+        ? null
+        : type === 'text'
+          ? wellFormed(value as string)
+          : type === 'text[]'
+            ? (value as string[]).map((text) => wellFormed(text))
+            : value;
+  }
+  return row;
+}
 
 export async function getServer(orm: Orm, id: string): Promise<ServerRow | undefined> {
   const [row] = await orm.select().from(servers).where(eq(servers.id, id));
