@@ -9,6 +9,8 @@ export interface SeedOptions {
    * `batched`: one storeSnapshots call per `batchServers` servers (bulk loading).
    */
   mode?: 'per-server' | 'batched';
+  /** The crawl run the snapshots and their changes belong to, as a crawl's do (each change row's key is checked). */
+  runId?: number;
   /** Calls in flight at once. PGlite runs them one after another anyway. */
   concurrency?: number;
   /** Servers per storeSnapshots call in batched mode. */
@@ -41,7 +43,7 @@ export async function seedCatalogue(orm: Orm, catalogue: Iterable<SyntheticServe
       batch.map((entry) => entry.server),
       options.at,
     );
-    const snapshots = batch.map((entry) => ({ serverId: entry.server.id, tools: entry.tools, at: options.at }));
+    const snapshots = batch.map((entry) => ({ serverId: entry.server.id, runId: options.runId, tools: entry.tools, at: options.at }));
     if (options.mode === 'batched') await forEachConcurrently([...batches(snapshots, batchServers)], concurrency, (some) => storeSnapshots(orm, some));
     else await forEachConcurrently(snapshots, concurrency, (snapshot) => storeSnapshot(orm, snapshot));
     progress.storeMs += performance.now() - started;

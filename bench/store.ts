@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { count, sql } from 'drizzle-orm';
-import { toolDefinitions } from '../db/index.ts';
+import { openRun, toolDefinitions } from '../db/index.ts';
 import { generateCatalogue } from './generate.ts';
 import { processCpuSeconds } from './measure.ts';
 import { seedCatalogue } from './seed.ts';
@@ -18,7 +18,7 @@ export interface StoreParams {
 }
 
 /**
- * Tool definitions a second through storeSnapshot, as a first crawl stores them (every tool new), then a
+ * Tool definitions a second through storeSnapshot, as a first crawl stores them (every tool new, in a crawl run), then a
  * second pass over the first tenth of the servers with identical listings (the daily re-crawl case).
  */
 export async function benchStore(params: StoreParams, log: (line: string) => void): Promise<Figures> {
@@ -27,6 +27,7 @@ export async function benchStore(params: StoreParams, log: (line: string) => voi
     const at = new Date('2026-01-01T00:00:00Z');
     const first = await seedCatalogue(db.orm, generateCatalogue({ tools: params.tools }), {
       at,
+      runId: (await openRun(db.orm, at)).id,
       mode: params.mode,
       concurrency: params.concurrency,
       onBatch: (p) => {
@@ -36,6 +37,7 @@ export async function benchStore(params: StoreParams, log: (line: string) => voi
     const serverCpuSeconds = params.backend === 'postgres' ? await backendCpuSeconds(db) : undefined;
     const again = await seedCatalogue(db.orm, generateCatalogue({ tools: Math.ceil(params.tools / 10) }), {
       at: new Date('2026-01-02T00:00:00Z'),
+      runId: (await openRun(db.orm, new Date('2026-01-02T00:00:00Z'))).id,
       mode: params.mode,
       concurrency: params.concurrency,
     });
