@@ -9,18 +9,30 @@ export const SITE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const THIS_FILE = fileURLToPath(import.meta.url);
 
 /**
+ * What tools write into site/ and .gitignore leaves out (`astro check` writes `.astro/` and `node_modules/.vite`):
+ * not sources, so not part of the renderer's hash (with them, a check made the next build a full one).
+ */
+const GENERATED = new Set(['.astro', 'dist', 'node_modules']);
+
+/**
  * A hash of everything a rendered page depends on besides its props: the site's sources (components,
  * renderer, public assets) and the locked dependency versions. It names the compiled views in the cache and
  * keys the build manifest (a different hash makes the next build a full one).
  */
-export function rendererHash(): string {
+export function rendererHash(root = SITE_ROOT): string {
   const hash = createHash('sha256');
-  const files = readdirSync(SITE_ROOT, { recursive: true, withFileTypes: true })
+  const files = readdirSync(root, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
-    .map((e) => path.join(e.parentPath, e.name))
+    .map((e) => path.relative(root, path.join(e.parentPath, e.name)))
+    .filter((file) => !GENERATED.has(file.split(path.sep)[0]))
     .sort();
-  for (const file of files) hash.update(path.relative(SITE_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
-  const lock = path.join(SITE_ROOT, '..', 'package-lock.json');
+  for (const file of files)
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(path.join(root, file)))
+      .update('\0');
+  const lock = path.join(root, '..', 'package-lock.json');
   if (existsSync(lock)) hash.update(readFileSync(lock));
   return hash.digest('hex').slice(0, 20);
 }

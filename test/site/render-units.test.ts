@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { classify } from '../../classifier/index.ts';
 import { classificationRow } from '../../db/classification-row.ts';
 import type { CatalogueServer, CurrentTool, ServerRow } from '../../db/index.ts';
 import { boundEntry, boundJson, CUT_MARKER } from '../../site/render/bounded.ts';
-import { valuesModule } from '../../site/render/compile.ts';
+import { rendererHash, valuesModule } from '../../site/render/compile.ts';
 import { crawlStatusHtml, type PageCrawlStatus } from '../../site/src/crawl-status.ts';
 import { badgesHtml, serverRowsHtml, toolRowsHtml } from '../../site/src/html.ts';
 import { installOptions, shellLine } from '../../site/render/install.ts';
@@ -337,6 +337,33 @@ describe('the compiled views: a configuration-only package replaced by its value
       expect(Object.keys(values.themes)).toEqual(['dark', 'light']);
       expect(values.default).toEqual({ version: '1.2.3', default: null });
       expect(() => values.highlight()).toThrow(`${real}: highlight is not in the site's compiled views`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the renderer's hash", () => {
+  it('moves with any source of the site, and not with what tools write beside them (astro check, Vite, a build)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-renderer-'));
+    const write = (file: string, text: string) => {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), text);
+    };
+    try {
+      write('site/src/views/ToolView.astro', '<h1>{tool.name}</h1>');
+      write('site/public/assets/style.css', 'body { margin: 0 }');
+      const root = path.join(dir, 'site');
+      const before = rendererHash(root);
+      write('site/.astro/types.d.ts', '/// <reference types="astro/client" />');
+      write('site/node_modules/.vite/deps/_metadata.json', '{}');
+      write('site/dist/index.html', '<html></html>');
+      expect(rendererHash(root)).toBe(before);
+      write('site/public/assets/style.css', 'body { margin: 1px }');
+      expect(rendererHash(root)).not.toBe(before);
+      write('site/public/assets/style.css', 'body { margin: 0 }');
+      write('site/src/node_modules/helper.ts', 'export {};');
+      expect(rendererHash(root)).not.toBe(before);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
