@@ -18,12 +18,12 @@ export type ServerInput = Omit<
  */
 export async function upsertServers(orm: Orm, inputs: readonly ServerInput[], at: Date): Promise<void> {
   const since = sql`${at.toISOString()}::timestamptz`;
-  const columns = SOURCE_FIELDS.map(([field]) => sql.identifier(servers[field].name));
-  const values = SOURCE_FIELDS.map(([field]) => {
+  const columns = SOURCE_FIELDS.map((field) => sql.identifier(servers[field].name));
+  const values = SOURCE_FIELDS.map((field) => {
     const column = servers[field];
     return column.hasDefault ? sql`coalesce(r.${sql.identifier(column.name)}, ${column.default})` : sql`r.${sql.identifier(column.name)}`;
   });
-  const refreshed = SOURCE_FIELDS.filter(([field]) => !KEPT_WHEN_SEEN_AGAIN.has(field)).map(([field]) => {
+  const refreshed = SOURCE_FIELDS.filter((field) => REFRESHED_WHEN_SEEN_AGAIN[field]).map((field) => {
     const name = sql.identifier(servers[field].name);
     return field === 'sources'
       ? sql`${name} = array(select distinct unnest(${servers.sources} || excluded.${name}) order by 1)`
@@ -38,34 +38,35 @@ export async function upsertServers(orm: Orm, inputs: readonly ServerInput[], at
 }
 
 /**
- * Every field a source sets, and its column's type as the rows carry it. Typed by ServerInput, so a field added to
- * the schema cannot be left out.
+ * Every field a source sets, and whether a known server takes its new value when seen again (it keeps its id, and
+ * the package information its last crawl recorded). Typed by ServerInput, so a field added to the schema cannot be
+ * left out; each column's type comes from the schema.
  */
-const SOURCE_FIELD_TYPES: Record<keyof ServerInput, 'text' | 'text[]' | 'jsonb'> = {
-  id: 'text',
-  title: 'text',
-  description: 'text',
-  repository: 'jsonb',
-  website: 'text',
-  version: 'text',
-  packages: 'jsonb',
-  remotes: 'jsonb',
-  sources: 'text[]',
-  status: 'text',
-  sourceMeta: 'jsonb',
-  packageInfo: 'jsonb',
+const REFRESHED_WHEN_SEEN_AGAIN: Record<keyof ServerInput, boolean> = {
+  id: false,
+  title: true,
+  description: true,
+  repository: true,
+  website: true,
+  version: true,
+  packages: true,
+  remotes: true,
+  sources: true,
+  status: true,
+  sourceMeta: true,
+  packageInfo: false,
 };
-const SOURCE_FIELDS = Object.entries(SOURCE_FIELD_TYPES) as Array<[keyof ServerInput, 'text' | 'text[]' | 'jsonb']>;
-const SOURCE_COLUMNS = SOURCE_FIELDS.map(([field, type]) => `${servers[field].name} ${type}`).join(', ');
-/** A known server keeps its id, and the package information its last crawl recorded. */
-const KEPT_WHEN_SEEN_AGAIN = new Set<keyof ServerInput>(['id', 'packageInfo']);
+const SOURCE_FIELDS = Object.keys(REFRESHED_WHEN_SEEN_AGAIN) as Array<keyof ServerInput>;
+/** Each field's column name and type (`text`, `text[]`, `jsonb`). */
+const SOURCE_ROW = SOURCE_FIELDS.map((field) => ({ field, name: servers[field].name, type: servers[field].getSQLType() }));
+const SOURCE_COLUMNS = SOURCE_ROW.map(({ name, type }) => `${name} ${type}`).join(', ');
 
 /** A server's row for jsonRows: text well-formed, as a text parameter would bring it; an absent field null. */
 function sourceRow(input: ServerInput): Record<string, unknown> {
   const row: Record<string, unknown> = {};
-  for (const [field, type] of SOURCE_FIELDS) {
+  for (const { field, name, type } of SOURCE_ROW) {
     const value = input[field];
-    row[servers[field].name] =
+    row[name] =
       value === undefined || value === null
         ? null
         : type === 'text'
