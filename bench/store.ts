@@ -35,9 +35,10 @@ export async function benchStore(params: StoreParams, log: (line: string) => voi
       },
     });
     const serverCpuSeconds = params.backend === 'postgres' ? await backendCpuSeconds(db) : undefined;
+    const nextDay = new Date('2026-01-02T00:00:00Z');
     const again = await seedCatalogue(db.orm, generateCatalogue({ tools: Math.ceil(params.tools / 10) }), {
-      at: new Date('2026-01-02T00:00:00Z'),
-      runId: (await openRun(db.orm, new Date('2026-01-02T00:00:00Z'))).id,
+      at: nextDay,
+      runId: (await openRun(db.orm, nextDay)).id,
       mode: params.mode,
       concurrency: params.concurrency,
     });
