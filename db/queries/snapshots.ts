@@ -4,6 +4,7 @@ import { definitionContent, type ToolDefinition } from '../hash.ts';
 import { serverTools, servers, toolChanges, toolDefinitions, type ChangeKind, type DefinitionField } from '../schema.ts';
 import { rowsOf } from './status.ts';
 import { jsonRows, wellFormed } from './json-rows.ts';
+import { keyedRows } from './keyed-rows.ts';
 import { textArray } from './text-array.ts';
 import { copyChunks, copyConnection, copyInto, type Column, type Row } from './copy.ts';
 import { planSnapshot, prepareSnapshot, replacedHashes, type PreparedSnapshot, type PreviousTool, type ServerToolRow } from './snapshot-diff.ts';
@@ -61,11 +62,16 @@ export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[])
   // is immutable and named by its hash, so one stored for a snapshot that then fails is an unreferenced row and
   // harms nothing. Inside the snapshot's transaction, a concurrent batch listing the same definition would wait for
   // that whole transaction to commit.
-  await inTurn(orm, () => orm.transaction((tx) => insertDefinitions(tx, prepared)));
+  await inTurn(orm, () =>
+    orm.transaction(async (tx) => {
+      await tx.execute(sql`select ${WITHOUT_JIT}`);
+      await insertDefinitions(tx, prepared);
+    }),
+  );
   return orm.transaction(async (tx) => {
     // This transaction moves the content_version of the servers whose tool set or changes it writes, in its update
     // of their rows below; the insert triggers that would do it row by row stand aside (migration 0003).
-    await tx.execute(sql`select set_config('toolrisk.content_version', 'store', true)`);
+    await tx.execute(sql`select set_config('toolrisk.content_version', 'store', true), ${WITHOUT_JIT}`);
     const previousByServer = new Map<string, Map<string, PreviousTool>>(serverIds.map((id) => [id, new Map()]));
     for (const row of await previousTools(tx, serverIds)) previousByServer.get(row.serverId)!.set(row.name, row);
     const oldDefinitions = await readChangedDefinitions(tx, prepared, previousByServer);
@@ -99,6 +105,14 @@ export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[])
   });
 }
 
+/**
+ * Turns PostgreSQL's JIT off for the rest of the transaction. It compiles a query whose estimated cost passes
+ * `jit_above_cost`, and while a first crawl fills the tables faster than their statistics follow, the store's key
+ * lookups were estimated at up to 500,000 and compiled for 50–150 ms apiece to run in a few: LLVM took 13% of
+ * PostgreSQL's CPU storing 500,000 tools (docs/scale.md, "Storing fast").
+ */
+const WITHOUT_JIT = sql`set_config('jit', 'off', true)`;
+
 type Tx = Parameters<Parameters<Orm['transaction']>[0]>[0];
 
 /**
@@ -117,18 +131,9 @@ function inTurn<T>(orm: object, work: () => Promise<T>): Promise<T> {
   return mine;
 }
 
-/**
- * The current tools of these servers, read server by server through the primary key. Written as
- * `server_id = any(…)`, PostgreSQL estimates each id at 0.5% of the table until the table has statistics (the
- * first minute of a first crawl, before autovacuum analyses it), so a batch of 200 servers read the whole table;
- * the lateral subquery (kept apart by `offset 0`) is an index lookup per id whatever the estimates. In SQL because
- * drizzle's query builder leaves an offset of 0 out, and without it PostgreSQL makes the subquery a plain join.
- */
+/** The current tools of these servers, read server by server through the primary key. */
 async function previousTools(tx: Tx, serverIds: readonly string[]): Promise<Array<PreviousTool & { serverId: string; name: string }>> {
-  const result = await tx.execute(sql`
-    select t.server_id, t.name, t.hash, t.position, t.since
-    from unnest(${textArray(serverIds)}) as ids(id)
-    cross join lateral (select * from ${serverTools} where ${serverTools.serverId} = ids.id offset 0) t`);
+  const result = await tx.execute(sql`select t.server_id, t.name, t.hash, t.position, t.since from ${keyedRows(serverTools.serverId, serverIds)} t`);
   return rowsOf<Record<string, unknown>>(result).map((r) => ({
     serverId: r.server_id as string,
     name: r.name as string,
@@ -246,15 +251,12 @@ async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]):
 /**
  * Which of these definition hashes are stored. Definitions are never deleted, so one found here is still there
  * when the snapshot that lists it is stored; one stored meanwhile by another process sends the batch through
- * the staging table, which skips it (insertRows).
+ * the staging table, which skips it (insertRows). Looked up hash by hash through the primary key.
  */
 async function storedHashes(tx: Tx, hashes: readonly string[]): Promise<Set<string>> {
   if (hashes.length === 0) return new Set();
-  const rows = await tx
-    .select({ hash: toolDefinitions.hash })
-    .from(toolDefinitions)
-    .where(sql`${toolDefinitions.hash} = any(${textArray(hashes)})`);
-  return new Set(rows.map((r) => r.hash));
+  const result = await tx.execute(sql`select d.hash from ${keyedRows(toolDefinitions.hash, hashes)} d`);
+  return new Set(rowsOf<{ hash: string }>(result).map((r) => r.hash));
 }
 
 const DEFINITION_COLUMNS = columns(
