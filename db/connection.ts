@@ -102,13 +102,29 @@ async function openPglite(dataDir: string): Promise<OpenedDatabase> {
     },
     async close() {
       try {
-        await client.close();
+        await analyzeChangedTables(client).finally(() => client.close());
         makePrivate(dataDir);
       } finally {
         unlock();
       }
     },
   };
+}
+
+/**
+ * Gathers the planner's statistics of the tables whose rows changed more than autovacuum's threshold since they
+ * were last gathered (50 rows and a tenth of the table). PGlite runs no autovacuum, so without this its planner never
+ * had any: it estimated a build's read of 100 servers' tools at 63,200 rows and joined them by scanning every stored
+ * definition, 400 ms a read at 100,000 tools against 50 with statistics. Done as the database closes, so the process
+ * that wrote the rows pays for it (≈ 1 s after storing 100,000 tools) and the next one plans with them.
+ */
+async function analyzeChangedTables(client: PGlite): Promise<void> {
+  // A backend hands its counts of changed rows to the statistics it reads at most once a second.
+  await client.query('select pg_stat_force_next_flush()');
+  const { rows } = await client.query<{ name: string }>(
+    `select quote_ident(schemaname) || '.' || quote_ident(relname) as name from pg_stat_user_tables where n_mod_since_analyze > 50 + 0.1 * n_live_tup`,
+  );
+  if (rows.length > 0) await client.exec(`analyze ${rows.map((r) => r.name).join(', ')}`);
 }
 
 /**

@@ -92,6 +92,27 @@ describe.each(testBackends())('db on $name', (backend) => {
     await expect(openDatabase(db.openOptions)).rejects.toThrow(/in use by process \d+ \(this one\)/);
   });
 
+  it.runIf(backend.name === 'pglite')(
+    'gathers the statistics of the tables it changed as the embedded database closes (PGlite runs no autovacuum)',
+    async () => {
+      const tools = Array.from({ length: 120 }, (_, i) => ({ ...listIssues, name: `list_issues_${i}` }));
+      await storeSnapshot(db.orm, { serverId: 'io.github.acme/tracker', tools, at: T0 });
+      await db.close();
+      const again = await openDatabase(db.openOptions);
+      try {
+        const analysed = await again.orm.execute(sql`select distinct tablename from pg_stats where schemaname = 'public' order by tablename`);
+        // The servers table took one row, below autovacuum's threshold of 50 and a tenth.
+        expect((analysed as unknown as { rows: Array<{ tablename: string }> }).rows.map((r) => r.tablename)).toEqual([
+          'server_tools',
+          'tool_changes',
+          'tool_definitions',
+        ]);
+      } finally {
+        await again.close();
+      }
+    },
+  );
+
   it('merges sources and refreshes metadata when a server is seen again, keeping crawl results', async () => {
     await storeSnapshot(db.orm, { serverId: 'io.github.acme/tracker', tools: [listIssues], at: T0 });
     await upsertServers(db.orm, [{ id: 'io.github.acme/tracker', title: 'Tracker 2', sources: ['servers-file'] }], T1);
