@@ -202,7 +202,8 @@ export const toolChanges = pgTable(
     fields: text('fields').array().$type<DefinitionField[]>().notNull().default(sql`'{}'::text[]`),
     detectedAt: stamp('detected_at').notNull(),
   },
-  (t) => [index('tool_changes_server_idx').on(t.serverId, t.detectedAt), index('tool_changes_detected_idx').on(t.detectedAt)],
+  // The second is the feed's order, newest first: a build reads its latest changes without sorting them all.
+  (t) => [index('tool_changes_server_idx').on(t.serverId, t.detectedAt), index('tool_changes_detected_idx').on(t.detectedAt, t.id)],
 );
 
 export const classifications = pgTable(
