@@ -108,7 +108,7 @@ export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[])
 /**
  * Turns PostgreSQL's JIT off for the rest of the transaction. It compiles a query whose estimated cost passes
  * `jit_above_cost`, and while a first crawl fills the tables faster than their statistics follow, the store's key
- * lookups were estimated at up to 500,000 and compiled for 50–150 ms apiece to run in a few: LLVM took 13% of
+ * lookups were estimated at up to 500,000 and compiled for 50–150 ms apiece to run in a few: LLVM took 14% of
  * PostgreSQL's CPU storing 500,000 tools (docs/scale.md, "Storing fast").
  */
 const WITHOUT_JIT = sql`set_config('jit', 'off', true)`;
