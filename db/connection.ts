@@ -102,7 +102,10 @@ async function openPglite(dataDir: string): Promise<OpenedDatabase> {
     },
     async close() {
       try {
-        await analyzeChangedTables(client).finally(() => client.close());
+        // Statistics only speed the next queries up: failing to gather them (a full disk) must not take the place
+        // of what the process is closing on.
+        await analyzeChangedTables(client).catch(() => undefined);
+        await client.close();
         makePrivate(dataDir);
       } finally {
         unlock();
