@@ -1,6 +1,6 @@
-import { and, asc, eq, getTableColumns, getTableName, gt, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import type { Orm } from '../connection.ts';
-import { keyedRows } from './keyed-rows.ts';
+import { withKeyedRows } from './keyed-rows.ts';
 import { classifications, serverTools, servers, toolDefinitions, type ClassificationRow, type ServerRow, type ToolDefinitionRow } from '../schema.ts';
 
 export interface CurrentTool {
@@ -78,14 +78,12 @@ export async function catalogueOfServers(orm: Orm, ids: readonly string[], class
 }
 
 async function withTools(orm: Orm, page: ServerRow[], classifierVersion: string | undefined): Promise<CatalogueServer[]> {
-  // A query naming these servers' tool sets `server_tools`, as the table is named, so the shared query reads them.
-  const toolSets = orm.$with(getTableName(serverTools), getTableColumns(serverTools)).as(
-    keyedRows(
-      serverTools.serverId,
-      page.map((s) => s.id),
-    ),
+  const toolSets = withKeyedRows(
+    orm,
+    serverTools.serverId,
+    page.map((s) => s.id),
   );
-  const tools = await selectCurrentTools(orm.with(toolSets), classifierVersion).orderBy(asc(serverTools.serverId), asc(serverTools.position));
+  const tools = await selectCurrentTools(toolSets, classifierVersion).orderBy(asc(serverTools.serverId), asc(serverTools.position));
   const byServer = new Map<string, CurrentTool[]>(page.map((s) => [s.id, []]));
   for (const row of tools) byServer.get(row.serverId)!.push(row);
   return page.map((server) => ({ server, tools: byServer.get(server.id)! }));

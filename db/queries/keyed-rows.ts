@@ -1,4 +1,6 @@
-import { getTableName, sql, type Column, type SQL } from 'drizzle-orm';
+import { getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { Orm } from '../connection.ts';
 import { textArray } from './text-array.ts';
 
 /**
@@ -9,8 +11,17 @@ import { textArray } from './text-array.ts';
  * lateral subquery is kept apart by `offset 0` (without it PostgreSQL makes it a plain join); in SQL because
  * drizzle's query builder leaves an offset of 0 out.
  */
-export function keyedRows(column: Column, keys: readonly string[]): SQL {
+export function keyedRows(column: PgColumn, keys: readonly string[]): SQL {
   const table = sql.identifier(getTableName(column.table));
   const name = sql.identifier(column.name);
   return sql`(select found.* from unnest(${textArray(keys)}) as keys(key) cross join lateral (select * from ${table} where ${name} = keys.key offset 0) found)`;
+}
+
+/**
+ * A query builder in which `column`'s table holds only the rows `keyedRows` reads (a query named as the table, with
+ * its columns), so a query written against the table reads just those, typed as ever.
+ */
+export function withKeyedRows(orm: Orm, column: PgColumn, keys: readonly string[]): Pick<Orm, 'select'> {
+  const table = column.table;
+  return orm.with(orm.$with(getTableName(table), getTableColumns(table)).as(keyedRows(column, keys)));
 }
