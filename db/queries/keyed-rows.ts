@@ -21,7 +21,7 @@ export function keyedRows(column: PgColumn, keys: readonly string[]): SQL {
  * A query builder in which `column`'s table holds only the rows `keyedRows` reads (a query named as the table, with
  * its columns), so a query written against the table reads just those, typed as ever.
  */
-export function withKeyedRows(orm: Orm, column: PgColumn, keys: readonly string[]): Pick<Orm, 'select'> {
+export function withKeyedRows(orm: Pick<Orm, 'with' | '$with'>, column: PgColumn, keys: readonly string[]): Pick<Orm, 'select'> {
   const table = column.table;
   return orm.with(orm.$with(getTableName(table), getTableColumns(table)).as(keyedRows(column, keys)));
 }

@@ -4,7 +4,7 @@ import { definitionContent, type ToolDefinition } from '../hash.ts';
 import { serverTools, servers, toolChanges, toolDefinitions, type ChangeKind, type DefinitionField } from '../schema.ts';
 import { rowsOf } from './status.ts';
 import { jsonRows, wellFormed } from './json-rows.ts';
-import { keyedRows } from './keyed-rows.ts';
+import { keyedRows, withKeyedRows } from './keyed-rows.ts';
 import { textArray } from './text-array.ts';
 import { copyChunks, copyConnection, copyInto, type Column, type Row } from './copy.ts';
 import { planSnapshot, prepareSnapshot, replacedHashes, type PreparedSnapshot, type PreviousTool, type ServerToolRow } from './snapshot-diff.ts';
@@ -307,10 +307,9 @@ async function readChangedDefinitions(
   const hashes = replacedHashes(prepared, previousByServer);
   const oldDefinitions = new Map<string, Record<string, unknown>>();
   if (hashes.size === 0) return oldDefinitions;
-  const rows = await tx
+  const rows = await withKeyedRows(tx, toolDefinitions.hash, [...hashes])
     .select()
-    .from(toolDefinitions)
-    .where(sql`${toolDefinitions.hash} = any(${textArray([...hashes])})`);
+    .from(toolDefinitions);
   for (const row of rows) oldDefinitions.set(row.hash, definitionContent(row));
   return oldDefinitions;
 }
