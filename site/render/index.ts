@@ -318,6 +318,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
           statuses: entries.map((e) => byId.get(e.server.id)!.status),
           previous: entries.map((e) => last.outputs(e.server.id)),
           pages: entries.map((e) => last.page(e.server.id)),
+          searchable: entries.map((e) => last.searchable(e.server.id)),
           changes,
           attempts,
         });

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { CatalogueServer, CrawlAttemptRow, ServerCrawlStatus, ToolChangeRow } from '../../db/index.ts';
 import { rebaseHtml } from './base-path.ts';
-import { checkLastWritten, inputHash, viewInputs, type ServerRecord } from './manifest.ts';
+import { checkLastWritten, inputHash, readSearchable, viewInputs, type ServerRecord } from './manifest.ts';
 import { buildServerBundle, pageCrawlStatus, toolRow, type BundleInput, type ServerBundle, type ServerPageModel, type ServerRowModel } from './model.ts';
 import { openDataRecords, restateServerJson } from './open-data.ts';
 import type { OutputWriter, Renderer } from './render.ts';
@@ -33,6 +33,8 @@ export interface ServersJob {
   previous: Array<Record<string, string>>;
   /** Each server's page as the last build's manifest keeps it ('' if it was not in that build): kept when its page is not rendered. */
   pages: string[];
+  /** Each server's search documents and record at the last build (see PreviousManifest.searchable): a tool whose page is unchanged keeps its document. */
+  searchable: Array<Uint8Array | null>;
   changes: ToolChangeRow[];
   attempts: CrawlAttemptRow[];
   /** Absolute base URL of the site, for canonical links and badge snippets. */
@@ -167,9 +169,16 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
       result.pages++;
     }
     // The server's search document, then its tools' (the rest of each document is its list row: see serverDocuments).
+    // A tool's document is made of its name, title and description and its server's id, all of which its page's
+    // inputs cover: where those are unchanged, so is the document the last build made.
+    const kept = lastToolDocuments(job.searchable[i]);
     const search: ServerRecord['search'] = [
       stored(snippet(entry.server.description ?? entry.server.title), documentTerms(`${id} ${entry.server.title ?? ''}`, entry.server.description ?? '')),
-      ...bundle.tools.map((tool) => stored(snippet(tool.description), documentTerms(`${tool.name} ${tool.title ?? ''}`, `${tool.description ?? ''} ${id}`))),
+      ...bundle.tools.map(
+        (tool) =>
+          (previous[tool.url] === outputs[tool.url] ? kept.get(tool.url) : undefined) ??
+          stored(snippet(tool.description), documentTerms(`${tool.name} ${tool.title ?? ''}`, `${tool.description ?? ''} ${id}`)),
+      ),
     ];
     const server = serverRow(bundle.server);
     const tools = bundle.tools.map(toolRow);
@@ -321,6 +330,13 @@ function serverRow(s: ServerPageModel): ServerRowModel {
     worstSeverity: s.worstSeverity,
     lastOutcome: s.lastOutcome,
   };
+}
+
+/** The last build's search documents of a server's tools, by page URL. */
+function lastToolDocuments(searchable: Uint8Array | null): Map<string, StoredDocument> {
+  if (!searchable) return new Map();
+  const { tools, search } = readSearchable(searchable);
+  return new Map(tools.map((tool, i) => [tool.url, search[i + 1]]));
 }
 
 function stored(snippet: string, terms: DocumentTerms): StoredDocument {

@@ -94,10 +94,11 @@ export function checkLastWritten(salt: string, url: string, content: string | Ui
 }
 
 /** A server's search documents and record (for the search index) from the bytes recordRanges points at. */
-export function readSearchable(bytes: Buffer): Pick<ServerRecord, 'server' | 'tools' | 'search'> {
-  const tab = bytes.indexOf(9);
-  const rest = JSON.parse(bytes.toString('utf8', tab + 1)) as Pick<ServerRecord, 'server' | 'tools'>;
-  return { server: rest.server, tools: rest.tools, search: JSON.parse(bytes.toString('utf8', 0, tab)) as StoredDocument[] };
+export function readSearchable(bytes: Uint8Array): Pick<ServerRecord, 'server' | 'tools' | 'search'> {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tab = buffer.indexOf(9);
+  const rest = JSON.parse(buffer.toString('utf8', tab + 1)) as Pick<ServerRecord, 'server' | 'tools'>;
+  return { server: rest.server, tools: rest.tools, search: JSON.parse(buffer.toString('utf8', 0, tab)) as StoredDocument[] };
 }
 
 /** The last build's manifest, if there is a complete one made with the same build key. */
@@ -196,6 +197,15 @@ export class PreviousManifest {
   searchJson(id: string): Buffer {
     const at = this.index.get(id)!;
     return this.lines.subarray(at.split + 1, at.searchEnd);
+  }
+
+  /**
+   * The server's search documents and record as readSearchable reads them (a copy, so that sending it to a thread
+   * does not send the whole manifest); null if it was not in the last build.
+   */
+  searchable(id: string): Uint8Array | null {
+    const at = this.index.get(id);
+    return at ? new Uint8Array(this.lines.subarray(at.split + 1, at.end)) : null;
   }
 
   /** Where each server's search documents and record are in servers.jsonl (see readSearchable): its id, first byte and end. */

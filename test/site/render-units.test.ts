@@ -220,6 +220,7 @@ describe('one bad tool or server never fails the build', () => {
         statuses: ['s1', 's2', 's3'],
         previous: [{}, {}, {}],
         pages: ['', '', ''],
+        searchable: [null, null, null],
         changes: [],
         attempts: [],
         siteUrl: 'https://x.example/',
