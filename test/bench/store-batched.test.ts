@@ -1,6 +1,6 @@
-import { asc } from 'drizzle-orm';
+import { asc, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { serverTools, servers, storeSnapshot, storeSnapshots, toolChanges, toolDefinitions, upsertServers, type Orm } from '../../db/index.ts';
+import { rowsOf, serverTools, servers, storeSnapshot, storeSnapshots, toolChanges, toolDefinitions, upsertServers, type Orm } from '../../db/index.ts';
 import { generateCatalogue, type SyntheticServer } from '../../bench/generate.ts';
 import { batches } from '../../bench/seed.ts';
 import { classifyCatalogue } from '../../pipeline/classify.ts';
@@ -70,6 +70,35 @@ describe.each(testBackends())('storeSnapshots on $name', (backend) => {
     expect(resultsBatched).toEqual(resultsAlone);
     expect(resultsAlone.slice(first.length).some((r) => r.changes.some((c) => c.kind === 'changed'))).toBe(true);
     expect(await contents(batched.orm)).toEqual(await contents(oneByOne.orm));
+  });
+
+  it('stores two batches in flight at once that list the same new definitions: each once, first seen in the first, without a duplicate sent', async () => {
+    const catalogue = [...generateCatalogue({ servers: 120, seed: 'in-flight' })];
+    const [early, late] = [catalogue.slice(0, 60), catalogue.slice(60)];
+    // The later batch's servers list the earlier batch's tools: every definition it lists is one the earlier one stores.
+    const batchesInFlight = [
+      early.map((entry) => ({ serverId: entry.server.id, tools: entry.tools, at: T0 })),
+      late.map((entry, i) => ({ serverId: entry.server.id, tools: early[i].tools, at: T1 })),
+    ];
+    for (const db of [oneByOne, batched])
+      await upsertServers(
+        db.orm,
+        catalogue.map((entry) => entry.server),
+        T0,
+      );
+    const results = await Promise.all(batchesInFlight.map((batch) => storeSnapshots(batched.orm, batch)));
+    const alone = [];
+    for (const input of batchesInFlight.flat()) alone.push(await storeSnapshot(oneByOne.orm, input));
+    expect(results.flat()).toEqual(alone);
+    const stored = await contents(batched.orm);
+    expect(stored).toEqual(await contents(oneByOne.orm));
+    expect(new Set(stored.definitions.map((d) => d.firstSeen.toISOString()))).toEqual(new Set([T0.toISOString()]));
+    if (backend.name === 'postgres') {
+      // The later batch left out what the earlier stored after it looked: its definitions never met a duplicate in the
+      // table, which would have sent them through the staging table (see insertRows).
+      const staged = await batched.orm.execute(sql`select count(*)::int as n from pg_class where relname = 'staging_tool_definitions'`);
+      expect(rowsOf<{ n: number }>(staged)[0].n).toBe(0);
+    }
   });
 
   it('refuses a batch naming a server twice, and stores nothing of a batch that fails', async () => {
