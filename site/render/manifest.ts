@@ -93,7 +93,7 @@ export function checkLastWritten(salt: string, url: string, content: string | Ui
   }
 }
 
-/** A server's search documents and record (for the search index) from the bytes recordRanges points at. */
+/** A server's search documents and record from the bytes recordRanges points at (or PreviousManifest.searchable copies). */
 export function readSearchable(bytes: Uint8Array): Pick<ServerRecord, 'server' | 'tools' | 'search'> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tab = buffer.indexOf(9);

@@ -94,8 +94,8 @@ describe.each(testBackends())('storeSnapshots on $name', (backend) => {
     expect(stored).toEqual(await contents(oneByOne.orm));
     expect(new Set(stored.definitions.map((d) => d.firstSeen.toISOString()))).toEqual(new Set([T0.toISOString()]));
     if (backend.name === 'postgres') {
-      // The later batch left out what the earlier stored after it looked: its definitions never met a duplicate in the
-      // table, which would have sent them through the staging table (see insertRows).
+      // The later batch looked for stored definitions in its turn, once the earlier had committed, and sent none of
+      // them again: one that met a duplicate in the table would have gone through the staging table (see insertRows).
       const staged = await batched.orm.execute(sql`select count(*)::int as n from pg_class where relname = 'staging_tool_definitions'`);
       expect(rowsOf<{ n: number }>(staged)[0].n).toBe(0);
     }
