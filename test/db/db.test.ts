@@ -15,6 +15,7 @@ import {
   openRun,
   closeRun,
   recordAttempt,
+  rowsOf,
   serverToolSet,
   setState,
   storeSnapshot,
@@ -102,11 +103,7 @@ describe.each(testBackends())('db on $name', (backend) => {
       try {
         const analysed = await again.orm.execute(sql`select distinct tablename from pg_stats where schemaname = 'public' order by tablename`);
         // The servers table took one row, below autovacuum's threshold of 50 and a tenth.
-        expect((analysed as unknown as { rows: Array<{ tablename: string }> }).rows.map((r) => r.tablename)).toEqual([
-          'server_tools',
-          'tool_changes',
-          'tool_definitions',
-        ]);
+        expect(rowsOf<{ tablename: string }>(analysed).map((r) => r.tablename)).toEqual(['server_tools', 'tool_changes', 'tool_definitions']);
       } finally {
         await again.close();
       }
