@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -16,25 +16,59 @@ const GENERATED = new Set(['.astro', 'dist', 'node_modules']);
 
 /**
  * A hash of everything a rendered page depends on besides its props: the site's sources (components,
- * renderer, public assets) and the locked dependency versions. It names the compiled views in the cache and
- * keys the build manifest (a different hash makes the next build a full one).
+ * renderer, public assets), every source of the repository they import (the classifier's policy writers and
+ * severity order, the database's row types: found by following relative imports, since the compiled views and the
+ * render workers hold that code too) and the locked dependency versions. It names the compiled views in the cache
+ * and keys the build manifest (a different hash makes the next build a full one).
  */
 export function rendererHash(root = SITE_ROOT): string {
   const hash = createHash('sha256');
+  const add = (name: string, content: Buffer) => hash.update(name).update('\0').update(content).update('\0');
   const files = readdirSync(root, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => path.relative(root, path.join(e.parentPath, e.name)))
     .filter((file) => !GENERATED.has(file.split(path.sep)[0]))
     .sort();
-  for (const file of files)
-    hash
-      .update(file)
-      .update('\0')
-      .update(readFileSync(path.join(root, file)))
-      .update('\0');
+  const sources = new Map<string, Buffer>();
+  for (const file of files) {
+    const content = readFileSync(path.join(root, file));
+    add(file, content);
+    sources.set(path.join(root, file), content);
+  }
+  for (const [file, content] of importedFrom(root, sources)) add(path.relative(root, file), content);
   const lock = path.join(root, '..', 'package-lock.json');
   if (existsSync(lock)) hash.update(readFileSync(lock));
   return hash.digest('hex').slice(0, 20);
+}
+
+const SOURCE = /\.(?:[cm]?[jt]sx?|astro)$/;
+/** A relative specifier of an import, a re-export or a dynamic import (packages are pinned by the lock file). */
+const RELATIVE_IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*(['"])(\.{1,2}\/[^'"\n]+)\1/g;
+
+/**
+ * The files outside `root` that the sources under it import, directly or through one another, with their content,
+ * in path order. A specifier naming no file (one in a comment) is passed over: a real import of a missing file fails
+ * when it is loaded.
+ */
+function importedFrom(root: string, sources: ReadonlyMap<string, Buffer>): Array<[file: string, content: Buffer]> {
+  const found = new Map<string, Buffer>();
+  const queue = [...sources];
+  for (let next = queue.pop(); next; next = queue.pop()) {
+    const [file, content] = next;
+    if (!SOURCE.test(file)) continue;
+    for (const [, , specifier] of content.toString('utf8').matchAll(RELATIVE_IMPORT)) {
+      const target = path.resolve(path.dirname(file), specifier);
+      if (sources.has(target) || found.has(target) || !path.relative(root, target).startsWith(`..${path.sep}`) || !isFile(target)) continue;
+      const imported = readFileSync(target);
+      found.set(target, imported);
+      queue.push([target, imported]);
+    }
+  }
+  return [...found].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+function isFile(file: string): boolean {
+  return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
 /**

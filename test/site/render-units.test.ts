@@ -369,4 +369,32 @@ describe("the renderer's hash", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('moves with the repository sources the site imports, through one another, and not with those it does not', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-renderer-'));
+    const write = (file: string, text: string) => {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), text);
+    };
+    try {
+      // A policy writer reached through a re-export, a helper imported by a component, and a comment naming no file.
+      write('site/render/model.ts', "import { policy } from '../../classifier/policy/index.ts';\n// import './gone.ts';\nexport const p = policy;");
+      write('classifier/policy/index.ts', "export { policy } from './writer.ts';");
+      write('classifier/policy/writer.ts', "export const policy = 'allow';");
+      write('site/src/views/ApiView.astro', '---\nimport { rank } from "../../../classifier/severity.ts";\n---\n<p>{rank}</p>');
+      write('classifier/severity.ts', 'export const rank = 1;');
+      write('classifier/unrelated.ts', 'export const other = 1;');
+      const root = path.join(dir, 'site');
+      const before = rendererHash(root);
+      write('classifier/unrelated.ts', 'export const other = 2;');
+      expect(rendererHash(root)).toBe(before);
+      write('classifier/policy/writer.ts', "export const policy = 'deny';");
+      const afterWriter = rendererHash(root);
+      expect(afterWriter).not.toBe(before);
+      write('classifier/severity.ts', 'export const rank = 2;');
+      expect(rendererHash(root)).not.toBe(afterWriter);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
