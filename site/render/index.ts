@@ -218,9 +218,8 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
           const { catalogueBytes, catalogueHead, ...rest } = fresh;
           const added = { ...rest, policy: policyOf.get(id) ?? null, catalogue: catalogue.fromPart(segment.seq, catalogueBytes, catalogueHead) };
           policyOf.delete(id);
-          for (const url of Object.keys(last.outputs(id))) {
-            if (!(url in fresh.outputs)) remove(url);
-          }
+          for (const url of Object.keys(last.outputs(id))) if (!(url in fresh.outputs)) leftBehind.add(url);
+          if (previous) for (const url in fresh.outputs) produced.add(url);
           manifest.add(added);
           stats.pages += pageCount(fresh.outputs);
           record = added;
@@ -251,7 +250,7 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
           record = carried;
         } else {
           // Re-rendered but skipped (its warning says why): it is not on the site, nor are its old files.
-          for (const url of Object.keys(last.outputs(id))) remove(url);
+          for (const url of Object.keys(last.outputs(id))) leftBehind.add(url);
           gone.push(id);
           continue;
         }
@@ -270,6 +269,11 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
       out.remove(url);
       stats.deleted++;
     };
+    // The last build's files of servers that moved, went or lost pages, deleted once every server is done unless a
+    // server of this build wrote one: a URL one server left may be another's now (a server gone, and a new one whose
+    // id differs only in case taking its slug).
+    const leftBehind = new Set<string>();
+    const produced = new Set<string>();
 
     const segments: Segment[] = [];
     const maxInFlight = 2 * workers;
@@ -352,7 +356,8 @@ export async function buildSite(db: Database, options: BuildOptions): Promise<Bu
       }
     }
     for (const segment of segments.splice(0)) await consume(segment);
-    for (const id of removed) for (const url of Object.keys(last.outputs(id))) remove(url);
+    for (const id of removed) for (const url of Object.keys(last.outputs(id))) leftBehind.add(url);
+    for (const url of leftBehind) if (!produced.has(url)) remove(url);
     stats.removedServers = removed.length;
     search.gone(removed);
     catalogue.finish();

@@ -168,6 +168,30 @@ describe.each(testBackends())('incremental site build ($name)', (backend) => {
     expect(siteDifferences(path.join(work, 'site'), path.join(work, 'full'))).toEqual([]);
   }, 600_000);
 
+  it('when a server takes the URL another left in the same build (moved away, or gone), keeps its files and writes what a full build writes', async () => {
+    const at = new Date('2026-11-03T00:00:00Z');
+    const listed = (id: string) => ({ server: { id, sources: ['test'] }, tools: [{ name: 'run_query', description: `Runs a SQL query on ${id}.` }] });
+    // Alone, `ZZ-SLUG` has the bare slug `zz-slug`; with `zz-slug` (whose id is that slug) beside it, it is hashed.
+    await seedCatalogue(db.orm, [listed('ZZ-SLUG')], { at });
+    await build('site');
+    const site = path.join(work, 'site');
+    const urlOf = (id: string) => serversOf(site).get(id)!.url;
+    expect(urlOf('ZZ-SLUG')).toBe('/servers/zz-slug/');
+
+    await seedCatalogue(db.orm, [listed('zz-slug')], { at });
+    expect(await build('site')).toMatchObject({ mode: 'incremental', changedServers: 2 });
+    expect(urlOf('zz-slug')).toBe('/servers/zz-slug/');
+    expect(urlOf('ZZ-SLUG')).not.toBe('/servers/zz-slug/');
+    await build('full', { full: true });
+    expect(siteDifferences(site, path.join(work, 'full'))).toEqual([]);
+
+    await db.orm.delete(servers).where(eq(servers.id, 'zz-slug'));
+    expect(await build('site')).toMatchObject({ mode: 'incremental', changedServers: 1, removedServers: 1 });
+    expect(urlOf('ZZ-SLUG')).toBe('/servers/zz-slug/');
+    await build('full', { full: true });
+    expect(siteDifferences(site, path.join(work, 'full'))).toEqual([]);
+  }, 600_000);
+
   it('refuses to patch a server whose open data was changed since the last build, and the next build is a full one', async () => {
     await build('site');
     const [one] = await db.orm.select({ id: servers.id }).from(servers).orderBy(servers.id).offset(5).limit(1);
