@@ -8,18 +8,37 @@ export interface LockOwner {
   startTime?: string;
 }
 
-/** A lock another live process holds. */
-export class FolderLockedError extends Error {
+/** A lock another live process holds; its message says what the lock guards and what to do. */
+export class LockHeldError extends Error {
+  constructor(
+    readonly lockPath: string,
+    readonly owner: LockOwner,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LockHeldError';
+  }
+}
+
+/** The embedded database's folder is locked by another live process. */
+export class FolderLockedError extends LockHeldError {
   constructor(
     readonly folder: string,
-    readonly owner: LockOwner,
+    owner: LockOwner,
   ) {
     super(
-      `the embedded database at ${folder} is in use by process ${owner.pid}${owner.pid === process.pid ? ' (this one)' : ''}; ` +
+      path.join(folder, 'toolrisk.lock'),
+      owner,
+      `the embedded database at ${folder} is in use by process ${describeOwner(owner)}; ` +
         'wait for it to finish, or set DATABASE_URL to use PostgreSQL, which many processes can share',
     );
     this.name = 'FolderLockedError';
   }
+}
+
+/** A lock owner's PID, saying so when it is this process. */
+export function describeOwner(owner: LockOwner): string {
+  return `${owner.pid}${owner.pid === process.pid ? ' (this one)' : ''}`;
 }
 
 /** A takeover folder older than this was left by a process that died in the middle of one. */
@@ -27,13 +46,19 @@ const TAKEOVER_STALE_MS = 10_000;
 
 /**
  * PGlite keeps one PostgreSQL instance per folder and two processes on one folder corrupt it, so the
- * folder gets a lock file naming its owner. The file is written whole under a private name and then
- * hard-linked into place, so it appears atomically with its content: a racing process never reads a
- * half-written lock. A lock whose owner is gone (no such PID, or the PID now belongs to a process
- * started at another time) is taken over, one taker at a time.
+ * folder gets a lock file naming its owner (see lockFile).
  */
 export function lockFolder(dataDir: string): () => void {
-  const lockPath = path.join(dataDir, 'toolrisk.lock');
+  return lockFile(path.join(dataDir, 'toolrisk.lock'), (owner) => new FolderLockedError(dataDir, owner));
+}
+
+/**
+ * Takes the lock file at `lockPath` for this process; returns its release. The file is written whole under a
+ * private name and then hard-linked into place, so it appears atomically with its content: a racing process never
+ * reads a half-written lock. A lock whose owner is gone (no such PID, or the PID now belongs to a process started at
+ * another time) is taken over, one taker at a time. A live owner's lock throws `held(owner)`.
+ */
+export function lockFile(lockPath: string, held: (owner: LockOwner) => LockHeldError): () => void {
   const me = currentOwner();
   const draft = `${lockPath}.${process.pid}.${Math.random().toString(36).slice(2)}`;
   writeFileSync(draft, formatOwner(me), { mode: 0o600 });
@@ -46,15 +71,15 @@ export function lockFolder(dataDir: string): () => void {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       const owner = readOwner(lockPath);
-      if (owner && isRunning(owner)) throw new FolderLockedError(dataDir, owner);
+      if (owner && isRunning(owner)) throw held(owner);
       if (!takeOverStale(lockPath, owner)) sleepSync(10);
     }
   } finally {
     rmSync(draft, { force: true });
   }
   const owner = readOwner(lockPath);
-  if (owner) throw new FolderLockedError(dataDir, owner);
-  throw new Error(`could not lock the embedded database at ${dataDir}: its lock file ${lockPath} keeps changing`);
+  if (owner) throw held(owner);
+  throw new Error(`could not take the lock ${lockPath}: it keeps changing`);
 }
 
 /** This process as a lock owner. */

@@ -25,7 +25,17 @@ import { absoluteUrl, atomFeed, sitemap, sitemapIndex, URLS_PER_SITEMAP } from '
 import { fixedPages } from './fixed-pages.ts';
 import { CATALOGUE_PARTS, type JobResult, type PagesJob, type ServersResult, type StatusJob, type StatusResult } from './jobs.ts';
 import { listPageJobs, pageInputs, rowDigest, serverLists, toolLists } from './lists.ts';
-import { inputHash, MANIFEST_FORMAT, ManifestWriter, pageCount, PreviousManifest, serversFile, stateDir, type ServerRecord } from './manifest.ts';
+import {
+  inputHash,
+  lockSiteFolder,
+  MANIFEST_FORMAT,
+  ManifestWriter,
+  pageCount,
+  PreviousManifest,
+  serversFile,
+  stateDir,
+  type ServerRecord,
+} from './manifest.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
 import { policyIndexEntry } from './policy-index.ts';
 import { bundlePolicyScript, policyPageUrls } from './policy-page.ts';
@@ -108,9 +118,18 @@ type Segment = {
  * re-renders only the pages whose inputs changed, rewrites only the catalogue-wide files (lists, home, feed,
  * sitemaps, search-index shards) whose content changed, and deletes what no longer exists; the result is
  * byte for byte what a full build of the same catalogue writes. Otherwise it renders everything into a
- * staging folder and swaps it in.
+ * staging folder and swaps it in. One build of a folder runs at a time (see lockSiteFolder).
  */
 export async function buildSite(db: Database, options: BuildOptions): Promise<BuildStats> {
+  const unlock = lockSiteFolder(path.resolve(options.outDir));
+  try {
+    return await buildLocked(db, options);
+  } finally {
+    unlock();
+  }
+}
+
+async function buildLocked(db: Database, options: BuildOptions): Promise<BuildStats> {
   const started = performance.now();
   const cpuAtStart = process.cpuUsage();
   const now = options.now ?? new Date();

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { PolicyIndexServer } from '../../classifier/policy/config-policy.ts';
+import { describeOwner, LockHeldError, lockFile } from '../../db/folder-lock.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
 import type { StoredDocument } from './search-index.ts';
 import { isPage } from './urls.ts';
@@ -64,6 +65,26 @@ export type BuildFile = z.infer<typeof BuildFile>;
 
 export function stateDir(outDir: string): string {
   return `${outDir}.build-state`;
+}
+
+/**
+ * Takes the lock of a site folder's builds, beside it (`<site>.build-lock`), for this process; returns its release.
+ * Two builds of one folder would write into each other's files and manifests (the embedded database's own lock
+ * kept them apart; PostgreSQL does not), so the second stops at once, naming the first. A lock left by a build that
+ * died is taken over.
+ */
+export function lockSiteFolder(outDir: string): () => void {
+  mkdirSync(path.dirname(outDir), { recursive: true });
+  const lockPath = `${outDir}.build-lock`;
+  return lockFile(
+    lockPath,
+    (owner) =>
+      new LockHeldError(
+        lockPath,
+        owner,
+        `the site folder ${outDir} is being built by process ${describeOwner(owner)}; wait for that build to finish, or build into another folder`,
+      ),
+  );
 }
 
 /** The servers' lines of the manifest in a state folder. */

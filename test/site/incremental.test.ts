@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { desc, eq, sql } from 'drizzle-orm';
@@ -190,6 +190,18 @@ describe.each(testBackends())('incremental site build ($name)', (backend) => {
     expect(urlOf('ZZ-SLUG')).toBe('/servers/zz-slug/');
     await build('full', { full: true });
     expect(siteDifferences(site, path.join(work, 'full'))).toEqual([]);
+  }, 600_000);
+
+  it('stops a second build of the same folder while one runs, naming it, and lets the first finish', async () => {
+    const site = path.join(work, 'site');
+    await build('site');
+    const first = build('site');
+    await expect(build('site')).rejects.toThrow(
+      `the site folder ${site} is being built by process ${process.pid} (this one); wait for that build to finish, or build into another folder`,
+    );
+    expect((await first).mode).toBe('incremental');
+    expect(existsSync(`${site}.build-lock`)).toBe(false);
+    expect((await build('site')).mode).toBe('incremental');
   }, 600_000);
 
   it('refuses to patch a server whose open data was changed since the last build, and the next build is a full one', async () => {
