@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -141,6 +141,7 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
   const salt = rendererHash();
   const key = JSON.stringify({ format: MANIFEST_FORMAT, salt, base, siteUrl: new URL(siteUrl).origin });
   const previous = options.full ? null : PreviousManifest.load(outDir, key);
+  if (!previous) checkReplaceable(outDir);
   const mode = previous ? 'incremental' : 'full';
   const last = previous ?? PreviousManifest.empty();
   const target = previous ? outDir : `${outDir}.building-${process.pid}`;
@@ -487,6 +488,21 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
   } finally {
     clearInterval(sample);
     await Promise.all([pool.close(), search.close()]);
+  }
+}
+
+/**
+ * A full build replaces its folder whole, so the folder must be missing, empty, or a site a build made (its state
+ * folder is beside it, even after a build failed): `--out` naming a folder of one's own must not delete it.
+ */
+function checkReplaceable(outDir: string): void {
+  const stat = statSync(outDir, { throwIfNoEntry: false });
+  if (!stat || existsSync(stateDir(outDir))) return;
+  if (!stat.isDirectory()) throw new Error(`${outDir} is not a folder; a build writes the site into a folder of its own.`);
+  if (readdirSync(outDir).length > 0) {
+    throw new Error(
+      `${outDir} holds files that no toolrisk build made (there is no ${stateDir(outDir)} beside it), and a build replaces its folder whole: choose a new or empty folder, or remove this one first.`,
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { desc, eq, sql } from 'drizzle-orm';
@@ -202,6 +202,20 @@ describe.each(testBackends())('incremental site build ($name)', (backend) => {
     expect((await first).mode).toBe('incremental');
     expect(existsSync(`${site}.build-lock`)).toBe(false);
     expect((await build('site')).mode).toBe('incremental');
+  }, 600_000);
+
+  it('refuses to replace a folder no build made, and keeps its files; replaces an empty one', async () => {
+    const own = path.join(work, 'own');
+    mkdirSync(own);
+    writeFileSync(path.join(own, 'thesis.txt'), 'mine');
+    await expect(build('own')).rejects.toThrow(`${own} holds files that no toolrisk build made (there is no ${own}.build-state beside it)`);
+    await expect(build('own', { full: true })).rejects.toThrow('a build replaces its folder whole');
+    expect(readFileSync(path.join(own, 'thesis.txt'), 'utf8')).toBe('mine');
+    rmSync(path.join(own, 'thesis.txt'));
+    expect((await build('own')).mode).toBe('full');
+    // A site a build made stays replaceable, also after a build that failed left no manifest in its state folder.
+    rmSync(path.join(`${own}.build-state`, 'build.json'));
+    expect((await build('own')).mode).toBe('full');
   }, 600_000);
 
   it('refuses to patch a server whose open data was changed since the last build, and the next build is a full one', async () => {
