@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { closeRun, iterateCatalogue, openRun, recordAttempt, storeSnapshots, type ListedTool, type Orm, type SnapshotInput } from '../db/index.ts';
+import {
+  closeRun,
+  iterateCatalogue,
+  openRun,
+  recordAttempt,
+  storeSnapshots,
+  type CurrentTool,
+  type ListedTool,
+  type Orm,
+  type SnapshotInput,
+} from '../db/index.ts';
 import { classifyCatalogue } from '../pipeline/classify.ts';
 
 export interface ChurnOptions {
@@ -20,6 +30,19 @@ export interface ChurnResult {
   removed: number;
 }
 
+/** A server's current tools as a crawl would list them again. */
+export function listedAgain(tools: readonly CurrentTool[]): ListedTool[] {
+  return tools.map(({ definition: d }) => ({
+    name: d.name,
+    title: d.title,
+    description: d.description,
+    inputSchema: d.inputSchema,
+    outputSchema: d.outputSchema,
+    annotations: d.annotations as Record<string, unknown> | null,
+    descriptionTruncated: d.descriptionTruncated,
+  }));
+}
+
 /**
  * A crawl that changes `fraction` of the catalogue's tools, spread evenly over its servers: on each server it
  * touches, one tool's description changes, every third such server gains a tool and every fourth loses one.
@@ -31,15 +54,7 @@ export async function churnCatalogue(orm: Orm, options: ChurnOptions): Promise<C
     for (const { server, tools } of batch) {
       all.push({
         id: server.id,
-        tools: tools.map(({ definition: d }) => ({
-          name: d.name,
-          title: d.title,
-          description: d.description,
-          inputSchema: d.inputSchema,
-          outputSchema: d.outputSchema,
-          annotations: d.annotations as Record<string, unknown> | null,
-          descriptionTruncated: d.descriptionTruncated,
-        })),
+        tools: listedAgain(tools),
       });
     }
   }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listedAgain } from '../../bench/churn.ts';
 import { generateCatalogue } from '../../bench/generate.ts';
 import { Random } from '../../bench/random.ts';
 import { seedCatalogue } from '../../bench/seed.ts';
@@ -64,17 +65,7 @@ describe.each(testBackends())('incremental build against a full one, over random
 
   const serverIds = async () => (await db.orm.select({ id: servers.id }).from(servers).orderBy(servers.id)).map((s) => s.id);
 
-  /** A server's current listing, as a crawl would list it again. */
-  const listing = async (id: string): Promise<ListedTool[]> =>
-    (await serverToolSet(db.orm, id)).map(({ definition: d }) => ({
-      name: d.name,
-      title: d.title,
-      description: d.description,
-      inputSchema: d.inputSchema,
-      outputSchema: d.outputSchema,
-      annotations: d.annotations as Record<string, unknown> | null,
-      descriptionTruncated: d.descriptionTruncated,
-    }));
+  const listing = async (id: string): Promise<ListedTool[]> => listedAgain(await serverToolSet(db.orm, id));
 
   /** The server's listing with a few random edits, stored as a crawl stores it. */
   async function relist(random: Random, night: Night, runId: number, id: string): Promise<void> {
