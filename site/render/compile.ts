@@ -31,9 +31,10 @@ export function rendererHash(root = SITE_ROOT): string {
     .sort();
   const sources = new Map<string, Buffer>();
   for (const file of files) {
-    const content = readFileSync(path.join(root, file));
+    const full = path.join(root, file);
+    const content = readFileSync(full);
     add(file, content);
-    sources.set(path.join(root, file), content);
+    sources.set(full, content);
   }
   for (const [file, content] of importedFrom(root, sources)) add(path.relative(root, file), content);
   const lock = path.join(root, '..', 'package-lock.json');

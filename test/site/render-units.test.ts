@@ -345,16 +345,26 @@ describe('the compiled views: a configuration-only package replaced by its value
 });
 
 describe("the renderer's hash", () => {
-  it('moves with any source of the site, and not with what tools write beside them (astro check, Vite, a build)', () => {
+  /** Runs `check` in a throwaway repository (`write` puts a file in it, `root` is its site folder), then deletes it. */
+  function inRepository(check: (write: (file: string, text: string) => void, root: string) => void): void {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-renderer-'));
-    const write = (file: string, text: string) => {
-      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      writeFileSync(path.join(dir, file), text);
-    };
     try {
+      check(
+        (file, text) => {
+          mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+          writeFileSync(path.join(dir, file), text);
+        },
+        path.join(dir, 'site'),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('moves with any source of the site, and not with what tools write beside them (astro check, Vite, a build)', () => {
+    inRepository((write, root) => {
       write('site/src/views/ToolView.astro', '<h1>{tool.name}</h1>');
       write('site/public/assets/style.css', 'body { margin: 0 }');
-      const root = path.join(dir, 'site');
       const before = rendererHash(root);
       write('site/.astro/types.d.ts', '/// <reference types="astro/client" />');
       write('site/node_modules/.vite/deps/_metadata.json', '{}');
@@ -365,18 +375,11 @@ describe("the renderer's hash", () => {
       write('site/public/assets/style.css', 'body { margin: 0 }');
       write('site/src/node_modules/helper.ts', 'export {};');
       expect(rendererHash(root)).not.toBe(before);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('moves with the repository sources the site imports, through one another, and not with those it does not', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-renderer-'));
-    const write = (file: string, text: string) => {
-      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      writeFileSync(path.join(dir, file), text);
-    };
-    try {
+    inRepository((write, root) => {
       // A policy writer reached through a re-export, a helper imported by a component, and a comment naming no file.
       write('site/render/model.ts', "import { policy } from '../../classifier/policy/index.ts';\n// import './gone.ts';\nexport const p = policy;");
       write('classifier/policy/index.ts', "export { policy } from './writer.ts';");
@@ -384,7 +387,6 @@ describe("the renderer's hash", () => {
       write('site/src/views/ApiView.astro', '---\nimport { rank } from "../../../classifier/severity.ts";\n---\n<p>{rank}</p>');
       write('classifier/severity.ts', 'export const rank = 1;');
       write('classifier/unrelated.ts', 'export const other = 1;');
-      const root = path.join(dir, 'site');
       const before = rendererHash(root);
       write('classifier/unrelated.ts', 'export const other = 2;');
       expect(rendererHash(root)).toBe(before);
@@ -393,8 +395,6 @@ describe("the renderer's hash", () => {
       expect(afterWriter).not.toBe(before);
       write('classifier/severity.ts', 'export const rank = 2;');
       expect(rendererHash(root)).not.toBe(afterWriter);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
