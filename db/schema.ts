@@ -167,17 +167,18 @@ export const toolDefinitions = pgTable('tool_definitions', {
   firstSeen: stamp('first_seen').notNull(),
 });
 
-/** Each server's current tool set: one row per tool name, pointing at its definition. */
+/**
+ * Each server's current tool set: one row per tool name, pointing at its definition. Its references (server_id to
+ * servers, on delete cascade; hash to tool_definitions) and tool_changes' (server_id, on delete cascade; run_id to
+ * crawl_runs, on delete set null) are checked by triggers once a statement, not by foreign keys, which check row
+ * by row (migration 0006_references_per_statement.sql).
+ */
 export const serverTools = pgTable(
   'server_tools',
   {
-    serverId: text('server_id')
-      .notNull()
-      .references(() => servers.id, { onDelete: 'cascade' }),
+    serverId: text('server_id').notNull(),
     name: text('name').notNull(),
-    hash: text('hash')
-      .notNull()
-      .references(() => toolDefinitions.hash),
+    hash: text('hash').notNull(),
     /** Position in the server's listing. */
     position: integer('position').notNull(),
     /** When this definition became current for this name. */
@@ -190,10 +191,8 @@ export const toolChanges = pgTable(
   'tool_changes',
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    serverId: text('server_id')
-      .notNull()
-      .references(() => servers.id, { onDelete: 'cascade' }),
-    runId: integer('run_id').references(() => crawlRuns.id, { onDelete: 'set null' }),
+    serverId: text('server_id').notNull(),
+    runId: integer('run_id'),
     toolName: text('tool_name').notNull(),
     kind: text('kind').$type<ChangeKind>().notNull(),
     oldHash: text('old_hash'),

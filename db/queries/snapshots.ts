@@ -70,7 +70,7 @@ export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[])
   );
   return orm.transaction(async (tx) => {
     // This transaction moves the content_version of the servers whose tool set or changes it writes, in its update
-    // of their rows below; the insert triggers that would do it row by row stand aside (migration 0003).
+    // of their rows below; the insert triggers that would do it again stand aside (migrations 0003 and 0006).
     await tx.execute(sql`select set_config('toolrisk.content_version', 'store', true), ${WITHOUT_JIT}`);
     const previousByServer = new Map<string, Map<string, PreviousTool>>(serverIds.map((id) => [id, new Map()]));
     for (const row of await previousTools(tx, serverIds)) previousByServer.get(row.serverId)!.set(row.name, row);
@@ -93,14 +93,16 @@ export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[])
       serverRows.push({ id: input.serverId, at: input.at, tool_count: snapshot.listed.length, toolset_hash: snapshot.toolsetHash, moved });
     }
 
-    if (rewritten.length > 0) await tx.delete(serverTools).where(sql`${serverTools.serverId} = any(${textArray(rewritten)})`);
-    await insertServerTools(tx, toolRows);
-    await insertChanges(tx, changeRows);
+    // The servers' rows first: their locks keep a server from being deleted until this commits, before this takes
+    // any lock on the tables a server's deletion empties (migration 0006), so the two never wait on each other.
     await tx.execute(sql`
       update ${servers} set last_success_at = r.at, last_attempt_at = r.at, last_outcome = 'ok', tool_count = r.tool_count, toolset_hash = r.toolset_hash,
         content_version = case when r.moved then gen_random_uuid() else ${servers.contentVersion} end
       from ${jsonRows(serverRows, 'id text, at timestamptz, tool_count int, toolset_hash text, moved boolean')}
       where ${servers.id} = r.id`);
+    if (rewritten.length > 0) await tx.delete(serverTools).where(sql`${serverTools.serverId} = any(${textArray(rewritten)})`);
+    await insertServerTools(tx, toolRows);
+    await insertChanges(tx, changeRows);
     return results;
   });
 }

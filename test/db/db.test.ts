@@ -463,7 +463,7 @@ describe.each(testBackends())('db on $name', (backend) => {
     expect(await moved(() => db.orm.execute(sql`update classifications set explanation = 'by hand' where hash = ${definitionHash(deleteRepo)}`))).toEqual([ID]);
     expect((await moved(() => db.orm.execute(sql`delete from classifications where hash = ${shared}`))).sort()).toEqual(['io.github.acme/mirror', ID]);
     expect(await moved(() => db.orm.execute(sql`update tool_changes set fields = '{description}' where server_id = ${ID}`))).toEqual([ID]);
-    // Inserted by another writer than the store, row by row.
+    // Inserted by another writer than the store.
     expect(
       await moved(() =>
         db.orm.execute(sql`
