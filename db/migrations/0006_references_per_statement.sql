@@ -117,30 +117,21 @@ CREATE TRIGGER crawl_runs_id_kept BEFORE UPDATE OF id ON crawl_runs FOR EACH ROW
 -- Inserts into server_tools and tool_changes now keep a transition table for the references' checks anyway, so the
 -- triggers that move a server's content_version (0003) read it once a statement too, instead of running row by row
 -- (a tenth of PostgreSQL's CPU storing a first crawl, for a condition that only asked whether the store wrote).
-CREATE OR REPLACE FUNCTION servers_content_rewritten() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'DELETE' THEN
-    UPDATE servers SET content_version = gen_random_uuid() WHERE id IN (SELECT server_id FROM old_rows);
-  ELSIF TG_OP = 'INSERT' THEN
-    UPDATE servers SET content_version = gen_random_uuid() WHERE id IN (SELECT server_id FROM new_rows);
-  ELSE
-    UPDATE servers SET content_version = gen_random_uuid()
-    WHERE id IN (SELECT server_id FROM new_rows UNION SELECT server_id FROM old_rows);
-  END IF;
-  RETURN NULL;
-END $$;
---> statement-breakpoint
 DROP TRIGGER server_tools_inserted ON server_tools;
 --> statement-breakpoint
 DROP TRIGGER tool_changes_inserted ON tool_changes;
 --> statement-breakpoint
-DROP FUNCTION servers_content_inserted();
+CREATE OR REPLACE FUNCTION servers_content_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE servers SET content_version = gen_random_uuid() WHERE id IN (SELECT server_id FROM new_rows);
+  RETURN NULL;
+END $$;
 --> statement-breakpoint
 DO $$
 DECLARE
   t text;
 BEGIN
   FOREACH t IN ARRAY ARRAY['server_tools', 'tool_changes'] LOOP
-    EXECUTE format($c$CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT WHEN (current_setting('toolrisk.content_version', true) IS DISTINCT FROM 'store') EXECUTE FUNCTION servers_content_rewritten()$c$, t || '_inserted', t);
+    EXECUTE format($c$CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT WHEN (current_setting('toolrisk.content_version', true) IS DISTINCT FROM 'store') EXECUTE FUNCTION servers_content_inserted()$c$, t || '_inserted', t);
   END LOOP;
 END $$;
