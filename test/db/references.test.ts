@@ -28,6 +28,25 @@ async function failure(work: Promise<unknown>): Promise<{ code?: string; message
   throw new Error('expected the statement to fail');
 }
 
+/** A transaction on `connection` that has run `work` and stays open until `commit()`; `done` settles after. */
+async function heldOpen(connection: postgres.Sql, work: (tx: postgres.TransactionSql) => Promise<unknown>) {
+  let commit!: () => void;
+  let ran!: () => void;
+  const committing = new Promise<void>((resolve) => {
+    commit = resolve;
+  });
+  const workDone = new Promise<void>((resolve) => {
+    ran = resolve;
+  });
+  const done = connection.begin(async (tx) => {
+    await work(tx);
+    ran();
+    await committing;
+  });
+  await Promise.race([workDone, done]);
+  return { commit, done };
+}
+
 describe.each(testBackends())('references on $name', (backend) => {
   let db: TestDatabase;
   let runId: number;
@@ -137,39 +156,27 @@ describe.each(testBackends())('references on $name', (backend) => {
     try {
       // The writer first: the removal waits for its commit, then deletes what it wrote.
       const removerBlocked = await waitingForLock(remover);
-      let release!: () => void;
-      const written = writer.begin(async (tx) => {
+      const writing = await heldOpen(writer, async (tx) => {
         // As the store writes: no trigger then moves the server's content_version, whose row lock would hold the
         // removal back by itself.
         await tx`select set_config('toolrisk.content_version', 'store', true)`;
         await tx`insert into server_tools (server_id, name, hash, position, since) values (${TRACKER}, 'late', ${hash}, 9, now())`;
-        await new Promise<void>((resolve) => {
-          release = resolve;
-        });
       });
-      while (!release) await new Promise((resolve) => setTimeout(resolve, 10));
       // postgres.js sends a query when it is awaited or executed.
       const removed = remover`delete from servers where id = ${TRACKER}`.execute();
       await removerBlocked();
-      release();
-      await written;
+      writing.commit();
+      await writing.done;
       await removed;
       expect(await toolsOf(TRACKER)).toBe(0);
 
       // The removal first: the writer waits for its commit, then finds the server gone.
       const writerBlocked = await waitingForLock(writer);
-      let commit!: () => void;
-      const removing = remover.begin(async (tx) => {
-        await tx`delete from servers where id = ${MIRROR}`;
-        await new Promise<void>((resolve) => {
-          commit = resolve;
-        });
-      });
-      while (!commit) await new Promise((resolve) => setTimeout(resolve, 10));
+      const removing = await heldOpen(remover, (tx) => tx`delete from servers where id = ${MIRROR}`);
       const late = failure(writer`insert into server_tools (server_id, name, hash, position, since) values (${MIRROR}, 'late', ${hash}, 9, now())`);
       await writerBlocked();
-      commit();
-      await removing;
+      removing.commit();
+      await removing.done;
       expect(await late).toMatchObject({ code: FOREIGN_KEY_VIOLATION });
       expect(await toolsOf(MIRROR)).toBe(0);
     } finally {
