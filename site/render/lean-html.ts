@@ -64,10 +64,68 @@ const IMPLIED: Record<string, RegExp> = {
  *   third smaller). `&`, `<` and `>` stay escaped; attribute values, comments and raw text are copied untouched.
  * - End tags the parser implies (`</td>`, `</tr>`, `</li>`, `</dd>`…) are left out where the next tag closes the
  *   element anyway.
+ *
+ * What `mapHtml` with those two edits gives, but every page of a build passes through here (a list page has
+ * ≈ 1,500 tags), so tokens are found without a match object each and only the edits are copied out: 2.5 times
+ * faster than through `mapHtml` (bench/RESULTS.md).
  */
 export function leanHtml(html: string): string {
-  return mapHtml(html, {
-    text: (t) => (t.includes('&') ? t.replaceAll('&quot;', '"').replaceAll('&#39;', "'") : t),
-    tag: (t, next) => (IMPLIED[t]?.test(next()) ? '' : t),
-  });
+  let out = '';
+  /** html up to here is in `out`, edited. */
+  let copied = 0;
+  /** The first `&` after the last token. */
+  let amp = html.indexOf('&');
+  const text = (start: number, end: number) => {
+    if (amp === -1 || amp >= end) return;
+    const before = html.slice(start, end);
+    const lean = before.replaceAll('&quot;', '"').replaceAll('&#39;', "'");
+    if (lean.length === before.length) return;
+    out += html.slice(copied, start) + lean;
+    copied = end;
+  };
+  let last = 0;
+  for (let lt = html.indexOf('<'); lt !== -1; lt = html.indexOf('<', lt)) {
+    const end = tokenEnd(html, lt);
+    if (end === -1) {
+      lt++;
+      continue;
+    }
+    if (lt > last) text(last, lt);
+    last = end;
+    if (amp !== -1 && amp < end) amp = html.indexOf('&', end);
+    if (end - lt <= LONGEST_IMPLIED && html.charCodeAt(lt + 1) === SLASH) {
+      const closes = IMPLIED[html.slice(lt, end)];
+      if (closes?.test(following(html, end))) {
+        out += html.slice(copied, lt);
+        copied = end;
+      }
+    }
+    lt = end;
+  }
+  if (last < html.length) text(last, html.length);
+  return copied === 0 ? html : out + html.slice(copied);
+}
+
+const SLASH = 0x2f;
+const LONGEST_IMPLIED = Math.max(...Object.keys(IMPLIED).map((tag) => tag.length));
+/** MARKUP's alternatives one at a time, each at the place it is set to (sticky), without captures but the raw text's element. */
+const RAW_START = /<(script|style)\b[^>"]*(?:"[^"]*"[^>"]*)*>/iy;
+const TAG = /<[^>"]*(?:"[^"]*"[^>"]*)*>/y;
+
+/** Where the token MARKUP matches at the `<` at `lt` ends, trying its alternatives in its order; -1 if none matches there. */
+function tokenEnd(html: string, lt: number): number {
+  if ((html.charCodeAt(lt + 1) | 0x20) === 0x73 /* s or S */) {
+    RAW_START.lastIndex = lt;
+    const start = RAW_START.exec(html);
+    if (start !== null) {
+      const close = new RegExp(`<\\/${start[1]}\\s*>`, 'gi');
+      close.lastIndex = RAW_START.lastIndex;
+      if (close.test(html)) return close.lastIndex;
+    }
+  } else if (html.startsWith('<!--', lt)) {
+    const close = html.indexOf('-->', lt + 4);
+    if (close !== -1) return close + 3;
+  }
+  TAG.lastIndex = lt;
+  return TAG.test(html) ? TAG.lastIndex : -1;
 }

@@ -10,7 +10,8 @@ import { rendererHash, valuesModule } from '../../site/render/compile.ts';
 import { crawlStatusHtml, type PageCrawlStatus } from '../../site/src/crawl-status.ts';
 import { badgesHtml, serverRowsHtml, toolRowsHtml } from '../../site/src/html.ts';
 import { installOptions, shellLine } from '../../site/render/install.ts';
-import { leanHtml } from '../../site/render/lean-html.ts';
+import { leanHtml, mapHtml } from '../../site/render/lean-html.ts';
+import { Random } from '../../bench/random.ts';
 import { rebaseHtml } from '../../site/render/base-path.ts';
 import { runJob, type ServersResult } from '../../site/render/jobs.ts';
 import { listPageJobs, MAX_PAGE, MIN_PAGE, pageBreaks } from '../../site/render/lists.ts';
@@ -66,6 +67,62 @@ describe('leanHtml', () => {
         '<script type="application/ld+json">{"a":"&quot;"}</script><style>a::after{content:"&#39;"}</style><!-- &quot; -->' +
         '<pre><code id="x">{"k": "&lt;/pre&gt;"}</code></pre>',
     );
+  });
+
+  it('edits as mapHtml does with its two edits, on random markup, broken markup included', () => {
+    // The definition, for the end tags the pieces hold: quotes in text as themselves, an end tag left out where the
+    // next tag closes its element.
+    const implied: Record<string, RegExp> = {
+      '</td>': /^<(td|th|\/tr)\b/i,
+      '</li>': /^<(li|\/ul|\/ol)\b/i,
+      '</p>': /^<(p|div|h[1-6]|ul|ol|dl|table|pre|details|form|nav|section|header|footer)\b/i,
+    };
+    const reference = (html: string) =>
+      mapHtml(html, {
+        text: (t) => t.replaceAll('&quot;', '"').replaceAll('&#39;', "'"),
+        tag: (t, next) => (implied[t]?.test(next()) ? '' : t),
+      });
+    const pieces = [
+      '<td>',
+      '</td>',
+      '</TD>',
+      '<li>',
+      '</li>',
+      '</ul>',
+      '</p>',
+      '<p>',
+      '<div>',
+      ' ',
+      '\n',
+      'x',
+      '&quot;',
+      '&#39;',
+      '&amp;',
+      '&',
+      '"',
+      "'",
+      '<',
+      '>',
+      '<a title="',
+      '">',
+      '<a title="</td><li>">',
+      '<!--',
+      '-->',
+      '<!-- &quot; </td> -->',
+      '<script>',
+      '</script>',
+      '<SCRIPT type="a>b">',
+      '</script >',
+      '<style>',
+      '</Style\n>',
+      '<scripts>',
+      '</td x=">">',
+    ];
+    const random = new Random('leanHtml');
+    for (let i = 0; i < 3000; i++) {
+      const page = Array.from({ length: random.int(1, 40) }, () => random.pick(pieces)).join('');
+      expect(leanHtml(page), page).toBe(reference(page));
+    }
   });
 
   it('leaves text that looks like an attribute alone when pages are rebased under a path', () => {
