@@ -45,25 +45,44 @@ function sortedCopy(value: unknown): unknown {
   if (keys.length === 0) return value;
   if (ARRAY_INDEX.test(keys[0])) return sortKeys(value);
   const record = value as Record<string, unknown>;
-  let canonical = true;
-  const children: unknown[] = [];
-  for (let i = 0; i < keys.length; i++) {
+  const count = keys.length;
+  let ordered = true;
+  let same = true;
+  // Allocated only once a child differs from the value's own (most schemas' leaves are already canonical).
+  let children: unknown[] | undefined;
+  for (let i = 0; i < count; i++) {
     const inner = record[keys[i]];
     const kind = typeof inner;
     // A function value (a toJSON method, say) is kept by sortKeys and then called or dropped by JSON.stringify.
     if (kind === 'function' || kind === 'symbol' || kind === 'bigint') return sortKeys(value);
-    const sorted = sortedCopy(inner);
-    children.push(sorted);
-    if (sorted !== inner || inner === undefined || (i > 0 && keys[i - 1] > keys[i])) canonical = false;
+    const sorted = kind === 'object' ? sortedCopy(inner) : inner;
+    if (inner === undefined) same = false;
+    if (i > 0 && keys[i - 1] > keys[i]) ordered = false;
+    if (children !== undefined) children[i] = sorted;
+    else if (sorted !== inner) {
+      same = false;
+      children = keys.map((key) => record[key]);
+      children[i] = sorted;
+    }
   }
-  if (canonical) return value;
-  const order = keys.map((_key, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+  if (ordered && same) return value;
+  // Keys are few: an insertion sort of their indices, without a comparator's calls.
+  const order: number[] = [];
+  for (let i = 0; i < count; i++) {
+    let j = i;
+    while (j > 0 && keys[order[j - 1]] > keys[i]) {
+      order[j] = order[j - 1];
+      j--;
+    }
+    order[j] = i;
+  }
   const copy: Record<string, unknown> = {};
   for (const i of order) {
-    if (children[i] === undefined) continue;
+    const child = children === undefined ? record[keys[i]] : children[i];
+    if (child === undefined) continue;
     // Assigning `__proto__` would set the prototype; defining it keeps it an ordinary key, as fromEntries does.
-    if (keys[i] === '__proto__') Object.defineProperty(copy, '__proto__', { value: children[i], enumerable: true, writable: true, configurable: true });
-    else copy[keys[i]] = children[i];
+    if (keys[i] === '__proto__') Object.defineProperty(copy, '__proto__', { value: child, enumerable: true, writable: true, configurable: true });
+    else copy[keys[i]] = child;
   }
   return copy;
 }
