@@ -1,7 +1,7 @@
 import type { Sql } from 'postgres';
 
 /**
- * COPY on PostgreSQL (postgres.js), for bulk stores: rows written in COPY's text format instead of one
+ * COPY on PostgreSQL (postgres.js), for bulk stores: rows written in COPY's binary format instead of one
  * multi-megabyte parameter that PostgreSQL parses whole and copies with its plan.
  *
  * Two things make it safe for a crawl, where text is written by strangers:
@@ -30,61 +30,23 @@ export function copyConnection(tx: object): Sql | null {
   return typeof client === 'function' && typeof (client as Partial<Sql>).unsafe === 'function' ? (client as Sql) : null;
 }
 
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-const SPECIAL = /[\\\n\r\t]/;
-const SPECIALS = /[\\\n\r\t]/g;
-
-/** Text as one field of COPY's text format: backslash, newline, carriage return and tab escaped. */
-function escapeField(text: string): string {
-  return SPECIAL.test(text) ? text.replace(SPECIALS, (c) => ESCAPES[c]) : text;
-}
-
-/** An array literal for a text[] column: every element quoted, `"` and `\` escaped. */
-function arrayLiteral(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
-}
-
-/** Thrown by `field` for a value PostgreSQL would refuse; caught by `copyChunks`. */
+/** Thrown while encoding a value PostgreSQL would refuse; caught by `copyChunks`. */
 const REFUSED = Symbol('refused');
 
-/** One field of COPY's text format; throws REFUSED for a NUL in text. */
-function field(value: unknown, type: Column['type']): string {
-  if (value === null || value === undefined) return '\\N';
-  switch (type) {
-    // Stringified here, as the field is written, rather than kept as text in the row until it is.
-    case 'json':
-      return escapeField(JSON.stringify(value));
-    case 'timestamptz':
-      return (value as Date).toISOString();
-    case 'boolean':
-      return value ? 't' : 'f';
-    case 'int':
-      return String(value as number);
-    case 'text[]':
-      return escapeField(arrayLiteral(value as string[]));
-    default:
-      if ((value as string).includes('\u0000')) throw REFUSED;
-      return escapeField(value as string);
-  }
-}
-
 /**
- * Rows in COPY's text format, UTF-8, in chunks of about `chunkBytes` bytes; null when PostgreSQL would refuse a
- * value: a NUL in text (text is made well-formed by the caller). Each field is encoded straight into the chunk:
- * concatenated into lines and chunks as strings, the text cost three times as much to encode (the strings are
- * flattened first).
+ * Rows in COPY's binary format, in chunks of about `chunkBytes` bytes; null when PostgreSQL would refuse a value: a
+ * NUL in text (text is made well-formed by the caller). Binary rather than text: no field is searched for characters
+ * to escape and PostgreSQL parses no timestamp, integer or array literal (bench/RESULTS.md).
  */
 export function copyChunks(rows: readonly Row[], columns: readonly Column[], chunkBytes = 256 * 1024): Buffer[] | null {
   const out = new ChunkWriter(chunkBytes);
   try {
+    out.header();
     for (const row of rows) {
-      for (let i = 0; i < columns.length; i++) {
-        const { name, type } = columns[i];
-        if (i > 0) out.byte(TAB);
-        out.write(field(row[name], type));
-      }
-      out.byte(NEWLINE);
+      out.int16(columns.length);
+      for (const { name, type } of columns) field(out, row[name], type);
     }
+    out.int16(-1);
   } catch (error) {
     if (error === REFUSED) return null;
     throw error;
@@ -92,10 +54,38 @@ export function copyChunks(rows: readonly Row[], columns: readonly Column[], chu
   return out.finish();
 }
 
-const TAB = 0x09;
-const NEWLINE = 0x0a;
+/** PostgreSQL's epoch for timestamps, in Unix milliseconds. */
+const POSTGRES_EPOCH_MS = Date.UTC(2000, 0, 1);
+/** The type of a text[] column's elements (pg_type's oid of text). */
+const TEXT_OID = 25;
 
-/** Text encoded as UTF-8 into buffers of at least `chunkBytes` bytes each, cut only between the strings written. */
+/** One field: its length in bytes (-1 for NULL), then its value as PostgreSQL's binary receive function reads it. */
+function field(out: ChunkWriter, value: unknown, type: Column['type']): void {
+  if (value === null || value === undefined) return out.int32(-1);
+  switch (type) {
+    // Stringified here, as the field is written, rather than kept as text in the row until it is.
+    case 'json':
+      return out.text(JSON.stringify(value));
+    case 'timestamptz': {
+      const ms = (value as Date).getTime();
+      if (!Number.isFinite(ms)) throw new RangeError('Invalid time value');
+      return out.int64Micros((ms - POSTGRES_EPOCH_MS) * 1000);
+    }
+    case 'boolean':
+      out.int32(1);
+      return out.byte(value ? 1 : 0);
+    case 'int':
+      out.int32(4);
+      return out.int32(value as number);
+    case 'text[]':
+      return out.textArray(value as string[]);
+    default:
+      if ((value as string).includes('\u0000')) throw REFUSED;
+      return out.text(value as string);
+  }
+}
+
+/** COPY's binary format written into buffers of at least `chunkBytes` bytes each, cut only between fields. */
 class ChunkWriter {
   private readonly chunks: Buffer[] = [];
   private buffer: Buffer;
@@ -105,15 +95,62 @@ class ChunkWriter {
     this.buffer = Buffer.allocUnsafe(chunkBytes);
   }
 
-  write(text: string): void {
+  /** The signature, no flags, no header extension. */
+  header(): void {
+    this.room(SIGNATURE.length + 8);
+    this.used += SIGNATURE.copy(this.buffer, this.used);
+    this.int32(0);
+    this.int32(0);
+  }
+
+  /** Text as UTF-8, after its length in bytes. */
+  text(value: string): void {
     // UTF-8 takes at most three bytes for each UTF-16 code unit.
-    const most = text.length * 3;
-    if (this.used + most > this.buffer.length) this.next(most);
-    this.used += this.buffer.write(text, this.used);
+    this.room(4 + value.length * 3);
+    const length = this.buffer.write(value, this.used + 4);
+    this.buffer.writeInt32BE(length, this.used);
+    this.used += 4 + length;
+  }
+
+  /** A one-dimensional text array without NULLs, as array_recv reads it. */
+  textArray(values: readonly string[]): void {
+    const at = this.reserveLength();
+    this.int32(values.length === 0 ? 0 : 1);
+    this.int32(0);
+    this.int32(TEXT_OID);
+    if (values.length > 0) {
+      this.int32(values.length);
+      this.int32(1);
+    }
+    for (const value of values) {
+      if (value.includes('\u0000')) throw REFUSED;
+      this.text(value);
+    }
+    this.fillLength(at);
+  }
+
+  /** An 8-byte field holding a whole number below 2^53 as a big-endian int64. */
+  int64Micros(value: number): void {
+    this.room(12);
+    const high = Math.floor(value / 2 ** 32);
+    this.buffer.writeInt32BE(8, this.used);
+    this.buffer.writeInt32BE(high, this.used + 4);
+    this.buffer.writeUInt32BE(value - high * 2 ** 32, this.used + 8);
+    this.used += 12;
+  }
+
+  int32(value: number): void {
+    this.room(4);
+    this.used = this.buffer.writeInt32BE(value, this.used);
+  }
+
+  int16(value: number): void {
+    this.room(2);
+    this.used = this.buffer.writeInt16BE(value, this.used);
   }
 
   byte(value: number): void {
-    if (this.used === this.buffer.length) this.next(1);
+    this.room(1);
     this.buffer[this.used++] = value;
   }
 
@@ -122,12 +159,39 @@ class ChunkWriter {
     return this.chunks;
   }
 
-  private next(atLeast: number): void {
+  /**
+   * Room for a field whose length comes first but is known only once it is written (an array): in one buffer of its
+   * own if need be, so its length can be filled in.
+   */
+  private reserveLength(): { buffer: Buffer; at: number; chunks: number } {
+    this.room(4);
+    const at = { buffer: this.buffer, at: this.used, chunks: this.chunks.length };
+    this.used += 4;
+    return at;
+  }
+
+  private fillLength(reserved: { buffer: Buffer; at: number; chunks: number }): void {
+    let length = 0;
+    // The bytes after the reserved length: the rest of its buffer, the chunks pushed since, and the current buffer.
+    if (reserved.buffer === this.buffer) length = this.used - reserved.at - 4;
+    else {
+      length = this.chunks[reserved.chunks].length - reserved.at - 4;
+      for (let i = reserved.chunks + 1; i < this.chunks.length; i++) length += this.chunks[i].length;
+      length += this.used;
+    }
+    reserved.buffer.writeInt32BE(length, reserved.at);
+  }
+
+  private room(bytes: number): void {
+    if (this.used + bytes <= this.buffer.length) return;
     if (this.used > 0) this.chunks.push(this.buffer.subarray(0, this.used));
-    this.buffer = Buffer.allocUnsafe(Math.max(this.chunkBytes, atLeast));
+    this.buffer = Buffer.allocUnsafe(Math.max(this.chunkBytes, bytes));
     this.used = 0;
   }
 }
+
+/** The binary format's signature: `PGCOPY\n\377\r\n\0`. */
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
 interface CopyQuery extends Promise<unknown> {
   writable(): Promise<NodeJS.WritableStream & { destroyed: boolean; once(event: string, listener: (...args: unknown[]) => void): void }>;
@@ -140,7 +204,7 @@ interface CopyQuery extends Promise<unknown> {
  * fails the caller's transaction: the connection is out of COPY by then and takes the rollback.
  */
 export async function copyInto(connection: Sql, table: string, columns: readonly Column[], chunks: readonly Buffer[]): Promise<void> {
-  const query = connection.unsafe(`copy ${table} (${columns.map((c) => c.name).join(', ')}) from stdin`) as unknown as CopyQuery;
+  const query = connection.unsafe(`copy ${table} (${columns.map((c) => c.name).join(', ')}) from stdin (format binary)`) as unknown as CopyQuery;
   let fail!: (error: unknown) => void;
   const failed = new Promise<never>((_, reject) => {
     fail = reject;
