@@ -61,27 +61,35 @@ const TEXT_OID = 25;
 
 /** One field: its length in bytes (-1 for NULL), then its value as PostgreSQL's binary receive function reads it. */
 function field(out: ChunkWriter, value: unknown, type: Column['type']): void {
-  if (value === null || value === undefined) return out.int32(-1);
+  if (value === null || value === undefined) {
+    out.int32(-1);
+    return;
+  }
   switch (type) {
     // Stringified here, as the field is written, rather than kept as text in the row until it is.
     case 'json':
-      return out.text(JSON.stringify(value));
+      out.text(JSON.stringify(value));
+      break;
     case 'timestamptz': {
       const ms = (value as Date).getTime();
       if (!Number.isFinite(ms)) throw new RangeError('Invalid time value');
-      return out.int64Micros((ms - POSTGRES_EPOCH_MS) * 1000);
+      out.int64((ms - POSTGRES_EPOCH_MS) * 1000);
+      break;
     }
     case 'boolean':
       out.int32(1);
-      return out.byte(value ? 1 : 0);
+      out.byte(value ? 1 : 0);
+      break;
     case 'int':
       out.int32(4);
-      return out.int32(value as number);
+      out.int32(value as number);
+      break;
     case 'text[]':
-      return out.textArray(value as string[]);
+      out.textArray(value as string[]);
+      break;
     default:
       if ((value as string).includes('\u0000')) throw REFUSED;
-      return out.text(value as string);
+      out.text(value as string);
   }
 }
 
@@ -130,7 +138,7 @@ class ChunkWriter {
   }
 
   /** An 8-byte field holding a whole number below 2^53 as a big-endian int64. */
-  int64Micros(value: number): void {
+  int64(value: number): void {
     this.room(12);
     const high = Math.floor(value / 2 ** 32);
     this.buffer.writeInt32BE(8, this.used);
