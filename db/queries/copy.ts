@@ -93,7 +93,7 @@ function field(out: ChunkWriter, value: unknown, type: Column['type']): void {
   }
 }
 
-/** COPY's binary format written into buffers of at least `chunkBytes` bytes each, cut only between fields. */
+/** COPY's binary format written into buffers of at least `chunkBytes` bytes each, cut only between the values written (no text is split). */
 class ChunkWriter {
   private readonly chunks: Buffer[] = [];
   private buffer: Buffer;
@@ -168,8 +168,8 @@ class ChunkWriter {
   }
 
   /**
-   * Room for a field whose length comes first but is known only once it is written (an array): in one buffer of its
-   * own if need be, so its length can be filled in.
+   * Four bytes for the length of a field known only once it is written (an array), filled in by fillLength, which
+   * counts what was written since, across the chunks pushed meanwhile.
    */
   private reserveLength(): { buffer: Buffer; at: number; chunks: number } {
     this.room(4);
