@@ -210,10 +210,21 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
     const digests = new WeakMap<object, string>();
     const files: Record<string, string> = {};
     /** Writes a catalogue-wide file unless it has the content it was last written with (`encode`: the bytes to write, e.g. compressed). */
-    const aggregate = (url: string, content: string, encode?: (content: string) => Uint8Array) => {
+    const aggregate = (url: string, content: string) => {
       files[url] = inputHash(salt, content);
       if (last.files[url] !== files[url]) {
-        out.write(url, encode ? encode(content) : content);
+        out.write(url, content);
+        stats.files++;
+      }
+    };
+    /**
+     * Writes a catalogue-wide file made from `inputs` alone unless they are the ones it was last made from, as a page
+     * is: `make` runs only then.
+     */
+    const derived = (url: string, inputs: string, make: () => Uint8Array) => {
+      files[url] = inputHash(salt, url, inputs);
+      if (last.files[url] !== files[url]) {
+        out.write(url, make());
         stats.files++;
       }
     };
@@ -424,7 +435,7 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
     }
     phase('lists and fixed pages (their last pages still rendering)');
 
-    // 3. Feed, sitemaps, robots.txt, search index: rewritten when their content changed. The main thread does
+    // 3. Feed, sitemaps, robots.txt, search index: rewritten when their content (a sitemap's: its paths) changed. The main thread does
     // this while the workers render the last list pages (they write other files), then waits for those.
     aggregate(urls.feed, atomFeed(siteUrl, base, fixed.changes, now));
     const sitemapPaths = [
@@ -436,9 +447,11 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
     ];
     const parts: string[] = [];
     for (let i = 0; i < sitemapPaths.length; i += URLS_PER_SITEMAP) {
-      // Gzip-compressed, as the sitemap protocol allows: a tenth of the bytes (the index stays plain XML).
+      // Gzip-compressed, as the sitemap protocol allows: a tenth of the bytes (the index stays plain XML). Made, with
+      // an absolute URL for each of its 50,000 paths, only when its paths changed: most nightly builds change none.
       const part = `/sitemaps/${parts.length + 1}.xml.gz`;
-      aggregate(part, sitemap(siteUrl, base, sitemapPaths.slice(i, i + URLS_PER_SITEMAP)), (xml) => gzipSync(xml, { level: 9 }));
+      const paths = sitemapPaths.slice(i, i + URLS_PER_SITEMAP);
+      derived(part, JSON.stringify([siteUrl, base, paths]), () => gzipSync(sitemap(siteUrl, base, paths), { level: 9 }));
       parts.push(part);
     }
     aggregate(urls.sitemap, sitemapIndex(siteUrl, base, parts));
