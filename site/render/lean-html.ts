@@ -3,7 +3,11 @@
  * and escapes `<` in text, so a tag is `<` up to the first `>` outside double quotes; <script> and <style> hold raw
  * text up to their end tag; the rest is text.
  */
-const MARKUP = /(<(script|style)\b[^>"]*(?:"[^"]*"[^>"]*)*>)([\s\S]*?)(<\/\2\s*>)|<!--[\s\S]*?-->|<[^>"]*(?:"[^"]*"[^>"]*)*>/gi;
+/** What follows a tag's `<` (its name, then its attributes) up to the first `>` outside double quotes. */
+const TAG_REST = '[^>"]*(?:"[^"]*"[^>"]*)*>';
+const TAG_SOURCE = `<${TAG_REST}`;
+const RAW_START_SOURCE = String.raw`<(script|style)\b${TAG_REST}`;
+const MARKUP = new RegExp(String.raw`(${RAW_START_SOURCE})([\s\S]*?)(<\/\2\s*>)|<!--[\s\S]*?-->|${TAG_SOURCE}`, 'gi');
 
 export interface HtmlEdit {
   /** Each tag (start tags of <script> and <style> too); `next()` is the start of what follows it, whitespace skipped. */
@@ -109,8 +113,8 @@ export function leanHtml(html: string): string {
 const SLASH = 0x2f;
 const LONGEST_IMPLIED = Math.max(...Object.keys(IMPLIED).map((tag) => tag.length));
 /** MARKUP's alternatives one at a time, each at the place it is set to (sticky), without captures but the raw text's element. */
-const RAW_START = /<(script|style)\b[^>"]*(?:"[^"]*"[^>"]*)*>/iy;
-const TAG = /<[^>"]*(?:"[^"]*"[^>"]*)*>/y;
+const RAW_START = new RegExp(RAW_START_SOURCE, 'iy');
+const TAG = new RegExp(TAG_SOURCE, 'y');
 
 /** Where the token MARKUP matches at the `<` at `lt` ends, trying its alternatives in its order; -1 if none matches there. */
 function tokenEnd(html: string, lt: number): number {
