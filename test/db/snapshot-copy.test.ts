@@ -19,33 +19,34 @@ const at = new Date('2026-11-01T00:00:00Z');
 const tools = (prefix: string, n: number): ListedTool[] =>
   Array.from({ length: n }, (_, i) => ({ name: `${prefix}_${i}`, description: `${prefix} tool ${i} ${'x'.repeat(200)}`, inputSchema: { type: 'object' } }));
 
-describe('copyChunks', () => {
-  const columns: Column[] = [
-    { name: 't', type: 'text' },
-    { name: 'j', type: 'json' },
-    { name: 'a', type: 'text[]' },
-    { name: 'n', type: 'int' },
-    { name: 'b', type: 'boolean' },
-    { name: 'd', type: 'timestamptz' },
-  ];
+/** A column of every type the store writes. */
+const allTypes: Column[] = [
+  { name: 't', type: 'text' },
+  { name: 'j', type: 'json' },
+  { name: 'a', type: 'text[]' },
+  { name: 'n', type: 'int' },
+  { name: 'b', type: 'boolean' },
+  { name: 'd', type: 'timestamptz' },
+];
 
-  it('cuts its chunks between fields only, and together they are the rows', () => {
+describe('copyChunks', () => {
+  it('cuts its chunks between the values written, and together they are the rows', () => {
     const rows = Array.from({ length: 50 }, (_, i) => ({
       t: `${i} é ${'\u{1F600}'.repeat(i % 7)} ${'x'.repeat(i)}`,
       j: { i, s: 'ü'.repeat(i % 5) },
       a: Array.from({ length: i % 4 }, (_, k) => `${k}`.repeat(k * 5)),
     }));
-    const whole = copyChunks(rows, columns.slice(0, 3), 1 << 20)!;
-    const small = copyChunks(rows, columns.slice(0, 3), 16)!;
+    const whole = copyChunks(rows, allTypes.slice(0, 3), 1 << 20)!;
+    const small = copyChunks(rows, allTypes.slice(0, 3), 16)!;
     expect(whole).toHaveLength(1);
     expect(small.length).toBeGreaterThan(25);
     expect(Buffer.concat(small).equals(whole[0])).toBe(true);
   });
 
   it('refuses what PostgreSQL would refuse: NUL in text', () => {
-    expect(copyChunks([{ t: 'a\u0000b' }], columns)).toBeNull();
-    expect(copyChunks([{ a: ['x', 'a\u0000b'] }], columns)).toBeNull();
-    expect(copyChunks([{ t: 'tab\t, emoji \u{1F600}, \u00e9', j: { nul: '\u0000' } }], columns)).not.toBeNull();
+    expect(copyChunks([{ t: 'a\u0000b' }], allTypes)).toBeNull();
+    expect(copyChunks([{ a: ['x', 'a\u0000b'] }], allTypes)).toBeNull();
+    expect(copyChunks([{ t: 'tab\t, emoji \u{1F600}, \u00e9', j: { nul: '\u0000' } }], allTypes)).not.toBeNull();
   });
 });
 
@@ -98,14 +99,6 @@ describe.each(testBackends().filter((b) => b.name === 'postgres'))('COPY on Post
   }
 
   it('reads back every type as it was written, whatever the size of the chunks', async () => {
-    const all: Column[] = [
-      { name: 't', type: 'text' },
-      { name: 'j', type: 'json' },
-      { name: 'a', type: 'text[]' },
-      { name: 'n', type: 'int' },
-      { name: 'b', type: 'boolean' },
-      { name: 'd', type: 'timestamptz' },
-    ];
     const written = [
       { t: 'a\tb\nc\rd\\e \\N \u{1F600} é', j: { k: 'q"\\', nul: '\u0000' }, a: ['x', 'y"z', '', 'NULL', '{,}'], n: -3, b: true, d: at },
       { t: '', j: 'text', a: [], n: 2_147_483_647, b: false, d: new Date('1969-07-20T20:17:40.123Z') },
@@ -115,7 +108,7 @@ describe.each(testBackends().filter((b) => b.name === 'postgres'))('COPY on Post
     for (const chunkBytes of [8, 1 << 20]) {
       const read = await single.orm.transaction(async (tx) => {
         await tx.execute(sql`create temporary table copied (i serial, t text, j json, a text[], n int, b boolean, d timestamptz) on commit drop`);
-        await copyInto(copyConnection(tx)!, 'copied', all, copyChunks(written, all, chunkBytes)!);
+        await copyInto(copyConnection(tx)!, 'copied', allTypes, copyChunks(written, allTypes, chunkBytes)!);
         return tx.execute(sql`select t, j::text as j, a, n, b, to_char(d at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as d from copied order by i`);
       });
       expect(rowsOf(read)).toEqual(written.map((r) => ({ ...r, j: r.j === null ? null : JSON.stringify(r.j), d: r.d?.toISOString() ?? null })));
