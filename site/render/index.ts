@@ -25,17 +25,7 @@ import { absoluteUrl, atomFeed, sitemap, sitemapIndex, URLS_PER_SITEMAP } from '
 import { fixedPages } from './fixed-pages.ts';
 import { CATALOGUE_PARTS, type JobResult, type PagesJob, type ServersResult, type StatusJob, type StatusResult } from './jobs.ts';
 import { listPageJobs, pageInputs, rowDigest, serverLists, toolLists } from './lists.ts';
-import {
-  inputHash,
-  lockSiteFolder,
-  MANIFEST_FORMAT,
-  ManifestWriter,
-  pageCount,
-  PreviousManifest,
-  serversFile,
-  stateDir,
-  type ServerRecord,
-} from './manifest.ts';
+import { inputHash, lockSiteFolder, MANIFEST_FORMAT, ManifestWriter, pageCount, PreviousManifest, stateDir, type ServerRecord } from './manifest.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
 import { policyIndexEntry } from './policy-index.ts';
 import { bundlePolicyScript, policyPageUrls } from './policy-page.ts';
@@ -173,9 +163,10 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
     base,
     salt,
     last: Object.fromEntries(searchFiles),
-    previous: previous ? { manifest: serversFile(stateDir(outDir)), records: previous.recordRanges() } : null,
+    previous: previous?.recordRanges() ?? null,
   });
   const stats = { rendered: 0, files: 0, deleted: 0, pages: 0, changedServers: 0, restatedServers: 0, removedServers: 0, warnings: 0 };
+  const manifest = new ManifestWriter(newState, previous);
   try {
     if (!previous) {
       cpSync(path.join(SITE_ROOT, 'public'), target, { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
@@ -198,7 +189,6 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
     log(`${mode === 'full' ? 'Full' : 'Incremental'} build of ${fingerprints.length} servers (classifier ${classifierVersion}).`);
 
     // 1. Servers: carried over when their fingerprint is unchanged, else read and rendered by the workers, in order.
-    const manifest = new ManifestWriter(newState);
     const catalogue = new CatalogueJoiner(target, previous ? path.join(outDir, urls.catalogue) : null);
     const serverSlugs = assignSlugs(await allServerIds(db.orm));
     const slugOf = (id: string) => serverSlugs.get(id) ?? slugify(id);
@@ -272,11 +262,11 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
             outputs,
             catalogue: [place[0], place[1] + tools[1], catalogueHead],
           };
-          manifest.restate(patched, last.searchJson(id));
+          manifest.restate(patched);
           stats.pages += pages;
           record = patched;
         } else if (carried) {
-          manifest.carry(carried, catalogue.fromPrevious(carried.catalogue), last.json(id));
+          manifest.carry(carried, catalogue.fromPrevious(carried.catalogue));
           stats.pages += carried.pages;
           record = carried;
         } else {
@@ -495,12 +485,14 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
       outDir,
     };
   } catch (error) {
+    manifest.close();
     if (!previous) rmSync(target, { recursive: true, force: true });
     rmSync(newState, { recursive: true, force: true });
     throw error;
   } finally {
     clearInterval(sample);
     await Promise.all([pool.close(), search.close()]);
+    previous?.close();
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { PolicyIndexServer } from '../../classifier/policy/config-policy.ts';
@@ -14,21 +14,25 @@ import { isPage } from './urls.ts';
  * - `build.json`: the format, the build key (options and a hash of the templates and renderer; when it differs
  *   the next build is a full one) and the hash of every file that is not one server's (lists, home, feed,
  *   sitemaps, search index, assets);
- * - `servers.jsonl`: one line per server in catalogue order, `<id as JSON>\t<fingerprint>\t<status>\t<slug>\t
- *   <offset>,<length>,<head>\t<pages>\t<page>\t<outputs as JSON>\t<search documents as JSON>\t<the rest as JSON>`:
- *   its fingerprint and crawl status hash (see serverFingerprints), where its lines are in catalogue.jsonl.gz (the
- *   first `head` bytes are its server line's gzip member, the rest its tools'), how many pages it has, its server
- *   page's state (where its crawl status is in it, see ServerPageState: a crawl that changed only the status is
- *   spliced into the page), the hash of each of its files' inputs, its search documents (read by the search-index
- *   thread for a server that changed or went), and what the other catalogue-wide files need from it (its list rows
- *   and their digests, its policy-index entry). Only the ids, hashes, slugs, catalogue places and page counts are
- *   read up front; the rest is parsed when its server is carried over (its outputs and page only when the server
- *   changed, went or was restated, its search documents only when it went or changed: a restated server's are
- *   copied as they are), and copied as it is into the next manifest (only its catalogue place moves).
+ * - `servers.tsv`: one line per server in catalogue order, `<id as JSON>\t<fingerprint>\t<status>\t<slug>\t
+ *   <offset>,<length>,<head>\t<pages>\t<search start>,<end>\t<page start>,<page end>,<outputs end>\t<the rest as
+ *   JSON>`: its fingerprint and crawl status hash (see serverFingerprints), where its lines are in catalogue.jsonl.gz
+ *   (the first `head` bytes are its server line's gzip member, the rest its tools'), how many pages it has, where its
+ *   search documents and its page and outputs are in `records`, and what the other catalogue-wide files need from it
+ *   (its list rows and their digests, its policy-index entry: every build reads these for every server);
+ * - `records`: each server's search documents as JSON (read by the search-index thread for a server that changed or
+ *   went), and its server page's state (where its crawl status is in it, see ServerPageState: a crawl that changed
+ *   only the status is spliced into the page) and the hash of each of its files' inputs as JSON, tab-separated (read
+ *   for a server that changed, went or was restated).
+ * `servers.tsv` is read whole and a carried-over server's rest is parsed; `records` is read where it is needed. An
+ * incremental build appends the records of the servers it re-rendered or restated to the last build's `records` (a
+ * restated server keeps its search documents where they are) and points a carried-over server's line at its records
+ * as they were, so a nightly build writes what changed there, not 60% of the manifest again; once more than half the
+ * file is records no line points at, a build writes a new one with the live records alone (see ManifestWriter).
  * `build.json` is removed before an incremental build writes anything and rewritten last, so a build that
- * fails halfway leaves no manifest and the next build is a full one.
+ * fails halfway leaves no manifest and the next build is a full one (which writes a new `records`).
  */
-export const MANIFEST_FORMAT = 7;
+export const MANIFEST_FORMAT = 8;
 
 /** A server's record without its outputs and page, as a build carrying the server over reads it, with its page count. */
 export type CarriedRecord = Omit<ServerRecord, 'outputs' | 'page' | 'search'> & { pages: number };
@@ -87,9 +91,14 @@ export function lockSiteFolder(outDir: string): () => void {
   );
 }
 
-/** The servers' lines of the manifest in a state folder. */
+/** The servers' lines of the manifest in a state folder (see MANIFEST_FORMAT). */
 export function serversFile(dir: string): string {
-  return path.join(dir, 'servers.jsonl');
+  return path.join(dir, 'servers.tsv');
+}
+
+/** The servers' search documents and records (see MANIFEST_FORMAT). */
+export function recordsFile(dir: string): string {
+  return path.join(dir, 'records');
 }
 
 /** What a page's input hash covers: its view and its props as JSON (a list page's rows are digested: see pageInputs). */
@@ -114,12 +123,45 @@ export function checkLastWritten(salt: string, url: string, content: string | Ui
   }
 }
 
-/** A server's search documents and record from the bytes recordRanges points at (or PreviousManifest.searchable copies). */
+/** A server's search documents and record from the bytes PreviousManifest.searchable returns (readRecord reads them for recordRanges). */
 export function readSearchable(bytes: Uint8Array): Pick<ServerRecord, 'server' | 'tools' | 'search'> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tab = buffer.indexOf(9);
   const rest = JSON.parse(buffer.toString('utf8', tab + 1)) as Pick<ServerRecord, 'server' | 'tools'>;
   return { server: rest.server, tools: rest.tools, search: JSON.parse(buffer.toString('utf8', 0, tab)) as StoredDocument[] };
+}
+
+/** A byte range of a file, end excluded. */
+export type Range = [start: number, end: number];
+
+/** Where a server's search documents and record are: in the records file but `rest`, which is in its line of servers.tsv. */
+export interface RecordPlace {
+  search: Range;
+  page: Range;
+  outputs: Range;
+  /** Its list rows and their digests, its policy-index entry, as JSON. */
+  rest: Range;
+}
+
+/** Where PreviousManifest's two files are. */
+export interface ManifestFiles {
+  servers: string;
+  records: string;
+}
+
+/** A server's search documents and record as PreviousManifest.searchable returns them, read from its files (see recordRanges). */
+export function readRecord(files: { servers: number; records: number }, place: Pick<RecordPlace, 'search' | 'rest'>): Buffer {
+  return Buffer.concat([readRange(files.records, place.search), TAB, readRange(files.servers, place.rest)]);
+}
+
+function readRange(fd: number, [start, end]: Range): Buffer {
+  const bytes = Buffer.allocUnsafe(end - start);
+  for (let done = 0; done < bytes.length; ) {
+    const read = readSync(fd, bytes, done, bytes.length - done, start + done);
+    if (read === 0) throw new Error(`The build manifest's records end before byte ${end}; the next build will be a full one.`);
+    done += read;
+  }
+  return bytes;
 }
 
 /** The last build's manifest, if there is a complete one made with the same build key. */
@@ -128,10 +170,13 @@ export class PreviousManifest {
     readonly files: Record<string, string>,
     private readonly lines: Buffer,
     private readonly index: Map<string, Entry>,
+    /** The records file and an open descriptor of it; null for the empty manifest. */
+    readonly records: { path: string; fd: number; bytes: number } | null,
+    readonly serversPath: string,
   ) {}
 
   static empty(): PreviousManifest {
-    return new PreviousManifest({}, Buffer.alloc(0), new Map());
+    return new PreviousManifest({}, Buffer.alloc(0), new Map(), null, '');
   }
 
   static load(outDir: string, key: string): PreviousManifest | null {
@@ -140,39 +185,46 @@ export class PreviousManifest {
     if (!existsSync(outDir) || !existsSync(buildPath)) return null;
     const parsed = BuildFile.safeParse(JSON.parse(readFileSync(buildPath, 'utf8')));
     if (!parsed.success || parsed.data.key !== key) return null;
-    const lines = readFileSync(serversFile(dir));
+    return PreviousManifest.read(dir, parsed.data.files);
+  }
+
+  /** The manifest in a state folder whatever its key (`files`: its build.json's). Close it when done. */
+  static read(dir: string, files: Record<string, string> = {}): PreviousManifest {
+    const serversPath = serversFile(dir);
+    const lines = readFileSync(serversPath);
     const index = new Map<string, Entry>();
     for (let start = 0; start < lines.length; ) {
       let end = lines.indexOf(10, start);
       if (end < 0) end = lines.length;
-      const tab = lines.indexOf(9, start);
-      const tab2 = lines.indexOf(9, tab + 1);
-      const tab3 = lines.indexOf(9, tab2 + 1);
-      const tab4 = lines.indexOf(9, tab3 + 1);
-      const tab5 = lines.indexOf(9, tab4 + 1);
-      const tab6 = lines.indexOf(9, tab5 + 1);
-      const tab7 = lines.indexOf(9, tab6 + 1);
-      const tab8 = lines.indexOf(9, tab7 + 1);
-      const tab9 = lines.indexOf(9, tab8 + 1);
-      const [offset, length, head] = lines
-        .toString('latin1', tab4 + 1, tab5)
-        .split(',')
-        .map(Number);
-      index.set(JSON.parse(lines.toString('utf8', start, tab)) as string, {
-        fingerprint: lines.toString('latin1', tab + 1, tab2),
-        status: lines.toString('latin1', tab2 + 1, tab3),
-        slug: lines.toString('latin1', tab3 + 1, tab4),
-        catalogue: [offset, length, head],
-        pages: Number(lines.toString('latin1', tab5 + 1, tab6)),
-        start: tab6 + 1,
-        pageEnd: tab7,
-        split: tab8,
-        searchEnd: tab9,
-        end,
+      // The line's fields but the last, its rest's JSON, found in a Latin-1 decoding of its head, in which an
+      // offset is a byte offset (ids are decoded from the bytes as UTF-8).
+      let head = '';
+      const tabs: number[] = [];
+      for (let window = 512; tabs.length < 8; window *= 4) {
+        head = lines.toString('latin1', start, Math.min(end, start + window));
+        tabs.length = 0;
+        for (let at = head.indexOf('\t'); at >= 0 && tabs.length < 8; at = head.indexOf('\t', at + 1)) tabs.push(at);
+        if (tabs.length < 8 && start + window >= end) throw new Error(`The build manifest's line at byte ${start} is cut short.`);
+      }
+      const field = (i: number) => head.slice(tabs[i - 1] + 1, tabs[i]);
+      const [recordStart, pageEnd, outputsEnd] = numbers(field(7));
+      index.set(JSON.parse(lines.toString('utf8', start, start + tabs[0])) as string, {
+        fingerprint: field(1),
+        status: field(2),
+        slug: field(3),
+        catalogue: numbers(field(4)) as CataloguePlace,
+        pages: Number(field(5)),
+        place: { search: numbers(field(6)) as Range, page: [recordStart, pageEnd], outputs: [pageEnd + 1, outputsEnd], rest: [start + tabs[7] + 1, end] },
       });
       start = end + 1;
     }
-    return new PreviousManifest(parsed.data.files, lines, index);
+    const recordsPath = recordsFile(dir);
+    const fd = openSync(recordsPath, 'r');
+    return new PreviousManifest(files, lines, index, { path: recordsPath, fd, bytes: fstatSync(fd).size }, serversPath);
+  }
+
+  close(): void {
+    if (this.records) closeSync(this.records.fd);
   }
 
   /** The server's fingerprint at the last build; undefined if it was not in it. */
@@ -194,50 +246,61 @@ export class PreviousManifest {
     return this.index.keys();
   }
 
+  /** Where the server's search documents and record are; undefined if it was not in the last build. */
+  place(id: string): RecordPlace | undefined {
+    return this.index.get(id)?.place;
+  }
+
   /** The server's files at the last build, with the hash of their inputs (none if it was not in it). */
   outputs(id: string): Record<string, string> {
     const at = this.index.get(id);
-    return at ? (JSON.parse(this.lines.toString('utf8', at.pageEnd + 1, at.split)) as Record<string, string>) : {};
+    return at ? (JSON.parse(this.read(at.place.outputs).toString('utf8')) as Record<string, string>) : {};
   }
 
   /** The server's page as the last build's manifest keeps it (see ServerPageState); '' if it was not in that build. */
   page(id: string): string {
     const at = this.index.get(id);
-    return at ? this.lines.toString('latin1', at.start, at.pageEnd) : '';
+    return at ? this.read(at.place.page).toString('latin1') : '';
   }
 
   /** The server's record but its outputs, page and search documents, to carry it over; undefined if it was not in the last build. */
   carried(id: string): CarriedRecord | undefined {
     const at = this.index.get(id);
     if (!at) return undefined;
-    const rest = JSON.parse(this.lines.toString('utf8', at.searchEnd + 1, at.end)) as Omit<CarriedRecord, 'catalogue' | 'pages'>;
+    const rest = JSON.parse(this.rest(id)!.toString('utf8')) as Omit<CarriedRecord, 'catalogue' | 'pages'>;
     return { ...rest, catalogue: at.catalogue, pages: at.pages };
   }
 
-  /** The server's search documents at the last build, as JSON. */
-  searchJson(id: string): Buffer {
-    const at = this.index.get(id)!;
-    return this.lines.subarray(at.split + 1, at.searchEnd);
+  /** The JSON of the server's record but its outputs, page and search documents, as the last build wrote it. */
+  rest(id: string): Buffer | undefined {
+    const at = this.index.get(id);
+    return at && this.lines.subarray(...at.place.rest);
   }
 
-  /**
-   * The server's search documents and record as readSearchable reads them (a copy, so that sending it to a thread
-   * does not send the whole manifest); null if it was not in the last build.
-   */
+  /** The server's search documents and record as readSearchable reads them; null if it was not in the last build. */
   searchable(id: string): Uint8Array | null {
     const at = this.index.get(id);
-    return at ? new Uint8Array(this.lines.subarray(at.split + 1, at.end)) : null;
+    return at ? Buffer.concat([this.read(at.place.search), TAB, this.rest(id)!]) : null;
   }
 
-  /** Where each server's search documents and record are in servers.jsonl (see readSearchable): its id, first byte and end. */
-  recordRanges(): Array<[id: string, start: number, end: number]> {
-    return Array.from(this.index, ([id, at]) => [id, at.split + 1, at.end]);
+  /** Where each server's search documents and record are (see readRecord). */
+  recordRanges(): { files: ManifestFiles; places: Array<[id: string, place: Pick<RecordPlace, 'search' | 'rest'>]> } {
+    return {
+      files: { servers: this.serversPath, records: this.records!.path },
+      places: Array.from(this.index, ([id, at]) => [id, { search: at.place.search, rest: at.place.rest }]),
+    };
   }
 
-  /** The server's record as the last build wrote it, without its catalogue place (see ManifestWriter.carry). */
-  json(id: string): Buffer {
-    const at = this.index.get(id)!;
-    return this.lines.subarray(at.start, at.end);
+  /** The bytes at `range` of the records file. */
+  read(range: Range): Buffer {
+    return readRange(this.records!.fd, range);
+  }
+
+  /** Bytes of the records file some server's line points at (each range with the newline after it). */
+  liveBytes(): number {
+    let bytes = 0;
+    for (const { place } of this.index.values()) bytes += place.search[1] - place.search[0] + place.outputs[1] - place.page[0] + 2;
+    return bytes;
   }
 }
 
@@ -247,15 +310,15 @@ interface Entry {
   slug: string;
   catalogue: CataloguePlace;
   pages: number;
-  /** Where its page (from `start` to `pageEnd`), its outputs' JSON (to `split`), its search documents (to `searchEnd`) and its record's other fields (to `end`) are in servers.jsonl. */
-  start: number;
-  pageEnd: number;
-  split: number;
-  searchEnd: number;
-  end: number;
+  place: RecordPlace;
+}
+
+function numbers(field: string): number[] {
+  return field.split(',').map(Number);
 }
 
 const NEWLINE = Buffer.from('\n');
+const TAB = Buffer.from('\t');
 
 /** How many of a server's outputs are pages (the rest are its JSON, badge and policy files). */
 export function pageCount(outputs: Record<string, string>): number {
@@ -264,60 +327,118 @@ export function pageCount(outputs: Record<string, string>): number {
   return pages;
 }
 
-/** Writes a new manifest line by line, into a folder the caller moves into place once the site is. */
+/**
+ * Writes a new manifest: its server lines into a folder the caller moves into place once the site is, its records
+ * appended to the last build's records file (moved into that folder at the end), or, after a full build or once
+ * most of that file is records no line points at, into a new records file of the live records alone.
+ */
 export class ManifestWriter {
-  private readonly fd: number;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly lines: AppendFile;
+  private readonly records: AppendFile;
+  /** Where the last build's records are: the file this writer appends to, or, when it writes a new one, reads from. */
+  private readonly last: PreviousManifest | null;
+  private readonly appending: boolean;
 
-  constructor(private readonly dir: string) {
-    this.fd = openSync(serversFile(dir), 'w');
+  constructor(
+    private readonly dir: string,
+    last: PreviousManifest | null,
+  ) {
+    this.last = last?.records ? last : null;
+    this.appending = this.last !== null && this.last.records!.bytes <= 2 * this.last.liveBytes();
+    this.lines = new AppendFile(serversFile(dir), 0);
+    this.records = this.appending ? new AppendFile(this.last!.records!.path, this.last!.records!.bytes) : new AppendFile(recordsFile(dir), 0);
   }
 
   add(record: ServerRecord): void {
     const { search, ...rest } = record;
-    this.record(rest, JSON.stringify(search));
+    this.record(rest, this.records.append(JSON.stringify(search)));
   }
 
-  /** A server whose crawl status alone changed: its search documents copied as the last build wrote them (see PreviousManifest.searchJson). */
-  restate(record: Omit<ServerRecord, 'search'>, searchJson: Buffer): void {
-    this.record(record, searchJson);
+  /** A server whose crawl status alone changed: its search documents kept as the last build wrote them. */
+  restate(record: Omit<ServerRecord, 'search'>): void {
+    this.record(record, this.kept(this.last!.place(record.id)!.search));
   }
 
-  private record(record: Omit<ServerRecord, 'search'>, searchJson: string | Buffer): void {
+  /** A server carried over from the last build: its record as it was there, at its new catalogue place. */
+  carry(record: CarriedRecord, catalogue: CataloguePlace): void {
+    const { search, page, outputs } = this.last!.place(record.id)!;
+    const [start, end] = this.kept([page[0], outputs[1]]);
+    const shift = start - page[0];
+    this.line(record, catalogue, record.pages, this.kept(search), [start, page[1] + shift, end], this.last!.rest(record.id)!);
+  }
+
+  private record(record: Omit<ServerRecord, 'search'>, search: Range): void {
     const { catalogue, outputs, page, ...rest } = record;
-    this.line(record, catalogue, pageCount(outputs), [`${page}\t${JSON.stringify(outputs)}\t`, searchJson, `\t${JSON.stringify(rest)}`]);
+    const [start, end] = this.records.append(`${page}\t${JSON.stringify(outputs)}`);
+    this.line(record, catalogue, pageCount(outputs), search, [start, start + Buffer.byteLength(page), end], JSON.stringify(rest));
   }
 
-  /** A server carried over from the last build: its record as it was there (see PreviousManifest.json), at its new catalogue place. */
-  carry(record: CarriedRecord, catalogue: CataloguePlace, json: Buffer): void {
-    this.line(record, catalogue, record.pages, [json]);
+  /** A range of the last build's records: where it is, appending; where its copy is, writing a new file. */
+  private kept(range: Range): Range {
+    return this.appending ? range : this.records.append(this.last!.read(range));
   }
 
   private line(
     record: Pick<ServerRecord, 'id' | 'fingerprint' | 'status' | 'slug'>,
     catalogue: CataloguePlace,
     pages: number,
-    body: Array<string | Buffer>,
+    search: Range,
+    place: [start: number, pageEnd: number, outputsEnd: number],
+    rest: string | Buffer,
   ): void {
-    const head = `${JSON.stringify(record.id)}\t${record.fingerprint}\t${record.status}\t${record.slug}\t${catalogue.join(',')}\t${pages}\t`;
-    for (const part of [head, ...body, NEWLINE]) {
-      const bytes = typeof part === 'string' ? Buffer.from(part) : part;
-      this.pending.push(bytes);
-      this.pendingBytes += bytes.length;
-    }
+    const head = `${JSON.stringify(record.id)}\t${record.fingerprint}\t${record.status}\t${record.slug}\t${catalogue.join(',')}\t${pages}\t${search.join(',')}\t${place.join(',')}\t`;
+    this.lines.append(typeof rest === 'string' ? head + rest : Buffer.concat([Buffer.from(head), rest]));
+  }
+
+  finish(build: BuildFile): void {
+    this.close();
+    if (this.appending) renameSync(this.last!.records!.path, recordsFile(this.dir));
+    writeFileSync(path.join(this.dir, 'build.json'), JSON.stringify(build));
+  }
+
+  /** Closes its files; without finish, a build that failed (what it appended to the last build's records is never read). */
+  close(): void {
+    this.lines.close();
+    this.records.close();
+  }
+}
+
+/** A file written line by line in chunks of about 1 MB, from byte `at` on. */
+class AppendFile {
+  private readonly fd: number;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private closed = false;
+
+  constructor(
+    file: string,
+    private at: number,
+  ) {
+    this.fd = openSync(file, at === 0 ? 'w' : 'r+');
+  }
+
+  /** Appends `content` and a newline; returns where the content is (the newline excluded). */
+  append(content: string | Buffer): Range {
+    const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+    const start = this.at + this.pendingBytes;
+    this.pending.push(bytes, NEWLINE);
+    this.pendingBytes += bytes.length + 1;
     if (this.pendingBytes >= 1 << 20) this.flush();
+    return [start, start + bytes.length];
   }
 
   private flush(): void {
-    writeSync(this.fd, Buffer.concat(this.pending));
+    const bytes = Buffer.concat(this.pending);
+    for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done, this.at + done);
+    this.at += bytes.length;
     this.pending = [];
     this.pendingBytes = 0;
   }
 
-  finish(build: BuildFile): void {
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.flush();
     closeSync(this.fd);
-    writeFileSync(path.join(this.dir, 'build.json'), JSON.stringify(build));
   }
 }

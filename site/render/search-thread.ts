@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import type { ServerRecord } from './manifest.ts';
+import type { ManifestFiles, RecordPlace, ServerRecord } from './manifest.ts';
 import { startThread } from './threads.ts';
 
 /** What the search-index thread is started with. */
@@ -10,11 +10,11 @@ export interface SearchSetup {
   /** The search-index files of the last build, with the hash of their content: an unchanged file is not written. */
   last: Record<string, string>;
   /**
-   * For an incremental build, the last build's manifest (servers.jsonl) and where each server's record is in it
-   * (see PreviousManifest.recordRanges): the index is patched with the servers sent and gone, and a server's
+   * For an incremental build, the last build's manifest files and where each server's documents and record are in
+   * them (see PreviousManifest.recordRanges): the index is patched with the servers sent and gone, and a server's
    * documents as they were are read from there.
    */
-  previous: { manifest: string; records: Array<[id: string, start: number, end: number]> } | null;
+  previous: { files: ManifestFiles; places: Array<[id: string, place: Pick<RecordPlace, 'search' | 'rest'>]> } | null;
 }
 
 export type Searchable = Pick<ServerRecord, 'server' | 'tools' | 'search'>;

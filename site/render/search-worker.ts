@@ -1,8 +1,8 @@
 // The search-index thread: builds the index from the servers the build sends it, or patches the last build's index
 // with them, and writes the files that changed.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { inputHash, readSearchable } from './manifest.ts';
+import { inputHash, readRecord, readSearchable } from './manifest.ts';
 import { OutputWriter } from './render.ts';
 import { SearchIndexBuilder, serverDocuments, type IndexedDocument, type IndexStats } from './search-index.ts';
 import type { Searchable, SearchMessage, SearchSetup, SearchThreadResult } from './search-thread.ts';
@@ -90,15 +90,12 @@ function buildWhole(previous: Iterable<Searchable>): IndexStats {
 function update(previous: NonNullable<SearchSetup['previous']>): IndexStats & { patched: boolean } {
   const unchanged = fresh.size === 0 && gone.size === 0 ? keepAll() : null;
   if (unchanged) return { ...unchanged, patched: true };
-  const ranges = new Map(previous.records.map(([id, start, end]) => [id, [start, end] as const]));
-  const fd = openSync(previous.manifest, 'r');
+  const places = new Map(previous.places);
+  const fd = { servers: openSync(previous.files.servers, 'r'), records: openSync(previous.files.records, 'r') };
   try {
     const record = (id: string): Searchable | null => {
-      const range = ranges.get(id);
-      if (!range) return null;
-      const bytes = Buffer.allocUnsafe(range[1] - range[0]);
-      readSync(fd, bytes, 0, bytes.length, range[0]);
-      return readSearchable(bytes);
+      const place = places.get(id);
+      return place ? readSearchable(readRecord(fd, place)) : null;
     };
     const servers = new Set([...fresh.keys(), ...gone]);
     const index = readLastIndex();
@@ -117,9 +114,10 @@ function update(previous: NonNullable<SearchSetup['previous']>): IndexStats & { 
         },
       );
     if (patched) return { ...patched, patched: true };
-    const kept = [...ranges.keys()].filter((id) => !servers.has(id));
+    const kept = [...places.keys()].filter((id) => !servers.has(id));
     return { ...buildWhole(kept.map((id) => record(id)!)), patched: false };
   } finally {
-    closeSync(fd);
+    closeSync(fd.servers);
+    closeSync(fd.records);
   }
 }

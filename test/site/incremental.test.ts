@@ -11,7 +11,7 @@ import { classifications, crawlRuns, iterateUnclassified, openRun, recordAttempt
 import { classifyCatalogue } from '../../pipeline/classify.ts';
 import { buildSite, type BuildOptions } from '../../site/render/index.ts';
 import { rowDigest } from '../../site/render/lists.ts';
-import { serversFile, stateDir } from '../../site/render/manifest.ts';
+import { PreviousManifest, stateDir } from '../../site/render/manifest.ts';
 import { fileFor } from '../../site/render/urls.ts';
 import { CRAWL_STATUS_END, CRAWL_STATUS_START } from '../../site/src/crawl-status.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
@@ -37,13 +37,15 @@ function serversOf(site: string): Map<string, { url: string; tools: Map<string, 
 
 /** The list-row digests each server's manifest record keeps (the next build hashes list pages with them), made again from its rows. */
 function manifestDigests(site: string): Array<{ kept: string[]; made: string[] }> {
-  return readFileSync(serversFile(stateDir(site)), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const { server, tools, digests } = JSON.parse(line.split('\t').at(-1)!) as { server: object; tools: object[]; digests: string[] };
+  const manifest = PreviousManifest.read(stateDir(site));
+  try {
+    return [...manifest.ids()].map((id) => {
+      const { server, tools, digests } = manifest.carried(id)!;
       return { kept: digests, made: [server, ...tools].map(rowDigest) };
     });
+  } finally {
+    manifest.close();
+  }
 }
 
 describe.each(testBackends())('incremental site build ($name)', (backend) => {
