@@ -209,12 +209,12 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
     };
     /**
      * Writes a catalogue-wide file made from `inputs` alone unless they are the ones it was last made from, as a page
-     * is: `make` runs only then.
+     * is: `make` runs only then. The salt is in every hash, so a file made from the renderer's code alone has no inputs.
      */
-    const derived = (url: string, inputs: string, make: () => Uint8Array) => {
+    const derived = async (url: string, inputs: string, make: () => Uint8Array | string | Promise<string>) => {
       files[url] = inputHash(salt, url, inputs);
       if (last.files[url] !== files[url]) {
-        out.write(url, make());
+        out.write(url, await make());
         stats.files++;
       }
     };
@@ -441,13 +441,14 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
       // an absolute URL for each of its 50,000 paths, only when its paths changed: most nightly builds change none.
       const part = `/sitemaps/${parts.length + 1}.xml.gz`;
       const paths = sitemapPaths.slice(i, i + URLS_PER_SITEMAP);
-      derived(part, JSON.stringify([siteUrl, base, paths]), () => gzipSync(sitemap(siteUrl, base, paths), { level: 9 }));
+      await derived(part, JSON.stringify([siteUrl, base, paths]), () => gzipSync(sitemap(siteUrl, base, paths), { level: 9 }));
       parts.push(part);
     }
     aggregate(urls.sitemap, sitemapIndex(siteUrl, base, parts));
-    // The paste-your-configuration page's script and the policy index it computes from.
-    aggregate(policyPageUrls.script, await bundlePolicyScript());
-    aggregate(policyPageUrls.toolScript, await bundlePolicyScript('tool'));
+    // The paste-your-configuration page's script and the policy index it computes from. The scripts are bundled from
+    // code the renderer's hash covers (with the locked esbuild and dependencies), so only a full build bundles them.
+    await derived(policyPageUrls.script, '', () => bundlePolicyScript());
+    await derived(policyPageUrls.toolScript, '', () => bundlePolicyScript('tool'));
     aggregate(policyPageUrls.index, JSON.stringify({ version: 1, servers: policyServers }));
     aggregate('/robots.txt', `User-agent: *\nAllow: /\nSitemap: ${absoluteUrl(urls.sitemap, siteUrl, base)}\n`);
     const searchStats = await searchDone;
