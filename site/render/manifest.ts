@@ -185,6 +185,8 @@ export class PreviousManifest {
     if (!existsSync(outDir) || !existsSync(buildPath)) return null;
     const parsed = BuildFile.safeParse(JSON.parse(readFileSync(buildPath, 'utf8')));
     if (!parsed.success || parsed.data.key !== key) return null;
+    // A state folder missing a file (deleted by hand, or copied in part) makes the build a full one.
+    if (!existsSync(serversFile(dir)) || !existsSync(recordsFile(dir))) return null;
     return PreviousManifest.read(dir, parsed.data.files);
   }
 

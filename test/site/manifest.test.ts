@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MANIFEST_FORMAT, ManifestWriter, PreviousManifest, readSearchable, recordsFile, type ServerRecord } from '../../site/render/manifest.ts';
+import { MANIFEST_FORMAT, ManifestWriter, PreviousManifest, readSearchable, recordsFile, serversFile, type ServerRecord } from '../../site/render/manifest.ts';
 
 /** A server's record as the build writes it, its every field marked with the night it was made. */
 function record(id: string, night: number): ServerRecord {
@@ -111,6 +111,18 @@ describe('build manifest', () => {
       b: expected(record('b', 1)),
       c: { ...expected(record('c', 1)), searchable: { ...c1, search: record('c', 0).search } },
     });
+  });
+
+  it('is no manifest when a file of it is missing, so the next build is a full one', () => {
+    const site = path.join(work, 'site');
+    mkdirSync(site);
+    for (const file of [recordsFile, serversFile]) {
+      rmSync(state, { recursive: true, force: true });
+      build((w) => w.add(record('a', 0)));
+      PreviousManifest.load(site, 'key')!.close();
+      rmSync(file(state));
+      expect(PreviousManifest.load(site, 'key')).toBeNull();
+    }
   });
 
   it('writes the live records alone into a new file once most of the last one is records no line points at', () => {
