@@ -140,6 +140,7 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
   mkdirSync(newState, { recursive: true });
   // From here on the old manifest no longer describes the folder: a build that fails leaves none, and the next is full.
   rmSync(path.join(stateDir(outDir), 'build.json'), { force: true });
+  const manifest = new ManifestWriter(newState, previous);
   let phaseStarted = started;
   const phase = (name: string) => {
     const at = performance.now();
@@ -166,7 +167,6 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
     previous: previous?.recordRanges() ?? null,
   });
   const stats = { rendered: 0, files: 0, deleted: 0, pages: 0, changedServers: 0, restatedServers: 0, removedServers: 0, warnings: 0 };
-  const manifest = new ManifestWriter(newState, previous);
   try {
     if (!previous) {
       cpSync(path.join(SITE_ROOT, 'public'), target, { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
