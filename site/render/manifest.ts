@@ -151,7 +151,12 @@ export interface ManifestFiles {
 
 /** A server's search documents and record as PreviousManifest.searchable returns them, read from its files (see recordRanges). */
 export function readRecord(files: { servers: number; records: number }, place: Pick<RecordPlace, 'search' | 'rest'>): Buffer {
-  return Buffer.concat([readRange(files.records, place.search), TAB, readRange(files.servers, place.rest)]);
+  return searchableBytes(readRange(files.records, place.search), readRange(files.servers, place.rest));
+}
+
+/** A server's search documents' JSON and its rest's, as readSearchable reads them. */
+function searchableBytes(search: Buffer, rest: Buffer): Buffer {
+  return Buffer.concat([search, TAB, rest]);
 }
 
 function readRange(fd: number, [start, end]: Range): Buffer {
@@ -269,7 +274,7 @@ export class PreviousManifest {
   carried(id: string): CarriedRecord | undefined {
     const at = this.index.get(id);
     if (!at) return undefined;
-    const rest = JSON.parse(this.rest(id)!.toString('utf8')) as Omit<CarriedRecord, 'catalogue' | 'pages'>;
+    const rest = JSON.parse(this.lines.toString('utf8', ...at.place.rest)) as Omit<CarriedRecord, 'catalogue' | 'pages'>;
     return { ...rest, catalogue: at.catalogue, pages: at.pages };
   }
 
@@ -282,7 +287,7 @@ export class PreviousManifest {
   /** The server's search documents and record as readSearchable reads them; null if it was not in the last build. */
   searchable(id: string): Uint8Array | null {
     const at = this.index.get(id);
-    return at ? Buffer.concat([this.read(at.place.search), TAB, this.rest(id)!]) : null;
+    return at ? searchableBytes(this.read(at.place.search), this.lines.subarray(...at.place.rest)) : null;
   }
 
   /** Where each server's search documents and record are (see readRecord). */
