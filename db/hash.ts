@@ -12,79 +12,67 @@ export interface ToolDefinition {
 }
 
 /**
- * JSON with object keys sorted at every depth, so equal content always gives equal text. Hashing is a large
- * part of storing a crawl, so only objects whose keys are out of order are copied (see sortedCopy).
+ * JSON with object keys sorted at every depth, so equal content always gives equal text: what stringifying
+ * sortKeys(value) gives. Hashing is a large part of storing a crawl, so plain JSON data (what a listing parsed from
+ * JSON is made of) is written straight to text, without a sorted copy; anything else goes to the reference.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortedCopy(value));
+  return writePlain(value) ?? JSON.stringify(sortKeys(value));
 }
 
 const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
+/** What JSON.stringify escapes in a string (it writes a lone surrogate escaped, a pair as itself). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
- * What sortKeys returns, but sharing every part of `value` that is already in canonical form. Anything that
- * is not plain JSON data (class instances, functions, keys that are array indices, which every object
- * orders numerically) is left to sortKeys, the reference.
+ * The canonical text of `value` if it is plain JSON data (null, booleans, numbers, strings, arrays without holes,
+ * and objects of the plain prototypes whose keys are not array indices, which every object orders numerically);
+ * undefined as soon as anything else is met (a function, a class instance, a hole), whose text the reference gives.
  */
-function sortedCopy(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) {
-    return typeof value === 'function' ? sortKeys(value) : value;
+function writePlain(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+    case 'number':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      break;
+    default:
+      return undefined;
   }
+  if (value === null) return 'null';
   if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
+    let text = '[';
     for (let i = 0; i < value.length; i++) {
-      const item = value[i];
-      const sorted = sortedCopy(item);
-      if (sorted !== item) (copy ??= value.slice())[i] = sorted;
+      const item = writePlain(value[i]);
+      if (item === undefined) return undefined;
+      text += i === 0 ? item : `,${item}`;
     }
-    return copy ?? value;
+    return `${text}]`;
   }
   const prototype = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) return sortKeys(value);
+  if (prototype !== Object.prototype && prototype !== null) return undefined;
   const keys = Object.keys(value);
-  if (keys.length === 0) return value;
-  if (ARRAY_INDEX.test(keys[0])) return sortKeys(value);
-  const record = value as Record<string, unknown>;
-  const count = keys.length;
-  let ordered = true;
-  let same = true;
-  // Allocated only once a child differs from the value's own (most schemas' leaves are already canonical).
-  let children: unknown[] | undefined;
-  for (let i = 0; i < count; i++) {
-    const inner = record[keys[i]];
-    const kind = typeof inner;
-    // A function value (a toJSON method, say) is kept by sortKeys and then called or dropped by JSON.stringify.
-    if (kind === 'function' || kind === 'symbol' || kind === 'bigint') return sortKeys(value);
-    const sorted = kind === 'object' ? sortedCopy(inner) : inner;
-    if (inner === undefined) same = false;
-    if (i > 0 && keys[i - 1] > keys[i]) ordered = false;
-    if (children !== undefined) children[i] = sorted;
-    else if (sorted !== inner) {
-      same = false;
-      children = keys.map((key) => record[key]);
-      children[i] = sorted;
-    }
-  }
-  if (ordered && same) return value;
-  // Keys are few: an insertion sort of their indices, without a comparator's calls.
-  const order: number[] = [];
-  for (let i = 0; i < count; i++) {
+  if (keys.length > 0 && ARRAY_INDEX.test(keys[0])) return undefined;
+  // Keys are few: sorted by insertion, without a comparator's calls.
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
     let j = i;
-    while (j > 0 && keys[order[j - 1]] > keys[i]) {
-      order[j] = order[j - 1];
-      j--;
-    }
-    order[j] = i;
+    for (; j > 0 && keys[j - 1] > key; j--) keys[j] = keys[j - 1];
+    keys[j] = key;
   }
-  const copy: Record<string, unknown> = {};
-  for (const i of order) {
-    const child = children === undefined ? record[keys[i]] : children[i];
-    if (child === undefined) continue;
-    // Assigning `__proto__` would set the prototype; defining it keeps it an ordinary key, as fromEntries does.
-    if (keys[i] === '__proto__') Object.defineProperty(copy, '__proto__', { value: child, enumerable: true, writable: true, configurable: true });
-    else copy[keys[i]] = child;
+  const record = value as Record<string, unknown>;
+  let text = '{';
+  for (const key of keys) {
+    const inner = record[key];
+    if (inner === undefined) continue; // left out, as JSON.stringify leaves it out
+    const written = writePlain(inner);
+    if (written === undefined) return undefined;
+    text += `${text.length === 1 ? '' : ','}${writePlain(key)}:${written}`;
   }
-  return copy;
+  return `${text}}`;
 }
 
 /** The reference: a copy with sorted keys, stringified. */
