@@ -40,8 +40,15 @@ ${entries.join('\n')}
 
 export const URLS_PER_SITEMAP = 50_000;
 
+/** A root-relative path that `new URL` leaves as it is: no character it encodes, no dot segment it resolves. */
+const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9\-._~/]*$/;
+
 export function sitemap(siteUrl: string, base: string, paths: readonly string[]): string {
-  const lines = paths.map((p) => `  <url><loc>${escapeXml(absoluteUrl(p, siteUrl, base))}</loc></url>`);
+  // Most paths are plain (slugs), and joined to the site's root as they are: a URL parsed for each of 50,000 paths
+  // was most of the time a sitemap took to make. Nothing in a plain path needs escaping in XML either.
+  const root = escapeXml(new URL(base, siteUrl).href);
+  const loc = (p: string) => (PLAIN_PATH.test(p) && !p.includes('/.') ? root + p.slice(1) : escapeXml(absoluteUrl(p, siteUrl, base)));
+  const lines = paths.map((p) => `  <url><loc>${loc(p)}</loc></url>`);
   return `<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${lines.join('\n')}\n</urlset>\n`;
 }
 
