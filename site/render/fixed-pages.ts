@@ -29,18 +29,28 @@ export async function fixedPages(
   ctx: { tools: ToolRowModel[]; servers: ServerRowModel[]; now: Date; classifierVersion: string; toolFilters: FilterGroup[]; serverFilters: FilterGroup[] },
 ) {
   const totals = await siteTotals(db.orm);
-  const toolUrls = new Map(ctx.tools.map((t) => [`${t.serverId}\0${t.name}`, t.url]));
+  const recent = await recentToolChanges(db.orm, RECENT_CHANGES);
+  const toolKey = (serverId: string, name: string) => `${serverId}\0${name}`;
+  // One pass over every tool row: the counts of the charts, and the URLs of the few tools the recent changes name.
+  const toolUrls = new Map(recent.map((c) => [toolKey(c.serverId, c.toolName), null as string | null]));
+  const byCategory = new Map<string, number>();
+  const bySeverity = new Map<string, number>();
+  for (const t of ctx.tools) {
+    byCategory.set(t.category, (byCategory.get(t.category) ?? 0) + 1);
+    bySeverity.set(t.severity, (bySeverity.get(t.severity) ?? 0) + 1);
+    const key = toolKey(t.serverId, t.name);
+    if (toolUrls.has(key)) toolUrls.set(key, t.url);
+  }
   const serverUrls = new Map(ctx.servers.map((s) => [s.id, s.url]));
-  const changes = (await recentToolChanges(db.orm, RECENT_CHANGES)).map((c) => ({
+  const changes = recent.map((c) => ({
     toolName: c.toolName,
-    toolUrl: toolUrls.get(`${c.serverId}\0${c.toolName}`) ?? null,
+    toolUrl: toolUrls.get(toolKey(c.serverId, c.toolName)) ?? null,
     kind: c.kind,
     fields: c.fields,
     detectedAt: c.detectedAt.toISOString(),
     serverId: c.serverId,
     serverUrl: serverUrls.get(c.serverId) ?? urls.serversIndex,
   }));
-  const countOf = (key: (t: ToolRowModel) => string, value: string) => ctx.tools.reduce((n, t) => n + (key(t) === value ? 1 : 0), 0);
   const formats = (Object.keys(POLICY_FORMATS) as PolicyFormat[]).map((format) => ({ format, ...POLICY_FORMATS[format] }));
   const exampleTool = ctx.tools.find((t) => t.url);
   const job: PagesJob = {
@@ -57,8 +67,8 @@ export async function fixedPages(
             lastCrawl: (totals.lastRun?.finishedAt ?? totals.lastRun?.startedAt)?.toISOString() ?? null,
             lastCrawlStatus: totals.lastRun?.status ?? null,
           },
-          categoryBars: CATEGORIES.map((c) => ({ label: c, value: countOf((t) => t.category, c), href: urls.byCategory(c), color: COLORS[c] })),
-          severityBars: SEVERITIES.map((s) => ({ label: s, value: countOf((t) => t.severity, s), href: urls.bySeverity(s), color: COLORS[s] })),
+          categoryBars: CATEGORIES.map((c) => ({ label: c, value: byCategory.get(c) ?? 0, href: urls.byCategory(c), color: COLORS[c] })),
+          severityBars: SEVERITIES.map((s) => ({ label: s, value: bySeverity.get(s) ?? 0, href: urls.bySeverity(s), color: COLORS[s] })),
           changes: groupHistory(changes).slice(0, HOME_CHANGES),
           classifierVersion: ctx.classifierVersion,
           builtAt: ctx.now.toISOString(),

@@ -236,6 +236,20 @@ describe('the built site', () => {
     expect(broken.broken).toEqual([]);
   });
 
+  it('counts every published tool in the home charts, and links the recent changes to their tools', () => {
+    const tools = catalogueRecords(siteDir).filter((l) => l.type === 'tool');
+    const home = readFileSync(path.join(siteDir, 'index.html'), 'utf8');
+    const shown = Object.fromEntries([...home.matchAll(/aria-label="(\w+): ([\d,]+) tools"/g)].map((m) => [m[1], Number(m[2].replaceAll(',', ''))]));
+    const expected: Record<string, number> = {};
+    for (const t of tools) for (const key of [t.classification.category, t.classification.severity]) expected[key] = (expected[key] ?? 0) + 1;
+    expect(Object.fromEntries(Object.entries(shown).filter(([, n]) => n > 0))).toEqual(expected);
+    const changes = readFileSync(path.join(siteDir, 'changes', 'index.html'), 'utf8');
+    const toolUrls = new Set(tools.map((t) => t.url));
+    const linked = [...changes.matchAll(/<td class="mono"><a href="([^"]+)">/g)].map((m) => m[1]);
+    expect(linked.length).toBeGreaterThan(0);
+    expect(linked.filter((url) => !toolUrls.has(url))).toEqual([]);
+  });
+
   it('publishes every tool with its classification and policies in catalogue.jsonl.gz', () => {
     const lines = catalogueRecords(siteDir);
     const tools = lines.filter((l) => l.type === 'tool');
