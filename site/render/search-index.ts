@@ -18,8 +18,12 @@ export interface SearchDoc {
   snippet: string;
 }
 
-/** Document slots per `docs/<n>.json` file (a third to two thirds of them hold a document, see `slotCount`). */
-export const DOCS_PER_SHARD = 1024;
+/**
+ * Document slots per `docs/<n>.json` file (a third to two thirds of them hold a document, see `slotCount`): ≈ 15 KB
+ * a file. The search page fetches a hit's whole file, so the fewer slots a file, the fewer bytes a page of results
+ * costs; and a build after a crawl rewrites only the files whose documents changed.
+ */
+export const DOCS_PER_SHARD = 128;
 const MAX_DESCRIPTION_TERMS = 200;
 /** How many of the most frequent terms a two-character prefix file lists (what a two-letter query expands to). */
 const TERMS_PER_PREFIX = 24;

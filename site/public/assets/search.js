@@ -5,8 +5,8 @@ import { decodeFacet, hasFlag, prefixKey, SEVERITIES, shardKey, tokenizer } from
 // Relative to this script, so the site works under any base path.
 const BASE = new URL('../search-index/', import.meta.url).pathname;
 const MAX_RESULTS = 50;
-/** With a server filter, documents are fetched to read their server: at most this many shards per query. */
-const MAX_DOC_SHARDS = 40;
+/** With a server filter, documents are fetched to read their server: at most this many slots' files per query. */
+const MAX_DOC_SLOTS = 40 * 1024;
 const { query: parseQuery } = tokenizer(stemmer);
 const cache = new Map();
 const form = document.getElementById('search-form');
@@ -151,24 +151,23 @@ async function search(text, filters) {
     const docs = await Promise.all(hits.slice(0, MAX_RESULTS).map((h) => docOf(h.id)));
     return { count: hits.length, exact: true, docs: docs.filter(Boolean) };
   }
-  // The server filter reads each hit's document, in rank order, one shard at a time, up to a bound.
+  // The server filter reads the hits' documents in rank order, up to a bound on the files read (fetched together).
   const wanted = filters.server.toLowerCase();
-  const docs = [];
-  const shardsRead = new Set();
-  let count = 0;
-  let exact = true;
-  for (const hit of hits) {
-    const shard = Math.floor(hit.id / meta.docsPerShard);
-    if (!shardsRead.has(shard) && shardsRead.size >= MAX_DOC_SHARDS) {
-      exact = false;
+  const maxShards = Math.max(1, Math.floor(MAX_DOC_SLOTS / meta.docsPerShard));
+  const shards = new Set();
+  let reach = hits.length;
+  for (let i = 0; i < hits.length; i++) {
+    const shard = Math.floor(hits[i].id / meta.docsPerShard);
+    if (!shards.has(shard) && shards.size >= maxShards) {
+      reach = i;
       break;
     }
-    shardsRead.add(shard);
-    const doc = await docOf(hit.id);
-    if (!doc || !String(doc[2]).toLowerCase().includes(wanted)) continue;
-    count++;
-    if (docs.length < MAX_RESULTS) docs.push(doc);
+    shards.add(shard);
   }
+  const matching = (await Promise.all(hits.slice(0, reach).map((h) => docOf(h.id)))).filter((doc) => doc && String(doc[2]).toLowerCase().includes(wanted));
+  const count = matching.length;
+  const exact = reach === hits.length;
+  const docs = matching.slice(0, MAX_RESULTS);
   return { count, exact, docs };
 }
 
