@@ -11,6 +11,7 @@ import {
   type SearchDoc,
 } from '../../site/render/search-index.ts';
 import { readIndex, updateSearchIndex } from '../../site/render/search-update.ts';
+import { idsWithinFiles } from '../../site/public/assets/tokenize.js';
 
 const VERBS = ['create', 'delete', 'list', 'read', 'update', 'send', 'search', 'archive'];
 const OBJECTS = ['issue', 'file', 'record', 'message', 'invoice', 'user', 'branch', 'table', 'ticket', 'bucket'];
@@ -51,6 +52,16 @@ function idsOf(files: Map<string, string>, shard: string, term: string): number[
 }
 
 describe('search index ids', () => {
+  it('bound what a search reads: the hits, in rank order, whose documents are in the first files they name', () => {
+    // 128 slots a file: ids 0–127 are in file 0, 128–255 in file 1, 256–383 in file 2.
+    const ids = [5, 130, 7, 300, 131, 2, 260];
+    expect(idsWithinFiles(ids, 128, 1)).toBe(1);
+    expect(idsWithinFiles(ids, 128, 2)).toBe(3);
+    expect(idsWithinFiles(ids, 128, 3)).toBe(ids.length);
+    expect(idsWithinFiles(ids, 1024, 1)).toBe(ids.length);
+    expect(idsWithinFiles([], 128, 1)).toBe(0);
+  });
+
   it('are slots a third to two thirds full, the same for the same keys in any order, all distinct', () => {
     expect(slotCount(1)).toBe(128);
     for (const count of [683, 700, 5_000, 100_000]) {

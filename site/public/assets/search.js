@@ -1,6 +1,6 @@
 // The search page: loads only the index shards of the words typed. Results are built with textContent only.
 import { stemmer } from './stemmer.js';
-import { decodeFacet, hasFlag, prefixKey, SEVERITIES, shardKey, tokenizer } from './tokenize.js';
+import { decodeFacet, hasFlag, idsWithinFiles, prefixKey, SEVERITIES, shardKey, tokenizer } from './tokenize.js';
 
 // Relative to this script, so the site works under any base path.
 const BASE = new URL('../search-index/', import.meta.url).pathname;
@@ -153,17 +153,12 @@ async function search(text, filters) {
   }
   // The server filter reads the hits' documents in rank order, up to a bound on the files read (fetched together).
   const wanted = filters.server.toLowerCase();
-  const maxShards = Math.max(1, Math.floor(MAX_DOC_SLOTS / meta.docsPerShard));
-  const shards = new Set();
-  let reach = hits.length;
-  for (let i = 0; i < hits.length; i++) {
-    const shard = Math.floor(hits[i].id / meta.docsPerShard);
-    if (!shards.has(shard) && shards.size >= maxShards) {
-      reach = i;
-      break;
-    }
-    shards.add(shard);
-  }
+  const maxFiles = Math.max(1, Math.floor(MAX_DOC_SLOTS / meta.docsPerShard));
+  const reach = idsWithinFiles(
+    hits.map((h) => h.id),
+    meta.docsPerShard,
+    maxFiles,
+  );
   const matching = (await Promise.all(hits.slice(0, reach).map((h) => docOf(h.id)))).filter((doc) => doc && String(doc[2]).toLowerCase().includes(wanted));
   const count = matching.length;
   const exact = reach === hits.length;

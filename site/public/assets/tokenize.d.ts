@@ -16,6 +16,7 @@ export function tokenizer(stem: (word: string) => string): {
 };
 export function shardKey(term: string): string;
 export function prefixKey(prefix: string): string;
+export function idsWithinFiles(ids: readonly number[], docsPerShard: number, maxFiles: number): number;
 export const CATEGORIES: string[];
 export const SEVERITIES: string[];
 export const FLAGS: string[];

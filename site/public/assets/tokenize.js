@@ -103,6 +103,20 @@ export function prefixKey(prefix) {
   return shardKey(Array.from(prefix).slice(0, 2).join(''));
 }
 
+/**
+ * How many of `ids`, in order, have their documents within the first `maxFiles` docs files those ids name
+ * (`docsPerShard` slots a file): a search reads no further.
+ */
+export function idsWithinFiles(ids, docsPerShard, maxFiles) {
+  const files = new Set();
+  for (let i = 0; i < ids.length; i++) {
+    const file = Math.floor(ids[i] / docsPerShard);
+    if (!files.has(file) && files.size >= maxFiles) return i;
+    files.add(file);
+  }
+  return ids.length;
+}
+
 /** One character per document: kind (tool/server), category and severity, for filtering without fetching documents. */
 export const CATEGORIES = ['read', 'write', 'execute', 'destructive', 'financial', 'unknown'];
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'];
