@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { DEFINITION_FIELDS } from './schema.ts';
 
 /** A tool definition as an MCP server lists it (the fields that identify its content). */
@@ -107,5 +107,5 @@ export function definitionHash(tool: ToolDefinition): string {
 }
 
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
