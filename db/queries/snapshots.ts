@@ -62,12 +62,7 @@ export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[])
   // is immutable and named by its hash, so one stored for a snapshot that then fails is an unreferenced row and
   // harms nothing. Inside the snapshot's transaction, a concurrent batch listing the same definition would wait for
   // that whole transaction to commit.
-  await inTurn(orm, () =>
-    orm.transaction(async (tx) => {
-      await tx.execute(sql`select ${WITHOUT_JIT}`);
-      await insertDefinitions(tx, prepared);
-    }),
-  );
+  await inTurn(orm, () => storeDefinitions(orm, prepared));
   return orm.transaction(async (tx) => {
     // This transaction moves the content_version of the servers whose tool set or changes it writes, in its update
     // of their rows below; the insert triggers that would do it again stand aside (migrations 0003 and 0006).
@@ -170,51 +165,29 @@ export const COPY_MIN_ROWS = 500;
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * Inserts rows into `table`, in their order, with one statement. On PostgreSQL, from COPY_MIN_ROWS rows, by COPY
- * straight into the table; with `skipExisting`, if a row is there already, through a temporary staging table read
- * back in its `orderBy` order instead (COPY cannot skip rows that conflict). On PGlite, for fewer rows, or when a
- * row holds what PostgreSQL refuses, as one unnested json parameter (which then fails with PostgreSQL's own error
- * before anything is written), in the order of `ordinal`, a column of the rows that is not inserted.
+ * Inserts rows into `table`, in their order, with one statement: on PostgreSQL, from COPY_MIN_ROWS rows and unless
+ * `skipExisting`, by COPY straight into the table; on PGlite, for fewer rows, when a row holds what PostgreSQL
+ * refuses, or with `skipExisting` (a row already there left out: COPY cannot skip one), as one unnested json
+ * parameter (which then fails with PostgreSQL's own error before anything is written), in the order of `ordinal`, a
+ * column of the rows that is not inserted.
  */
 async function insertRows(
   tx: Tx,
   into: Table,
   columns: readonly Column[],
   rows: readonly Row[],
-  options: { skipExisting?: { orderBy: Column }; ordinal?: Column } = {},
+  options: { skipExisting?: boolean; ordinal?: Column } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
   const table = getTableName(into);
   const { skipExisting, ordinal } = options;
-  const names = sql.raw(columnNames(columns));
-  const conflict = sql.raw(skipExisting ? ' on conflict do nothing' : '');
-  const connection = rows.length >= COPY_MIN_ROWS ? copyConnection(tx) : null;
+  const connection = rows.length >= COPY_MIN_ROWS && !skipExisting ? copyConnection(tx) : null;
   const chunks = connection && copyChunks(rows, columns);
-  if (connection && chunks) {
-    if (!skipExisting) return copyInto(connection, table, columns, chunks);
-    // Long values are compressed once, on their way in: with lz4 where the server has it (several times cheaper
-    // than the default pglz; reading either is transparent).
-    await tx.execute(
-      sql`select set_config('default_toast_compression', 'lz4', true) from pg_settings where name = 'default_toast_compression' and 'lz4' = any(enumvals)`,
-    );
-    // Straight into the table, in a savepoint: the caller checked the rows absent, so only one that another process
-    // stored since makes it fail, and only then do the rows go through a staging table that skips it. Staging every
-    // time cost PostgreSQL a third more a definition (docs/scale.md, "Storing fast").
-    try {
-      return await tx.transaction(() => copyInto(connection, table, columns, chunks));
-    } catch (error) {
-      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-    }
-    const staging = `staging_${table}`;
-    await tx.execute(sql.raw(`create temporary table if not exists ${staging} (${columnDefinitions(columns)}) on commit delete rows`));
-    await copyInto(connection, staging, columns, chunks);
-    await tx.execute(
-      sql`insert into ${sql.raw(table)} (${names}) select ${names} from ${sql.raw(staging)} order by ${sql.raw(skipExisting.orderBy.name)}${conflict}`,
-    );
-    return;
-  }
+  if (connection && chunks) return copyInto(connection, table, columns, chunks);
+  const names = sql.raw(columnNames(columns));
   const read = ordinal ? [...columns, ordinal] : columns;
   const order = sql.raw(ordinal ? ` order by ${ordinal.name}` : '');
+  const conflict = sql.raw(skipExisting ? ' on conflict do nothing' : '');
   await tx.execute(sql`insert into ${sql.raw(table)} (${names}) select ${names} from ${jsonRows(rows, columnDefinitions(read))}${order}${conflict}`);
 }
 
@@ -222,9 +195,43 @@ async function insertRows(
  * New definitions, first seen at the time of the first snapshot (in batch order) that lists them. Inserted in
  * hash order, so concurrent snapshots that share definitions wait on each other in one order and never deadlock.
  * Definitions already stored are left out before anything is sent: a re-crawl lists mostly what is stored, and
- * sending it again (staged, compressed, then skipped on conflict) was most of what storing it cost.
+ * sending it again (compressed, then skipped on conflict) was most of what storing it cost.
+ *
+ * The rows go straight into the table (by COPY on PostgreSQL from COPY_MIN_ROWS rows): thanks to the turn (see
+ * inTurn), only a definition another process stored since the check makes that fail, and then the transaction runs
+ * again, its check made again and its rows sent as one json parameter that skips what is there. Skipping every
+ * time cost PostgreSQL a third more a definition (COPY cannot skip: the rows went through a staging table), and a
+ * savepoint around the insert, to redo only it, two more round trips in every batch's turn (docs/scale.md,
+ * "Storing fast").
  */
-async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]): Promise<void> {
+async function storeDefinitions(orm: Orm, prepared: readonly PreparedSnapshot[]): Promise<void> {
+  const store = (skipExisting: boolean) =>
+    orm.transaction(async (tx) => {
+      // Long values are compressed once, on their way in: with lz4 where the server has it (several times cheaper
+      // than the default pglz; reading either is transparent).
+      await tx.execute(
+        sql`select ${WITHOUT_JIT}, (select set_config('default_toast_compression', 'lz4', true) from pg_settings where name = 'default_toast_compression' and 'lz4' = any(enumvals))`,
+      );
+      await insertRows(tx, toolDefinitions, DEFINITION_COLUMNS, await newDefinitionRows(tx, prepared), { skipExisting });
+    });
+  try {
+    await store(false);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    await store(true);
+  }
+}
+
+/** Whether PostgreSQL refused a duplicate key, however the error is wrapped (drizzle wraps a failed query's). */
+function isUniqueViolation(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
+  }
+  return false;
+}
+
+/** The rows of the definitions these snapshots list that are not stored yet, in hash order. */
+async function newDefinitionRows(tx: Tx, prepared: readonly PreparedSnapshot[]): Promise<Row[]> {
   const firstListed = new Map<string, { tool: ListedTool; at: Date }>();
   for (const { input, listed } of prepared) {
     for (const { tool, hash } of listed) if (!firstListed.has(hash)) firstListed.set(hash, { tool, at: input.at });
@@ -247,13 +254,13 @@ async function insertDefinitions(tx: Tx, prepared: readonly PreparedSnapshot[]):
       first_seen: at,
     });
   }
-  await insertRows(tx, toolDefinitions, DEFINITION_COLUMNS, rows, { skipExisting: { orderBy: DEFINITION_COLUMNS[0] } });
+  return rows;
 }
 
 /**
  * Which of these definition hashes are stored. Definitions are never deleted, so one found here is still there
- * when the snapshot that lists it is stored; one stored meanwhile by another process sends the batch through
- * the staging table, which skips it (insertRows). Looked up hash by hash through the primary key.
+ * when the snapshot that lists it is stored; one stored meanwhile by another process makes the batch's definitions
+ * go again, skipping what is there (storeDefinitions). Looked up hash by hash through the primary key.
  */
 async function storedHashes(tx: Tx, hashes: readonly string[]): Promise<Set<string>> {
   if (hashes.length === 0) return new Set();

@@ -134,8 +134,12 @@ describe.each(testBackends().filter((b) => b.name === 'postgres'))('COPY on Post
     expect(await serverToolSet(single.orm, 'c')).toHaveLength(500);
   });
 
-  it('stores a batch one of whose definitions a concurrent transaction stored meanwhile: each kept once, the first one stored', async () => {
-    const listed = tools('a', COPY_MIN_ROWS);
+  it.each([
+    ['by COPY', COPY_MIN_ROWS],
+    ['too small for COPY', 20],
+  ])('stores a batch (%s) one of whose definitions a concurrent transaction stored meanwhile: each kept once, the first one stored', async (_, size) => {
+    const listed = tools('a', size);
+    const other = listed[Math.floor(size / 2)];
     const earlier = new Date('2026-10-01T00:00:00Z');
     let commit!: () => void;
     const committed = new Promise<void>((resolve) => {
@@ -146,9 +150,9 @@ describe.each(testBackends().filter((b) => b.name === 'postgres'))('COPY on Post
       inserted = resolve;
     });
     // Another connection inserts one of the batch's definitions and holds its transaction open: the batch finds it
-    // absent (not committed), its COPY then waits on it and, once it commits, meets a duplicate.
+    // absent (not committed), its insert then waits on it and, once it commits, meets a duplicate.
     const concurrent = db.orm.transaction(async (tx) => {
-      await tx.insert(toolDefinitions).values({ hash: definitionHash(listed[250]), name: listed[250].name, firstSeen: earlier });
+      await tx.insert(toolDefinitions).values({ hash: definitionHash(other), name: other.name, firstSeen: earlier });
       inserted();
       await committed;
     });
@@ -163,12 +167,12 @@ describe.each(testBackends().filter((b) => b.name === 'postgres'))('COPY on Post
       sql`select first_seen = ${earlier.toISOString()}::timestamptz as earlier, count(*)::int as n from tool_definitions group by 1 order by 1`,
     );
     expect(firstSeen).toEqual([
-      { earlier: false, n: COPY_MIN_ROWS - 1 },
+      { earlier: false, n: size - 1 },
       { earlier: true, n: 1 },
     ]);
   });
 
-  it('compresses long values with lz4 where the server has it, in a batch large enough for COPY', async () => {
+  it('compresses long values with lz4 where the server has it, in a batch by COPY and in a batch too small for COPY', async () => {
     const [{ lz4 }] = (await single.orm.execute(
       sql`select 'lz4' = any(enumvals) as lz4 from pg_settings where name = 'default_toast_compression'`,
     )) as unknown as Array<{ lz4: boolean }>;
@@ -180,7 +184,7 @@ describe.each(testBackends().filter((b) => b.name === 'postgres'))('COPY on Post
     );
     expect(methods).toEqual([
       { small: false, method: lz4 ? 'lz4' : 'pglz', n: COPY_MIN_ROWS },
-      { small: true, method: 'pglz', n: COPY_MIN_ROWS - 1 },
+      { small: true, method: lz4 ? 'lz4' : 'pglz', n: COPY_MIN_ROWS - 1 },
     ]);
   });
 });
