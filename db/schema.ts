@@ -154,7 +154,10 @@ export const crawlAttempts = pgTable(
 );
 
 export const toolDefinitions = pgTable('tool_definitions', {
-  /** SHA-256 (hex) of the canonical JSON of the definition fields. */
+  /**
+   * SHA-256 (hex) of the canonical JSON of the definition fields. This column and every other holding such a hash
+   * are `COLLATE "C"` (migration 0007: compared byte by byte), which drizzle's schema does not express.
+   */
   hash: text('hash').primaryKey(),
   name: text('name').notNull(),
   title: text('title'),
