@@ -28,33 +28,57 @@ export interface SeedProgress {
 }
 
 /**
- * Stores a (synthetic) catalogue the way a crawl does: the servers upserted, then each server's tool list
- * stored as a snapshot. Generation and storing alternate a chunk at a time, so only storing is timed.
+ * Stores a (synthetic) catalogue the way a crawl does: the servers registered, then each server's tool list stored
+ * as a snapshot. Generation and storing alternate a chunk at a time, so only storing is timed; while a chunk's
+ * snapshots are stored, the next chunk's servers are registered, so PostgreSQL is not left waiting on a registration
+ * between chunks (bench/RESULTS.md).
  */
 export async function seedCatalogue(orm: Orm, catalogue: Iterable<SyntheticServer>, options: SeedOptions): Promise<SeedProgress> {
   const progress: SeedProgress = { servers: 0, tools: 0, storeMs: 0, storeCpuMs: 0 };
   const concurrency = options.concurrency ?? 1;
   const batchServers = options.batchServers ?? 200;
-  for (const batch of batches(catalogue, batchServers * Math.max(4, concurrency))) {
-    const started = performance.now();
-    const cpu = process.cpuUsage();
-    await upsertServers(
+  const register = (chunk: readonly SyntheticServer[]) =>
+    upsertServers(
       orm,
-      batch.map((entry) => entry.server),
+      chunk.map((entry) => entry.server),
       options.at,
     );
-    const snapshots = batch.map((entry) => ({ serverId: entry.server.id, runId: options.runId, tools: entry.tools, at: options.at }));
-    if (options.mode === 'batched') await forEachConcurrently([...batches(snapshots, batchServers)], concurrency, (some) => storeSnapshots(orm, some));
-    else await forEachConcurrently(snapshots, concurrency, (snapshot) => storeSnapshot(orm, snapshot));
+  const timed = async (work: () => Promise<unknown>) => {
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    await work();
     progress.storeMs += performance.now() - started;
     const used = process.cpuUsage(cpu);
     progress.storeCpuMs += (used.user + used.system) / 1000;
+  };
+  const chunks = batches(catalogue, batchServers * Math.max(CHUNK_BATCHES, concurrency));
+  let current = chunks.next();
+  if (!current.done) await timed(() => register(current.value));
+  while (!current.done) {
+    const batch = current.value;
+    const following = chunks.next();
+    await timed(() => {
+      const snapshots = batch.map((entry) => ({ serverId: entry.server.id, runId: options.runId, tools: entry.tools, at: options.at }));
+      return Promise.all([
+        following.done ? null : register(following.value),
+        options.mode === 'batched'
+          ? forEachConcurrently([...batches(snapshots, batchServers)], concurrency, (some) => storeSnapshots(orm, some))
+          : forEachConcurrently(snapshots, concurrency, (snapshot) => storeSnapshot(orm, snapshot)),
+      ]);
+    });
     progress.servers += batch.length;
     progress.tools += batch.reduce((sum, entry) => sum + entry.tools.length, 0);
     options.onBatch?.({ ...progress });
+    current = following;
   }
   return progress;
 }
+
+/**
+ * Batches of snapshots stored between two generated chunks: each chunk starts and ends with fewer than
+ * `concurrency` batches in flight.
+ */
+const CHUNK_BATCHES = 16;
 
 export function* batches<T>(items: Iterable<T>, size: number): Generator<T[]> {
   let batch: T[] = [];
