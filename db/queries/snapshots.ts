@@ -1,5 +1,6 @@
 import { getTableName, sql, type Table } from 'drizzle-orm';
 import type { Orm } from '../connection.ts';
+import { causes } from '../errors.ts';
 import { definitionContent, type ToolDefinition } from '../hash.ts';
 import { serverTools, servers, toolChanges, toolDefinitions, type ChangeKind, type DefinitionField } from '../schema.ts';
 import { rowsOf } from './status.ts';
@@ -222,12 +223,9 @@ async function storeDefinitions(orm: Orm, prepared: readonly PreparedSnapshot[])
   }
 }
 
-/** Whether PostgreSQL refused a duplicate key, however the error is wrapped (drizzle wraps a failed query's). */
+/** Whether PostgreSQL refused a duplicate key, however the error is wrapped. */
 function isUniqueViolation(error: unknown): boolean {
-  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
-  }
-  return false;
+  return [...causes(error)].some((e) => (e as { code?: unknown }).code === UNIQUE_VIOLATION);
 }
 
 /** The rows of the definitions these snapshots list that are not stored yet, in hash order. */
