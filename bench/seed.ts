@@ -55,10 +55,10 @@ export async function seedCatalogue(orm: Orm, catalogue: Iterable<SyntheticServe
   let current = chunks.next();
   if (!current.done) await timed(() => register(current.value));
   while (!current.done) {
-    const batch = current.value;
+    const chunk = current.value;
     const following = chunks.next();
     await timed(() => {
-      const snapshots = batch.map((entry) => ({ serverId: entry.server.id, runId: options.runId, tools: entry.tools, at: options.at }));
+      const snapshots = chunk.map((entry) => ({ serverId: entry.server.id, runId: options.runId, tools: entry.tools, at: options.at }));
       return Promise.all([
         following.done ? null : register(following.value),
         options.mode === 'batched'
@@ -66,8 +66,8 @@ export async function seedCatalogue(orm: Orm, catalogue: Iterable<SyntheticServe
           : forEachConcurrently(snapshots, concurrency, (snapshot) => storeSnapshot(orm, snapshot)),
       ]);
     });
-    progress.servers += batch.length;
-    progress.tools += batch.reduce((sum, entry) => sum + entry.tools.length, 0);
+    progress.servers += chunk.length;
+    progress.tools += chunk.reduce((sum, entry) => sum + entry.tools.length, 0);
     options.onBatch?.({ ...progress });
     current = following;
   }
