@@ -2,13 +2,12 @@ import { and, asc, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Orm } from '../connection.ts';
 import { classifications, serverTools, toolDefinitions, type NewClassification, type ToolDefinitionRow } from '../schema.ts';
 import { chunks } from './chunks.ts';
-import { textArray } from './text-array.ts';
 
 /**
  * Current tool definitions (in some server's tool set) with no classification for this classifier version,
  * in batches ordered by hash. Write each batch's classifications before asking for the next. The search starts
  * from the current tool sets, not from every definition ever stored: definitions are never deleted, so a
- * catalogue crawled nightly holds more of them every night, and a site build asks this before every build.
+ * catalogue crawled nightly holds more of them every night, and a site build asks this whenever it reads a tool with none.
  */
 export async function* iterateUnclassified(orm: Orm, classifierVersion: string, batchSize = 1000): AsyncGenerator<ToolDefinitionRow[]> {
   let after: string | undefined;
@@ -31,23 +30,6 @@ export async function* iterateUnclassified(orm: Orm, classifierVersion: string, 
     after = rows[rows.length - 1].definition.hash;
     if (rows.length < batchSize) return;
   }
-}
-
-/**
- * Whether a current tool of these servers (of every server: `null`) has no classification for `classifierVersion`.
- * A site build asks it of the servers whose fingerprint moved: any other server's tools are those the last build
- * showed, every one of them classified then, and a classification is not removed without moving its servers'
- * fingerprints (see serverFingerprints).
- */
-export async function hasUnclassifiedTools(orm: Orm, classifierVersion: string, serverIds: readonly string[] | null): Promise<boolean> {
-  if (serverIds?.length === 0) return false;
-  const rows = await orm
-    .select({ hash: serverTools.hash })
-    .from(serverTools)
-    .leftJoin(classifications, classificationFor(classifierVersion))
-    .where(and(isNull(classifications.hash), serverIds ? sql`${serverTools.serverId} = any(${textArray(serverIds)})` : undefined))
-    .limit(1);
-  return rows.length > 0;
 }
 
 /** Joins a current tool (its server_tools row) to its classification for this classifier version. */

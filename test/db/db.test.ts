@@ -20,7 +20,6 @@ import {
   setState,
   storeSnapshot,
   serverFingerprints,
-  hasUnclassifiedTools,
   servers,
   latestAttemptsOfServers,
   toolChanges,
@@ -450,15 +449,10 @@ describe.each(testBackends())('db on $name', (backend) => {
     expect(await moved(() => storeSnapshot(db.orm, { serverId: ID, tools: [listIssues, deleteRepo], at: T1 }))).toEqual([ID]);
     // The same tools in another order: no change recorded, the same set of definitions, but the page lists them so.
     expect(await moved(() => storeSnapshot(db.orm, { serverId: ID, tools: [deleteRepo, listIssues], at: T1 }))).toEqual([ID]);
-    expect(await hasUnclassifiedTools(db.orm, 'v1', null)).toBe(true);
-    expect(await hasUnclassifiedTools(db.orm, 'v1', ['io.github.acme/mirror'])).toBe(true);
-    expect(await hasUnclassifiedTools(db.orm, 'v1', [])).toBe(false);
     // A first classification moves nothing (no page showed the tool unclassified); rewriting or removing one moves
     // every server that has the tool, however it is written.
     const shared = definitionHash(listIssues);
     expect(await moved(() => writeClassifications(db.orm, [classification(shared, 'low'), classification(definitionHash(deleteRepo), 'high')]))).toEqual([]);
-    expect(await hasUnclassifiedTools(db.orm, 'v1', null)).toBe(false);
-    expect(await hasUnclassifiedTools(db.orm, 'v2', [ID])).toBe(true);
     expect((await moved(() => writeClassifications(db.orm, [classification(shared, 'high')]))).sort()).toEqual(['io.github.acme/mirror', ID]);
     expect(await moved(() => db.orm.execute(sql`update classifications set explanation = 'by hand' where hash = ${definitionHash(deleteRepo)}`))).toEqual([ID]);
     expect((await moved(() => db.orm.execute(sql`delete from classifications where hash = ${shared}`))).sort()).toEqual(['io.github.acme/mirror', ID]);
