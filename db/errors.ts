@@ -14,14 +14,18 @@ const SQLSTATE: Record<string, string> = {
   '53300': 'too many connections',
 };
 
-/** An error and those it wraps (each one's `cause`), outermost first: drizzle wraps a failed query's, and so on. */
-export function* causes(error: unknown): Generator<object> {
-  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) yield e;
+/**
+ * An error and those it wraps (each one's `cause`), outermost first, at most `depth` of them: drizzle wraps a failed
+ * query's, fetch and the MCP SDK a refused connection's. A cause that is not an object (a string) ends the chain.
+ */
+export function* causes(error: unknown, depth = 8): Generator<unknown> {
+  for (let e = error, at = 0; e && at < depth; e = typeof e === 'object' ? (e as { cause?: unknown }).cause : undefined, at++) yield e;
 }
 
 /** The system error code behind an error, however it is wrapped (Node, Emscripten, PostgreSQL, postgres.js). */
 export function errorCode(error: unknown): string | undefined {
   for (const e of causes(error)) {
+    if (typeof e !== 'object' || e === null) continue;
     const { code, errno, name, message } = e as { code?: unknown; errno?: unknown; name?: unknown; message?: unknown };
     if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
     if (typeof code === 'string' && SQLSTATE[code]) return code;

@@ -1,6 +1,7 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
+import { causes } from '../../db/errors.ts';
 import type { Outcome } from '../../db/index.ts';
 import { CrawlError } from '../errors.ts';
 import { refusalIn, ResponseTooLargeError } from '../net/index.ts';
@@ -15,6 +16,8 @@ export interface Failure {
   details: Record<string, unknown>;
 }
 
+/** How many of an error's causes say what failed and go into its message (fetch and the SDK wrap a refused connection two or three deep). */
+const CAUSE_DEPTH = 5;
 const NETWORK_CODES = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EPIPE|UND_ERR_SOCKET|UND_ERR_CONNECT_TIMEOUT)\b/;
 
 /**
@@ -23,7 +26,7 @@ const NETWORK_CODES = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREA
  */
 export function failureOf(error: unknown, local: boolean, sideErrors: readonly Error[] = []): Failure {
   if (error instanceof CrawlError) return { outcome: error.outcome, error: error.message, transient: false, details: error.details };
-  for (const cause of [error, ...sideErrors].flatMap(causes)) {
+  for (const cause of [error, ...sideErrors].flatMap((e) => [...causes(e, CAUSE_DEPTH)])) {
     const refusal = refusalIn(cause);
     if (refusal) return { outcome: 'refused_by_policy', error: refusal.message, transient: false, details: {} };
     if (cause instanceof MessageTooLargeError || cause instanceof ResponseTooLargeError) {
@@ -72,15 +75,9 @@ function httpStatus(error: unknown): number | undefined {
   return undefined;
 }
 
-function causes(error: unknown): unknown[] {
-  const chain: unknown[] = [];
-  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth += 1) chain.push(current);
-  return chain;
-}
-
 /** The message with its causes, which carry the useful part of network errors. */
 function message(error: unknown): string {
-  const parts = causes(error)
+  const parts = [...causes(error, CAUSE_DEPTH)]
     .map((c) => (c instanceof Error ? c.message : String(c)))
     .filter((text, index, all) => text && all.indexOf(text) === index);
   return parts.join(': ') || 'unknown error';

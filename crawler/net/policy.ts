@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { causes } from '../../db/errors.ts';
 import { nonPublicReason } from './address.ts';
 
 /** Every address a host name resolves to. */
@@ -30,9 +31,7 @@ export class RefusedByPolicyError extends Error {
 
 /** The policy refusal behind an error, looking through `cause` chains (fetch and the SDK wrap errors). */
 export function refusalIn(error: unknown): RefusedByPolicyError | undefined {
-  for (let at = error, depth = 0; at && depth < 10; at = (at as { cause?: unknown }).cause, depth++) {
-    if (at instanceof RefusedByPolicyError) return at;
-  }
+  for (const cause of causes(error, 10)) if (cause instanceof RefusedByPolicyError) return cause;
   return undefined;
 }
 

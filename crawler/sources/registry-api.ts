@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { causes } from '../../db/errors.ts';
 import { DEFAULT_LIMITS } from '../limits.ts';
 import { linkedSignal } from '../net/signals.ts';
 import { DEFAULT_RETRY, isTransientStatus, withRetries, type RetryOptions } from '../retry.ts';
@@ -161,10 +162,7 @@ function printableSnippet(text: string): string {
 }
 
 function causeText(error: unknown): string {
-  const parts: string[] = [];
-  for (let current = error, depth = 0; current && depth < 4; current = (current as { cause?: unknown }).cause, depth += 1) {
-    parts.push(current instanceof Error ? current.message : String(current));
-  }
+  const parts = [...causes(error, 4)].map((cause) => (cause instanceof Error ? cause.message : String(cause)));
   return printableSnippet(parts.join(': ')).slice(1, -1);
 }
 
