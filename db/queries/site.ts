@@ -51,12 +51,6 @@ export async function crawlStatusesOfServers(orm: Orm, serverIds: readonly strin
     .where(inArray(servers.id, [...serverIds]));
 }
 
-/** Every server id, for giving each a URL slug that no other id shares. */
-export async function allServerIds(orm: Orm): Promise<string[]> {
-  const rows = await orm.select({ id: servers.id }).from(servers);
-  return rows.map((r) => r.id);
-}
-
 /** The newest tool changes across the catalogue. */
 export async function recentToolChanges(orm: Orm, limit: number): Promise<ToolChangeRow[]> {
   return orm.select().from(toolChanges).orderBy(desc(toolChanges.detectedAt), desc(toolChanges.id)).limit(limit);

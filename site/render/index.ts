@@ -5,7 +5,6 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CLASSIFIER_VERSION } from '../../classifier/index.ts';
 import {
-  allServerIds,
   analyzeForSiteBuild,
   catalogueOfServers,
   changesOfServers,
@@ -197,7 +196,8 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
 
     // 1. Servers: carried over when their fingerprint is unchanged, else read and rendered by the workers, in order.
     const catalogue = new CatalogueJoiner(target, previous ? path.join(outDir, urls.catalogue) : null);
-    const serverSlugs = assignSlugs(await allServerIds(db.orm));
+    // Slugs are decided by the set of servers alone (see assignSlugs): those this build shows, whose fingerprints it read.
+    const serverSlugs = assignSlugs(fingerprints.map((f) => f.id));
     const slugOf = (id: string) => serverSlugs.get(id) ?? slugify(id);
     const policyServers: NonNullable<ServerRecord['policy']>[] = [];
     const policyOf = new Map<string, ServerRecord['policy']>();
