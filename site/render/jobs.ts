@@ -241,12 +241,14 @@ function restateServers(job: StatusJob, out: OutputWriter, setup: WorkerSetup): 
 }
 
 /**
- * A server line's gzip member in catalogue.jsonl.gz. A line is short (1–2 KB), and most of what compressing one with
- * zlib's defaults cost was setting up deflate's hash tables (76 µs a line, against 23 µs with the smallest memLevel
- * and a few bytes more out): a nightly build compresses the line of every server it restates.
+ * A server line's gzip member in catalogue.jsonl.gz: a nightly build compresses the line of every server it restates.
+ * A line is short (≈ 1 KB), so deflate is set up for short input: a 1 KB window and a memLevel of 4 keep its state at
+ * ≈ 12 KB instead of the defaults' ≈ 256 KB, whose setting up cost 76 µs a line on one machine (bench/RESULTS.md),
+ * while a memLevel of 4 still holds a line's symbols in one block. (A memLevel of 1, used until 2026-12-06, ends a
+ * block every 128 symbols, each with its own Huffman trees: 15% more bytes, and 41 µs a line against 22–24.)
  */
 function serverLineMember(line: string | Uint8Array): Buffer {
-  return gzipSync(line, { memLevel: 1 });
+  return gzipSync(line, { memLevel: 4, windowBits: 10 });
 }
 
 function renderPage<V extends ViewName>(renderer: Renderer, page: { view: V; props: ViewProps[V] }): Promise<string> {
