@@ -362,9 +362,7 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
       if (restated.length > 0) {
         stats.restatedServers += restated.length;
         const ids = restated.map((f) => f.id);
-        const [statuses, attempts] = await Promise.all([crawlStatusesOfServers(db.orm, ids), latestAttemptsOfServers(db.orm, ids)]);
-        const statusById = new Map(statuses.map((st) => [st.id, st]));
-        const attemptById = new Map(attempts.map((a) => [a.serverId, a]));
+        const statusById = new Map((await crawlStatusesOfServers(db.orm, ids)).map((st) => [st.id, st]));
         for (const f of restated) segment.restated.set(f.id, { hash: f.status, lastOutcome: statusById.get(f.id)!.lastOutcome ?? null });
         segment.statusSeq = seq++;
         segment.statusJob = pool.run<StatusResult>({
@@ -373,7 +371,6 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
           servers: restated.map((f) => ({
             slug: last.slug(f.id)!,
             status: statusById.get(f.id)!,
-            attempt: attemptById.get(f.id) ?? null,
             page: last.page(f.id),
             previous: last.outputs(f.id),
           })),

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import type { CatalogueServer, CrawlAttemptRow, ServerCrawlStatus, ToolChangeRow } from '../../db/index.ts';
+import type { CatalogueServer, CrawlAttemptRow, CrawlStatusWithAttempt, ToolChangeRow } from '../../db/index.ts';
 import { rebaseHtml } from './base-path.ts';
 import { checkLastWritten, inputHash, readSearchable, viewInputs, type ServerRecord } from './manifest.ts';
 import { buildServerBundle, pageCrawlStatus, toolRow, type BundleInput, type ServerBundle, type ServerPageModel, type ServerRowModel } from './model.ts';
@@ -52,8 +52,7 @@ export interface StatusJob {
   seq: number;
   servers: Array<{
     slug: string;
-    status: ServerCrawlStatus;
-    attempt: CrawlAttemptRow | null;
+    status: CrawlStatusWithAttempt;
     /** Its server page as the last build's manifest keeps it (see ServerPageState), and its files then. */
     page: string;
     previous: Record<string, string>;
@@ -212,10 +211,10 @@ function restateServers(job: StatusJob, out: OutputWriter, setup: WorkerSetup): 
   const filesBefore = out.files;
   const result: StatusResult = { records: [], pages: 0, files: 0 };
   const catalogue: Buffer[] = [];
-  for (const { slug, status, attempt, page, previous } of job.servers) {
+  for (const { slug, status, page, previous } of job.servers) {
     const outputs = { ...previous };
     const url = urls.server(slug);
-    const crawl = pageCrawlStatus(status, attempt);
+    const crawl = pageCrawlStatus(status, status.lastAttempt);
     let state = unpackServerPage(page);
     outputs[url] = statusPageHash(setup.salt, state.rest, crawl);
     if (outputs[url] !== previous[url]) {

@@ -3,7 +3,7 @@ import { severityRank } from '../../classifier/index.ts';
 import { POLICY_FORMATS, renderPolicy, type PolicyFormat } from '../../classifier/policy/index.ts';
 import { CATEGORIES, SEVERITIES, type Classification } from '../../classifier/types.ts';
 import { classificationFromRow } from '../../db/classification-row.ts';
-import type { CatalogueServer, CrawlAttemptRow, CurrentTool, ServerCrawlStatus, ToolChangeRow } from '../../db/index.ts';
+import type { CatalogueServer, CrawlAttemptRow, CurrentTool, ServerCrawlStatus, ShownAttempt, ToolChangeRow } from '../../db/index.ts';
 import { attackPatterns } from './attack-patterns.ts';
 import { rebaseUrl } from './base-path.ts';
 import { gradeBadgeSvg } from './badge.ts';
@@ -123,7 +123,7 @@ export function buildServerBundle(input: BundleInput): ServerBundle {
  * last build's page (see server-page.ts and restateServers in jobs.ts). Whether the server is graded depends on whether it ever
  * had a success: serverFingerprints counts that as content.
  */
-export function pageCrawlStatus(s: Omit<ServerCrawlStatus, 'id' | 'lastSeen'>, attempt: CrawlAttemptRow | null) {
+export function pageCrawlStatus(s: Pick<ServerCrawlStatus, 'lastOutcome' | 'lastSuccessAt'>, attempt: ShownAttempt | null) {
   return {
     lastOutcome: s.lastOutcome ?? null,
     lastAttempt: attempt

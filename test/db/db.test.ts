@@ -22,6 +22,7 @@ import {
   serverFingerprints,
   servers,
   latestAttemptsOfServers,
+  crawlStatusesOfServers,
   toolChanges,
   toolDefinitions,
   upsertServers,
@@ -387,6 +388,14 @@ describe.each(testBackends())('db on $name', (backend) => {
     await recordAttempt(db.orm, { ...attempt, runId: night3.id, outcome: 'crashed', startedAt: T1 });
     const latest = await latestAttemptsOfServers(db.orm, ['io.github.acme/tracker', 'io.github.acme/mirror', 'io.github.acme/unknown']);
     expect(latest.map((a) => [a.serverId, a.runId, a.outcome])).toEqual([['io.github.acme/tracker', night3.id, 'crashed']]);
+    // The statuses a nightly build restates, each with what the site shows of its latest attempt (none for the mirror).
+    const statuses = await crawlStatusesOfServers(db.orm, ['io.github.acme/tracker', 'io.github.acme/mirror', 'io.github.acme/unknown']);
+    expect(new Map(statuses.map((s) => [s.id, s.lastAttempt]))).toEqual(
+      new Map([
+        ['io.github.acme/tracker', { outcome: 'crashed', startedAt: T1, durationMs: 100, toolCount: null, error: null }],
+        ['io.github.acme/mirror', null],
+      ]),
+    );
     expect(await statusOf('io.github.acme/tracker')).not.toBe(before);
     // An older attempt recorded late is not the latest.
     await recordAttempt(db.orm, { ...attempt, runId: night1.id, target: 'streamable-http:http://127.0.0.1:1/mcp', outcome: 'unreachable', startedAt: T0 });
