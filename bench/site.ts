@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,8 +91,10 @@ export async function benchSite(params: SiteParams, log: (line: string) => void)
       } finally {
         await db.close();
       }
-      const run = await runBuild();
+      const startedMs = Date.now();
+      const run = { ...(await runBuild()), rewritten: '' };
       if (run.stats.mode !== 'incremental') throw new Error(`expected an incremental build, got ${run.stats.mode}`);
+      run.rewritten = rewrittenByFolder(outDir, startedMs);
       log(`incremental build${recrawlAll ? ' after a crawl of every server' : ''}: ${run.seconds.toFixed(1)} s, ${run.stats.rendered} pages rendered`);
       return run;
     };
@@ -133,6 +135,7 @@ export async function benchSite(params: SiteParams, log: (line: string) => void)
       'incremental with nothing changed / full time': `${round((100 * unchanged.seconds) / seconds, 1)}%`,
       [`incremental after ${share} of tools changed (only those servers crawled): seconds`]: round(changedOnly.seconds, 1),
       [`incremental after ${share} changed: pages rendered, files written, deleted`]: `${changedOnly.stats.rendered}, ${changedOnly.stats.files}, ${changedOnly.stats.deleted}`,
+      [`incremental after ${share} changed: files written / all, by folder`]: changedOnly.rewritten,
       [`incremental after ${share} changed: load average start → end`]: changedOnly.load,
       'incremental / full time': `${round((100 * changedOnly.seconds) / seconds, 1)}%`,
       [`incremental after ${share} changed: CPU seconds`]: changedOnly.stats.cpuSeconds,
@@ -150,4 +153,26 @@ export async function benchSite(params: SiteParams, log: (line: string) => void)
       await postgres?.dispose();
     }
   }
+}
+
+/**
+ * How many of each top folder's files a build wrote (modified since `sinceMs`) against all it holds: the lists and the
+ * search index are what a small crawl rewrites in proportion to the catalogue (bench/RESULTS.md).
+ */
+function rewrittenByFolder(outDir: string, sinceMs: number): string {
+  const counts = new Map<string, [written: number, all: number]>();
+  for (const entry of readdirSync(outDir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const [folder] = path.relative(outDir, file).split(path.sep);
+    const count = counts.get(folder) ?? [0, 0];
+    count[1]++;
+    if (statSync(file).mtimeMs >= sinceMs) count[0]++;
+    counts.set(folder, count);
+  }
+  return [...counts]
+    .filter(([, [, all]]) => all > 1)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([folder, [written, all]]) => `${folder} ${written}/${all}`)
+    .join(', ');
 }
