@@ -11,7 +11,6 @@ import {
   type ServerRow,
   type ToolChangeRow,
 } from '../schema.ts';
-import { textArray } from './text-array.ts';
 
 /** The tool changes of these servers, newest first. */
 export async function changesOfServers(orm: Orm, serverIds: readonly string[]): Promise<ToolChangeRow[]> {
@@ -21,13 +20,6 @@ export async function changesOfServers(orm: Orm, serverIds: readonly string[]): 
     .from(toolChanges)
     .where(inArray(toolChanges.serverId, [...serverIds]))
     .orderBy(desc(toolChanges.detectedAt), desc(toolChanges.id));
-}
-
-/** Each server's most recent crawl attempt. */
-export async function latestAttemptsOfServers(orm: Orm, serverIds: readonly string[]): Promise<CrawlAttemptRow[]> {
-  if (serverIds.length === 0) return [];
-  const latestIds = sql`select latest.id from unnest(${textArray(serverIds)}) as ids(id) cross join lateral (${latestAttempt(sql`ids.id`)}) latest`;
-  return orm.select().from(crawlAttempts).where(sql`${crawlAttempts.id} = any(array(${latestIds}))`);
 }
 
 /**
@@ -54,7 +46,8 @@ export type CrawlStatusWithAttempt = ServerCrawlStatus & { lastAttempt: ShownAtt
 /**
  * These servers' crawl statuses, each with what the site shows of its latest attempt, in one statement (a nightly
  * build restates nearly every server: reading the statuses and every column of the latest attempts in two queries
- * cost its main thread twice as long).
+ * cost its main thread twice as long). Re-rendered servers take their attempt from here too, so the workers get
+ * no attempt's stderr or details, which no page shows.
  */
 export async function crawlStatusesOfServers(orm: Orm, serverIds: readonly string[]): Promise<CrawlStatusWithAttempt[]> {
   if (serverIds.length === 0) return [];

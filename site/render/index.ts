@@ -9,7 +9,6 @@ import {
   catalogueOfServers,
   changesOfServers,
   crawlStatusesOfServers,
-  latestAttemptsOfServers,
   serverFingerprints,
   type Database,
   type ServerFingerprint,
@@ -327,10 +326,10 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
       if (changed.length > 0) {
         stats.changedServers += changed.length;
         const ids = changed.map((f) => f.id);
-        let [entries, changes, attempts] = await Promise.all([
+        let [entries, changes, statuses] = await Promise.all([
           catalogueOfServers(db.orm, ids, classifierVersion),
           changesOfServers(db.orm, ids),
-          latestAttemptsOfServers(db.orm, ids),
+          crawlStatusesOfServers(db.orm, ids),
         ]);
         if (!classified && entries.some((e) => e.tools.some((t) => t.classification === null))) {
           await classifyOnce();
@@ -341,6 +340,7 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
           policyOf.set(entry.server.id, policy.keys.length > 0 ? policy : null);
         }
         const byId = new Map(changed.map((f) => [f.id, f]));
+        const attemptOf = new Map(statuses.map((st) => [st.id, st.lastAttempt]));
         const bounded = entries.map(boundEntry);
         segment.seq = seq++;
         segment.job = pool.run<ServersResult>({
@@ -356,7 +356,7 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
           pages: entries.map((e) => last.page(e.server.id)),
           searchable: entries.map((e) => last.searchable(e.server.id)),
           changes,
-          attempts,
+          attempts: entries.map((e) => attemptOf.get(e.server.id) ?? null),
         });
       }
       if (restated.length > 0) {

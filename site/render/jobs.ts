@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import type { CatalogueServer, CrawlAttemptRow, CrawlStatusWithAttempt, ToolChangeRow } from '../../db/index.ts';
+import type { CatalogueServer, CrawlStatusWithAttempt, ShownAttempt, ToolChangeRow } from '../../db/index.ts';
 import { rebaseHtml } from './base-path.ts';
 import { checkLastWritten, inputHash, readSearchable, viewInputs, type ServerRecord } from './manifest.ts';
 import { buildServerBundle, pageCrawlStatus, toolRow, type BundleInput, type ServerBundle, type ServerPageModel, type ServerRowModel } from './model.ts';
@@ -36,7 +36,8 @@ export interface ServersJob {
   /** Each server's search documents and record at the last build (see PreviousManifest.searchable): a tool whose page is unchanged keeps its document. */
   searchable: Array<Uint8Array | null>;
   changes: ToolChangeRow[];
-  attempts: CrawlAttemptRow[];
+  /** Each server's latest crawl attempt, as its page shows it (null: none). */
+  attempts: Array<ShownAttempt | null>;
   /** Absolute base URL of the site, for canonical links and badge snippets. */
   siteUrl: string;
   /** Per entry: the tools whose schema or annotations were cut before sending (see bounded.ts). */
@@ -117,7 +118,6 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
   const result: ServersResult = { records: [], warnings: [], pages: 0, files: 0 };
   const catalogue: Buffer[] = [];
   const changesBy = groupBy(job.changes, (c) => c.serverId);
-  const attemptBy = new Map(job.attempts.map((a) => [a.serverId, a]));
   const base = setup.base;
   for (const [i, entry] of job.entries.entries()) {
     const id = entry.server.id;
@@ -126,7 +126,7 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
       entry,
       serverSlug: job.slugs[i],
       changes: changesBy.get(id) ?? [],
-      attempt: attemptBy.get(id) ?? null,
+      attempt: job.attempts[i],
       siteUrl: job.siteUrl,
       base,
       cutTools: job.cutTools[i],

@@ -3,7 +3,7 @@ import { severityRank } from '../../classifier/index.ts';
 import { POLICY_FORMATS, renderPolicy, type PolicyFormat } from '../../classifier/policy/index.ts';
 import { CATEGORIES, SEVERITIES, type Classification } from '../../classifier/types.ts';
 import { classificationFromRow } from '../../db/classification-row.ts';
-import type { CatalogueServer, CrawlAttemptRow, CurrentTool, ServerCrawlStatus, ShownAttempt, ToolChangeRow } from '../../db/index.ts';
+import type { CatalogueServer, CurrentTool, ServerCrawlStatus, ShownAttempt, ToolChangeRow } from '../../db/index.ts';
 import { attackPatterns } from './attack-patterns.ts';
 import { rebaseUrl } from './base-path.ts';
 import { gradeBadgeSvg } from './badge.ts';
@@ -25,7 +25,7 @@ export interface BundleInput {
   entry: CatalogueServer;
   serverSlug: string;
   changes: ToolChangeRow[];
-  attempt: CrawlAttemptRow | null;
+  attempt: ShownAttempt | null;
   /** Absolute base URL of the site, for canonical links and the badge snippet. */
   siteUrl: string;
   /** The path the site is hosted under (default "/"); absolute links honour it. */
