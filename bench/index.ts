@@ -33,7 +33,7 @@ function casesFor(scale: 'small' | 'full', postgresUrl: string, siteTools?: numb
   const full = scale === 'full';
   const store = (backend: 'pglite' | 'postgres', mode: 'per-server' | 'batched', tools: number, concurrency = 1): Case => ({
     benchmark: 'store',
-    title: `store: ${tools.toLocaleString('en')} tools into ${backend === 'pglite' ? 'PGlite' : 'PostgreSQL'}, ${mode === 'batched' ? `storeSnapshots, 200 servers a call, ${concurrency} in flight` : `storeSnapshot per server, ${concurrency} in flight`}`,
+    title: `store: ${tools.toLocaleString('en')} tools into ${backend === 'pglite' ? 'PGlite' : 'PostgreSQL'}, ${mode === 'batched' ? `storePreparedSnapshots, 200 servers a call, ${concurrency} in flight, listings hashed as they come` : `storeSnapshot per server, ${concurrency} in flight`}`,
     params: { backend, mode, tools, concurrency, postgresUrl },
     target:
       backend === 'postgres' && mode === 'batched'

@@ -1,4 +1,4 @@
-import { storeSnapshot, storeSnapshots, upsertServers, type Orm } from '../db/index.ts';
+import { prepareSnapshot, storePreparedSnapshots, storeSnapshot, upsertServers, type Orm, type PreparedSnapshot, type SnapshotInput } from '../db/index.ts';
 import type { SyntheticServer } from './generate.ts';
 
 export interface SeedOptions {
@@ -6,14 +6,15 @@ export interface SeedOptions {
   at: Date;
   /**
    * `per-server`: one storeSnapshot call (one transaction) per server, as a crawl stores each result.
-   * `batched`: one storeSnapshots call per `batchServers` servers (bulk loading).
+   * `batched`: one storePreparedSnapshots call per `batchServers` servers (bulk loading), each listing hashed in the
+   * background as it comes, as a crawl's ResultBatcher hashes each result as it arrives.
    */
   mode?: 'per-server' | 'batched';
   /** The crawl run the snapshots and their changes belong to, as a crawl's do (each change row's key is checked). */
   runId?: number;
   /** Calls in flight at once. PGlite runs them one after another anyway. */
   concurrency?: number;
-  /** Servers per storeSnapshots call in batched mode. */
+  /** Servers per call in batched mode. */
   batchServers?: number;
   onBatch?: (progress: SeedProgress) => void;
 }
@@ -62,7 +63,7 @@ export async function seedCatalogue(orm: Orm, catalogue: Iterable<SyntheticServe
       return Promise.all([
         following.done ? null : register(following.value),
         options.mode === 'batched'
-          ? forEachConcurrently([...batches(snapshots, batchServers)], concurrency, (some) => storeSnapshots(orm, some))
+          ? storeBatches(orm, [...batches(snapshots, batchServers)], concurrency)
           : forEachConcurrently(snapshots, concurrency, (snapshot) => storeSnapshot(orm, snapshot)),
       ]);
     });
@@ -72,6 +73,52 @@ export async function seedCatalogue(orm: Orm, catalogue: Iterable<SyntheticServe
     current = following;
   }
   return progress;
+}
+
+/**
+ * Stores the batches with `concurrency` in flight, their listings hashed in the background as a crawl hashes each
+ * result when it arrives (ResultBatcher), so node hashes while the batches in flight wait on the database.
+ */
+async function storeBatches(orm: Orm, all: readonly SnapshotInput[][], concurrency: number): Promise<void> {
+  const take = hashInBackground(all);
+  await forEachConcurrently(
+    all.map((_, index) => index),
+    concurrency,
+    (index) => storePreparedSnapshots(orm, take(index)),
+  );
+}
+
+/**
+ * Hashes the batches' listings in order, half a millisecond at a time between the event loop's other work; `take(i)`
+ * hands batch i over, hashing there and then what the background has not reached.
+ */
+function hashInBackground(all: readonly SnapshotInput[][]): (index: number) => PreparedSnapshot[] {
+  const prepared: PreparedSnapshot[][] = all.map(() => []);
+  const taken = all.map(() => false);
+  let batch = 0;
+  let next = 0;
+  const step = () => {
+    const until = performance.now() + 0.5;
+    while (batch < all.length && performance.now() < until) {
+      if (taken[batch] || next === all[batch].length) {
+        batch++;
+        next = 0;
+      } else {
+        try {
+          prepared[batch][next] = prepareSnapshot(all[batch][next]);
+        } catch {
+          // left for take(), which meets the error again in its lane
+        }
+        next++;
+      }
+    }
+    if (batch < all.length) setImmediate(step);
+  };
+  setImmediate(step);
+  return (index) => {
+    taken[index] = true;
+    return all[index].map((input, i) => (prepared[index][i] ??= prepareSnapshot(input)));
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { recordAttempts, storeSnapshots, type Orm } from '../db/index.ts';
+import { prepareSnapshot, recordAttempts, storePreparedSnapshots, type Orm, type PreparedSnapshot, type SnapshotInput } from '../db/index.ts';
 import { attemptRow, storePackageInfo, storeResult, type StorableResult } from './store-result.ts';
 
 export interface ResultBatchOptions {
@@ -11,6 +11,8 @@ export interface ResultBatchOptions {
 interface Pending {
   serverId: string;
   result: StorableResult;
+  /** A successful listing, hashed as it arrived (while the batches before it were stored), unless that failed. */
+  snapshot?: PreparedSnapshot;
   resolve(changes: number): void;
   reject(error: unknown): void;
 }
@@ -42,7 +44,13 @@ export class ResultBatcher {
     return new Promise((resolve, reject) => {
       // A server's results within a run go to separate batches, in order (storeSnapshots takes a server once).
       if (this.pending.some((p) => p.serverId === serverId)) this.flush();
-      this.pending.push({ serverId, result, resolve, reject });
+      this.pending.push({
+        serverId,
+        result,
+        snapshot: result.outcome === 'ok' ? preparedOrNot(this.snapshotOf(serverId, result)) : undefined,
+        resolve,
+        reject,
+      });
       if (this.pending.length >= this.maxResults) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.maxWaitMs);
     });
@@ -63,9 +71,9 @@ export class ResultBatcher {
     try {
       changes = await this.orm.transaction(async (tx) => {
         const ok = batch.filter((p) => p.result.outcome === 'ok');
-        const snapshots = await storeSnapshots(
+        const snapshots = await storePreparedSnapshots(
           tx,
-          ok.map((p) => ({ serverId: p.serverId, runId: this.runId, tools: p.result.tools!, at: p.result.startedAt })),
+          ok.map((p) => p.snapshot ?? prepareSnapshot(this.snapshotOf(p.serverId, p.result))),
         );
         const byServer = new Map(ok.map((p, i) => [p.serverId, snapshots[i].changes.length]));
         for (const p of batch) await storePackageInfo(tx, p.serverId, p.result);
@@ -80,5 +88,18 @@ export class ResultBatcher {
       return;
     }
     for (const [i, p] of batch.entries()) p.resolve(changes[i]);
+  }
+
+  private snapshotOf(serverId: string, result: StorableResult): SnapshotInput {
+    return { serverId, runId: this.runId, tools: result.tools!, at: result.startedAt };
+  }
+}
+
+/** The listing hashed, or undefined where it cannot be: storing the batch meets the error again, and stores its results one by one. */
+function preparedOrNot(input: SnapshotInput): PreparedSnapshot | undefined {
+  try {
+    return prepareSnapshot(input);
+  } catch {
+    return undefined;
   }
 }

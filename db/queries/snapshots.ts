@@ -10,6 +10,8 @@ import { textArray } from './text-array.ts';
 import { copyChunks, copyConnection, copyInto, type Column, type Row } from './copy.ts';
 import { planSnapshot, prepareSnapshot, replacedHashes, type PreparedSnapshot, type PreviousTool, type ServerToolRow } from './snapshot-diff.ts';
 
+export { prepareSnapshot, type PreparedSnapshot } from './snapshot-diff.ts';
+
 export interface ListedTool extends ToolDefinition {
   /** The crawler cut the description to its length limit. */
   descriptionTruncated?: boolean;
@@ -52,7 +54,17 @@ export async function storeSnapshot(orm: Orm, input: SnapshotInput): Promise<Sna
  * If anything fails, every server keeps its previous set.
  */
 export async function storeSnapshots(orm: Orm, inputs: readonly SnapshotInput[]): Promise<SnapshotResult[]> {
-  const prepared = inputs.map(prepareSnapshot);
+  return storePreparedSnapshots(orm, inputs.map(prepareSnapshot));
+}
+
+/**
+ * storeSnapshots for listings already hashed by `prepareSnapshot`. Hashing is nearly half of the store's work on node's
+ * thread and needs no database, so a caller that hashes each listing as it arrives does it while the batches before
+ * are with the database, instead of while its own batch's round trips wait on it (docs/scale.md, "Storing fast").
+ * A listing must not change once prepared: its rows are written from the same objects its hashes were made of.
+ */
+export async function storePreparedSnapshots(orm: Orm, prepared: readonly PreparedSnapshot[]): Promise<SnapshotResult[]> {
+  const inputs = prepared.map((snapshot) => snapshot.input);
   const serverIds = inputs.map((input) => input.serverId);
   if (new Set(serverIds).size !== serverIds.length) {
     throw new Error('A batch of snapshots names a server more than once; store each listing of a server in its own call.');

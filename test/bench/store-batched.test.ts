@@ -2,7 +2,7 @@ import { asc, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rowsOf, serverTools, servers, storeSnapshot, storeSnapshots, toolChanges, toolDefinitions, upsertServers, type Orm } from '../../db/index.ts';
 import { generateCatalogue, type SyntheticServer } from '../../bench/generate.ts';
-import { batches } from '../../bench/seed.ts';
+import { batches, seedCatalogue } from '../../bench/seed.ts';
 import { classifyCatalogue } from '../../pipeline/classify.ts';
 import { testBackends, type TestDatabase } from '../helpers/databases.ts';
 
@@ -78,6 +78,19 @@ describe.each(testBackends())('storeSnapshots on $name', (backend) => {
     expect(resultsBatched).toEqual(resultsAlone);
     expect(resultsAlone.slice(first.length).some((r) => r.changes.some((c) => c.kind === 'changed'))).toBe(true);
     expect(await contents(batched.orm)).toEqual(await contents(oneByOne.orm));
+  });
+
+  it('two batches in flight with their listings hashed in the background (the bench) leave the database as one server at a time does', async () => {
+    const first = [...generateCatalogue({ servers: 120, seed: 'background' })];
+    for (const [catalogue, at] of [
+      [first, T0],
+      [recrawl(first), T1],
+    ] as const) {
+      await seedCatalogue(oneByOne.orm, catalogue, { at, mode: 'per-server' });
+      // Batches of 10 servers, so that each chunk holds batches the background hashes ahead of the two lanes.
+      await seedCatalogue(batched.orm, catalogue, { at, mode: 'batched', concurrency: 2, batchServers: 10 });
+    }
+    expect(byServerAndTool(await contents(batched.orm))).toEqual(byServerAndTool(await contents(oneByOne.orm)));
   });
 
   it('stores two batches in flight at once that list the same new definitions: each once, first seen in the first, without a duplicate sent', async () => {

@@ -75,6 +75,18 @@ describe.each(testBackends())('ResultBatcher on $name', (backend) => {
     expect((await db.orm.select().from(serverTools)).map((t) => t.serverId).sort()).toEqual(['s0', 's2', 's3', 's4']);
   });
 
+  it('a listing that cannot be hashed (a tool name twice) costs only its own server', async () => {
+    const batcher = new ResultBatcher(db.orm, runId, { maxResults: 100, maxWaitMs: 10 });
+    const stored = await Promise.allSettled([
+      batcher.store('s0', result('ok', [{ name: 'a' }])),
+      batcher.store('s1', result('ok', [{ name: 'twice' }, { name: 'twice' }])),
+      batcher.store('s2', result('ok', [{ name: 'c' }])),
+    ]);
+    expect(stored.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((stored[1] as PromiseRejectedResult).reason)).toMatch(/more than once/);
+    expect((await db.orm.select().from(serverTools)).map((t) => t.serverId).sort()).toEqual(['s0', 's2']);
+  });
+
   it('leaves attempt rows and servers exactly as storing each result alone does, a re-stored attempt included', async () => {
     const other = await backend.create();
     try {
