@@ -3,10 +3,11 @@ import type { CrawlResult } from '../../crawler/connect/index.ts';
 import { ResultBatcher } from '../../crawler/result-batch.ts';
 import { storeResult } from '../../crawler/store-result.ts';
 import { asc } from 'drizzle-orm';
-import { crawlAttempts, openRun, servers, serverTools, upsertServers, type Orm } from '../../db/index.ts';
-import { testBackends, type TestDatabase } from '../helpers/databases.ts';
+import { crawlAttempts, servers, serverTools, type Orm } from '../../db/index.ts';
+import { databaseWithRun, testBackends, type TestDatabase } from '../helpers/databases.ts';
 
 const at = new Date('2026-12-01T00:00:00Z');
+const SERVERS = Array.from({ length: 10 }, (_, i) => ({ id: `s${i}`, sources: ['test'] }));
 
 function result(outcome: 'ok' | 'timeout', tools: Array<{ name: string; description?: string }> = []): CrawlResult {
   return {
@@ -38,13 +39,7 @@ describe.each(testBackends())('ResultBatcher on $name', (backend) => {
   let db: TestDatabase;
   let runId: number;
   beforeEach(async () => {
-    db = await backend.create();
-    await upsertServers(
-      db.orm,
-      Array.from({ length: 10 }, (_, i) => ({ id: `s${i}`, sources: ['test'] })),
-      at,
-    );
-    runId = (await openRun(db.orm, at)).id;
+    ({ db, runId } = await databaseWithRun(backend, SERVERS, at));
   });
   afterEach(async () => db.dispose());
 
@@ -88,14 +83,8 @@ describe.each(testBackends())('ResultBatcher on $name', (backend) => {
   });
 
   it('leaves attempt rows and servers exactly as storing each result alone does, a re-stored attempt included', async () => {
-    const other = await backend.create();
+    const { db: other, runId: otherRun } = await databaseWithRun(backend, SERVERS, at);
     try {
-      await upsertServers(
-        other.orm,
-        Array.from({ length: 10 }, (_, i) => ({ id: `s${i}`, sources: ['test'] })),
-        at,
-      );
-      const otherRun = (await openRun(other.orm, at)).id;
       const later = new Date(at.getTime() + 60_000);
       const rounds: Array<Array<[string, CrawlResult]>> = [
         [

@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { classify } from '../../classifier/index.ts';
-import { classificationRow, definitionHash, openRun, rowsOf, storeSnapshot, upsertServers, writeClassifications, type ListedTool } from '../../db/index.ts';
-import { testBackends, type TestDatabase } from '../helpers/databases.ts';
+import { classificationRow, definitionHash, rowsOf, storeSnapshot, writeClassifications, type ListedTool } from '../../db/index.ts';
+import { databaseWithRun, testBackends, type TestDatabase } from '../helpers/databases.ts';
 
 /**
  * The references of server_tools and tool_changes, checked once a statement by triggers (migration 0006) instead
@@ -51,13 +51,11 @@ describe.each(testBackends())('references on $name', (backend) => {
   let db: TestDatabase;
   let runId: number;
   beforeEach(async () => {
-    db = await backend.create();
-    await upsertServers(
-      db.orm,
+    ({ db, runId } = await databaseWithRun(
+      backend,
       [TRACKER, MIRROR].map((id) => ({ id, title: id, sources: ['registry'] })),
       T0,
-    );
-    runId = (await openRun(db.orm, T0)).id;
+    ));
     for (const serverId of [TRACKER, MIRROR]) await storeSnapshot(db.orm, { serverId, runId, tools: [listIssues, deleteRepo], at: T0 });
   });
   afterEach(async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { openDatabase, type Database, type OpenOptions } from '../../db/index.ts';
+import { openDatabase, openRun, upsertServers, type Database, type OpenOptions, type ServerInput } from '../../db/index.ts';
 
 export interface TestDatabase extends Database {
   /** What openDatabase() takes to open this same database again, as another process would. */
@@ -37,6 +37,13 @@ export function testBackends(): TestBackend[] {
     });
   }
   return backends;
+}
+
+/** A fresh database of `backend` holding `servers` (registered at `at`) and one crawl run opened at `at`. */
+export async function databaseWithRun(backend: TestBackend, servers: readonly ServerInput[], at: Date): Promise<{ db: TestDatabase; runId: number }> {
+  const db = await backend.create();
+  await upsertServers(db.orm, servers, at);
+  return { db, runId: (await openRun(db.orm, at)).id };
 }
 
 /**
