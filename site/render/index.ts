@@ -358,6 +358,7 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
           changes,
           attempts: entries.map((e) => attemptOf.get(e.server.id) ?? null),
         });
+        segment.job.catch(() => {}); // awaited in consume: a job that fails before its turn must not end the process first
       }
       if (restated.length > 0) {
         stats.restatedServers += restated.length;
