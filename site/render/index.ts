@@ -358,7 +358,6 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
           changes,
           attempts: entries.map((e) => attemptOf.get(e.server.id) ?? null),
         });
-        segment.job.catch(() => {}); // awaited in consume: a job that fails before its turn must not end the process first
       }
       if (restated.length > 0) {
         stats.restatedServers += restated.length;
@@ -376,7 +375,6 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
             previous: last.outputs(f.id),
           })),
         } satisfies StatusJob);
-        segment.statusJob.catch(() => {}); // awaited in consume
       }
       segments.push(segment);
       // PGlite runs its queries on this thread, synchronously: reading batch after batch, the event loop never turned,
@@ -426,9 +424,7 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
           return last.files[page.url] !== files[page.url];
         });
         if (changedPages.length === 0) continue;
-        const rendering = pool.run({ type: 'pages', pages: changedPages } satisfies PagesJob);
-        rendering.catch(() => {}); // awaited below, after the main thread's own work: a failure is thrown there
-        pending.push(rendering);
+        pending.push(pool.run({ type: 'pages', pages: changedPages } satisfies PagesJob));
         while (pending.length >= maxInFlight) tally(await pending.shift()!);
       }
     }

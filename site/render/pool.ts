@@ -56,7 +56,17 @@ export class RenderPool {
     });
   }
 
-  async run<R extends JobResult>(job: Job): Promise<R> {
+  /**
+   * The job's result. A build keeps several jobs in flight and awaits each when its turn comes; a job that fails
+   * before then is thrown there, not reported as an unhandled rejection that ends the process first.
+   */
+  run<R extends JobResult>(job: Job): Promise<R> {
+    const result = this.post<R>(job);
+    result.catch(() => {});
+    return result;
+  }
+
+  private async post<R extends JobResult>(job: Job): Promise<R> {
     this.start();
     await this.started;
     if (this.failure) throw this.failure;

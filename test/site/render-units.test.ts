@@ -17,6 +17,7 @@ import { runJob, type ServersResult } from '../../site/render/jobs.ts';
 import { listPageJobs, MAX_PAGE, MIN_PAGE, pageBreaks } from '../../site/render/lists.ts';
 import type { ToolRowModel } from '../../site/render/model.ts';
 import { OutputWriter, type Renderer } from '../../site/render/render.ts';
+import { RenderPool } from '../../site/render/pool.ts';
 
 function nested(levels: number): unknown {
   let value: unknown = { type: 'string' };
@@ -453,5 +454,28 @@ describe("the renderer's hash", () => {
       write('classifier/severity.ts', 'export const rank = 2;');
       expect(rendererHash(root)).not.toBe(afterWriter);
     });
+  });
+});
+
+describe('RenderPool', () => {
+  it('meets a job that failed before it was awaited where it is awaited, not as an unhandled rejection', async () => {
+    const outDir = mkdtempSync(path.join(os.tmpdir(), 'toolrisk-pool-'));
+    // Views that cannot load: the worker fails, and every job sent to it with it.
+    const pool = new RenderPool(1, { viewsModule: path.join(outDir, 'missing-views.mjs'), outDir, base: '/', salt: 'x' });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const first = pool.run({ type: 'pages', pages: [] });
+      // The second is refused once the worker failed, and the first, sent before it, with it; nothing awaits the first.
+      await expect(pool.run({ type: 'pages', pages: [] })).rejects.toThrow(/missing-views/);
+      await new Promise((resolve) => setImmediate(resolve)); // node reports an unhandled rejection after a turn
+      expect(unhandled).toEqual([]);
+      await expect(first).rejects.toThrow(/missing-views/);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await pool.close();
+      rmSync(outDir, { recursive: true, force: true });
+    }
   });
 });
