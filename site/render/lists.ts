@@ -50,7 +50,7 @@ export function pageBreaks<T extends ToolRowModel | ServerRowModel>(rows: readon
   let page: T[] = [];
   for (const row of rows) {
     page.push(row);
-    if (page.length >= MAX_PAGE || (page.length >= MIN_PAGE && fnv1a(rowKey(row)) % 64 === 0)) {
+    if (page.length >= MAX_PAGE || (page.length >= MIN_PAGE && keyHash(row) % 64 === 0)) {
       pages.push(page);
       page = [];
     }
@@ -59,15 +59,33 @@ export function pageBreaks<T extends ToolRowModel | ServerRowModel>(rows: readon
   return pages;
 }
 
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
+/** FNV-1a of the row's key, without making the key: a tool row is on three or four lists, each hashing it. */
+function keyHash(row: ToolRowModel | ServerRowModel): number {
+  return ('serverId' in row ? fnv1a(row.name, fnv1a('\0', fnv1a(row.serverId))) : fnv1a(row.id)) >>> 0;
+}
+
+/** FNV-1a of `text`, continuing from `hash` (of the text before it). */
+function fnv1a(text: string, hash = 0x811c9dc5): number {
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash >>> 0;
+  return hash;
 }
 
 /** The tool lists: everything, and by category, severity and flag; each sorted worst first. */
 export function toolLists(tools: ToolRowModel[]): { lists: Array<ListSpec<ToolRowModel>>; filters: Filters } {
   tools.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || cmp(a.serverId, b.serverId) || cmp(a.name, b.name));
+  // Every row onto its category's, severity's and flags' lists in one pass, in sorted order: a filter a list went over
+  // every row 13 times (0.17 s of the main thread at 100,000 tools, every build, incremental ones included).
+  const byCategory = new Map(CATEGORIES.map((c) => [c as string, [] as ToolRowModel[]]));
+  const bySeverity = new Map(SEVERITIES.map((s) => [s as string, [] as ToolRowModel[]]));
+  const byFlag = new Map(FLAGS.map((f) => [f as string, [] as ToolRowModel[]]));
+  for (const t of tools) {
+    byCategory.get(t.category)?.push(t);
+    bySeverity.get(t.severity)?.push(t);
+    for (const f of t.flags) {
+      const list = byFlag.get(f);
+      if (list && list.at(-1) !== t) list.push(t);
+    }
+  }
   const lists: Array<ListSpec<ToolRowModel>> = [
     {
       base: urls.toolsIndex,
@@ -81,7 +99,7 @@ export function toolLists(tools: ToolRowModel[]): { lists: Array<ListSpec<ToolRo
       title: `Category: ${c}`,
       description: `MCP tools classified ${c}, worst severity first.`,
       intro: `Tools classified ${c}.`,
-      rows: tools.filter((t) => t.category === c),
+      rows: byCategory.get(c)!,
       hide: 'category' as const,
     })),
     ...SEVERITIES.map((s) => ({
@@ -89,7 +107,7 @@ export function toolLists(tools: ToolRowModel[]): { lists: Array<ListSpec<ToolRo
       title: `Severity: ${s}`,
       description: `MCP tools of ${s} severity.`,
       intro: `Tools of ${s} severity.`,
-      rows: tools.filter((t) => t.severity === s),
+      rows: bySeverity.get(s)!,
       hide: 'severity' as const,
     })),
     ...FLAGS.map((f) => ({
@@ -97,7 +115,7 @@ export function toolLists(tools: ToolRowModel[]): { lists: Array<ListSpec<ToolRo
       title: `Flag: ${f.replaceAll('_', ' ')}`,
       description: `MCP tools flagged ${f.replaceAll('_', ' ')}.`,
       intro: `Tools flagged ${f.replaceAll('_', ' ')}.`,
-      rows: tools.filter((t) => t.flags.includes(f)),
+      rows: byFlag.get(f)!,
     })),
   ];
   const chip = chipMaker(lists);

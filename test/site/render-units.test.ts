@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classify } from '../../classifier/index.ts';
+import { classify, severityRank } from '../../classifier/index.ts';
+import { CATEGORIES, FLAGS, SEVERITIES, type Category, type Flag, type Severity } from '../../classifier/types.ts';
 import { classificationRow } from '../../db/classification-row.ts';
 import type { CatalogueServer, CurrentTool, ServerRow } from '../../db/index.ts';
 import { boundEntry, boundJson, CUT_MARKER } from '../../site/render/bounded.ts';
@@ -14,7 +15,7 @@ import { leanHtml, mapHtml } from '../../site/render/lean-html.ts';
 import { Random } from '../../bench/random.ts';
 import { rebaseHtml } from '../../site/render/base-path.ts';
 import { runJob, type ServersResult } from '../../site/render/jobs.ts';
-import { listPageJobs, MAX_PAGE, MIN_PAGE, pageBreaks } from '../../site/render/lists.ts';
+import { listPageJobs, MAX_PAGE, MIN_PAGE, pageBreaks, toolLists } from '../../site/render/lists.ts';
 import type { ToolRowModel } from '../../site/render/model.ts';
 import { OutputWriter, type Renderer } from '../../site/render/render.ts';
 import { RenderPool } from '../../site/render/pool.ts';
@@ -355,6 +356,47 @@ describe('pageBreaks', () => {
     expect(changed).toContain('/list/tools/');
     expect(changed.length).toBeLessThanOrEqual(5);
     for (const url of after.keys()) expect(url).toMatch(/^\/list\/tools\/([0-9a-z]{10}(-\d+)?\.html)?$/);
+  });
+});
+
+describe('the list pages of a catalogue', () => {
+  const random = new Random(7);
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const rows: ToolRowModel[] = Array.from({ length: 3000 }, (_, i) => ({
+    name: random.pick(['get', 'put', 'drop', 'naïve 😀 tool']) + i,
+    url: `/servers/s/${i}.html`,
+    serverId: random.pick(['a/one', 'b/two', 'c/thrée', 'ünï/☃😀']),
+    serverUrl: '/servers/s/',
+    // A stored classification from another classifier may name a category or severity this one does not have.
+    category: random.pick([...CATEGORIES, 'strange' as Category]),
+    severity: random.pick([...SEVERITIES, 'unheard' as Severity]),
+    flags: random.next() < 0.5 ? [] : [random.pick(FLAGS), random.pick(FLAGS), 'nope' as Flag],
+  }));
+
+  it("put every tool on its category's, severity's and flags' lists, worst first, as one filter a list would", () => {
+    const { lists } = toolLists(rows.slice());
+    const sorted = rows.slice().sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || cmp(a.serverId, b.serverId) || cmp(a.name, b.name));
+    const filtered = [
+      sorted,
+      ...CATEGORIES.map((c) => sorted.filter((t) => t.category === c)),
+      ...SEVERITIES.map((s) => sorted.filter((t) => t.severity === s)),
+      ...FLAGS.map((f) => sorted.filter((t) => t.flags.includes(f))),
+    ];
+    expect(lists.map((l) => l.rows)).toEqual(filtered);
+    expect(filtered.every((list) => list.length > 0)).toBe(true);
+  });
+
+  it('end a page after a row whose key (server id, NUL, name) hashes to 0 modulo 64 by FNV-1a', () => {
+    const fnv1a = (text: string) => {
+      let hash = 0x811c9dc5;
+      for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+      return hash >>> 0;
+    };
+    const ends = (page: ToolRowModel[]) => fnv1a(`${page.at(-1)!.serverId}\0${page.at(-1)!.name}`) % 64 === 0;
+    const pages = pageBreaks(rows);
+    expect(pages.length).toBeGreaterThan(10);
+    for (const page of pages.slice(0, -1)) expect(page.length === MAX_PAGE || (page.length >= MIN_PAGE && ends(page))).toBe(true);
+    for (const page of pages) expect(page.slice(MIN_PAGE - 1, -1).some((row) => ends([row]))).toBe(false);
   });
 });
 
