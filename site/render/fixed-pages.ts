@@ -30,21 +30,25 @@ export async function fixedPages(
 ) {
   const totals = await siteTotals(db.orm);
   const recent = await recentToolChanges(db.orm, RECENT_CHANGES);
-  const toolKey = (serverId: string, name: string) => `${serverId}\0${name}`;
-  // One pass over every tool row: the counts of the charts, and the URLs of the few tools the recent changes name.
-  const toolUrls = new Map(recent.map((c) => [toolKey(c.serverId, c.toolName), null as string | null]));
+  // One pass over every tool row: the counts of the charts, and the URLs of the few tools the recent changes name
+  // (found by server, then name: a key string made for every row was 80 ms of every build at 100,000 tools).
+  const toolUrls = new Map<string, Map<string, string | null>>();
+  for (const c of recent) {
+    if (!toolUrls.has(c.serverId)) toolUrls.set(c.serverId, new Map());
+    toolUrls.get(c.serverId)!.set(c.toolName, null);
+  }
   const byCategory = new Map<string, number>();
   const bySeverity = new Map<string, number>();
   for (const t of ctx.tools) {
     byCategory.set(t.category, (byCategory.get(t.category) ?? 0) + 1);
     bySeverity.set(t.severity, (bySeverity.get(t.severity) ?? 0) + 1);
-    const key = toolKey(t.serverId, t.name);
-    if (toolUrls.has(key)) toolUrls.set(key, t.url);
+    const named = toolUrls.get(t.serverId);
+    if (named?.has(t.name)) named.set(t.name, t.url);
   }
   const serverUrls = new Map(ctx.servers.map((s) => [s.id, s.url]));
   const changes = recent.map((c) => ({
     toolName: c.toolName,
-    toolUrl: toolUrls.get(toolKey(c.serverId, c.toolName)) ?? null,
+    toolUrl: toolUrls.get(c.serverId)?.get(c.toolName) ?? null,
     kind: c.kind,
     fields: c.fields,
     detectedAt: c.detectedAt.toISOString(),
