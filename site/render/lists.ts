@@ -50,7 +50,7 @@ export function pageBreaks<T extends ToolRowModel | ServerRowModel>(rows: readon
   let page: T[] = [];
   for (const row of rows) {
     page.push(row);
-    if (page.length >= MAX_PAGE || (page.length >= MIN_PAGE && keyHash(row) % 64 === 0)) {
+    if (page.length >= MAX_PAGE || (page.length >= MIN_PAGE && fnv1a(rowKey(row)) % 64 === 0)) {
       pages.push(page);
       page = [];
     }
@@ -59,15 +59,10 @@ export function pageBreaks<T extends ToolRowModel | ServerRowModel>(rows: readon
   return pages;
 }
 
-/** FNV-1a of the row's key, without making the key: a tool row is on three or four lists, each hashing it. */
-function keyHash(row: ToolRowModel | ServerRowModel): number {
-  return ('serverId' in row ? fnv1a(row.name, fnv1a('\0', fnv1a(row.serverId))) : fnv1a(row.id)) >>> 0;
-}
-
-/** FNV-1a of `text`, continuing from `hash` (of the text before it). */
-function fnv1a(text: string, hash = 0x811c9dc5): number {
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash;
+  return hash >>> 0;
 }
 
 /** The tool lists: everything, and by category, severity and flag; each sorted worst first. */
