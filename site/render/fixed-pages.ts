@@ -33,10 +33,7 @@ export async function fixedPages(
   // One pass over every tool row: the counts of the charts, and the URLs of the few tools the recent changes name
   // (found by server, then name: a key string made for every row was 80 ms of every build at 100,000 tools).
   const toolUrls = new Map<string, Map<string, string | null>>();
-  for (const c of recent) {
-    if (!toolUrls.has(c.serverId)) toolUrls.set(c.serverId, new Map());
-    toolUrls.get(c.serverId)!.set(c.toolName, null);
-  }
+  for (const c of recent) toolUrls.set(c.serverId, (toolUrls.get(c.serverId) ?? new Map()).set(c.toolName, null));
   const byCategory = new Map<string, number>();
   const bySeverity = new Map<string, number>();
   for (const t of ctx.tools) {
