@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CATEGORIES, FLAGS, SEVERITIES } from '../../classifier/types.ts';
 import { severityRank } from '../../classifier/index.ts';
+import { fnv1a } from './fnv1a.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
 import type { PagesJob } from './jobs.ts';
 import { viewInputs } from './manifest.ts';
@@ -57,12 +58,6 @@ export function pageBreaks<T extends ToolRowModel | ServerRowModel>(rows: readon
   }
   if (page.length > 0 || pages.length === 0) pages.push(page);
   return pages;
-}
-
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash >>> 0;
 }
 
 /** The tool lists: everything, and by category, severity and flag; each sorted worst first. */

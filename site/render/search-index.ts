@@ -1,6 +1,7 @@
 import { stemmer } from 'stemmer';
 import { facetChar, flagsChar, prefixKey, shardKey, tokenizer } from '../public/assets/tokenize.js';
 import { rebaseUrl } from './base-path.ts';
+import { fnv1a } from './fnv1a.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
 
 const { terms } = tokenizer(stemmer);
@@ -287,8 +288,7 @@ export function assignSlots(keys: readonly string[], slots: number): Int32Array 
 
 /** FNV-1a over the UTF-16 code units, then murmur3's finaliser so the low bits are as good as the high ones. */
 function slotHash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  let h = fnv1a(text);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
