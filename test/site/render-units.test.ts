@@ -392,11 +392,11 @@ describe('the list pages of a catalogue', () => {
       for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
       return hash >>> 0;
     };
-    const ends = (page: ToolRowModel[]) => fnv1a(`${page.at(-1)!.serverId}\0${page.at(-1)!.name}`) % 64 === 0;
+    const endsPage = (row: ToolRowModel) => fnv1a(`${row.serverId}\0${row.name}`) % 64 === 0;
     const pages = pageBreaks(rows);
     expect(pages.length).toBeGreaterThan(10);
-    for (const page of pages.slice(0, -1)) expect(page.length === MAX_PAGE || (page.length >= MIN_PAGE && ends(page))).toBe(true);
-    for (const page of pages) expect(page.slice(MIN_PAGE - 1, -1).some((row) => ends([row]))).toBe(false);
+    for (const page of pages.slice(0, -1)) expect(page.length === MAX_PAGE || (page.length >= MIN_PAGE && endsPage(page.at(-1)!))).toBe(true);
+    for (const page of pages) expect(page.slice(MIN_PAGE - 1, -1).some(endsPage)).toBe(false);
   });
 });
 
