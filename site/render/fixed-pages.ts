@@ -26,22 +26,28 @@ const COLORS: Record<string, string> = {
 /** Home, browse, changes, search, API and 404: the pages that are not one server's nor a list. */
 export async function fixedPages(
   db: Database,
-  ctx: { tools: ToolRowModel[]; servers: ServerRowModel[]; now: Date; classifierVersion: string; toolFilters: FilterGroup[]; serverFilters: FilterGroup[] },
+  ctx: {
+    tools: ToolRowModel[];
+    servers: ServerRowModel[];
+    /** The tool lists (see toolLists): the charts count each category's and severity's list. */
+    toolLists: ReadonlyArray<{ base: string; rows: readonly unknown[] }>;
+    now: Date;
+    classifierVersion: string;
+    toolFilters: FilterGroup[];
+    serverFilters: FilterGroup[];
+  },
 ) {
   const totals = await siteTotals(db.orm);
   const recent = await recentToolChanges(db.orm, RECENT_CHANGES);
-  // One pass over every tool row: the counts of the charts, and the URLs of the few tools the recent changes name
-  // (found by server, then name: a key string made for every row was 80 ms of every build at 100,000 tools).
+  // The URLs of the few tools the recent changes name, found by server, then name (a key string made for every row
+  // was 80 ms of every build at 100,000 tools).
   const toolUrls = new Map<string, Map<string, string | null>>();
   for (const c of recent) toolUrls.set(c.serverId, (toolUrls.get(c.serverId) ?? new Map()).set(c.toolName, null));
-  const byCategory = new Map<string, number>();
-  const bySeverity = new Map<string, number>();
   for (const t of ctx.tools) {
-    byCategory.set(t.category, (byCategory.get(t.category) ?? 0) + 1);
-    bySeverity.set(t.severity, (bySeverity.get(t.severity) ?? 0) + 1);
     const named = toolUrls.get(t.serverId);
     if (named?.has(t.name)) named.set(t.name, t.url);
   }
+  const listSize = new Map(ctx.toolLists.map((l) => [l.base, l.rows.length]));
   const serverUrls = new Map(ctx.servers.map((s) => [s.id, s.url]));
   const changes = recent.map((c) => ({
     toolName: c.toolName,
@@ -68,8 +74,8 @@ export async function fixedPages(
             lastCrawl: (totals.lastRun?.finishedAt ?? totals.lastRun?.startedAt)?.toISOString() ?? null,
             lastCrawlStatus: totals.lastRun?.status ?? null,
           },
-          categoryBars: CATEGORIES.map((c) => ({ label: c, value: byCategory.get(c) ?? 0, href: urls.byCategory(c), color: COLORS[c] })),
-          severityBars: SEVERITIES.map((s) => ({ label: s, value: bySeverity.get(s) ?? 0, href: urls.bySeverity(s), color: COLORS[s] })),
+          categoryBars: CATEGORIES.map((c) => ({ label: c, value: listSize.get(urls.byCategory(c)) ?? 0, href: urls.byCategory(c), color: COLORS[c] })),
+          severityBars: SEVERITIES.map((s) => ({ label: s, value: listSize.get(urls.bySeverity(s)) ?? 0, href: urls.bySeverity(s), color: COLORS[s] })),
           changes: groupHistory(changes).slice(0, HOME_CHANGES),
           classifierVersion: ctx.classifierVersion,
           builtAt: ctx.now.toISOString(),

@@ -404,6 +404,7 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
     const fixed = await fixedPages(db, {
       tools,
       servers,
+      toolLists: toolListing.lists,
       now,
       classifierVersion,
       toolFilters: toolListing.filters(''),
