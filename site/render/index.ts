@@ -30,6 +30,7 @@ import { RenderPool } from './pool.ts';
 import { OutputWriter } from './render.ts';
 import { SearchIndexThread } from './search-thread.ts';
 import { assignSlugs, slugify } from './slug.ts';
+import { tierForShortRun } from './tiering.ts';
 import { urls } from './urls.ts';
 
 export { slugify } from './slug.ts';
@@ -313,6 +314,8 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
     const removed = [...last.ids()].filter((id) => !current.has(id));
     // The search index changes only with servers re-rendered or gone (a restated server's documents stay as they were).
     if (previous && (removed.length > 0 || fingerprints.some((f) => changeOf(f) === 'content'))) search.expectChanges();
+    // Something to render: the workers and the search thread are about to warm up for a build of seconds (see tiering.ts).
+    if (previous && (removed.length > 0 || fingerprints.some((f) => changeOf(f) !== null))) tierForShortRun();
     for (const { batch, changed, restated } of changeBatches(fingerprints, batchSize, changeOf)) {
       const segment: Segment = {
         ids: batch.map((f) => f.id),
