@@ -165,6 +165,7 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
     previous: previous?.recordRanges() ?? null,
   });
   const stats = { rendered: 0, files: 0, deleted: 0, pages: 0, changedServers: 0, restatedServers: 0, removedServers: 0, warnings: 0 };
+  let restoreTiering = () => {};
   try {
     if (!previous) {
       cpSync(path.join(SITE_ROOT, 'public'), target, { recursive: true, filter: (src) => !src.endsWith('.d.ts') });
@@ -315,7 +316,7 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
     // The search index changes only with servers re-rendered or gone (a restated server's documents stay as they were).
     if (previous && (removed.length > 0 || fingerprints.some((f) => changeOf(f) === 'content'))) search.expectChanges();
     // Something to render: the workers and the search thread are about to warm up for a build of seconds (see tiering.ts).
-    if (previous && (removed.length > 0 || fingerprints.some((f) => changeOf(f) !== null))) tierForShortRun();
+    if (previous && (removed.length > 0 || fingerprints.some((f) => changeOf(f) !== null))) restoreTiering = tierForShortRun();
     for (const { batch, changed, restated } of changeBatches(fingerprints, batchSize, changeOf)) {
       const segment: Segment = {
         ids: batch.map((f) => f.id),
@@ -509,6 +510,7 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
     clearInterval(sample);
     await Promise.all([pool.close(), search.close()]);
     previous?.close();
+    restoreTiering();
   }
 }
 

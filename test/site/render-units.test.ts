@@ -18,6 +18,7 @@ import { runJob, type ServersResult } from '../../site/render/jobs.ts';
 import { listPageJobs, MAX_PAGE, MIN_PAGE, pageBreaks, toolLists } from '../../site/render/lists.ts';
 import type { ToolRowModel } from '../../site/render/model.ts';
 import { OutputWriter, type Renderer } from '../../site/render/render.ts';
+import { startingBudget } from '../../site/render/tiering.ts';
 import { RenderPool } from '../../site/render/pool.ts';
 
 function nested(levels: number): unknown {
@@ -519,5 +520,14 @@ describe('RenderPool', () => {
       await pool.close();
       rmSync(outDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the interrupt budget a short build raises and puts back', () => {
+  it("is V8's default unless node was started with one of its own", () => {
+    expect(startingBudget([])).toBe(67_584);
+    expect(startingBudget(['--max-old-space-size=4096', '--interrupt-budget=1000'])).toBe(1000);
+    expect(startingBudget(['--interrupt_budget=2048'])).toBe(2048);
+    expect(startingBudget(['--interrupt-budget-for-feedback-allocation=10'])).toBe(67_584);
   });
 });
