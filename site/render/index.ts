@@ -313,10 +313,11 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
       last.fingerprint(f.id) !== f.fingerprint || last.slug(f.id) !== slugOf(f.id) ? 'content' : last.status(f.id) !== f.status ? 'status' : null;
     const current = new Set(fingerprints.map((f) => f.id));
     const removed = [...last.ids()].filter((id) => !current.has(id));
+    const changeKinds = new Set(fingerprints.map(changeOf));
     // The search index changes only with servers re-rendered or gone (a restated server's documents stay as they were).
-    if (previous && (removed.length > 0 || fingerprints.some((f) => changeOf(f) === 'content'))) search.expectChanges();
+    if (previous && (removed.length > 0 || changeKinds.has('content'))) search.expectChanges();
     // Something to render: the workers and the search thread are about to warm up for a build of seconds (see tiering.ts).
-    if (previous && (removed.length > 0 || fingerprints.some((f) => changeOf(f) !== null))) restoreTiering = tierForShortRun();
+    if (previous && (removed.length > 0 || changeKinds.has('content') || changeKinds.has('status'))) restoreTiering = tierForShortRun();
     for (const { batch, changed, restated } of changeBatches(fingerprints, batchSize, changeOf)) {
       const segment: Segment = {
         ids: batch.map((f) => f.id),
