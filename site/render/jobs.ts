@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { CatalogueServer, CrawlStatusWithAttempt, ShownAttempt, ToolChangeRow } from '../../db/index.ts';
 import { rebaseHtml } from './base-path.ts';
-import { checkLastWritten, inputHash, readSearchable, viewInputs, type ServerRecord } from './manifest.ts';
+import { checkLastWritten, inputHash, readSearchable, type ServerRecord } from './manifest.ts';
 import { buildServerBundle, pageCrawlStatus, toolRow, type BundleInput, type ServerBundle, type ServerPageModel, type ServerRowModel } from './model.ts';
 import { openDataRecords, restateServerJson } from './open-data.ts';
 import type { OutputWriter, Renderer } from './render.ts';
@@ -281,16 +281,14 @@ async function renderServer(
     for (const s of bundle.skipped) warnings.push(`Server ${JSON.stringify(input.entry.server.id)}: tool ${JSON.stringify(s.tool)} left out: ${s.reason}.`);
     const files: RenderedServer['files'] = [];
     const outputs: Record<string, string> = {};
-    /** Renders a page unless its inputs are unchanged. */
-    const page = async <V extends ViewName>(url: string, view: V, props: ViewProps[V]) => {
-      outputs[url] = inputHash(last.salt, ...viewInputs(view, props));
-      if (last.previous[url] !== outputs[url]) files.push([url, { kind: 'page', html: await renderer.render(view, props) }]);
-    };
     const failed = new Set<string>();
     for (const tool of bundle.tools) {
       try {
-        // The tool's policies are on its page (data: URLs), not files of their own.
-        await page(tool.url, 'ToolView', { tool });
+        // The tool's policies are built on its page, not files of their own. Its input hash is of what its
+        // model is made of (see bundledTool), so the model is made only for a page to render.
+        outputs[tool.url] = inputHash(last.salt, 'ToolView', tool.pageInputs);
+        if (last.previous[tool.url] !== outputs[tool.url])
+          files.push([tool.url, { kind: 'page', html: await renderer.render('ToolView', { tool: tool.page() }) }]);
       } catch (error) {
         failed.add(tool.name);
         warnings.push(

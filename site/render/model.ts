@@ -13,7 +13,17 @@ import { schemaTable } from './schema-table.ts';
 import { assignSlugs } from './slug.ts';
 import { RESERVED_TOOL_SLUGS, safeHttpUrl, urls } from './urls.ts';
 import { policyEffect, serverPolicySummary, verdictSentence } from './verdict.ts';
-import type { PolicyView, ServerRef, AnnotationRow, HistoryEntry, ToolPageModel, ToolRowModel, ServerPageModel, ServerBundle } from './view-models.ts';
+import type {
+  BundledTool,
+  PolicyView,
+  ServerRef,
+  AnnotationRow,
+  HistoryEntry,
+  ToolPageModel,
+  ToolRowModel,
+  ServerPageModel,
+  ServerBundle,
+} from './view-models.ts';
 
 export { groupHistory } from './history.ts';
 export type * from './view-models.ts';
@@ -66,14 +76,15 @@ export function buildServerBundle(input: BundleInput): ServerBundle {
     .map(({ tool, slug, classification }) => toolRowOf(tool.name, urls.tool(serverSlug, slug), ref, classification))
     .sort(bySeverityThenName);
   const cut = new Set(input.cutTools ?? []);
+  const pageSiteUrl = new URL(input.base ?? '/', siteUrl).href;
   const tools = classified.map(({ tool, slug, classification }) =>
-    toolPage({
+    bundledTool({
       tool,
       slug,
       classification,
       server: ref,
       history: historyByTool.get(tool.name) ?? [],
-      siteUrl: new URL(input.base ?? '/', siteUrl).href,
+      siteUrl: pageSiteUrl,
       jsonCut: cut.has(tool.name),
     }),
   );
@@ -150,6 +161,45 @@ interface ToolPageInput {
 }
 
 /**
+ * A tool as its server's files list it, with its page's inputs and, made only when the page is rendered, its model.
+ * `pageInputs` is everything the model is made of: the definition by its hash (a stored definition is keyed by the
+ * hash of its content, so the schema and annotations need not be written out again) and the fields shown beside it,
+ * the classification, the tool's URL and server, its history and whether its JSON was cut. A page is rendered when
+ * these (and the renderer's hash, in the salt) differ from the last build's, as when its model would: the model is a
+ * function of them. Hashing them instead of the model spares an incremental build the model of every unchanged tool
+ * of a changed server (its schema table, verdict, annotations and attack patterns) and its hashing.
+ */
+function bundledTool(input: ToolPageInput): BundledTool {
+  const { tool, slug, classification, server, history, siteUrl, jsonCut } = input;
+  const d = tool.definition;
+  const since = tool.since.toISOString();
+  return {
+    name: d.name,
+    title: d.title,
+    description: d.description,
+    url: urls.tool(server.slug, slug),
+    since,
+    server,
+    classification,
+    pageInputs: JSON.stringify([
+      d.hash,
+      d.name,
+      d.title,
+      d.description,
+      d.descriptionTruncated,
+      since,
+      slug,
+      server,
+      classification,
+      history,
+      siteUrl,
+      jsonCut,
+    ]),
+    page: () => toolPage(input),
+  };
+}
+
+/**
  * A tool page's model: from the tool, its server's own fields and its URL only, never from the server's other
  * tools, so a tool added, removed or changed on the server leaves its siblings' pages (and their input hashes)
  * as they were. The server page lists and counts the tools.
@@ -195,7 +245,7 @@ function policyViews(
   });
 }
 
-export function toolRow(tool: ToolPageModel): ToolRowModel {
+export function toolRow(tool: Pick<BundledTool, 'name' | 'url' | 'server' | 'classification'>): ToolRowModel {
   return toolRowOf(tool.name, tool.url, tool.server, tool.classification);
 }
 

@@ -1,7 +1,7 @@
 import type { CatalogueServer, ServerCrawlStatus } from '../../db/index.ts';
 import { rebaseUrl } from './base-path.ts';
 import { POLICY_FORMATS, renderPolicy, type PolicyFormat } from '../../classifier/policy/index.ts';
-import { policyTool, type ServerBundle, type ToolPageModel } from './model.ts';
+import { policyTool, type BundledTool, type ServerBundle } from './model.ts';
 
 const FORMATS = Object.keys(POLICY_FORMATS) as PolicyFormat[];
 
@@ -97,11 +97,11 @@ export function crawlStatusRecord(s: Omit<ServerCrawlStatus, 'id'>) {
   return { lastSeen: s.lastSeen.toISOString(), lastOutcome: s.lastOutcome, lastSuccessAt: s.lastSuccessAt?.toISOString() ?? null };
 }
 
-function toolPolicies(tool: ToolPageModel) {
+function toolPolicies(tool: BundledTool) {
   return Object.fromEntries(FORMATS.map((f) => [f, { text: renderPolicy([policyTool(tool.name, tool.classification)], f) }]));
 }
 
-function toolRecord(tool: ToolPageModel, d: CatalogueServer['tools'][number]['definition'], base: string) {
+function toolRecord(tool: BundledTool, d: CatalogueServer['tools'][number]['definition'], base: string) {
   const { version, ...classification } = tool.classification;
   return {
     type: 'tool' as const,

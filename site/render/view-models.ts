@@ -127,9 +127,23 @@ export interface ServerPageModel extends ServerRowModel {
   meta: PageMeta;
 }
 
+/** A tool of a server's bundle: what its server's files show of it, and its page's inputs and model (see bundledTool). */
+export interface BundledTool {
+  name: string;
+  title: string | null;
+  description: string | null;
+  url: string;
+  since: string;
+  server: ServerRef;
+  classification: Classification;
+  /** Everything its page's model is made of, as one string: the page's input hash is of these. */
+  pageInputs: string;
+  page: () => ToolPageModel;
+}
+
 export interface ServerBundle {
   server: ServerPageModel;
-  tools: ToolPageModel[];
+  tools: BundledTool[];
   /** Tools left out of the site, each with the reason (e.g. no stored classification). */
   skipped: Array<{ tool: string; reason: string }>;
 }
