@@ -163,8 +163,9 @@ interface ToolPageInput {
 /**
  * A tool as its server's files list it, with its page's inputs and, made only when the page is rendered, its model.
  * `pageInputs` is everything the model is made of: the definition by its hash (a stored definition is keyed by the
- * hash of its content, so the schema and annotations need not be written out again) and the fields shown beside it,
- * the classification, the tool's URL and server, its history and whether its JSON was cut. A page is rendered when
+ * hash of its name, title, description, schemas and annotations, so they need not be written out again) and whether
+ * its description was cut, which the hash leaves out; the classification, the tool's slug and server, its history,
+ * the site's URL and whether its JSON was cut. A page is rendered when
  * these (and the renderer's hash, in the salt) differ from the last build's, as when its model would: the model is a
  * function of them. Hashing them instead of the model spares an incremental build the model of every unchanged tool
  * of a changed server (its schema table, verdict, annotations and attack patterns) and its hashing.
@@ -181,20 +182,7 @@ function bundledTool(input: ToolPageInput): BundledTool {
     since,
     server,
     classification,
-    pageInputs: JSON.stringify([
-      d.hash,
-      d.name,
-      d.title,
-      d.description,
-      d.descriptionTruncated,
-      since,
-      slug,
-      server,
-      classification,
-      history,
-      siteUrl,
-      jsonCut,
-    ]),
+    pageInputs: JSON.stringify([d.hash, d.descriptionTruncated, since, slug, server, classification, history, siteUrl, jsonCut]),
     page: () => toolPage(input),
   };
 }

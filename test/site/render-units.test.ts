@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify, severityRank } from '../../classifier/index.ts';
 import { CATEGORIES, FLAGS, SEVERITIES, type Category, type Flag, type Severity } from '../../classifier/types.ts';
 import { classificationRow } from '../../db/classification-row.ts';
-import type { CatalogueServer, CurrentTool, ServerRow } from '../../db/index.ts';
+import type { CatalogueServer, CurrentTool, ServerRow, ToolChangeRow } from '../../db/index.ts';
 import { boundEntry, boundJson, CUT_MARKER } from '../../site/render/bounded.ts';
 import { rendererHash, valuesModule } from '../../site/render/compile.ts';
 import { crawlStatusHtml, type PageCrawlStatus } from '../../site/src/crawl-status.ts';
@@ -16,7 +16,7 @@ import { Random } from '../../bench/random.ts';
 import { rebaseHtml } from '../../site/render/base-path.ts';
 import { runJob, type ServersResult } from '../../site/render/jobs.ts';
 import { listPageJobs, MAX_PAGE, MIN_PAGE, pageBreaks, toolLists } from '../../site/render/lists.ts';
-import type { ToolRowModel } from '../../site/render/model.ts';
+import { buildServerBundle, type BundleInput, type ToolRowModel } from '../../site/render/model.ts';
 import { OutputWriter, type Renderer } from '../../site/render/render.ts';
 import { startingBudget } from '../../site/render/tiering.ts';
 import { RenderPool } from '../../site/render/pool.ts';
@@ -203,6 +203,114 @@ describe('install snippets', () => {
   });
 });
 
+/** A stored server and tool, as the build reads them. */
+const at = new Date('2026-11-20T10:00:00Z');
+const server = (id: string): ServerRow => ({
+  id,
+  title: null,
+  description: null,
+  repository: null,
+  website: null,
+  version: null,
+  packages: [],
+  remotes: [],
+  sources: ['test'],
+  status: 'active',
+  sourceMeta: null,
+  packageInfo: null,
+  firstSeen: at,
+  lastSeen: at,
+  lastAttemptAt: at,
+  lastOutcome: 'ok',
+  lastSuccessAt: at,
+  toolCount: 2,
+  toolsetHash: null,
+  contentVersion: '00000000-0000-4000-8000-000000000000',
+});
+const tool = (serverId: string, name: string, position: number, description = `Deletes a ${name}.`): CurrentTool => {
+  const definition = {
+    hash: `${serverId}-${name}-${description}`,
+    name,
+    title: null,
+    description,
+    inputSchema: null,
+    outputSchema: null,
+    annotations: null,
+    descriptionTruncated: false,
+    firstSeen: at,
+  };
+  return { serverId, name, position, since: at, definition, classification: classificationRow(definition.hash, classify(definition), at) };
+};
+
+describe("a tool page's input hash", () => {
+  it('moves with everything its page shows, and not with its siblings', () => {
+    const change = (toolName: string, detectedAt: Date): ToolChangeRow => ({
+      id: 1,
+      serverId: 's/one',
+      runId: null,
+      toolName,
+      kind: 'changed',
+      oldHash: 'a',
+      newHash: 'b',
+      fields: ['description'],
+      detectedAt,
+    });
+    const base: BundleInput = {
+      entry: { server: server('s/one'), tools: [tool('s/one', 'Record', 0), tool('s/one', 'other', 1)] },
+      serverSlug: 's-one',
+      changes: [],
+      attempt: null,
+      siteUrl: 'https://x.example/',
+    };
+    const looks = (input: BundleInput) => {
+      const t = buildServerBundle(input).tools.find((t) => t.name === 'Record')!;
+      return { inputs: t.pageInputs, model: JSON.stringify(t.page()) };
+    };
+    const withTool = (edit: (t: CurrentTool) => CurrentTool): BundleInput => ({
+      ...base,
+      entry: { ...base.entry, tools: base.entry.tools.map((t) => (t.name === 'Record' ? edit(t) : t)) },
+    });
+    // A stored definition is keyed by the hash of its content: new content, new hash.
+    const definition = (fields: Partial<CurrentTool['definition']>) =>
+      withTool((t) => ({ ...t, definition: { ...t.definition, ...fields, hash: `${t.definition.hash}:${JSON.stringify(fields)}` } }));
+    const classification = (fields: Partial<NonNullable<CurrentTool['classification']>>) =>
+      withTool((t) => ({ ...t, classification: { ...t.classification!, ...fields } }));
+    const variants: Record<string, BundleInput> = {
+      title: definition({ title: 'A record' }),
+      description: definition({ description: 'Reads a record.' }),
+      'input schema': definition({ inputSchema: { type: 'object', properties: { id: { type: 'string' } } } }),
+      annotations: definition({ annotations: { readOnlyHint: true } }),
+      'description cut (not in the hash)': withTool((t) => ({ ...t, definition: { ...t.definition, descriptionTruncated: true } })),
+      since: withTool((t) => ({ ...t, since: new Date('2026-11-21T00:00:00Z') })),
+      severity: classification({ severity: 'low' }),
+      explanation: classification({ explanation: 'Another reason.' }),
+      evidence: classification({ evidence: [] }),
+      'server title': { ...base, entry: { ...base.entry, server: { ...base.entry.server, title: 'One' } } },
+      'server slug': { ...base, serverSlug: 's-one-2' },
+      history: { ...base, changes: [change('Record', at)] },
+      'site URL': { ...base, siteUrl: 'https://y.example/' },
+      'base path': { ...base, base: '/catalogue/' },
+      'JSON cut': { ...base, cutTools: ['Record'] },
+      'slug (a twin takes the bare one)': { ...base, entry: { ...base.entry, tools: [...base.entry.tools, tool('s/one', 'record', 2)] } },
+    };
+    const before = looks(base);
+    for (const [what, input] of Object.entries(variants)) {
+      const after = looks(input);
+      expect(after.model, what).not.toBe(before.model);
+      expect(after.inputs, what).not.toBe(before.inputs);
+    }
+    const siblings: BundleInput = {
+      ...base,
+      entry: {
+        ...base.entry,
+        tools: [...base.entry.tools.map((t) => (t.name === 'other' ? tool('s/one', 'other', 1, 'Moves another thing.') : t)), tool('s/one', 'third', 2)],
+      },
+      changes: [change('other', at)],
+    };
+    expect(looks(siblings)).toEqual(before);
+  });
+});
+
 describe('one bad tool or server never fails the build', () => {
   // Made before the tests, not when the file is collected, so a run that filters them out leaves nothing behind.
   let dir = '';
@@ -212,44 +320,6 @@ describe('one bad tool or server never fails the build', () => {
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
-
-  const at = new Date('2026-11-20T10:00:00Z');
-  const server = (id: string): ServerRow => ({
-    id,
-    title: null,
-    description: null,
-    repository: null,
-    website: null,
-    version: null,
-    packages: [],
-    remotes: [],
-    sources: ['test'],
-    status: 'active',
-    sourceMeta: null,
-    packageInfo: null,
-    firstSeen: at,
-    lastSeen: at,
-    lastAttemptAt: at,
-    lastOutcome: 'ok',
-    lastSuccessAt: at,
-    toolCount: 2,
-    toolsetHash: null,
-    contentVersion: '00000000-0000-4000-8000-000000000000',
-  });
-  const tool = (serverId: string, name: string, position: number): CurrentTool => {
-    const definition = {
-      hash: `${serverId}-${name}`,
-      name,
-      title: null,
-      description: `Deletes a ${name}.`,
-      inputSchema: null,
-      outputSchema: null,
-      annotations: null,
-      descriptionTruncated: false,
-      firstSeen: at,
-    };
-    return { serverId, name, position, since: at, definition, classification: classificationRow(definition.hash, classify(definition), at) };
-  };
 
   it('leaves out a tool whose page fails to render, and skips a server whose page fails, naming each', async () => {
     // A renderer that fails on one tool page and one server page: the failures a bug in a view could cause.
