@@ -314,10 +314,11 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
     const current = new Set(fingerprints.map((f) => f.id));
     const removed = [...last.ids()].filter((id) => !current.has(id));
     const changeKinds = new Set(fingerprints.map(changeOf));
+    const contentMoved = removed.length > 0 || changeKinds.has('content');
     // The search index changes only with servers re-rendered or gone (a restated server's documents stay as they were).
-    if (previous && (removed.length > 0 || changeKinds.has('content'))) search.expectChanges();
+    if (previous && contentMoved) search.expectChanges();
     // Something to render: the workers and the search thread are about to warm up for a build of seconds (see tiering.ts).
-    if (previous && (removed.length > 0 || changeKinds.has('content') || changeKinds.has('status'))) restoreTiering = tierForShortRun();
+    if (previous && (contentMoved || changeKinds.has('status'))) restoreTiering = tierForShortRun();
     for (const { batch, changed, restated } of changeBatches(fingerprints, batchSize, changeOf)) {
       const segment: Segment = {
         ids: batch.map((f) => f.id),

@@ -203,7 +203,7 @@ describe('install snippets', () => {
   });
 });
 
-/** A stored server and tool, as the build reads them. */
+// A stored server and tool, as the build reads them.
 const at = new Date('2026-11-20T10:00:00Z');
 const server = (id: string): ServerRow => ({
   id,
