@@ -3,6 +3,8 @@ import path from 'node:path';
 import { defaultDataDir, openDatabase } from '../../db/index.ts';
 import { basePath } from '../../site/render/base-path.ts';
 import { buildSite } from '../../site/render/index.ts';
+import { hasLastBuild } from '../../site/render/manifest.ts';
+import { keepWasmAtBaselineTier } from '../../site/render/tiering.ts';
 import { UsageError } from '../errors.ts';
 
 /** $TOOLRISK_DATA_DIR/site, or ./data/site. */
@@ -49,10 +51,12 @@ export function registerBuild(program: Command): void {
         throw new UsageError((error as Error).message);
       }
       const now = buildTime(process.env.SOURCE_DATE_EPOCH);
+      const outDir = path.resolve(options.out ?? defaultSiteDir());
+      if (!options.full && hasLastBuild(outDir)) keepWasmAtBaselineTier();
       const db = await openDatabase();
       try {
         const stats = await buildSite(db, {
-          outDir: options.out ?? defaultSiteDir(),
+          outDir,
           now,
           siteUrl: options.siteUrl,
           basePath: base,

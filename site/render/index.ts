@@ -22,7 +22,17 @@ import { absoluteUrl, atomFeed, sitemap, sitemapIndex, URLS_PER_SITEMAP } from '
 import { fixedPages } from './fixed-pages.ts';
 import { CATALOGUE_PARTS, type JobResult, type PagesJob, type ServersResult, type StatusJob, type StatusResult } from './jobs.ts';
 import { listPageJobs, pageInputs, rowDigest, serverLists, toolLists } from './lists.ts';
-import { inputHash, lockSiteFolder, MANIFEST_FORMAT, ManifestWriter, pageCount, PreviousManifest, stateDir, type ServerRecord } from './manifest.ts';
+import {
+  inputHash,
+  lastBuildFile,
+  lockSiteFolder,
+  MANIFEST_FORMAT,
+  ManifestWriter,
+  pageCount,
+  PreviousManifest,
+  stateDir,
+  type ServerRecord,
+} from './manifest.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
 import { policyIndexEntry } from './policy-index.ts';
 import { bundlePolicyScript, policyPageUrls } from './policy-page.ts';
@@ -137,7 +147,7 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
   for (const dir of [newState, ...(previous ? [] : [target])]) rmSync(dir, { recursive: true, force: true });
   mkdirSync(newState, { recursive: true });
   // From here on the old manifest no longer describes the folder: a build that fails leaves none, and the next is full.
-  rmSync(path.join(stateDir(outDir), 'build.json'), { force: true });
+  rmSync(lastBuildFile(outDir), { force: true });
   const manifest = new ManifestWriter(newState, previous);
   let phaseStarted = started;
   const phase = (name: string) => {

@@ -71,6 +71,16 @@ export function stateDir(outDir: string): string {
   return `${outDir}.build-state`;
 }
 
+/** The last build's record of itself (see `build.json` above). */
+export function lastBuildFile(outDir: string): string {
+  return path.join(stateDir(outDir), 'build.json');
+}
+
+/** Whether a site folder holds a completed build that the next may update: incremental, unless its key changed. */
+export function hasLastBuild(outDir: string): boolean {
+  return existsSync(outDir) && existsSync(lastBuildFile(outDir));
+}
+
 /**
  * Takes the lock of a site folder's builds, beside it (`<site>.build-lock`), for this process; returns its release.
  * Two builds of one folder would write into each other's files and manifests (the embedded database's own lock
@@ -185,10 +195,9 @@ export class PreviousManifest {
   }
 
   static load(outDir: string, key: string): PreviousManifest | null {
+    if (!hasLastBuild(outDir)) return null;
     const dir = stateDir(outDir);
-    const buildPath = path.join(dir, 'build.json');
-    if (!existsSync(outDir) || !existsSync(buildPath)) return null;
-    const parsed = BuildFile.safeParse(JSON.parse(readFileSync(buildPath, 'utf8')));
+    const parsed = BuildFile.safeParse(JSON.parse(readFileSync(lastBuildFile(outDir), 'utf8')));
     if (!parsed.success || parsed.data.key !== key) return null;
     // A state folder missing a file (deleted by hand, or copied in part) makes the build a full one.
     if (!existsSync(serversFile(dir)) || !existsSync(recordsFile(dir))) return null;
