@@ -107,7 +107,7 @@ function dataFolderChecks(dataDir: string): Check[] {
 
 async function databaseCheck(): Promise<Check> {
   try {
-    const db = await openDatabase();
+    const db = await openDatabase({ brief: true });
     const where = `${db.backend === 'postgres' ? 'PostgreSQL' : 'embedded PGlite'} at ${db.location}`;
     await db.close();
     return { name: 'database', ok: true, detail: `${where} opens and is migrated` };

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -41,6 +42,11 @@ export interface OpenOptions {
   /** postgres.js pool size. */
   maxConnections?: number;
   env?: NodeJS.ProcessEnv;
+  /**
+   * The process opens the catalogue for a few seconds of queries and ends: the embedded database's WebAssembly stays
+   * at V8's baseline tier (see keepWasmAtBaselineTier). No effect on PostgreSQL.
+   */
+  brief?: boolean;
 }
 
 export { defaultDataDir } from './data-dir.ts';
@@ -49,6 +55,7 @@ export { defaultDataDir } from './data-dir.ts';
 export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
   const env = options.env ?? process.env;
   const url = options.url ?? env.DATABASE_URL;
+  if (!url && options.brief) keepWasmAtBaselineTier();
   const db = url ? openPostgres(url, options.maxConnections ?? 10) : await openPglite(options.dataDir ?? path.join(defaultDataDir(env), 'db'));
   if (options.migrate !== false) {
     try {
@@ -68,6 +75,17 @@ interface OpenedDatabase extends Database {
 /** Why a database failed, in words that name the cause (no space, permissions, the lock holder, a wrong password). */
 export function describeDatabaseError(error: unknown, db: Pick<Database, 'backend' | 'location'>): string {
   return db.backend === 'postgres' ? describePostgresError(error, db.location) : describeFolderError(error, db.location);
+}
+
+/**
+ * Keeps the WebAssembly this process compiles from now on at V8's baseline tier (Liftoff), never optimised with
+ * TurboFan. PostgreSQL's hottest functions are large: optimising them in V8's background threads cost a process that
+ * queries for seconds more CPU than its queries then saved (bench/RESULTS.md, 2026-12-07: an update of a built site,
+ * `status`, `db status`), while a full site build was alike either way. V8 fixes a module's tiers when it compiles it,
+ * so this runs before PGlite starts, and the flag stays for the life of the process.
+ */
+function keepWasmAtBaselineTier(): void {
+  v8.setFlagsFromString('--liftoff-only');
 }
 
 /**

@@ -4,7 +4,6 @@ import { defaultDataDir, openDatabase } from '../../db/index.ts';
 import { basePath } from '../../site/render/base-path.ts';
 import { buildSite } from '../../site/render/index.ts';
 import { hasLastBuild } from '../../site/render/manifest.ts';
-import { keepWasmAtBaselineTier } from '../../site/render/tiering.ts';
 import { UsageError } from '../errors.ts';
 
 /** $TOOLRISK_DATA_DIR/site, or ./data/site. */
@@ -52,8 +51,8 @@ export function registerBuild(program: Command): void {
       }
       const now = buildTime(process.env.SOURCE_DATE_EPOCH);
       const outDir = path.resolve(options.out ?? defaultSiteDir());
-      if (!options.full && hasLastBuild(outDir)) keepWasmAtBaselineTier();
-      const db = await openDatabase();
+      // An update of a built site lasts seconds; a full build runs long enough for V8 to optimise the database.
+      const db = await openDatabase({ brief: !options.full && hasLastBuild(outDir) });
       try {
         const stats = await buildSite(db, {
           outDir,

@@ -9,7 +9,7 @@ export function registerDb(program: Command): void {
     .description('Show the backend, its location, the schema version and row counts.')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const database = await openDatabase();
+      const database = await openDatabase({ brief: true });
       try {
         const status = await databaseStatus(database);
         if (options.json) return printJson(status);

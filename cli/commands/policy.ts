@@ -60,7 +60,7 @@ export function registerPolicy(program: Command): void {
 }
 
 async function serverPolicy(serverName: string, toolName: string | undefined, format: ExportFormat): Promise<string> {
-  const db = await openDatabase();
+  const db = await openDatabase({ brief: true });
   try {
     const serverId = await resolveServer(db.orm, serverName);
     const current = await serverToolSet(db.orm, serverId, CLASSIFIER_VERSION);
@@ -100,7 +100,7 @@ async function configPolicy(file: string, format: ExportFormat, flags: PolicyFla
   } catch (error) {
     throw new UsageError(`--config: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const db = await openDatabase();
+  const db = await openDatabase({ brief: true });
   // Tools not yet classified for this classifier version are classified and stored first, as `build` does,
   // so this index and the site's are the same.
   const index = await classifyCatalogue(db.orm)

@@ -13,7 +13,7 @@ export function registerStatus(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (flags: { run?: string; json?: boolean }) => {
       const runId = wholeNumberFlag('--run', flags.run, 1, Number.MAX_SAFE_INTEGER);
-      const db = await openDatabase();
+      const db = await openDatabase({ brief: true });
       try {
         for (const line of sweptLines(await sweepStaleRuns(db.orm))) console.error(line);
         const status = await runStatus(db, runId, process.env.DATABASE_URL);

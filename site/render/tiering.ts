@@ -32,15 +32,3 @@ export function startingBudget(execArgv: readonly string[] = process.execArgv): 
   }
   return V8_DEFAULT_INTERRUPT_BUDGET;
 }
-
-/**
- * Keeps the WebAssembly this process compiles from now on at V8's baseline tier (Liftoff), never optimised with
- * TurboFan: for the embedded database (PGlite) of a build that updates a site. Its queries run for seconds, and V8's
- * background threads spent more CPU optimising PostgreSQL's hottest functions, which are large, than those queries
- * then saved (bench/RESULTS.md, 2026-12-07: a 1% build and one with nothing changed faster without, a full build
- * alike either way). V8 decides a module's tiers when it compiles it, so call this before the database opens; the
- * flag stays for the life of the process, which `toolrisk build` ends.
- */
-export function keepWasmAtBaselineTier(): void {
-  v8.setFlagsFromString('--liftoff-only');
-}
