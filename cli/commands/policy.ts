@@ -100,7 +100,8 @@ async function configPolicy(file: string, format: ExportFormat, flags: PolicyFla
   } catch (error) {
     throw new UsageError(`--config: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const db = await openDatabase({ brief: true });
+  // Not brief: it may classify and store the whole catalogue first.
+  const db = await openDatabase();
   // Tools not yet classified for this classifier version are classified and stored first, as `build` does,
   // so this index and the site's are the same.
   const index = await classifyCatalogue(db.orm)
