@@ -63,9 +63,12 @@ async function runInProcess(args: readonly string[], options: CliOptions): Promi
   }
 }
 
-/** Runs `toolrisk ARGS…` as its own process (through cli/bin.js) and waits for it to exit; a signal's exit is code 128. */
-export async function spawnCli(args: readonly string[], options: CliOptions & { timeoutMs?: number }): Promise<CliResult> {
-  const { code, signal, stdout, stderr } = await runProcess([process.execPath, BIN, ...args], {
+/**
+ * Runs `toolrisk ARGS…` as its own process (through cli/bin.js, node started with `nodeArgs`) and waits for it to exit;
+ * a signal's exit is code 128.
+ */
+export async function spawnCli(args: readonly string[], options: CliOptions & { timeoutMs?: number; nodeArgs?: readonly string[] }): Promise<CliResult> {
+  const { code, signal, stdout, stderr } = await runProcess([process.execPath, ...(options.nodeArgs ?? []), BIN, ...args], {
     env: options.env,
     cwd: options.cwd ?? ROOT,
     timeoutMs: options.timeoutMs ?? 60_000,
