@@ -41,6 +41,7 @@ describe('boundJson', () => {
     const small = JSON.parse('{"type":"object","properties":{"__proto__":{"type":"string"},"b":[1,2,{"c":null}]}}');
     const bounded = boundJson(small);
     expect(bounded).toEqual({ value: small, cut: false });
+    expect(bounded.value).toBe(small); // within the limits: not copied
     expect(Object.keys((bounded.value as { properties: object }).properties)).toEqual(['__proto__', 'b']);
     const wide = { properties: Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`p${i}`, { type: 'string' }])) };
     const capped = boundJson(wide);
