@@ -172,6 +172,7 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
     base,
     salt,
     last: Object.fromEntries(searchFiles),
+    state: newState,
     previous: previous?.recordRanges() ?? null,
   });
   const stats = { rendered: 0, files: 0, deleted: 0, pages: 0, changedServers: 0, restatedServers: 0, removedServers: 0, warnings: 0 };

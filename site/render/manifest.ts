@@ -111,6 +111,11 @@ export function recordsFile(dir: string): string {
   return path.join(dir, 'records');
 }
 
+/** Each search-index id's document key, as the index in the site was last written (see IndexOutput.keys). */
+export function searchKeysFile(dir: string): string {
+  return path.join(dir, 'search-keys.json');
+}
+
 /** What a page's input hash covers: its view and its props as JSON (a list page's rows are digested: see pageInputs). */
 export function viewInputs(view: string, props: unknown): string[] {
   return [view, JSON.stringify(props)];
@@ -157,6 +162,7 @@ export interface RecordPlace {
 export interface ManifestFiles {
   servers: string;
   records: string;
+  searchKeys: string;
 }
 
 /** A server's search documents and record as PreviousManifest.searchable returns them, read from its files (see recordRanges). */
@@ -302,7 +308,7 @@ export class PreviousManifest {
   /** Where each server's search documents and record are (see readRecord). */
   recordRanges(): { files: ManifestFiles; places: Array<[id: string, place: Pick<RecordPlace, 'search' | 'rest'>]> } {
     return {
-      files: { servers: this.serversPath, records: this.records!.path },
+      files: { servers: this.serversPath, records: this.records!.path, searchKeys: searchKeysFile(path.dirname(this.serversPath)) },
       places: Array.from(this.index, ([id, at]) => [id, { search: at.place.search, rest: at.place.rest }]),
     };
   }

@@ -130,8 +130,7 @@ export function keyServer(key: string): string {
 export class SearchIndexBuilder {
   private readonly documents: IndexedDocument[] = [];
 
-  /** `write` gets each file's name under the index folder ("docs/0.json") and its content. */
-  constructor(private readonly write: (name: string, content: string) => void) {}
+  constructor(private readonly output: IndexOutput) {}
 
   add(doc: SearchDoc, terms: DocumentTerms): void {
     this.documents.push(indexedDocument(doc, terms));
@@ -151,13 +150,15 @@ export class SearchIndexBuilder {
     );
     const nameTerms = new Map<string, number[]>();
     const descriptionTerms = new Map<string, number[]>();
+    const keys = new Array<string | null>(slots).fill(null);
     const rows = new Array<unknown[] | null>(slots).fill(null);
     const facets = new Array<string>(slots).fill(EMPTY_SLOT);
     const flags = new Array<string>(slots).fill(EMPTY_SLOT);
     for (let n = 0; n < documents.length; n++) {
-      const { terms, row, facet, flags: flag } = documents[n];
+      const { key, terms, row, facet, flags: flag } = documents[n];
       for (const term of terms.name) push(nameTerms, term, id[n]);
       for (const term of terms.description) push(descriptionTerms, term, id[n]);
+      keys[id[n]] = key;
       rows[id[n]] = row;
       facets[id[n]] = facet;
       flags[id[n]] = flag;
@@ -166,7 +167,8 @@ export class SearchIndexBuilder {
     for (const term of new Set([...nameTerms.keys(), ...descriptionTerms.keys()])) {
       postings.set(term, [encodeIds(nameTerms.get(term) ?? []), encodeIds(descriptionTerms.get(term) ?? [])]);
     }
-    return writeIndex({ write: this.write }, { documents: documents.length, slots, rows, facets, flags, postings });
+    const docs = (file: number) => rows.slice(file * DOCS_PER_SHARD, (file + 1) * DOCS_PER_SHARD);
+    return writeIndex(this.output, { documents: documents.length, slots, keys, docs, facets, flags, postings });
   }
 }
 
@@ -176,8 +178,11 @@ export type Posting = [names: string, descriptions: string];
 export interface IndexContent {
   documents: number;
   slots: number;
-  /** By id: the document's row, facet and flag characters (null and EMPTY_SLOT where no document is). */
-  rows: Array<unknown[] | null>;
+  /** By id: the document's key (null where no document is). */
+  keys: ReadonlyArray<string | null>;
+  /** The rows of a docs file's slots (null where no document is); asked only for a file that is written. */
+  docs: (file: number) => ReadonlyArray<unknown[] | null>;
+  /** By id: the document's facet and flag characters (EMPTY_SLOT where no document is). */
   facets: string[];
   flags: string[];
   postings: Map<string, Posting>;
@@ -201,11 +206,11 @@ export interface IndexStats {
  * The browser loads only the shards of the words typed.
  */
 export function writeIndex(output: IndexOutput, index: IndexContent): IndexStats {
-  const { documents, slots, rows, postings } = index;
+  const { documents, slots, postings } = index;
   const write = (name: string, content: () => string) => {
     if (!output.keep?.(name)) output.write(name, content());
   };
-  const docFiles = writeDocs(write, rows);
+  const docFiles = writeDocs(write, index);
   const shards = new Map<string, Record<string, Posting>>();
   const prefixes = new TopTermsByPrefix(TERMS_PER_PREFIX);
   // In term order, so that a shard's content depends on the documents, not on the order they were added in.
@@ -224,6 +229,7 @@ export function writeIndex(output: IndexOutput, index: IndexContent): IndexStats
   // The shard and prefix keys that exist, so the browser never asks for a file that is not there.
   const meta: IndexMeta = { version: 3, documents, slots, docsPerShard: DOCS_PER_SHARD, shards: [...shards.keys()].sort(), prefixes: prefixes.keys() };
   write('meta.json', () => JSON.stringify(meta));
+  output.keys?.(index.keys);
   return { documents, shards: shards.size, files: shards.size + prefixFiles + docFiles + 3 };
 }
 
@@ -232,6 +238,8 @@ export interface IndexOutput {
   write(name: string, content: string): void;
   /** True for a file the caller knows holds what it would be written with, and keeps: its content is not made. */
   keep?(name: string): boolean;
+  /** Each id's document key (null: no document), once every file is written or kept: what an update starts from (see readIndex). */
+  keys?(keys: ReadonlyArray<string | null>): void;
 }
 
 export interface IndexMeta {
@@ -243,14 +251,15 @@ export interface IndexMeta {
   prefixes: string[];
 }
 
-/** Writes the docs files that hold at least one document; returns how many. */
-function writeDocs(write: (name: string, content: () => string) => void, bySlots: ReadonlyArray<unknown[] | null>): number {
+/** Writes the docs files that hold at least one document (each up to its last); returns how many. */
+function writeDocs(write: (name: string, content: () => string) => void, { keys, docs }: Pick<IndexContent, 'keys' | 'docs'>): number {
   let files = 0;
-  for (let start = 0; start < bySlots.length; start += DOCS_PER_SHARD) {
-    const shard = bySlots.slice(start, start + DOCS_PER_SHARD);
-    while (shard.length > 0 && shard[shard.length - 1] === null) shard.pop();
-    if (shard.length === 0) continue;
-    write(`docs/${start / DOCS_PER_SHARD}.json`, () => JSON.stringify(shard));
+  for (let start = 0; start < keys.length; start += DOCS_PER_SHARD) {
+    let end = Math.min(start + DOCS_PER_SHARD, keys.length);
+    while (end > start && keys[end - 1] === null) end--;
+    if (end === start) continue;
+    const file = start / DOCS_PER_SHARD;
+    write(`docs/${file}.json`, () => JSON.stringify(docs(file).slice(0, end - start)));
     files++;
   }
   return files;

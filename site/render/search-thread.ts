@@ -9,6 +9,8 @@ export interface SearchSetup {
   salt: string;
   /** The search-index files of the last build, with the hash of their content: an unchanged file is not written. */
   last: Record<string, string>;
+  /** The folder of this build's manifest, where the index's document keys go (see searchKeysFile). */
+  state: string;
   /**
    * For an incremental build, the last build's manifest files and where each server's documents and record are in
    * them (see PreviousManifest.recordRanges): the index is patched with the servers sent and gone, and a server's

@@ -34,9 +34,10 @@ function doc(kind: 'tool' | 'server', server: string, name: string): SearchDoc {
   return { kind, name, server, url: `/servers/${server}/${kind === 'tool' ? `${name}/` : ''}`, category: 'read', severity: 'low', flags: [], snippet: name };
 }
 
+/** The files of the index of `docs`, and under KEYS the document keys it gave with them (see IndexOutput.keys). */
 function build(docs: ReturnType<typeof catalogue>): Map<string, string> {
   const files = new Map<string, string>();
-  const builder = new SearchIndexBuilder((name, content) => files.set(name, content));
+  const builder = new SearchIndexBuilder({ write: (name, content) => files.set(name, content), keys: (keys) => files.set(KEYS, JSON.stringify(keys)) });
   for (const d of docs) builder.add(d.doc, documentTerms(d.name, d.description));
   builder.finish();
   return files;
@@ -134,8 +135,13 @@ function documentsByServer(docs: ReturnType<typeof catalogue>): Map<string, Inde
   return byServer;
 }
 
-/** The index of `before` patched into that of `after` (null if it could not be), and the files a full build of `after` writes. */
-function update(before: ReturnType<typeof catalogue>, after: ReturnType<typeof catalogue>) {
+const KEYS = '(keys)';
+
+/**
+ * The index of `before` patched into that of `after` (null if it could not be), and the files a full build of `after`
+ * writes; read back with the keys the build gave (`keys`) or from its docs files alone.
+ */
+function update(before: ReturnType<typeof catalogue>, after: ReturnType<typeof catalogue>, { keys = true } = {}) {
   const files = build(before);
   const old = documentsByServer(before);
   const now = documentsByServer(after);
@@ -145,12 +151,21 @@ function update(before: ReturnType<typeof catalogue>, after: ReturnType<typeof c
   }
   const patched = new Map(files);
   const written = new Map<string, string>();
-  const index = readIndex((name) => files.get(name) ?? null);
+  const read: string[] = [];
+  const index = readIndex(
+    (name) => {
+      read.push(name);
+      return files.get(name) ?? null;
+    },
+    keys ? JSON.parse(files.get(KEYS)!) : null,
+  );
   expect(index).not.toBeNull();
+  const made: string[] = [];
   // A file the update keeps is, to the caller, the file as it was.
   const output = {
-    write: (name: string, content: string) => written.set(name, content),
+    write: (name: string, content: string) => made.push(name) && written.set(name, content),
     keep: (name: string) => files.has(name) && !!written.set(name, files.get(name)!),
+    keys: (keys: ReadonlyArray<string | null>) => written.set(KEYS, JSON.stringify(keys)),
   };
   const stats = updateSearchIndex(index!, output, {
     servers,
@@ -160,7 +175,8 @@ function update(before: ReturnType<typeof catalogue>, after: ReturnType<typeof c
   for (const name of written.keys()) patched.set(name, written.get(name)!);
   // A file the full build no longer writes is one the caller deletes.
   for (const name of files.keys()) if (!written.has(name)) patched.delete(name);
-  return { stats, files, patched, full: build(after), servers };
+  const docsRead = read.filter((name) => name.startsWith('docs/'));
+  return { stats, files, patched, full: build(after), servers, docsRead, made };
 }
 
 describe('encoded id lists', () => {
@@ -206,10 +222,27 @@ describe('search index update', () => {
     after.push({ doc: doc('server', fresh, fresh), name: fresh, description: 'A new server.' });
     after.push({ doc: doc('tool', fresh, 'fresh_tool'), name: 'fresh_tool', description: 'Something else entirely.' });
 
-    const { stats, files, patched, full, servers: changed } = update(before, after);
+    const { stats, files, patched, full, servers: changed, docsRead, made } = update(before, after);
     expect(stats).not.toBeNull();
     expect(slotCount(after.length)).toBe(slotCount(before.length));
+    // The same files and keys as a full build, having read only the docs files it wrote again.
     expect(patched).toEqual(full);
+    const docsFiles = [...files.keys()].filter((name) => name.startsWith('docs/'));
+    expect(docsRead.length).toBeGreaterThan(0);
+    expect(docsRead.length).toBeLessThan(docsFiles.length);
+    expect(made).toEqual(expect.arrayContaining(docsRead));
+    // One tool's description changed: its docs file alone is read.
+    const one = update(
+      before,
+      before.map((d) => (d.doc.server === servers[40] && d.doc.kind === 'tool' ? { ...d, description: `${d.description} Now also deletes.` } : d)),
+    );
+    expect(one.patched).toEqual(one.full);
+    expect(new Set(one.docsRead).size).toBeLessThanOrEqual(1 + before.filter((d) => d.doc.server === servers[40]).length);
+    expect(one.docsRead.length).toBeLessThan(docsFiles.length / 4);
+    // Without the keys, every docs file is read, and the update is the same.
+    const fromRows = update(before, after, { keys: false });
+    expect(fromRows.patched).toEqual(full);
+    expect(fromRows.docsRead.sort()).toEqual(docsFiles.sort());
     // Some documents of servers that did not change moved to another id (their run of taken slots changed).
     const meta = JSON.parse(files.get('meta.json')!) as { slots: number };
     const key = (d: (typeof before)[number]) => (d.doc.kind === 'server' ? `s\0${d.doc.server}` : `t\0${d.doc.server}\0${d.name}`);
@@ -217,6 +250,35 @@ describe('search index update', () => {
     const idsAfter = new Map(Array.from(assignSlots(after.map(key), meta.slots), (id, i) => [key(after[i]), id]));
     const untouched = new Set(servers.filter((s) => !changed.has(s)));
     expect(before.some((d, i) => untouched.has(d.doc.server) && idsAfter.get(key(d)) !== idsBefore[i])).toBe(true);
+  });
+
+  it('gives up when the keys do not describe the index', () => {
+    const before = catalogue(200);
+    const files = build(before);
+    const keys = JSON.parse(files.get(KEYS)!) as Array<string | null>;
+    const read = (name: string) => files.get(name) ?? null;
+    expect(readIndex(read, keys.slice(1))).toBeNull();
+    expect(
+      readIndex(
+        read,
+        keys.map(() => null),
+      ),
+    ).toBeNull();
+    // Two documents' keys swapped: the count holds, but a docs file the update reads does not hold what they say.
+    const taken = keys.flatMap((key, slot) => (key?.startsWith('t\0') ? [slot] : []));
+    const [a, b] = [taken[0], taken.at(-1)!];
+    [keys[a], keys[b]] = [keys[b], keys[a]];
+    const index = readIndex(read, keys);
+    expect(index).not.toBeNull();
+    // The server of one of them sent again as it was: the other, believed elsewhere, is read where it is not.
+    const server = keys[b]!.split('\0')[1];
+    expect(keys[a]!.split('\0')[1]).not.toBe(server);
+    const byServer = documentsByServer(before);
+    const change = { servers: new Set([server]), fresh: byServer.get(server)!, previous: (id: string) => byServer.get(id) ?? [] };
+    const output = { write: () => {}, keep: () => true, keys: () => {} };
+    expect(updateSearchIndex(index!, output, change)).toBeNull();
+    // The same update with the keys as they were patches the index.
+    expect(updateSearchIndex(readIndex(read, JSON.parse(files.get(KEYS)!))!, output, change)).not.toBeNull();
   });
 
   it('leaves an index alone when nothing changed, and gives up when the catalogue crosses a slot-count boundary', () => {
