@@ -112,8 +112,8 @@ export class DocsRows {
  * `SearchIndexBuilder` over the whole new catalogue, without the work of building it. A document's postings move
  * only when it was added, removed or changed, or when another's arrival or departure moved it to another slot (its
  * probe run, see assignSlots). Returns null, having written nothing, when the index cannot be patched (it does not
- * hold what the change says it held, or the catalogue grew or shrank past a slot-count boundary, which moves every
- * id): the caller builds the index whole. Takes `index` over.
+ * hold what the change says it held, a docs file it reads does not hold what the keys say, or the catalogue grew or
+ * shrank past a slot-count boundary, which moves every id): the caller builds the index whole. Takes `index` over.
  */
 export function updateSearchIndex(index: WrittenIndex, output: Required<IndexOutput>, change: IndexChange): IndexStats | null {
   try {
