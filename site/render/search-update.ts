@@ -53,10 +53,13 @@ export function readIndex(read: (name: string) => string | null, keys?: Array<st
     if (keys.length !== meta.slots || keys.reduce((n, key) => (key === null ? n : n + 1), 0) !== meta.documents) return null;
     rows = new DocsRows(read, keys);
   } else {
-    const all = readRows(read, meta);
-    if (!all) return null;
-    keys = all.map((row) => row && rowKey(row));
-    rows = new DocsRows(read, keys, all);
+    const files = readDocsFiles(read, meta);
+    if (!files) return null;
+    keys = Array.from({ length: meta.slots }, (_, slot) => {
+      const row = files.get(Math.floor(slot / DOCS_PER_SHARD))?.[slot % DOCS_PER_SHARD];
+      return row ? rowKey(row) : null;
+    });
+    rows = new DocsRows(read, keys, files);
   }
   const postings = readPostings(read, meta);
   return postings && { meta, keys, rows, facets, flags, postings };
@@ -73,25 +76,22 @@ class Unpatchable extends Error {}
 
 /** The rows of an index's docs files by id, each file read when first asked for and checked against the keys. */
 export class DocsRows {
-  private readonly files = new Map<number, Array<unknown[] | null>>();
-
+  /** `files`: docs files read already (every one, when the keys were taken from them), by number. */
   constructor(
     private readonly read: (name: string) => string | null,
     private readonly keys: ReadonlyArray<string | null>,
-    all?: ReadonlyArray<unknown[] | null>,
-  ) {
-    if (all) for (let start = 0; start < all.length; start += DOCS_PER_SHARD) this.files.set(start / DOCS_PER_SHARD, all.slice(start, start + DOCS_PER_SHARD));
-  }
+    private readonly files = new Map<number, Array<unknown[] | null>>(),
+  ) {}
 
   /** A docs file's rows, every slot of it (null: no document). */
   file(file: number): Array<unknown[] | null> {
-    let rows = this.files.get(file);
-    if (rows) return rows;
+    const read = this.files.get(file);
+    if (read) return read;
     const start = file * DOCS_PER_SHARD;
-    const text = this.keys.slice(start, start + DOCS_PER_SHARD).some((key) => key !== null) ? this.read(`docs/${file}.json`) : '[]';
-    const shard = parseJson<Array<unknown[] | null>>(text);
-    if (!Array.isArray(shard) || shard.length > DOCS_PER_SHARD) throw new Unpatchable();
-    rows = Array.from({ length: DOCS_PER_SHARD }, (_, i) => shard[i] ?? null);
+    // A docs file with no document is not written.
+    const written = this.keys.slice(start, start + DOCS_PER_SHARD).some((key) => key !== null);
+    const rows = parseDocs(written ? this.read(`docs/${file}.json`) : '[]');
+    if (!rows) throw new Unpatchable();
     for (let i = 0; i < DOCS_PER_SHARD; i++) if ((rows[i] && rowKey(rows[i]!)) !== (this.keys[start + i] ?? null)) throw new Unpatchable();
     this.files.set(file, rows);
     return rows;
@@ -227,17 +227,24 @@ function readPostings(read: (name: string) => string | null, meta: IndexMeta): M
   return postings;
 }
 
-/** The rows of every docs file, by slot; null if a file the slot count calls for is unreadable. */
-function readRows(read: (name: string) => string | null, meta: IndexMeta): Array<unknown[] | null> | null {
-  const rows = new Array<unknown[] | null>(meta.slots).fill(null);
+/** Every docs file the slot count calls for, by number; null if one is unreadable. */
+function readDocsFiles(read: (name: string) => string | null, meta: IndexMeta): Map<number, Array<unknown[] | null>> | null {
+  const files = new Map<number, Array<unknown[] | null>>();
   for (let file = 0; file * DOCS_PER_SHARD < meta.slots; file++) {
     const text = read(`docs/${file}.json`);
-    if (text === null) continue; // a docs file with no document is not written
-    const shard = parseJson<Array<unknown[] | null>>(text);
-    if (!Array.isArray(shard)) return null;
-    for (let i = 0; i < shard.length; i++) rows[file * DOCS_PER_SHARD + i] = shard[i];
+    // A docs file with no document is not written.
+    const rows = parseDocs(text ?? '[]');
+    if (!rows) return null;
+    files.set(file, rows);
   }
-  return rows;
+  return files;
+}
+
+/** A docs file's rows, each of its DOCS_PER_SHARD slots (null: no document); null if the text is not such a file. */
+function parseDocs(text: string | null): Array<unknown[] | null> | null {
+  const shard = parseJson<Array<unknown[] | null>>(text);
+  if (!Array.isArray(shard) || shard.length > DOCS_PER_SHARD) return null;
+  return Array.from({ length: DOCS_PER_SHARD }, (_, i) => shard[i] ?? null);
 }
 
 /** A file's JSON, or null when it is missing or not JSON (a file changed by hand: the index is built whole). */
