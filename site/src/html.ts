@@ -1,5 +1,7 @@
 import { severityRank } from '../../classifier/index.ts';
+import type { FilterGroup } from '../render/lists.ts';
 import type { ServerRowModel, ToolRowModel } from '../render/view-models.ts';
+import type { ListViewProps } from '../render/views.ts';
 
 /**
  * Table rows and badges as HTML strings, for the components to insert with `set:html`. A list page has up to 200
@@ -78,4 +80,78 @@ export function serverRowsHtml(servers: readonly ServerRowModel[]): string {
     html += `</td><td>${escapeText(s.lastOutcome ?? 'never')}</td></tr>`;
   }
   return html;
+}
+
+/** A sortable table with the text filter above it (site.js wires the filter to the table that follows). */
+function sortableTable(noun: string, count: number, className: string | null, headings: readonly string[], rows: string): string {
+  const classAttribute = className ? ` class="${className}"` : '';
+  return (
+    `<div class="table-tools"><input type="text" placeholder="Filter this table" aria-label="Filter this table" data-filter-table> ` +
+    `<span class="muted small">${count} ${noun} · sort by a column heading</span></div>` +
+    `<div class="scroll"><table${classAttribute} data-sortable><thead><tr>${headings.join('')}</tr></thead><tbody>${rows}</tbody></table></div>`
+  );
+}
+
+/** A column heading that sorts the table by its text or its cells' `data-value` numbers. */
+const sortBy = (sort: 'text' | 'num', label: string) => `<th data-sort="${sort}"><button type="button">${label}</button></th>`;
+
+/** A sortable, filterable table of tools. */
+export function toolTableHtml(tools: readonly ToolRowModel[], options: ToolRowsOptions): string {
+  const headings = [sortBy('text', 'Tool')];
+  if (options.showServer) headings.push(sortBy('text', 'Server'));
+  if (options.hide !== 'category') headings.push(sortBy('text', 'Category'));
+  if (options.hide !== 'severity') headings.push(sortBy('num', 'Severity'));
+  headings.push('<th>Flags</th>');
+  return sortableTable('tools', tools.length, 'tools', headings, toolRowsHtml(tools, options));
+}
+
+/** A sortable, filterable table of servers. */
+export function serverTableHtml(servers: readonly ServerRowModel[]): string {
+  const headings = [sortBy('text', 'Server'), sortBy('text', 'Grade'), sortBy('num', 'Tools'), sortBy('num', 'Worst severity'), sortBy('text', 'Last crawl')];
+  return sortableTable('servers', servers.length, null, headings, serverRowsHtml(servers));
+}
+
+/** Rows of filter chips; each chip links to the list it selects. */
+export function filtersHtml(groups: readonly FilterGroup[]): string {
+  let html = '';
+  for (const g of groups) {
+    html += `<div class="chips"><span class="label">${escapeText(g.label)}</span><div class="chip-list">`;
+    for (const c of g.chips) {
+      const count = c.count !== undefined ? ` (${c.count.toLocaleString('en-US')})` : '';
+      html += `<a class="${c.on ? 'chip on' : 'chip'}" href="${escapeAttribute(c.href)}">${escapeText(c.label + count)}</a>`;
+    }
+    html += '</div></div>';
+  }
+  return html;
+}
+
+/**
+ * Links between the pages of a list. Only the first page knows how many there are and links to the last: a later
+ * page links to its neighbours, so a page added or removed elsewhere in the list leaves it as it is.
+ */
+export function pagerHtml({ base, pages, last, previous, next }: Pick<ListViewProps, 'base' | 'pages' | 'last' | 'previous' | 'next'>): string {
+  if (!previous && !next) return '';
+  const link = (href: string | null, label: string, rel = '') =>
+    href ? `<a href="${escapeAttribute(href)}"${rel && ` rel="${rel}"`}>${label}</a>` : `<span>${label}</span>`;
+  let html = `<nav class="pager" aria-label="Pages">${link(previous && base, '« First')}${link(previous, '‹ Previous', 'prev')}`;
+  if (pages !== null) html += `<span>Page 1 of ${pages}</span>`;
+  html += link(next, 'Next ›', 'next');
+  if (last !== null) html += link(next && last, 'Last »');
+  return `${html}</nav>`;
+}
+
+/** A list page's title: a later page names its first row. */
+export function listTitle(p: Pick<ListViewProps, 'title' | 'from'>): string {
+  return p.from !== null ? `${p.title} (from ${p.from})` : p.title;
+}
+
+/** What a list page shows inside the page shell (see site/render/render.ts): one page of a list of tools or servers. */
+export function listBodyHtml(p: ListViewProps): string {
+  const pager = pagerHtml(p);
+  const total = p.total !== null ? ` ${p.total.toLocaleString('en-US')} in all.` : '';
+  let html = `<h1>${escapeText(p.title)}</h1><p class="lede">${escapeText(p.intro + total)}</p>${filtersHtml(p.filters)}${pager}`;
+  if (p.tools) html += toolTableHtml(p.tools, { showServer: true, hide: p.hide });
+  if (p.servers) html += serverTableHtml(p.servers);
+  if ((p.tools ?? p.servers ?? []).length === 0) html += '<p class="muted">Nothing here yet.</p>';
+  return html + pager;
 }

@@ -1,13 +1,14 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify, severityRank } from '../../classifier/index.ts';
 import { CATEGORIES, FLAGS, SEVERITIES, type Category, type Flag, type Severity } from '../../classifier/types.ts';
 import { classificationRow } from '../../db/classification-row.ts';
 import type { CatalogueServer, CurrentTool, ServerRow, ToolChangeRow } from '../../db/index.ts';
 import { boundEntry, boundJson, CUT_MARKER } from '../../site/render/bounded.ts';
-import { rendererHash, valuesModule } from '../../site/render/compile.ts';
+import { compileViews, rendererHash, valuesModule } from '../../site/render/compile.ts';
 import { crawlStatusHtml, type PageCrawlStatus } from '../../site/src/crawl-status.ts';
 import { badgesHtml, serverRowsHtml, toolRowsHtml } from '../../site/src/html.ts';
 import { installOptions, shellLine } from '../../site/render/install.ts';
@@ -17,7 +18,8 @@ import { rebaseHtml } from '../../site/render/base-path.ts';
 import { runJob, type ServersResult } from '../../site/render/jobs.ts';
 import { listPageJobs, MAX_PAGE, MIN_PAGE, pageBreaks, toolLists } from '../../site/render/lists.ts';
 import { buildServerBundle, type BundleInput, type ToolRowModel } from '../../site/render/model.ts';
-import { OutputWriter, type Renderer } from '../../site/render/render.ts';
+import { listShell, loadRenderer, OutputWriter, type Renderer, shellPage } from '../../site/render/render.ts';
+import type { ListViewProps } from '../../site/render/views.ts';
 import { startingBudget } from '../../site/render/tiering.ts';
 import { RenderPool } from '../../site/render/pool.ts';
 
@@ -170,6 +172,75 @@ describe('table rows as HTML strings', () => {
     expect(badgesHtml({ severity: 'high', flags: ['external_comm'], link: true })).toBe(
       '<a class="badge sev-high" href="/browse/severity/high/">high</a><a class="badge flag flag-external_comm" href="/browse/flag/external-comm/">external comm</a>',
     );
+  });
+});
+
+describe('list pages made in the shell of ShellView', () => {
+  const hostile = '<img src=x onerror=alert(1)>"\'&\uE000';
+  const row: ToolRowModel = {
+    name: hostile,
+    url: '/servers/s/t/',
+    serverId: hostile,
+    serverUrl: '/servers/s/',
+    category: 'write',
+    severity: 'high',
+    flags: ['bulk'],
+  };
+  const first: ListViewProps = {
+    title: `Tools ${hostile}`,
+    description: `Every tool ${hostile}`,
+    intro: `Worst first ${hostile}.`,
+    base: '/list/tools/',
+    pages: 3,
+    last: '/list/tools/c.html',
+    from: null,
+    previous: null,
+    next: '/list/tools/b.html',
+    total: 12_345,
+    filters: [
+      {
+        label: `Category ${hostile}`,
+        chips: [
+          { label: hostile, href: '/browse/"x"/', on: true, count: 1234 },
+          { label: 'read', href: '/browse/category/read/', on: false },
+        ],
+      },
+    ],
+    tools: [row, { ...row, name: 'second' }],
+  };
+  const pages: ListViewProps[] = [
+    first,
+    { ...first, pages: null, last: null, total: null, from: hostile, previous: '/list/tools/', next: '/list/tools/c.html', hide: 'category' },
+    { ...first, pages: null, last: null, total: null, from: 'z', previous: '/list/tools/b.html', next: null, hide: 'severity' },
+    { ...first, pages: 1, last: null, previous: null, next: null, tools: [] },
+    {
+      ...first,
+      tools: undefined,
+      servers: [{ id: hostile, title: hostile, url: '/servers/s/', grade: 'B', lethalTrifecta: true, toolCount: 2, worstSeverity: 'high', lastOutcome: 'ok' }],
+    },
+    { ...first, tools: undefined, servers: [] },
+  ];
+
+  it('are the pages Astro renders from ShellView, escaped alike', async () => {
+    const module = await compileViews();
+    const renderer = await loadRenderer(module);
+    const views = await import(pathToFileURL(module).href);
+    const container = await views.experimental_AstroContainer.create();
+    for (const page of pages) {
+      const made = await renderer.render('ListView', page);
+      expect(made).toBe(leanHtml(await container.renderToString(views.ShellView, { props: listShell(page), partial: false })));
+      expect(made.replace(/content="[^"]*"/g, '')).not.toContain('<img');
+    }
+    const made = await renderer.render('ListView', pages[1]);
+    expect(made).toContain('<title>Tools &lt;img src=x onerror=alert(1)&gt;"\'&amp;\uE000 (from &lt;img');
+    expect(made).toContain('<meta name="description" content="Every tool <img src=x onerror=alert(1)>&#34;\'&#38;\uE000">');
+    expect(made).toContain('<nav class="pager" aria-label="Pages"><a href="/list/tools/">« First</a><a href="/list/tools/" rel="prev">‹ Previous</a>');
+    expect(made).toContain('<a class="chip on" href="/browse/&#34;x&#34;/">&lt;img src=x onerror=alert(1)&gt;"\'&amp;\uE000 (1,234)</a>');
+    expect(await renderer.render('ListView', pages[3])).toContain('Nothing here yet.');
+  });
+
+  it('refuse a shell that does not show every value', () => {
+    expect(() => shellPage('<html><title>\uE000</title><meta content="\uE001"><main></main></html>')).toThrow(/placeholder/);
   });
 });
 
