@@ -52,12 +52,12 @@ export interface ShellProps {
 const SHELL_PLACEHOLDERS: ShellProps = { title: '\uE000', description: '\uE001', body: '\uE002' };
 
 /**
- * A list page took ≈ 2.5 ms of a render worker through Astro's container, most of it the container's own work for
- * each page (a request, a route, a render context, a response encoded then decoded); its HTML is made in TypeScript
- * (site/src/html.ts) anyway. So ShellView, the layout around that HTML, is rendered once with placeholders, and a
- * page is the shell's parts with its values put in, escaped as Astro escapes the expressions they stand for (the
- * title as text, the description as an attribute value): the same page the container renders
- * (`test/site/shell-page.test.ts`).
+ * Through Astro's container a list page took a render worker ≈ 5 ms in a build (1.3–1.8 ms warm): Astro rendering its
+ * filter chips, pager and table head one render call each, and the container's work around every page (a request, a
+ * route, a render context, a response encoded then decoded). Its HTML is made in TypeScript instead
+ * (`listBodyHtml`), and ShellView, the layout around it, is rendered once with placeholders: a page is the shell's
+ * parts with its values put in, escaped as Astro escapes the expressions they stand for (the title as text, the
+ * description as an attribute value), which is the page Astro renders from ShellView (`test/site/render-units.test.ts`).
  */
 export function shellPage(html: string): (props: ShellProps) => string {
   const parts = html.split(/([\uE000-\uE002])/);

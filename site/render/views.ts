@@ -34,7 +34,10 @@ export interface ListViewProps {
   hide?: 'category' | 'severity';
 }
 
-/** The props of every view, by view name: the one contract between the renderer and the Astro components. */
+/**
+ * The props of every view, by view name: the one contract between the renderer and the Astro components. A list page
+ * (`ListView`) is made as a string inside the ShellView component (see site/render/render.ts).
+ */
 export interface ViewProps {
   ToolView: { tool: ToolPageModel };
   ServerView: { server: ServerPageModel };

@@ -4,11 +4,12 @@ import type { ServerRowModel, ToolRowModel } from '../render/view-models.ts';
 import type { ListViewProps } from '../render/views.ts';
 
 /**
- * Table rows and badges as HTML strings, for the components to insert with `set:html`. A list page has up to 200
- * rows of five cells and three badges: as Astro expressions and components, each one a render call of its own, it
- * took ≈ 6.6 ms to render; as one string, ≈ 0.9 ms (bench/RESULTS.md). The escaping is Astro's own, so the page is
- * the one the components wrote but for whitespace inside `<tbody>`: text as Astro's `escapeHTML` (html-escaper),
- * attribute values as its `addAttribute` (`&` and `"`). Every value from a server goes through one of the two.
+ * Tables, badges, filter chips and whole list pages as HTML strings, for the components to insert with `set:html`
+ * (and for the list pages' shell, see site/render/render.ts). A list page has up to 200 rows of five cells and three
+ * badges: as Astro expressions and components, each one a render call of its own, it took ≈ 6.6 ms to render; with
+ * its rows as one string ≈ 0.9 ms, and made as a string altogether ≈ 0.5 ms (bench/RESULTS.md). The escaping is
+ * Astro's own: text as its `escapeHTML` (html-escaper), attribute values as its `addAttribute` (`&` and `"`). Every
+ * value from a server goes through one of the two.
  */
 
 const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&#39;', '"': '&quot;' };
