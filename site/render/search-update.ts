@@ -152,6 +152,7 @@ function patch(index: WrittenIndex, output: Required<IndexOutput>, change: Index
     return documents;
   };
 
+  // A copy: `rows` checks each docs file it reads later against the keys as the last build wrote them.
   const keys = index.keys.slice();
   const facets = index.facets.split('');
   const flags = index.flags.split('');
