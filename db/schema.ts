@@ -100,7 +100,8 @@ export const servers = pgTable(
     /**
      * A new random value whenever a row of the server's tool set or tool changes is written, or a classification
      * one of its tools has is rewritten or removed (by storeSnapshots, and by the triggers of migration 0003 for any
-     * other writer), so the site build's fingerprint of a server reads this row alone. A new classification needs
+     * other writer), or a column of this row but the crawl status changes (the trigger of migration 0008), so the
+     * site build's fingerprint of a server reads this column and the crawl status alone. A new classification needs
      * none: an unclassified tool is never on a page.
      */
     contentVersion: uuid('content_version').notNull().defaultRandom(),
