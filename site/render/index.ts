@@ -31,6 +31,7 @@ import {
   pageCount,
   PreviousManifest,
   stateDir,
+  type RestatedRecord,
   type ServerRecord,
 } from './manifest.ts';
 import type { ServerRowModel, ToolRowModel } from './model.ts';
@@ -270,19 +271,18 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
           const place = catalogue.fromPart(segment.statusSeq, catalogueHead, catalogueHead);
           const tools = catalogue.fromPrevious([offset + head, length - head, 0]);
           const status = segment.restated.get(id)!;
-          const { pages, ...kept } = carried;
           const server = { ...carried.server, lastOutcome: status.lastOutcome ?? null };
-          const patched: Omit<ServerRecord, 'search'> = {
-            ...kept,
+          const patched: RestatedRecord = {
+            ...carried,
             status: status.hash,
             server,
             digests: [rowDigest(server), ...carried.digests.slice(1)],
             page,
-            outputs,
+            outputsJson: outputs,
             catalogue: [place[0], place[1] + tools[1], catalogueHead],
           };
           manifest.restate(patched);
-          stats.pages += pages;
+          stats.pages += carried.pages;
           record = patched;
         } else if (carried) {
           manifest.carry(carried, catalogue.fromPrevious(carried.catalogue));
@@ -359,6 +359,7 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
         const byId = new Map(changed.map((f) => [f.id, f]));
         const attemptOf = new Map(statuses.map((st) => [st.id, st.lastAttempt]));
         const bounded = entries.map(boundEntry);
+        const lastFiles = entries.map((e) => last.pageAndOutputs(e.server.id));
         segment.seq = seq++;
         segment.job = pool.run<ServersResult>({
           type: 'servers',
@@ -369,8 +370,8 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
           slugs: entries.map((e) => slugOf(e.server.id)),
           fingerprints: entries.map((e) => byId.get(e.server.id)!.fingerprint),
           statuses: entries.map((e) => byId.get(e.server.id)!.status),
-          previous: entries.map((e) => last.outputs(e.server.id)),
-          pages: entries.map((e) => last.page(e.server.id)),
+          previous: lastFiles.map(([, outputs]) => outputs),
+          pages: lastFiles.map(([page]) => page),
           searchable: entries.map((e) => last.searchable(e.server.id)),
           changes,
           attempts: entries.map((e) => attemptOf.get(e.server.id) ?? null),
@@ -385,12 +386,10 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
         segment.statusJob = pool.run<StatusResult>({
           type: 'statuses',
           seq: segment.statusSeq,
-          servers: restated.map((f) => ({
-            slug: last.slug(f.id)!,
-            status: statusById.get(f.id)!,
-            page: last.page(f.id),
-            previous: last.outputs(f.id),
-          })),
+          servers: restated.map((f) => {
+            const [page, previous] = last.pageAndOutputs(f.id);
+            return { slug: last.slug(f.id)!, status: statusById.get(f.id)!, page, previous };
+          }),
         } satisfies StatusJob);
       }
       segments.push(segment);

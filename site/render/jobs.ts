@@ -29,8 +29,8 @@ export interface ServersJob {
   slugs: string[];
   fingerprints: string[];
   statuses: string[];
-  /** Each server's files at the last build, with the hash of their inputs: a file whose hash is unchanged is not written. */
-  previous: Array<Record<string, string>>;
+  /** Each server's files at the last build, with the hash of their inputs, as JSON: a file whose hash is unchanged is not written. */
+  previous: string[];
   /** Each server's page as the last build's manifest keeps it ('' if it was not in that build): kept when its page is not rendered. */
   pages: string[];
   /** Each server's search documents and record at the last build (see PreviousManifest.searchable): a tool whose page is unchanged keeps its document. */
@@ -54,9 +54,9 @@ export interface StatusJob {
   servers: Array<{
     slug: string;
     status: CrawlStatusWithAttempt;
-    /** Its server page as the last build's manifest keeps it (see ServerPageState), and its files then. */
+    /** Its server page as the last build's manifest keeps it (see ServerPageState), and its files then, as JSON. */
     page: string;
-    previous: Record<string, string>;
+    previous: string;
   }>;
 }
 
@@ -100,8 +100,8 @@ export function cataloguePart(seq: number): string {
 }
 
 export interface StatusResult {
-  /** In the job's order; only its server line is in the job's catalogue part. */
-  records: Array<Pick<ServerRecord, 'page' | 'outputs'> & Pick<CatalogueBytes, 'catalogueHead'>>;
+  /** In the job's order, each with its outputs as JSON; only its server line is in the job's catalogue part. */
+  records: Array<Pick<ServerRecord, 'page'> & { outputs: string } & Pick<CatalogueBytes, 'catalogueHead'>>;
   pages: number;
   files: number;
 }
@@ -121,7 +121,7 @@ export async function runJob(job: Job, renderer: Renderer, out: OutputWriter, se
   const base = setup.base;
   for (const [i, entry] of job.entries.entries()) {
     const id = entry.server.id;
-    const previous = job.previous[i];
+    const previous = JSON.parse(job.previous[i]) as Record<string, string>;
     const input = {
       entry,
       serverSlug: job.slugs[i],
@@ -211,7 +211,8 @@ function restateServers(job: StatusJob, out: OutputWriter, setup: WorkerSetup): 
   const filesBefore = out.files;
   const result: StatusResult = { records: [], pages: 0, files: 0 };
   const catalogue: Buffer[] = [];
-  for (const { slug, status, page, previous } of job.servers) {
+  for (const { slug, status, page, previous: previousJson } of job.servers) {
+    const previous = JSON.parse(previousJson) as Record<string, string>;
     const outputs = { ...previous };
     const url = urls.server(slug);
     const crawl = pageCrawlStatus(status, status.lastAttempt);
@@ -232,7 +233,7 @@ function restateServers(job: StatusJob, out: OutputWriter, setup: WorkerSetup): 
     state = { ...state, json: json.regions };
     const head = serverLineMember(json.line);
     catalogue.push(head);
-    result.records.push({ page: packServerPage(state), outputs, catalogueHead: head.byteLength });
+    result.records.push({ page: packServerPage(state), outputs: JSON.stringify(outputs), catalogueHead: head.byteLength });
   }
   out.write(cataloguePart(job.seq), Buffer.concat(catalogue));
   result.files = out.files - filesBefore - 1;

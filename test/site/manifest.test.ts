@@ -2,7 +2,16 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MANIFEST_FORMAT, ManifestWriter, PreviousManifest, readSearchable, recordsFile, serversFile, type ServerRecord } from '../../site/render/manifest.ts';
+import {
+  MANIFEST_FORMAT,
+  ManifestWriter,
+  pageCount,
+  PreviousManifest,
+  readSearchable,
+  recordsFile,
+  serversFile,
+  type ServerRecord,
+} from '../../site/render/manifest.ts';
 
 /** A server's record as the build writes it, its every field marked with the night it was made. */
 function record(id: string, night: number): ServerRecord {
@@ -37,7 +46,8 @@ function readBack(manifest: PreviousManifest, id: string) {
   return {
     fingerprint: manifest.fingerprint(id),
     status: manifest.status(id),
-    page: manifest.page(id),
+    page: manifest.pageAndOutputs(id)[0],
+    outputsJson: manifest.pageAndOutputs(id)[1],
     outputs: manifest.outputs(id),
     carried,
     pages,
@@ -52,6 +62,7 @@ function expected(r: ServerRecord) {
     fingerprint: r.fingerprint,
     status: r.status,
     page,
+    outputsJson: JSON.stringify(outputs),
     outputs,
     carried,
     pages: 1,
@@ -98,8 +109,8 @@ describe('build manifest', () => {
       w.carry(last!.carried('a')!, [0, 10, 4]);
       w.add(record('b', 1));
       // Its crawl status alone changed: a new page state and status, its search documents as they were.
-      const { search: _, ...restated } = record('c', 1);
-      w.restate(restated);
+      const { search: _, outputs, ...restated } = record('c', 1);
+      w.restate({ ...restated, outputsJson: JSON.stringify(outputs), pages: pageCount(outputs) });
     });
 
     const after = readFileSync(recordsFile(state));

@@ -420,7 +420,7 @@ describe('one bad tool or server never fails the build', () => {
         slugs: ['good', 'bad', 'also-good'],
         fingerprints: ['f1', 'f2', 'f3'],
         statuses: ['s1', 's2', 's3'],
-        previous: [{}, {}, {}],
+        previous: ['{}', '{}', '{}'],
         pages: ['', '', ''],
         searchable: [null, null, null],
         changes: [],
