@@ -27,10 +27,10 @@ function columnList(names: readonly string[]): string {
  * triggers of migration 0003 for any other writer) and to any column of its own row but the crawl status (the
  * trigger of migration 0008). So the query reads neither the tools (aggregating every tool with its classification
  * was ≈ 1 s of every incremental build at 100,000 tools, before it knew what changed) nor the row's other columns
- * (hashing them all as a row was ≈ 0.2 s). `status` covers the status columns and its latest crawl attempt (one index read per server, see
- * latestAttempt, whatever the crawl history). A nightly crawl of everything moves every `status` and few
- * fingerprints: an incremental site build re-reads and re-renders only the servers whose fingerprint moved, and
- * patches the crawl status into the server page and open data of those whose status alone moved.
+ * (hashing them all as a row was ≈ 0.2 s). `status` covers the status columns and its latest crawl attempt (one
+ * index read per server, see latestAttempt, whatever the crawl history). A nightly crawl of everything moves every
+ * `status` and few fingerprints: an incremental site build re-reads and re-renders only the servers whose fingerprint
+ * moved, and patches the crawl status into the server page and open data of those whose status alone moved.
  */
 export async function serverFingerprints(orm: Orm, classifierVersion: string): Promise<ServerFingerprint[]> {
   const result = await orm.execute(sql`

@@ -278,7 +278,8 @@ export class PreviousManifest {
 
   /** The server's files at the last build, with the hash of their inputs (none if it was not in it). */
   outputs(id: string): Record<string, string> {
-    return JSON.parse(this.pageAndOutputs(id)[1]) as Record<string, string>;
+    const at = this.index.get(id);
+    return at ? (JSON.parse(this.read(at.place.outputs).toString('utf8')) as Record<string, string>) : {};
   }
 
   /**
