@@ -266,7 +266,7 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
           record = added;
         } else if (carried && segment.restated.has(id)) {
           // Its server line from the job's part, its tools' lines from where the last build's catalogue had them.
-          const { page, outputs, catalogueHead } = restated!.next().value!;
+          const { page, outputsJson, catalogueHead } = restated!.next().value!;
           const [offset, length, head] = carried.catalogue;
           const place = catalogue.fromPart(segment.statusSeq, catalogueHead, catalogueHead);
           const tools = catalogue.fromPrevious([offset + head, length - head, 0]);
@@ -278,7 +278,7 @@ async function buildLocked(db: Database, options: BuildOptions): Promise<BuildSt
             server,
             digests: [rowDigest(server), ...carried.digests.slice(1)],
             page,
-            outputsJson: outputs,
+            outputsJson,
             catalogue: [place[0], place[1] + tools[1], catalogueHead],
           };
           manifest.restate(patched);

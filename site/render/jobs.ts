@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { CatalogueServer, CrawlStatusWithAttempt, ShownAttempt, ToolChangeRow } from '../../db/index.ts';
 import { rebaseHtml } from './base-path.ts';
-import { checkLastWritten, inputHash, readSearchable, type ServerRecord } from './manifest.ts';
+import { checkLastWritten, inputHash, readSearchable, type RestatedRecord, type ServerRecord } from './manifest.ts';
 import { buildServerBundle, pageCrawlStatus, toolRow, type BundleInput, type ServerBundle, type ServerPageModel, type ServerRowModel } from './model.ts';
 import { openDataRecords, restateServerJson } from './open-data.ts';
 import type { OutputWriter, Renderer } from './render.ts';
@@ -100,8 +100,8 @@ export function cataloguePart(seq: number): string {
 }
 
 export interface StatusResult {
-  /** In the job's order, each with its outputs as JSON; only its server line is in the job's catalogue part. */
-  records: Array<Pick<ServerRecord, 'page'> & { outputs: string } & Pick<CatalogueBytes, 'catalogueHead'>>;
+  /** In the job's order; only its server line is in the job's catalogue part. */
+  records: Array<Pick<RestatedRecord, 'page' | 'outputsJson'> & Pick<CatalogueBytes, 'catalogueHead'>>;
   pages: number;
   files: number;
 }
@@ -233,7 +233,7 @@ function restateServers(job: StatusJob, out: OutputWriter, setup: WorkerSetup): 
     state = { ...state, json: json.regions };
     const head = serverLineMember(json.line);
     catalogue.push(head);
-    result.records.push({ page: packServerPage(state), outputs: JSON.stringify(outputs), catalogueHead: head.byteLength });
+    result.records.push({ page: packServerPage(state), outputsJson: JSON.stringify(outputs), catalogueHead: head.byteLength });
   }
   out.write(cataloguePart(job.seq), Buffer.concat(catalogue));
   result.files = out.files - filesBefore - 1;

@@ -6,7 +6,7 @@ import { rebaseHtml } from './base-path.ts';
 import { leanHtml } from './lean-html.ts';
 import { fileFor } from './urls.ts';
 
-import type { ViewName, ViewProps } from './views.ts';
+import type { ShellProps, ViewName, ViewProps } from './views.ts';
 
 export type { ViewName } from './views.ts';
 
@@ -40,12 +40,6 @@ export async function loadRenderer(viewsModule: string): Promise<Renderer> {
 /** What ShellView shows of a list page. */
 export function listShell(p: ViewProps['ListView']): ShellProps {
   return { title: listTitle(p), description: p.description, body: listBodyHtml(p) };
-}
-
-export interface ShellProps {
-  title: string;
-  description: string;
-  body: string;
 }
 
 /** Characters of Unicode's private use area, which no view writes: they mark where ShellView puts each value. */

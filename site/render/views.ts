@@ -34,6 +34,13 @@ export interface ListViewProps {
   hide?: 'category' | 'severity';
 }
 
+/** The props of ShellView: a page's title and description, and its body as HTML made in TypeScript (site/src/html.ts). */
+export interface ShellProps {
+  title: string;
+  description: string;
+  body: string;
+}
+
 /**
  * The props of every view, by view name: the one contract between the renderer and the Astro components. A list page
  * (`ListView`) is made as a string inside the ShellView component (see site/render/render.ts).

@@ -43,11 +43,12 @@ function record(id: string, night: number): ServerRecord {
 /** Everything a build reads back of a server from the manifest. */
 function readBack(manifest: PreviousManifest, id: string) {
   const { pages, ...carried } = manifest.carried(id)!;
+  const [page, outputsJson] = manifest.pageAndOutputs(id);
   return {
     fingerprint: manifest.fingerprint(id),
     status: manifest.status(id),
-    page: manifest.pageAndOutputs(id)[0],
-    outputsJson: manifest.pageAndOutputs(id)[1],
+    page,
+    outputsJson,
     outputs: manifest.outputs(id),
     carried,
     pages,
